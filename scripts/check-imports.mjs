@@ -1,0 +1,65 @@
+// Enforces the one-way import rules of ARCHITECTURE.md: domain imports nothing of ours,
+// connectors only domain, services only ports, and only main/ wires concrete adapters.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, dirname, resolve, sep } from 'node:path';
+
+const SRC = resolve('src');
+// folder -> folders of src/ it may import from (besides itself)
+const allowed = {
+  domain: [],
+  connectors: ['domain'],
+  log: ['domain'],
+  config: ['domain'],
+  catalog: ['domain'],
+  jobs: ['domain', 'log'],
+  vault: ['domain', 'catalog', 'connectors/connector.ts', 'log'],
+  audit: ['domain', 'catalog'],
+  auth: ['domain', 'catalog', 'config', 'log'],
+  backup: ['domain', 'catalog', 'connectors/connector.ts', 'connectors/registry.ts', 'connectors/kit', 'jobs/queue.ts', 'vault', 'log', 'auth', 'audit'],
+  collect: ['domain', 'catalog', 'connectors/connector.ts', 'connectors/registry.ts', 'jobs/queue.ts', 'vault', 'extract', 'log', 'auth', 'audit'],
+  extract: ['domain', 'log'],
+  api: ['domain', 'backup', 'vault', 'auth', 'catalog', 'collect', 'extract', 'log', 'config', 'connectors/registry.ts', 'connectors/connector.ts', 'audit'],
+  cli: ['domain', 'backup', 'vault', 'auth', 'catalog', 'collect', 'extract', 'log', 'config', 'main', 'connectors/registry.ts', 'connectors/connector.ts', 'audit'],
+  sandbox: ['domain', 'log'],
+  main: null, // the composition root may import anything
+};
+
+function walk(dir, out = []) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) walk(p, out); else if (/\.tsx?$/.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+let failures = 0;
+for (const file of walk(SRC)) {
+  const from = relative(SRC, file).split(sep);
+  const area = from[0];
+  if (file.endsWith('.test.ts')) continue; // tests may wire real adapters
+  const rules = allowed[area];
+  if (rules === undefined) { console.error(`${relative('.', file)}: folder src/${area} has no import rule`); failures++; continue; }
+  if (rules === null) continue;
+  const text = readFileSync(file, 'utf8');
+  for (const m of text.matchAll(/(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]/g)) {
+    const target = relative(SRC, resolve(dirname(file), m[1])).split(sep).join('/').replace(/\.js$/, '.ts');
+    const targetArea = target.split('/')[0];
+    if (targetArea === area) {
+      // a connector folder may use the port, kit and domain, never a sibling adapter
+      if (area === 'connectors') {
+        const fromSub = from[1], toSub = target.split('/')[1];
+        const shared = ['connector.ts', 'kit', 'conformance', 'registry.ts'];
+        if (fromSub !== toSub && !shared.includes(toSub) && from[1] !== 'registry.ts' && from[1] !== 'conformance') {
+          console.error(`${relative('.', file)}: imports another adapter (${target})`); failures++;
+        }
+      }
+      continue;
+    }
+    if (!rules.some((r) => target === r || target.startsWith(r.endsWith('.ts') ? r : r + '/'))) {
+      console.error(`${relative('.', file)}: src/${area} may not import ${target}`);
+      failures++;
+    }
+  }
+}
+if (failures) { console.error(`${failures} import rule violation(s).`); process.exit(1); }
+console.log('Import rules hold.');

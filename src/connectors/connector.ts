@@ -1,0 +1,163 @@
+import type { Readable } from 'node:stream';
+import type { ZodType } from 'zod';
+import type { NameRules } from '../domain/names.js';
+
+/**
+ * The StorageConnector port: what the backup and collection engines need from any storage.
+ * Paths are relative to the connector's root, "/"-separated, without a leading slash ("" is
+ * the root itself). Bodies stream in and out, so memory does not grow with file size.
+ */
+export interface StorageConnector {
+  readonly kind: string;
+  readonly capabilities: Capabilities;
+  /** One folder level; throws not_found if `dir` does not exist. */
+  list(dir: string, opts?: CallOptions): AsyncIterable<Entry>;
+  /** Throws not_found when missing. */
+  stat(path: string, opts?: CallOptions): Promise<Entry>;
+  read(path: string, opts?: ReadOptions): Promise<Readable>;
+  /**
+   * Writes the whole body to `path`, creating parent folders and replacing an existing file.
+   * Atomic where the protocol allows: a failed or cancelled write leaves no file at `path`
+   * (and an existing file there untouched).
+   */
+  write(path: string, body: Readable, info: WriteInfo, opts?: CallOptions): Promise<Entry>;
+  /** Throws not_found if absent. */
+  remove(path: string, opts?: CallOptions): Promise<void>;
+  /** Creates the folder and its parents; succeeds if it already exists. */
+  mkdir(path: string, opts?: CallOptions): Promise<void>;
+  /** Removes a folder and everything below it; throws not_found if absent. */
+  rmdir(path: string, opts?: CallOptions): Promise<void>;
+  close(): Promise<void>;
+  /** Server-side move, replacing the target; present iff capabilities.serverSideMove. */
+  move?(from: string, to: string, opts?: CallOptions): Promise<Entry>;
+  /**
+   * Hashes of many files in one go (one exec round trip on SFTP, for example), as the
+   * destination itself computes them. Missing files are absent from the result.
+   */
+  hashMany?(paths: string[], type: HashType, opts?: CallOptions): Promise<Map<string, string>>;
+  quota?(opts?: CallOptions): Promise<Quota>;
+}
+
+export type HashType = 'sha256' | 'md5' | 'sha1' | 'quickxor' | 'dropbox';
+
+export interface Capabilities {
+  /** Hashes the provider can report for a stored file without us reading it back. */
+  hashes: HashType[];
+  names: NameRules;
+  serverSideMove: boolean;
+  /** Largest single request body; larger files go through chunked upload. */
+  maxSimpleUpload?: number;
+  chunk?: { multipleOf: number; maxBytes: number };
+}
+
+export interface Entry {
+  /** Path relative to the connector root. */
+  path: string;
+  name: string;
+  isDir: boolean;
+  size: number;
+  modifiedAt: Date | null;
+  /** Provider id where one exists (Graph item id, Drive file id, ...). */
+  id?: string;
+  /** Hashes the provider returned with the entry (hex, or base64 for quickxor). */
+  hashes?: Partial<Record<HashType, string>>;
+}
+
+export interface WriteInfo {
+  size: number;
+  modifiedAt?: Date;
+  /** SHA-256 of the body (hex), when the caller knows it; lets a connector verify server-side. */
+  sha256?: string;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface ReadOptions extends CallOptions {
+  /** Inclusive start, exclusive end. */
+  range?: { start: number; end?: number };
+}
+
+export interface Quota {
+  /** Bytes; null when the provider does not say. */
+  total: number | null;
+  used: number | null;
+  free: number | null;
+}
+
+export type ConnectorErrorKind =
+  | 'not_found'
+  | 'is_directory'
+  | 'already_exists'
+  | 'invalid_name'
+  | 'auth_expired'
+  | 'permission_denied'
+  | 'rate_limited'
+  | 'quota_exceeded'
+  | 'transient'
+  | 'cancelled'
+  | 'fatal';
+
+/** Every connector failure, classified once per connector; callers branch on `kind` only. */
+export class ConnectorError extends Error {
+  constructor(
+    readonly kind: ConnectorErrorKind,
+    message: string,
+    readonly retryAfterMs?: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'ConnectorError';
+  }
+
+  /** Worth trying again later without anyone changing anything. */
+  get retryable(): boolean {
+    return this.kind === 'rate_limited' || this.kind === 'transient';
+  }
+}
+
+export function isConnectorError(e: unknown, kind?: ConnectorErrorKind): e is ConnectorError {
+  return e instanceof ConnectorError && (kind === undefined || e.kind === kind);
+}
+
+/** Splits "a/b/c.pdf" into ["a/b", "c.pdf"]; the parent of a top-level name is "". */
+export function splitPath(path: string): [parent: string, name: string] {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? ['', path] : [path.slice(0, i), path.slice(i + 1)];
+}
+
+export function joinPath(...parts: string[]): string {
+  return parts.filter((p) => p !== '').join('/');
+}
+
+/** Rejects paths that would escape the root or are not in canonical form. */
+export function checkPath(path: string): string {
+  if (path.startsWith('/') || path.endsWith('/') || path.split('/').some((s) => s === '' || s === '.' || s === '..')) {
+    if (path !== '') throw new ConnectorError('invalid_name', `"${path}" is not a valid relative path.`);
+  }
+  if (path.includes('\0')) throw new ConnectorError('invalid_name', 'A path may not contain a NUL character.');
+  return path;
+}
+
+/**
+ * How a kind of storage is described and opened. `settings` validates what a user enters
+ * (secrets included); the fields named in `secrets` are encrypted at rest, never returned by
+ * the API and redacted from logs.
+ */
+export interface ConnectorDefinition<S = any> {
+  kind: string;
+  title: string;
+  settings: ZodType<S>;
+  secrets: readonly string[];
+  create(settings: S, context: ConnectorContext): Promise<StorageConnector>;
+}
+
+export interface ConnectorContext {
+  /**
+   * Trust on first use: an SFTP connector that meets a server whose key the settings do not
+   * pin yet calls this with the key's SHA-256 fingerprint; the caller stores it, and every
+   * later connection must present the same key.
+   */
+  pinHostKey?(fingerprint: string): Promise<void>;
+}

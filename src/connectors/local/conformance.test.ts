@@ -1,0 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineConformanceSuite } from '../conformance/suite.js';
+import { LocalConnector } from './connector.js';
+
+let dir = '';
+defineConformanceSuite('local', {
+  create: async () => new LocalConnector({ root: (dir = await mkdtemp(join(tmpdir(), 'dossier-local-'))) }),
+  cleanup: () => rm(dir, { recursive: true, force: true }),
+});

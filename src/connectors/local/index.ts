@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import type { ConnectorDefinition } from '../connector.js';
+import { LocalConnector } from './connector.js';
+
+export const localSettings = z.object({
+  root: z.string().min(1).refine((p) => p.startsWith('/'), 'Give the folder as an absolute path, such as /srv/backups.'),
+});
+
+export const localDefinition: ConnectorDefinition<z.infer<typeof localSettings>> = {
+  kind: 'local',
+  title: 'Folder on this server',
+  settings: localSettings,
+  secrets: [],
+  create: async (settings) => new LocalConnector(settings),
+};

@@ -1,0 +1,4 @@
+import { defineConformanceSuite } from '../conformance/suite.js';
+import { MemoryConnector } from './connector.js';
+
+defineConformanceSuite('memory', { create: async () => new MemoryConnector() });
