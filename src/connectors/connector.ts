@@ -150,6 +150,8 @@ export interface ConnectorDefinition<S = any> {
   title: string;
   settings: ZodType<S>;
   secrets: readonly string[];
+  /** The name rules of this kind of storage, known before connecting (for previews). */
+  names: NameRules;
   create(settings: S, context: ConnectorContext): Promise<StorageConnector>;
 }
 

@@ -11,5 +11,6 @@ export const localDefinition: ConnectorDefinition<z.infer<typeof localSettings>>
   title: 'Folder on this server',
   settings: localSettings,
   secrets: [],
+  names: { set: 'posix', caseInsensitive: false, maxComponentBytes: 255 },
   create: async (settings) => new LocalConnector(settings),
 };

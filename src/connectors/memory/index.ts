@@ -10,5 +10,6 @@ export const memoryDefinition: ConnectorDefinition<z.infer<typeof memorySettings
   title: 'Memory (testing only)',
   settings: memorySettings,
   secrets: [],
+  names: { set: 'posix', caseInsensitive: false, maxComponentBytes: 255 },
   create: async (settings) => new MemoryConnector(settings),
 };

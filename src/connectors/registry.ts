@@ -1,0 +1,9 @@
+import type { ConnectorDefinition } from './connector.js';
+import { localDefinition } from './local/index.js';
+import { sftpDefinition } from './sftp/index.js';
+import { webdavDefinition } from './webdav/index.js';
+
+/** The one list of storage kinds. A new provider is one folder plus one line here. */
+export const definitions: ConnectorDefinition[] = [localDefinition, sftpDefinition, webdavDefinition];
+
+export const definitionsByKind = new Map(definitions.map((d) => [d.kind, d]));
