@@ -1,0 +1,47 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+import * as initial from './migrations/001-initial.js';
+
+export type Db = Kysely<Database>;
+
+// int8 columns (sizes, sequence numbers) come back as strings by default; they fit a JS number.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+const migrations: Record<string, Migration> = { '001-initial': initial };
+
+export interface DatabaseOptions {
+  /** postgres://... to use PostgreSQL; otherwise SQLite at sqlitePath. */
+  url?: string;
+  sqlitePath: string;
+}
+
+export function openDatabase(opts: DatabaseOptions): Db {
+  if (opts.url) {
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: opts.url, max: 10 }) }) });
+  }
+  mkdirSync(dirname(opts.sqlitePath), { recursive: true });
+  const sqlite = new SQLite(opts.sqlitePath);
+  // WAL lets readers (the API) run beside the writer (a sync). With WAL, synchronous=NORMAL never
+  // loses a committed transaction when the process dies (only a power cut can drop the last few),
+  // and busy_timeout lets a second process (the CLI) wait its turn instead of failing.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 10000');
+  sqlite.pragma('foreign_keys = ON');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+export async function migrate(db: Db): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`Database migration ${failed} failed: ${(error as Error).message ?? error}`, { cause: error });
+  }
+}
+
+export const now = () => new Date().toISOString();

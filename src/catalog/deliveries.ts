@@ -1,0 +1,167 @@
+import { sql } from 'kysely';
+import { newId } from '../domain/ids.js';
+import { notFound } from '../domain/errors.js';
+import { now, type Db } from './db.js';
+import type { Database } from './schema.js';
+
+/**
+ * The deliveries ledger: one row per (destination, document) saying which version is where.
+ * It is the truth of what a destination holds; a row is `synced` only after the destination's
+ * own hash of the file was read back and matched.
+ */
+export type DeliveryState = 'pending' | 'synced' | 'failed';
+
+export interface Delivery {
+  destinationId: string; documentId: string; versionId: string | null; remotePath: string | null;
+  intentPath: string | null; sha256: string | null; size: number | null; state: DeliveryState;
+  error: string | null; attempts: number; syncedAt: string | null;
+}
+
+const toDelivery = (r: Database['deliveries']): Delivery => ({
+  destinationId: r.destination_id, documentId: r.document_id, versionId: r.version_id, remotePath: r.remote_path,
+  intentPath: r.intent_path, sha256: r.sha256, size: r.size === null ? null : Number(r.size), state: r.state as DeliveryState,
+  error: r.error, attempts: r.attempts, syncedAt: r.synced_at,
+});
+
+export async function deliveriesFor(db: Db, destinationId: string, documentIds: string[]): Promise<Map<string, Delivery>> {
+  const out = new Map<string, Delivery>();
+  for (let i = 0; i < documentIds.length; i += 500) {
+    const rows = await db.selectFrom('deliveries').selectAll().where('destination_id', '=', destinationId)
+      .where('document_id', 'in', documentIds.slice(i, i + 500)).execute();
+    for (const r of rows) out.set(r.document_id, toDelivery(r));
+  }
+  return out;
+}
+
+/** Documents whose delivery is not done (failed, or interrupted mid-transfer). */
+export async function unfinishedDeliveries(db: Db, destinationId: string, limit: number): Promise<string[]> {
+  const rows = await db.selectFrom('deliveries').select('document_id').where('destination_id', '=', destinationId)
+    .where('state', '!=', 'synced').limit(limit).execute();
+  return rows.map((r) => r.document_id);
+}
+
+/** Every synced delivery, a page at a time in path order: what verify compares the listing with. */
+export async function syncedDeliveries(db: Db, destinationId: string, afterDocumentId: string, limit: number): Promise<Delivery[]> {
+  const rows = await db.selectFrom('deliveries').selectAll().where('destination_id', '=', destinationId).where('state', '=', 'synced')
+    .where('document_id', '>', afterDocumentId).orderBy('document_id').limit(limit).execute();
+  return rows.map(toDelivery);
+}
+
+/** All remote paths this destination has (or may have, mid-transfer) written: the taken names. */
+export async function remotePaths(db: Db, destinationId: string): Promise<Array<{ documentId: string; path: string }>> {
+  const rows = await db.selectFrom('deliveries').select(['document_id', 'remote_path', 'intent_path']).where('destination_id', '=', destinationId).execute();
+  const out: Array<{ documentId: string; path: string }> = [];
+  for (const r of rows) {
+    if (r.remote_path) out.push({ documentId: r.document_id, path: r.remote_path });
+    if (r.intent_path && r.intent_path !== r.remote_path) out.push({ documentId: r.document_id, path: r.intent_path });
+  }
+  return out;
+}
+
+/** Records where a transfer is about to write, before it writes: a crash leaves a trail to clean. */
+export async function recordIntent(db: Db, orgId: string, destinationId: string, documentId: string, intentPath: string): Promise<void> {
+  const at = now();
+  await db.insertInto('deliveries').values({
+    destination_id: destinationId, document_id: documentId, org_id: orgId, version_id: null, remote_path: null,
+    intent_path: intentPath, remote_id: null, sha256: null, size: null, state: 'pending', error: null, attempts: 0, synced_at: null, updated_at: at,
+  }).onConflict((oc) => oc.columns(['destination_id', 'document_id']).doUpdateSet({ intent_path: intentPath, updated_at: at })).execute();
+}
+
+export async function markSynced(db: Db, destinationId: string, documentId: string, d: { versionId: string; remotePath: string; remoteId: string | null; sha256: string; size: number }): Promise<void> {
+  const at = now();
+  await db.updateTable('deliveries').set({
+    version_id: d.versionId, remote_path: d.remotePath, remote_id: d.remoteId, sha256: d.sha256, size: d.size,
+    intent_path: null, state: 'synced', error: null, attempts: 0, synced_at: at, updated_at: at,
+  }).where('destination_id', '=', destinationId).where('document_id', '=', documentId).execute();
+}
+
+export async function markFailed(db: Db, destinationId: string, documentId: string, error: string): Promise<void> {
+  await db.updateTable('deliveries').set({ state: 'failed', error, attempts: sql`attempts + 1`, updated_at: now() })
+    .where('destination_id', '=', destinationId).where('document_id', '=', documentId).execute();
+}
+
+/** Verify found the file gone or altered: the row goes back to pending so the next pass restores it. */
+export async function markMissing(db: Db, destinationId: string, documentId: string, why: string): Promise<void> {
+  await db.updateTable('deliveries').set({ state: 'pending', error: why, updated_at: now() })
+    .where('destination_id', '=', destinationId).where('document_id', '=', documentId).execute();
+}
+
+/** Forget a delivery on purpose (respected folder deletion): the document is not sent again. */
+export async function markAbandoned(db: Db, destinationId: string, documentId: string, why: string): Promise<void> {
+  await db.updateTable('deliveries').set({ state: 'synced', error: why, remote_path: null, updated_at: now() })
+    .where('destination_id', '=', destinationId).where('document_id', '=', documentId).execute();
+}
+
+export async function deliveryCounts(db: Db, destinationId: string): Promise<Record<DeliveryState, number>> {
+  const rows = await db.selectFrom('deliveries').select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('destination_id', '=', destinationId).groupBy('state').execute();
+  const out: Record<DeliveryState, number> = { pending: 0, synced: 0, failed: 0 };
+  for (const r of rows) out[r.state as DeliveryState] = Number(r.n);
+  return out;
+}
+
+export async function deliveriesOfDocument(db: Db, orgId: string, documentId: string): Promise<Delivery[]> {
+  const rows = await db.selectFrom('deliveries').selectAll().where('org_id', '=', orgId).where('document_id', '=', documentId).execute();
+  return rows.map(toDelivery);
+}
+
+// ---- runs and their per-file outcomes ----
+
+export interface RunCounts { planned: number; uploaded: number; moved: number; restored: number; removed: number; failed: number; bytes: number }
+export interface Run extends RunCounts {
+  id: string; destinationId: string; trigger: string; status: string; startedAt: string; finishedAt: string | null; error: string | null;
+}
+
+const toRun = (r: Database['runs']): Run => ({
+  id: r.id, destinationId: r.destination_id, trigger: r.trigger, status: r.status, startedAt: r.started_at, finishedAt: r.finished_at,
+  planned: r.planned, uploaded: r.uploaded, moved: r.moved, restored: r.restored, removed: r.removed, failed: r.failed,
+  bytes: Number(r.bytes), error: r.error,
+});
+
+export async function startRun(db: Db, orgId: string, destinationId: string, trigger: string): Promise<string> {
+  const id = newId('run');
+  await db.insertInto('runs').values({
+    id, org_id: orgId, destination_id: destinationId, trigger, status: 'running', started_at: now(), finished_at: null,
+    planned: 0, uploaded: 0, moved: 0, restored: 0, removed: 0, failed: 0, bytes: 0, error: null,
+  }).execute();
+  return id;
+}
+
+export async function updateRun(db: Db, id: string, patch: Partial<RunCounts> & { status?: string; error?: string | null; finished?: boolean }): Promise<void> {
+  const { finished, ...rest } = patch;
+  await db.updateTable('runs').set({ ...rest, ...(finished && { finished_at: now() }) }).where('id', '=', id).execute();
+}
+
+/** Runs a process died in the middle of: closed as interrupted when the next one starts. */
+export async function closeInterruptedRuns(db: Db, destinationId: string): Promise<void> {
+  await db.updateTable('runs').set({ status: 'interrupted', finished_at: now(), error: 'The process stopped during this run; the next run picked up where it left off.' })
+    .where('destination_id', '=', destinationId).where('status', '=', 'running').execute();
+}
+
+export async function addRunItems(db: Db, items: Array<{ runId: string; documentId: string | null; action: string; outcome: string; remotePath: string | null; bytes: number; error: string | null }>): Promise<void> {
+  if (items.length === 0) return;
+  const at = now();
+  for (let i = 0; i < items.length; i += 500) {
+    await db.insertInto('run_items').values(items.slice(i, i + 500).map((x) => ({
+      run_id: x.runId, document_id: x.documentId, action: x.action, outcome: x.outcome, remote_path: x.remotePath, bytes: x.bytes, error: x.error, at,
+    }))).execute();
+  }
+}
+
+export async function listRuns(db: Db, orgId: string, destinationId: string, limit: number): Promise<Run[]> {
+  const rows = await db.selectFrom('runs').selectAll().where('org_id', '=', orgId).where('destination_id', '=', destinationId)
+    .orderBy('started_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return rows.map(toRun);
+}
+
+export async function getRun(db: Db, orgId: string, runId: string): Promise<Run> {
+  const r = await db.selectFrom('runs').selectAll().where('org_id', '=', orgId).where('id', '=', runId).executeTakeFirst();
+  if (!r) throw notFound('Run', runId);
+  return toRun(r);
+}
+
+export async function listRunItems(db: Db, orgId: string, runId: string, afterId: number, limit: number) {
+  await getRun(db, orgId, runId);
+  const rows = await db.selectFrom('run_items').selectAll().where('run_id', '=', runId).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+  return rows.map((r) => ({ id: Number(r.id), documentId: r.document_id, action: r.action, outcome: r.outcome, remotePath: r.remote_path, bytes: Number(r.bytes), error: r.error, at: r.at }));
+}

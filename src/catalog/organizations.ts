@@ -1,0 +1,71 @@
+import { newId } from '../domain/ids.js';
+import { notFound } from '../domain/errors.js';
+import type { Language } from '../domain/documents.js';
+import { now, type Db } from './db.js';
+
+/** Organizations, their users, API keys and companies. Every read is scoped to one organization. */
+export interface Company { id: string; orgId: string; name: string; language: Language; timeZone: string; createdAt: string }
+
+export async function createOrganization(db: Db, name: string): Promise<string> {
+  const id = newId('org');
+  await db.insertInto('organizations').values({ id, name, created_at: now() }).execute();
+  return id;
+}
+
+export async function countOrganizations(db: Db): Promise<number> {
+  const row = await db.selectFrom('organizations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function createUser(db: Db, orgId: string, u: { email: string; name: string; role: string }): Promise<string> {
+  const id = newId('usr');
+  await db.insertInto('users').values({ id, org_id: orgId, ...u, created_at: now() }).execute();
+  return id;
+}
+
+export async function insertApiKey(db: Db, k: { orgId: string; userId: string; name: string; prefix: string; hash: string }): Promise<string> {
+  const id = newId('key');
+  await db.insertInto('api_keys').values({
+    id, org_id: k.orgId, user_id: k.userId, name: k.name, prefix: k.prefix, hash: k.hash, created_at: now(), last_used_at: null, revoked_at: null,
+  }).execute();
+  return id;
+}
+
+export async function findApiKeyByPrefix(db: Db, prefix: string) {
+  return db.selectFrom('api_keys').selectAll().where('prefix', '=', prefix).where('revoked_at', 'is', null).executeTakeFirst();
+}
+
+export async function touchApiKey(db: Db, id: string): Promise<void> {
+  await db.updateTable('api_keys').set({ last_used_at: now() }).where('id', '=', id).execute();
+}
+
+const toCompany = (r: { id: string; org_id: string; name: string; language: string; time_zone: string; created_at: string }): Company => ({
+  id: r.id, orgId: r.org_id, name: r.name, language: r.language as Language, timeZone: r.time_zone, createdAt: r.created_at,
+});
+
+export async function createCompany(db: Db, orgId: string, c: { name: string; language: Language; timeZone: string }): Promise<Company> {
+  const row = { id: newId('cmp'), org_id: orgId, name: c.name, language: c.language, time_zone: c.timeZone, created_at: now() };
+  await db.insertInto('companies').values(row).execute();
+  return toCompany(row);
+}
+
+export async function listCompanies(db: Db, orgId: string): Promise<Company[]> {
+  const rows = await db.selectFrom('companies').selectAll().where('org_id', '=', orgId).orderBy('created_at').orderBy('id').execute();
+  return rows.map(toCompany);
+}
+
+export async function getCompany(db: Db, orgId: string, id: string): Promise<Company> {
+  const row = await db.selectFrom('companies').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('Company', id);
+  return toCompany(row);
+}
+
+export async function updateCompany(db: Db, orgId: string, id: string, patch: Partial<{ name: string; language: Language; timeZone: string }>): Promise<Company> {
+  await getCompany(db, orgId, id);
+  const set: Record<string, string> = {};
+  if (patch.name !== undefined) set.name = patch.name;
+  if (patch.language !== undefined) set.language = patch.language;
+  if (patch.timeZone !== undefined) set.time_zone = patch.timeZone;
+  if (Object.keys(set).length) await db.updateTable('companies').set(set).where('org_id', '=', orgId).where('id', '=', id).execute();
+  return getCompany(db, orgId, id);
+}

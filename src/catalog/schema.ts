@@ -1,0 +1,51 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The tables, as Kysely sees them. Portable on purpose: times are ISO-8601 text, booleans are
+ * 0/1 integers, JSON is text, so the same queries run on SQLite and PostgreSQL.
+ */
+export interface Database {
+  organizations: { id: string; name: string; created_at: string };
+  users: { id: string; org_id: string; email: string; name: string; role: string; created_at: string };
+  api_keys: {
+    id: string; org_id: string; user_id: string; name: string; prefix: string; hash: string;
+    created_at: string; last_used_at: string | null; revoked_at: string | null;
+  };
+  companies: { id: string; org_id: string; name: string; language: string; time_zone: string; created_at: string };
+  documents: {
+    id: string; org_id: string; company_id: string; type: string; number: string | null; date: string;
+    counterparty: string | null; amount: string | null; currency: string | null; business_account: string | null;
+    current_version_id: string; version_count: number; change_seq: number; created_at: string; updated_at: string;
+  };
+  document_versions: {
+    id: string; org_id: string; document_id: string; version: number; sha256: string; size: number;
+    filename: string; mime: string; created_at: string;
+  };
+  connections: {
+    id: string; org_id: string; kind: string; label: string;
+    settings: string; secrets: string | null; created_at: string; updated_at: string;
+  };
+  destinations: {
+    id: string; org_id: string; company_id: string; name: string; kind: string; connection_id: string;
+    layout: string; start_date: string | null; schedule: string; restore_deleted: number;
+    respect_folder_deletions: number; state: string; state_reason: string | null;
+    cursor_seq: number; lease_owner: string | null; lease_until: string | null;
+    last_run_id: string | null; created_at: string; updated_at: string;
+  };
+  deliveries: {
+    destination_id: string; document_id: string; org_id: string; version_id: string | null;
+    remote_path: string | null; intent_path: string | null; remote_id: string | null; sha256: string | null;
+    size: number | null; state: string; error: string | null; attempts: number;
+    synced_at: string | null; updated_at: string;
+  };
+  runs: {
+    id: string; org_id: string; destination_id: string; trigger: string; status: string;
+    started_at: string; finished_at: string | null; planned: number; uploaded: number; moved: number;
+    restored: number; removed: number; failed: number; bytes: number; error: string | null;
+  };
+  run_items: {
+    id: Generated<number>; run_id: string; document_id: string | null; action: string; outcome: string;
+    remote_path: string | null; bytes: number; error: string | null; at: string;
+  };
+  counters: { name: string; value: number };
+}

@@ -1,0 +1,65 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { DomainError } from '../domain/errors.js';
+
+/**
+ * Content-addressed blob store: a file's name is its SHA-256, so bytes never change in place,
+ * the same bytes are stored once, and a partial write can never be mistaken for a document.
+ */
+export interface BlobStore {
+  /** Streams `body` in, returns its hash and size. Throws invalid_input past `maxBytes`. */
+  put(body: Readable, opts?: { maxBytes?: number }): Promise<{ sha256: string; size: number }>;
+  open(sha256: string): Readable;
+  has(sha256: string): Promise<boolean>;
+}
+
+export class FileBlobStore implements BlobStore {
+  constructor(private readonly root: string) {}
+
+  private pathOf(sha256: string): string {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new DomainError('invalid_input', `"${sha256}" is not a SHA-256.`);
+    return join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  }
+
+  async put(body: Readable, opts: { maxBytes?: number } = {}): Promise<{ sha256: string; size: number }> {
+    const incoming = join(this.root, 'incoming');
+    await mkdir(incoming, { recursive: true });
+    const temp = join(incoming, randomBytes(12).toString('hex'));
+    const hash = createHash('sha256');
+    let size = 0;
+    const max = opts.maxBytes ?? Number.MAX_SAFE_INTEGER;
+    const meter = new Transform({
+      transform(chunk: Buffer, _e, done) {
+        size += chunk.length;
+        if (size > max) { done(new DomainError('invalid_input', `The file is larger than the limit of ${max} bytes.`)); return; }
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(body, meter, createWriteStream(temp));
+      const handle = await open(temp, 'r+');
+      try { await handle.sync(); } finally { await handle.close(); }
+      const sha256 = hash.digest('hex');
+      const final = this.pathOf(sha256);
+      await mkdir(join(final, '..'), { recursive: true });
+      await rename(temp, final); // same bytes already there: rename replaces them with identical bytes
+      return { sha256, size };
+    } catch (e) {
+      await unlink(temp).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  open(sha256: string): Readable {
+    return createReadStream(this.pathOf(sha256));
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    return stat(this.pathOf(sha256)).then(() => true, () => false);
+  }
+}

@@ -1,0 +1,81 @@
+import type { Readable } from 'node:stream';
+import { DomainError, notFound } from '../domain/errors.js';
+import type { Db } from '../catalog/db.js';
+import { getCompany } from '../catalog/organizations.js';
+import {
+  addVersion, findDocumentByContent, getDocument, getVersion, insertDocument, listDocuments, listVersions,
+  type DocumentFilter, type DocumentMeta, type DocumentRow, type VersionRow,
+} from '../catalog/documents.js';
+import type { BlobStore } from './blobs.js';
+
+/**
+ * Intake and reading of documents. Bytes go to the blob store first (content-addressed, so a
+ * crash leaves at most an unreferenced blob), then one transaction records the document and
+ * its version; only then are listeners told, so a backup never sees a half-made document.
+ */
+export interface VaultDeps {
+  db: Db;
+  blobs: BlobStore;
+  maxUploadBytes: number;
+  /**
+   * Called after a document or version is committed, and awaited: when create() returns, the
+   * follow-up work (a continuous backup pass) is already queued.
+   */
+  onChange(orgId: string, companyId: string): Promise<void>;
+}
+
+export interface Upload { body: Readable; filename: string; mime: string }
+
+export interface DocumentView extends DocumentRow { versions: VersionRow[] }
+
+const cleanFilename = (name: string) => name.replace(/[\\/]/g, '_').replace(/[\u0000-\u001f]/g, '').slice(0, 255) || 'document';
+
+export class VaultService {
+  constructor(private readonly deps: VaultDeps) {}
+
+  async create(orgId: string, companyId: string, meta: DocumentMeta, upload: Upload): Promise<DocumentView> {
+    await getCompany(this.deps.db, orgId, companyId);
+    const blob = await this.deps.blobs.put(upload.body, { maxBytes: this.deps.maxUploadBytes });
+    const doc = await insertDocument(this.deps.db, orgId, companyId, meta, { ...blob, filename: cleanFilename(upload.filename), mime: upload.mime });
+    await this.deps.onChange(orgId, companyId);
+    return this.get(orgId, doc.id);
+  }
+
+  /** Same as create, unless this company already holds these exact bytes: then that document. */
+  async importOnce(orgId: string, companyId: string, meta: DocumentMeta, upload: Upload): Promise<{ document: DocumentView; created: boolean }> {
+    await getCompany(this.deps.db, orgId, companyId);
+    const blob = await this.deps.blobs.put(upload.body, { maxBytes: this.deps.maxUploadBytes });
+    const existing = await findDocumentByContent(this.deps.db, orgId, companyId, blob.sha256);
+    if (existing) return { document: await this.get(orgId, existing), created: false };
+    const doc = await insertDocument(this.deps.db, orgId, companyId, meta, { ...blob, filename: cleanFilename(upload.filename), mime: upload.mime });
+    await this.deps.onChange(orgId, companyId);
+    return { document: await this.get(orgId, doc.id), created: true };
+  }
+
+  /** A new version: new bytes, new metadata, or both. */
+  async update(orgId: string, documentId: string, meta: Partial<DocumentMeta>, upload?: Upload): Promise<DocumentView> {
+    if (!upload && Object.keys(meta).length === 0) throw new DomainError('invalid_input', 'Nothing to change: send a file, metadata, or both.');
+    const current = await getDocument(this.deps.db, orgId, documentId);
+    const blob = upload ? { ...(await this.deps.blobs.put(upload.body, { maxBytes: this.deps.maxUploadBytes })), filename: cleanFilename(upload.filename), mime: upload.mime } : null;
+    await addVersion(this.deps.db, orgId, documentId, meta, blob);
+    await this.deps.onChange(orgId, current.companyId);
+    return this.get(orgId, documentId);
+  }
+
+  async get(orgId: string, documentId: string): Promise<DocumentView> {
+    const doc = await getDocument(this.deps.db, orgId, documentId);
+    return { ...doc, versions: await listVersions(this.deps.db, orgId, documentId) };
+  }
+
+  async list(orgId: string, filter: DocumentFilter): Promise<DocumentRow[]> {
+    return listDocuments(this.deps.db, orgId, filter);
+  }
+
+  /** The bytes of a version (the current one by default). */
+  async content(orgId: string, documentId: string, versionId?: string): Promise<{ version: VersionRow; body: Readable }> {
+    const doc = await getDocument(this.deps.db, orgId, documentId);
+    const version = await getVersion(this.deps.db, orgId, versionId ?? doc.currentVersionId);
+    if (version.documentId !== documentId) throw notFound('Version', versionId!);
+    return { version, body: this.deps.blobs.open(version.sha256) };
+  }
+}
