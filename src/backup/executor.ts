@@ -1,0 +1,132 @@
+import type { Logger } from 'pino';
+import { collisionKey } from '../domain/names.js';
+import { isConnectorError, type ConnectorError, type StorageConnector } from '../connectors/connector.js';
+import { withRetry, type RetryPolicy } from '../connectors/kit/retry.js';
+import type { Db } from '../catalog/db.js';
+import { addRunItems, markFailed, markSynced, recordIntent, type RunCounts } from '../catalog/deliveries.js';
+import type { BlobStore } from '../vault/blobs.js';
+import type { Action } from './planner.js';
+import { BatchVerifier } from './verifier.js';
+
+/** A failure that concerns the whole destination, not one file: the run stops and says why. */
+export class DestinationBlocked extends Error {
+  constructor(readonly state: 'paused' | 'needs_attention', message: string) {
+    super(message);
+  }
+}
+
+export function blockedBy(e: ConnectorError, destinationName: string): DestinationBlocked | null {
+  switch (e.kind) {
+    case 'quota_exceeded':
+      return new DestinationBlocked('paused', `"${destinationName}" is full: free some space there (or raise its quota), then resume the destination.`);
+    case 'auth_expired':
+      return new DestinationBlocked('needs_attention', `"${destinationName}" refused our credentials: ${e.message} Update the connection, then resume.`);
+    case 'permission_denied':
+      return new DestinationBlocked('needs_attention', `"${destinationName}" denied access: ${e.message} Check the folder's permissions, then resume.`);
+    default:
+      return null;
+  }
+}
+
+export interface ExecuteJob {
+  orgId: string;
+  destinationId: string;
+  destinationName: string;
+  runId: string;
+  connector: StorageConnector;
+  actions: Action[];
+  transfers: number;
+  taken: Map<string, string>;
+  signal?: AbortSignal;
+  onProgress?(done: number, bytes: number): void;
+}
+
+export interface ExecuteDeps { db: Db; blobs: BlobStore; log: Logger; retry?: RetryPolicy }
+
+type Transfer = Exclude<Action, { op: 'skip' }>;
+
+/**
+ * Carries out a plan: uploads and moves run `transfers` at a time; each file is marked synced
+ * in the ledger only after the destination's own hash of it matched. The intent is written to
+ * the ledger before the bytes move, so a crash at any point is resumed by the next plan.
+ */
+export async function execute(deps: ExecuteDeps, job: ExecuteJob): Promise<RunCounts> {
+  const counts: RunCounts = { planned: 0, uploaded: 0, moved: 0, restored: 0, removed: 0, failed: 0, bytes: 0 };
+  const transfers = job.actions.filter((a): a is Transfer => a.op !== 'skip');
+  counts.planned = transfers.length;
+  const stop = new AbortController();
+  const signal = job.signal ? AbortSignal.any([job.signal, stop.signal]) : stop.signal;
+  const verifier = new BatchVerifier(job.connector, 64, signal, deps.retry);
+  const completions: Promise<void>[] = [];
+  const items: Parameters<typeof addRunItems>[1] = [];
+  let blocked: DestinationBlocked | null = null;
+  let done = 0;
+  const rules = job.connector.capabilities.names;
+
+  const fail = async (a: Transfer, e: unknown) => {
+    const block = isConnectorError(e) ? blockedBy(e, job.destinationName) : null;
+    if (block && !blocked) { blocked = block; stop.abort(); }
+    if (signal.aborted && !block) return; // cancelled: the ledger still says pending, the next run resumes
+    const message = e instanceof Error ? e.message : String(e);
+    counts.failed++;
+    await markFailed(deps.db, job.destinationId, a.documentId, message);
+    items.push({ runId: job.runId, documentId: a.documentId, action: a.op, outcome: 'failed', remotePath: a.path, bytes: 0, error: message });
+    deps.log.warn({ destination: job.destinationId, document: a.documentId, err: e }, 'transfer failed');
+  };
+
+  const finish = async (a: Transfer, remoteId: string | null, moved: boolean) => {
+    // The old name goes only after the new one is verified, and before the ledger forgets it.
+    for (const old of [a.op === 'upload' ? a.previousPath : null, a.staleIntent]) {
+      if (!old || old === a.path) continue;
+      await withRetry(() => job.connector.remove(old), deps.retry, signal).catch((e) => { if (!isConnectorError(e, 'not_found')) throw e; });
+      if (job.taken.get(collisionKey(old, rules)) === a.documentId) job.taken.delete(collisionKey(old, rules));
+      counts.removed++;
+    }
+    await markSynced(deps.db, job.destinationId, a.documentId, { versionId: a.versionId, remotePath: a.path, remoteId, sha256: a.sha256, size: a.size });
+    if (moved) counts.moved++;
+    else if (a.op === 'upload' && a.reason === 'restore') counts.restored++;
+    else counts.uploaded++;
+    if (!moved) counts.bytes += a.size;
+    items.push({ runId: job.runId, documentId: a.documentId, action: moved ? 'move' : a.op === 'upload' ? a.reason : 'upload', outcome: 'ok', remotePath: a.path, bytes: moved ? 0 : a.size, error: null });
+    job.onProgress?.(++done, counts.bytes);
+    if (items.length >= 200) await addRunItems(deps.db, items.splice(0));
+  };
+
+  const upload = (a: Transfer) => withRetry(
+    () => job.connector.write(a.path, deps.blobs.open(a.sha256), { size: a.size, sha256: a.sha256 }, { signal }), deps.retry, signal);
+
+  const transfer = async (a: Transfer) => {
+    await recordIntent(deps.db, job.orgId, job.destinationId, a.documentId, a.path);
+    let entry;
+    let moved = false;
+    if (a.op === 'move') {
+      try {
+        entry = await withRetry(() => job.connector.move!(a.from, a.path, { signal }), deps.retry, signal);
+        moved = true;
+      } catch (e) {
+        // The source is gone (deleted by hand, or moved before a crash): send the bytes instead.
+        if (!isConnectorError(e, 'not_found')) throw e;
+        entry = await upload(a);
+      }
+    } else {
+      entry = await upload(a);
+    }
+    completions.push(verifier.check(a.path, a.sha256, entry.hashes?.sha256)
+      .then(() => finish(a, entry.id ?? null, moved))
+      .catch((e) => fail(a, e)));
+  };
+
+  let next = 0;
+  const worker = async () => {
+    while (next < transfers.length && !signal.aborted) {
+      const a = transfers[next++]!;
+      try { await transfer(a); } catch (e) { await fail(a, e); }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(job.transfers, transfers.length) }, worker));
+  await verifier.flush();
+  await Promise.all(completions);
+  await addRunItems(deps.db, items);
+  if (blocked) throw blocked;
+  return counts;
+}

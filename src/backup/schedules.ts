@@ -1,0 +1,56 @@
+import { DateTime } from 'luxon';
+import type { Logger } from 'pino';
+import { parseSchedule } from '../domain/destinations.js';
+import type { Db } from '../catalog/db.js';
+import { allActiveDestinations, hasPendingWork } from '../catalog/destinations.js';
+import { getCompany } from '../catalog/organizations.js';
+import type { BackupService } from './service.js';
+
+/** The most recent daily run time at or before `now`, in UTC. */
+export function previousDailyRun(at: string, timeZone: string, now: DateTime = DateTime.utc()): DateTime {
+  const [h, m] = at.split(':').map(Number);
+  const local = now.setZone(timeZone);
+  let prev = local.set({ hour: h, minute: m, second: 0, millisecond: 0 });
+  if (prev > local) prev = prev.minus({ days: 1 });
+  return prev.toUTC();
+}
+
+/**
+ * Starts passes when they are due: on start-up every continuous destination gets one (whatever
+ * changed while the service was down); every few seconds a continuous destination with work
+ * waiting gets one (changes made by another process, failed files to retry); and each daily
+ * destination whose last run started before its most recent slot gets one, so a slot missed
+ * while the service was down is caught up once.
+ */
+export class Scheduler {
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly db: Db, private readonly backup: BackupService, private readonly log: Logger, private readonly tickMs = 5_000) {}
+
+  async start(): Promise<void> {
+    for (const dst of await allActiveDestinations(this.db)) {
+      if (parseSchedule(dst.schedule).kind === 'continuous') await this.backup.requestSync(dst.orgId, dst.id, 'startup');
+    }
+    await this.tick();
+    this.timer = setInterval(() => void this.tick().catch((err) => this.log.error({ err }, 'scheduler tick failed')), this.tickMs);
+    this.timer.unref();
+  }
+
+  async tick(now: DateTime = DateTime.utc()): Promise<void> {
+    for (const dst of await allActiveDestinations(this.db)) {
+      const schedule = parseSchedule(dst.schedule);
+      if (schedule.kind === 'continuous') {
+        if (await hasPendingWork(this.db, dst)) await this.backup.requestSync(dst.orgId, dst.id, 'continuous');
+        continue;
+      }
+      const company = await getCompany(this.db, dst.orgId, dst.companyId);
+      const due = previousDailyRun(schedule.at, company.timeZone, now);
+      const last = (await this.backup.runs(dst.orgId, dst.id, 1))[0];
+      if (!last || DateTime.fromISO(last.startedAt) < due) await this.backup.requestSync(dst.orgId, dst.id, 'daily');
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,240 @@
+import type { Logger } from 'pino';
+import { DomainError } from '../domain/errors.js';
+import { parseSchedule } from '../domain/destinations.js';
+import { resolveLayout, renderPath } from '../domain/layout.js';
+import type { DocumentFacts } from '../domain/documents.js';
+import type { ConnectorDefinition, StorageConnector } from '../connectors/connector.js';
+import type { Db } from '../catalog/db.js';
+import { getCompany } from '../catalog/organizations.js';
+import { getDocument, getVersion } from '../catalog/documents.js';
+import {
+  deleteConnectionSecrets, getDestination, insertConnection, insertDestination, listDestinations,
+  updateDestination, type DestinationRow,
+} from '../catalog/destinations.js';
+import { deliveriesOfDocument, deliveryCounts, getRun, listRunItems, listRuns } from '../catalog/deliveries.js';
+import type { JobQueue } from '../jobs/queue.js';
+import { readQuota, NEARLY_FULL, formatBytes } from './quota.js';
+import { syncDestination, type Progress, type SyncDeps } from './sync.js';
+import { verifyDestination, type VerifyReport } from './verify.js';
+
+export const SYNC_JOB = 'destination.sync';
+
+export interface BackupDeps extends SyncDeps {
+  queue: JobQueue;
+  debounceMs: number;
+  /** The connector kinds a destination may use. */
+  definitions: Map<string, ConnectorDefinition>;
+  /** Encrypts the secret fields of a connection's settings. */
+  seal(secrets: Record<string, unknown>): string;
+}
+
+export interface NewDestinationInput {
+  companyId: string;
+  name: string;
+  kind: string;
+  settings: Record<string, unknown>;
+  layout: string;
+  startDate: string | null;
+  schedule: string;
+  restoreDeleted: boolean;
+  respectFolderDeletions: boolean;
+}
+
+export interface DestinationStatus extends Omit<DestinationRow, 'cursorSeq'> {
+  documents: { synced: number; pending: number; failed: number };
+  quota: { total: number | null; used: number | null; free: number | null; warning: string | null } | null;
+}
+
+/** Destinations: add, change, pause, sync, verify, remove; and their status and history. */
+export class BackupService {
+  constructor(private readonly deps: BackupDeps) {}
+
+  private definition(kind: string): ConnectorDefinition {
+    const def = this.deps.definitions.get(kind);
+    if (!def) throw new DomainError('invalid_input', `"${kind}" is not a destination type. Choose one of: ${[...this.deps.definitions.keys()].join(', ')}.`);
+    return def;
+  }
+
+  /** Checks the input, tests the connection, stores it encrypted, and queues the initial copy. */
+  async add(orgId: string, input: NewDestinationInput): Promise<DestinationRow> {
+    await getCompany(this.deps.db, orgId, input.companyId);
+    resolveLayout(input.layout);
+    parseSchedule(input.schedule);
+    if (input.startDate && !/^\d{4}-\d{2}-\d{2}$/.test(input.startDate)) throw new DomainError('invalid_input', 'The start date must be written YYYY-MM-DD.');
+    const def = this.definition(input.kind);
+    const parsed = def.settings.safeParse(input.settings);
+    if (!parsed.success) {
+      throw new DomainError('invalid_input', `The ${def.title} settings are incomplete: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    const settings = { ...(parsed.data as Record<string, unknown>) };
+    const secrets: Record<string, unknown> = {};
+    for (const key of def.secrets) if (settings[key] !== undefined) { secrets[key] = settings[key]; delete settings[key]; }
+    const connectionId = await insertConnection(this.deps.db, orgId, {
+      kind: input.kind, label: input.name, settings, secrets: Object.keys(secrets).length ? this.deps.seal(secrets) : null,
+    });
+    const dst = await insertDestination(this.deps.db, orgId, {
+      companyId: input.companyId, name: input.name, kind: input.kind, connectionId, layout: input.layout, startDate: input.startDate,
+      schedule: input.schedule, restoreDeleted: input.restoreDeleted, respectFolderDeletions: input.respectFolderDeletions,
+    });
+    try {
+      await this.test(orgId, dst);
+    } catch (e) {
+      await this.remove(orgId, dst.id);
+      throw e;
+    }
+    await this.requestSync(orgId, dst.id, 'initial');
+    return getDestination(this.deps.db, orgId, dst.id);
+  }
+
+  /** Opens the connection once and reads its free space: a wrong password fails here, not at 3 a.m. */
+  private async test(orgId: string, dst: DestinationRow): Promise<void> {
+    let connector: StorageConnector | null = null;
+    try {
+      connector = await this.deps.connect(orgId, dst);
+      await connector.mkdir('');
+      await readQuota(connector);
+    } catch (e) {
+      throw new DomainError('invalid_input', `Dossier could not reach "${dst.name}": ${(e as Error).message}`);
+    } finally {
+      await connector?.close().catch(() => undefined);
+    }
+  }
+
+  async list(orgId: string, companyId?: string): Promise<DestinationRow[]> {
+    return listDestinations(this.deps.db, orgId, companyId);
+  }
+
+  async get(orgId: string, id: string): Promise<DestinationRow> {
+    return getDestination(this.deps.db, orgId, id);
+  }
+
+  async status(orgId: string, id: string, withQuota = true): Promise<DestinationStatus> {
+    const dst = await getDestination(this.deps.db, orgId, id);
+    const { cursorSeq: _cursor, ...rest } = dst;
+    let quota: DestinationStatus['quota'] = null;
+    if (withQuota && dst.state !== 'removed') {
+      const connector = await this.deps.connect(orgId, dst).catch(() => null);
+      const q = connector ? await readQuota(connector).catch(() => null) : null;
+      await connector?.close().catch(() => undefined);
+      if (q) {
+        const low = q.free !== null && (q.total ? q.free / q.total < NEARLY_FULL : false);
+        quota = { ...q, warning: low ? `Only ${formatBytes(q.free!)} free at the destination: make room soon.` : null };
+      }
+    }
+    return { ...rest, documents: await deliveryCounts(this.deps.db, id), quota };
+  }
+
+  /** Changes settings; a new layout or start date makes the next pass look at every document again. */
+  async update(orgId: string, id: string, patch: Partial<Pick<NewDestinationInput, 'name' | 'layout' | 'startDate' | 'schedule' | 'restoreDeleted' | 'respectFolderDeletions'>>): Promise<DestinationRow> {
+    const before = await getDestination(this.deps.db, orgId, id);
+    if (patch.layout !== undefined) resolveLayout(patch.layout);
+    if (patch.schedule !== undefined) parseSchedule(patch.schedule);
+    const replan = (patch.layout !== undefined && patch.layout !== before.layout) || (patch.startDate !== undefined && patch.startDate !== before.startDate);
+    const after = await updateDestination(this.deps.db, orgId, id, { ...patch, ...(replan && { cursorSeq: 0 }) });
+    if (replan) await this.requestSync(orgId, id, 'settings');
+    return after;
+  }
+
+  /** A company's name or language is part of every path: its destinations look at everything again. */
+  async companyChanged(orgId: string, companyId: string): Promise<void> {
+    for (const dst of await listDestinations(this.deps.db, orgId, companyId)) {
+      await updateDestination(this.deps.db, orgId, dst.id, { cursorSeq: 0 });
+      await this.requestSync(orgId, dst.id, 'settings');
+    }
+  }
+
+  async pause(orgId: string, id: string): Promise<DestinationRow> {
+    await getDestination(this.deps.db, orgId, id);
+    return updateDestination(this.deps.db, orgId, id, { state: 'paused', stateReason: 'Paused by a user.' });
+  }
+
+  async resume(orgId: string, id: string): Promise<DestinationRow> {
+    await getDestination(this.deps.db, orgId, id);
+    const dst = await updateDestination(this.deps.db, orgId, id, { state: 'active', stateReason: null });
+    await this.requestSync(orgId, id, 'resume');
+    return dst;
+  }
+
+  /** Stops everything for this destination and forgets its credentials; the history stays. */
+  async remove(orgId: string, id: string): Promise<void> {
+    const dst = await getDestination(this.deps.db, orgId, id);
+    await updateDestination(this.deps.db, orgId, id, { state: 'removed', stateReason: 'Removed by a user.' });
+    await deleteConnectionSecrets(this.deps.db, orgId, dst.connectionId);
+  }
+
+  /** Queues a pass (continuous destinations get one after each change). */
+  async requestSync(orgId: string, id: string, trigger: string, delayMs = 0): Promise<void> {
+    await this.deps.queue.send(SYNC_JOB, { orgId, destinationId: id, trigger }, { singletonKey: id, delayMs });
+  }
+
+  /** The job handler: runs a pass unless the destination is paused, removed or busy elsewhere. */
+  async runJob(data: { orgId: string; destinationId: string; trigger: string }): Promise<void> {
+    const dst = await getDestination(this.deps.db, data.orgId, data.destinationId).catch(() => null);
+    if (!dst || dst.state !== 'active') return;
+    const runId = await syncDestination(this.deps, data.orgId, data.destinationId, { trigger: data.trigger });
+    if (runId === null) await this.requestSync(data.orgId, data.destinationId, data.trigger, 5_000); // busy in another process
+  }
+
+  /** Runs a pass now, in this process, and reports progress: `dossier destinations sync --wait`. */
+  async syncNow(orgId: string, id: string, opts: { signal?: AbortSignal; onProgress?(p: Progress): void } = {}): Promise<string> {
+    const dst = await getDestination(this.deps.db, orgId, id);
+    if (dst.state === 'paused') throw new DomainError('conflict', `"${dst.name}" is paused${dst.stateReason ? ` (${dst.stateReason})` : ''}: resume it first.`);
+    for (let attempt = 0; ; attempt++) {
+      const runId = await syncDestination(this.deps, orgId, id, { trigger: 'manual', ...opts });
+      if (runId) return runId;
+      if (attempt > 120) throw new DomainError('unavailable', `"${dst.name}" is being synced by another process; try again when it is done.`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
+  /** Lists the destination, compares with the ledger, then restores what is missing. */
+  async verify(orgId: string, id: string, opts: { signal?: AbortSignal } = {}): Promise<VerifyReport & { runId: string | null }> {
+    const dst = await getDestination(this.deps.db, orgId, id);
+    const connector = await this.deps.connect(orgId, dst);
+    let report: VerifyReport;
+    try {
+      report = await verifyDestination(this.deps.db, connector, dst, opts.signal);
+    } finally {
+      await connector.close().catch(() => undefined);
+    }
+    const runId = dst.state === 'active' ? await this.syncNow(orgId, id, opts) : null;
+    return { ...report, runId };
+  }
+
+  async runs(orgId: string, id: string, limit = 50) {
+    await getDestination(this.deps.db, orgId, id);
+    return listRuns(this.deps.db, orgId, id, limit);
+  }
+
+  async run(orgId: string, runId: string, after = 0, limit = 500) {
+    return { run: await getRun(this.deps.db, orgId, runId), items: await listRunItems(this.deps.db, orgId, runId, after, limit) };
+  }
+
+  async documentStatus(orgId: string, documentId: string) {
+    await getDocument(this.deps.db, orgId, documentId);
+    return deliveriesOfDocument(this.deps.db, orgId, documentId);
+  }
+
+  /** Where a document (real, or described) would land at a destination, without writing. */
+  async preview(orgId: string, input: { destinationId?: string; kind?: string; layout?: string; companyId?: string; documentId?: string; document?: Omit<DocumentFacts, 'id'> }): Promise<string> {
+    const dst = input.destinationId ? await getDestination(this.deps.db, orgId, input.destinationId) : null;
+    const layout = resolveLayout(input.layout ?? dst?.layout ?? 'company-year-type');
+    let facts: DocumentFacts;
+    let companyId = input.companyId ?? dst?.companyId;
+    if (input.documentId) {
+      const d = await getDocument(this.deps.db, orgId, input.documentId);
+      const v = await getVersion(this.deps.db, orgId, d.currentVersionId);
+      facts = { ...d, filename: v.filename };
+      companyId ??= d.companyId;
+    } else if (input.document) {
+      facts = { id: 'doc_preview', ...input.document };
+    } else {
+      throw new DomainError('invalid_input', 'Give a documentId or a document to preview.');
+    }
+    if (!companyId) throw new DomainError('invalid_input', 'Give a companyId or a destinationId.');
+    const company = await getCompany(this.deps.db, orgId, companyId);
+    const rules = this.definition(input.kind ?? dst?.kind ?? 'local').names;
+    return renderPath(layout, facts, company, rules);
+  }
+
+}

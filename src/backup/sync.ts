@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { resolveLayout } from '../domain/layout.js';
+import { collisionKey } from '../domain/names.js';
+import { isConnectorError, type StorageConnector } from '../connectors/connector.js';
+import type { RetryPolicy } from '../connectors/kit/retry.js';
+import type { Db } from '../catalog/db.js';
+import { getCompany } from '../catalog/organizations.js';
+import { documentsByIds, documentsChangedSince, type PlannableDocument } from '../catalog/documents.js';
+import { acquireLease, getDestination, releaseLease, updateDestination, type DestinationRow } from '../catalog/destinations.js';
+import {
+  closeInterruptedRuns, deliveriesFor, remotePaths, startRun, unfinishedDeliveries, updateRun, type RunCounts,
+} from '../catalog/deliveries.js';
+import type { BlobStore } from '../vault/blobs.js';
+import { blockedBy, DestinationBlocked, execute } from './executor.js';
+import { plan, type Candidate } from './planner.js';
+import { checkSpace } from './quota.js';
+
+export interface SyncDeps {
+  db: Db;
+  blobs: BlobStore;
+  log: Logger;
+  transfers: number;
+  retry?: RetryPolicy;
+  connect(orgId: string, destination: DestinationRow): Promise<StorageConnector>;
+}
+
+export interface Progress { runId: string; done: number; planned: number; bytes: number }
+export interface SyncOptions { trigger: string; signal?: AbortSignal; onProgress?(p: Progress): void }
+
+const PAGE = 1000;
+const LEASE_MS = 60_000;
+const owner = `${process.pid}-${randomBytes(4).toString('hex')}`;
+
+/**
+ * The names this destination holds, per destination, kept between runs so an incremental pass
+ * reads only the changes. Reloaded when another process ran the destination since.
+ */
+const takenCache = new Map<string, { lastRunId: string | null; taken: Map<string, string> }>();
+
+const toCandidate = (d: PlannableDocument): Candidate => ({
+  id: d.id, type: d.type as Candidate['type'], number: d.number, date: d.date, counterparty: d.counterparty,
+  businessAccount: d.business_account, filename: d.filename, versionId: d.current_version_id, sha256: d.sha256, size: Number(d.size),
+});
+
+/**
+ * One pass over a destination: retry what is unfinished, then everything changed since the
+ * cursor, a page at a time. The cursor moves past a page only once its transfers are in the
+ * ledger (synced or failed), so a crash or a stop never skips a document.
+ * Returns the run id, or null when another process holds the destination right now.
+ */
+export async function syncDestination(deps: SyncDeps, orgId: string, destinationId: string, opts: SyncOptions): Promise<string | null> {
+  if (!(await acquireLease(deps.db, destinationId, owner, LEASE_MS))) return null;
+  const renew = setInterval(() => void acquireLease(deps.db, destinationId, owner, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
+  let runId: string | null = null;
+  let connector: StorageConnector | null = null;
+  let destinationName = destinationId;
+  const totals: RunCounts = { planned: 0, uploaded: 0, moved: 0, restored: 0, removed: 0, failed: 0, bytes: 0 };
+  try {
+    const dst = await getDestination(deps.db, orgId, destinationId);
+    destinationName = dst.name;
+    await closeInterruptedRuns(deps.db, destinationId);
+    runId = await startRun(deps.db, orgId, destinationId, opts.trigger);
+    const cached = takenCache.get(destinationId);
+    await updateDestination(deps.db, orgId, destinationId, { lastRunId: runId });
+    connector = await deps.connect(orgId, dst);
+    const company = await getCompany(deps.db, orgId, dst.companyId);
+    const rules = connector.capabilities.names;
+    let taken = cached && cached.lastRunId === dst.lastRunId ? cached.taken : null;
+    if (!taken) {
+      taken = new Map();
+      for (const r of await remotePaths(deps.db, destinationId)) taken.set(collisionKey(r.path, rules), r.documentId);
+    }
+    takenCache.set(destinationId, { lastRunId: runId, taken });
+    const ctx = { template: resolveLayout(dst.layout), company, rules, startDate: dst.startDate, canMove: !!connector.move && connector.capabilities.serverSideMove, taken };
+
+    const runPage = async (docs: PlannableDocument[]) => {
+      const ledger = await deliveriesFor(deps.db, destinationId, docs.map((d) => d.id));
+      const actions = plan(docs.map(toCandidate), ledger, ctx);
+      if (actions.some((a) => a.op !== 'skip')) await checkSpace(connector!, actions, dst.name);
+      const base = { ...totals };
+      const counts = await execute(deps, {
+        orgId, destinationId, destinationName: dst.name, runId: runId!, connector: connector!, actions, transfers: deps.transfers, taken: taken!,
+        signal: opts.signal,
+        onProgress: (done, bytes) => opts.onProgress?.({ runId: runId!, done: base.uploaded + base.moved + base.restored + done, planned: base.planned + counts0(actions), bytes: base.bytes + bytes }),
+      });
+      for (const k of Object.keys(totals) as Array<keyof RunCounts>) totals[k] += counts[k];
+      await updateRun(deps.db, runId!, totals);
+    };
+
+    // Unfinished deliveries first (failed earlier, or found missing by verify).
+    const retry = await unfinishedDeliveries(deps.db, destinationId, 100_000);
+    for (let i = 0; i < retry.length && !opts.signal?.aborted; i += PAGE) await runPage(await documentsByIds(deps.db, retry.slice(i, i + PAGE)));
+    let cursor = dst.cursorSeq;
+    while (!opts.signal?.aborted) {
+      const page = await documentsChangedSince(deps.db, dst.companyId, cursor, PAGE);
+      if (page.length === 0) break;
+      await runPage(page);
+      if (opts.signal?.aborted) break;
+      cursor = Number(page.at(-1)!.change_seq);
+      await updateDestination(deps.db, orgId, destinationId, { cursorSeq: cursor });
+    }
+    const status = opts.signal?.aborted ? 'cancelled' : totals.failed > 0 ? 'done_with_errors' : 'done';
+    await updateRun(deps.db, runId, { status, finished: true });
+    if (dst.state === 'needs_attention' && totals.failed === 0) await updateDestination(deps.db, orgId, destinationId, { state: 'active', stateReason: null });
+    return runId;
+  } catch (e) {
+    takenCache.delete(destinationId);
+    if (runId) {
+      const blocked = e instanceof DestinationBlocked ? e : isConnectorError(e) ? blockedBy(e, destinationName) : null;
+      const message = (blocked ?? (e as Error)).message ?? String(e);
+      await updateRun(deps.db, runId, { ...totals, status: blocked ? 'blocked' : 'failed', error: message, finished: true });
+      if (blocked) {
+        await updateDestination(deps.db, orgId, destinationId, { state: blocked.state, stateReason: blocked.message });
+        deps.log.warn({ destination: destinationId, reason: blocked.message }, 'destination blocked');
+        return runId;
+      }
+    }
+    throw e;
+  } finally {
+    clearInterval(renew);
+    await connector?.close().catch(() => undefined);
+    await releaseLease(deps.db, destinationId, owner);
+  }
+}
+
+const counts0 = (actions: { op: string }[]) => actions.filter((a) => a.op !== 'skip').length;
