@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { DomainError } from '../domain/errors.js';
+import { ConnectorError, type ConnectorErrorKind } from '../connectors/connector.js';
+
+/**
+ * Every failure leaves the API in one shape, `{ error: { code, message } }`, whatever threw it:
+ * clients branch on `code`, people read `message`. Anything not recognised here is a bug on our
+ * side and becomes a generic 500, so a stack trace or a secret in an exception never leaks.
+ */
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string().describe('Stable, machine-readable reason, such as not_found or invalid_input.'),
+    message: z.string().describe('What happened and what to do, for people.'),
+  }),
+}).meta({ id: 'Error' });
+
+/** A failure that belongs to HTTP itself (wrong content type, upload too large), not to the domain. */
+export class HttpError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export interface MappedError {
+  status: number;
+  code: string;
+  message: string;
+  headers?: Record<string, string>;
+}
+
+// A destination's own failure is not the client's fault, so most kinds are 502 (bad gateway);
+// the few a client can act on directly keep a status that says so.
+const connectorStatus: Partial<Record<ConnectorErrorKind, number>> = {
+  not_found: 404,
+  invalid_name: 400,
+  already_exists: 409,
+  is_directory: 409,
+  quota_exceeded: 507,
+  rate_limited: 503,
+  transient: 503,
+};
+
+interface ValidationEntry { instancePath?: string; message?: string }
+interface FastifyLikeError { code?: string; statusCode?: number; message: string; validation?: ValidationEntry[]; validationContext?: string }
+
+const where: Record<string, string> = { body: 'request body', querystring: 'query string', params: 'URL', headers: 'headers' };
+
+/** "date: Write dates as YYYY-MM-DD.; amount: ..." naming each field, so a client can fix them all at once. */
+export function describeIssues(issues: Array<{ path: string; message: string }>): string {
+  return issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+}
+
+function fromValidation(e: FastifyLikeError): MappedError {
+  const issues = (e.validation ?? []).map((v) => ({
+    path: (v.instancePath ?? '').replace(/^\//, '').split('/').filter(Boolean).join('.'),
+    message: v.message ?? 'is not valid',
+  }));
+  const place = where[e.validationContext ?? ''] ?? 'request';
+  return { status: 400, code: 'invalid_input', message: `The ${place} is not valid: ${describeIssues(issues)}.` };
+}
+
+const fastifyCodes: Record<string, { status: number; code: string; message?: string }> = {
+  FST_REQ_FILE_TOO_LARGE: { status: 413, code: 'too_large', message: 'The file is larger than this server accepts.' },
+  FST_PARTS_LIMIT: { status: 413, code: 'too_large', message: 'The multipart body has too many parts.' },
+  FST_FILES_LIMIT: { status: 413, code: 'too_large', message: 'Send one file per request.' },
+  FST_FIELDS_LIMIT: { status: 413, code: 'too_large', message: 'The multipart body has too many fields.' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'too_large', message: 'The request body is too large.' },
+  FST_INVALID_MULTIPART_CONTENT_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Send this request as multipart/form-data.' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Send JSON (application/json), or multipart/form-data where a file is uploaded.' },
+  FST_INVALID_JSON_FIELD_ERROR: { status: 400, code: 'invalid_input' },
+  FST_PROTO_VIOLATION: { status: 400, code: 'invalid_input' },
+};
+
+/** The public form of an error, or null when it is unexpected (then: 500, logged in full). */
+export function mapError(err: unknown): MappedError | null {
+  if (err instanceof DomainError) return { status: err.status, code: err.code, message: err.message };
+  if (err instanceof HttpError) return { status: err.status, code: err.code, message: err.message };
+  if (err instanceof ConnectorError) {
+    const headers = err.retryAfterMs ? { 'retry-after': String(Math.ceil(err.retryAfterMs / 1000)) } : undefined;
+    return { status: connectorStatus[err.kind] ?? 502, code: `destination_${err.kind}`, message: `The destination answered: ${err.message}`, headers };
+  }
+  if (typeof err !== 'object' || err === null) return null;
+  const e = err as FastifyLikeError;
+  if (Array.isArray(e.validation)) return fromValidation(e);
+  const known = e.code ? fastifyCodes[e.code] : undefined;
+  if (known) return { status: known.status, code: known.code, message: known.message ?? e.message };
+  // Fastify's own client errors (malformed JSON, empty body) carry a safe, useful message.
+  if (e.code?.startsWith('FST_') && e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+    return { status: e.statusCode, code: e.statusCode === 400 ? 'invalid_input' : 'bad_request', message: e.message };
+  }
+  return null;
+}

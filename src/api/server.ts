@@ -1,0 +1,128 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyMultipart from '@fastify/multipart';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import {
+  jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from '../log/log.js';
+import type { Db } from '../catalog/db.js';
+import type { VaultService } from '../vault/service.js';
+import type { BackupService } from '../backup/service.js';
+import type { ConnectorDefinition } from '../connectors/connector.js';
+import { definitions as registeredDefinitions } from '../connectors/registry.js';
+import { ErrorBody, mapError } from './errors.js';
+import { documentationOnly } from './schemas.js';
+import { requireApiKey } from './auth.js';
+import { companyRoutes } from './routes/companies.js';
+import { documentRoutes } from './routes/documents.js';
+import { destinationRoutes } from './routes/destinations.js';
+import { runRoutes } from './routes/runs.js';
+import { layoutRoutes } from './routes/layouts.js';
+
+/** What the routes need; the composition root's deps object has all of it. */
+export interface ApiDeps {
+  db: Db;
+  log: Logger;
+  vault: VaultService;
+  backup: BackupService;
+  /** Largest file accepted per upload; the vault's own limit when not given. */
+  maxUploadBytes?: number;
+  /** The destination kinds offered to users; every registered kind when not given. */
+  definitions?: readonly ConnectorDefinition[];
+}
+
+/** The same 2 GiB the vault enforces, so the two limits agree when none is configured. */
+export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
+
+export type ZodApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+export interface RouteContext { deps: ApiDeps; maxUploadBytes: number; definitions: readonly ConnectorDefinition[] }
+
+function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const mapped = mapError(error);
+  if (!mapped) {
+    request.log.error({ err: error }, 'request failed unexpectedly');
+    return reply.code(500).send({ error: { code: 'internal', message: `Something went wrong on our side. If it happens again, report it with reference ${request.id}.` } });
+  }
+  if (mapped.status >= 500) request.log.warn({ err: error }, 'request failed');
+  if (mapped.status === 401) reply.header('www-authenticate', 'Bearer');
+  for (const [k, v] of Object.entries(mapped.headers ?? {})) reply.header(k, v);
+  return reply.code(mapped.status).send({ error: { code: mapped.code, message: mapped.message } });
+}
+
+/**
+ * OpenAPI components for every named schema exist twice (as input and output); the input
+ * copies no route refers to are clutter in the reference, so they are left out.
+ */
+const transformObject: typeof jsonSchemaTransformObject = (input) => {
+  const doc = jsonSchemaTransformObject(input) as { paths?: unknown; components?: { schemas?: Record<string, unknown> } };
+  const schemas = doc.components?.schemas;
+  if (schemas) {
+    const used = JSON.stringify(doc.paths ?? {});
+    for (const name of Object.keys(schemas)) {
+      if (name.endsWith('Input') && !used.includes(`#/components/schemas/${name}"`)) delete schemas[name];
+    }
+  }
+  return doc as ReturnType<typeof jsonSchemaTransformObject>;
+};
+
+export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: deps.log }).withTypeProvider<ZodTypeProvider>();
+  // Multipart routes read their body as a stream; their body schema only documents it.
+  app.setValidatorCompiler((route) => (documentationOnly.has(route.schema as object) ? (data: unknown) => ({ value: data }) : validatorCompiler(route as Parameters<typeof validatorCompiler>[0])));
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({
+    error: { code: 'not_found', message: `There is no ${request.method} ${request.url.split('?')[0]}. The reference is at /docs.` },
+  }));
+
+  await app.register(fastifyMultipart, { limits: { files: 1 } });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Dossier API',
+        version: '1',
+        description: 'Back up a company\'s accounting documents to storage it owns. Every /v1 route needs an API key: `Authorization: Bearer dsk_...`. Errors always look like `{ "error": { "code", "message" } }`.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key, dsk_...' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  app.get('/health', {
+    schema: { summary: 'Liveness and database check', tags: ['service'], security: [], response: { 200: z.object({ status: z.literal('ok') }), 503: ErrorBody } },
+  }, async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(deps.db);
+    } catch (err) {
+      deps.log.error({ err }, 'health check: the database does not answer');
+      return reply.code(503).send({ error: { code: 'unavailable', message: 'The database does not answer.' } });
+    }
+    return { status: 'ok' as const };
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const ctx: RouteContext = {
+    deps,
+    maxUploadBytes: deps.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+    definitions: deps.definitions ?? registeredDefinitions,
+  };
+  await app.register(async (v1) => {
+    v1.addHook('onRequest', requireApiKey(deps.db));
+    const zv1 = v1.withTypeProvider<ZodTypeProvider>();
+    companyRoutes(zv1, ctx);
+    documentRoutes(zv1, ctx);
+    destinationRoutes(zv1, ctx);
+    runRoutes(zv1, ctx);
+    layoutRoutes(zv1, ctx);
+  }, { prefix: '/v1' });
+
+  await app.ready();
+  return app as unknown as FastifyInstance;
+}
