@@ -1,0 +1,36 @@
+import { Command } from 'commander';
+import type { CliContext } from './context.js';
+import { registerServe } from './serve.js';
+import { registerCompanies } from './companies.js';
+import { registerImport } from './import.js';
+import { registerDocuments } from './documents.js';
+import { registerDestinations } from './destinations.js';
+import { registerPreview } from './preview.js';
+
+export interface ProgramIO {
+  writeOut(s: string): void;
+  writeErr(s: string): void;
+}
+
+/**
+ * The `dossier` command tree. Commander never exits the process or prints errors itself: the
+ * entry point maps every failure to one message and an exit code (2 for a usage mistake).
+ */
+export function buildProgram(ctx: CliContext, io: ProgramIO): Command {
+  const program = new Command('dossier')
+    .description('Dossier: back up a company\'s accounting documents to storage it owns.')
+    // Settings inherited by every sub-command must come before the sub-commands are added.
+    .exitOverride()
+    .configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr, outputError: () => undefined })
+    .configureHelp({ showGlobalOptions: true })
+    .option('--json', 'machine-readable output: exactly one JSON document on stdout')
+    .option('--org <id>', 'the organization to act on (default: the first one)');
+
+  registerServe(program, ctx);
+  registerCompanies(program, ctx);
+  registerImport(program, ctx);
+  registerDocuments(program, ctx);
+  registerDestinations(program, ctx);
+  registerPreview(program, ctx);
+  return program;
+}

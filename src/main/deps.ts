@@ -1,0 +1,102 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { loadConfig, type Config } from '../config/config.js';
+import { createLogger } from '../log/log.js';
+import { migrate, openDatabase, type Db } from '../catalog/db.js';
+import { getConnection, updateConnectionSettings, type DestinationRow } from '../catalog/destinations.js';
+import { definitionsByKind } from '../connectors/registry.js';
+import type { ConnectorDefinition, StorageConnector } from '../connectors/connector.js';
+import type { RetryPolicy } from '../connectors/kit/retry.js';
+import { FileBlobStore, type BlobStore } from '../vault/blobs.js';
+import { VaultService } from '../vault/service.js';
+import { SecretBox, loadSecretKey } from '../auth/secret-box.js';
+import { InProcessQueue } from '../jobs/in-process.js';
+import type { JobQueue } from '../jobs/queue.js';
+import { listDestinations } from '../catalog/destinations.js';
+import { parseSchedule } from '../domain/destinations.js';
+import { DomainError } from '../domain/errors.js';
+import { BackupService, SYNC_JOB } from '../backup/service.js';
+import { Scheduler } from '../backup/schedules.js';
+
+/** Everything the entry points need, built once, as one plain object (no container, no globals). */
+export interface Deps {
+  config: Config;
+  log: Logger;
+  db: Db;
+  blobs: BlobStore;
+  box: SecretBox;
+  queue: JobQueue;
+  vault: VaultService;
+  backup: BackupService;
+  scheduler: Scheduler;
+  /** The destination kinds this installation offers. */
+  definitions: ConnectorDefinition[];
+  maxUploadBytes: number;
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  config?: Config;
+  log?: Logger;
+  /** Extra or replacement connector kinds (tests use this for fault injection). */
+  definitions?: ConnectorDefinition[];
+  /** How transfers retry (tests shorten the waits). */
+  retry?: RetryPolicy;
+  /** Run queued jobs in this process (the server does; a one-shot CLI command does not). */
+  worker?: boolean;
+}
+
+export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
+  const config = opts.config ?? loadConfig();
+  const log = opts.log ?? createLogger(config.logLevel);
+  const db = openDatabase({ url: config.databaseUrl, sqlitePath: join(config.dataDir, 'dossier.db') });
+  await migrate(db);
+  const blobs = new FileBlobStore(join(config.dataDir, 'blobs'));
+  const box = new SecretBox(loadSecretKey(config.secretKey, join(config.dataDir, 'secret.key')));
+  const queue = new InProcessQueue(log);
+  const definitions = new Map(definitionsByKind);
+  for (const d of opts.definitions ?? []) definitions.set(d.kind, d);
+
+  const connect = async (orgId: string, dst: DestinationRow): Promise<StorageConnector> => {
+    const def = definitions.get(dst.kind);
+    if (!def) throw new DomainError('invalid_input', `Destination type "${dst.kind}" is not available in this installation.`);
+    const conn = await getConnection(db, orgId, dst.connectionId);
+    const secrets = conn.secrets ? box.open<Record<string, unknown>>(conn.secrets) : {};
+    return def.create({ ...conn.settings, ...secrets }, {
+      pinHostKey: async (fingerprint) => {
+        await updateConnectionSettings(db, orgId, conn.id, { ...conn.settings, hostKeySha256: fingerprint });
+        log.info({ destination: dst.id, fingerprint }, 'pinned the server host key on first use');
+      },
+    });
+  };
+
+  let backup: BackupService;
+  const vault = new VaultService({
+    db, blobs, maxUploadBytes: config.maxUploadBytes,
+    onChange: async (orgId, companyId) => {
+      // A failure here loses nothing: the scheduler's next look finds the change in the ledger.
+      try {
+        for (const dst of await listDestinations(db, orgId, companyId)) {
+          if (dst.state === 'active' && parseSchedule(dst.schedule).kind === 'continuous') await backup.requestSync(orgId, dst.id, 'continuous', config.debounceMs);
+        }
+      } catch (err) {
+        log.error({ err }, 'could not queue a sync after a change');
+      }
+    },
+  });
+  backup = new BackupService({
+    db, blobs, log, transfers: config.transfers, retry: opts.retry, connect, queue, debounceMs: config.debounceMs, definitions,
+    seal: (secrets) => box.seal(secrets),
+  });
+  const scheduler = new Scheduler(db, backup, log);
+  if (opts.worker) queue.work(SYNC_JOB, (data) => backup.runJob(data), { concurrency: 4 });
+
+  return {
+    config, log, db, blobs, box, queue, vault, backup, scheduler, definitions: [...definitions.values()], maxUploadBytes: config.maxUploadBytes,
+    close: async () => {
+      scheduler.stop();
+      await queue.stop();
+      await db.destroy();
+    },
+  };
+}
