@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { resolveLayout } from '../domain/layout.js';
 import { collisionKey } from '../domain/names.js';
@@ -7,7 +8,9 @@ import type { RetryPolicy } from '../connectors/kit/retry.js';
 import type { Db } from '../catalog/db.js';
 import { getCompany } from '../catalog/organizations.js';
 import { documentsByIds, documentsChangedSince, type PlannableDocument } from '../catalog/documents.js';
-import { acquireLease, getDestination, releaseLease, updateDestination, type DestinationRow } from '../catalog/destinations.js';
+import {
+  acquireLease, getDestination, leaseOwner, releaseLease, takeOverLease, updateDestination, type DestinationRow,
+} from '../catalog/destinations.js';
 import {
   closeInterruptedRuns, deliveriesFor, remotePaths, startRun, unfinishedDeliveries, updateRun, type RunCounts,
 } from '../catalog/deliveries.js';
@@ -30,7 +33,28 @@ export interface SyncOptions { trigger: string; signal?: AbortSignal; onProgress
 
 const PAGE = 1000;
 const LEASE_MS = 60_000;
-const owner = `${process.pid}-${randomBytes(4).toString('hex')}`;
+const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+
+/**
+ * A lease whose holder was a process on this machine that no longer exists (killed, crashed)
+ * is taken over at once instead of waiting for it to expire.
+ */
+async function acquire(db: Db, destinationId: string): Promise<boolean> {
+  if (await acquireLease(db, destinationId, owner, LEASE_MS)) return true;
+  const holder = await leaseOwner(db, destinationId);
+  const [host, pid] = holder?.split(':') ?? [];
+  if (!holder || host !== hostname() || !pid || processAlive(Number(pid))) return false;
+  return takeOverLease(db, destinationId, holder, owner, LEASE_MS);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /**
  * The names this destination holds, per destination, kept between runs so an incremental pass
@@ -50,7 +74,7 @@ const toCandidate = (d: PlannableDocument): Candidate => ({
  * Returns the run id, or null when another process holds the destination right now.
  */
 export async function syncDestination(deps: SyncDeps, orgId: string, destinationId: string, opts: SyncOptions): Promise<string | null> {
-  if (!(await acquireLease(deps.db, destinationId, owner, LEASE_MS))) return null;
+  if (!(await acquire(deps.db, destinationId))) return null;
   const renew = setInterval(() => void acquireLease(deps.db, destinationId, owner, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
   let runId: string | null = null;
   let connector: StorageConnector | null = null;

@@ -102,6 +102,18 @@ export async function acquireLease(db: Db, id: string, owner: string, ttlMs: num
   return Number(res.numUpdatedRows) === 1;
 }
 
+/** Takes over a lease from `from` (a holder known to be dead), if it still holds it. */
+export async function takeOverLease(db: Db, id: string, from: string, owner: string, ttlMs: number): Promise<boolean> {
+  const res = await db.updateTable('destinations').set({ lease_owner: owner, lease_until: new Date(Date.now() + ttlMs).toISOString() })
+    .where('id', '=', id).where('lease_owner', '=', from).executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+export async function leaseOwner(db: Db, id: string): Promise<string | null> {
+  const r = await db.selectFrom('destinations').select('lease_owner').where('id', '=', id).executeTakeFirst();
+  return r?.lease_owner ?? null;
+}
+
 export async function releaseLease(db: Db, id: string, owner: string): Promise<void> {
   await db.updateTable('destinations').set({ lease_owner: null, lease_until: null }).where('id', '=', id).where('lease_owner', '=', owner).execute();
 }
