@@ -269,10 +269,12 @@ export class WebdavConnector implements StorageConnector {
     return out;
   }
 
-  /** The server's own SHA-256 when it has one (oc:checksums, X-Hash), else the hash of the bytes read back. */
+  /**
+   * The SHA-256 the server computes (X-Hash), else the hash of the bytes read back. Never
+   * oc:checksums: Nextcloud stores what the client claimed there without checking it, so it
+   * would only echo our own claim back.
+   */
   private async sha256(path: string, signal?: AbortSignal): Promise<string> {
-    const entry = await this.statFile(path, signal);
-    if (entry.hashes?.sha256) return entry.hashes.sha256;
     const res = await this.dav.request('GET', this.dav.url(path), {
       path, signal, expect: [200], headers: { 'X-Hash': 'sha256', 'Accept-Encoding': 'identity' },
     });
