@@ -161,6 +161,24 @@ for (const dialect of ['sqlite', 'postgresql'] as const) {
       assert.equal(items, 2);
     });
 
+    it('stops a running pass when the destination is paused', async () => {
+      const dst = await addDestination('slow');
+      await w.deps.queue.idle();
+      w.faults.set('slow', { writeDelayMs: 400 });
+      for (let i = 0; i < 60; i++) await w.addDocument({ number: `S-${i}` });
+      const running = w.deps.backup.syncNow(w.orgId, dst.id);
+      await new Promise((r) => setTimeout(r, 300));
+      await w.deps.backup.pause(w.orgId, dst.id);
+      const { run } = await w.deps.backup.run(w.orgId, await running);
+      assert.equal(run.status, 'stopped');
+      assert.ok(run.uploaded < 60, `stopped after ${run.uploaded} of 60`);
+      w.faults.delete('slow');
+      await w.deps.backup.resume(w.orgId, dst.id);
+      await w.deps.queue.idle();
+      const status = await w.deps.backup.status(w.orgId, dst.id, false);
+      assert.equal(status.documents.pending + status.documents.failed, 0, 'resume finishes the job');
+    });
+
     it('keeps paused destinations still and rejects bad settings clearly', async () => {
       const dst = await addDestination('paused');
       await w.deps.queue.idle();

@@ -33,6 +33,7 @@ export interface SyncOptions { trigger: string; signal?: AbortSignal; onProgress
 
 const PAGE = 1000;
 const LEASE_MS = 60_000;
+const STATE_POLL_MS = 2_000;
 const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
 /**
@@ -76,6 +77,11 @@ const toCandidate = (d: PlannableDocument): Candidate => ({
 export async function syncDestination(deps: SyncDeps, orgId: string, destinationId: string, opts: SyncOptions): Promise<string | null> {
   if (!(await acquire(deps.db, destinationId))) return null;
   const renew = setInterval(() => void acquireLease(deps.db, destinationId, owner, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
+  // Pause and remove take effect mid-run, from this process or another: the state is re-read often.
+  const stop = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+  const watch = setInterval(() => void getDestination(deps.db, orgId, destinationId)
+    .then((d) => { if (d.state === 'paused') stop.abort(); }, () => stop.abort()), STATE_POLL_MS);
   let runId: string | null = null;
   let connector: StorageConnector | null = null;
   let destinationName = destinationId;
@@ -105,7 +111,7 @@ export async function syncDestination(deps: SyncDeps, orgId: string, destination
       const base = { ...totals };
       const counts = await execute(deps, {
         orgId, destinationId, destinationName: dst.name, runId: runId!, connector: connector!, actions, transfers: deps.transfers, taken: taken!,
-        signal: opts.signal,
+        signal,
         onProgress: (done, bytes) => opts.onProgress?.({ runId: runId!, done: base.uploaded + base.moved + base.restored + done, planned: base.planned + counts0(actions), bytes: base.bytes + bytes }),
       });
       for (const k of Object.keys(totals) as Array<keyof RunCounts>) totals[k] += counts[k];
@@ -114,17 +120,17 @@ export async function syncDestination(deps: SyncDeps, orgId: string, destination
 
     // Unfinished deliveries first (failed earlier, or found missing by verify).
     const retry = await unfinishedDeliveries(deps.db, destinationId, 100_000);
-    for (let i = 0; i < retry.length && !opts.signal?.aborted; i += PAGE) await runPage(await documentsByIds(deps.db, retry.slice(i, i + PAGE)));
+    for (let i = 0; i < retry.length && !signal.aborted; i += PAGE) await runPage(await documentsByIds(deps.db, retry.slice(i, i + PAGE)));
     let cursor = dst.cursorSeq;
-    while (!opts.signal?.aborted) {
+    while (!signal.aborted) {
       const page = await documentsChangedSince(deps.db, dst.companyId, cursor, PAGE);
       if (page.length === 0) break;
       await runPage(page);
-      if (opts.signal?.aborted) break;
+      if (signal.aborted) break;
       cursor = Number(page.at(-1)!.change_seq);
       await updateDestination(deps.db, orgId, destinationId, { cursorSeq: cursor });
     }
-    const status = opts.signal?.aborted ? 'cancelled' : totals.failed > 0 ? 'done_with_errors' : 'done';
+    const status = signal.aborted ? (stop.signal.aborted ? 'stopped' : 'cancelled') : totals.failed > 0 ? 'done_with_errors' : 'done';
     await updateRun(deps.db, runId, { status, finished: true });
     if (dst.state === 'needs_attention' && totals.failed === 0) await updateDestination(deps.db, orgId, destinationId, { state: 'active', stateReason: null });
     return runId;
@@ -143,6 +149,7 @@ export async function syncDestination(deps: SyncDeps, orgId: string, destination
     throw e;
   } finally {
     clearInterval(renew);
+    clearInterval(watch);
     await connector?.close().catch(() => undefined);
     await releaseLease(deps.db, destinationId, owner);
   }

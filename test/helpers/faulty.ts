@@ -10,6 +10,8 @@ export interface FaultRules {
   /** Share that fail with 429 and this Retry-After. */
   rateLimitRate?: number;
   retryAfterMs?: number;
+  /** Each write takes this much longer, like a slow link. */
+  writeDelayMs?: number;
   /** Every call fails with this kind. */
   always?: ConnectorError['kind'];
 }
@@ -42,6 +44,8 @@ export class FaultyConnector implements StorageConnector {
   async read(path: string, opts?: ReadOptions): Promise<Readable> { this.fault('read'); return this.inner.read(path, opts); }
   async write(path: string, body: Readable, info: WriteInfo, opts?: CallOptions) {
     try { this.fault('write'); } catch (e) { body.destroy(); throw e; }
+    const delay = this.rules().writeDelayMs;
+    if (delay) await new Promise((r) => setTimeout(r, delay));
     return this.inner.write(path, body, info, opts);
   }
   async remove(path: string, opts?: CallOptions) { this.fault('remove'); return this.inner.remove(path, opts); }
