@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { legalName } from '../../domain/names.js';
 import { isConnectorError, type StorageConnector } from '../connector.js';
 import { isTempName } from '../kit/temp-name.js';
+import { body, readAll, rejectsKind, sha256 } from './helpers.js';
 
 export interface ConformanceTarget {
   /** A connector on an empty root folder. */
@@ -15,27 +16,11 @@ export interface ConformanceTarget {
   sizes?: number[];
 }
 
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const body = (b: Buffer) => Readable.from([b]);
-
-async function readAll(c: StorageConnector, path: string, range?: { start: number; end?: number }): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await c.read(path, { range })) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
 
 async function names(c: StorageConnector, dir: string): Promise<string[]> {
   const out: string[] = [];
   for await (const e of c.list(dir)) out.push(e.name);
   return out.sort();
-}
-
-async function rejectsKind(p: Promise<unknown>, kind: string): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(isConnectorError(e), `expected a ConnectorError, got ${String(e)}`);
-    assert.equal(e.kind, kind, `expected ${kind}, got ${e.kind}: ${e.message}`);
-    return true;
-  });
 }
 
 /** A stream that sends `good` bytes and then fails, like a dropped upload. */

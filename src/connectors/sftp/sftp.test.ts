@@ -8,28 +8,12 @@ import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import ssh2 from 'ssh2';
 import { startSshd, SSHD_MISSING, type TestSshd } from '../../../test/servers/sshd.js';
-import { isConnectorError, type StorageConnector } from '../connector.js';
+import type { StorageConnector } from '../connector.js';
 import { SftpConnector, type SftpOptions } from './connector.js';
 import { AUTH_MESSAGE, classify, STATUS } from './errors.js';
 import { sftpSettings } from './index.js';
+import { body, readAll, rejectsKind, sha256 } from '../conformance/helpers.js';
 
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const body = (b: Buffer) => Readable.from([b]);
-
-async function readAll(c: StorageConnector, path: string, range?: { start: number; end?: number }): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await c.read(path, { range })) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-async function rejectsKind(p: Promise<unknown>, kind: string, message?: RegExp): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(isConnectorError(e), `expected a ConnectorError, got ${String(e)}`);
-    assert.equal(e.kind, kind, `expected ${kind}, got ${e.kind}: ${e.message}`);
-    if (message) assert.match(e.message, message);
-    return true;
-  });
-}
 
 /** A TCP relay in front of sshd whose connections the test can cut, like a dropped network. */
 async function relay(port: number): Promise<{ port: number; cut(): void; close(): Promise<void> }> {
