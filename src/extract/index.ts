@@ -1,0 +1,13 @@
+/** The public face of document reading; other folders import from here, not from the parts. */
+export { extractDocument, resolveLimits } from './extract.js';
+export * from './types.js';
+export { validateVatId, normalizeVatId, VAT_CHECK_DIGIT_COUNTRIES, type VatIdCheck } from './validate/vat.js';
+export { validateIban, normalizeIban, formatIban, type IbanCheck } from './validate/iban.js';
+export {
+  validateStructuredCommunication, formatStructuredCommunication, looksLikeStructuredCommunication,
+  validateCreditorReference, type ReferenceCheck,
+} from './validate/be-structured.js';
+export { parseAmount, type ParsedAmount } from './validate/amounts.js';
+export { parseDate, parseCompactDate, isoDate } from './validate/dates.js';
+export { checkTotals, roundingDecimals, type TotalsInput, type TotalsIssue, type TotalsCheck } from './validate/totals.js';
+export { parseDecimal, canonicalDecimal, type Decimal } from './validate/decimal.js';
