@@ -155,7 +155,19 @@ export interface ConnectorDefinition<S = any> {
   create(settings: S, context: ConnectorContext): Promise<StorageConnector>;
 }
 
+/** Where an OAuth connector gets its bearer token; the auth module refreshes and stores it. */
+export interface TokenSource {
+  /**
+   * A current access token. With `refresh`, a new one even if the last looked valid (the
+   * provider answered 401). Throws ConnectorError('auth_expired') when the grant is gone
+   * (revoked, expired refresh token): the connection then needs the user to reconnect.
+   */
+  accessToken(opts?: { refresh?: boolean; signal?: AbortSignal }): Promise<string>;
+}
+
 export interface ConnectorContext {
+  /** For providers that use OAuth (OneDrive, Google Drive, Dropbox). */
+  tokens?: TokenSource;
   /**
    * Trust on first use: an SFTP connector that meets a server whose key the settings do not
    * pin yet calls this with the key's SHA-256 fingerprint; the caller stores it, and every
