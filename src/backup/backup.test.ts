@@ -162,7 +162,8 @@ for (const dialect of ['sqlite', 'postgresql'] as const) {
     });
 
     it('stops a running pass when the destination is paused', async () => {
-      const dst = await addDestination('slow');
+      // Daily, so no background pass competes with the one started here.
+      const dst = await addDestination('slow', { schedule: 'daily@03:00' });
       await w.deps.queue.idle();
       w.faults.set('slow', { writeDelayMs: 400 });
       for (let i = 0; i < 60; i++) await w.addDocument({ number: `S-${i}` });

@@ -171,7 +171,10 @@ export class BackupService {
   async runJob(data: { orgId: string; destinationId: string; trigger: string }): Promise<void> {
     const dst = await getDestination(this.deps.db, data.orgId, data.destinationId).catch(() => null);
     if (!dst || dst.state !== 'active') return;
-    const runId = await syncDestination(this.deps, data.orgId, data.destinationId, { trigger: data.trigger });
+    const runId = await syncDestination(this.deps, data.orgId, data.destinationId, { trigger: data.trigger }).catch((e) => {
+      if (e instanceof DomainError && e.code === 'conflict') return undefined; // paused meanwhile
+      throw e;
+    });
     if (runId === null) await this.requestSync(data.orgId, data.destinationId, data.trigger, 5_000); // busy in another process
   }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import { DomainError } from '../domain/errors.js';
 import { resolveLayout } from '../domain/layout.js';
 import { collisionKey } from '../domain/names.js';
 import { isConnectorError, type StorageConnector } from '../connectors/connector.js';
@@ -89,6 +90,8 @@ export async function syncDestination(deps: SyncDeps, orgId: string, destination
   try {
     const dst = await getDestination(deps.db, orgId, destinationId);
     destinationName = dst.name;
+    // Paused while this pass waited for its turn.
+    if (dst.state === 'paused') throw new DomainError('conflict', `"${dst.name}" is paused${dst.stateReason ? ` (${dst.stateReason})` : ''}: resume it first.`);
     await closeInterruptedRuns(deps.db, destinationId);
     runId = await startRun(deps.db, orgId, destinationId, opts.trigger);
     const cached = takenCache.get(destinationId);
