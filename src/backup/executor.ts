@@ -2,11 +2,12 @@ import type { Logger } from 'pino';
 import { collisionKey } from '../domain/names.js';
 import { isConnectorError, type ConnectorError, type StorageConnector } from '../connectors/connector.js';
 import { withRetry, type RetryPolicy } from '../connectors/kit/retry.js';
+import { quickXorOf } from '../connectors/kit/quickxorhash.js';
 import type { Db } from '../catalog/db.js';
 import { addRunItems, markFailed, markSynced, recordIntent, type RunCounts } from '../catalog/deliveries.js';
 import type { BlobStore } from '../vault/blobs.js';
 import type { Action } from './planner.js';
-import { BatchVerifier } from './verifier.js';
+import { BatchVerifier, type LocalHash } from './verifier.js';
 
 /** A failure that concerns the whole destination, not one file: the run stops and says why. */
 export class DestinationBlocked extends Error {
@@ -45,6 +46,14 @@ export interface ExecuteDeps { db: Db; blobs: BlobStore; log: Logger; retry?: Re
 
 type Transfer = Exclude<Action, { op: 'skip' }>;
 
+/** Hashes of vault blobs in the types destinations report other than SHA-256 (OneDrive's quickxor). */
+function localHashOf(blobs: BlobStore): LocalHash {
+  return async (type, sha256) => {
+    if (type === 'quickxor') return quickXorOf(blobs.open(sha256));
+    throw new Error(`Dossier cannot compute ${type} hashes of stored documents.`);
+  };
+}
+
 /**
  * Carries out a plan: uploads and moves run `transfers` at a time; each file is marked synced
  * in the ledger only after the destination's own hash of it matched. The intent is written to
@@ -56,7 +65,7 @@ export async function execute(deps: ExecuteDeps, job: ExecuteJob): Promise<RunCo
   counts.planned = transfers.length;
   const stop = new AbortController();
   const signal = job.signal ? AbortSignal.any([job.signal, stop.signal]) : stop.signal;
-  const verifier = new BatchVerifier(job.connector, 64, signal, deps.retry);
+  const verifier = new BatchVerifier(job.connector, 64, signal, deps.retry, localHashOf(deps.blobs));
   const completions: Promise<void>[] = [];
   const items: Parameters<typeof addRunItems>[1] = [];
   let blocked: DestinationBlocked | null = null;
@@ -111,7 +120,7 @@ export async function execute(deps: ExecuteDeps, job: ExecuteJob): Promise<RunCo
     } else {
       entry = await upload(a);
     }
-    completions.push(verifier.check(a.path, a.sha256, entry.hashes?.sha256)
+    completions.push(verifier.check(a.path, a.sha256, entry.hashes)
       .then(() => finish(a, entry.id ?? null, moved))
       .catch((e) => fail(a, e)));
   };

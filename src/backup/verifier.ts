@@ -1,8 +1,22 @@
 import { createHash } from 'node:crypto';
-import { isConnectorError, type StorageConnector } from '../connectors/connector.js';
+import { isConnectorError, type HashType, type StorageConnector } from '../connectors/connector.js';
 import { withRetry, type RetryPolicy } from '../connectors/kit/retry.js';
 
-interface Check { path: string; sha256: string; resolve(): void; reject(e: Error): void }
+/** The hash of type `type` of the vault blob whose SHA-256 is `sha256`, computed here. */
+export type LocalHash = (type: HashType, sha256: string) => Promise<string>;
+
+interface Check { path: string; expected: Promise<string>; resolve(): void; reject(e: Error): void }
+
+/**
+ * Which hash to compare. SHA-256 whenever the destination reports it (or has to be read back);
+ * a destination that reports only another hash we can compute (OneDrive's quickxor) is checked
+ * with that one, computed locally over the blob, rather than by downloading every file again.
+ */
+function hashTypeFor(connector: StorageConnector, localHash?: LocalHash): HashType {
+  const { hashes } = connector.capabilities;
+  if (hashes.includes('sha256') || !localHash || !connector.hashMany) return 'sha256';
+  return hashes.includes('quickxor') ? 'quickxor' : 'sha256';
+}
 
 /**
  * Checks uploads against the hash the destination itself reports, many files per request:
@@ -13,12 +27,30 @@ export class BatchVerifier {
   private pending: Check[] = [];
   private flushing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly connector: StorageConnector, private readonly batchSize = 64, private readonly signal?: AbortSignal, private readonly retry?: RetryPolicy) {}
+  private readonly type: HashType;
 
-  /** Resolves once `path` is confirmed to hold `sha256`; rejects on a mismatch or a missing file. */
-  check(path: string, sha256: string, reported?: string): Promise<void> {
-    if (reported) return reported === sha256 ? Promise.resolve() : Promise.reject(mismatch(path, reported, sha256));
-    const done = new Promise<void>((resolve, reject) => this.pending.push({ path, sha256, resolve, reject }));
+  constructor(
+    private readonly connector: StorageConnector,
+    private readonly batchSize = 64,
+    private readonly signal?: AbortSignal,
+    private readonly retry?: RetryPolicy,
+    private readonly localHash?: LocalHash,
+  ) {
+    this.type = hashTypeFor(connector, localHash);
+  }
+
+  /**
+   * Resolves once `path` is confirmed to hold the blob `sha256`; rejects on a mismatch or a
+   * missing file. `reported`: the hashes the destination returned with the write, if any.
+   */
+  check(path: string, sha256: string, reported?: Partial<Record<HashType, string>>): Promise<void> {
+    const type = this.type;
+    const expected = type === 'sha256' ? Promise.resolve(sha256) : this.localHash!(type, sha256);
+    const got = reported?.[type];
+    if (got) return expected.then((want) => { if (got !== want) throw mismatch(path, type, got, want); });
+    // Settled here too, so a failing local hash is never an unhandled rejection before verify() awaits it.
+    expected.catch(() => undefined);
+    const done = new Promise<void>((resolve, reject) => this.pending.push({ path, expected, resolve, reject }));
     if (this.pending.length >= this.batchSize) void this.flush();
     return done;
   }
@@ -41,14 +73,21 @@ export class BatchVerifier {
     }
     for (const c of batch) {
       const got = hashes.get(c.path);
-      if (got === c.sha256) c.resolve();
-      else c.reject(got === undefined ? new Error(`${c.path} is not at the destination after the upload.`) : mismatch(c.path, got, c.sha256));
+      let want: string;
+      try {
+        want = await c.expected;
+      } catch (e) {
+        c.reject(e as Error);
+        continue;
+      }
+      if (got === want) c.resolve();
+      else c.reject(got === undefined ? new Error(`${c.path} is not at the destination after the upload.`) : mismatch(c.path, this.type, got, want));
     }
   }
 
   private async hashes(paths: string[]): Promise<Map<string, string>> {
-    if (this.connector.hashMany && this.connector.capabilities.hashes.includes('sha256')) {
-      return this.connector.hashMany(paths, 'sha256', { signal: this.signal });
+    if (this.connector.hashMany && this.connector.capabilities.hashes.includes(this.type)) {
+      return this.connector.hashMany(paths, this.type, { signal: this.signal });
     }
     const out = new Map<string, string>();
     for (const path of paths) {
@@ -64,6 +103,8 @@ export class BatchVerifier {
   }
 }
 
-function mismatch(path: string, got: string, expected: string): Error {
-  return new Error(`The destination holds different bytes at ${path} (SHA-256 ${got.slice(0, 12)}…, expected ${expected.slice(0, 12)}…).`);
+const HASH_NAMES: Partial<Record<HashType, string>> = { sha256: 'SHA-256', quickxor: 'QuickXorHash' };
+
+function mismatch(path: string, type: HashType, got: string, expected: string): Error {
+  return new Error(`The destination holds different bytes at ${path} (${HASH_NAMES[type] ?? type} ${got.slice(0, 12)}…, expected ${expected.slice(0, 12)}…).`);
 }

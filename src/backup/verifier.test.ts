@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { HashType, StorageConnector } from '../connectors/connector.js';
+import { BatchVerifier } from './verifier.js';
+
+/** Just enough of a connector: capabilities and a hashMany that records what it was asked. */
+function stub(hashes: HashType[], stored: Record<string, string>) {
+  const asked: Array<{ paths: string[]; type: HashType }> = [];
+  const connector = {
+    capabilities: { hashes, names: { set: 'posix', caseInsensitive: false, maxComponentBytes: 255 }, serverSideMove: false },
+    hashMany: async (paths: string[], type: HashType) => {
+      asked.push({ paths, type });
+      return new Map(paths.filter((p) => stored[p]).map((p) => [p, stored[p]!]));
+    },
+  } as unknown as StorageConnector;
+  return { connector, asked };
+}
+
+const local = async (type: HashType, sha256: string) => `${type}-of-${sha256}`;
+
+describe('BatchVerifier', () => {
+  it('checks a quickxor-only destination by the hash the write returned, computed locally', async () => {
+    const { connector, asked } = stub(['quickxor'], {});
+    const v = new BatchVerifier(connector, 64, undefined, undefined, local);
+    await v.check('a.pdf', 'aa', { quickxor: 'quickxor-of-aa' });
+    await assert.rejects(v.check('b.pdf', 'bb', { quickxor: 'something else' }), /QuickXorHash/);
+    assert.equal(asked.length, 0, 'no extra request when the write reported the hash');
+  });
+
+  it('asks hashMany for quickxor when the write reported none', async () => {
+    const { connector, asked } = stub(['quickxor'], { 'a.pdf': 'quickxor-of-aa', 'b.pdf': 'wrong' });
+    const v = new BatchVerifier(connector, 64, undefined, undefined, local);
+    const checks = [v.check('a.pdf', 'aa'), v.check('b.pdf', 'bb'), v.check('c.pdf', 'cc')];
+    await v.flush();
+    const results = await Promise.allSettled(checks);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'rejected']);
+    assert.match(String((results[2] as PromiseRejectedResult).reason), /not at the destination/);
+    assert.deepEqual(asked, [{ paths: ['a.pdf', 'b.pdf', 'c.pdf'], type: 'quickxor' }]);
+  });
+
+  it('keeps comparing SHA-256 on destinations that report it, without computing anything locally', async () => {
+    const { connector, asked } = stub(['sha256', 'quickxor'], { 'a.pdf': 'aa' });
+    let computed = 0;
+    const v = new BatchVerifier(connector, 64, undefined, undefined, async (t, s) => { computed++; return local(t, s); });
+    await v.check('r.pdf', 'rr', { sha256: 'rr' });
+    const pending = v.check('a.pdf', 'aa');
+    await v.flush();
+    await pending;
+    assert.deepEqual(asked, [{ paths: ['a.pdf'], type: 'sha256' }]);
+    assert.equal(computed, 0);
+  });
+});
