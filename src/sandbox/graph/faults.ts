@@ -3,6 +3,8 @@
  * method and path, fires at a rate (optionally a limited number of times) and then breaks the
  * request in one of the ways the real service does (research/providers.md 1.4, 1.7).
  */
+import { seededRandom } from '../kit/random.js';
+
 export type FaultKind =
   /** 429 activityLimitReached/throttledRequest with Retry-After in seconds. */
   | 'throttle'
@@ -44,18 +46,6 @@ export interface FaultRule {
 
 export interface FiredFault { kind: FaultKind; rule: FaultRule }
 
-/** A small seeded generator, so a failing fault test can be replayed with the same seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class Faults {
   private rules: FaultRule[] = [];
   private random: () => number;
@@ -63,7 +53,7 @@ export class Faults {
   readonly fired: Record<string, number> = {};
 
   constructor(seed = Date.now()) {
-    this.random = mulberry32(seed);
+    this.random = seededRandom(seed);
   }
 
   add(rule: FaultRule): void {
@@ -79,7 +69,7 @@ export class Faults {
   }
 
   seed(seed: number): void {
-    this.random = mulberry32(seed);
+    this.random = seededRandom(seed);
   }
 
   /** The faults that hit this request: delays add up, and at most one failure is returned first. */
