@@ -36,6 +36,21 @@ export interface StorageConnector {
    */
   hashMany?(paths: string[], type: HashType, opts?: CallOptions): Promise<Map<string, string>>;
   quota?(opts?: CallOptions): Promise<Quota>;
+  /** Who is signed in, for showing a connection ("Alice Martin, alice@example.com"). */
+  account?(opts?: CallOptions): Promise<AccountInfo>;
+  /**
+   * One page of a folder, for folder browsers over folders too large to list at once. The
+   * token is the provider's own (or the connector's), opaque to callers; null on the last page.
+   */
+  listPage?(dir: string, page: { pageToken?: string; pageSize?: number }, opts?: CallOptions): Promise<{ entries: Entry[]; nextPageToken: string | null }>;
+}
+
+export interface AccountInfo {
+  /** Display name of the account. */
+  name: string;
+  email?: string;
+  /** The provider's stable id of the account, to notice a reconnect to another account. */
+  id?: string;
 }
 
 export type HashType = 'sha256' | 'md5' | 'sha1' | 'quickxor' | 'dropbox';
