@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { collisionKey } from '../domain/names.js';
 import { isConnectorError, type ConnectorError, type StorageConnector } from '../connectors/connector.js';
 import { withRetry, type RetryPolicy } from '../connectors/kit/retry.js';
-import { quickXorOf } from '../connectors/kit/quickxorhash.js';
+import { contentHashOf } from '../connectors/kit/content-hash.js';
 import type { Db } from '../catalog/db.js';
 import { addRunItems, markFailed, markSynced, recordIntent, type RunCounts } from '../catalog/deliveries.js';
 import type { BlobStore } from '../vault/blobs.js';
@@ -48,10 +48,7 @@ type Transfer = Exclude<Action, { op: 'skip' }>;
 
 /** Hashes of vault blobs in the types destinations report other than SHA-256 (OneDrive's quickxor). */
 function localHashOf(blobs: BlobStore): LocalHash {
-  return async (type, sha256) => {
-    if (type === 'quickxor') return quickXorOf(blobs.open(sha256));
-    throw new Error(`Dossier cannot compute ${type} hashes of stored documents.`);
-  };
+  return async (type, sha256) => contentHashOf(type, blobs.open(sha256));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isConnectorError, type HashType, type StorageConnector } from '../connectors/connector.js';
+import { canComputeHash } from '../connectors/kit/content-hash.js';
 import { withRetry, type RetryPolicy } from '../connectors/kit/retry.js';
 
 /** The hash of type `type` of the vault blob whose SHA-256 is `sha256`, computed here. */
@@ -15,7 +16,7 @@ interface Check { path: string; expected: Promise<string>; resolve(): void; reje
 function hashTypeFor(connector: StorageConnector, localHash?: LocalHash): HashType {
   const { hashes } = connector.capabilities;
   if (hashes.includes('sha256') || !localHash || !connector.hashMany) return 'sha256';
-  return hashes.includes('quickxor') ? 'quickxor' : 'sha256';
+  return hashes.find(canComputeHash) ?? 'sha256';
 }
 
 /**
