@@ -89,10 +89,15 @@ export interface ChildResult { ms: number; files: number; bytes: number; maxRssB
  * running server has behind it (rclone, a command, pays its own start-up in every run).
  */
 export async function dossierChild(job: ChildJob, env: Record<string, string> = {}): Promise<ChildResult & { processMs: number }> {
-  const { stdout, ms } = await runProcess(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(job)], { ...process.env, ...env });
+  return nodeChild<ChildResult>(CHILD, job, env);
+}
+
+/** Runs a TypeScript child with one JSON argument; it answers with one line "RESULT <json>". */
+export async function nodeChild<R>(script: string, job: unknown, env: Record<string, string> = {}): Promise<R & { processMs: number }> {
+  const { stdout, ms } = await runProcess(process.execPath, ['--import', 'tsx', script, JSON.stringify(job)], { ...process.env, ...env });
   const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
   if (!line) throw new Error(`the Dossier child printed no result:\n${stdout}`);
-  return { ...(JSON.parse(line.slice('RESULT '.length)) as ChildResult), processMs: ms };
+  return { ...(JSON.parse(line.slice('RESULT '.length)) as R), processMs: ms };
 }
 
 /**

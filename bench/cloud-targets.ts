@@ -1,0 +1,48 @@
+// The cloud providers the cloud benchmark backs up to: each one's emulator (started by the
+// benchmark) and its connector (built in the Dossier child process with a fixed bearer token).
+// A new provider is one entry in `targets`.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ConnectorDefinition, TokenSource } from '../src/connectors/connector.js';
+import { ConnectorError } from '../src/connectors/connector.js';
+import { OneDriveConnector } from '../src/connectors/onedrive/connector.js';
+import { onedriveDefinition } from '../src/connectors/onedrive/index.js';
+import { createGraphEmulator } from '../src/sandbox/graph/server.js';
+
+export interface EmulatorHandle {
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  tokenFor(user: string): string;
+}
+
+export interface CloudTarget {
+  kind: string;
+  title: string;
+  /** The emulator's handler; its links (upload URLs and the like) point at `origin`. */
+  emulator(origin: () => string): EmulatorHandle;
+  /** The destination settings for an emulator reached at `origin`. */
+  settings(origin: string): Record<string, unknown>;
+  /** The connector kind, opened with one fixed token (the benchmark's pass is far shorter than its lifetime). */
+  definition(token: string): ConnectorDefinition;
+}
+
+/** A bearer token that never changes; asking for a new one means the benchmark set-up is wrong. */
+export function fixedToken(token: string): TokenSource {
+  return {
+    accessToken: async (opts) => {
+      if (opts?.refresh) throw new ConnectorError('auth_expired', 'The benchmark token was refused; it is not refreshed.');
+      return token;
+    },
+  };
+}
+
+export const targets: CloudTarget[] = [
+  {
+    kind: 'onedrive',
+    title: 'OneDrive (Graph emulator)',
+    // A day-long token: the pass must never stop to refresh.
+    emulator: (origin) => createGraphEmulator({ tokenLifetimeMs: 86_400_000, quotaBytes: 1024 ** 4 }, origin),
+    settings: (origin) => ({ baseUrl: `${origin}/v1.0`, root: 'Dossier' }),
+    definition: (token) => ({ ...onedriveDefinition, create: async (s) => new OneDriveConnector({ ...s, tokens: fixedToken(token) }) }),
+  },
+];
+
+export const targetsByKind = new Map(targets.map((t) => [t.kind, t]));
