@@ -160,6 +160,7 @@ export class BackupService {
     const dst = await getDestination(this.deps.db, orgId, id);
     await updateDestination(this.deps.db, orgId, id, { state: 'removed', stateReason: 'Removed by a user.' });
     await deleteConnectionSecrets(this.deps.db, orgId, dst.connectionId);
+    await this.deps.forgetConnector?.(id);
   }
 
   /** Queues a pass (continuous destinations get one after each change). */

@@ -26,7 +26,10 @@ export interface SyncDeps {
   log: Logger;
   transfers: number;
   retry?: RetryPolicy;
+  /** The destination's connector; close() when done (it may be kept open for the next pass). */
   connect(orgId: string, destination: DestinationRow): Promise<StorageConnector>;
+  /** Closes what is kept open for a destination, at once: after a failure or a removal. */
+  forgetConnector?(destinationId: string): Promise<void>;
 }
 
 export interface Progress { runId: string; done: number; planned: number; bytes: number }
@@ -139,6 +142,8 @@ export async function syncDestination(deps: SyncDeps, orgId: string, destination
     return runId;
   } catch (e) {
     takenCache.delete(destinationId);
+    // A connection that just failed is not worth keeping; the next pass starts afresh.
+    await deps.forgetConnector?.(destinationId).catch(() => undefined);
     if (runId) {
       const blocked = e instanceof DestinationBlocked ? e : isConnectorError(e) ? blockedBy(e, destinationName) : null;
       const message = (blocked ?? (e as Error)).message ?? String(e);

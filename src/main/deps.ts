@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../config/config.js';
@@ -17,6 +18,7 @@ import { parseSchedule } from '../domain/destinations.js';
 import { DomainError } from '../domain/errors.js';
 import { BackupService, SYNC_JOB } from '../backup/service.js';
 import { Scheduler } from '../backup/schedules.js';
+import { ConnectorPool } from '../backup/connector-pool.js';
 
 /** Everything the entry points need, built once, as one plain object (no container, no globals). */
 export interface Deps {
@@ -57,16 +59,21 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   const definitions = new Map(definitionsByKind);
   for (const d of opts.definitions ?? []) definitions.set(d.kind, d);
 
+  const connectors = new ConnectorPool();
   const connect = async (orgId: string, dst: DestinationRow): Promise<StorageConnector> => {
     const def = definitions.get(dst.kind);
     if (!def) throw new DomainError('invalid_input', `Destination type "${dst.kind}" is not available in this installation.`);
     const conn = await getConnection(db, orgId, dst.connectionId);
-    const secrets = conn.secrets ? box.open<Record<string, unknown>>(conn.secrets) : {};
-    return def.create({ ...conn.settings, ...secrets }, {
-      pinHostKey: async (fingerprint) => {
-        await updateConnectionSettings(db, orgId, conn.id, { ...conn.settings, hostKeySha256: fingerprint });
-        log.info({ destination: dst.id, fingerprint }, 'pinned the server host key on first use');
-      },
+    // Changed credentials or settings (a new password, a pinned host key) open a new connector.
+    const version = createHash('sha256').update(JSON.stringify(conn.settings)).update(conn.secrets ?? '').digest('hex');
+    return connectors.acquire(dst.id, version, async () => {
+      const secrets = conn.secrets ? box.open<Record<string, unknown>>(conn.secrets) : {};
+      return def.create({ ...conn.settings, ...secrets }, {
+        pinHostKey: async (fingerprint) => {
+          await updateConnectionSettings(db, orgId, conn.id, { ...conn.settings, hostKeySha256: fingerprint });
+          log.info({ destination: dst.id, fingerprint }, 'pinned the server host key on first use');
+        },
+      });
     });
   };
 
@@ -85,7 +92,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     },
   });
   backup = new BackupService({
-    db, blobs, log, transfers: config.transfers, retry: opts.retry, connect, queue, debounceMs: config.debounceMs, definitions,
+    db, blobs, log, transfers: config.transfers, retry: opts.retry, connect, forgetConnector: (id) => connectors.forget(id), queue, debounceMs: config.debounceMs, definitions,
     seal: (secrets) => box.seal(secrets),
   });
   const scheduler = new Scheduler(db, backup, log);
@@ -96,6 +103,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     close: async () => {
       scheduler.stop();
       await queue.stop();
+      await connectors.closeAll();
       await db.destroy();
     },
   };
