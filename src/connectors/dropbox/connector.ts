@@ -128,7 +128,8 @@ export class DropboxConnector implements StorageConnector {
       if (start >= (await this.stat(path, { signal })).size) return empty();
       throw new ConnectorError('transient', `Dropbox refused bytes ${start}-${end ?? ''} of ${path}; try again`);
     }
-    if (opts?.range && res.status !== 206 && start > 0) {
+    // Dropbox honours Range with 206; a 200 to a range that is not the whole file would hand out wrong bytes.
+    if (opts?.range && res.status === 200 && (start > 0 || end !== undefined)) {
       await discard(res);
       throw new ConnectorError('transient', `Dropbox ignored the byte range asked for ${path}; try again`);
     }

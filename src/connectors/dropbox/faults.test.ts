@@ -85,6 +85,15 @@ describe('Dropbox connector under injected faults', () => {
     await rejectsKind(forged.stat('auth.pdf'), 'auth_expired', /reconnect/);
   });
 
+  it('treats too_many_write_operations as rate_limited, and a session retries its finish', async () => {
+    emu.faults.set([{ fault: 'error', status: 409, path: /files\/upload$/, times: 1 }]);
+    await rejectsKind(c.write('contended.pdf', body(Buffer.from('x')), { size: 1 }), 'rate_limited');
+    emu.faults.set([{ fault: 'error', status: 409, path: /finish$/, times: 1 }]);
+    const data = large();
+    assert.equal((await c.write('contended-large.pdf', body(data), { size: data.length })).hashes?.dropbox, dropboxContentHash(data));
+    assert.ok(requests('files/upload_session/finish').some((r) => r.status === 409));
+  });
+
   it('says quota_exceeded when the Dropbox is full, on simple and session uploads', async () => {
     emu.faults.set([{ fault: 'quotaFull', times: 1 }]);
     await rejectsKind(c.write('full.pdf', body(Buffer.from('q')), { size: 1 }), 'quota_exceeded', /full/);

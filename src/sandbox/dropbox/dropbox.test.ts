@@ -171,6 +171,9 @@ describe('Dropbox emulator: routes, errors and names', () => {
     const write = await api.content('files/upload', { path: '/t.txt' }, Buffer.from('x'));
     assert.equal(write.headers.get('retry-after'), '15');
     assert.equal((await api.json(write)).error.reason['.tag'], 'too_many_write_operations');
+    emu.faults.set([{ fault: 'error', status: 409, times: 1 }]);
+    const contended = await upload('/c.txt', Buffer.from('x'));
+    assert.equal(contended.body.error.reason['.tag'], 'too_many_write_operations', 'namespace contention as a route error');
     emu.faults.set([{ fault: 'quotaFull', times: 1 }]);
     assert.equal((await upload('/q.txt', Buffer.from('x'))).body.error.reason['.tag'], 'insufficient_space');
     emu.faults.clear();

@@ -130,3 +130,32 @@ describe('Dropbox emulator: upload sessions and list_folder cursors', () => {
     });
   });
 });
+
+describe('Dropbox emulator: longpoll on the notify host', () => {
+  let emu: DropboxEmulator;
+  let api: ReturnType<typeof rawClient>;
+  const poll = (cursor: string, timeout = 30) => fetch(`${emu.notifyUrl}/files/list_folder/longpoll`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ cursor, timeout }),
+  });
+  before(async () => {
+    emu = await startDropboxEmulator({ longpollMaxMs: 300 });
+    const token = emu.tokenFor('nina');
+    api = rawClient(emu, () => token);
+  });
+  after(() => emu.stop());
+
+  it('takes no token, says changes:true once a change lands, false when none did, reset when invalidated', async () => {
+    await api.rpc('files/create_folder_v2', { path: '/Inbox' });
+    const { cursor } = await api.json(await api.rpc('files/list_folder/get_latest_cursor', { path: '/Inbox', recursive: true }));
+    assert.deepEqual(await (await poll(cursor)).json(), { changes: false });
+    const waiting = poll(cursor);
+    await api.content('files/upload', { path: '/Inbox/new.pdf' }, Buffer.from('x'));
+    assert.deepEqual(await (await waiting).json(), { changes: true });
+    assert.equal((await poll(cursor, 5)).status, 400, 'timeout is 30..480');
+    emu.state.resetCursors('nina');
+    const reset = await poll(cursor);
+    assert.equal(reset.status, 409);
+    assert.equal(((await reset.json()) as any).error['.tag'], 'reset');
+    assert.equal((await api.rpc('files/list_folder/longpoll', { cursor })).status, 400, 'not on the api host');
+  });
+});

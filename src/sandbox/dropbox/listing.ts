@@ -48,6 +48,15 @@ export function folderAt(ns: Namespace, base: Node, segments: string[]): Node {
  * points at the present, so continue later reports only what changed since.
  */
 export function listPage(ns: Namespace, base: Node, c: CursorState): { entries: unknown[]; cursor: string; has_more: boolean } {
+  const all = pending(ns, base, c);
+  const page = all.slice(0, c.limit);
+  const hasMore = all.length > c.limit;
+  const next: CursorState = { ...c, seq: hasMore ? page.at(-1)!.seq : ns.seq };
+  return { entries: page.map((e) => e.json()).filter((e) => e !== null), cursor: encodeCursor(next), has_more: hasMore };
+}
+
+/** Everything a cursor has still to report, in change order; `reset` for an invalidated cursor. */
+export function pending(ns: Namespace, base: Node, c: CursorState): Array<{ seq: number; json: () => Record<string, unknown> | null }> {
   if (c.epoch !== ns.epoch) throw endpoint(u('reset'), 'The cursor was invalidated; list the folder again.');
   let folder: Node;
   try {
@@ -58,9 +67,17 @@ export function listPage(ns: Namespace, base: Node, c: CursorState): { entries: 
   }
   const live = ns.changedSince(folder, c.recursive, c.seq).map((n) => ({ seq: n.seq, json: () => ns.metadata(n, base) }));
   const gone = ns.buriedSince(folder, c.recursive, Math.max(c.seq, c.floor)).map((t) => ({ seq: t.seq, json: () => ns.deletedMetadata(t, base) }));
-  const all = [...live, ...gone].sort((a, b) => a.seq - b.seq);
-  const page = all.slice(0, c.limit);
-  const hasMore = all.length > c.limit;
-  const next: CursorState = { ...c, seq: hasMore ? page.at(-1)!.seq : ns.seq };
-  return { entries: page.map((e) => e.json()).filter((e) => e !== null), cursor: encodeCursor(next), has_more: hasMore };
+  return [...live, ...gone].sort((a, b) => a.seq - b.seq);
+}
+
+/** Reads a cursor without a token, as the longpoll does (it takes no Authorization). */
+export function peekCursor(raw: unknown, route: string): CursorState {
+  let c: CursorState | undefined;
+  try {
+    c = JSON.parse(Buffer.from(String(raw), 'base64url').toString('utf8')) as CursorState;
+  } catch {
+    // answered below
+  }
+  if (!c || typeof c.user !== 'string' || typeof c.view !== 'string') throw badRequest(route, 'Invalid "cursor" parameter');
+  return decodeCursor(raw, route, c.user, c.view);
 }

@@ -6,7 +6,8 @@ import type { Logger } from '../../log/log.js';
 import { GraphError } from '../graph/errors.js';
 import { Faults, type Area, type FiredFault } from '../graph/faults.js';
 import { drain, readBody, resetAfter } from '../graph/http.js';
-import { authError, badRequest, DropboxError, endpoint, errorText, rateLimited, u } from './errors.js';
+import { authError, badRequest, DropboxError, endpoint, errorText, rateLimited, u, type Union } from './errors.js';
+import { longpoll } from './longpoll.js';
 import { Namespace } from './namespace.js';
 import { CONTENT_ROUTES, knownRoute, runRoute, VOID_ROUTES, WRITE_ROUTES, type Call } from './routes.js';
 import { SESSION_LIFETIME_MS, Sessions } from './sessions.js';
@@ -26,6 +27,8 @@ export interface DropboxEmulatorOptions {
   sessionLifetimeMs?: number;
   /** Short-lived tokens last about 4 h (research/providers.md 3.1). */
   tokenLifetimeMs?: number;
+  /** Longest a longpoll waits before it says "no changes"; tests shorten it. Default: its `timeout`. */
+  longpollMaxMs?: number;
   /** Per-request body limit of the content routes: 150 MiB. */
   maxRequestBytes?: number;
   seed?: number;
@@ -72,6 +75,8 @@ export interface DropboxEmulator {
   url: string;
   /** The content base, like https://content.dropboxapi.com/2. */
   contentUrl: string;
+  /** The notify base (longpoll), like https://notify.dropboxapi.com/2. */
+  notifyUrl: string;
   tokenFor(user: string, opts?: { access?: Access }): string;
   /** A TokenSource over tokens this emulator issues: one token until asked to refresh. */
   tokenSource(user: string, opts?: { access?: Access }): { accessToken(opts?: { refresh?: boolean }): Promise<string>; refreshes: number };
@@ -127,8 +132,16 @@ async function body(req: IncomingMessage, max: number, route: string): Promise<B
   }
 }
 
+/** too_many_write_operations as each route nests it (research/providers.md 3.8). */
+function contention(route: string): Union {
+  const tag = u('too_many_write_operations');
+  if (route === 'files/upload') return u('path', { reason: tag, upload_session_id: '' });
+  if (route === 'files/create_folder_v2' || route === 'files/move_v2') return u(route === 'files/move_v2' ? 'to' : 'path', tag);
+  return tag;
+}
+
 /** Builds the emulator's handler; startDropboxEmulator() serves it on a loopback port. */
-export function createDropboxEmulator(opts: DropboxEmulatorOptions = {}): Omit<DropboxEmulator, 'url' | 'contentUrl' | 'stop'> {
+export function createDropboxEmulator(opts: DropboxEmulatorOptions = {}): Omit<DropboxEmulator, 'url' | 'contentUrl' | 'notifyUrl' | 'stop'> {
   const sessions = new Sessions(opts.sessionLifetimeMs ?? SESSION_LIFETIME_MS);
   const state = new DropboxState(opts.quotaBytes ?? 2 * 1024 ** 3, sessions);
   const faults = new Faults(opts.seed);
@@ -163,6 +176,8 @@ export function createDropboxEmulator(opts: DropboxEmulatorOptions = {}): Omit<D
       case 'unavailable':
         return answer(new DropboxError(503, null, 'Service Unavailable', { 'Retry-After': String(wait) }));
       case 'error':
+        // A 409 a healthy request can get is namespace contention, as a route's own error tag.
+        if (f.rule.status === 409) return answer(endpoint(contention(route), 'too many write operations'));
         return answer(new DropboxError(f.rule.status ?? 500, null, 'Internal Server Error'));
       case 'reset':
         await resetAfter(req, f.rule.resetAfterBytes ?? Math.floor(Number(req.headers['content-length'] ?? 0) / 2));
@@ -203,7 +218,7 @@ export function createDropboxEmulator(opts: DropboxEmulatorOptions = {}): Omit<D
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://emulator').pathname;
-    const m = /^\/(api|content)\/2\/(.+)$/.exec(path);
+    const m = /^\/(api|content|notify)\/2\/(.+)$/.exec(path);
     const route = m?.[2] ?? path;
     const area: Area = m?.[1] !== 'content' ? 'api' : route === 'files/download' ? 'download' : 'upload';
     const record: RequestRecord = { method: req.method ?? 'GET', route, area };
@@ -211,19 +226,20 @@ export function createDropboxEmulator(opts: DropboxEmulatorOptions = {}): Omit<D
     if (state.requests.length > MAX_LOG) state.requests.splice(0, state.requests.length - MAX_LOG);
     res.on('finish', () => { record.status = res.statusCode; });
     try {
-      if (!m || !knownRoute(route)) throw new DropboxError(404, null, `Unknown API function: "${route}"`);
+      if (!m || !(knownRoute(route) || route === 'files/list_folder/longpoll')) throw new DropboxError(404, null, `Unknown API function: "${route}"`);
       if (req.method !== 'POST') throw badRequest(route, 'Only POST is supported.');
+      if ((m[1] === 'notify') !== (route === 'files/list_folder/longpoll')) throw badRequest(route, 'The longpoll, and only it, is served by the notify host.');
       // RPC routes live on the api host, uploads and downloads on the content host.
-      if ((m[1] === 'content') !== CONTENT_ROUTES.has(route)) throw badRequest(route, `This route is served by the ${m[1] === 'content' ? 'api' : 'content'} host.`);
+      if (m[1] !== 'notify' && (m[1] === 'content') !== CONTENT_ROUTES.has(route)) throw badRequest(route, `This route is served by the ${m[1] === 'content' ? 'api' : 'content'} host.`);
       const { delayMs, failure } = faults.pick(area, record.method, `/2/${route}`);
       if (delayMs) await sleep(delayMs);
       const fired = failure ? await inject(failure, route, req, res) : 'go on';
       if (fired === 'answered') return;
+      if (m[1] === 'notify') return await notify(route, req, res);
       const token = authenticate(req, route);
       const call = await readCall(route, req);
       if (!call) return; // the client went away midway: nothing was applied
-      const ns = state.namespace(token.user);
-      const base = token.access === 'full' ? ns.root : ns.appFolder(appName);
+      const { ns, base } = place(token.user, token.access);
       const c: Call = {
         route, user: token.user, ns, base, view: token.access, ...call, sessions, pageSize: opts.pageSize ?? 2000,
         team: opts.team ?? false, full: fired === 'full', req, res,
@@ -236,6 +252,18 @@ export function createDropboxEmulator(opts: DropboxEmulatorOptions = {}): Omit<D
       opts.log?.error({ err: e }, 'dropbox emulator failure');
       sendError(res, new DropboxError(500, null, 'Internal Server Error'));
     }
+  };
+
+  const place = (user: string, view: string) => {
+    const ns = state.namespace(user);
+    return { ns, base: view === 'full' ? ns.root : ns.appFolder(appName) };
+  };
+
+  /** The longpoll: no token, the cursor says whose folder. */
+  const notify = async (route: string, req: IncomingMessage, res: ServerResponse) => {
+    const raw = await body(req, MAX_JSON, route);
+    if (!raw) return;
+    await longpoll(jsonObject(raw.toString('utf8'), route, 'request body'), place, opts.longpollMaxMs ?? Infinity, req, res);
   };
 
   const tokenSource = (user: string, o?: { access?: Access }) => {
@@ -264,6 +292,7 @@ export async function startDropboxEmulator(opts: DropboxEmulatorOptions = {}): P
     ...emu,
     url: `${origin}/api/2`,
     contentUrl: `${origin}/content/2`,
+    notifyUrl: `${origin}/notify/2`,
     stop: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

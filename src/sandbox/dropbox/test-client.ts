@@ -1,8 +1,8 @@
+import { headerJson } from './routes.js';
 import type { DropboxEmulator } from './server.js';
 
 /** Raw calls against the emulator for its own tests: RPC with JSON, content routes with Dropbox-API-Arg. */
 export function rawClient(emu: DropboxEmulator, token: () => string) {
-  const headerJson = (v: unknown) => JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const rpc = (route: string, arg?: unknown, headers: Record<string, string> = {}) => fetch(`${emu.url}/${route}`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${token()}`, ...(arg === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
