@@ -68,6 +68,20 @@ describe('Dropbox emulator: upload sessions and list_folder cursors', () => {
       assert.equal((await finish(id, 0, '/s/free.txt', bytes)).status, 200);
     });
 
+    it('lets sessions run out after their lifetime', async () => {
+      const short = await startDropboxEmulator({ sessionLifetimeMs: 1 });
+      try {
+        const shortToken = short.tokenFor('bob');
+        const raw = rawClient(short, () => shortToken);
+        const id = (await raw.json(await raw.content('files/upload_session/start', {}, Buffer.from('abc')))).session_id;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const late = await raw.answer(raw.content('files/upload_session/append_v2', { cursor: { session_id: id, offset: 3 } }, Buffer.from('d')));
+        assert.deepEqual(late.body.error, { '.tag': 'not_found' });
+      } finally {
+        await short.stop();
+      }
+    });
+
     it('expires sessions: lookup_failed/not_found on finish', async () => {
       const id = await start(Buffer.from('abc'));
       emu.faults.set([{ fault: 'expireSession', times: 1 }]);
@@ -105,6 +119,11 @@ describe('Dropbox emulator: upload sessions and list_folder cursors', () => {
       ]);
       assert.equal(news[0].id, undefined, 'deleted entries carry no id');
       assert.equal(news[1].id, moved.id, 'a move keeps the id');
+
+      const latest = (await api.json(await api.rpc('files/list_folder/get_latest_cursor', { path: '/feed', recursive: true }))).cursor;
+      await api.rpc('files/move_v2', { from_path: '/feed/f2.txt', to_path: '/feed/F2.TXT' });
+      assert.deepEqual(await all(latest), [], 'a case-only rename is not reported');
+      assert.equal((await api.json(await api.rpc('files/get_metadata', { path: '/feed/f2.txt' }))).name, 'F2.TXT');
 
       const flat = await list({ path: '/feed' });
       assert.ok(flat.entries.every((e: any) => !e.path_lower.startsWith('/feed/sub/')), 'not recursive: direct children only');

@@ -205,6 +205,11 @@ export class Namespace {
     if (this.isBelow(parent, n)) throw new NamespaceError('write', u('cant_move_folder_into_itself'));
     let name = to.at(-1)!;
     checkName(name, 'write');
+    if (parent === n.parent && nameKey(name) === nameKey(n.name)) {
+      // A case-only rename: cursors do not report it (research/providers.md 3.3).
+      n.name = name;
+      return n;
+    }
     const existing = parent.children.get(nameKey(name));
     if (existing && existing !== n) {
       if (!autorename) throw conflict(existing.folder ? 'folder' : 'file');
