@@ -94,6 +94,7 @@ export class DropboxConnector implements StorageConnector {
     } while (cursor);
   }
 
+  /** The page token is Dropbox's own cursor, which keeps the page size of the first page. */
   async listPage(dir: string, page: { pageToken?: string; pageSize?: number }, opts?: CallOptions): Promise<{ entries: Entry[]; nextPageToken: string | null }> {
     checkPath(dir);
     const limit = Math.min(Math.max(page.pageSize ?? LIST_LIMIT, 1), LIST_LIMIT);
