@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { HashType } from '../connector.js';
+import { dropboxContentHashOf } from './dropbox-content-hash.js';
 import { quickXorOf } from './quickxorhash.js';
 
 type Body = Readable | AsyncIterable<Uint8Array>;
@@ -21,6 +22,7 @@ const hashers: Partial<Record<HashType, (stream: Body) => Promise<string>>> = {
   sha1: (s) => digestOf('sha1', s),
   md5: (s) => digestOf('md5', s),
   quickxor: (s) => quickXorOf(s),
+  dropbox: (s) => dropboxContentHashOf(s),
 };
 
 export function canComputeHash(type: HashType): boolean {

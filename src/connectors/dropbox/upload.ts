@@ -1,0 +1,169 @@
+import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConnectorError, isConnectorError, type WriteInfo } from '../connector.js';
+import { DropboxContentHash, dropboxContentHash } from '../kit/dropbox-content-hash.js';
+import type { DropboxClient } from './client.js';
+import { failureOf } from './errors.js';
+import { clientModified, type DropboxMetadata } from './items.js';
+
+/** Per-request ceiling of the content routes (research/providers.md 3.5). */
+export const MAX_REQUEST_BYTES = 150 * 1024 * 1024;
+/** How often one chunk is resent after dropped connections, 5xx and 429 before the whole write fails. */
+const MAX_RESUMES = 6;
+
+/**
+ * Takes exact byte counts off a stream, holding no more than one request's worth: the memory of
+ * an upload is one chunk, whatever the file size. A failing source comes out as a ConnectorError.
+ */
+export class ChunkSource {
+  private readonly it: AsyncIterator<unknown>;
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  private ended = false;
+
+  constructor(body: Readable, private readonly path: string, private readonly signal?: AbortSignal) {
+    this.it = body[Symbol.asyncIterator]();
+  }
+
+  /** `n` bytes, or fewer if the stream ends first. */
+  async take(n: number): Promise<Buffer> {
+    while (this.heldBytes < n && !this.ended) {
+      let next: IteratorResult<unknown>;
+      try {
+        next = await this.it.next();
+      } catch (e) {
+        if (this.signal?.aborted) throw new ConnectorError('cancelled', 'The operation was cancelled.');
+        if (isConnectorError(e)) throw e;
+        throw new ConnectorError('transient', `The data to upload as ${this.path} could not be read (${(e as Error).message})`, undefined, { cause: e });
+      }
+      if (next.done) this.ended = true;
+      else {
+        const chunk = Buffer.from(next.value as Uint8Array);
+        this.held.push(chunk);
+        this.heldBytes += chunk.length;
+      }
+    }
+    const all = this.held.length === 1 ? this.held[0]! : Buffer.concat(this.held);
+    const rest = all.subarray(n);
+    this.held = rest.length ? [rest] : [];
+    this.heldBytes = rest.length;
+    return all.subarray(0, n);
+  }
+
+  /** Exactly `n` bytes, where the announced size says there must be that many; `last`: and nothing after. */
+  async exactly(n: number, last: boolean): Promise<Buffer> {
+    const data = await this.take(n);
+    if (data.length < n) throw new ConnectorError('transient', `The data to upload as ${this.path} ended before the announced size`);
+    if (last && (await this.take(1)).length) throw new ConnectorError('transient', `The data to upload as ${this.path} is longer than announced`);
+    return data;
+  }
+}
+
+export interface Upload {
+  client: DropboxClient;
+  /** Connector path, for messages. */
+  path: string;
+  /** Dropbox path. */
+  target: string;
+  info: WriteInfo;
+  source: ChunkSource;
+  chunkBytes: number;
+  signal?: AbortSignal;
+}
+
+/** CommitInfo: overwrite, never an autorename (research/providers.md 3.5), and the time we were given. */
+function commitInfo(u: Upload): Record<string, unknown> {
+  const info: Record<string, unknown> = { path: u.target, mode: 'overwrite', autorename: false, mute: true, strict_conflict: false };
+  if (u.info.modifiedAt) info.client_modified = clientModified(u.info.modifiedAt);
+  return info;
+}
+
+/** files/upload: one request holding the whole (small) file. Atomic: a failed one leaves nothing. */
+export async function uploadSimple(u: Upload): Promise<DropboxMetadata> {
+  const data = await u.source.exactly(u.info.size, true);
+  return u.client.json<DropboxMetadata>('files/upload', {
+    path: u.path, signal: u.signal, data, arg: { ...commitInfo(u), content_hash: dropboxContentHash(data) },
+  });
+}
+
+const cancelled = () => new ConnectorError('cancelled', 'The operation was cancelled.');
+const backoff = (attempt: number, e: ConnectorError) => e.retryAfterMs ?? Math.min(250 * 2 ** attempt, 8000);
+const sessionGone = (path: string, cause: unknown) =>
+  new ConnectorError('transient', `The Dropbox upload session for ${path} expired; the upload starts over`, undefined, { cause });
+
+/**
+ * An upload session: start, append_v2 per chunk (the last one closes it), finish with an empty
+ * body, as rclone does. Each request carries the content_hash of its own bytes. A chunk that
+ * fails on the way is sent again; when its answer was lost, incorrect_offset says how much
+ * arrived and the chunk resumes from there. Nothing is visible at the path until finish.
+ */
+export async function uploadInSession(u: Upload): Promise<DropboxMetadata> {
+  const { client, path, signal } = u;
+  const size = u.info.size;
+  const whole = new DropboxContentHash();
+  let sessionId: string | undefined;
+  let offset = 0;
+  while (offset < size || sessionId === undefined) {
+    const n = Math.min(u.chunkBytes, size - offset);
+    const data = await u.source.exactly(n, offset + n === size);
+    whole.update(data);
+    const close = offset + n === size;
+    let pending = data;
+    for (let resumes = 0; pending.length > 0 || sessionId === undefined;) {
+      try {
+        const arg = { close, content_hash: dropboxContentHash(pending) };
+        if (sessionId === undefined) {
+          sessionId = (await client.json<{ session_id: string }>('files/upload_session/start', { path, signal, data: pending, arg })).session_id;
+        } else {
+          await discard(await client.call('files/upload_session/append_v2', { path, signal, data: pending, arg: { ...arg, cursor: { session_id: sessionId, offset } } }));
+        }
+        offset += pending.length;
+        pending = pending.subarray(pending.length);
+      } catch (e) {
+        if (!isConnectorError(e)) throw e;
+        const f = failureOf(e);
+        if (f?.correctOffset !== undefined) {
+          // The service has more (or other) bytes than we thought: our last answer was lost.
+          const arrived = f.correctOffset - offset;
+          if (arrived < 0 || arrived > pending.length) throw new ConnectorError('transient', `Dropbox holds an unexpected part of ${path}; the upload starts over`, undefined, { cause: e });
+          offset = f.correctOffset;
+          pending = pending.subarray(arrived);
+          continue;
+        }
+        if (f?.has('not_found')) throw sessionGone(path, e);
+        if (!e.retryable || resumes >= MAX_RESUMES) throw e;
+        await sleep(backoff(resumes++, e), undefined, { signal }).catch(() => { throw cancelled(); });
+      }
+    }
+  }
+  return finish(u, sessionId, size, whole.digest());
+}
+
+/** finish, retried; a finish whose answer was lost is recognised by the file's content_hash. */
+async function finish(u: Upload, sessionId: string, size: number, hash: string): Promise<DropboxMetadata> {
+  const { client, path, signal } = u;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const meta = await client.json<DropboxMetadata>('files/upload_session/finish', {
+        path, signal, data: Buffer.alloc(0), arg: { cursor: { session_id: sessionId, offset: size }, commit: commitInfo(u) },
+      });
+      if (meta.content_hash !== hash) throw new ConnectorError('transient', `Dropbox stored other bytes than sent for ${path}; the upload starts over`);
+      return meta;
+    } catch (e) {
+      if (!isConnectorError(e)) throw e;
+      const f = failureOf(e);
+      if (f?.has('lookup_failed') && f.has('not_found') && attempt > 0) {
+        const there = await client.json<DropboxMetadata>('files/get_metadata', { path, signal, arg: { path: u.target } }).catch(() => null);
+        if (there?.content_hash === hash) return there;
+      }
+      if (f?.has('lookup_failed') && f.has('not_found')) throw sessionGone(path, e);
+      if (!e.retryable || attempt >= MAX_RESUMES) throw e;
+      await sleep(backoff(attempt, e), undefined, { signal }).catch(() => { throw cancelled(); });
+    }
+  }
+}
+
+/** Frees the connection of a response whose body we do not need. */
+export async function discard(res: Response): Promise<void> {
+  await res.body?.cancel().catch(() => undefined);
+}
