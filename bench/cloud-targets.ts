@@ -7,6 +7,9 @@ import { ConnectorError } from '../src/connectors/connector.js';
 import { OneDriveConnector } from '../src/connectors/onedrive/connector.js';
 import { onedriveDefinition } from '../src/connectors/onedrive/index.js';
 import { createGraphEmulator } from '../src/sandbox/graph/server.js';
+import { DropboxConnector } from '../src/connectors/dropbox/connector.js';
+import { dropboxDefinition } from '../src/connectors/dropbox/index.js';
+import { createDropboxEmulator } from '../src/sandbox/dropbox/server.js';
 
 export interface EmulatorHandle {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
@@ -42,6 +45,13 @@ export const targets: CloudTarget[] = [
     emulator: (origin) => createGraphEmulator({ tokenLifetimeMs: 86_400_000, quotaBytes: 1024 ** 4 }, origin),
     settings: (origin) => ({ baseUrl: `${origin}/v1.0`, root: 'Dossier' }),
     definition: (token) => ({ ...onedriveDefinition, create: async (s) => new OneDriveConnector({ ...s, tokens: fixedToken(token) }) }),
+  },
+  {
+    kind: 'dropbox',
+    title: 'Dropbox (API v2 emulator)',
+    emulator: () => createDropboxEmulator({ tokenLifetimeMs: 86_400_000, quotaBytes: 1024 ** 4 }),
+    settings: (origin) => ({ apiUrl: `${origin}/api/2`, contentUrl: `${origin}/content/2`, root: 'Dossier' }),
+    definition: (token) => ({ ...dropboxDefinition, create: async (s) => new DropboxConnector({ ...s, tokens: fixedToken(token) }) }),
   },
 ];
 
