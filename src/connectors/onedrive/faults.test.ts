@@ -42,10 +42,10 @@ describe(`OneDrive backfill through 20% injected failures (seed ${SEED})`, () =>
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('delivers ~200 documents (5 of them 5-12 MiB) exactly once each, with the right quickXorHash', async () => {
+  it('delivers 500 documents (5 of them 5-12 MiB) exactly once each, with the right quickXorHash', async () => {
     const bodies: Buffer[] = [];
     const large = [5, 7, 8.5, 10, 12].map((m) => Math.round(m * MiB) + 13);
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 500; i++) {
       const content = i < large.length ? randomBytes(large[i]!) : randomBytes(2_000 + ((i * 7919) % 60_000));
       bodies.push(content);
       await deps.vault.create(org.orgId, org.companyId, {
@@ -65,12 +65,12 @@ describe(`OneDrive backfill through 20% injected failures (seed ${SEED})`, () =>
     for (const kind of ['throttle', 'unavailable', 'error', 'reset']) assert.ok((emu.faults.fired[kind] ?? 0) > 0, `${kind} was injected`);
     const drive = [...emu.state.drives.values()][0]!;
     const files = [...drive.items.values()].filter((i) => !i.folder);
-    assert.equal(files.length, 200, 'every document exactly once');
+    assert.equal(files.length, 500, 'every document exactly once');
     assert.deepEqual(files.map((f) => f.quickXorHash).sort(), bodies.map(qx).sort());
     assert.ok(files.every((f) => !/ \d+\.pdf$/.test(f.name)), 'no "x 1.pdf" duplicates');
     assert.equal(emu.state.sessions.open.size, 0, 'no upload session left open');
     const status = await deps.backup.status(org.orgId, dst.id);
-    assert.equal(status.documents.synced, 200);
+    assert.equal(status.documents.synced, 500);
     assert.equal(status.documents.failed, 0);
   });
 });
