@@ -77,7 +77,9 @@ export function createOAuthEmulator(opts: OAuthEmulatorOptions): OAuthEmulator {
   const now = opts.now ?? Date.now;
   const codeLifetime = opts.codeLifetimeMs ?? 10 * 60_000;
   const stats = { refreshes: { microsoft: 0, google: 0, dropbox: 0 }, exchanges: { microsoft: 0, google: 0, dropbox: 0 } };
-  for (const c of opts.clients ?? []) clients.set(c.clientId, c);
+  // One app id may exist at several providers (the sandbox registers the same one everywhere).
+  const clientKey = (provider: ProviderName, id: string) => `${provider} ${id}`;
+  for (const c of opts.clients ?? []) clients.set(clientKey(c.provider, c.clientId), c);
 
   const issuer = (shape: ProviderShape) => opts.issuers[shape.name]!;
 
@@ -106,17 +108,17 @@ export function createOAuthEmulator(opts: OAuthEmulatorOptions): OAuthEmulator {
       const [u, p] = Buffer.from(basic[1]!, 'base64').toString('utf8').split(':');
       id = decodeURIComponent(u ?? ''); secret = decodeURIComponent(p ?? '');
     }
-    const client = id ? clients.get(id) : undefined;
-    if (!client || client.provider !== shape.name) return null;
+    const client = id ? clients.get(clientKey(shape.name, id)) : undefined;
+    if (!client) return null;
     if (client.clientSecret !== undefined && !(secret && sameSecret(secret, client.clientSecret))) return null;
     return client;
   };
 
   const authorize = async (shape: ProviderShape, req: IncomingMessage, res: ServerResponse, url: URL) => {
     const params = req.method === 'POST' ? await readForm(req) : url.searchParams;
-    const client = clients.get(params.get('client_id') ?? '');
+    const client = clients.get(clientKey(shape.name, params.get('client_id') ?? ''));
     const redirectUri = params.get('redirect_uri') ?? '';
-    if (!client || client.provider !== shape.name) return sendHtml(res, 400, errorPage(shape.title, 'The application (client_id) is unknown.'));
+    if (!client) return sendHtml(res, 400, errorPage(shape.title, 'The application (client_id) is unknown.'));
     if (!client.redirectUris.includes(redirectUri)) return sendHtml(res, 400, errorPage(shape.title, `The redirect URI ${redirectUri} is not registered for this application.`));
     const back = (fields: Record<string, string>) => {
       const target = new URL(redirectUri);
@@ -233,7 +235,7 @@ export function createOAuthEmulator(opts: OAuthEmulatorOptions): OAuthEmulator {
   return {
     handle,
     stats,
-    registerClient: (c) => { clients.set(c.clientId, c); },
+    registerClient: (c) => { clients.set(clientKey(c.provider, c.clientId), c); },
     revokeGrant: (provider, user) => { for (const g of grantsOf(provider, user)) endGrant(g); },
     expireTokens: (provider, user) => {
       for (const g of grantsOf(provider, user)) for (const t of g.refreshTokens.values()) t.expired = true;
