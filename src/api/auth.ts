@@ -18,9 +18,14 @@ export function requireApiKey(db: Db): onRequestAsyncHookHandler {
   };
 }
 
-/** The caller's organization: the first argument of every service call a route makes. */
-export function orgOf(request: FastifyRequest): string {
+/** Who is calling: their organization and user. */
+export function principalOf(request: FastifyRequest): Principal {
   const p = principals.get(request);
   if (!p) throw new DomainError('unauthorized', 'Send an API key in the Authorization header: "Bearer dsk_...".');
-  return p.orgId;
+  return p;
+}
+
+/** The caller's organization: the first argument of every service call a route makes. */
+export function orgOf(request: FastifyRequest): string {
+  return principalOf(request).orgId;
 }

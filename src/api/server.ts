@@ -22,6 +22,8 @@ import { documentRoutes } from './routes/documents.js';
 import { destinationRoutes } from './routes/destinations.js';
 import { runRoutes } from './routes/runs.js';
 import { layoutRoutes } from './routes/layouts.js';
+import { connectionRoutes, oauthCallbackRoute } from './routes/connections.js';
+import type { ConnectionService } from '../auth/oauth/connections.js';
 
 /** What the routes need; the composition root's deps object has all of it. */
 export interface ApiDeps {
@@ -33,10 +35,19 @@ export interface ApiDeps {
   maxUploadBytes?: number;
   /** The destination kinds offered to users; every registered kind when not given. */
   definitions?: readonly ConnectorDefinition[];
+  /** OAuth accounts (OneDrive, Google Drive, Dropbox); without it the connection routes answer 503. */
+  connections?: ConnectionService;
+  /** The public address, for OAuth callbacks and the pages they return to. */
+  config?: { baseUrl: string };
+  /** In-process provider emulators, answered under /sandbox (the prefix removed before they see it). */
+  sandbox?: { handle(req: IncomingMessage, res: ServerResponse): Promise<void> } | null;
 }
 
 /** The same 2 GiB the vault enforces, so the two limits agree when none is configured. */
 export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
+
+/** Where the sandbox's emulators answer on this server. */
+export const SANDBOX_PREFIX = '/sandbox';
 
 export type ZodApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 export interface RouteContext { deps: ApiDeps; maxUploadBytes: number; definitions: readonly ConnectorDefinition[] }
@@ -121,7 +132,23 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     destinationRoutes(zv1, ctx);
     runRoutes(zv1, ctx);
     layoutRoutes(zv1, ctx);
+    connectionRoutes(zv1, ctx);
   }, { prefix: '/v1' });
+  // The provider's redirect carries no API key: the stored state says whose sign-in it is.
+  await app.register(async (callback) => oauthCallbackRoute(callback.withTypeProvider<ZodTypeProvider>(), ctx), { prefix: '/v1' });
+  const sandbox = deps.sandbox;
+  if (sandbox) {
+    await app.register(async (s) => {
+      // The emulators read their own bodies: Fastify must leave the request stream untouched.
+      s.removeAllContentTypeParsers();
+      s.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+      s.all('/*', { schema: { hide: true } }, (request, reply) => {
+        reply.hijack();
+        request.raw.url = request.raw.url!.slice(SANDBOX_PREFIX.length);
+        void sandbox.handle(request.raw, reply.raw);
+      });
+    }, { prefix: SANDBOX_PREFIX });
+  }
 
   await app.ready();
   return app as unknown as FastifyInstance;

@@ -7,6 +7,7 @@ import type { ConnectorDefinition, StorageConnector } from '../connectors/connec
 import type { Db } from '../catalog/db.js';
 import { getCompany } from '../catalog/organizations.js';
 import { getDocument, getVersion } from '../catalog/documents.js';
+import { findConnection } from '../catalog/connections.js';
 import {
   deleteConnectionSecrets, getDestination, insertConnection, insertDestination, listDestinations,
   updateDestination, type DestinationRow,
@@ -33,6 +34,11 @@ export interface NewDestinationInput {
   name: string;
   kind: string;
   settings: Record<string, unknown>;
+  /**
+   * An existing connection (an OAuth account) to use; `settings` then holds only this
+   * destination's own fields, such as the folder chosen in the folder browser.
+   */
+  connectionId?: string;
   layout: string;
   startDate: string | null;
   schedule: string;
@@ -62,19 +68,12 @@ export class BackupService {
     parseSchedule(input.schedule);
     if (input.startDate && !/^\d{4}-\d{2}-\d{2}$/.test(input.startDate)) throw new DomainError('invalid_input', 'The start date must be written YYYY-MM-DD.');
     const def = this.definition(input.kind);
-    const parsed = def.settings.safeParse(input.settings);
-    if (!parsed.success) {
-      throw new DomainError('invalid_input', `The ${def.title} settings are incomplete: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    }
-    const settings = { ...(parsed.data as Record<string, unknown>) };
-    const secrets: Record<string, unknown> = {};
-    for (const key of def.secrets) if (settings[key] !== undefined) { secrets[key] = settings[key]; delete settings[key]; }
-    const connectionId = await insertConnection(this.deps.db, orgId, {
-      kind: input.kind, label: input.name, settings, secrets: Object.keys(secrets).length ? this.deps.seal(secrets) : null,
-    });
+    const { connectionId, settings } = input.connectionId
+      ? await this.onConnection(orgId, def, input.connectionId, input.settings)
+      : await this.newConnection(orgId, def, input);
     const dst = await insertDestination(this.deps.db, orgId, {
       companyId: input.companyId, name: input.name, kind: input.kind, connectionId, layout: input.layout, startDate: input.startDate,
-      schedule: input.schedule, restoreDeleted: input.restoreDeleted, respectFolderDeletions: input.respectFolderDeletions,
+      schedule: input.schedule, restoreDeleted: input.restoreDeleted, respectFolderDeletions: input.respectFolderDeletions, settings,
     });
     try {
       await this.test(orgId, dst);
@@ -84,6 +83,45 @@ export class BackupService {
     }
     await this.requestSync(orgId, dst.id, 'initial');
     return getDestination(this.deps.db, orgId, dst.id);
+  }
+
+  private parseSettings(def: ConnectorDefinition, settings: Record<string, unknown>): Record<string, unknown> {
+    const parsed = def.settings.safeParse(settings);
+    if (!parsed.success) {
+      throw new DomainError('invalid_input', `The ${def.title} settings are incomplete: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    return { ...(parsed.data as Record<string, unknown>) };
+  }
+
+  /** A connection of its own, holding the settings; the secret fields sealed. */
+  private async newConnection(orgId: string, def: ConnectorDefinition, input: NewDestinationInput): Promise<{ connectionId: string; settings: null }> {
+    const settings = this.parseSettings(def, input.settings);
+    const secrets: Record<string, unknown> = {};
+    for (const key of def.secrets) if (settings[key] !== undefined) { secrets[key] = settings[key]; delete settings[key]; }
+    const connectionId = await insertConnection(this.deps.db, orgId, {
+      kind: input.kind, label: input.name, settings, secrets: Object.keys(secrets).length ? this.deps.seal(secrets) : null,
+    });
+    return { connectionId, settings: null };
+  }
+
+  /** A shared connection (an OAuth account) of this organization; the destination keeps only its own fields. */
+  private async onConnection(orgId: string, def: ConnectorDefinition, connectionId: string, own: Record<string, unknown>): Promise<{ connectionId: string; settings: Record<string, unknown> }> {
+    const conn = await findConnection(this.deps.db, orgId, connectionId);
+    if (conn.kind !== def.kind) throw new DomainError('invalid_input', `Connection ${connectionId} is a ${conn.kind} connection, not ${def.title}.`);
+    if (conn.state !== 'ready') throw new DomainError('conflict', `The "${conn.label}" connection ${conn.state === 'disconnected' ? 'was disconnected' : 'needs to be reconnected'}: reconnect it first.`);
+    const secretsGiven = def.secrets.filter((k) => own[k] !== undefined);
+    if (secretsGiven.length) throw new DomainError('invalid_input', `The connection already holds the credentials: leave out ${secretsGiven.join(', ')}.`);
+    this.parseSettings(def, { ...conn.settings, ...own });
+    return { connectionId, settings: own };
+  }
+
+  /** A connection that needed reconnecting works again: the destinations it stopped run again. */
+  async connectionRestored(orgId: string, connectionId: string): Promise<void> {
+    for (const dst of await listDestinations(this.deps.db, orgId)) {
+      if (dst.connectionId !== connectionId || dst.state !== 'needs_attention') continue;
+      await updateDestination(this.deps.db, orgId, dst.id, { state: 'active', stateReason: null });
+      await this.requestSync(orgId, dst.id, 'reconnected');
+    }
   }
 
   /** Opens the connection once and reads its free space: a wrong password fails here, not at 3 a.m. */
@@ -159,7 +197,8 @@ export class BackupService {
   async remove(orgId: string, id: string): Promise<void> {
     const dst = await getDestination(this.deps.db, orgId, id);
     await updateDestination(this.deps.db, orgId, id, { state: 'removed', stateReason: 'Removed by a user.' });
-    await deleteConnectionSecrets(this.deps.db, orgId, dst.connectionId);
+    // A shared connection (an OAuth account) outlives its destinations: it is disconnected on its own.
+    if (dst.settings === null) await deleteConnectionSecrets(this.deps.db, orgId, dst.connectionId);
     await this.deps.forgetConnector?.(id);
   }
 

@@ -5,13 +5,14 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from
 import pg from 'pg';
 import type { Database } from './schema.js';
 import * as initial from './migrations/001-initial.js';
+import * as oauth from './migrations/002-oauth.js';
 
 export type Db = Kysely<Database>;
 
 // int8 columns (sizes, sequence numbers) come back as strings by default; they fit a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
 
-const migrations: Record<string, Migration> = { '001-initial': initial };
+const migrations: Record<string, Migration> = { '001-initial': initial, '002-oauth': oauth };
 
 export interface DatabaseOptions {
   /** postgres://... to use PostgreSQL; otherwise SQLite at sqlitePath. */

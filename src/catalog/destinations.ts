@@ -33,6 +33,8 @@ export interface DestinationRow {
   id: string; orgId: string; companyId: string; name: string; kind: string; connectionId: string;
   layout: string; startDate: string | null; schedule: string; restoreDeleted: boolean; respectFolderDeletions: boolean;
   state: DestinationState | 'removed'; stateReason: string | null; cursorSeq: number; lastRunId: string | null;
+  /** This destination's own settings over its connection's (the chosen folder); null when the connection is its alone. */
+  settings: Record<string, unknown> | null;
   createdAt: string; updatedAt: string;
 }
 
@@ -40,10 +42,12 @@ const toDestination = (r: Database['destinations']): DestinationRow => ({
   id: r.id, orgId: r.org_id, companyId: r.company_id, name: r.name, kind: r.kind, connectionId: r.connection_id,
   layout: r.layout, startDate: r.start_date, schedule: r.schedule, restoreDeleted: r.restore_deleted === 1,
   respectFolderDeletions: r.respect_folder_deletions === 1, state: r.state as DestinationRow['state'], stateReason: r.state_reason,
-  cursorSeq: Number(r.cursor_seq), lastRunId: r.last_run_id, createdAt: r.created_at, updatedAt: r.updated_at,
+  cursorSeq: Number(r.cursor_seq), lastRunId: r.last_run_id, settings: r.settings ? JSON.parse(r.settings) : null,
+  createdAt: r.created_at, updatedAt: r.updated_at,
 });
 
-export type NewDestination = Pick<DestinationRow, 'companyId' | 'name' | 'kind' | 'connectionId' | 'layout' | 'startDate' | 'schedule' | 'restoreDeleted' | 'respectFolderDeletions'>;
+export type NewDestination = Pick<DestinationRow, 'companyId' | 'name' | 'kind' | 'connectionId' | 'layout' | 'startDate' | 'schedule' | 'restoreDeleted' | 'respectFolderDeletions'>
+  & { settings?: Record<string, unknown> | null };
 
 export async function insertDestination(db: Db, orgId: string, d: NewDestination): Promise<DestinationRow> {
   const id = newId('dst'), at = now();
@@ -52,6 +56,7 @@ export async function insertDestination(db: Db, orgId: string, d: NewDestination
     start_date: d.startDate, schedule: d.schedule, restore_deleted: d.restoreDeleted ? 1 : 0,
     respect_folder_deletions: d.respectFolderDeletions ? 1 : 0, state: 'active', state_reason: null, cursor_seq: 0,
     lease_owner: null, lease_until: null, last_run_id: null, created_at: at, updated_at: at,
+    settings: d.settings ? JSON.stringify(d.settings) : null,
   }).execute();
   return getDestination(db, orgId, id);
 }

@@ -24,13 +24,19 @@ export interface Database {
   connections: {
     id: string; org_id: string; kind: string; label: string;
     settings: string; secrets: string | null; created_at: string; updated_at: string;
+    state: Generated<string>; state_reason: string | null; secrets_version: Generated<number>;
+    refreshed_at: string | null; created_by: string | null;
+  };
+  oauth_states: {
+    id: string; org_id: string; user_id: string; kind: string; connection_id: string | null; verifier: string;
+    browser_hash: string | null; return_to: string | null; expires_at: string; created_at: string;
   };
   destinations: {
     id: string; org_id: string; company_id: string; name: string; kind: string; connection_id: string;
     layout: string; start_date: string | null; schedule: string; restore_deleted: number;
     respect_folder_deletions: number; state: string; state_reason: string | null;
     cursor_seq: number; lease_owner: string | null; lease_until: string | null;
-    last_run_id: string | null; created_at: string; updated_at: string;
+    last_run_id: string | null; created_at: string; updated_at: string; settings: string | null;
   };
   deliveries: {
     destination_id: string; document_id: string; org_id: string; version_id: string | null;

@@ -21,7 +21,40 @@ const schema = z.object({
   DOSSIER_DEBOUNCE_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
   /** Largest document accepted, in bytes. */
   DOSSIER_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(2 * 1024 ** 3),
+  /** OAuth apps (docs/providers/oauth-apps.md). A provider is offered once its client id and secret are set. */
+  DOSSIER_ONEDRIVE_CLIENT_ID: z.string().trim().min(1).optional(),
+  DOSSIER_ONEDRIVE_CLIENT_SECRET: z.string().min(1).optional(),
+  DOSSIER_ONEDRIVE_REDIRECT_URL: z.string().url().optional(),
+  /** common (work and personal accounts), consumers, organizations, or a tenant id. */
+  DOSSIER_ONEDRIVE_TENANT: z.string().regex(/^[A-Za-z0-9.-]+$/, 'Give common, consumers, organizations or a tenant id.').default('common'),
+  /** "on": ask only for Files.ReadWrite.AppFolder, so Dossier sees nothing but its own Apps/ folder. */
+  DOSSIER_ONEDRIVE_APP_FOLDER: z.enum(['on', 'off']).default('off'),
+  DOSSIER_GDRIVE_CLIENT_ID: z.string().trim().min(1).optional(),
+  DOSSIER_GDRIVE_CLIENT_SECRET: z.string().min(1).optional(),
+  DOSSIER_GDRIVE_REDIRECT_URL: z.string().url().optional(),
+  DOSSIER_DROPBOX_CLIENT_ID: z.string().trim().min(1).optional(),
+  DOSSIER_DROPBOX_CLIENT_SECRET: z.string().min(1).optional(),
+  DOSSIER_DROPBOX_REDIRECT_URL: z.string().url().optional(),
+  /**
+   * The in-process provider emulators under /sandbox/. "auto": on only while no provider
+   * credentials are configured, so a real installation never offers them by accident.
+   */
+  DOSSIER_SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
 });
+
+export type OAuthProviderId = 'onedrive' | 'gdrive' | 'dropbox';
+
+export interface OAuthAppConfig {
+  clientId: string;
+  clientSecret: string;
+  redirectUrl: string;
+}
+
+export interface OAuthConfig {
+  onedrive?: OAuthAppConfig & { tenant: string; appFolder: boolean };
+  gdrive?: OAuthAppConfig;
+  dropbox?: OAuthAppConfig;
+}
 
 export interface Config {
   dataDir: string;
@@ -34,6 +67,20 @@ export interface Config {
   transfers: number;
   debounceMs: number;
   maxUploadBytes: number;
+  oauth: OAuthConfig;
+  /** Offer the sandbox providers (emulators mounted under /sandbox/). */
+  sandbox: boolean;
+}
+
+const CALLBACK_PATH = '/v1/oauth/callback';
+
+/** A provider's app, when both halves of its credentials are set; one half alone is a mistake worth stopping for. */
+function oauthApp(name: string, id: string | undefined, secret: string | undefined, redirect: string | undefined, baseUrl: string): OAuthAppConfig | undefined {
+  if (!id && !secret) return undefined;
+  if (!id || !secret) {
+    throw new Error(`Dossier cannot start: set both DOSSIER_${name}_CLIENT_ID and DOSSIER_${name}_CLIENT_SECRET, or neither.`);
+  }
+  return { clientId: id, clientSecret: secret, redirectUrl: redirect ?? new URL(CALLBACK_PATH, baseUrl).toString() };
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -43,16 +90,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Dossier cannot start: the configuration is invalid.\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const baseUrl = e.DOSSIER_BASE_URL ?? `http://localhost:${e.PORT}`;
+  const onedrive = oauthApp('ONEDRIVE', e.DOSSIER_ONEDRIVE_CLIENT_ID, e.DOSSIER_ONEDRIVE_CLIENT_SECRET, e.DOSSIER_ONEDRIVE_REDIRECT_URL, baseUrl);
+  const gdrive = oauthApp('GDRIVE', e.DOSSIER_GDRIVE_CLIENT_ID, e.DOSSIER_GDRIVE_CLIENT_SECRET, e.DOSSIER_GDRIVE_REDIRECT_URL, baseUrl);
+  const dropbox = oauthApp('DROPBOX', e.DOSSIER_DROPBOX_CLIENT_ID, e.DOSSIER_DROPBOX_CLIENT_SECRET, e.DOSSIER_DROPBOX_REDIRECT_URL, baseUrl);
+  const oauth: OAuthConfig = {
+    ...(onedrive && { onedrive: { ...onedrive, tenant: e.DOSSIER_ONEDRIVE_TENANT, appFolder: e.DOSSIER_ONEDRIVE_APP_FOLDER === 'on' } }),
+    ...(gdrive && { gdrive }),
+    ...(dropbox && { dropbox }),
+  };
+  const anyReal = Object.keys(oauth).length > 0;
   return {
     dataDir: resolve(e.DOSSIER_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     host: e.HOST,
     port: e.PORT,
-    baseUrl: e.DOSSIER_BASE_URL ?? `http://localhost:${e.PORT}`,
+    baseUrl,
     secretKey: e.DOSSIER_SECRET_KEY,
     logLevel: e.LOG_LEVEL,
     transfers: e.DOSSIER_TRANSFERS,
     debounceMs: e.DOSSIER_DEBOUNCE_MS,
     maxUploadBytes: e.DOSSIER_MAX_UPLOAD_BYTES,
+    oauth,
+    sandbox: e.DOSSIER_SANDBOX === 'on' || (e.DOSSIER_SANDBOX === 'auto' && !anyReal),
   };
 }

@@ -1,9 +1,13 @@
 import type { ConnectorDefinition } from './connector.js';
 import { localDefinition } from './local/index.js';
+import { onedriveDefinition } from './onedrive/index.js';
 import { sftpDefinition } from './sftp/index.js';
 import { webdavDefinition } from './webdav/index.js';
 
-/** The one list of storage kinds. A new provider is one folder plus one line here. */
-export const definitions: ConnectorDefinition[] = [localDefinition, sftpDefinition, webdavDefinition];
+/**
+ * The one list of storage kinds. A new provider is one folder plus one line here. OAuth kinds
+ * (onedrive) get their tokens from the token vault through ConnectorContext.tokens.
+ */
+export const definitions: ConnectorDefinition[] = [localDefinition, sftpDefinition, webdavDefinition, onedriveDefinition];
 
 export const definitionsByKind = new Map(definitions.map((d) => [d.kind, d]));

@@ -6,7 +6,7 @@ import { createLogger } from '../log/log.js';
 import { migrate, openDatabase, type Db } from '../catalog/db.js';
 import { getConnection, updateConnectionSettings, type DestinationRow } from '../catalog/destinations.js';
 import { definitionsByKind } from '../connectors/registry.js';
-import type { ConnectorDefinition, StorageConnector } from '../connectors/connector.js';
+import type { ConnectorDefinition, StorageConnector, TokenSource } from '../connectors/connector.js';
 import type { RetryPolicy } from '../connectors/kit/retry.js';
 import { FileBlobStore, type BlobStore } from '../vault/blobs.js';
 import { VaultService } from '../vault/service.js';
@@ -19,6 +19,11 @@ import { DomainError } from '../domain/errors.js';
 import { BackupService, SYNC_JOB } from '../backup/service.js';
 import { Scheduler } from '../backup/schedules.js';
 import { ConnectorPool } from '../backup/connector-pool.js';
+import { OAuthClient } from '../auth/oauth/client.js';
+import { ConnectionService } from '../auth/oauth/connections.js';
+import { configuredProviders, sandboxProviders } from '../auth/oauth/providers.js';
+import { providerOf, TokenVault } from '../auth/oauth/vault.js';
+import { buildSandbox, type InstalledSandbox } from './sandbox.js';
 
 /** Everything the entry points need, built once, as one plain object (no container, no globals). */
 export interface Deps {
@@ -33,6 +38,11 @@ export interface Deps {
   scheduler: Scheduler;
   /** The destination kinds this installation offers. */
   definitions: ConnectorDefinition[];
+  /** The OAuth token vault. */
+  tokens: TokenVault;
+  connections: ConnectionService;
+  /** The in-process provider emulators, when the sandbox is on; serve mounts them under /sandbox. */
+  sandbox: InstalledSandbox | null;
   maxUploadBytes: number;
   close(): Promise<void>;
 }
@@ -48,6 +58,8 @@ export interface BuildOptions {
   worker?: boolean;
 }
 
+export const KEEP_ALIVE_JOB = 'connections.keep-alive';
+
 export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   const config = opts.config ?? loadConfig();
   const log = opts.log ?? createLogger(config.logLevel);
@@ -60,15 +72,38 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   for (const d of opts.definitions ?? []) definitions.set(d.kind, d);
 
   const connectors = new ConnectorPool();
+  const sandbox = config.sandbox ? buildSandbox(config, log) : null;
+  const providers = [
+    ...configuredProviders(config.oauth),
+    ...(sandbox ? sandboxProviders({ authOrigin: sandbox.authOrigin, app: sandbox.app, apis: sandbox.apiSettings }) : []),
+  ];
+  const oauthClient = new OAuthClient();
+  const tokenVault = new TokenVault({ db, box, client: oauthClient, providers: new Map(providers.map((p) => [p.id, p])), log });
+
+  const definition = (kind: string): ConnectorDefinition => {
+    const def = definitions.get(kind);
+    if (!def) throw new DomainError('invalid_input', `Destination type "${kind}" is not available in this installation.`);
+    return def;
+  };
+  /** OAuth connectors get their settings checked (defaults filled in) and the vault's tokens. */
+  const openOAuth = async (kind: string, settings: Record<string, unknown>, tokens: TokenSource): Promise<StorageConnector> => {
+    const def = definition(kind);
+    const parsed = def.settings.safeParse(settings);
+    if (!parsed.success) throw new DomainError('invalid_input', `The ${def.title} settings are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    return def.create(parsed.data, { tokens });
+  };
+
   const connect = async (orgId: string, dst: DestinationRow): Promise<StorageConnector> => {
-    const def = definitions.get(dst.kind);
-    if (!def) throw new DomainError('invalid_input', `Destination type "${dst.kind}" is not available in this installation.`);
+    const def = definition(dst.kind);
     const conn = await getConnection(db, orgId, dst.connectionId);
-    // Changed credentials or settings (a new password, a pinned host key) open a new connector.
-    const version = createHash('sha256').update(JSON.stringify(conn.settings)).update(conn.secrets ?? '').digest('hex');
+    const oauth = providerOf(conn.settings);
+    // Changed settings or credentials (a new password, a pinned host key) open a new connector.
+    // OAuth tokens are left out: they rotate on every refresh and reach the connector per call.
+    const version = createHash('sha256').update(JSON.stringify([conn.settings, dst.settings])).update(oauth ? '' : conn.secrets ?? '').digest('hex');
     return connectors.acquire(dst.id, version, async () => {
+      if (oauth) return openOAuth(dst.kind, { ...conn.settings, ...dst.settings }, tokenVault.tokenSource(orgId, conn.id));
       const secrets = conn.secrets ? box.open<Record<string, unknown>>(conn.secrets) : {};
-      return def.create({ ...conn.settings, ...secrets }, {
+      return def.create({ ...conn.settings, ...dst.settings, ...secrets }, {
         pinHostKey: async (fingerprint) => {
           await updateConnectionSettings(db, orgId, conn.id, { ...conn.settings, hostKeySha256: fingerprint });
           log.info({ destination: dst.id, fingerprint }, 'pinned the server host key on first use');
@@ -96,10 +131,18 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     seal: (secrets) => box.seal(secrets),
   });
   const scheduler = new Scheduler(db, backup, log);
-  if (opts.worker) queue.work(SYNC_JOB, (data) => backup.runJob(data), { concurrency: 4 });
+  const connections = new ConnectionService({
+    db, box, client: oauthClient, vault: tokenVault, providers, open: openOAuth, log,
+    onReconnected: (orgId, connectionId) => backup.connectionRestored(orgId, connectionId),
+  });
+  if (opts.worker) {
+    queue.work(SYNC_JOB, (data) => backup.runJob(data), { concurrency: 4 });
+    queue.work(KEEP_ALIVE_JOB, async () => { await tokenVault.refreshIdle(); });
+  }
 
   return {
     config, log, db, blobs, box, queue, vault, backup, scheduler, definitions: [...definitions.values()], maxUploadBytes: config.maxUploadBytes,
+    tokens: tokenVault, connections, sandbox,
     close: async () => {
       scheduler.stop();
       await queue.stop();

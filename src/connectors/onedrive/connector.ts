@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import {
   checkPath, ConnectorError, isConnectorError, joinPath, splitPath,
-  type CallOptions, type Capabilities, type Entry, type HashType, type Quota, type ReadOptions,
+  type AccountInfo, type CallOptions, type Capabilities, type Entry, type HashType, type Quota, type ReadOptions,
   type StorageConnector, type TokenSource, type WriteInfo,
 } from '../connector.js';
 import type { NameRules } from '../../domain/names.js';
@@ -125,6 +125,37 @@ export class OneDriveConnector implements StorageConnector {
       // Followed verbatim, as Graph asks.
       next = page['@odata.nextLink'];
     }
+  }
+
+  /** One page of a folder for folder browsers; the token is Graph's nextLink, accepted only on Graph's own address. */
+  async listPage(dir: string, page: { pageToken?: string; pageSize?: number }, opts?: CallOptions): Promise<{ entries: Entry[]; nextPageToken: string | null }> {
+    checkPath(dir);
+    const signal = opts?.signal;
+    let url: string;
+    if (page.pageToken) {
+      // A token that points elsewhere would carry our bearer token there.
+      if (!page.pageToken.startsWith(this.graph.url('/'))) throw new ConnectorError('invalid_name', 'This page token does not belong to this folder listing; list the folder again.');
+      url = page.pageToken;
+    } else {
+      const folder = await this.item(dir, signal);
+      if (!folder.folder) throw new ConnectorError('not_found', `${dir || 'The root folder'} is not a folder.`);
+      const { driveId } = await this.locate(signal);
+      const top = Math.min(Math.max(page.pageSize ?? 200, 1), LIST_PAGE);
+      url = `/drives/${encodeSegment(driveId)}/items/${encodeSegment(folder.id)}/children?$top=${top}`;
+    }
+    const got = await this.graph.json<DriveItemPage>('GET', url, { path: dir, signal, expect: [200] });
+    return {
+      entries: got.value.filter((item) => !item.package).map((item) => toEntry(item, joinPath(dir, item.name))),
+      nextPageToken: got['@odata.nextLink'] ?? null,
+    };
+  }
+
+  /** The drive's owner, from /me/drive: Files.ReadWrite suffices, no User.Read scope needed. */
+  async account(opts?: CallOptions): Promise<AccountInfo> {
+    const drive = await this.graph.json<{ owner?: { user?: { id?: string; displayName?: string; email?: string } } }>(
+      'GET', '/me/drive', { path: '', signal: opts?.signal, expect: [200] });
+    const user = drive.owner?.user;
+    return { name: user?.displayName ?? user?.email ?? 'OneDrive account', ...(user?.email && { email: user.email }), ...(user?.id && { id: user.id }) };
   }
 
   async stat(path: string, opts?: CallOptions): Promise<Entry> {

@@ -1,0 +1,122 @@
+import type { OAuthAppConfig, OAuthConfig } from '../../config/config.js';
+
+/**
+ * The OAuth providers an installation offers: which authorization server, which app, which
+ * scopes and why (research/providers.md 1.1, 2.1, 3.1). A provider is keyed by its id, which
+ * the API uses in URLs; several ids may open the same connector kind (the real OneDrive and
+ * the sandbox one both open "onedrive").
+ */
+export interface OAuthProvider {
+  id: string;
+  /** The connector kind a connection of this provider opens. */
+  kind: string;
+  title: string;
+  sandbox: boolean;
+  issuer: string;
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  /** How a grant is given back: RFC 7009 (Google), Dropbox's own RPC, or not at all (Microsoft). */
+  revocation: { type: 'rfc7009'; endpoint: string } | { type: 'dropbox'; endpoint: string } | { type: 'none'; note: string };
+  app: OAuthAppConfig;
+  scopes: string[];
+  /** Extra authorization parameters (offline access, forced consent). */
+  authorizeParams: Record<string, string>;
+  /** Stored with each connection and handed to the connector: the API address, the drive location. */
+  connectionSettings: Record<string, unknown>;
+  /** Plain http is allowed only for the in-process sandbox. */
+  allowHttp: boolean;
+}
+
+export const GRAPH_SCOPE_APP_FOLDER = 'Files.ReadWrite.AppFolder';
+export const GOOGLE_DRIVE_FILE = 'https://www.googleapis.com/auth/drive.file';
+
+const MICROSOFT_NO_REVOKE = 'Microsoft has no endpoint to revoke a single refresh token; Dossier deletes its copy. '
+  + 'To end the grant itself, remove Dossier under https://myapps.microsoft.com (or https://account.live.com/consent/Manage for personal accounts).';
+
+interface Origins { microsoft: string; google: string; googleTokens: string; dropbox: string; dropboxApi: string }
+
+const REAL: Origins = {
+  microsoft: 'https://login.microsoftonline.com',
+  google: 'https://accounts.google.com',
+  googleTokens: 'https://oauth2.googleapis.com',
+  dropbox: 'https://www.dropbox.com',
+  dropboxApi: 'https://api.dropboxapi.com',
+};
+
+type Base = Pick<OAuthProvider, 'id' | 'title' | 'sandbox' | 'app' | 'connectionSettings' | 'allowHttp'>;
+
+function onedrive(base: Base, o: Origins, tenant: string, appFolder: boolean): OAuthProvider {
+  return {
+    ...base, kind: 'onedrive',
+    issuer: `${o.microsoft}/${tenant}/v2.0`,
+    authorizationEndpoint: `${o.microsoft}/${tenant}/oauth2/v2.0/authorize`,
+    tokenEndpoint: `${o.microsoft}/${tenant}/oauth2/v2.0/token`,
+    revocation: { type: 'none', note: MICROSOFT_NO_REVOKE },
+    // Files.ReadWrite reaches the folder the user picks; the app-folder scope only Apps/Dossier.
+    // offline_access is what gets a refresh token at all.
+    scopes: [appFolder ? GRAPH_SCOPE_APP_FOLDER : 'Files.ReadWrite', 'offline_access'],
+    authorizeParams: {},
+    connectionSettings: { location: appFolder ? 'approot' : 'drive', ...base.connectionSettings },
+  };
+}
+
+function gdrive(base: Base, o: Origins): OAuthProvider {
+  return {
+    ...base, kind: 'gdrive',
+    issuer: o.google,
+    authorizationEndpoint: `${o.google}/o/oauth2/v2/auth`,
+    tokenEndpoint: `${o.googleTokens}/token`,
+    revocation: { type: 'rfc7009', endpoint: `${o.googleTokens}/revoke` },
+    // drive.file: only the files Dossier itself creates; non-sensitive, no security assessment.
+    scopes: [GOOGLE_DRIVE_FILE],
+    // A refresh token is returned only with offline access, and only at first consent unless asked again.
+    authorizeParams: { access_type: 'offline', prompt: 'consent' },
+  };
+}
+
+function dropbox(base: Base, o: Origins): OAuthProvider {
+  return {
+    ...base, kind: 'dropbox',
+    issuer: o.dropbox,
+    authorizationEndpoint: `${o.dropbox}/oauth2/authorize`,
+    tokenEndpoint: `${o.dropboxApi}/oauth2/token`,
+    revocation: { type: 'dropbox', endpoint: `${o.dropboxApi}/2/auth/token/revoke` },
+    // App-folder versus full Dropbox is a setting of the app, not a scope: register it as "App folder".
+    scopes: [],
+    authorizeParams: { token_access_type: 'offline' },
+  };
+}
+
+/** The providers whose credentials the administrator configured. */
+export function configuredProviders(oauth: OAuthConfig): OAuthProvider[] {
+  const out: OAuthProvider[] = [];
+  const base = (id: string, title: string, app: OAuthAppConfig): Base => ({ id, title, sandbox: false, app, connectionSettings: {}, allowHttp: false });
+  if (oauth.onedrive) out.push(onedrive(base('onedrive', 'Microsoft OneDrive', oauth.onedrive), REAL, oauth.onedrive.tenant, oauth.onedrive.appFolder));
+  if (oauth.gdrive) out.push(gdrive(base('gdrive', 'Google Drive', oauth.gdrive), REAL));
+  if (oauth.dropbox) out.push(dropbox(base('dropbox', 'Dropbox', oauth.dropbox), REAL));
+  return out;
+}
+
+export type SandboxKind = 'onedrive' | 'gdrive' | 'dropbox';
+
+export interface SandboxProviderOptions {
+  /** Where the sandbox authorization server is mounted, such as http://localhost:8080/sandbox/oauth. */
+  authOrigin: string;
+  app: OAuthAppConfig;
+  /** Per kind whose API emulator is plugged in: the connection settings that point the connector at it. */
+  apis: Partial<Record<SandboxKind, Record<string, unknown>>>;
+}
+
+const SANDBOX_TITLES: Record<SandboxKind, string> = { onedrive: 'OneDrive (sandbox)', gdrive: 'Google Drive (sandbox)', dropbox: 'Dropbox (sandbox)' };
+
+/** "OneDrive (sandbox)" and friends: the same flows against the in-process emulators. */
+export function sandboxProviders(opts: SandboxProviderOptions): OAuthProvider[] {
+  const o: Origins = {
+    microsoft: `${opts.authOrigin}/microsoft`, google: `${opts.authOrigin}/google`, googleTokens: `${opts.authOrigin}/google`,
+    dropbox: `${opts.authOrigin}/dropbox`, dropboxApi: `${opts.authOrigin}/dropbox`,
+  };
+  const make = { onedrive: (b: Base) => onedrive(b, o, 'common', false), gdrive: (b: Base) => gdrive(b, o), dropbox: (b: Base) => dropbox(b, o) };
+  return (Object.entries(opts.apis) as Array<[SandboxKind, Record<string, unknown>]>).map(([kind, settings]) => make[kind]({
+    id: `${kind}-sandbox`, title: SANDBOX_TITLES[kind], sandbox: true, app: opts.app, connectionSettings: settings, allowHttp: true,
+  }));
+}
