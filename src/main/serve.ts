@@ -1,4 +1,4 @@
-import { buildDeps } from './deps.js';
+import { buildDeps, KEEP_ALIVE_JOB } from './deps.js';
 import { bootstrapIfEmpty } from '../auth/bootstrap.js';
 import { buildServer } from '../api/server.js';
 
@@ -19,12 +19,23 @@ export async function serve(): Promise<void> {
   const app = await buildServer(deps);
   await app.listen({ host: deps.config.host, port: deps.config.port });
   await deps.scheduler.start();
+  // Idle OAuth connections are refreshed at least daily (an unused OneDrive refresh token lapses
+  // after 90 days); the job refreshes only those not refreshed for 20 hours, so hourly is cheap.
+  const keepAlive = () => void deps.queue.send(KEEP_ALIVE_JOB, {}, { singletonKey: 'all' }).catch((err) => deps.log.error({ err }, 'could not queue the connection keep-alive'));
+  keepAlive();
+  const keepAliveTimer = setInterval(keepAlive, 3_600_000);
+  keepAliveTimer.unref();
+  if (deps.sandbox) {
+    deps.log.warn({ providers: deps.connections.providers().filter((p) => p.sandbox).map((p) => p.title), url: `${deps.config.baseUrl}/sandbox/` },
+      'sandbox providers are on: emulated accounts whose data lives in memory. Configure real provider credentials (docs/providers/oauth-apps.md) to turn them off.');
+  }
   deps.log.info({ url: deps.config.baseUrl, data: deps.config.dataDir, database: deps.config.databaseUrl ? 'postgresql' : 'sqlite' }, 'Dossier is running');
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    clearInterval(keepAliveTimer);
     deps.log.info({ signal }, 'stopping: finishing the transfers in flight');
     await app.close();
     await deps.close();

@@ -30,6 +30,13 @@ describe('connection routes (OneDrive sandbox)', () => {
     assert.throws(() => loadConfig({ DOSSIER_GDRIVE_CLIENT_ID: 'only-half' }), /both DOSSIER_GDRIVE_CLIENT_ID and DOSSIER_GDRIVE_CLIENT_SECRET/);
   });
 
+  it('documents every connection route in the OpenAPI reference, and not the sandbox', async () => {
+    const doc = await (await fetch(`${s.baseUrl}/openapi.json`)).json() as { paths: Record<string, unknown> };
+    for (const path of ['/v1/providers', '/v1/connections', '/v1/connections/{provider}/authorize', '/v1/connections/{id}/reconnect',
+      '/v1/connections/{id}', '/v1/connections/{id}/folders', '/v1/oauth/callback']) assert.ok(doc.paths[path], path);
+    assert.ok(!Object.keys(doc.paths).some((p) => p.startsWith('/sandbox')));
+  });
+
   it('connects, shows the account and free space, browses folders page by page and creates one', async () => {
     const id = await connect();
     const got = await s.call('GET', `/v1/connections/${id}`);

@@ -44,6 +44,7 @@ for (const database of await testDatabases()) {
     let orgId: string;
     const box = new SecretBox(randomBytes(32));
     const google = { tokenFor: (u: string) => `g_${u}_${randomBytes(6).toString('hex')}` };
+    const dropbox = { tokenFor: (u: string) => `sl.${u}_${randomBytes(6).toString('hex')}` };
     let providers: OAuthProvider[];
     const open: OpenConnector = async (kind, settings, tokens) =>
       kind === 'onedrive' ? onedriveDefinition.create(onedriveSettings.parse(settings), { tokens }) : new MemoryConnector();
@@ -57,10 +58,10 @@ for (const database of await testDatabases()) {
     before(async () => {
       graph = await startGraphEmulator();
       auth = await startOAuthEmulator({
-        issuers: { microsoft: { tokenFor: graph.tokenFor, expireTokens: (u) => graph.state.expireTokens(u) }, google },
-        clients: [{ provider: 'microsoft', ...APP, redirectUris: [REDIRECT] }, { provider: 'google', ...APP, redirectUris: [REDIRECT] }],
+        issuers: { microsoft: { tokenFor: graph.tokenFor, expireTokens: (u) => graph.state.expireTokens(u) }, google, dropbox },
+        clients: (['microsoft', 'google', 'dropbox'] as const).map((provider) => ({ provider, ...APP, redirectUris: [REDIRECT] })),
       });
-      providers = sandboxProviders({ authOrigin: auth.url, app: APP, apis: { onedrive: { baseUrl: graph.url }, gdrive: {} } });
+      providers = sandboxProviders({ authOrigin: auth.url, app: APP, apis: { onedrive: { baseUrl: graph.url }, gdrive: {}, dropbox: {} } });
       ({ db, drop } = await database.open());
       orgId = await createOrganization(db, 'Org');
     });
@@ -175,7 +176,7 @@ for (const database of await testDatabases()) {
       assert.ok(Date.parse(rec.refreshedAt!) > Date.now() - 60_000);
     });
 
-    it('disconnecting revokes at Google and deletes the tokens; Microsoft has nothing to revoke', async () => {
+    it('disconnecting revokes at Google and Dropbox and deletes the tokens; Microsoft has nothing to revoke', async () => {
       const { service, vault } = make();
       const g = await connect(service, 'fay', 'gdrive-sandbox');
       const res = await service.disconnect(orgId, g);
@@ -185,6 +186,10 @@ for (const database of await testDatabases()) {
       assert.equal(rec.secrets, null);
       assert.equal(rec.state, 'disconnected');
       await assert.rejects(vault.accessToken(orgId, g), (e) => isConnectorError(e, 'auth_expired'));
+
+      const d = await connect(service, 'fay', 'dropbox-sandbox');
+      assert.deepEqual(await service.disconnect(orgId, d), { revoked: true, note: null });
+      assert.deepEqual(auth.grants('dropbox', 'fay').map((x) => x.revoked), [true]);
 
       const m = await connect(service, 'gus');
       const ms = await service.disconnect(orgId, m);
