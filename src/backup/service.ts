@@ -111,6 +111,10 @@ export class BackupService {
     if (conn.state !== 'ready') throw new DomainError('conflict', `The "${conn.label}" connection ${conn.state === 'disconnected' ? 'was disconnected' : 'needs to be reconnected'}: reconnect it first.`);
     const secretsGiven = def.secrets.filter((k) => own[k] !== undefined);
     if (secretsGiven.length) throw new DomainError('invalid_input', `The connection already holds the credentials: leave out ${secretsGiven.join(', ')}.`);
+    // Where the provider is reached belongs to the connection: a destination pointing its
+    // connector at another host would hand that host the account's bearer token.
+    const endpoints = Object.keys(own).filter((k) => /url$/i.test(k));
+    if (endpoints.length) throw new DomainError('invalid_input', `A destination on a connection uses the connection's provider address: leave out ${endpoints.join(', ')}.`);
     this.parseSettings(def, { ...conn.settings, ...own });
     return { connectionId, settings: own };
   }

@@ -1,4 +1,5 @@
 import type { ConnectorDefinition } from './connector.js';
+import { dropboxDefinition } from './dropbox/index.js';
 import { localDefinition } from './local/index.js';
 import { onedriveDefinition } from './onedrive/index.js';
 import { sftpDefinition } from './sftp/index.js';
@@ -6,8 +7,8 @@ import { webdavDefinition } from './webdav/index.js';
 
 /**
  * The one list of storage kinds. A new provider is one folder plus one line here. OAuth kinds
- * (onedrive) get their tokens from the token vault through ConnectorContext.tokens.
+ * (onedrive, dropbox) get their tokens from the token vault through ConnectorContext.tokens.
  */
-export const definitions: ConnectorDefinition[] = [localDefinition, sftpDefinition, webdavDefinition, onedriveDefinition];
+export const definitions: ConnectorDefinition[] = [localDefinition, sftpDefinition, webdavDefinition, onedriveDefinition, dropboxDefinition];
 
 export const definitionsByKind = new Map(definitions.map((d) => [d.kind, d]));

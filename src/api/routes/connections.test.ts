@@ -22,7 +22,9 @@ describe('connection routes (OneDrive sandbox)', () => {
 
   it('lists the sandbox provider, labelled as such, only while no real credentials are configured', async () => {
     const res = await s.call('GET', '/v1/providers');
-    assert.deepEqual(res.body.items, [{ id: 'onedrive-sandbox', kind: 'onedrive', title: 'OneDrive (sandbox)', sandbox: true, scopes: ['Files.ReadWrite', 'offline_access'] }]);
+    assert.deepEqual(res.body.items.find((p: { id: string }) => p.id === 'onedrive-sandbox'),
+      { id: 'onedrive-sandbox', kind: 'onedrive', title: 'OneDrive (sandbox)', sandbox: true, scopes: ['Files.ReadWrite', 'offline_access'] });
+    assert.ok(res.body.items.every((p: { sandbox: boolean; title: string }) => p.sandbox && p.title.endsWith('(sandbox)')), 'every sandbox provider says so');
     const real = { DOSSIER_ONEDRIVE_CLIENT_ID: 'id', DOSSIER_ONEDRIVE_CLIENT_SECRET: 'secret' };
     assert.equal(loadConfig(real).sandbox, false);
     assert.equal(loadConfig({ ...real, DOSSIER_SANDBOX: 'on' }).sandbox, true);
