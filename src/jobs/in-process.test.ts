@@ -25,7 +25,8 @@ describe('in-process job queue', () => {
     const q = new InProcessQueue(silentLogger, { attempts: 3, baseMs: 5 });
     let calls = 0;
     q.work('flaky', async () => { calls++; if (calls < 3) throw new Error('boom'); });
-    await q.send('flaky', {}, { delayMs: 30 });
+    // Long enough that a loaded machine cannot reach the check after it has passed.
+    await q.send('flaky', {}, { delayMs: 1000 });
     await new Promise((r) => setImmediate(r));
     assert.equal(calls, 0, 'a delayed job waits');
     await q.idle();
