@@ -34,6 +34,12 @@ function assertFrenchFields(text: string): void {
 }
 
 describe('OCR with tesseract.js', () => {
+  it('is the engine chosen automatically, its language data being installed', async () => {
+    const auto = new OcrService();
+    assert.equal(await auto.engine(), 'tesseract.js');
+    await auto.close();
+  });
+
   it('reads the number, date, amount and VAT id of a Dutch invoice scanned as PNG', async () => {
     const result = success(await ocr.ocrDocument(invoicePageImage(DUTCH_INVOICE), 'image'));
     assert.equal(result.engine, 'tesseract.js');

@@ -1,17 +1,17 @@
 import { availableParallelism } from 'node:os';
 import { type OcrEngine, type OcrWorker } from './engines/engine.js';
 import { nativeEngine, nativeLanguages } from './engines/native.js';
-import { tesseractJsEngine } from './engines/tesseract-js.js';
+import { tesseractJsDataInstalled, tesseractJsEngine } from './engines/tesseract-js.js';
 import { describe } from './images.js';
 import { WorkerPool, type PoolStats } from './pool.js';
 import { readDocument } from './read-document.js';
 import {
-  OCR_LANGUAGES, OcrError, ocrFail,
+  OcrError, ocrFail,
   type OcrEngineChoice, type OcrEngineName, type OcrLanguage, type OcrOptions, type OcrResult,
 } from './types.js';
 
 export interface OcrServiceOptions {
-  /** 'auto' (default): the native command when installed with all four languages, else tesseract.js. */
+  /** 'auto' (default): tesseract.js when its language packages are installed, else the native command. */
   engine?: OcrEngineChoice;
   /** Workers (threads or processes) running at once; default half the cores, 1 to 4. */
   poolSize?: number;
@@ -83,11 +83,14 @@ async function startEngine(options: OcrServiceOptions): Promise<RunningEngine> {
   const size = options.poolSize ?? defaultPoolSize();
   const withPool = (engine: OcrEngine, installed: Set<string> | null): RunningEngine =>
     ({ engine, installed, pool: new WorkerPool(size, (key) => engine.createWorker(key.split('+') as OcrLanguage[])) });
-  if (choice === 'tesseract.js') return withPool(tesseractJsEngine(), null);
+  // tesseract.js first: with its best_int models it read our benchmark scans faster than the
+  // Debian command (docs/ocr.md) and needs nothing installed; the command is the fallback
+  if (choice === 'tesseract.js' || (choice === 'auto' && tesseractJsDataInstalled())) return withPool(tesseractJsEngine(), null);
   const installed = await nativeLanguages(options.nativeCommand);
-  if (choice === 'native' && !installed) {
-    ocrFail('engine_unavailable', 'OCR is set to use the tesseract command, but it is not installed. Install the Debian packages tesseract-ocr, tesseract-ocr-nld, tesseract-ocr-fra and tesseract-ocr-deu, or choose the built-in engine (tesseract.js).');
+  if (!installed) {
+    ocrFail('engine_unavailable', choice === 'native'
+      ? 'OCR is set to use the tesseract command, but it is not installed. Install the Debian packages tesseract-ocr, tesseract-ocr-nld, tesseract-ocr-fra and tesseract-ocr-deu, or choose the built-in engine (tesseract.js).'
+      : 'No OCR engine is available: the @tesseract.js-data language packages are missing and the tesseract command is not installed. Reinstall the npm dependencies, or install the Debian package tesseract-ocr with its languages.');
   }
-  const complete = installed !== null && OCR_LANGUAGES.every((l) => installed.has(l));
-  return choice === 'native' || complete ? withPool(nativeEngine(options.nativeCommand), installed) : withPool(tesseractJsEngine(), null);
+  return withPool(nativeEngine(options.nativeCommand), installed);
 }

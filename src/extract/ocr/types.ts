@@ -3,7 +3,7 @@ import type { PageText } from '../text/page-text.js';
 
 /** The two ways we run Tesseract: its WebAssembly build in worker threads, or Debian's command line tool. */
 export type OcrEngineName = 'tesseract.js' | 'native';
-/** 'auto' takes the native command when it is installed with every language asked for, else tesseract.js. */
+/** 'auto' takes tesseract.js when its language packages are installed, else the native command. */
 export type OcrEngineChoice = OcrEngineName | 'auto';
 
 /** Languages we ship data for (npm @tesseract.js-data packages, or Debian tesseract-ocr-*). */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createWorker, OEM, type Worker } from 'tesseract.js';
 import type { Worker as ThreadWorker } from 'node:worker_threads';
-import type { OcrLanguage } from '../types.js';
+import { OCR_LANGUAGES, type OcrLanguage } from '../types.js';
 import { languageKey, tidyText, type OcrEngine, type OcrWorker, type Recognized } from './engine.js';
 
 /**
@@ -20,6 +20,16 @@ import { languageKey, tidyText, type OcrEngine, type OcrWorker, type Recognized 
 const require = createRequire(import.meta.url);
 const dataFile = (lang: OcrLanguage): string =>
   require.resolve(`@tesseract.js-data/${lang}/4.0.0_best_int/${lang}.traineddata.gz`);
+
+/** Whether every language package resolves (they are ordinary dependencies, but an install may have left them out). */
+export function tesseractJsDataInstalled(): boolean {
+  try {
+    OCR_LANGUAGES.forEach(dataFile);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export function tesseractJsEngine(): OcrEngine {
   let langDir: Promise<string> | null = null;
@@ -39,7 +49,7 @@ export function tesseractJsEngine(): OcrEngine {
 
 async function linkLanguageData(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'dossier-ocr-lang-'));
-  for (const lang of ['nld', 'fra', 'deu', 'eng'] as const) await symlink(dataFile(lang), join(dir, `${lang}.traineddata.gz`));
+  for (const lang of OCR_LANGUAGES) await symlink(dataFile(lang), join(dir, `${lang}.traineddata.gz`));
   return dir;
 }
 
