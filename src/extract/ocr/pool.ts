@@ -1,0 +1,169 @@
+/**
+ * A bounded set of OCR workers: created when first needed, reused between jobs, ended on close.
+ * A job that runs past its timeout or is cancelled takes its worker with it (a stuck engine
+ * cannot be trusted to finish), and so does one that failed: the next job gets a fresh worker.
+ * Workers are made per language set; when every slot is taken by another set, an idle worker
+ * of that set makes way.
+ */
+
+export interface PoolWorker {
+  readonly key: string;
+  terminate(): Promise<void>;
+}
+
+export interface PoolStats {
+  /** Workers made since the pool started. */
+  created: number;
+  /** Workers ended because their job failed, timed out or was cancelled. */
+  replaced: number;
+  alive: number;
+  busy: number;
+  queued: number;
+}
+
+export interface RunOptions {
+  /** The job's own time; the wait for a free worker does not count. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** What the job rejects with when it runs past timeoutMs. */
+  onTimeout: () => Error;
+  /** What it rejects with when `signal` fires and the signal carries no Error of its own. */
+  onAbort: () => Error;
+}
+
+interface Waiter<W> {
+  key: string;
+  grant: (worker: W) => void;
+  refuse: (err: unknown) => void;
+}
+
+export class WorkerPool<W extends PoolWorker> {
+  private readonly idle: W[] = [];
+  private readonly busy = new Set<W>();
+  private readonly queue: Waiter<W>[] = [];
+  private starting = 0;
+  private closed = false;
+  private created = 0;
+  private replaced = 0;
+
+  constructor(readonly size: number, private readonly create: (key: string) => Promise<W>) {
+    if (!(size >= 1)) throw new RangeError(`An OCR pool needs at least one worker (got ${size}).`);
+  }
+
+  stats(): PoolStats {
+    return { created: this.created, replaced: this.replaced, alive: this.idle.length + this.busy.size, busy: this.busy.size, queued: this.queue.length };
+  }
+
+  async run<T>(key: string, job: (worker: W) => Promise<T>, options: RunOptions): Promise<T> {
+    const worker = await this.acquire(key, options);
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const interrupted = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(options.onTimeout()), options.timeoutMs);
+      onAbort = () => reject(abortReason(options));
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      const result = await Promise.race([job(worker), interrupted]);
+      settled = true;
+      return result;
+    } finally {
+      clearTimeout(timer);
+      if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+      interrupted.catch(() => {});
+      this.release(worker, settled);
+    }
+  }
+
+  /** Ends every worker and refuses waiting and later jobs. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const waiter of this.queue.splice(0)) waiter.refuse(new Error('The OCR pool was closed.'));
+    const all = [...this.idle.splice(0), ...this.busy];
+    this.busy.clear();
+    await Promise.allSettled(all.map((w) => w.terminate()));
+  }
+
+  private acquire(key: string, options: RunOptions): Promise<W> {
+    if (this.closed) return Promise.reject(new Error('The OCR pool was closed.'));
+    if (options.signal?.aborted) return Promise.reject(abortReason(options));
+    return new Promise<W>((resolve, reject) => {
+      let gaveUp = false;
+      const onAbort = (): void => {
+        gaveUp = true;
+        const at = this.queue.indexOf(waiter);
+        if (at >= 0) this.queue.splice(at, 1);
+        reject(abortReason(options));
+      };
+      const waiter: Waiter<W> = {
+        key,
+        grant: (w) => {
+          options.signal?.removeEventListener('abort', onAbort);
+          // cancelled while its worker was starting: the worker is fine, the next job gets it
+          if (gaveUp) this.release(w, true); else resolve(w);
+        },
+        refuse: (err) => { options.signal?.removeEventListener('abort', onAbort); reject(err); },
+      };
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(waiter);
+      this.dispatch();
+    });
+  }
+
+  /** Hands free capacity to waiters in arrival order. */
+  private dispatch(): void {
+    while (this.queue.length > 0 && !this.closed) {
+      const waiter = this.queue[0]!;
+      const same = this.idle.findIndex((w) => w.key === waiter.key);
+      if (same >= 0) {
+        this.queue.shift();
+        const [worker] = this.idle.splice(same, 1);
+        this.busy.add(worker!);
+        waiter.grant(worker!);
+        continue;
+      }
+      const total = this.idle.length + this.busy.size + this.starting;
+      if (total >= this.size) {
+        if (this.idle.length === 0) return;
+        this.retire(this.idle.shift()!); // a worker for another language set makes way
+      }
+      this.queue.shift();
+      this.start(waiter);
+    }
+  }
+
+  private start(waiter: Waiter<W>): void {
+    this.starting++;
+    this.created++;
+    this.create(waiter.key).then(
+      (worker) => {
+        this.starting--;
+        if (this.closed) { void worker.terminate().catch(() => {}); waiter.refuse(new Error('The OCR pool was closed.')); return; }
+        this.busy.add(worker);
+        waiter.grant(worker);
+      },
+      (err) => {
+        this.starting--;
+        waiter.refuse(err);
+        this.dispatch();
+      },
+    );
+  }
+
+  private release(worker: W, healthy: boolean): void {
+    if (!this.busy.delete(worker)) return; // the pool was closed meanwhile
+    if (healthy && !this.closed) this.idle.push(worker);
+    else { this.replaced++; this.retire(worker); }
+    this.dispatch();
+  }
+
+  private retire(worker: W): void {
+    void worker.terminate().catch(() => {});
+  }
+}
+
+function abortReason(options: RunOptions): Error {
+  const reason: unknown = options.signal?.reason;
+  return reason instanceof Error && reason.name !== 'AbortError' ? reason : options.onAbort();
+}
