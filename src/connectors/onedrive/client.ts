@@ -1,4 +1,5 @@
 import { ConnectorError, type TokenSource } from '../connector.js';
+import { BearerToken } from '../kit/bearer.js';
 import { classify, GraphFailure, parseErrorBody } from './errors.js';
 
 export interface GraphClientOptions {
@@ -33,46 +34,25 @@ export function colonPath(segments: string[]): string {
 // Graph asks ISVs to decorate the User-Agent; throttling is kinder to identified traffic.
 const USER_AGENT = 'ISV|Dossier|Dossier/0.1';
 
-/** Microsoft Graph over fetch: bearer tokens from the TokenSource, one refresh on 401, Graph errors classified. */
+/** Microsoft Graph over fetch (a 401 refreshes the token once, see BearerToken): bearer tokens from the TokenSource, one refresh on 401, Graph errors classified. */
 export class GraphClient {
   private readonly base: string;
   private readonly fetchFn: typeof fetch;
-  private token: Promise<string> | null = null;
+  private readonly bearer: BearerToken;
 
   constructor(private readonly opts: GraphClientOptions) {
     this.base = opts.baseUrl.replace(/\/+$/, '');
     this.fetchFn = opts.fetch ?? fetch;
+    this.bearer = new BearerToken(opts.tokens);
   }
 
   url(path: string): string {
     return /^https?:\/\//.test(path) ? path : this.base + path;
   }
 
-  /**
-   * A 401 means the token expired early or was revoked: get a new one once and repeat. Parallel
-   * requests that fail together share one refresh; a request that failed with an older token
-   * than the current one just repeats with the current one.
-   */
-  private async bearer(refreshFrom: string | null, signal?: AbortSignal): Promise<string> {
-    if (refreshFrom !== null) {
-      const current = this.token ? await this.token.catch(() => null) : null;
-      if (current === refreshFrom || current === null) {
-        this.token = this.opts.tokens.accessToken({ refresh: true, signal });
-      }
-    } else {
-      this.token ??= this.opts.tokens.accessToken({ signal });
-    }
-    try {
-      return await this.token!;
-    } catch (e) {
-      this.token = null;
-      throw e;
-    }
-  }
-
   async request(method: string, target: string, req: GraphRequest): Promise<Response> {
     const auth = req.auth ?? true;
-    let token = auth ? await this.bearer(null, req.signal) : null;
+    let token = auth ? await this.bearer.get(null, req.signal) : null;
     for (let attempt = 0; ; attempt++) {
       const headers: Record<string, string> = { 'User-Agent': USER_AGENT, ...req.headers };
       if (token) headers.Authorization = `Bearer ${token}`;
@@ -91,7 +71,7 @@ export class GraphClient {
       if (req.expect.includes(res.status)) return res;
       const text = await res.text().catch(() => '');
       if (res.status === 401 && token && attempt === 0) {
-        token = await this.bearer(token, req.signal);
+        token = await this.bearer.get(token, req.signal);
         continue;
       }
       const { codes, message } = parseErrorBody(text);

@@ -1,4 +1,5 @@
 import { ConnectorError, type ConnectorErrorKind } from '../connector.js';
+import { detailOf, networkFailure, retryAfterMs } from '../kit/network.js';
 
 /** A Graph answer with a status the caller did not expect; classify() turns it into a ConnectorError. */
 export class GraphFailure extends Error {
@@ -38,20 +39,9 @@ export function parseErrorBody(text: string): { codes: string[]; message: string
 
 export const AUTH_MESSAGE = 'The OneDrive connection expired or was revoked: reconnect it under Destinations';
 
-/** Milliseconds from a Retry-After header (Graph sends seconds; an HTTP date is read too). */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const when = Date.parse(header);
-  return Number.isNaN(when) ? undefined : Math.max(0, when - now);
-}
+export { retryAfterMs };
 
 const NAME_CODES = ['nameContainsInvalidCharacters', 'invalidPath', 'pathIsTooLong', 'pathTooDeep'];
-const NETWORK_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
-  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-]);
 
 /** research/providers.md 1.7: codes first (they are stable), then the status. */
 function kindOf(f: GraphFailure): ConnectorErrorKind {
@@ -96,12 +86,8 @@ export function classify(err: unknown, path: string, signal?: AbortSignal): Conn
     const wait = kind === 'rate_limited' ? retryAfterMs(err.retryAfter) : undefined;
     return new ConnectorError(kind, message(kind, err, where), wait, { cause: err });
   }
-  // fetch wraps connection failures in a TypeError("fetch failed") whose cause carries the code.
-  const cause = (err as { cause?: unknown })?.cause;
-  const code = String((cause as NodeJS.ErrnoException)?.code ?? (err as NodeJS.ErrnoException)?.code ?? '');
-  const detail = (cause as Error)?.message ?? (err as Error)?.message ?? String(err);
-  if (NETWORK_CODES.has(code) || (err instanceof TypeError && err.message === 'fetch failed') || /terminated|other side closed/i.test(detail)) {
-    return new ConnectorError('transient', `Could not reach OneDrive for ${where} (${detail})`, undefined, { cause: err });
-  }
+  const network = networkFailure(err);
+  if (network !== null) return new ConnectorError('transient', `Could not reach OneDrive for ${where} (${network})`, undefined, { cause: err });
+  const detail = detailOf(err);
   return new ConnectorError('fatal', `${detail} (${where})`, undefined, { cause: err });
 }

@@ -6,7 +6,7 @@ import type { Logger } from '../../log/log.js';
 import { Drive, newId, type DriveType } from './drive.js';
 import { GraphError, notFound } from './errors.js';
 import { Faults, type Area, type FiredFault } from './faults.js';
-import { drain, parseRange, resetAfter, sendError, sendJson } from './http.js';
+import { drain, resetAfter, sendContent, sendError, sendJson } from './http.js';
 import { routeItems } from './routes.js';
 import { Sessions } from './sessions.js';
 
@@ -148,16 +148,7 @@ export function createGraphEmulator(opts: GraphEmulatorOptions, origin: () => st
     if (!d || d.expiresAt <= Date.now()) throw notFound('The download URL has expired.');
     // Pre-authenticated: a bearer token here is refused, as SharePoint download URLs do.
     if (req.headers.authorization) throw new GraphError(401, 'unauthenticated', 'Do not send Authorization to a download URL.');
-    const size = d.content.length;
-    const range = parseRange(req.headers.range, size);
-    if (range === 'unsatisfiable') {
-      res.writeHead(416, { 'Content-Range': `bytes */${size}`, 'Content-Length': 0 }).end();
-      return;
-    }
-    const part = range ? d.content.subarray(range.start, range.end + 1) : d.content;
-    const headers: Record<string, string | number> = { 'Content-Type': 'application/octet-stream', 'Content-Length': part.length, 'Accept-Ranges': 'bytes' };
-    if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${size}`;
-    res.writeHead(range ? 206 : 200, headers).end(part);
+    sendContent(res, d.content, req.headers.range);
   };
 
   const api = async (path: string, url: URL, req: IncomingMessage, res: ServerResponse) => {
