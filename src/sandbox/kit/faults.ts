@@ -5,6 +5,26 @@
  */
 import { seededRandom } from './random.js';
 
+/** The kinds every emulator knows; each adds its own (Graph's 503, Drive's 403 rate limits). */
+export type SharedFaultKind =
+  /** The provider's 429 throttling answer, Retry-After as the rule says. */
+  | 'throttle'
+  /** The provider's 500 (or `status`: 502, 503, 504). */
+  | 'error'
+  /** Reads part of the request body (or none), then destroys the socket. */
+  | 'reset'
+  /** Answers normally, `delayMs` later. */
+  | 'delay'
+  /** The upload session behind the request is gone: 404 from then on. */
+  | 'expireSession'
+  /** 401; the token stays dead. */
+  | 'expireToken'
+  /** The provider's "out of space" answer on anything that sends bytes. */
+  | 'quotaFull';
+
+/** api: metadata calls with a bearer token; upload: upload sessions and content; download: content reads. */
+export type Area = 'api' | 'upload' | 'download';
+
 export interface FaultRuleOf<K extends string, A extends string> {
   /** One kind, or several to pick from at random each time the rule fires. */
   fault: K | K[];

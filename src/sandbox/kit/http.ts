@@ -42,18 +42,24 @@ export async function readLimited(req: IncomingMessage, max: number): Promise<Bu
   return req.complete ? Buffer.concat(chunks) : { partial: Buffer.concat(chunks) };
 }
 
-/** Reads `bytes` of the body (or until it ends), then cuts the connection: a reset mid-upload. */
-export async function resetAfter(req: IncomingMessage, bytes: number): Promise<void> {
+/**
+ * Reads `bytes` of the body (or until it ends), then cuts the connection: a reset mid-upload.
+ * Returns what was read (at most `bytes`), for servers that keep part of a cut-off upload.
+ */
+export async function resetAfter(req: IncomingMessage, bytes: number): Promise<Buffer> {
   // Taken first: leaving the loop below destroys the request, which detaches it from its socket.
   const socket = req.socket;
+  const chunks: Buffer[] = [];
   let seen = 0;
   if (bytes > 0) {
     for await (const chunk of req) {
+      chunks.push(chunk as Buffer);
       seen += (chunk as Buffer).length;
       if (seen >= bytes) break;
     }
   }
   socket.destroy();
+  return Buffer.concat(chunks).subarray(0, bytes);
 }
 
 /** Parses "bytes=a-b", "bytes=a-" and "bytes=-n" against a size; null means no usable Range. */
