@@ -1,24 +1,6 @@
-import { ConnectorError, type ConnectorErrorKind } from '../connector.js';
-import { detailOf, networkFailure, retryAfterMs } from '../kit/network.js';
-
-/** A Graph answer with a status the caller did not expect; classify() turns it into a ConnectorError. */
-export class GraphFailure extends Error {
-  constructor(
-    readonly status: number,
-    readonly method: string,
-    /** error.code, then every nested innerError.code. */
-    readonly codes: string[],
-    readonly retryAfter: string | null,
-    readonly detail: string,
-  ) {
-    super(`${method} answered HTTP ${status}${codes.length ? ` ${codes.join('/')}` : ''}${detail ? `: ${detail}` : ''}`);
-    this.name = 'GraphFailure';
-  }
-
-  has(code: string): boolean {
-    return this.codes.includes(code);
-  }
-}
+import type { ConnectorError, ConnectorErrorKind } from '../connector.js';
+import type { HttpFailure } from '../kit/bearer-client.js';
+import { classifyHttp } from '../kit/classify-http.js';
 
 /** Reads Graph's error body: {"error":{"code","message","innerError":{"code",...}}}; the codes are what we branch on. */
 export function parseErrorBody(text: string): { codes: string[]; message: string } {
@@ -39,12 +21,12 @@ export function parseErrorBody(text: string): { codes: string[]; message: string
 
 export const AUTH_MESSAGE = 'The OneDrive connection expired or was revoked: reconnect it under Destinations';
 
-export { retryAfterMs };
+export { retryAfterMs } from '../kit/network.js';
 
 const NAME_CODES = ['nameContainsInvalidCharacters', 'invalidPath', 'pathIsTooLong', 'pathTooDeep'];
 
 /** research/providers.md 1.7: codes first (they are stable), then the status. */
-function kindOf(f: GraphFailure): ConnectorErrorKind {
+function kindOf(f: HttpFailure): ConnectorErrorKind {
   if (f.status === 507 || f.has('quotaLimitReached')) return 'quota_exceeded';
   if (f.status === 429 || f.has('activityLimitReached') || f.has('throttledRequest')) return 'rate_limited';
   if (f.status === 503) return f.retryAfter ? 'rate_limited' : 'transient';
@@ -60,7 +42,7 @@ function kindOf(f: GraphFailure): ConnectorErrorKind {
   }
 }
 
-function message(kind: ConnectorErrorKind, f: GraphFailure, where: string): string {
+function message(kind: ConnectorErrorKind, f: HttpFailure, where: string): string {
   switch (kind) {
     case 'auth_expired': return AUTH_MESSAGE;
     case 'permission_denied': return `OneDrive does not allow this on ${where}: check that Dossier may still write there (${f.message})`;
@@ -76,18 +58,5 @@ function message(kind: ConnectorErrorKind, f: GraphFailure, where: string): stri
 
 /** Maps any OneDrive failure to a ConnectorError; the one place Graph failures are classified. */
 export function classify(err: unknown, path: string, signal?: AbortSignal): ConnectorError {
-  if (err instanceof ConnectorError) return err;
-  const where = path || 'the root folder';
-  if (signal?.aborted || (err as Error)?.name === 'AbortError') {
-    return new ConnectorError('cancelled', 'The operation was cancelled.', undefined, { cause: err });
-  }
-  if (err instanceof GraphFailure) {
-    const kind = kindOf(err);
-    const wait = kind === 'rate_limited' ? retryAfterMs(err.retryAfter) : undefined;
-    return new ConnectorError(kind, message(kind, err, where), wait, { cause: err });
-  }
-  const network = networkFailure(err);
-  if (network !== null) return new ConnectorError('transient', `Could not reach OneDrive for ${where} (${network})`, undefined, { cause: err });
-  const detail = detailOf(err);
-  return new ConnectorError('fatal', `${detail} (${where})`, undefined, { cause: err });
+  return classifyHttp(err, path, signal, { provider: 'OneDrive', kindOf, message });
 }

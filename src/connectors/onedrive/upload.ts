@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectorError, isConnectorError } from '../connector.js';
 import { discard, type GraphClient } from './client.js';
-import { GraphFailure } from './errors.js';
+import { failureStatus as statusOf } from '../kit/bearer-client.js';
 import type { ByteReader } from '../kit/byte-reader.js';
 import type { DriveItem } from './items.js';
 
@@ -28,7 +28,6 @@ export interface SessionUpload {
   staleKey: string;
 }
 
-const statusOf = (e: unknown) => ((e as { cause?: unknown })?.cause instanceof GraphFailure ? ((e as { cause: GraphFailure }).cause.status) : 0);
 const backoff = (attempt: number, e: ConnectorError) => e.retryAfterMs ?? Math.min(250 * 2 ** attempt, 8000);
 
 /**

@@ -88,10 +88,12 @@ function about(store: DriveStore): Record<string, unknown> {
   };
 }
 
-/** files.list: the `q` subset, ordered by creation; the page token is the last creation number sent. */
+/** files.list: the `q` subset, oldest first; the page token is the last creation number sent. */
 function listFiles(ctx: RouteContext, url: URL): Record<string, unknown> {
   const { store } = ctx;
-  if (url.searchParams.has('orderBy')) throw invalidParameter('orderBy', 'The emulator lists in creation order only.');
+  // Creation order is createdTime order here (the store's clock never repeats), Drive's orderBy=createdTime.
+  const orderBy = url.searchParams.get('orderBy');
+  if (orderBy !== null && orderBy !== 'createdTime') throw invalidParameter('orderBy', 'The emulator sorts by createdTime only.');
   const matches = parseQuery(url.searchParams.get('q'), store.rootId);
   const size = pageSizeOf(url, ctx.pageSize);
   const token = url.searchParams.get('pageToken');
