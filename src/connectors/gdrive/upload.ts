@@ -96,14 +96,33 @@ export async function resumableUpload(u: ResumableUpload): Promise<DriveFile> {
       ({ offset, pending } = advance(offset, pending, storedOf(res), path));
     } catch (e) {
       if (!isConnectorError(e)) throw e;
-      if (statusOf(e) === 404) throw new ConnectorError('transient', `The Google Drive upload session for ${path} expired; the upload starts over`, undefined, { cause: e });
-      if (!e.retryable || resumes >= MAX_RESUMES) throw e;
-      await sleep(backoff(resumes++, e), undefined, { signal }).catch(() => { throw new ConnectorError('cancelled', 'The operation was cancelled.'); });
-      const status = await client.request('PUT', session, { path, signal, expect: [200, 201, 308], headers: { 'Content-Range': `bytes */${size}` } })
-        .catch((q: unknown) => { throw statusOf(q) === 404 ? new ConnectorError('transient', `The Google Drive upload session for ${path} expired; the upload starts over`, undefined, { cause: q }) : q; });
+      const status = await askWhereItStands(u, session, e, () => resumes++);
       if (status.status !== 308) return finished(status, true, path);
       await discard(status);
       ({ offset, pending } = advance(offset, pending, storedOf(status), path));
+    }
+  }
+}
+
+const expired = (path: string, cause: unknown) =>
+  new ConnectorError('transient', `The Google Drive upload session for ${path} expired; the upload starts over`, undefined, { cause });
+
+/**
+ * After a failed chunk: waits, then asks the session what it has (`Content-Range: bytes *\/size`),
+ * again while that fails retryably, up to MAX_RESUMES for the whole upload.
+ */
+async function askWhereItStands(u: ResumableUpload, session: string, first: ConnectorError, resume: () => number): Promise<Response> {
+  let failure = first;
+  for (;;) {
+    if (statusOf(failure) === 404) throw expired(u.path, failure);
+    const attempt = resume();
+    if (!failure.retryable || attempt >= MAX_RESUMES) throw failure;
+    await sleep(backoff(attempt, failure), undefined, { signal: u.signal }).catch(() => { throw new ConnectorError('cancelled', 'The operation was cancelled.'); });
+    try {
+      return await u.client.request('PUT', session, { path: u.path, signal: u.signal, expect: [200, 201, 308], headers: { 'Content-Range': `bytes */${u.size}` } });
+    } catch (e) {
+      if (!isConnectorError(e)) throw e;
+      failure = e;
     }
   }
 }
