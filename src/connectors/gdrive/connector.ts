@@ -8,6 +8,7 @@ import type { NameRules } from '../../domain/names.js';
 import { throwIfAborted } from '../kit/abort.js';
 import { ByteReader } from '../kit/byte-reader.js';
 import { Pacer, type PacerOptions } from '../kit/pacer.js';
+import type { RetryPolicy } from '../kit/retry.js';
 import { bodyOf } from '../kit/response-body.js';
 import { discard, DriveClient, qLiteral } from './client.js';
 import { classify } from './errors.js';
@@ -35,6 +36,8 @@ export interface GdriveOptions {
   chunkBytes?: number;
   listPageSize?: number;
   pacing?: PacerOptions;
+  /** How metadata reads are retried inside the connector; default READ_RETRY, null for never. */
+  readRetry?: RetryPolicy | null;
 }
 
 const empty = () => Readable.from([], { objectMode: false });
@@ -61,7 +64,7 @@ export class GoogleDriveConnector implements StorageConnector {
     const pacer = new Pacer(opts.pacing ?? DRIVE_PACING);
     const base = opts.fetch ?? fetch;
     const paced: typeof fetch = async (input, init) => { await pacer.take(init?.signal ?? undefined); return base(input, init); };
-    this.client = new DriveClient({ baseUrl: opts.baseUrl, tokens: opts.tokens, fetch: paced });
+    this.client = new DriveClient({ baseUrl: opts.baseUrl, tokens: opts.tokens, fetch: paced, readRetry: opts.readRetry });
     this.folders = new DriveFolders(this.client, opts.folderId ?? 'root');
     this.rootSegments = opts.root.split('/').filter((s) => s !== '');
   }

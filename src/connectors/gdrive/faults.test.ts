@@ -19,7 +19,8 @@ describe('Google Drive connector under injected faults', () => {
   before(async () => {
     emu = await startGdriveEmulator();
     tokens = emu.tokenSource('dave');
-    c = new GoogleDriveConnector({ baseUrl: emu.url, root: 'Backups', tokens, chunkBytes: CHUNK, pacing: { perSecond: 1e6, burst: 1e6 } });
+    // Reads are not retried inside the connector here, so each injected fault reaches the test.
+    c = new GoogleDriveConnector({ baseUrl: emu.url, root: 'Backups', tokens, chunkBytes: CHUNK, pacing: { perSecond: 1e6, burst: 1e6 }, readRetry: null });
   });
   beforeEach(() => { emu.faults.clear(); emu.state.requests.length = 0; });
   after(() => emu.stop());
@@ -37,6 +38,12 @@ describe('Google Drive connector under injected faults', () => {
     await rejectsKind(c.write('q/full.pdf', body(Buffer.from('q')), { size: 1 }), 'quota_exceeded', /full/);
     emu.faults.clear();
     await rejectsKind(c.stat('q/full.pdf'), 'not_found');
+    const patient = new GoogleDriveConnector({ baseUrl: emu.url, root: 'Backups', tokens, pacing: { perSecond: 1e6, burst: 1e6 }, readRetry: { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 5 } });
+    const fired = () => (emu.faults.fired.userRateLimit ?? 0) + (emu.faults.fired.error ?? 0);
+    const before = fired();
+    emu.faults.set([{ fault: ['userRateLimit', 'error'], areas: ['api'], method: 'GET', times: 2 }]);
+    await rejectsKind(patient.stat('q/full.pdf'), 'not_found', /does not exist/);
+    assert.equal(fired(), before + 2, 'two failed reads were tried again inside the connector');
   });
 
   it('resumes from the offset Drive reports after a connection reset mid-chunk', async () => {
