@@ -47,7 +47,7 @@ describe(`backup engine to Google Drive through 20% injected failures (seed ${SE
     await rm(dir, { recursive: true, force: true });
   });
 
-  it(`delivers ${DOCUMENTS} documents (4 of them 5-11 MiB) once each, with Drive's sha256 right and no duplicate names`, async () => {
+  it(`delivers ${DOCUMENTS} documents (4 of them 5-11 MiB) once each, with Drive's sha256 right, no duplicate names and one folder per path`, async () => {
     const bodies: Buffer[] = [];
     const large = [5, 6.5, 9, 11].map((m) => Math.round(m * MiB) + 13);
     for (let i = 0; i < DOCUMENTS; i++) {
@@ -73,6 +73,16 @@ describe(`backup engine to Google Drive through 20% injected failures (seed ${SE
     const files = live.filter((f) => f.mimeType !== FOLDER_MIME);
     assert.equal(files.length, DOCUMENTS, 'every document exactly once');
     assert.deepEqual(files.map((f) => f.sha256).sort(), bodies.map(sha256).sort(), 'the right bytes, by Drive\'s own sha256Checksum');
+    // Paths below My Drive, from each item's parent chain.
+    const byId = new Map(live.filter((f) => f.id !== store.rootId).map((f) => [f.id, f]));
+    const pathOf = (f: (typeof live)[number]): string => {
+      const parent = byId.get(f.parents[0] ?? '');
+      return parent ? `${pathOf(parent)}/${f.name}` : f.name;
+    };
+    const folderPaths = [...byId.values()].filter((f) => f.mimeType === FOLDER_MIME).map(pathOf).sort();
+    assert.deepEqual(folderPaths, ['Dossier', 'Dossier/My company', 'Dossier/My company/2024', 'Dossier/My company/2024/Invoices'],
+      'one live folder per path, however many uploads raced to create it');
+    assert.ok(files.every((f) => pathOf(f).startsWith('Dossier/My company/2024/Invoices/')), 'every document in its layout folder');
     const places = live.map((f) => `${f.parents[0]}/${f.name}`);
     assert.equal(new Set(places).size, places.length, 'no two live items share a name in one folder');
     assert.ok(files.every((f) => !/ \d+\.pdf$/.test(f.name)), 'no "x 1.pdf" renames');
