@@ -1,4 +1,5 @@
 import type { ConnectorError, TokenSource } from '../connector.js';
+import { SharedBearer } from './bearer.js';
 
 /** An answer with a status the caller did not expect; each connector's classify() turns it into a ConnectorError. */
 export class HttpFailure extends Error {
@@ -48,45 +49,16 @@ export interface BearerClientOptions {
   classify(err: unknown, path: string, signal?: AbortSignal): ConnectorError;
 }
 
-/**
- * The bearer token of one OAuth connector. A 401 means the token expired early or was revoked:
- * the caller asks for a refresh once and repeats. Parallel requests that fail together share one
- * refresh; a request that failed with an older token than the current one just gets the current one.
- */
-class BearerToken {
-  private token: Promise<string> | null = null;
-
-  constructor(private readonly tokens: TokenSource) {}
-
-  /** The current token, or (with `refreshFrom`, the token that was refused) a fresh one. */
-  async get(refreshFrom: string | null, signal?: AbortSignal): Promise<string> {
-    if (refreshFrom !== null) {
-      const current = this.token ? await this.token.catch(() => null) : null;
-      if (current === refreshFrom || current === null) {
-        this.token = this.tokens.accessToken({ refresh: true, signal });
-      }
-    } else {
-      this.token ??= this.tokens.accessToken({ signal });
-    }
-    try {
-      return await this.token!;
-    } catch (e) {
-      this.token = null;
-      throw e;
-    }
-  }
-}
-
 /** A provider API over fetch: bearer tokens from the TokenSource, one refresh on 401, failures classified. */
 export class BearerHttpClient {
   private readonly base: string;
   private readonly fetchFn: typeof fetch;
-  private readonly bearer: BearerToken;
+  private readonly bearer: SharedBearer;
 
   constructor(private readonly opts: BearerClientOptions) {
     this.base = opts.baseUrl.replace(/\/+$/, '');
     this.fetchFn = opts.fetch ?? fetch;
-    this.bearer = new BearerToken(opts.tokens);
+    this.bearer = new SharedBearer(opts.tokens);
   }
 
   url(path: string): string {
