@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { randomBytes } from 'node:crypto';
 import { isConnectorError, type StorageConnector } from '../connector.js';
 
 /** Small helpers shared by the conformance suite and the connectors' own tests. */
@@ -20,5 +21,16 @@ export async function rejectsKind(p: Promise<unknown>, kind: string, message?: R
     assert.equal(e.kind, kind, `expected ${kind}, got ${e.kind}: ${e.message}`);
     if (message) assert.match(e.message, message);
     return true;
+  });
+}
+
+/** A stream that sends `good` bytes and then fails, like a dropped upload. */
+export function failingBody(good: number): Readable {
+  let sent = false;
+  return new Readable({
+    read() {
+      if (!sent) { sent = true; this.push(randomBytes(good)); return; }
+      this.destroy(new Error('source failed midway'));
+    },
   });
 }

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { legalName } from '../../domain/names.js';
 import { isConnectorError, type HashType, type StorageConnector } from '../connector.js';
 import { isTempName } from '../kit/temp-name.js';
-import { body, readAll, rejectsKind, sha256 } from './helpers.js';
+import { body, failingBody, readAll, rejectsKind, sha256 } from './helpers.js';
 import { canComputeHash, contentHashOf } from '../kit/content-hash.js';
 
 
@@ -23,17 +23,6 @@ async function names(c: StorageConnector, dir: string): Promise<string[]> {
   const out: string[] = [];
   for await (const e of c.list(dir)) out.push(e.name);
   return out.sort();
-}
-
-/** A stream that sends `good` bytes and then fails, like a dropped upload. */
-function failingBody(good: number): Readable {
-  let sent = false;
-  return new Readable({
-    read() {
-      if (!sent) { sent = true; this.push(randomBytes(good)); return; }
-      this.destroy(new Error('source failed midway'));
-    },
-  });
 }
 
 /** The one suite every StorageConnector passes (see ARCHITECTURE.md, key contracts). */

@@ -10,8 +10,9 @@ import { PathIdCache } from '../kit/path-cache.js';
 import { colonPath, discard, encodeSegment, GraphClient } from './client.js';
 import { classify } from './errors.js';
 import { toEntry, type DriveItem, type DriveItemPage } from './items.js';
-import { bodyOf } from './read.js';
-import { ByteReader, FRAGMENT_BYTES, FRAGMENT_MULTIPLE, uploadInSession } from './upload.js';
+import { ByteReader } from '../kit/byte-reader.js';
+import { bodyOf } from '../kit/response-body.js';
+import { FRAGMENT_BYTES, FRAGMENT_MULTIPLE, uploadInSession } from './upload.js';
 
 export const ONEDRIVE_NAMES: NameRules = { set: 'windows', caseInsensitive: true, maxComponentBytes: 255 };
 /** Older Graph docs and rclone cap simple uploads at 4 MiB; larger files go through a session. */

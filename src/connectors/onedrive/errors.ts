@@ -1,23 +1,6 @@
-import { ConnectorError, type ConnectorErrorKind } from '../connector.js';
-
-/** A Graph answer with a status the caller did not expect; classify() turns it into a ConnectorError. */
-export class GraphFailure extends Error {
-  constructor(
-    readonly status: number,
-    readonly method: string,
-    /** error.code, then every nested innerError.code. */
-    readonly codes: string[],
-    readonly retryAfter: string | null,
-    readonly detail: string,
-  ) {
-    super(`${method} answered HTTP ${status}${codes.length ? ` ${codes.join('/')}` : ''}${detail ? `: ${detail}` : ''}`);
-    this.name = 'GraphFailure';
-  }
-
-  has(code: string): boolean {
-    return this.codes.includes(code);
-  }
-}
+import type { ConnectorError, ConnectorErrorKind } from '../connector.js';
+import type { HttpFailure } from '../kit/bearer-client.js';
+import { classifyHttp } from '../kit/classify-http.js';
 
 /** Reads Graph's error body: {"error":{"code","message","innerError":{"code",...}}}; the codes are what we branch on. */
 export function parseErrorBody(text: string): { codes: string[]; message: string } {
@@ -38,23 +21,12 @@ export function parseErrorBody(text: string): { codes: string[]; message: string
 
 export const AUTH_MESSAGE = 'The OneDrive connection expired or was revoked: reconnect it under Destinations';
 
-/** Milliseconds from a Retry-After header (Graph sends seconds; an HTTP date is read too). */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const when = Date.parse(header);
-  return Number.isNaN(when) ? undefined : Math.max(0, when - now);
-}
+export { retryAfterMs } from '../kit/network.js';
 
 const NAME_CODES = ['nameContainsInvalidCharacters', 'invalidPath', 'pathIsTooLong', 'pathTooDeep'];
-const NETWORK_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
-  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-]);
 
 /** research/providers.md 1.7: codes first (they are stable), then the status. */
-function kindOf(f: GraphFailure): ConnectorErrorKind {
+function kindOf(f: HttpFailure): ConnectorErrorKind {
   if (f.status === 507 || f.has('quotaLimitReached')) return 'quota_exceeded';
   if (f.status === 429 || f.has('activityLimitReached') || f.has('throttledRequest')) return 'rate_limited';
   if (f.status === 503) return f.retryAfter ? 'rate_limited' : 'transient';
@@ -70,7 +42,7 @@ function kindOf(f: GraphFailure): ConnectorErrorKind {
   }
 }
 
-function message(kind: ConnectorErrorKind, f: GraphFailure, where: string): string {
+function message(kind: ConnectorErrorKind, f: HttpFailure, where: string): string {
   switch (kind) {
     case 'auth_expired': return AUTH_MESSAGE;
     case 'permission_denied': return `OneDrive does not allow this on ${where}: check that Dossier may still write there (${f.message})`;
@@ -86,22 +58,5 @@ function message(kind: ConnectorErrorKind, f: GraphFailure, where: string): stri
 
 /** Maps any OneDrive failure to a ConnectorError; the one place Graph failures are classified. */
 export function classify(err: unknown, path: string, signal?: AbortSignal): ConnectorError {
-  if (err instanceof ConnectorError) return err;
-  const where = path || 'the root folder';
-  if (signal?.aborted || (err as Error)?.name === 'AbortError') {
-    return new ConnectorError('cancelled', 'The operation was cancelled.', undefined, { cause: err });
-  }
-  if (err instanceof GraphFailure) {
-    const kind = kindOf(err);
-    const wait = kind === 'rate_limited' ? retryAfterMs(err.retryAfter) : undefined;
-    return new ConnectorError(kind, message(kind, err, where), wait, { cause: err });
-  }
-  // fetch wraps connection failures in a TypeError("fetch failed") whose cause carries the code.
-  const cause = (err as { cause?: unknown })?.cause;
-  const code = String((cause as NodeJS.ErrnoException)?.code ?? (err as NodeJS.ErrnoException)?.code ?? '');
-  const detail = (cause as Error)?.message ?? (err as Error)?.message ?? String(err);
-  if (NETWORK_CODES.has(code) || (err instanceof TypeError && err.message === 'fetch failed') || /terminated|other side closed/i.test(detail)) {
-    return new ConnectorError('transient', `Could not reach OneDrive for ${where} (${detail})`, undefined, { cause: err });
-  }
-  return new ConnectorError('fatal', `${detail} (${where})`, undefined, { cause: err });
+  return classifyHttp(err, path, signal, { provider: 'OneDrive', kindOf, message });
 }

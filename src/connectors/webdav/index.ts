@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorDefinition } from '../connector.js';
+import { folderPath } from '../kit/settings.js';
 import { WEBDAV_NAMES, WebdavConnector } from './connector.js';
 
 const URL_HINT = 'Give the WebDAV address as an http:// or https:// URL, such as https://cloud.example.com/remote.php/dav/files/alice/';
@@ -19,11 +20,7 @@ export const webdavSettings = z.object({
   /** An app password (Nextcloud: Settings, Security, Devices & sessions), not the login password. */
   password: z.string().min(1, 'Enter the app password.'),
   /** Folder below the WebDAV address, as plain names separated by "/"; created on first write. */
-  root: z
-    .string()
-    .refine((r) => !r.split('/').some((s) => s === '.' || s === '..'), 'The folder may not contain "." or ".." parts.')
-    .refine((r) => !/[\0\\]/.test(r), 'The folder may not contain a backslash or NUL character.')
-    .default(''),
+  root: folderPath('', /[\0\\]/, 'a backslash or NUL character'),
 });
 
 export type WebdavSettings = z.infer<typeof webdavSettings>;

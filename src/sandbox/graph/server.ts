@@ -1,12 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../log/log.js';
+import {
+  bearerOf, EmulatorStateBase, IssuedTokens, logRequest, serveOnLoopback, serveRequest, tokenSourceOver, type RequestRecordOf,
+} from '../kit/emulator.js';
 import { Drive, newId, type DriveType } from './drive.js';
 import { GraphError, notFound } from './errors.js';
 import { Faults, type Area, type FiredFault } from './faults.js';
-import { drain, parseRange, resetAfter, sendError, sendJson } from './http.js';
+import { drain, resetAfter, sendContent, sendError, sendJson } from './http.js';
 import { routeItems } from './routes.js';
 import { Sessions } from './sessions.js';
 
@@ -28,17 +28,14 @@ export interface GraphEmulatorOptions {
   log?: Logger;
 }
 
-interface Token { user: string; expiresAt: number; dead: boolean }
+export type RequestRecord = RequestRecordOf<Area>;
 
-export interface RequestRecord { method: string; path: string; area: Area; status?: number }
-
-export class EmulatorState {
+export class EmulatorState extends EmulatorStateBase<Area> {
   readonly drives = new Map<string, Drive>();
-  readonly tokens = new Map<string, Token>();
-  /** The last requests (path without query), so tests can count what an operation cost. */
-  readonly requests: RequestRecord[] = [];
 
-  constructor(private readonly opts: Required<Pick<GraphEmulatorOptions, 'driveType' | 'quotaBytes'>>, readonly sessions: Sessions) {}
+  constructor(private readonly opts: Required<Pick<GraphEmulatorOptions, 'driveType' | 'quotaBytes'>>, readonly sessions: Sessions, tokens: IssuedTokens) {
+    super(tokens);
+  }
 
   /** The user's drive, made on first use. */
   drive(user: string): Drive {
@@ -58,11 +55,6 @@ export class EmulatorState {
   invalidateDelta(user: string): void {
     this.drive(user).epoch++;
   }
-
-  /** Ends every token of a user (or all), as if they had expired. */
-  expireTokens(user?: string): void {
-    for (const t of this.tokens.values()) if (!user || t.user === user) t.dead = true;
-  }
 }
 
 export interface GraphEmulator {
@@ -81,21 +73,17 @@ export interface GraphEmulator {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
 }
 
-const MAX_LOG = 5000;
-
 /** Builds the emulator's handler; startGraphEmulator() serves it on a loopback port. */
 export function createGraphEmulator(opts: GraphEmulatorOptions, origin: () => string): Omit<GraphEmulator, 'url' | 'stop'> {
   const sessions = new Sessions(opts.sessionLifetimeMs ?? 15 * 60_000);
-  const state = new EmulatorState({ driveType: opts.driveType ?? 'business', quotaBytes: opts.quotaBytes ?? 5 * 1024 ** 3 }, sessions);
+  const tokens = new IssuedTokens('eyJ0eXAi.', opts.tokenLifetimeMs ?? 3_600_000);
+  const state = new EmulatorState({ driveType: opts.driveType ?? 'business', quotaBytes: opts.quotaBytes ?? 5 * 1024 ** 3 }, sessions, tokens);
   const faults = new Faults(opts.seed);
   const downloads = new Map<string, { content: Buffer; expiresAt: number }>();
-  const tokenLifetime = opts.tokenLifetimeMs ?? 3_600_000;
 
   const tokenFor = (user: string) => {
     state.drive(user);
-    const token = `eyJ0eXAi.${randomBytes(24).toString('base64url')}`;
-    state.tokens.set(token, { user, expiresAt: Date.now() + tokenLifetime, dead: false });
-    return token;
+    return tokens.issue(user);
   };
 
   const expired = () => new GraphError(401, 'unauthenticated', 'Access token has expired or is not yet valid.', 'unauthenticated', {
@@ -104,12 +92,12 @@ export function createGraphEmulator(opts: GraphEmulatorOptions, origin: () => st
 
   /** The user behind the bearer token; 401 without one, or with one we did not issue. */
   const authenticate = (req: IncomingMessage): { user: string; token: string } => {
-    const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
-    if (!m) throw new GraphError(401, 'unauthenticated', 'Access token is empty.');
-    const t = state.tokens.get(m[1]!);
+    const token = bearerOf(req);
+    if (!token) throw new GraphError(401, 'unauthenticated', 'Access token is empty.');
+    const t = tokens.check(token);
     if (!t) throw new GraphError(401, 'unauthenticated', 'Access token validation failure. Invalid audience.');
-    if (t.dead || t.expiresAt <= Date.now()) throw expired();
-    return { user: t.user, token: m[1]! };
+    if (t === 'dead') throw expired();
+    return { user: t.user, token };
   };
 
   /** Applies an injected failure; true when it answered (or cut) the request itself. */
@@ -131,8 +119,7 @@ export function createGraphEmulator(opts: GraphEmulatorOptions, origin: () => st
         return false;
       case 'expireToken': {
         if (area !== 'api') return false;
-        const t = state.tokens.get(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
-        if (t) t.dead = true;
+        tokens.kill(bearerOf(req) ?? '');
         return answer(expired());
       }
       case 'quotaFull':
@@ -148,16 +135,7 @@ export function createGraphEmulator(opts: GraphEmulatorOptions, origin: () => st
     if (!d || d.expiresAt <= Date.now()) throw notFound('The download URL has expired.');
     // Pre-authenticated: a bearer token here is refused, as SharePoint download URLs do.
     if (req.headers.authorization) throw new GraphError(401, 'unauthenticated', 'Do not send Authorization to a download URL.');
-    const size = d.content.length;
-    const range = parseRange(req.headers.range, size);
-    if (range === 'unsatisfiable') {
-      res.writeHead(416, { 'Content-Range': `bytes */${size}`, 'Content-Length': 0 }).end();
-      return;
-    }
-    const part = range ? d.content.subarray(range.start, range.end + 1) : d.content;
-    const headers: Record<string, string | number> = { 'Content-Type': 'application/octet-stream', 'Content-Length': part.length, 'Accept-Ranges': 'bytes' };
-    if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${size}`;
-    res.writeHead(range ? 206 : 200, headers).end(part);
+    sendContent(res, d.content, req.headers.range);
   };
 
   const api = async (path: string, url: URL, req: IncomingMessage, res: ServerResponse) => {
@@ -184,38 +162,23 @@ export function createGraphEmulator(opts: GraphEmulatorOptions, origin: () => st
     const url = new URL(req.url ?? '/', 'http://emulator');
     const path = url.pathname;
     const area: Area = path.startsWith('/upload/') ? 'upload' : path.startsWith('/download/') ? 'download' : 'api';
-    const record: RequestRecord = { method: req.method ?? 'GET', path, area };
-    state.requests.push(record);
-    if (state.requests.length > MAX_LOG) state.requests.splice(0, state.requests.length - MAX_LOG);
-    res.on('finish', () => { record.status = res.statusCode; });
-    try {
-      const { delayMs, failure } = faults.pick(area, record.method, path);
-      if (delayMs) await sleep(delayMs);
-      if (failure && (await inject(failure, area, req, res, path))) return;
-      if (area === 'upload') return await sessions.handle(path.slice('/upload/'.length), req, res);
-      if (area === 'download') return download(path.slice('/download/'.length), req, res);
-      await api(path, url, req, res);
-    } catch (e) {
-      if (res.headersSent || !req.socket || req.socket.destroyed) return;
-      await drain(req);
-      if (e instanceof GraphError) return sendError(res, e);
-      opts.log?.error({ err: e }, 'graph emulator failure');
-      sendError(res, new GraphError(500, 'generalException', (e as Error).message));
-    }
+    await serveRequest({
+      req, res, faults, record: logRequest(state.requests, req, res, path, area),
+      inject: (f) => inject(f, area, req, res, path),
+      route: async () => {
+        if (area === 'upload') return sessions.handle(path.slice('/upload/'.length), req, res);
+        if (area === 'download') return download(path.slice('/download/'.length), req, res);
+        return api(path, url, req, res);
+      },
+      fail: (e) => {
+        if (e instanceof GraphError) return sendError(res, e);
+        opts.log?.error({ err: e }, 'graph emulator failure');
+        sendError(res, new GraphError(500, 'generalException', (e as Error).message));
+      },
+    });
   };
 
-  const tokenSource = (user: string) => {
-    let current: string | null = null;
-    const source = {
-      refreshes: 0,
-      accessToken: async (o?: { refresh?: boolean }) => {
-        if (o?.refresh) source.refreshes++;
-        if (!current || o?.refresh) current = tokenFor(user);
-        return current;
-      },
-    };
-    return source;
-  };
+  const tokenSource = (user: string) => tokenSourceOver(() => tokenFor(user));
 
   return { tokenFor, tokenSource, state, faults, handle };
 }
@@ -228,15 +191,7 @@ function driveJson(d: Drive) {
 export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promise<GraphEmulator> {
   let origin = opts.publicOrigin ?? '';
   const emu = createGraphEmulator(opts, () => origin);
-  const server = createServer((req, res) => void emu.handle(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  if (!origin) origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    ...emu,
-    url: `${origin}/v1.0`,
-    stop: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
+  const served = await serveOnLoopback(emu.handle);
+  origin ||= served.origin;
+  return { ...emu, url: `${origin}/v1.0`, stop: served.stop };
 }

@@ -1,0 +1,52 @@
+import type { Readable } from 'node:stream';
+import { ConnectorError, isConnectorError } from '../connector.js';
+
+/**
+ * Pulls exact byte counts out of a stream, keeping only what it was asked for: the memory of an
+ * upload is one fragment, whatever the file size. A failing source comes out as a ConnectorError.
+ */
+export class ByteReader {
+  private readonly it: AsyncIterator<unknown>;
+  private rest: Buffer = Buffer.alloc(0);
+  private ended = false;
+
+  constructor(body: Readable, private readonly path: string, private readonly signal?: AbortSignal) {
+    this.it = body[Symbol.asyncIterator]();
+  }
+
+  /** Up to `n` bytes; fewer only at the end of the stream. */
+  async read(n: number): Promise<Buffer> {
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      if (this.rest.length === 0) {
+        if (this.ended) break;
+        let next: IteratorResult<unknown>;
+        try {
+          next = await this.it.next();
+        } catch (e) {
+          if (this.signal?.aborted) throw new ConnectorError('cancelled', 'The operation was cancelled.');
+          if (isConnectorError(e)) throw e;
+          throw new ConnectorError('transient', `The data to upload as ${this.path} could not be read (${(e as Error).message})`, undefined, { cause: e });
+        }
+        if (next.done) { this.ended = true; break; }
+        this.rest = Buffer.from(next.value as Uint8Array);
+        continue;
+      }
+      const take = Math.min(n - filled, this.rest.length);
+      this.rest.copy(out, filled, 0, take);
+      this.rest = this.rest.subarray(take);
+      filled += take;
+    }
+    return out.subarray(0, filled);
+  }
+
+  /** The whole body, which must be exactly `size` bytes long. */
+  async exactly(size: number): Promise<Buffer> {
+    const data = await this.read(size);
+    if (data.length !== size || (await this.read(1)).length !== 0) {
+      throw new ConnectorError('transient', `The data to upload as ${this.path} was not ${size} bytes long as announced`);
+    }
+    return data;
+  }
+}

@@ -1,0 +1,31 @@
+import { ConnectorError, type ConnectorErrorKind } from '../connector.js';
+import { HttpFailure } from './bearer-client.js';
+import { detailOf, networkFailure, retryAfterMs } from './network.js';
+
+/** What one HTTP provider decides for itself when failures are classified. */
+export interface HttpClassifier {
+  /** The provider's name as users know it, for messages ("Google Drive"). */
+  provider: string;
+  kindOf(f: HttpFailure): ConnectorErrorKind;
+  message(kind: ConnectorErrorKind, f: HttpFailure, where: string): string;
+}
+
+/**
+ * The common frame of an HTTP connector's classify(): cancellations, the provider's answers
+ * (with Retry-After on rate limits, when given), dropped connections, and anything else as fatal.
+ */
+export function classifyHttp(err: unknown, path: string, signal: AbortSignal | undefined, c: HttpClassifier): ConnectorError {
+  if (err instanceof ConnectorError) return err;
+  const where = path || 'the root folder';
+  if (signal?.aborted || (err as Error)?.name === 'AbortError') {
+    return new ConnectorError('cancelled', 'The operation was cancelled.', undefined, { cause: err });
+  }
+  if (err instanceof HttpFailure) {
+    const kind = c.kindOf(err);
+    const wait = kind === 'rate_limited' ? retryAfterMs(err.retryAfter) : undefined;
+    return new ConnectorError(kind, c.message(kind, err, where), wait, { cause: err });
+  }
+  const network = networkFailure(err);
+  if (network !== null) return new ConnectorError('transient', `Could not reach ${c.provider} for ${where} (${network})`, undefined, { cause: err });
+  return new ConnectorError('fatal', `${detailOf(err)} (${where})`, undefined, { cause: err });
+}

@@ -1,0 +1,27 @@
+import { Readable } from 'node:stream';
+
+/** Bytes [skip, skip + limit) of a response body; stream failures come out as `fail(e)`. */
+export async function* bytesOf(body: AsyncIterable<Uint8Array>, skip: number, limit: number, fail: (e: unknown) => Error): AsyncGenerator<Buffer> {
+  let seen = 0;
+  let sent = 0;
+  try {
+    for await (const raw of body) {
+      const chunk = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+      const from = Math.max(0, skip - seen);
+      seen += chunk.length;
+      if (from >= chunk.length) continue;
+      const part = chunk.subarray(from, Math.min(chunk.length, from + (limit - sent)));
+      sent += part.length;
+      yield part;
+      if (sent >= limit) return; // leaving the loop cancels the body and frees the connection
+    }
+  } catch (e) {
+    throw fail(e);
+  }
+}
+
+/** Bytes [skip, skip + limit) of a fetch response body as a stream; failures midway come out classified. */
+export function bodyOf(res: Response, skip: number, limit: number, fail: (e: unknown) => Error): Readable {
+  if (!res.body) return Readable.from([], { objectMode: false });
+  return Readable.from(bytesOf(res.body, skip, limit, fail), { objectMode: false });
+}

@@ -1,0 +1,21 @@
+/**
+ * Drive's fault kinds (research/providers.md 2.4, 2.7); the rule matching is the sandbox kit's.
+ * throttle: 429 rateLimitExceeded (Retry-After only when the rule gives retryAfterSeconds, as
+ * Drive does not promise one); error: 500 backendError; expireToken: 401 authError;
+ * quotaFull: 403 storageQuotaExceeded.
+ */
+import { FaultRules, type Area, type FaultRuleOf, type FiredFaultOf, type SharedFaultKind } from '../kit/faults.js';
+
+export type FaultKind = SharedFaultKind
+  /** 403 userRateLimitExceeded, domain usageLimits: Drive's usual way of saying "slow down". */
+  | 'userRateLimit'
+  /** 403 rateLimitExceeded, domain usageLimits. */
+  | 'rateLimit';
+
+/** api: metadata calls; upload: /upload/... (initiation, multipart and session chunks); download: alt=media. */
+export type { Area };
+
+export type FaultRule = FaultRuleOf<FaultKind, Area>;
+export type FiredFault = FiredFaultOf<FaultKind, Area>;
+
+export class Faults extends FaultRules<FaultKind, Area> {}
