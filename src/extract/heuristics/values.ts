@@ -20,8 +20,8 @@ export interface Match<T> {
 /** O/o as 0 and l/I/| as 1 where they touch digits or number punctuation. */
 export function ocrDigits(s: string): string {
   return s
-    .replace(/(?<=[\d.,])[Oo]|[Oo](?=[\d.,]\d)/g, '0')
-    .replace(/(?<=[\d.,])[lI|]|[lI|](?=[\d.,]\d)/g, '1');
+    .replace(/(?<=[\d.,/])[Oo]|[Oo](?=\d|[.,/]\d)/g, '0')
+    .replace(/(?<=[\d.,/])[lI|]|[lI|](?=\d|[.,/]\d)/g, '1');
 }
 
 const CURRENCY = '(?:EUR|USD|GBP|CHF|DKK|NOK|SEK|HUF|PLN|CZK|RON|BGN|JPY|CAD|AUD|€|\\$|£)';
@@ -78,16 +78,17 @@ export interface VatMatch extends Match<string> { check: VatIdCheck }
 export function findVatIds(s: string): VatMatch[] {
   const text = s.toUpperCase();
   const out: VatMatch[] = [];
+  // OCR digits are fixed on the text as printed: uppercasing first would turn a misread "l" into an "L"
+  const fixedOf = (c: string): string => (c.slice(0, 2) + ocrDigits(c.slice(2))).toUpperCase();
   for (const m of text.matchAll(VAT_CANDIDATE)) {
-    const best = bestPrefix(m[0], (candidate) => {
-      const fixed = candidate.slice(0, 2) + ocrDigits(candidate.slice(2)).replace(/(?<=\d)O|O(?=\d)/g, '0');
-      const check = validateVatId(fixed);
+    const printed = s.slice(m.index, m.index + m[0].length);
+    const best = bestPrefix(printed, (candidate) => {
+      const check = validateVatId(fixedOf(candidate));
       return check.valid ? 2 : check.problem === 'check_digits' ? 1 : 0;
     });
     if (!best) continue;
-    const raw = m[0].slice(0, best.length);
-    const fixed = raw.slice(0, 2) + ocrDigits(raw.slice(2));
-    out.push({ value: fixed, start: m.index, end: m.index + raw.length, check: validateVatId(fixed) });
+    const fixed = fixedOf(best);
+    out.push({ value: fixed, start: m.index, end: m.index + best.length, check: validateVatId(fixed) });
   }
   return out;
 }
