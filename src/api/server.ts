@@ -22,6 +22,7 @@ import { documentRoutes } from './routes/documents.js';
 import { destinationRoutes } from './routes/destinations.js';
 import { runRoutes } from './routes/runs.js';
 import { layoutRoutes } from './routes/layouts.js';
+import { extractRoutes } from './routes/extract.js';
 
 /** What the routes need; the composition root's deps object has all of it. */
 export interface ApiDeps {
@@ -121,6 +122,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     destinationRoutes(zv1, ctx);
     runRoutes(zv1, ctx);
     layoutRoutes(zv1, ctx);
+    extractRoutes(zv1, ctx);
   }, { prefix: '/v1' });
 
   await app.ready();

@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+// @ts-expect-error the worker module ships without type declarations
+import * as pdfjsWorker from 'pdfjs-dist/legacy/build/pdf.worker.mjs';
 import type { Budget } from '../budget.js';
 import { ExtractionError, fail } from '../budget.js';
 import type { PageText } from './page-text.js';
@@ -24,6 +26,11 @@ export interface PdfText {
   /** Set when the time ran out after some pages: `pages` covers only the beginning. */
   stoppedAt: number | null;
 }
+
+// pdfjs would import its worker module on the first document, inside that document's time
+// budget, so a cold start on a busy machine could time out; loading it here keeps the budget
+// for the document's own work. pdfjs looks for it on globalThis.
+(globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = pdfjsWorker;
 
 const packageDir = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 // pdfjs on Node reads these with fs; a trailing separator is required
