@@ -24,6 +24,7 @@ import { runRoutes } from './routes/runs.js';
 import { layoutRoutes } from './routes/layouts.js';
 import { connectionRoutes, oauthCallbackRoute } from './routes/connections.js';
 import type { ConnectionService } from '../auth/oauth/connections.js';
+import { extractRoutes } from './routes/extract.js';
 
 /** What the routes need; the composition root's deps object has all of it. */
 export interface ApiDeps {
@@ -133,6 +134,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     runRoutes(zv1, ctx);
     layoutRoutes(zv1, ctx);
     connectionRoutes(zv1, ctx);
+    extractRoutes(zv1, ctx);
   }, { prefix: '/v1' });
   // The provider's redirect carries no API key: the stored state says whose sign-in it is.
   await app.register(async (callback) => oauthCallbackRoute(callback.withTypeProvider<ZodTypeProvider>(), ctx), { prefix: '/v1' });

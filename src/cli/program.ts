@@ -6,6 +6,7 @@ import { registerImport } from './import.js';
 import { registerDocuments } from './documents.js';
 import { registerDestinations } from './destinations.js';
 import { registerPreview } from './preview.js';
+import { registerExtract } from './extract.js';
 
 export interface ProgramIO {
   writeOut(s: string): void;
@@ -32,5 +33,6 @@ export function buildProgram(ctx: CliContext, io: ProgramIO): Command {
   registerDocuments(program, ctx);
   registerDestinations(program, ctx);
   registerPreview(program, ctx);
+  registerExtract(program);
   return program;
 }

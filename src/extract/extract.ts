@@ -3,6 +3,7 @@ import { Budget, ExtractionError, formatBytes } from './budget.js';
 import { sniff } from './sniff.js';
 import { readStructuredXml } from './structured.js';
 import { checkPageLimit, readPdf } from './facturx.js';
+import { readTextPdf } from './text/read-text-pdf.js';
 
 /**
  * The one entry point: bytes in, an Extraction or a typed failure out. It never throws and
@@ -14,7 +15,7 @@ import { checkPageLimit, readPdf } from './facturx.js';
  */
 export async function extractDocument(input: ExtractionInput, limits: Partial<Limits> = {}): Promise<ExtractionResult> {
   try {
-    return readDocument(input, resolveLimits(limits));
+    return await readDocument(input, resolveLimits(limits));
   } catch (err) {
     if (err instanceof ExtractionError) return err.toFailure();
     // A bug or an input we did not foresee: still a typed answer, never a crash of the caller.
@@ -32,7 +33,7 @@ export function resolveLimits(overrides: Partial<Limits>): Limits {
   return limits;
 }
 
-function readDocument(input: ExtractionInput, limits: Limits): ExtractionResult {
+async function readDocument(input: ExtractionInput, limits: Limits): Promise<ExtractionResult> {
   // callers in plain JavaScript may pass a Uint8Array or nothing at all
   const given: unknown = input?.bytes;
   const bytes = Buffer.isBuffer(given) ? given
@@ -58,8 +59,7 @@ function readDocument(input: ExtractionInput, limits: Limits): ExtractionResult 
           'and no e-invoice XML was found in what is there. Ask the sender for a new copy.');
       }
       checkPageLimit(reading.pages, budget);
-      return failure('unsupported', 'The PDF carries no e-invoice XML (Factur-X, ZUGFeRD or XRechnung). ' +
-        'Reading the text of ordinary PDFs and OCR of scans is not available yet, so no fields were read from it.');
+      return readTextPdf(bytes, budget);
     }
     case 'image':
       return failure('unsupported', `The file is a ${sniffed.format} image. Reading scans and photos (OCR) is not available yet, so no fields were read from it.`);

@@ -1,19 +1,18 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { AFRelationship, PDFDocument, StandardFonts } from 'pdf-lib';
 import { extractDocument, type Extraction, type ExtractionResult } from './index.js';
+import { EINVOICE_FIXTURES } from '../../test/helpers/fixtures.js';
 
 /**
  * Factur-X / ZUGFeRD hybrids built here with pdf-lib: a one-page PDF with a fixture's XML
  * attached the way those standards attach it. pdf-lib writes compressed object streams and
  * a cross-reference stream by default, and classic tables on request; both are read.
  */
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const fixture = (dir: string, file: string): Buffer =>
-  readFileSync(path.resolve(repoRoot, '../shared/fixtures/einvoice', dir, file));
+  readFileSync(path.resolve(EINVOICE_FIXTURES, dir, file));
 
 interface Attachment { name: string; bytes: Buffer; mimeType?: string }
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { extractDocument, type Extraction, type FieldName } from './index.js';
+import { EINVOICE_FIXTURES } from '../../test/helpers/fixtures.js';
 
 /**
  * Every EN 16931 example in the shared fixtures, with the values read by hand from the XML
@@ -11,8 +11,7 @@ import { extractDocument, type Extraction, type FieldName } from './index.js';
  * BT-112, BT-115). Absent means the XML has no such value and the field must be absent too.
  * The folder sits beside the repository; CI provides it, so a missing folder fails loudly.
  */
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const fixtures = path.resolve(repoRoot, '../shared/fixtures/einvoice');
+const fixtures = path.resolve(EINVOICE_FIXTURES);
 
 type Row = {
   file: string; type: 'invoice' | 'credit_note'; number: string; issueDate: string; dueDate?: string; currency: string;

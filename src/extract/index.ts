@@ -11,3 +11,7 @@ export { parseAmount, type ParsedAmount } from './validate/amounts.js';
 export { parseDate, parseCompactDate, isoDate } from './validate/dates.js';
 export { checkTotals, roundingDecimals, type TotalsInput, type TotalsIssue, type TotalsCheck } from './validate/totals.js';
 export { parseDecimal, canonicalDecimal, type Decimal } from './validate/decimal.js';
+// Text-based reading: the OCR reader hands its PageText[] to readFieldsFromText with source 'ocr'.
+export { readFieldsFromText, type TextSource } from './heuristics/read-fields.js';
+export type { PageText } from './text/page-text.js';
+export { Budget } from './budget.js';

@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { extractDocument, type ExtractionResult, type FailureReason } from './index.js';
+import { EINVOICE_FIXTURES } from '../../test/helpers/fixtures.js';
 
 /**
  * Hand-written PDFs, byte by byte, for what no PDF library will produce: compression bombs,
  * encryption markers, reference cycles, missing cross-reference tables.
  */
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const invoiceXml = readFileSync(path.resolve(repoRoot, '../shared/fixtures/einvoice/cii/CII_example9.xml'));
+const invoiceXml = readFileSync(path.resolve(EINVOICE_FIXTURES, 'cii/CII_example9.xml'));
 
 const reasonOf = (r: ExtractionResult): FailureReason | 'ok' => (r.ok ? 'ok' : r.reason);
 const messageOf = (r: ExtractionResult): string => (r.ok ? '' : r.message);

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { extractDocument, type ExtractionResult, type FailureReason } from './index.js';
+import { EINVOICE_FIXTURES } from '../../test/helpers/fixtures.js';
 
 /**
  * Hostile and broken input: every case ends in a typed result, none throws, none reads a
  * file it names or expands an entity.
  */
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const fixture = (dir: string, file: string): Buffer => readFileSync(path.resolve(repoRoot, '../shared/fixtures/einvoice', dir, file));
+const fixture = (dir: string, file: string): Buffer => readFileSync(path.resolve(EINVOICE_FIXTURES, dir, file));
 
 const reasonOf = (r: ExtractionResult): FailureReason | 'ok' => (r.ok ? 'ok' : r.reason);
 const messageOf = (r: ExtractionResult): string => (r.ok ? '' : r.message);

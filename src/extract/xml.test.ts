@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { extractDocument, type Extraction, type ExtractionResult, type FieldName } from './index.js';
+import { EINVOICE_FIXTURES } from '../../test/helpers/fixtures.js';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const fixtureText = (dir: string, file: string): string =>
-  readFileSync(path.resolve(repoRoot, '../shared/fixtures/einvoice', dir, file), 'utf8');
+  readFileSync(path.resolve(EINVOICE_FIXTURES, dir, file), 'utf8');
 
 function ok(result: ExtractionResult): Extraction {
   assert.ok(result.ok, result.ok ? '' : `${result.reason}: ${result.message}`);

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import {
+  DEFAULT_LIMITS, extractDocument, FAILURE_REASONS, FIELD_NAMES, SOURCE_KINDS, WARNING_CODES,
+} from '../../extract/index.js';
+import { withUpload } from '../uploads.js';
+import { commonErrors, documentationOnly, ErrorBody } from '../schemas.js';
+import type { RouteContext, ZodApp } from '../server.js';
+
+/**
+ * POST /v1/extract: what Dossier reads from a document, without storing it. The answer is the
+ * same JSON as `dossier extract --json`: an Extraction, or a typed failure (`ok: false`) when
+ * the file could not be read; an unreadable document is a result, not an HTTP error.
+ */
+
+const Provenance = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('xml'), path: z.string() }),
+  z.object({ kind: z.literal('text'), page: z.number().int(), start: z.number().int(), end: z.number().int() }),
+]);
+const Field = z.object({
+  value: z.string(), confidence: z.number().min(0).max(1).describe('0..1: structured XML is 1, text heuristics say how sure they are.'),
+  provenance: Provenance,
+});
+const Dec = z.string().nullable();
+const Line = z.object({
+  id: z.string().nullable(), name: z.string().nullable(), description: z.string().nullable(), quantity: Dec, unitCode: z.string().nullable(),
+  unitPrice: Dec, netAmount: Dec, vatCategory: z.string().nullable(), vatRate: Dec, confidence: z.number(), provenance: Provenance,
+});
+const VatEntry = z.object({
+  category: z.string().nullable(), rate: Dec, taxableAmount: Dec, taxAmount: Dec, exemptionReason: z.string().nullable(),
+  confidence: z.number(), provenance: Provenance,
+});
+const Structured = z.object({
+  syntax: z.enum(['ubl', 'cii']), root: z.string(), profile: z.string().nullable(), embeddedFile: z.string().nullable(),
+  attachments: z.array(z.object({ filename: z.string().nullable(), mimeCode: z.string().nullable(), approxBytes: z.number(), path: z.string() })),
+});
+const Extraction = z.object({
+  ok: z.literal(true),
+  source: z.enum(SOURCE_KINDS),
+  fields: z.partialRecord(z.enum(FIELD_NAMES), Field).describe('Amounts are decimal strings, dates YYYY-MM-DD.'),
+  lines: z.array(Line),
+  vatBreakdown: z.array(VatEntry),
+  text: z.string().describe('The document text; text provenance spans are offsets into it.'),
+  warnings: z.array(z.object({ code: z.enum(WARNING_CODES), message: z.string(), field: z.enum(FIELD_NAMES).optional(), path: z.string().optional() })),
+  structured: Structured.nullable(),
+  pages: z.number().int().nullable(),
+}).meta({ id: 'Extraction' });
+const ExtractionFailure = z.object({ ok: z.literal(false), reason: z.enum(FAILURE_REASONS), message: z.string() }).meta({ id: 'ExtractionFailure' });
+
+const ExtractMultipart = z.object({ file: z.string().meta({ format: 'binary', description: 'The document: UBL or CII XML, or a PDF.' }) });
+documentationOnly.add(ExtractMultipart);
+
+export function extractRoutes(app: ZodApp, { maxUploadBytes }: RouteContext): void {
+  app.post('/extract', {
+    schema: {
+      summary: 'Read the fields of a document without storing it',
+      description: 'multipart/form-data with the file in a part named "file". E-invoices (UBL, CII, Factur-X/ZUGFeRD) are read exactly; ' +
+        'other PDFs through their text, each field with a confidence and where it was found.',
+      tags: ['extract'], consumes: ['multipart/form-data'], body: ExtractMultipart,
+      response: { 200: z.union([Extraction, ExtractionFailure]), ...commonErrors, 413: ErrorBody, 415: ErrorBody },
+    },
+  }, async (request) => {
+    const limit = Math.min(maxUploadBytes, DEFAULT_LIMITS.maxInputBytes);
+    return withUpload(request, limit, async (_fields, upload) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of upload.body) chunks.push(chunk as Buffer);
+      return extractDocument({ bytes: Buffer.concat(chunks), filename: upload.filename, mime: upload.mime });
+    });
+  });
+}

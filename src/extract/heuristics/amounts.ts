@@ -1,0 +1,47 @@
+import type { Layout } from './layout.js';
+import type { TextFields } from './read-fields.js';
+import { labelled } from './regions.js';
+import { findAmounts } from './values.js';
+import { chooseTotals, type AmountCandidate, type TotalsCandidates } from './totals.js';
+import { fold } from './labels.js';
+import { CONFIDENCE } from './confidence.js';
+
+/**
+ * Totals: every amount after a total label is a candidate; chooseTotals keeps the ones that
+ * add up. The amount due, when not printed, is the total with VAT (nothing was prepaid).
+ */
+
+const KINDS = ['totalWithoutVat', 'totalVat', 'totalWithVat', 'amountDue', 'prepaidAmount'] as const;
+/** Words that make a label name a document total rather than a line or a breakdown row. */
+const TOTAL_WORDS = /\b(?:total|totaal|gesamt|summe|ttc|ht|htva|tvac|grand)/;
+
+export function readAmounts(layout: Layout, out: TextFields): void {
+  const candidates = Object.fromEntries(KINDS.map((k) => [k, [] as AmountCandidate[]])) as TotalsCandidates;
+  for (const kind of KINDS) {
+    for (const { hit, region } of labelled(layout, kind)) {
+      // the last amount after the label: "BTW 21% over 100,00   21,00" is 21,00
+      const amount = findAmounts(region.text, layout.language).at(-1);
+      if (!amount) continue;
+      const words = hit.label.split(' ').length;
+      candidates[kind].push({
+        value: amount.value.value, start: region.start + amount.start, end: region.start + amount.end,
+        weight: words + (TOTAL_WORDS.test(fold(hit.label)) ? 1 : 0) - (region.placement === 'below' ? 0.5 : 0),
+        confidence: region.placement === 'after' ? CONFIDENCE.labelled : CONFIDENCE.below,
+      });
+    }
+  }
+  const chosen = chooseTotals(candidates);
+  const totalsConfidence = chosen.addsUp ? CONFIDENCE.totalsAddUp : CONFIDENCE.totalsUnchecked;
+  for (const name of ['totalWithoutVat', 'totalVat', 'totalWithVat'] as const) {
+    const c = chosen[name];
+    if (c) out.set(name, c.value, c.start, c.end, Math.min(c.confidence, totalsConfidence) + (chosen.addsUp ? 0.08 : 0), chosen.addsUp);
+  }
+  if (chosen.prepaidAmount) out.set('prepaidAmount', chosen.prepaidAmount.value, chosen.prepaidAmount.start, chosen.prepaidAmount.end, CONFIDENCE.totalsUnchecked);
+  const due = chosen.amountDue;
+  if (due) {
+    out.set('amountDue', due.value, due.start, due.end, chosen.dueAddsUp && chosen.addsUp ? CONFIDENCE.totalsAddUp : CONFIDENCE.totalsUnchecked, chosen.dueAddsUp && chosen.addsUp);
+  } else if (chosen.totalWithVat && !chosen.prepaidAmount) {
+    const g = chosen.totalWithVat;
+    out.set('amountDue', g.value, g.start, g.end, CONFIDENCE.dueFromTotal);
+  }
+}

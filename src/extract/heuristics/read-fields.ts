@@ -1,0 +1,125 @@
+import type { Budget } from '../budget.js';
+import type { Extraction, ExtractionWarning, Field, FieldName, FieldValues, Fields, SourceKind } from '../types.js';
+import type { PageText } from '../text/page-text.js';
+import { checkTotals } from '../validate/totals.js';
+import { layoutOf, pageAt, type Layout } from './layout.js';
+import { labelled } from './regions.js';
+import { findDates, findDocumentNumber } from './values.js';
+import { zonesOf, sellerName, buyerName, isTitle } from './parties.js';
+import { readIdentifiers } from './identifiers.js';
+import { readAmounts } from './amounts.js';
+import { readCurrency, readDocumentType } from './document.js';
+import { CONFIDENCE } from './confidence.js';
+
+/**
+ * Fields from the text of a document, whoever produced the text: a PDF's text layer or OCR.
+ * Labels in four languages point at values; value patterns read them; validators (VAT and
+ * IBAN check digits, totals that add up) turn guesses into facts and raise their confidence,
+ * and what fails them becomes a warning. Every field points at its span of Extraction.text.
+ */
+
+export type TextSource = Extract<SourceKind, 'pdf-text' | 'ocr'>;
+
+export function readFieldsFromText(pages: PageText[], source: TextSource, budget?: Budget): Extraction {
+  const layout = layoutOf(pages);
+  budget?.checkTime();
+  const out = new TextFields(layout, source);
+  readNumber(layout, out);
+  readDates(layout, out);
+  budget?.checkTime();
+  const zones = zonesOf(layout);
+  const ids = readIdentifiers(layout, zones, out);
+  const seller = sellerName(layout, zones, ids.sellerVatLine);
+  if (seller) out.set('sellerName', seller.value, seller.start, seller.end, seller.confidence);
+  const buyer = buyerName(zones);
+  if (buyer && buyer.value !== seller?.value) out.set('buyerName', buyer.value, buyer.start, buyer.end, buyer.confidence);
+  budget?.checkTime();
+  readAmounts(layout, out);
+  readCurrency(layout, out);
+  readDocumentType(layout, out);
+  return out.finish();
+}
+
+/** Collects fields with text provenance, scales confidence by the source, and assembles the Extraction. */
+export class TextFields {
+  readonly fields: Fields = {};
+  readonly warnings: ExtractionWarning[] = [];
+
+  constructor(readonly layout: Layout, readonly source: TextSource) {}
+
+  /**
+   * `proven` values (check digits passed, totals added up) keep their confidence on OCR text;
+   * others are scaled by the page's OCR confidence, as a misread letter would not be caught.
+   */
+  set<K extends FieldName>(name: K, value: FieldValues[K], start: number, end: number, confidence: number, proven = false): void {
+    if (this.fields[name]) return;
+    const page = pageAt(this.layout, start);
+    const ocr = this.source === 'ocr' ? (this.layout.pageConfidence.get(page) ?? 1) : 1;
+    const scaled = proven ? confidence * (0.9 + 0.1 * ocr) : confidence * (this.source === 'ocr' ? 0.8 + 0.2 * ocr : 1);
+    const field: Field<FieldValues[K]> = { value, confidence: round(scaled), provenance: { kind: 'text', page, start, end } };
+    (this.fields as Record<FieldName, unknown>)[name] = field;
+  }
+
+  warn(code: ExtractionWarning['code'], message: string, field?: FieldName): void {
+    this.warnings.push({ code, message, ...(field ? { field } : {}) });
+  }
+
+  finish(): Extraction {
+    for (const name of ['number', 'issueDate', 'totalWithVat'] as const) {
+      if (!this.fields[name]) this.warn('missing_field', `No ${DESCRIPTIONS[name]} was found in the text; enter it by hand.`, name);
+    }
+    const v = (name: 'totalWithoutVat' | 'totalVat' | 'totalWithVat' | 'amountDue' | 'prepaidAmount') => this.fields[name]?.value;
+    const issues = checkTotals({
+      currency: this.fields.currency?.value, totalWithoutVat: v('totalWithoutVat'), totalVat: v('totalVat'),
+      totalWithVat: v('totalWithVat'), prepaidAmount: v('prepaidAmount'), amountDue: v('amountDue'),
+    });
+    for (const issue of issues) this.warn('totals_mismatch', `${issue.message} (as read from the text; check the amounts).`, issue.field ?? undefined);
+    return {
+      ok: true, source: this.source, fields: this.fields, lines: [], vatBreakdown: [], text: this.layout.text,
+      warnings: this.warnings, structured: null, pages: null,
+    };
+  }
+}
+
+const DESCRIPTIONS = { number: 'invoice number', issueDate: 'issue date', totalWithVat: 'total with VAT' } as const;
+const round = (n: number): number => Math.round(Math.max(0, Math.min(1, n)) * 100) / 100;
+
+function readNumber(layout: Layout, out: TextFields): void {
+  const found = labelled(layout, 'number').flatMap(({ region }) => {
+    const m = findDocumentNumber(region.text);
+    return m ? [{ ...m, start: region.start + m.start, end: region.start + m.end, placement: region.placement }] : [];
+  });
+  const first = found[0];
+  if (first) {
+    const agreed = found.every((f) => f.value === first.value);
+    const confidence = (first.placement === 'after' ? CONFIDENCE.labelled : CONFIDENCE.below) - (agreed ? 0 : CONFIDENCE.disagreement);
+    out.set('number', first.value, first.start, first.end, confidence);
+    return;
+  }
+  // a title that carries the number: "FACTUUR 2024-017", "Rechnung 4711"
+  for (const line of layout.lines.slice(0, 30)) {
+    if (!isTitle(line.text)) continue;
+    const rest = /^\S+\s+/.exec(line.text);
+    const m = rest ? findDocumentNumber(line.text.slice(rest[0].length)) : null;
+    if (rest && m) { out.set('number', m.value, line.start + rest[0].length + m.start, line.start + rest[0].length + m.end, CONFIDENCE.title); return; }
+  }
+}
+
+function readDates(layout: Layout, out: TextFields): void {
+  const used = new Set<number>();
+  for (const kind of ['issueDate', 'dueDate'] as const) {
+    for (const { region } of labelled(layout, kind)) {
+      const d = findDates(region.text, layout.language)[0];
+      if (!d) continue;
+      used.add(region.start + d.start);
+      out.set(kind, d.value, region.start + d.start, region.start + d.end, region.placement === 'after' ? CONFIDENCE.labelled : CONFIDENCE.below);
+      break;
+    }
+  }
+  if (out.fields.issueDate) return;
+  // no label: the first date printed is most often the invoice date
+  for (const line of layout.lines) {
+    const d = findDates(line.text, layout.language).find((x) => !used.has(line.start + x.start));
+    if (d) { out.set('issueDate', d.value, line.start + d.start, line.start + d.end, CONFIDENCE.unlabelledDate); return; }
+  }
+}

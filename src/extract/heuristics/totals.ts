@@ -1,0 +1,72 @@
+import { parseDecimal, rescale } from '../validate/decimal.js';
+
+/**
+ * Choosing the totals. An invoice prints many amounts after labels that look alike ("BTW 21%"
+ * on each breakdown row, then "Totaal BTW"); the totals are the ones that add up:
+ * net + VAT = gross. When a combination adds up exactly its three values are facts; when none
+ * does, each field takes its most specific label, and the lowest on the page among equals.
+ */
+
+export interface AmountCandidate {
+  value: string;
+  start: number;
+  end: number;
+  /** How specific the label was (its word count, more for one that names the total). */
+  weight: number;
+  confidence: number;
+}
+
+export interface ChosenTotals {
+  totalWithoutVat?: AmountCandidate;
+  totalVat?: AmountCandidate;
+  totalWithVat?: AmountCandidate;
+  amountDue?: AmountCandidate;
+  prepaidAmount?: AmountCandidate;
+  /** net + VAT = gross held for the chosen values. */
+  addsUp: boolean;
+  /** gross - prepaid = due held. */
+  dueAddsUp: boolean;
+}
+
+export type TotalsCandidates = Record<'totalWithoutVat' | 'totalVat' | 'totalWithVat' | 'amountDue' | 'prepaidAmount', AmountCandidate[]>;
+
+const cents = (v: string): bigint | null => {
+  const d = parseDecimal(v);
+  return d ? rescale(d, 4) : null;
+};
+
+/** Most specific first, then the lowest on the page: totals come after the lines. */
+const byPreference = (a: AmountCandidate, b: AmountCandidate): number => b.weight - a.weight || b.start - a.start;
+
+/** Keep the search small: a page rarely has more than a handful of plausible totals. */
+const TOP = 8;
+
+export function chooseTotals(c: TotalsCandidates): ChosenTotals {
+  const nets = [...c.totalWithoutVat].sort(byPreference).slice(0, TOP);
+  const vats = [...c.totalVat].sort(byPreference).slice(0, TOP);
+  const grosses = [...c.totalWithVat].sort(byPreference).slice(0, TOP);
+  let best: { net: AmountCandidate; vat: AmountCandidate; gross: AmountCandidate; score: number } | null = null;
+  for (const net of nets) {
+    for (const vat of vats) {
+      for (const gross of grosses) {
+        const [n, v, g] = [cents(net.value), cents(vat.value), cents(gross.value)];
+        if (n === null || v === null || g === null || n + v !== g) continue;
+        if (net.start === gross.start || (n === 0n && v === 0n && nets.length + grosses.length > 2 && g !== 0n)) continue;
+        const score = net.weight + vat.weight + gross.weight;
+        if (!best || score > best.score) best = { net, vat, gross, score };
+      }
+    }
+  }
+  const out: ChosenTotals = best
+    ? { totalWithoutVat: best.net, totalVat: best.vat, totalWithVat: best.gross, addsUp: true, dueAddsUp: false }
+    : { totalWithoutVat: nets[0], totalVat: vats[0], totalWithVat: grosses[0], addsUp: false, dueAddsUp: false };
+  const prepaid = [...c.prepaidAmount].sort(byPreference)[0];
+  const dues = [...c.amountDue].sort(byPreference);
+  const gross = out.totalWithVat ? cents(out.totalWithVat.value) : null;
+  const expectedDue = gross === null ? null : gross - (prepaid ? cents(prepaid.value) ?? 0n : 0n);
+  const matching = dues.find((d) => expectedDue !== null && cents(d.value) === expectedDue);
+  out.amountDue = matching ?? dues[0];
+  out.dueAddsUp = matching !== undefined;
+  if (prepaid) out.prepaidAmount = prepaid;
+  return out;
+}

@@ -1,0 +1,33 @@
+import type { ExtractionResult } from '../types.js';
+import type { Budget } from '../budget.js';
+import { readPdfText } from './pdf-text.js';
+import { readFieldsFromText } from '../heuristics/read-fields.js';
+
+/**
+ * An ordinary PDF (no e-invoice XML inside): its text layer read with pdfjs, then the field
+ * heuristics. A PDF without text (a scan) needs OCR, which this path does not do.
+ */
+
+/** Fewer visible characters than this per page is a scan with, at most, a stray header. */
+const MIN_CHARACTERS_PER_PAGE = 20;
+
+export async function readTextPdf(bytes: Buffer, budget: Budget): Promise<ExtractionResult> {
+  const read = await readPdfText(bytes, budget);
+  const characters = read.pages.reduce((n, p) => n + p.text.replace(/\s/g, '').length, 0);
+  if (characters < MIN_CHARACTERS_PER_PAGE * Math.max(1, Math.min(read.pages.length, 3))) {
+    return {
+      ok: false, reason: 'unsupported',
+      message: 'The PDF has no text layer: it is a scan or a photo, and reading it needs OCR, which is not available yet, so no fields were read from it.',
+    };
+  }
+  budget.checkTime();
+  const extraction = readFieldsFromText(read.pages, 'pdf-text', budget);
+  extraction.pages = read.pageCount;
+  if (read.stoppedAt !== null) {
+    extraction.warnings.push({
+      code: 'partial_read',
+      message: `Reading stopped at page ${read.stoppedAt} of ${read.pageCount} when the time ran out; fields on later pages were not read.`,
+    });
+  }
+  return extraction;
+}
