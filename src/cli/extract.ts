@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_LIMITS, extractDocument, FIELD_NAMES, type ExtractionResult } from '../extract/index.js';
+import { closeOcr, DEFAULT_LIMITS, extractDocument, FIELD_NAMES, type ExtractionResult } from '../extract/index.js';
 import { UsageError } from './context.js';
 import { EXIT, printerFor, table } from './output.js';
 
@@ -13,11 +13,12 @@ import { EXIT, printerFor, table } from './output.js';
 export function registerExtract(program: Command): void {
   program
     .command('extract')
-    .description('Read the fields of an invoice file (UBL, CII, Factur-X, or a PDF with text) without storing it.')
+    .description('Read the fields of an invoice file (UBL, CII, Factur-X, a PDF with text, a scan or a photo) without storing it.')
     .argument('<file>', 'the document to read')
     .action(async (file: string, _opts: unknown, cmd: Command) => {
       const out = printerFor(cmd);
-      const result = await extractDocument({ bytes: await readLimited(file), filename: basename(file) });
+      // A scan starts OCR workers; end them once the answer is in, so the command exits at once.
+      const result = await extractDocument({ bytes: await readLimited(file), filename: basename(file) }).finally(() => closeOcr());
       out.result(result, describe);
       if (!result.ok) process.exitCode = EXIT.failure;
     });

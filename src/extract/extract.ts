@@ -4,6 +4,7 @@ import { sniff } from './sniff.js';
 import { readStructuredXml } from './structured.js';
 import { checkPageLimit, readPdf } from './facturx.js';
 import { readTextPdf } from './text/read-text-pdf.js';
+import { readScan } from './text/read-scan.js';
 
 /**
  * The one entry point: bytes in, an Extraction or a typed failure out. It never throws and
@@ -62,7 +63,7 @@ async function readDocument(input: ExtractionInput, limits: Limits): Promise<Ext
       return readTextPdf(bytes, budget);
     }
     case 'image':
-      return failure('unsupported', `The file is a ${sniffed.format} image. Reading scans and photos (OCR) is not available yet, so no fields were read from it.`);
+      return readScan(bytes, 'image', limits);
     case 'html':
       return failure('unsupported', 'The file is an HTML page, not an invoice. If it came from a download link, the link may have expired or need a login.');
     case 'archive':

@@ -19,6 +19,7 @@ import { DomainError } from '../domain/errors.js';
 import { BackupService, SYNC_JOB } from '../backup/service.js';
 import { Scheduler } from '../backup/schedules.js';
 import { ConnectorPool } from '../backup/connector-pool.js';
+import { closeOcr } from '../extract/index.js';
 import { OAuthClient } from '../auth/oauth/client.js';
 import { ConnectionService } from '../auth/oauth/connections.js';
 import { configuredProviders, sandboxProviders } from '../auth/oauth/providers.js';
@@ -147,6 +148,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
       scheduler.stop();
       await queue.stop();
       await connectors.closeAll();
+      await closeOcr();
       await db.destroy();
     },
   };

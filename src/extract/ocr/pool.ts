@@ -37,6 +37,9 @@ interface Waiter<W> {
   refuse: (err: unknown) => void;
 }
 
+/** How long an unused worker is kept for the next page. */
+export const IDLE_WORKER_MS = 15_000;
+
 export class WorkerPool<W extends PoolWorker> {
   private readonly idle: W[] = [];
   private readonly busy = new Set<W>();
@@ -46,7 +49,13 @@ export class WorkerPool<W extends PoolWorker> {
   private created = 0;
   private replaced = 0;
 
-  constructor(readonly size: number, private readonly create: (key: string) => Promise<W>) {
+  private readonly idleSince = new Map<W, NodeJS.Timeout>();
+
+  /**
+   * `idleMs`: a worker unused that long is ended, so an idle service gives its memory back and
+   * a one-shot command (or a test) is not kept alive by workers nobody will use again.
+   */
+  constructor(readonly size: number, private readonly create: (key: string) => Promise<W>, private readonly idleMs = IDLE_WORKER_MS) {
     if (!(size >= 1)) throw new RangeError(`An OCR pool needs at least one worker (got ${size}).`);
   }
 
@@ -80,6 +89,7 @@ export class WorkerPool<W extends PoolWorker> {
   async close(): Promise<void> {
     this.closed = true;
     for (const waiter of this.queue.splice(0)) waiter.refuse(new Error('The OCR pool was closed.'));
+    for (const w of this.idle) this.wake(w);
     const all = [...this.idle.splice(0), ...this.busy];
     this.busy.clear();
     await Promise.allSettled(all.map((w) => w.terminate()));
@@ -119,6 +129,7 @@ export class WorkerPool<W extends PoolWorker> {
       if (same >= 0) {
         this.queue.shift();
         const [worker] = this.idle.splice(same, 1);
+        this.wake(worker!);
         this.busy.add(worker!);
         waiter.grant(worker!);
         continue;
@@ -126,7 +137,9 @@ export class WorkerPool<W extends PoolWorker> {
       const total = this.idle.length + this.busy.size + this.starting;
       if (total >= this.size) {
         if (this.idle.length === 0) return;
-        this.retire(this.idle.shift()!); // a worker for another language set makes way
+        const other = this.idle.shift()!;
+        this.wake(other);
+        this.retire(other); // a worker for another language set makes way
       }
       this.queue.shift();
       this.start(waiter);
@@ -151,10 +164,24 @@ export class WorkerPool<W extends PoolWorker> {
     );
   }
 
+  /** The worker is in use again (or going): its idle timer no longer applies. */
+  private wake(worker: W): void {
+    clearTimeout(this.idleSince.get(worker));
+    this.idleSince.delete(worker);
+  }
+
   private release(worker: W, healthy: boolean): void {
     if (!this.busy.delete(worker)) return; // the pool was closed meanwhile
-    if (healthy && !this.closed) this.idle.push(worker);
-    else { this.replaced++; this.retire(worker); }
+    if (healthy && !this.closed) {
+      this.idle.push(worker);
+      const timer = setTimeout(() => {
+        this.idleSince.delete(worker);
+        const at = this.idle.indexOf(worker);
+        if (at >= 0) { this.idle.splice(at, 1); this.retire(worker); }
+      }, this.idleMs);
+      timer.unref();
+      this.idleSince.set(worker, timer);
+    } else { this.replaced++; this.retire(worker); }
     this.dispatch();
   }
 

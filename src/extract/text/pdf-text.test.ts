@@ -68,11 +68,11 @@ describe('PDF text layer', () => {
     assert.equal((x as Extraction).fields.number?.value, 'A-7');
   });
 
-  it('ends a PDF without a text layer (a scan) as unsupported, saying OCR is needed', async () => {
+  it('sends a PDF without a text layer to OCR, and ends a blank one as unsupported, saying no text was found', async () => {
     const x = await readPdf(await plainPdf(2, () => null));
     assert.equal(x.ok, false);
     assert.equal(!x.ok && x.reason, 'unsupported');
-    assert.match(!x.ok ? x.message : '', /OCR/);
+    assert.match(!x.ok ? x.message : '', /OCR found no text/);
   });
 
   it('ends a truncated text PDF as malformed, and garbage after the header too', async () => {

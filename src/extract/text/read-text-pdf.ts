@@ -2,10 +2,11 @@ import type { ExtractionResult } from '../types.js';
 import type { Budget } from '../budget.js';
 import { readPdfText } from './pdf-text.js';
 import { readFieldsFromText } from '../heuristics/read-fields.js';
+import { readScan } from './read-scan.js';
 
 /**
  * An ordinary PDF (no e-invoice XML inside): its text layer read with pdfjs, then the field
- * heuristics. A PDF without text (a scan) needs OCR, which this path does not do.
+ * heuristics. A PDF without text (a scan) goes to OCR.
  */
 
 /** Fewer visible characters than this per page is a scan with, at most, a stray header. */
@@ -15,10 +16,7 @@ export async function readTextPdf(bytes: Buffer, budget: Budget): Promise<Extrac
   const read = await readPdfText(bytes, budget);
   const characters = read.pages.reduce((n, p) => n + p.text.replace(/\s/g, '').length, 0);
   if (characters < MIN_CHARACTERS_PER_PAGE * Math.max(1, Math.min(read.pages.length, 3))) {
-    return {
-      ok: false, reason: 'unsupported',
-      message: 'The PDF has no text layer: it is a scan or a photo, and reading it needs OCR, which is not available yet, so no fields were read from it.',
-    };
+    return readScan(bytes, 'pdf', budget.limits);
   }
   budget.checkTime();
   const extraction = readFieldsFromText(read.pages, 'pdf-text', budget);
