@@ -10,6 +10,9 @@ import { createGraphEmulator } from '../src/sandbox/graph/server.js';
 import { DropboxConnector } from '../src/connectors/dropbox/connector.js';
 import { dropboxDefinition } from '../src/connectors/dropbox/index.js';
 import { createDropboxEmulator } from '../src/sandbox/dropbox/server.js';
+import { GoogleDriveConnector } from '../src/connectors/gdrive/connector.js';
+import { gdriveDefinition } from '../src/connectors/gdrive/index.js';
+import { createGdriveEmulator } from '../src/sandbox/gdrive/server.js';
 
 export interface EmulatorHandle {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
@@ -45,6 +48,13 @@ export const targets: CloudTarget[] = [
     emulator: (origin) => createGraphEmulator({ tokenLifetimeMs: 86_400_000, quotaBytes: 1024 ** 4 }, origin),
     settings: (origin) => ({ baseUrl: `${origin}/v1.0`, root: 'Dossier' }),
     definition: (token) => ({ ...onedriveDefinition, create: async (s) => new OneDriveConnector({ ...s, tokens: fixedToken(token) }) }),
+  },
+  {
+    kind: 'gdrive',
+    title: 'Google Drive (Drive v3 emulator)',
+    emulator: (origin) => createGdriveEmulator({ tokenLifetimeMs: 86_400_000, quotaBytes: 1024 ** 4 }, origin),
+    settings: (origin) => ({ baseUrl: origin, root: 'Dossier' }),
+    definition: (token) => ({ ...gdriveDefinition, create: async (s) => new GoogleDriveConnector({ ...s, tokens: fixedToken(token) }) }),
   },
   {
     kind: 'dropbox',

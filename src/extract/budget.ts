@@ -28,7 +28,7 @@ export const formatBytes = (n: number): string =>
  * to every reader, so a zip bomb or a pathological file stops at the limit wherever it is.
  */
 export class Budget {
-  private readonly startedAt: number;
+  private startedAt: number;
   private inflated = 0;
 
   constructor(readonly limits: Limits, private readonly now: () => number = Date.now) {
@@ -40,6 +40,19 @@ export class Budget {
     if (this.now() - this.startedAt >= this.limits.timeoutMs) {
       fail('timeout', `Reading the document took longer than ${this.limits.timeoutMs / 1000} s and was stopped. ` +
         'Try again later; if it keeps happening the file is probably damaged or unusually complex.');
+    }
+  }
+
+  /**
+   * Waits for work that is not the document's own (loading a reader's code on first use) and
+   * gives its time back, so a cold start cannot make a small document time out.
+   */
+  async excluding<T>(work: Promise<T>): Promise<T> {
+    const before = this.now();
+    try {
+      return await work;
+    } finally {
+      this.startedAt += this.now() - before;
     }
   }
 

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { createGraphEmulator } from '../sandbox/graph/server.js';
 import { createDropboxEmulator } from '../sandbox/dropbox/server.js';
+import { createGdriveEmulator } from '../sandbox/gdrive/server.js';
 import { createSandbox, mountOrigin, type Sandbox, type SandboxApi } from '../sandbox/oauth/sandbox.js';
 import { SANDBOX_PREFIX } from '../api/server.js';
 
@@ -16,6 +17,7 @@ export type InstalledSandbox = Sandbox & {
   /** The emulators themselves, for tests that look inside. */
   graph: ReturnType<typeof createGraphEmulator>;
   dropbox: ReturnType<typeof createDropboxEmulator>;
+  gdrive: ReturnType<typeof createGdriveEmulator>;
 };
 
 export function buildSandbox(config: Config, log: Logger): InstalledSandbox {
@@ -23,10 +25,16 @@ export function buildSandbox(config: Config, log: Logger): InstalledSandbox {
   const graphOrigin = mountOrigin(origin, 'graph');
   const graph = createGraphEmulator({ publicOrigin: graphOrigin, log }, () => graphOrigin);
   const dropbox = createDropboxEmulator({ log });
+  const gdriveOrigin = mountOrigin(origin, 'gdrive');
+  const gdrive = createGdriveEmulator({ publicOrigin: gdriveOrigin, log }, () => gdriveOrigin);
   const apis: SandboxApi[] = [{
     kind: 'onedrive', provider: 'microsoft', mount: 'graph',
     emulator: { handle: graph.handle, tokenFor: graph.tokenFor, expireTokens: (user) => graph.state.expireTokens(user) },
     settings: (apiOrigin) => ({ baseUrl: `${apiOrigin}/v1.0` }),
+  }, {
+    kind: 'gdrive', provider: 'google', mount: 'gdrive',
+    emulator: { handle: gdrive.handle, tokenFor: gdrive.tokenFor, expireTokens: (user) => gdrive.state.expireTokens(user) },
+    settings: (apiOrigin) => ({ baseUrl: apiOrigin }),
   }, {
     kind: 'dropbox', provider: 'dropbox', mount: 'dropbox',
     emulator: { handle: dropbox.handle, tokenFor: (user) => dropbox.tokenFor(user), expireTokens: (user) => dropbox.state.expireTokens(user) },
@@ -34,5 +42,5 @@ export function buildSandbox(config: Config, log: Logger): InstalledSandbox {
   }];
   // The app exists only in this process, so its secret is new at every start.
   const app = { clientId: 'dossier-sandbox', clientSecret: randomBytes(24).toString('base64url'), redirectUrl: new URL('/v1/oauth/callback', config.baseUrl).toString() };
-  return { ...createSandbox({ origin, app, apis, log }), app, graph, dropbox };
+  return { ...createSandbox({ origin, app, apis, log }), app, graph, dropbox, gdrive };
 }

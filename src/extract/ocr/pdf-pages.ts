@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createCanvas } from '@napi-rs/canvas';
 import { describe } from './images.js';
 import { grayFromRgba, type GrayImage } from './gray.js';
 import { ocrFail, OcrError, type OcrLimits } from './types.js';
@@ -74,6 +73,7 @@ async function renderPage(doc: PdfDoc, n: number, limits: OcrLimits): Promise<Gr
       const fit = Math.sqrt(limits.maxPixels / Math.max(1, base.width * base.height));
       const viewport = page.getViewport({ scale: Math.min(wanted, fit) });
       const width = Math.max(1, Math.floor(viewport.width)), height = Math.max(1, Math.floor(viewport.height));
+      const { createCanvas } = await import('@napi-rs/canvas'); // native; loaded only when a scan comes in
       const canvas = createCanvas(width, height);
       const ctx = canvas.getContext('2d');
       ctx.fillStyle = '#fff';

@@ -1,9 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
-// @ts-expect-error the worker module ships without type declarations
-import * as pdfjsWorker from 'pdfjs-dist/legacy/build/pdf.worker.mjs';
 import type { Budget } from '../budget.js';
 import { ExtractionError, fail } from '../budget.js';
 import type { PageText } from './page-text.js';
@@ -27,10 +24,18 @@ export interface PdfText {
   stoppedAt: number | null;
 }
 
-// pdfjs would import its worker module on the first document, inside that document's time
-// budget, so a cold start on a busy machine could time out; loading it here keeps the budget
-// for the document's own work. pdfjs looks for it on globalThis.
-(globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = pdfjsWorker;
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+let loading: Promise<PdfJs> | undefined;
+/**
+ * pdfjs and its worker module are loaded on the first PDF, not at import: a process that never
+ * reads a PDF (a backup worker, most CLI commands) does not carry them. The caller excludes
+ * the load from the document's time budget. pdfjs looks for the worker on globalThis.
+ */
+const loadPdfJs = (): Promise<PdfJs> => (loading ??= (async () => {
+  // @ts-expect-error the worker module ships without type declarations
+  (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = await import('pdfjs-dist/legacy/build/pdf.worker.mjs');
+  return import('pdfjs-dist/legacy/build/pdf.mjs');
+})());
 
 const packageDir = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 // pdfjs on Node reads these with fs; a trailing separator is required
@@ -39,6 +44,7 @@ const CMAPS = `${path.join(packageDir, 'cmaps')}${path.sep}`;
 const WASM = `${path.join(packageDir, 'wasm')}${path.sep}`;
 
 export async function readPdfText(bytes: Buffer, budget: Budget): Promise<PdfText> {
+  const { getDocument } = await budget.excluding(loadPdfJs());
   const task = getDocument({
     // pdfjs takes ownership of (and may detach) the buffer it is given, so it gets a copy
     data: new Uint8Array(bytes),
@@ -79,7 +85,7 @@ export async function readPdfText(bytes: Buffer, budget: Budget): Promise<PdfTex
   }
 }
 
-type PdfDoc = Awaited<ReturnType<typeof getDocument>['promise']>;
+type PdfDoc = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
 
 async function pageText(doc: PdfDoc, n: number): Promise<string> {
   const page = await doc.getPage(n);

@@ -2,7 +2,7 @@ import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createWorker, OEM, type Worker } from 'tesseract.js';
+import type { Worker } from 'tesseract.js';
 import type { Worker as ThreadWorker } from 'node:worker_threads';
 import { OCR_LANGUAGES, type OcrLanguage } from '../types.js';
 import { languageKey, tidyText, type OcrEngine, type OcrWorker, type Recognized } from './engine.js';
@@ -55,6 +55,8 @@ async function linkLanguageData(): Promise<string> {
 
 async function startWorker(languages: readonly OcrLanguage[], langPath: string): Promise<OcrWorker> {
   let lastError: unknown = null;
+  // Loaded on the first OCR job, not at import: most processes never run one.
+  const { createWorker, OEM } = await import('tesseract.js');
   const worker: Worker = await createWorker([...languages], OEM.LSTM_ONLY, {
     langPath,
     gzip: true,
