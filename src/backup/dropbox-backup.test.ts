@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../config/config.js';
-import { silentLogger } from '../log/log.js';
-import { buildDeps, type Deps } from '../main/deps.js';
-import { bootstrapIfEmpty } from '../auth/bootstrap.js';
+import type { Deps } from '../main/deps.js';
+import { startEngine, type Engine } from '../../test/helpers/engine.js';
 import type { ConnectorDefinition } from '../connectors/connector.js';
 import { dropboxContentHash } from '../connectors/kit/dropbox-content-hash.js';
 import { DropboxConnector } from '../connectors/dropbox/connector.js';
@@ -26,11 +21,10 @@ function filesBelow(n: Node): Node[] {
 
 describe(`backup engine to Dropbox through 20% injected failures (seed ${SEED})`, () => {
   let emu: DropboxEmulator;
+  let engine: Engine;
   let deps: Deps;
-  let dir: string;
   let org: { orgId: string; companyId: string };
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'dossier-dropbox-'));
     emu = await startDropboxEmulator({ seed: SEED });
     // The token vault is not part of this test: the emulator's own token source stands in for it.
     // A small simple-upload limit and chunks, so that some documents go through upload sessions.
@@ -38,14 +32,13 @@ describe(`backup engine to Dropbox through 20% injected failures (seed ${SEED})`
       ...dropboxDefinition,
       create: async (settings) => new DropboxConnector({ ...settings, tokens: emu.tokenSource('frank'), simpleUploadMax: 256 * KiB, chunkBytes: 128 * KiB }),
     };
-    const config = loadConfig({ DOSSIER_DATA_DIR: dir, LOG_LEVEL: 'silent', DOSSIER_DEBOUNCE_MS: '0' });
-    deps = await buildDeps({ config, log: silentLogger, definitions: [dropbox], worker: true, retry: { retries: 8, minTimeoutMs: 2, maxTimeoutMs: 50 } });
-    org = (await bootstrapIfEmpty(deps.db))!;
+    engine = await startEngine(dropbox);
+    ({ deps } = engine);
+    org = engine;
   });
   after(async () => {
-    await deps?.close();
+    await engine?.close();
     await emu?.stop();
-    await rm(dir, { recursive: true, force: true });
   });
 
   it('delivers 500 documents (10 of them through upload sessions) exactly once each, with the right content_hash', async () => {

@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../config/config.js';
-import { silentLogger } from '../log/log.js';
-import { buildDeps, type Deps } from '../main/deps.js';
-import { bootstrapIfEmpty } from '../auth/bootstrap.js';
+import type { Deps } from '../main/deps.js';
+import { startEngine, type Engine } from '../../test/helpers/engine.js';
 import type { ConnectorDefinition } from '../connectors/connector.js';
 import { GoogleDriveConnector } from '../connectors/gdrive/connector.js';
 import { gdriveDefinition, type GdriveSettings } from '../connectors/gdrive/index.js';
@@ -23,11 +18,10 @@ const DOCUMENTS = 500;
 
 describe(`backup engine to Google Drive through 20% injected failures (seed ${SEED})`, () => {
   let emu: GdriveEmulator;
+  let engine: Engine;
   let deps: Deps;
-  let dir: string;
   let org: { orgId: string; companyId: string };
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'dossier-gdrive-'));
     emu = await startGdriveEmulator({ seed: SEED });
     // The token vault is not part of this test: the emulator's own token source stands in for it.
     // Pacing off and quick read retries: the test is about correctness, not about Google's rate.
@@ -37,14 +31,13 @@ describe(`backup engine to Google Drive through 20% injected failures (seed ${SE
         ...settings, tokens: emu.tokenSource('grace'), pacing: { perSecond: 1e6, burst: 1e6 }, readRetry: { retries: 3, minTimeoutMs: 2, maxTimeoutMs: 20 },
       }),
     };
-    const config = loadConfig({ DOSSIER_DATA_DIR: dir, LOG_LEVEL: 'silent', DOSSIER_DEBOUNCE_MS: '0' });
-    deps = await buildDeps({ config, log: silentLogger, definitions: [gdrive], worker: true, retry: { retries: 8, minTimeoutMs: 2, maxTimeoutMs: 50 } });
-    org = (await bootstrapIfEmpty(deps.db))!;
+    engine = await startEngine(gdrive);
+    ({ deps } = engine);
+    org = engine;
   });
   after(async () => {
-    await deps?.close();
+    await engine?.close();
     await emu?.stop();
-    await rm(dir, { recursive: true, force: true });
   });
 
   it(`delivers ${DOCUMENTS} documents (4 of them 5-11 MiB) once each, with Drive's sha256 right, no duplicate names and one folder per path`, async () => {
