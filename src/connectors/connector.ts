@@ -43,7 +43,39 @@ export interface StorageConnector {
    * token is the provider's own (or the connector's), opaque to callers; null on the last page.
    */
   listPage?(dir: string, page: { pageToken?: string; pageSize?: number }, opts?: CallOptions): Promise<{ entries: Entry[]; nextPageToken: string | null }>;
+  /**
+   * The provider's change feed over the tree below `dir` (Graph delta, Drive changes, Dropbox
+   * list_folder/continue); present iff capabilities.changeFeed. With a null cursor it first
+   * enumerates every file there now, page by page, then follows changes from that moment on.
+   * Call again with the page's cursor while `hasMore`. Callers store a cursor only after the
+   * changes it covered are committed, so a crash replays a page rather than losing one.
+   */
+  changes?(dir: string, cursor: string | null, opts?: CallOptions): Promise<ChangePage>;
 }
+
+export interface ChangePage {
+  changes: Change[];
+  /** Opaque to callers; pass it back for what changed after this page. */
+  cursor: string;
+  /** More changes are waiting now: call again with `cursor` before waiting. */
+  hasMore: boolean;
+  /**
+   * The old cursor was no longer valid (Graph 410 resync, Dropbox reset, ...): this page begins
+   * a new full enumeration. Files seen before and listed again are not new; files not listed
+   * again must not be taken as deleted until the enumeration ends.
+   */
+  reset: boolean;
+}
+
+/**
+ * One change below the feed's folder. A file added, changed, renamed or moved within the tree
+ * is an upsert with its current path; `entry.id` is the provider's stable id and `entry.hashes`
+ * carries the provider's content hash where it reports one. A delete may come without a name
+ * (Graph, Drive), so only `id` is certain.
+ */
+export type Change =
+  | { type: 'upsert'; entry: Entry & { id: string } }
+  | { type: 'delete'; id: string; path?: string };
 
 export interface AccountInfo {
   /** Display name of the account. */
@@ -63,6 +95,8 @@ export interface Capabilities {
   /** Largest single request body; larger files go through chunked upload. */
   maxSimpleUpload?: number;
   chunk?: { multipleOf: number; maxBytes: number };
+  /** The connector implements `changes` (a provider change feed). */
+  changeFeed?: boolean;
 }
 
 export interface Entry {
