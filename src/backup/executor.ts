@@ -4,7 +4,7 @@ import { isConnectorError, type ConnectorError, type StorageConnector } from '..
 import { withRetry, type RetryPolicy } from '../connectors/kit/retry.js';
 import { contentHashOf } from '../connectors/kit/content-hash.js';
 import type { Db } from '../catalog/db.js';
-import { addRunItems, markFailed, markSynced, recordIntent, type RunCounts } from '../catalog/deliveries.js';
+import { addRunItems, markFailed, markSyncedMany, recordIntents, type RunCounts, type SyncedDelivery } from '../catalog/deliveries.js';
 import type { BlobStore } from '../vault/blobs.js';
 import type { Action } from './planner.js';
 import { BatchVerifier, type LocalHash } from './verifier.js';
@@ -44,17 +44,22 @@ export interface ExecuteJob {
 
 export interface ExecuteDeps { db: Db; blobs: BlobStore; log: Logger; retry?: RetryPolicy }
 
+/** Synced marks written per statement: about one verify batch. */
+const LEDGER_BATCH = 64;
+
 type Transfer = Exclude<Action, { op: 'skip' }>;
 
 /** Hashes of vault blobs in the types destinations report other than SHA-256 (OneDrive's quickxor). */
 function localHashOf(blobs: BlobStore): LocalHash {
-  return async (type, sha256) => contentHashOf(type, blobs.open(sha256));
+  return async (type, sha256, size) => contentHashOf(type, blobs.open(sha256, size));
 }
 
 /**
  * Carries out a plan: uploads and moves run `transfers` at a time; each file is marked synced
- * in the ledger only after the destination's own hash of it matched. The intent is written to
- * the ledger before the bytes move, so a crash at any point is resumed by the next plan.
+ * in the ledger only after the destination's own hash of it matched. The intents of the whole
+ * plan are written to the ledger before any bytes move, so a crash at any point is resumed by
+ * the next plan. Ledger writes go in batches: a crash before a batch of synced marks is
+ * written costs those files one more upload to the same path, never a lost or stray file.
  */
 export async function execute(deps: ExecuteDeps, job: ExecuteJob): Promise<RunCounts> {
   const counts: RunCounts = { planned: 0, uploaded: 0, moved: 0, restored: 0, removed: 0, failed: 0, bytes: 0 };
@@ -65,6 +70,12 @@ export async function execute(deps: ExecuteDeps, job: ExecuteJob): Promise<RunCo
   const verifier = new BatchVerifier(job.connector, 64, signal, deps.retry, localHashOf(deps.blobs));
   const completions: Promise<void>[] = [];
   const items: Parameters<typeof addRunItems>[1] = [];
+  const synced: SyncedDelivery[] = [];
+  // The ledger first: a run item never says "ok" for a file the ledger does not hold yet.
+  const flushLedger = async () => {
+    await markSyncedMany(deps.db, job.orgId, job.destinationId, synced.splice(0));
+    await addRunItems(deps.db, items.splice(0));
+  };
   let blocked: DestinationBlocked | null = null;
   let done = 0;
   const rules = job.connector.capabilities.names;
@@ -88,21 +99,20 @@ export async function execute(deps: ExecuteDeps, job: ExecuteJob): Promise<RunCo
       if (job.taken.get(collisionKey(old, rules)) === a.documentId) job.taken.delete(collisionKey(old, rules));
       counts.removed++;
     }
-    await markSynced(deps.db, job.destinationId, a.documentId, { versionId: a.versionId, remotePath: a.path, remoteId, sha256: a.sha256, size: a.size });
+    synced.push({ documentId: a.documentId, versionId: a.versionId, remotePath: a.path, remoteId, sha256: a.sha256, size: a.size });
     if (moved) counts.moved++;
     else if (a.op === 'upload' && a.reason === 'restore') counts.restored++;
     else counts.uploaded++;
     if (!moved) counts.bytes += a.size;
     items.push({ runId: job.runId, documentId: a.documentId, action: moved ? 'move' : a.op === 'upload' ? a.reason : 'upload', outcome: 'ok', remotePath: a.path, bytes: moved ? 0 : a.size, error: null });
     job.onProgress?.(++done, counts.bytes);
-    if (items.length >= 200) await addRunItems(deps.db, items.splice(0));
+    if (synced.length >= LEDGER_BATCH) await flushLedger();
   };
 
   const upload = (a: Transfer) => withRetry(
-    () => job.connector.write(a.path, deps.blobs.open(a.sha256), { size: a.size, sha256: a.sha256 }, { signal }), deps.retry, signal);
+    () => job.connector.write(a.path, deps.blobs.open(a.sha256, a.size), { size: a.size, sha256: a.sha256 }, { signal }), deps.retry, signal);
 
   const transfer = async (a: Transfer) => {
-    await recordIntent(deps.db, job.orgId, job.destinationId, a.documentId, a.path);
     let entry;
     let moved = false;
     if (a.op === 'move') {
@@ -117,11 +127,12 @@ export async function execute(deps: ExecuteDeps, job: ExecuteJob): Promise<RunCo
     } else {
       entry = await upload(a);
     }
-    completions.push(verifier.check(a.path, a.sha256, entry.hashes)
+    completions.push(verifier.check(a.path, a, entry.hashes)
       .then(() => finish(a, entry.id ?? null, moved))
       .catch((e) => fail(a, e)));
   };
 
+  await recordIntents(deps.db, job.orgId, job.destinationId, transfers.map((a) => ({ documentId: a.documentId, path: a.path })));
   let next = 0;
   const worker = async () => {
     while (next < transfers.length && !signal.aborted) {
@@ -132,7 +143,7 @@ export async function execute(deps: ExecuteDeps, job: ExecuteJob): Promise<RunCo
   await Promise.all(Array.from({ length: Math.min(job.transfers, transfers.length) }, worker));
   await verifier.flush();
   await Promise.all(completions);
-  await addRunItems(deps.db, items);
+  await flushLedger();
   if (blocked) throw blocked;
   return counts;
 }

@@ -22,15 +22,15 @@ describe('BatchVerifier', () => {
   it('checks a quickxor-only destination by the hash the write returned, computed locally', async () => {
     const { connector, asked } = stub(['quickxor'], {});
     const v = new BatchVerifier(connector, 64, undefined, undefined, local);
-    await v.check('a.pdf', 'aa', { quickxor: 'quickxor-of-aa' });
-    await assert.rejects(v.check('b.pdf', 'bb', { quickxor: 'something else' }), /QuickXorHash/);
+    await v.check('a.pdf', { sha256: 'aa' }, { quickxor: 'quickxor-of-aa' });
+    await assert.rejects(v.check('b.pdf', { sha256: 'bb' }, { quickxor: 'something else' }), /QuickXorHash/);
     assert.equal(asked.length, 0, 'no extra request when the write reported the hash');
   });
 
   it('asks hashMany for quickxor when the write reported none', async () => {
     const { connector, asked } = stub(['quickxor'], { 'a.pdf': 'quickxor-of-aa', 'b.pdf': 'wrong' });
     const v = new BatchVerifier(connector, 64, undefined, undefined, local);
-    const checks = [v.check('a.pdf', 'aa'), v.check('b.pdf', 'bb'), v.check('c.pdf', 'cc')];
+    const checks = [v.check('a.pdf', { sha256: 'aa' }), v.check('b.pdf', { sha256: 'bb' }), v.check('c.pdf', { sha256: 'cc' })];
     await v.flush();
     const results = await Promise.allSettled(checks);
     assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'rejected']);
@@ -42,8 +42,8 @@ describe('BatchVerifier', () => {
     const { connector, asked } = stub(['sha256', 'quickxor'], { 'a.pdf': 'aa' });
     let computed = 0;
     const v = new BatchVerifier(connector, 64, undefined, undefined, async (t, s) => { computed++; return local(t, s); });
-    await v.check('r.pdf', 'rr', { sha256: 'rr' });
-    const pending = v.check('a.pdf', 'aa');
+    await v.check('r.pdf', { sha256: 'rr' }, { sha256: 'rr' });
+    const pending = v.check('a.pdf', { sha256: 'aa' });
     await v.flush();
     await pending;
     assert.deepEqual(asked, [{ paths: ['a.pdf'], type: 'sha256' }]);

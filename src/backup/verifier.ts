@@ -4,7 +4,7 @@ import { canComputeHash } from '../connectors/kit/content-hash.js';
 import { withRetry, type RetryPolicy } from '../connectors/kit/retry.js';
 
 /** The hash of type `type` of the vault blob whose SHA-256 is `sha256`, computed here. */
-export type LocalHash = (type: HashType, sha256: string) => Promise<string>;
+export type LocalHash = (type: HashType, sha256: string, size?: number) => Promise<string>;
 
 interface Check { path: string; expected: Promise<string>; resolve(): void; reject(e: Error): void }
 
@@ -41,12 +41,13 @@ export class BatchVerifier {
   }
 
   /**
-   * Resolves once `path` is confirmed to hold the blob `sha256`; rejects on a mismatch or a
-   * missing file. `reported`: the hashes the destination returned with the write, if any.
+   * Resolves once `path` is confirmed to hold the blob; rejects on a mismatch or a missing
+   * file. `reported`: the hashes the destination returned with the write, if any.
    */
-  check(path: string, sha256: string, reported?: Partial<Record<HashType, string>>): Promise<void> {
+  check(path: string, blob: { sha256: string; size?: number }, reported?: Partial<Record<HashType, string>>): Promise<void> {
+    const { sha256, size } = blob;
     const type = this.type;
-    const expected = type === 'sha256' ? Promise.resolve(sha256) : this.localHash!(type, sha256);
+    const expected = type === 'sha256' ? Promise.resolve(sha256) : this.localHash!(type, sha256, size);
     const got = reported?.[type];
     if (got) return expected.then((want) => { if (got !== want) throw mismatch(path, type, got, want); });
     // Settled here too, so a failing local hash is never an unhandled rejection before verify() awaits it.

@@ -58,21 +58,37 @@ export async function remotePaths(db: Db, destinationId: string): Promise<Array<
   return out;
 }
 
-/** Records where a transfer is about to write, before it writes: a crash leaves a trail to clean. */
-export async function recordIntent(db: Db, orgId: string, destinationId: string, documentId: string, intentPath: string): Promise<void> {
+/**
+ * Records where transfers are about to write, before they write: a crash leaves a trail to
+ * clean. One statement per 500 rows, so a page of transfers costs a few statements, not one each.
+ */
+export async function recordIntents(db: Db, orgId: string, destinationId: string, intents: Array<{ documentId: string; path: string }>): Promise<void> {
   const at = now();
-  await db.insertInto('deliveries').values({
-    destination_id: destinationId, document_id: documentId, org_id: orgId, version_id: null, remote_path: null,
-    intent_path: intentPath, remote_id: null, sha256: null, size: null, state: 'pending', error: null, attempts: 0, synced_at: null, updated_at: at,
-  }).onConflict((oc) => oc.columns(['destination_id', 'document_id']).doUpdateSet({ intent_path: intentPath, updated_at: at })).execute();
+  for (let i = 0; i < intents.length; i += 500) {
+    await db.insertInto('deliveries').values(intents.slice(i, i + 500).map((x) => ({
+      destination_id: destinationId, document_id: x.documentId, org_id: orgId, version_id: null, remote_path: null,
+      intent_path: x.path, remote_id: null, sha256: null, size: null, state: 'pending', error: null, attempts: 0, synced_at: null, updated_at: at,
+    }))).onConflict((oc) => oc.columns(['destination_id', 'document_id']).doUpdateSet((eb) => ({
+      intent_path: eb.ref('excluded.intent_path'), updated_at: at,
+    }))).execute();
+  }
 }
 
-export async function markSynced(db: Db, destinationId: string, documentId: string, d: { versionId: string; remotePath: string; remoteId: string | null; sha256: string; size: number }): Promise<void> {
+export interface SyncedDelivery { documentId: string; versionId: string; remotePath: string; remoteId: string | null; sha256: string; size: number }
+
+/** Marks verified transfers synced, many rows per statement (each row's intent is already there). */
+export async function markSyncedMany(db: Db, orgId: string, destinationId: string, rows: SyncedDelivery[]): Promise<void> {
   const at = now();
-  await db.updateTable('deliveries').set({
-    version_id: d.versionId, remote_path: d.remotePath, remote_id: d.remoteId, sha256: d.sha256, size: d.size,
-    intent_path: null, state: 'synced', error: null, attempts: 0, synced_at: at, updated_at: at,
-  }).where('destination_id', '=', destinationId).where('document_id', '=', documentId).execute();
+  for (let i = 0; i < rows.length; i += 500) {
+    await db.insertInto('deliveries').values(rows.slice(i, i + 500).map((d) => ({
+      destination_id: destinationId, document_id: d.documentId, org_id: orgId, version_id: d.versionId, remote_path: d.remotePath,
+      intent_path: null, remote_id: d.remoteId, sha256: d.sha256, size: d.size, state: 'synced', error: null, attempts: 0, synced_at: at, updated_at: at,
+    }))).onConflict((oc) => oc.columns(['destination_id', 'document_id']).doUpdateSet((eb) => ({
+      version_id: eb.ref('excluded.version_id'), remote_path: eb.ref('excluded.remote_path'), remote_id: eb.ref('excluded.remote_id'),
+      sha256: eb.ref('excluded.sha256'), size: eb.ref('excluded.size'), intent_path: null, state: 'synced', error: null, attempts: 0,
+      synced_at: at, updated_at: at,
+    }))).execute();
+  }
 }
 
 export async function markFailed(db: Db, destinationId: string, documentId: string, error: string): Promise<void> {

@@ -76,6 +76,6 @@ export class VaultService {
     const doc = await getDocument(this.deps.db, orgId, documentId);
     const version = await getVersion(this.deps.db, orgId, versionId ?? doc.currentVersionId);
     if (version.documentId !== documentId) throw notFound('Version', versionId!);
-    return { version, body: this.deps.blobs.open(version.sha256) };
+    return { version, body: this.deps.blobs.open(version.sha256, Number(version.size)) };
   }
 }

@@ -170,9 +170,12 @@ export class SftpConnector implements StorageConnector {
         const t = Math.floor(info.modifiedAt.getTime() / 1000);
         await this.done(s, (cb) => session.sftp.futimes(h, t, t, cb));
       }
-      const attrs = await s.call<Attributes>((d) => session.sftp.fstat(h, d));
-      await this.done(s, (cb) => session.sftp.close(h, cb));
-      handle = undefined;
+      // Sent together: the server answers requests on a channel in order, so the size read
+      // is the written file's, and the close costs no round trip of its own.
+      const [attrs] = await Promise.all([
+        s.call<Attributes>((d) => session.sftp.fstat(h, d)),
+        this.done(s, (cb) => session.sftp.close(h, cb)).then(() => { handle = undefined; }),
+      ]);
       if (attrs.size !== info.size || sent !== info.size) {
         throw new ConnectorError('transient', `Wrote ${attrs.size} bytes to ${path} but expected ${info.size}.`);
       }
