@@ -34,6 +34,20 @@ export async function drainFeed(c: StorageConnector, dir: string, cursor: string
   }
 }
 
+/**
+ * What reading a feed costs in requests, as an emulator's request log counts them: the first
+ * enumeration, then (after `change`) the incremental read that reports what `change` did.
+ */
+export async function feedCost(c: StorageConnector, dir: string, requests: () => number, change: () => unknown): Promise<{ enumeration: number; incremental: number; changes: Change[]; cursor: string }> {
+  let mark = requests();
+  const first = await drainFeed(c, dir, null);
+  const enumeration = requests() - mark;
+  await change();
+  mark = requests();
+  const next = await drainFeed(c, dir, first.cursor);
+  return { enumeration, incremental: requests() - mark, changes: next.changes, cursor: next.cursor };
+}
+
 /** Every file below `dir` now, by path relative to `dir`. */
 export async function filesBelow(c: StorageConnector, dir: string, prefix = ''): Promise<Map<string, Entry>> {
   const out = new Map<string, Entry>();
@@ -58,6 +72,10 @@ export function applyChanges(model: Map<string, string>, changes: Change[], case
     for (const [id, p] of model) if (key(p) === gone || key(p).startsWith(`${gone}/`)) model.delete(id);
   }
 }
+
+/** The paths a round upserted, sorted; and its deletes. */
+export const upsertPaths = (changes: Change[]) => changes.flatMap((c) => (c.type === 'upsert' ? [c.entry.path] : [])).sort();
+export const deletesOf = (changes: Change[]) => changes.flatMap((c) => (c.type === 'delete' ? [c] : []));
 
 const sorted = (m: Map<string, string>) => [...m].sort((a, b) => (a[0] < b[0] ? -1 : 1));
 
