@@ -48,7 +48,9 @@ export interface StorageConnector {
    * list_folder/continue); present iff capabilities.changeFeed. With a null cursor it first
    * enumerates every file there now, page by page, then follows changes from that moment on.
    * Call again with the page's cursor while `hasMore`. Callers store a cursor only after the
-   * changes it covered are committed, so a crash replays a page rather than losing one.
+   * changes it covered are committed, so a crash replays a page rather than losing one; a page
+   * read again from the same cursor brings the same changes. A cursor the connector cannot use
+   * (made for another folder, damaged) starts a new enumeration, with `reset: true`.
    */
   changes?(dir: string, cursor: string | null, opts?: CallOptions): Promise<ChangePage>;
 }
@@ -68,10 +70,21 @@ export interface ChangePage {
 }
 
 /**
- * One change below the feed's folder. A file added, changed, renamed or moved within the tree
- * is an upsert with its current path; `entry.id` is the provider's stable id and `entry.hashes`
- * carries the provider's content hash where it reports one. A delete may come without a name
- * (Graph, Drive), so only `id` is certain.
+ * One change below the feed's folder, in order; files only (folders are never upserted). A file
+ * added, changed, renamed or moved within the tree (or into it) is an upsert with its current
+ * path; `entry.id` is the provider's stable id and `entry.hashes` carries the provider's content
+ * hash where it reports one. The same file may come more than once: the last one counts.
+ *
+ * A delete says something went away: deleted, trashed, or moved out of the tree.
+ * - `id`: the provider's id. Dropbox gives deleted entries no id, so there `id` is the path
+ *   relative to the folder, lower-cased as Dropbox folds case: it never equals an upsert's id,
+ *   and Dropbox deletes are matched by path (a move there is a delete at the old path, then an
+ *   upsert with the same id at the new one).
+ * - `path`, when known, is where it was. It may name a folder: then everything that was below
+ *   that path went too (a folder deleted on Dropbox, or moved out of the tree anywhere, is one
+ *   change, not one per file). Graph and Drive may leave the name out, so only `id` is certain.
+ * - Drive's feed and Graph's root delta cover the whole drive and cannot tell a file that left
+ *   the tree from one that was never in it: a delete may name an id never upserted; ignore it.
  */
 export type Change =
   | { type: 'upsert'; entry: Entry & { id: string } }

@@ -7,6 +7,7 @@ import { isConnectorError, type HashType, type StorageConnector } from '../conne
 import { isTempName } from '../kit/temp-name.js';
 import { body, failingBody, readAll, rejectsKind, sha256 } from './helpers.js';
 import { canComputeHash, contentHashOf } from '../kit/content-hash.js';
+import { changeFeedTests } from './change-feed.js';
 
 
 export interface ConformanceTarget {
@@ -16,6 +17,10 @@ export interface ConformanceTarget {
   cleanup?(): Promise<void>;
   /** Extra write sizes worth testing (chunk edges). */
   sizes?: number[];
+  /** A second connector over the same storage, as after a restart; default create(). */
+  reopen?(): Promise<StorageConnector>;
+  /** The page size the connector's change feed was made with, when small enough to page. */
+  feedPageSize?: number;
 }
 
 
@@ -171,6 +176,10 @@ export function defineConformanceSuite(name: string, target: ConformanceTarget):
       if (!c.quota) { t.skip('no quota'); return; }
       const q = await c.quota();
       for (const v of [q.total, q.used, q.free]) assert.ok(v === null || (Number.isFinite(v) && v >= 0), `quota value ${v}`);
+    });
+
+    describe('change feed', () => {
+      changeFeedTests({ connector: () => c, reopen: () => (target.reopen ?? target.create)(), feedPageSize: target.feedPageSize });
     });
   });
 }

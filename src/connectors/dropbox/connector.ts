@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import {
   checkPath, ConnectorError, isConnectorError, joinPath, splitPath,
-  type AccountInfo, type CallOptions, type Capabilities, type Entry, type HashType, type Quota, type ReadOptions,
+  type AccountInfo, type CallOptions, type Capabilities, type ChangePage, type Entry, type HashType, type Quota, type ReadOptions,
   type StorageConnector, type TokenSource, type WriteInfo,
 } from '../connector.js';
 import type { NameRules } from '../../domain/names.js';
@@ -9,6 +9,7 @@ import { throwIfAborted } from '../kit/abort.js';
 import { DROPBOX_BLOCK_BYTES } from '../kit/dropbox-content-hash.js';
 import { DropboxClient } from './client.js';
 import { classify, failureOf } from './errors.js';
+import { dropboxFeedPage } from './feed.js';
 import { toEntry, type DropboxMetadata, type ListFolderResult } from './items.js';
 import { hashesOf } from './hashes.js';
 import { ChunkSource, discard, MAX_REQUEST_BYTES, uploadInSession, uploadSimple } from './upload.js';
@@ -33,6 +34,8 @@ export interface DropboxOptions {
   writeConcurrency?: number;
   /** `limit` of list_folder; Dropbox allows up to 2000 (approximately). */
   listLimit?: number;
+  /** `limit` of the change feed's recursive list_folder; default 2000. */
+  feedPageSize?: number;
 }
 
 const empty = () => Readable.from([], { objectMode: false });
@@ -56,7 +59,7 @@ export class DropboxConnector implements StorageConnector {
     this.rootSegments = opts.root.split('/').filter((s) => s !== '');
     this.capabilities = {
       hashes: ['dropbox'], names: DROPBOX_NAMES, serverSideMove: true,
-      maxSimpleUpload: this.simpleMax, chunk: { multipleOf: DROPBOX_BLOCK_BYTES, maxBytes: this.chunkBytes },
+      maxSimpleUpload: this.simpleMax, chunk: { multipleOf: DROPBOX_BLOCK_BYTES, maxBytes: this.chunkBytes }, changeFeed: true,
     };
   }
 
@@ -101,6 +104,12 @@ export class DropboxConnector implements StorageConnector {
     const result = await this.folderPage(dir, { cursor: page.pageToken, limit }, opts?.signal);
     const entries = result.entries.filter((m) => m['.tag'] !== 'deleted').map((m) => toEntry(m, joinPath(dir, m.name)));
     return { entries, nextPageToken: result.has_more ? result.cursor : null };
+  }
+
+  /** list_folder (recursive) and list_folder/continue over the tree below `dir` (feed.ts). */
+  async changes(dir: string, cursor: string | null, opts?: CallOptions): Promise<ChangePage> {
+    checkPath(dir);
+    return dropboxFeedPage({ client: this.client, base: this.dropboxPath(dir), limit: this.opts.feedPageSize ?? LIST_LIMIT }, dir, cursor, opts);
   }
 
   async stat(path: string, opts?: CallOptions): Promise<Entry> {

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import {
   checkPath, ConnectorError, joinPath, splitPath,
-  type AccountInfo, type CallOptions, type Capabilities, type Entry, type HashType, type Quota, type ReadOptions,
+  type AccountInfo, type CallOptions, type Capabilities, type ChangePage, type Entry, type HashType, type Quota, type ReadOptions,
   type StorageConnector, type TokenSource, type WriteInfo,
 } from '../connector.js';
 import type { NameRules } from '../../domain/names.js';
@@ -10,8 +10,10 @@ import { ByteReader } from '../kit/byte-reader.js';
 import { Pacer, type PacerOptions } from '../kit/pacer.js';
 import type { RetryPolicy } from '../kit/retry.js';
 import { bodyOf } from '../kit/response-body.js';
+import { treeFeedPage } from '../kit/tree-feed.js';
 import { discard, DriveClient, qLiteral } from './client.js';
 import { classify } from './errors.js';
+import { driveFeedSource } from './feed.js';
 import { DriveFolders } from './folders.js';
 import { FILE_FIELDS, isFolder, isNative, toEntry, type DriveFile } from './items.js';
 import { CHUNK_BYTES, CHUNK_MULTIPLE, multipartUpload, resumableUpload, SIMPLE_UPLOAD_MAX, type UploadTarget } from './upload.js';
@@ -35,6 +37,8 @@ export interface GdriveOptions {
   /** Chunk size of resumable uploads; a multiple of 256 KiB. */
   chunkBytes?: number;
   listPageSize?: number;
+  /** pageSize of the change feed's changes.list and files.list calls; default 1000. */
+  feedPageSize?: number;
   pacing?: PacerOptions;
   /** How metadata reads are retried inside the connector; default READ_RETRY, null for never. */
   readRetry?: RetryPolicy | null;
@@ -49,7 +53,7 @@ export class GoogleDriveConnector implements StorageConnector {
   readonly capabilities: Capabilities = {
     // sha256Checksum comes with every upload's answer: the engine verifies without reading back.
     hashes: ['sha256', 'md5'], names: GDRIVE_NAMES, serverSideMove: true,
-    maxSimpleUpload: SIMPLE_UPLOAD_MAX, chunk: { multipleOf: CHUNK_MULTIPLE, maxBytes: CHUNK_BYTES },
+    maxSimpleUpload: SIMPLE_UPLOAD_MAX, chunk: { multipleOf: CHUNK_MULTIPLE, maxBytes: CHUNK_BYTES }, changeFeed: true,
   };
   private readonly client: DriveClient;
   private readonly folders: DriveFolders;
@@ -109,6 +113,16 @@ export class GoogleDriveConnector implements StorageConnector {
     const size = Math.min(Math.max(page.pageSize ?? 100, 1), LIST_PAGE);
     const got = await this.folders.listPage(this.childrenQuery(id), size, page.pageToken, dir, opts?.signal);
     return { entries: this.entries(got.files, dir, new Set()), nextPageToken: got.nextPageToken ?? null };
+  }
+
+  /** Drive's changes feed over the tree below `dir` (feed.ts); the folder ids ride in the cursor. */
+  async changes(dir: string, cursor: string | null, opts?: CallOptions): Promise<ChangePage> {
+    checkPath(dir);
+    const deps = { client: this.client, folders: this.folders, pageSize: this.opts.feedPageSize ?? LIST_PAGE };
+    return treeFeedPage({
+      kind: this.kind, dir, cursor,
+      open: async (known) => driveFeedSource(deps, known?.rootId ?? await this.folderAt(dir, opts?.signal), dir),
+    }, opts);
   }
 
   private childrenQuery(folderId: string): string {

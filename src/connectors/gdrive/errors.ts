@@ -2,13 +2,18 @@ import type { ConnectorError, ConnectorErrorKind } from '../connector.js';
 import type { HttpFailure } from '../kit/bearer-client.js';
 import { classifyHttp } from '../kit/classify-http.js';
 
-/** Reads {"error":{"code","message","errors":[{"domain","reason","message"}]}}. */
-/** `codes` are the errors[].reason values, in order: what Drive's clients branch on (research/providers.md 2.7). */
+/**
+ * Reads {"error":{"code","message","errors":[{"domain","reason","message","locationType","location"}]}}.
+ * `codes` are the errors[].reason values, in order: what Drive's clients branch on (research/providers.md 2.7),
+ * then "param:<name>" for each parameter Drive blames (a refused pageToken says "param:pageToken").
+ */
 export function parseErrorBody(text: string): { codes: string[]; message: string } {
   try {
-    const e = (JSON.parse(text) as { error?: { message?: unknown; errors?: Array<{ reason?: unknown }> } }).error;
-    const reasons = (Array.isArray(e?.errors) ? e.errors : []).slice(0, 10).map((x) => x?.reason).filter((r): r is string => typeof r === 'string');
-    return { codes: reasons, message: typeof e?.message === 'string' ? e.message.slice(0, 300) : '' };
+    const e = (JSON.parse(text) as { error?: { message?: unknown; errors?: Array<{ reason?: unknown; locationType?: unknown; location?: unknown }> } }).error;
+    const errors = (Array.isArray(e?.errors) ? e.errors : []).slice(0, 10);
+    const reasons = errors.map((x) => x?.reason).filter((r): r is string => typeof r === 'string');
+    const params = errors.filter((x) => x?.locationType === 'parameter' && typeof x.location === 'string').map((x) => `param:${String(x.location)}`);
+    return { codes: [...reasons, ...params], message: typeof e?.message === 'string' ? e.message.slice(0, 300) : '' };
   } catch {
     return { codes: [], message: text.slice(0, 200) };
   }

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import {
   checkPath, ConnectorError, isConnectorError, joinPath, splitPath,
-  type AccountInfo, type CallOptions, type Capabilities, type Entry, type HashType, type Quota, type ReadOptions,
+  type AccountInfo, type CallOptions, type Capabilities, type ChangePage, type Entry, type HashType, type Quota, type ReadOptions,
   type StorageConnector, type TokenSource, type WriteInfo,
 } from '../connector.js';
 import type { NameRules } from '../../domain/names.js';
@@ -9,9 +9,11 @@ import { throwIfAborted } from '../kit/abort.js';
 import { PathIdCache } from '../kit/path-cache.js';
 import { colonPath, discard, encodeSegment, GraphClient } from './client.js';
 import { classify } from './errors.js';
+import { graphFeedSource, probeMode } from './feed.js';
 import { toEntry, type DriveItem, type DriveItemPage } from './items.js';
 import { ByteReader } from '../kit/byte-reader.js';
 import { bodyOf } from '../kit/response-body.js';
+import { treeFeedPage } from '../kit/tree-feed.js';
 import { FRAGMENT_BYTES, FRAGMENT_MULTIPLE, uploadInSession } from './upload.js';
 
 export const ONEDRIVE_NAMES: NameRules = { set: 'windows', caseInsensitive: true, maxComponentBytes: 255 };
@@ -34,6 +36,8 @@ export interface OneDriveOptions {
   fragmentBytes?: number;
   /** $top of children listings; Graph's default is 200, rclone asks for 1000. */
   listPageSize?: number;
+  /** $top of the change feed's delta pages and listings; default 1000. */
+  feedPageSize?: number;
 }
 
 const empty = () => Readable.from([], { objectMode: false });
@@ -43,7 +47,7 @@ export class OneDriveConnector implements StorageConnector {
   readonly kind = 'onedrive';
   readonly capabilities: Capabilities = {
     hashes: ['quickxor'], names: ONEDRIVE_NAMES, serverSideMove: true,
-    maxSimpleUpload: SIMPLE_UPLOAD_MAX, chunk: { multipleOf: FRAGMENT_MULTIPLE, maxBytes: FRAGMENT_BYTES },
+    maxSimpleUpload: SIMPLE_UPLOAD_MAX, chunk: { multipleOf: FRAGMENT_MULTIPLE, maxBytes: FRAGMENT_BYTES }, changeFeed: true,
   };
   private readonly graph: GraphClient;
   private readonly rootSegments: string[];
@@ -149,6 +153,23 @@ export class OneDriveConnector implements StorageConnector {
       entries: got.value.filter((item) => !item.package).map((item) => toEntry(item, joinPath(dir, item.name))),
       nextPageToken: got['@odata.nextLink'] ?? null,
     };
+  }
+
+  /** Graph delta over the tree below `dir` (feed.ts): folder delta where the drive has it, else filtered root delta. */
+  async changes(dir: string, cursor: string | null, opts?: CallOptions): Promise<ChangePage> {
+    checkPath(dir);
+    const signal = opts?.signal;
+    return treeFeedPage({
+      kind: this.kind, dir, cursor,
+      open: async (known) => {
+        const { driveId } = await this.locate(signal);
+        const deps = { graph: this.graph, driveId, pageSize: this.opts.feedPageSize ?? LIST_PAGE };
+        if (known) return graphFeedSource(deps, known.rootId, known.mode === 'folder' ? 'folder' : 'root', dir);
+        const folder = await this.item(dir, signal);
+        if (!folder.folder) throw new ConnectorError('not_found', `${dir || 'The root folder'} is not a folder.`);
+        return graphFeedSource(deps, folder.id, await probeMode(deps, folder, dir, signal), dir);
+      },
+    }, opts);
   }
 
   /** The drive's owner, from /me/drive: Files.ReadWrite suffices, no User.Read scope needed. */

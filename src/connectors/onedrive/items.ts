@@ -12,9 +12,14 @@ export interface DriveItem {
   /** OneNote notebooks: neither file nor folder; skipped, as rclone does. */
   package?: { type?: string };
   parentReference?: { driveId?: string; id?: string; path?: string };
+  /** In delta: the item is gone. Business leaves its name out. */
+  deleted?: { state?: string };
+  /** Items shared from another drive: their contents live there. */
+  remoteItem?: unknown;
+  root?: unknown;
 }
 
-export interface DriveItemPage { value: DriveItem[]; '@odata.nextLink'?: string }
+export interface DriveItemPage { value: DriveItem[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string }
 
 export function toEntry(item: DriveItem, path: string): Entry {
   const when = item.fileSystemInfo?.lastModifiedDateTime ?? item.lastModifiedDateTime;

@@ -61,6 +61,17 @@ describe('Drive emulator: changes feed', () => {
     assert.deepEqual(withoutRemoved.changes, [{ fileId: t.id }]);
   });
 
+  it('refuses page tokens it expired, and takes new ones', async () => {
+    const old = (await d.json(await d.call('GET', '/drive/v3/changes/startPageToken'))).startPageToken;
+    emu.state.expireChangeTokens('dora');
+    const res = await d.call('GET', `/drive/v3/changes?pageToken=${old}`);
+    assert.equal(res.status, 400);
+    assert.equal((await d.json(res)).error.errors[0].location, 'pageToken');
+    const fresh = (await d.json(await d.call('GET', '/drive/v3/changes/startPageToken'))).startPageToken;
+    await d.mkdir('After');
+    assert.deepEqual((await drain(fresh)).changes.map((c) => c.file.name), ['After']);
+  });
+
   it('refuses a missing or unknown page token with 400', async () => {
     assert.equal((await d.call('GET', '/drive/v3/changes')).status, 400);
     const res = await d.call('GET', '/drive/v3/changes?pageToken=99999999');

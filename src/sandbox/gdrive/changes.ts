@@ -6,7 +6,8 @@ import type { DriveStore } from './store.js';
  * change number it covers. Each file shows up once, in its latest state (feeds report final
  * state, not events): trashing is a change whose file says trashed; a permanent deletion is
  * `removed: true` without a file. A page with more to come carries nextPageToken, the last one
- * newStartPageToken instead.
+ * newStartPageToken instead. A token from before EmulatorState.expireChangeTokens() is refused
+ * with 400 invalid (location pageToken): the client must discard it and start over.
  */
 export function startPageToken(store: DriveStore): string {
   return String(store.seq + 1);
@@ -24,7 +25,7 @@ export function changesPage(store: DriveStore, url: URL, fallbackPageSize: numbe
   const raw = url.searchParams.get('pageToken');
   if (raw === null) throw invalidParameter('pageToken', 'Required parameter: pageToken');
   const from = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!(from >= 1 && from <= store.seq + 1)) throw invalidParameter('pageToken', `Invalid Value: page token ${raw}`);
+  if (!(from >= store.tokenFloor && from <= store.seq + 1)) throw invalidParameter('pageToken', `Invalid Value: page token ${raw}`);
   const size = pageSizeOf(url, fallbackPageSize);
   const includeRemoved = url.searchParams.get('includeRemoved') !== 'false';
   const changes: Array<{ seq: number; change: Record<string, unknown> }> = [];

@@ -34,6 +34,13 @@ export class EmulatorState extends EmulatorStateBase<Area> {
     super(tokens);
   }
 
+  /** Every page token the user holds now is refused from here on (400 invalid, location pageToken). */
+  expireChangeTokens(user: string): void {
+    const store = this.store(user);
+    // A number no change takes, so that even a token for "now" is in the past.
+    store.tokenFloor = ++store.seq + 1;
+  }
+
   /** The user's My Drive, made on first use. */
   store(user: string): DriveStore {
     let s = this.stores.get(user);

@@ -41,6 +41,8 @@ export class DriveStore {
   readonly removed = new Map<string, { seq: number; time: string }>();
   readonly rootId: string;
   seq = 0;
+  /** Page tokens before this change number are refused, as Drive discards old ones. */
+  tokenFloor = 1;
   private ordinal = 0;
   private lastCreated = 0;
 

@@ -78,6 +78,23 @@ for (const driveType of ['business', 'personal'] as const) {
       assert.equal(((await res.json()) as any).error.code, 'resyncChangesApplyDifferences');
     });
 
+    it('keeps $top in its links, and loses no item when one changes while the round is paged', async () => {
+      const folder = (await (await api('POST', `/drives/${d}/items/root/children`, { name: 'Paged', folder: {} })).json()) as any;
+      const latest = await round(emu, token, `${emu.url}/drives/${d}/root/delta?token=latest&$top=2`);
+      const ids: string[] = [];
+      for (let i = 0; i < 6; i++) ids.push(((await (await api('PUT', `/drives/${d}/items/${folder.id}:/p${i}.pdf:/content`, Buffer.from(`${i}`))).json()) as any).id);
+      const first = (await (await fetch(latest.deltaLink, { headers: { Authorization: `Bearer ${token}` } })).json()) as any;
+      assert.equal(first.value.length, 2, 'the $top of the first request');
+      // p0 changes after the first page: it drops out of this round, and nothing else is skipped.
+      await api('PUT', `/drives/${d}/items/${folder.id}:/p0.pdf:/content`, Buffer.from('again'));
+      const rest = await round(emu, token, first['@odata.nextLink']);
+      assert.ok(rest.pages >= 2, 'later pages keep $top');
+      const seen = [...first.value, ...rest.items].map((i: any) => i.id);
+      for (const id of ids.slice(1)) assert.ok(seen.includes(id), 'every unchanged file is in the round');
+      const next = await round(emu, token, rest.deltaLink);
+      assert.ok(next.items.some((i) => i.id === ids[0]), 'the changed file comes in the next round');
+    });
+
     it(driveType === 'business' ? 'refuses folder delta with 501' : 'serves folder delta', async () => {
       const res = await api('GET', `/drives/${d}/root:/In:/delta`);
       assert.equal(res.status, driveType === 'business' ? 501 : 200);
@@ -85,3 +102,45 @@ for (const driveType of ['business', 'personal'] as const) {
     });
   });
 }
+
+describe('Graph emulator folder delta (personal): items that leave the folder', () => {
+  let emu: GraphEmulator;
+  let token: string;
+  let d: string;
+  const api = async (method: string, path: string, body?: unknown) => (await fetch(emu.url + path, {
+    method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: (body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body)) as BodyInit | undefined,
+  })).json() as Promise<any>;
+
+  before(async () => {
+    emu = await startGraphEmulator({ driveType: 'personal' });
+    token = emu.tokenFor('pia');
+    d = (await api('GET', '/me/drive')).id;
+  });
+  after(() => emu.stop());
+
+  it('reports a file or folder moved out as deleted (descendants too), and a folder rename without its descendants', async () => {
+    const watched = await api('POST', `/drives/${d}/items/root/children`, { name: 'Watched', folder: {} });
+    const elsewhere = await api('POST', `/drives/${d}/items/root/children`, { name: 'Elsewhere', folder: {} });
+    const sub = await api('POST', `/drives/${d}/items/${watched.id}/children`, { name: 'Sub', folder: {} });
+    const inner = await api('PUT', `/drives/${d}/items/${sub.id}:/inner.pdf:/content`, Buffer.from('i'));
+    const loose = await api('PUT', `/drives/${d}/items/${watched.id}:/loose.pdf:/content`, Buffer.from('l'));
+    const stays = await api('POST', `/drives/${d}/items/${watched.id}/children`, { name: 'Stays', folder: {} });
+    const kept = await api('PUT', `/drives/${d}/items/${stays.id}:/kept.pdf:/content`, Buffer.from('k'));
+    const first = await round(emu, token, `${emu.url}/drives/${d}/items/${watched.id}/delta`);
+
+    await api('PATCH', `/drives/${d}/items/${loose.id}`, { parentReference: { id: elsewhere.id } });
+    await api('PATCH', `/drives/${d}/items/${sub.id}`, { parentReference: { id: elsewhere.id } });
+    await api('PATCH', `/drives/${d}/items/${stays.id}`, { name: 'Renamed' });
+    const second = await round(emu, token, first.deltaLink);
+    const byId = new Map(second.items.map((i) => [i.id, i]));
+    for (const id of [loose.id, sub.id, inner.id]) assert.ok(byId.get(id)?.deleted, `${id} left the folder: deleted here`);
+    assert.equal(byId.get(stays.id)?.name, 'Renamed');
+    assert.equal(byId.has(kept.id), false, 'a folder rename does not emit what is inside it');
+
+    await api('PATCH', `/drives/${d}/items/${loose.id}`, { parentReference: { id: watched.id } });
+    const third = await round(emu, token, second.deltaLink);
+    const back = third.items.find((i) => i.id === loose.id);
+    assert.ok(back && !back.deleted, 'moved back in: an ordinary item again');
+  });
+});

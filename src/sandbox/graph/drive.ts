@@ -28,7 +28,7 @@ export interface Item {
   special?: 'approot';
 }
 
-/** A deleted item as delta reports it later. */
+/** A deleted item (or one that moved away) as delta reports it later. */
 export interface Tombstone {
   id: string; name: string; parentId: string; folder: boolean; seq: number; size: number;
   /** Ids from the root down to the parent at deletion time, so folder delta can still place it. */
@@ -46,6 +46,8 @@ const mimeOf = (name: string) => MIME[name.slice(name.lastIndexOf('.') + 1).toLo
 export class Drive {
   readonly items = new Map<string, Item>();
   readonly tombstones = new Map<string, Tombstone>();
+  /** Where items were before their last move, so a folder's delta can report them gone from it. */
+  readonly departures = new Map<string, Tombstone>();
   readonly rootId: string;
   seq = 0;
   /** Delta tokens carry this; changing it makes every older token answer 410. */
@@ -193,6 +195,7 @@ export class Drive {
     const spot = sameSpot ? { name } : this.place(parent, name, behavior, item.folder);
     if (spot.existing) this.remove(spot.existing);
     const old = this.get(item.parentId);
+    if (old.id !== parent.id) this.depart(item, this.ancestorsOf(old));
     old.children.delete(nameKey(item.name));
     this.touch(old);
     item.name = spot.name;
@@ -216,6 +219,12 @@ export class Drive {
       this.tombstones.set(it.id, { id: it.id, name: it.name, parentId: it.parentId!, folder: it.folder, seq: ++this.seq, size, ancestors });
     };
     drop(item, this.ancestorsOf(parent));
+  }
+
+  /** Notes where an item and everything below it were, before a move takes them elsewhere. */
+  private depart(item: Item, ancestors: string[]): void {
+    this.departures.set(item.id, { id: item.id, name: item.name, parentId: item.parentId!, folder: item.folder, seq: ++this.seq, size: this.size(item), ancestors });
+    for (const id of item.children.values()) this.depart(this.items.get(id)!, [...ancestors, item.id]);
   }
 
   /** The app folder, Apps/{app}, made on first access. */

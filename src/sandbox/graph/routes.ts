@@ -123,7 +123,8 @@ export async function routeItems(ctx: RouteContext, rest: string, url: URL, req:
       const isRoot = folder.id === drive.rootId;
       if (drive.business && !isRoot) throw new GraphError(501, 'notSupported', 'view.delta can only be called on the root.');
       const self = isRoot ? `${ctx.apiBase}/drives/${drive.id}/root/delta` : `${ctx.apiBase}/drives/${drive.id}/items/${folder.id}/delta`;
-      const page = deltaPage(drive, folder, url.searchParams.get('token'), topOf(url, ctx.pageSize), self);
+      const top = url.searchParams.has('$top') ? topOf(url, ctx.pageSize) : null;
+      const page = deltaPage(drive, folder, url.searchParams.get('token'), top, ctx.pageSize, self);
       const out: Record<string, unknown> = { value: page.value };
       if (page.nextLink) out['@odata.nextLink'] = page.nextLink;
       if (page.deltaLink) out['@odata.deltaLink'] = page.deltaLink;
