@@ -25,6 +25,7 @@ import { layoutRoutes } from './routes/layouts.js';
 import { connectionRoutes, oauthCallbackRoute } from './routes/connections.js';
 import type { ConnectionService } from '../auth/oauth/connections.js';
 import { extractRoutes } from './routes/extract.js';
+import { userRoutes } from './routes/users.js';
 
 /** What the routes need; the composition root's deps object has all of it. */
 export interface ApiDeps {
@@ -135,6 +136,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     layoutRoutes(zv1, ctx);
     connectionRoutes(zv1, ctx);
     extractRoutes(zv1, ctx);
+    userRoutes(zv1, ctx);
   }, { prefix: '/v1' });
   // The provider's redirect carries no API key: the stored state says whose sign-in it is.
   await app.register(async (callback) => oauthCallbackRoute(callback.withTypeProvider<ZodTypeProvider>(), ctx), { prefix: '/v1' });
