@@ -26,6 +26,9 @@ import { connectionRoutes, oauthCallbackRoute } from './routes/connections.js';
 import type { ConnectionService } from '../auth/oauth/connections.js';
 import { extractRoutes } from './routes/extract.js';
 import { userRoutes } from './routes/users.js';
+import { channelRoutes } from './routes/channels.js';
+import type { ChannelService } from '../collect/channels.js';
+import type { CollectRuns } from '../collect/service.js';
 
 /** What the routes need; the composition root's deps object has all of it. */
 export interface ApiDeps {
@@ -41,6 +44,8 @@ export interface ApiDeps {
   connections?: ConnectionService;
   /** The public address, for OAuth callbacks and the pages they return to. */
   config?: { baseUrl: string };
+  /** Collection: channels and their runs (invitations when mail is set up). */
+  collect: { channels: ChannelService; runs: CollectRuns; invitations?: { send(orgId: string, channelId: string, by: string | null): Promise<unknown> } };
   /** In-process provider emulators, answered under /sandbox (the prefix removed before they see it). */
   sandbox?: { handle(req: IncomingMessage, res: ServerResponse): Promise<void> } | null;
 }
@@ -137,6 +142,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     connectionRoutes(zv1, ctx);
     extractRoutes(zv1, ctx);
     userRoutes(zv1, ctx);
+    channelRoutes(zv1, ctx);
   }, { prefix: '/v1' });
   // The provider's redirect carries no API key: the stored state says whose sign-in it is.
   await app.register(async (callback) => oauthCallbackRoute(callback.withTypeProvider<ZodTypeProvider>(), ctx), { prefix: '/v1' });
