@@ -13,3 +13,8 @@ export const COLLECTED_FOLDER = 'Collected';
 
 export const INBOX_STATUSES = ['to_review', 'done'] as const;
 export type InboxStatus = (typeof INBOX_STATUSES)[number];
+
+/** How a channel kind is named to a client. */
+export const CHANNEL_TITLES: Record<ChannelKind, string> = {
+  onedrive: 'OneDrive', gdrive: 'Google Drive', dropbox: 'Dropbox', sftp: 'SFTP server', webdav: 'WebDAV folder', local: 'folder',
+};

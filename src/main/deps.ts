@@ -29,6 +29,10 @@ import type { Channel } from '../catalog/channels.js';
 import { ChannelService } from '../collect/channels.js';
 import { CollectRuns, COLLECT_JOB } from '../collect/service.js';
 import { CollectScheduler } from '../collect/schedule.js';
+import { InvitationService } from '../collect/invitations.js';
+import type { Mailer } from '../mail/mailer.js';
+import { SmtpMailer } from '../mail/smtp.js';
+import { OutboxMailer } from '../mail/outbox.js';
 
 /** Everything the entry points need, built once, as one plain object (no container, no globals). */
 export interface Deps {
@@ -50,7 +54,8 @@ export interface Deps {
   sandbox: InstalledSandbox | null;
   maxUploadBytes: number;
   /** Collection: channels, their runs and schedule. */
-  collect: { channels: ChannelService; runs: CollectRuns; scheduler: CollectScheduler };
+  collect: { channels: ChannelService; runs: CollectRuns; scheduler: CollectScheduler; invitations: InvitationService };
+  mailer: Mailer;
   close(): Promise<void>;
 }
 
@@ -140,9 +145,11 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     seal: (secrets) => box.seal(secrets),
   });
   const scheduler = new Scheduler(db, backup, log);
+  let invitations: InvitationService | null = null;
   const connections = new ConnectionService({
     db, box, client: oauthClient, vault: tokenVault, providers, open: openOAuth, log,
     onReconnected: (orgId, connectionId) => backup.connectionRestored(orgId, connectionId),
+    onCollectConnected: async (orgId, invitationId, connectionId) => { await invitations?.connected(orgId, invitationId, connectionId); },
   });
   /** A channel's source, rooted at its folder: the client's account (OAuth tokens from the vault) or server. */
   const connectChannel = async (orgId: string, channel: Channel): Promise<StorageConnector> => {
@@ -166,6 +173,12 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     db, log, vault, blobs, queue, connect: connectChannel, readDocuments: opts.readDocuments ?? true, concurrency: Math.min(config.transfers, 8),
   });
   const collectScheduler = new CollectScheduler(db, collectRuns, queue, log);
+  const mailer: Mailer = config.mail.smtpUrl
+    ? new SmtpMailer({ url: config.mail.smtpUrl, from: config.mail.from }, log)
+    : new OutboxMailer(join(config.dataDir, 'outbox'), config.mail.from, log);
+  invitations = new InvitationService({
+    db, log, mailer, baseUrl: config.baseUrl, ttlMs: config.invitationTtlMs, channels, runs: collectRuns, connections, connect: connectChannel, definitions,
+  });
 
   if (opts.worker) {
     queue.work(COLLECT_JOB, (data) => collectRuns.runJob(data), { concurrency: 4 });
@@ -176,7 +189,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   return {
     config, log, db, blobs, box, queue, vault, backup, scheduler, definitions: [...definitions.values()], maxUploadBytes: config.maxUploadBytes,
     tokens: tokenVault, connections, sandbox,
-    collect: { channels, runs: collectRuns, scheduler: collectScheduler },
+    collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations }, mailer,
     close: async () => {
       scheduler.stop();
       collectScheduler.stop();

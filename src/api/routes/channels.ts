@@ -153,6 +153,19 @@ export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
     return reply.code(202).send({ runId, message: `The collection of "${channel.name}" was started; new documents appear in the inbox as they are read.` });
   });
 
+  app.post('/channels/:id/invite', {
+    ...configure,
+    schema: {
+      summary: 'Send the client the link to connect (or reconnect) the folder again',
+      description: 'A new one-time link, valid for DOSSIER_INVITATION_TTL_HOURS; the previous link stops working.',
+      tags, params: IdParams, response: { 202: z.object({ invitationId: z.string(), sentTo: z.string(), expiresAt: z.string() }), ...commonErrors, ...forbidden, 503: ErrorBody },
+    },
+  }, async (request, reply) => {
+    const p = principalOf(request);
+    if (!deps.collect.invitations) throw new DomainError('unavailable', 'Invitations are not available in this installation.');
+    return reply.code(202).send(await deps.collect.invitations.send(p.orgId, request.params.id, p.userId));
+  });
+
   app.get('/channels/:id/runs', {
     schema: {
       summary: 'The latest runs of a channel', tags, params: IdParams,

@@ -62,7 +62,7 @@ function service(ctx: RouteContext): ConnectionService {
 const publicUrl = (ctx: RouteContext) => ctx.deps.config?.baseUrl ?? 'http://localhost';
 
 /** Starts a sign-in and, from a browser, sets the cookie the callback will check. */
-async function startSignIn(ctx: RouteContext, request: FastifyRequest, reply: FastifyReply, body: z.infer<typeof AuthorizeBody>, run: (opts: { browser: boolean; returnTo: string | null }) => ReturnType<ConnectionService['authorize']>) {
+export async function startSignIn(ctx: RouteContext, request: FastifyRequest, reply: FastifyReply, body: z.infer<typeof AuthorizeBody>, run: (opts: { browser: boolean; returnTo: string | null }) => ReturnType<ConnectionService['authorize']>) {
   const base = new URL(publicUrl(ctx));
   if (body.returnTo && new URL(body.returnTo).origin !== base.origin) {
     throw new DomainError('invalid_input', `returnTo must be a page of this installation (${base.origin}).`);
@@ -143,7 +143,7 @@ export function connectionRoutes(app: ZodApp, ctx: RouteContext): void {
   }, async (request) => service(ctx).disconnect(orgOf(request), request.params.id));
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const page = (title: string, text: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>`
   + `<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto"><h1>${escapeHtml(title)}</h1><p>${text}</p></body></html>`;
 
