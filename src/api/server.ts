@@ -31,6 +31,8 @@ import { invitationPages, invitationRoutes } from './routes/invitations.js';
 import type { ChannelService } from '../collect/channels.js';
 import type { CollectRuns } from '../collect/service.js';
 import type { InvitationService } from '../collect/invitations.js';
+import type { InboxService } from '../collect/inbox.js';
+import { inboxRoutes } from './routes/inbox.js';
 
 /** What the routes need; the composition root's deps object has all of it. */
 export interface ApiDeps {
@@ -47,7 +49,7 @@ export interface ApiDeps {
   /** The public address, for OAuth callbacks and the pages they return to. */
   config?: { baseUrl: string };
   /** Collection: channels and their runs (invitations when mail is set up). */
-  collect: { channels: ChannelService; runs: CollectRuns; invitations?: InvitationService };
+  collect: { channels: ChannelService; runs: CollectRuns; invitations?: InvitationService; inbox: InboxService };
   /** In-process provider emulators, answered under /sandbox (the prefix removed before they see it). */
   sandbox?: { handle(req: IncomingMessage, res: ServerResponse): Promise<void> } | null;
 }
@@ -145,6 +147,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     extractRoutes(zv1, ctx);
     userRoutes(zv1, ctx);
     channelRoutes(zv1, ctx);
+    inboxRoutes(zv1, ctx);
   }, { prefix: '/v1' });
   // The provider's redirect carries no API key: the stored state says whose sign-in it is.
   await app.register(async (callback) => oauthCallbackRoute(callback.withTypeProvider<ZodTypeProvider>(), ctx), { prefix: '/v1' });

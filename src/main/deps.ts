@@ -30,6 +30,7 @@ import { ChannelService } from '../collect/channels.js';
 import { CollectRuns, COLLECT_JOB } from '../collect/service.js';
 import { CollectScheduler } from '../collect/schedule.js';
 import { InvitationService } from '../collect/invitations.js';
+import { InboxService } from '../collect/inbox.js';
 import type { Mailer } from '../mail/mailer.js';
 import { SmtpMailer } from '../mail/smtp.js';
 import { OutboxMailer } from '../mail/outbox.js';
@@ -54,7 +55,7 @@ export interface Deps {
   sandbox: InstalledSandbox | null;
   maxUploadBytes: number;
   /** Collection: channels, their runs and schedule. */
-  collect: { channels: ChannelService; runs: CollectRuns; scheduler: CollectScheduler; invitations: InvitationService };
+  collect: { channels: ChannelService; runs: CollectRuns; scheduler: CollectScheduler; invitations: InvitationService; inbox: InboxService };
   mailer: Mailer;
   close(): Promise<void>;
 }
@@ -189,7 +190,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   return {
     config, log, db, blobs, box, queue, vault, backup, scheduler, definitions: [...definitions.values()], maxUploadBytes: config.maxUploadBytes,
     tokens: tokenVault, connections, sandbox,
-    collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations }, mailer,
+    collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations, inbox: new InboxService(db) }, mailer,
     close: async () => {
       scheduler.stop();
       collectScheduler.stop();
