@@ -1,7 +1,8 @@
-import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
 import { authenticateApiKey, type Principal } from '../auth/api-keys.js';
 import { DomainError } from '../domain/errors.js';
 import type { Db } from '../catalog/db.js';
+import { RIGHT_TITLES, type Right } from '../domain/rights.js';
 
 /**
  * Who is calling, per request. Kept beside the request rather than decorated onto it, so a
@@ -28,4 +29,16 @@ export function principalOf(request: FastifyRequest): Principal {
 /** The caller's organization: the first argument of every service call a route makes. */
 export function orgOf(request: FastifyRequest): string {
   return principalOf(request).orgId;
+}
+
+/** Throws the 403 a caller without `right` gets. */
+export function checkRight(request: FastifyRequest, right: Right): void {
+  if (!principalOf(request).rights.includes(right)) {
+    throw new DomainError('forbidden', `This needs the right "${right}" (${RIGHT_TITLES[right]}), which your user does not have. Ask a user who manages users to give it to you.`);
+  }
+}
+
+/** A route guard: `{ preHandler: requireRight('configure_collection') }`. */
+export function requireRight(right: Right): preHandlerAsyncHookHandler {
+  return async (request) => checkRight(request, right);
 }

@@ -25,6 +25,14 @@ import { layoutRoutes } from './routes/layouts.js';
 import { connectionRoutes, oauthCallbackRoute } from './routes/connections.js';
 import type { ConnectionService } from '../auth/oauth/connections.js';
 import { extractRoutes } from './routes/extract.js';
+import { userRoutes } from './routes/users.js';
+import { channelRoutes } from './routes/channels.js';
+import { invitationPages, invitationRoutes } from './routes/invitations.js';
+import type { ChannelService } from '../collect/channels.js';
+import type { CollectRuns } from '../collect/service.js';
+import type { InvitationService } from '../collect/invitations.js';
+import type { InboxService } from '../collect/inbox.js';
+import { inboxRoutes } from './routes/inbox.js';
 
 /** What the routes need; the composition root's deps object has all of it. */
 export interface ApiDeps {
@@ -40,6 +48,8 @@ export interface ApiDeps {
   connections?: ConnectionService;
   /** The public address, for OAuth callbacks and the pages they return to. */
   config?: { baseUrl: string };
+  /** Collection: channels and their runs (invitations when mail is set up). */
+  collect: { channels: ChannelService; runs: CollectRuns; invitations?: InvitationService; inbox: InboxService };
   /** In-process provider emulators, answered under /sandbox (the prefix removed before they see it). */
   sandbox?: { handle(req: IncomingMessage, res: ServerResponse): Promise<void> } | null;
 }
@@ -135,9 +145,15 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     layoutRoutes(zv1, ctx);
     connectionRoutes(zv1, ctx);
     extractRoutes(zv1, ctx);
+    userRoutes(zv1, ctx);
+    channelRoutes(zv1, ctx);
+    inboxRoutes(zv1, ctx);
   }, { prefix: '/v1' });
   // The provider's redirect carries no API key: the stored state says whose sign-in it is.
   await app.register(async (callback) => oauthCallbackRoute(callback.withTypeProvider<ZodTypeProvider>(), ctx), { prefix: '/v1' });
+  // A client's invitation carries no API key: its token authorizes the connect steps of one channel.
+  await app.register(async (inv) => invitationRoutes(inv.withTypeProvider<ZodTypeProvider>(), ctx), { prefix: '/v1' });
+  await app.register(async (pages) => invitationPages(pages.withTypeProvider<ZodTypeProvider>(), ctx));
   const sandbox = deps.sandbox;
   if (sandbox) {
     await app.register(async (s) => {

@@ -2,6 +2,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../domain/errors.js';
 import { findApiKeyByPrefix, insertApiKey, touchApiKey } from '../catalog/organizations.js';
 import type { Db } from '../catalog/db.js';
+import { getUser } from '../catalog/users.js';
+import type { Right } from '../domain/rights.js';
 
 /**
  * API keys look like "dsk_<prefix>_<secret>". Only a SHA-256 of the whole key is stored; the
@@ -16,7 +18,8 @@ export async function issueApiKey(db: Db, orgId: string, userId: string, name: s
   return key;
 }
 
-export interface Principal { orgId: string; userId: string; keyId: string }
+/** Who is calling: the key's user, with the rights that user holds now (changes apply at once). */
+export interface Principal { orgId: string; userId: string; keyId: string; rights: readonly Right[] }
 
 export async function authenticateApiKey(db: Db, key: string | undefined): Promise<Principal> {
   const m = key ? /^dsk_([0-9a-f]{12})_[A-Za-z0-9_-]{32}$/.exec(key) : null;
@@ -27,5 +30,6 @@ export async function authenticateApiKey(db: Db, key: string | undefined): Promi
   if (!ok || !row) throw new DomainError('unauthorized', 'This API key is not valid or was revoked.');
   // Recorded at most once a minute: a write per read request would compete with syncs for the lock.
   if (!row.last_used_at || Date.now() - Date.parse(row.last_used_at) > 60_000) await touchApiKey(db, row.id);
-  return { orgId: row.org_id, userId: row.user_id, keyId: row.id };
+  const user = await getUser(db, row.org_id, row.user_id);
+  return { orgId: row.org_id, userId: row.user_id, keyId: row.id, rights: user.rights };
 }

@@ -1,19 +1,13 @@
 import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import { parseSchedule } from '../domain/destinations.js';
+import { previousDailyRun } from '../domain/schedules.js';
 import type { Db } from '../catalog/db.js';
 import { allActiveDestinations, hasPendingWork } from '../catalog/destinations.js';
 import { getCompany } from '../catalog/organizations.js';
 import type { BackupService } from './service.js';
 
-/** The most recent daily run time at or before `now`, in UTC. */
-export function previousDailyRun(at: string, timeZone: string, now: DateTime = DateTime.utc()): DateTime {
-  const [h, m] = at.split(':').map(Number);
-  const local = now.setZone(timeZone);
-  let prev = local.set({ hour: h, minute: m, second: 0, millisecond: 0 });
-  if (prev > local) prev = prev.minus({ days: 1 });
-  return prev.toUTC();
-}
+export { previousDailyRun };
 
 /**
  * Starts passes when they are due: on start-up every continuous destination gets one (whatever

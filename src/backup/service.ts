@@ -107,6 +107,8 @@ export class BackupService {
   /** A shared connection (an OAuth account) of this organization; the destination keeps only its own fields. */
   private async onConnection(orgId: string, def: ConnectorDefinition, connectionId: string, own: Record<string, unknown>): Promise<{ connectionId: string; settings: Record<string, unknown> }> {
     const conn = await findConnection(this.deps.db, orgId, connectionId);
+    // A client's account, connected for a collection channel, is never written to.
+    if (conn.settings.collectOnly) throw new DomainError('not_found', `Connection ${connectionId} does not exist in this organization.`);
     if (conn.kind !== def.kind) throw new DomainError('invalid_input', `Connection ${connectionId} is a ${conn.kind} connection, not ${def.title}.`);
     if (conn.state !== 'ready') throw new DomainError('conflict', `The "${conn.label}" connection ${conn.state === 'disconnected' ? 'was disconnected' : 'needs to be reconnected'}: reconnect it first.`);
     const secretsGiven = def.secrets.filter((k) => own[k] !== undefined);

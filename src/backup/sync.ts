@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { DomainError } from '../domain/errors.js';
 import { resolveLayout } from '../domain/layout.js';
@@ -9,9 +7,8 @@ import type { RetryPolicy } from '../connectors/kit/retry.js';
 import type { Db } from '../catalog/db.js';
 import { getCompany } from '../catalog/organizations.js';
 import { documentsByIds, documentsChangedSince, type PlannableDocument } from '../catalog/documents.js';
-import {
-  acquireLease, getDestination, leaseOwner, releaseLease, takeOverLease, updateDestination, type DestinationRow,
-} from '../catalog/destinations.js';
+import { getDestination, updateDestination, type DestinationRow } from '../catalog/destinations.js';
+import { acquireLease, releaseLease } from '../catalog/leases.js';
 import {
   closeInterruptedRuns, deliveriesFor, remotePaths, startRun, unfinishedDeliveries, updateRun, type RunCounts,
 } from '../catalog/deliveries.js';
@@ -38,29 +35,6 @@ export interface SyncOptions { trigger: string; signal?: AbortSignal; onProgress
 const PAGE = 1000;
 const LEASE_MS = 60_000;
 const STATE_POLL_MS = 2_000;
-const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-
-/**
- * A lease whose holder was a process on this machine that no longer exists (killed, crashed)
- * is taken over at once instead of waiting for it to expire.
- */
-async function acquire(db: Db, destinationId: string): Promise<boolean> {
-  if (await acquireLease(db, destinationId, owner, LEASE_MS)) return true;
-  const holder = await leaseOwner(db, destinationId);
-  const [host, pid] = holder?.split(':') ?? [];
-  if (!holder || host !== hostname() || !pid || processAlive(Number(pid))) return false;
-  return takeOverLease(db, destinationId, holder, owner, LEASE_MS);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * The names this destination holds, per destination, kept between runs so an incremental pass
  * reads only the changes. Reloaded when another process ran the destination since.
@@ -79,8 +53,8 @@ const toCandidate = (d: PlannableDocument): Candidate => ({
  * Returns the run id, or null when another process holds the destination right now.
  */
 export async function syncDestination(deps: SyncDeps, orgId: string, destinationId: string, opts: SyncOptions): Promise<string | null> {
-  if (!(await acquire(deps.db, destinationId))) return null;
-  const renew = setInterval(() => void acquireLease(deps.db, destinationId, owner, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
+  if (!(await acquireLease(deps.db, 'destinations', destinationId, LEASE_MS))) return null;
+  const renew = setInterval(() => void acquireLease(deps.db, 'destinations', destinationId, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
   // Pause and remove take effect mid-run, from this process or another: the state is re-read often.
   const stop = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
@@ -159,7 +133,7 @@ export async function syncDestination(deps: SyncDeps, orgId: string, destination
     clearInterval(renew);
     clearInterval(watch);
     await connector?.close().catch(() => undefined);
-    await releaseLease(deps.db, destinationId, owner);
+    await releaseLease(deps.db, 'destinations', destinationId);
   }
 }
 

@@ -80,6 +80,9 @@ export async function swapConnectionSecrets(db: Db, orgId: string, id: string, e
 export interface OAuthStateRow {
   orgId: string; userId: string; kind: string; connectionId: string | null; verifier: string;
   browserHash: string | null; returnTo: string | null; expiresAt: string;
+  /** What the sign-in is for: a destination (the default), or a collection channel's invitation. */
+  purpose?: 'destination' | 'collect';
+  invitationId?: string | null;
 }
 
 /** `id` is a hash of the state value: a leaked database does not hand out usable states. */
@@ -87,6 +90,7 @@ export async function insertOAuthState(db: Db, id: string, s: OAuthStateRow): Pr
   await db.insertInto('oauth_states').values({
     id, org_id: s.orgId, user_id: s.userId, kind: s.kind, connection_id: s.connectionId, verifier: s.verifier,
     browser_hash: s.browserHash, return_to: s.returnTo, expires_at: s.expiresAt, created_at: now(),
+    purpose: s.purpose ?? 'destination', invitation_id: s.invitationId ?? null,
   }).execute();
   // Abandoned authorizations are swept as new ones start.
   await db.deleteFrom('oauth_states').where('expires_at', '<', now()).execute();
@@ -101,5 +105,6 @@ export async function takeOAuthState(db: Db, id: string): Promise<OAuthStateRow 
   return {
     orgId: r.org_id, userId: r.user_id, kind: r.kind, connectionId: r.connection_id, verifier: r.verifier,
     browserHash: r.browser_hash, returnTo: r.return_to, expiresAt: r.expires_at,
+    purpose: r.purpose === 'collect' ? 'collect' : 'destination', invitationId: r.invitation_id,
   };
 }

@@ -6,13 +6,14 @@ import pg from 'pg';
 import type { Database } from './schema.js';
 import * as initial from './migrations/001-initial.js';
 import * as oauth from './migrations/002-oauth.js';
+import * as collect from './migrations/003-collect.js';
 
 export type Db = Kysely<Database>;
 
 // int8 columns (sizes, sequence numbers) come back as strings by default; they fit a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
 
-const migrations: Record<string, Migration> = { '001-initial': initial, '002-oauth': oauth };
+const migrations: Record<string, Migration> = { '001-initial': initial, '002-oauth': oauth, '003-collect': collect };
 
 export interface DatabaseOptions {
   /** postgres://... to use PostgreSQL; otherwise SQLite at sqlitePath. */

@@ -95,35 +95,6 @@ export async function updateDestination(db: Db, orgId: string, id: string, patch
 }
 
 /**
- * One sync at a time per destination, across processes (the server and a CLI `sync --wait`):
- * a lease with an expiry, so a process killed mid-run does not block the next one for long.
- */
-export async function acquireLease(db: Db, id: string, owner: string, ttlMs: number): Promise<boolean> {
-  const at = new Date();
-  const res = await db.updateTable('destinations').set({ lease_owner: owner, lease_until: new Date(at.getTime() + ttlMs).toISOString() })
-    .where('id', '=', id)
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', at.toISOString()), eb('lease_owner', '=', owner)]))
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) === 1;
-}
-
-/** Takes over a lease from `from` (a holder known to be dead), if it still holds it. */
-export async function takeOverLease(db: Db, id: string, from: string, owner: string, ttlMs: number): Promise<boolean> {
-  const res = await db.updateTable('destinations').set({ lease_owner: owner, lease_until: new Date(Date.now() + ttlMs).toISOString() })
-    .where('id', '=', id).where('lease_owner', '=', from).executeTakeFirst();
-  return Number(res.numUpdatedRows) === 1;
-}
-
-export async function leaseOwner(db: Db, id: string): Promise<string | null> {
-  const r = await db.selectFrom('destinations').select('lease_owner').where('id', '=', id).executeTakeFirst();
-  return r?.lease_owner ?? null;
-}
-
-export async function releaseLease(db: Db, id: string, owner: string): Promise<void> {
-  await db.updateTable('destinations').set({ lease_owner: null, lease_until: null }).where('id', '=', id).where('lease_owner', '=', owner).execute();
-}
-
-/**
  * Whether a destination has work waiting: documents changed after its cursor, or deliveries not
  * done. Cheap (two indexed look-ups), so the scheduler can ask often and notice changes made by
  * another process (the CLI, another worker).

@@ -48,9 +48,15 @@ async function nextChangeSeq(trx: Transaction<Database>): Promise<number> {
   return Number(row.value);
 }
 
-export async function insertDocument(db: Db, orgId: string, companyId: string, meta: DocumentMeta,
-  blob: { sha256: string; size: number; filename: string; mime: string }): Promise<DocumentRow> {
-  return db.transaction().execute(async (trx) => {
+export type BlobRef = { sha256: string; size: number; filename: string; mime: string };
+
+export async function insertDocument(db: Db, orgId: string, companyId: string, meta: DocumentMeta, blob: BlobRef): Promise<DocumentRow> {
+  return db.transaction().execute((trx) => insertDocumentIn(trx, orgId, companyId, meta, blob));
+}
+
+/** The same, inside the caller's transaction: collection files the document and its inbox item together. */
+export async function insertDocumentIn(trx: Transaction<Database>, orgId: string, companyId: string, meta: DocumentMeta, blob: BlobRef): Promise<DocumentRow> {
+  {
     const id = newId('doc'), versionId = newId('ver'), at = now();
     const seq = await nextChangeSeq(trx);
     await trx.insertInto('documents').values({
@@ -60,7 +66,7 @@ export async function insertDocument(db: Db, orgId: string, companyId: string, m
     }).execute();
     await trx.insertInto('document_versions').values({ id: versionId, org_id: orgId, document_id: id, version: 1, ...blob, created_at: at }).execute();
     return toDocument((await trx.selectFrom('documents').selectAll().where('id', '=', id).executeTakeFirstOrThrow()));
-  });
+  }
 }
 
 /** A new version: new bytes and/or new metadata. The old version stays, unchanged. */

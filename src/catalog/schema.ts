@@ -6,7 +6,7 @@ import type { Generated } from 'kysely';
  */
 export interface Database {
   organizations: { id: string; name: string; created_at: string };
-  users: { id: string; org_id: string; email: string; name: string; role: string; created_at: string };
+  users: { id: string; org_id: string; email: string; name: string; role: string; created_at: string; rights: Generated<string> };
   api_keys: {
     id: string; org_id: string; user_id: string; name: string; prefix: string; hash: string;
     created_at: string; last_used_at: string | null; revoked_at: string | null;
@@ -30,6 +30,7 @@ export interface Database {
   oauth_states: {
     id: string; org_id: string; user_id: string; kind: string; connection_id: string | null; verifier: string;
     browser_hash: string | null; return_to: string | null; expires_at: string; created_at: string;
+    purpose: Generated<string>; invitation_id: string | null;
   };
   destinations: {
     id: string; org_id: string; company_id: string; name: string; kind: string; connection_id: string;
@@ -54,4 +55,34 @@ export interface Database {
     remote_path: string | null; bytes: number; error: string | null; at: string;
   };
   counters: { name: string; value: number };
+  binders: { id: string; org_id: string; company_id: string; name: string; created_at: string };
+  channels: {
+    id: string; org_id: string; company_id: string; name: string; kind: string; connection_id: string | null; folder: string | null;
+    recipient_id: string; binder_id: string; collect_at: string; move_collected: number; client_email: string | null;
+    client_name: string | null; state: string; state_reason: string | null; cursor: string | null; lease_owner: string | null;
+    lease_until: string | null; last_run_id: string | null; created_by: string | null; created_at: string; updated_at: string;
+  };
+  channel_items: {
+    channel_id: string; item_key: string; org_id: string; path: string; size: number; modified_at: string | null;
+    remote_hash: string | null; state: string; sha256: string | null; inbox_item_id: string | null; claim_owner: string | null;
+    claim_until: string | null; attempts: number; error: string | null; collected_at: string | null; updated_at: string;
+  };
+  channel_invitations: {
+    id: string; org_id: string; channel_id: string; token_hash: string; email: string; purpose: string; connection_id: string | null;
+    expires_at: string; connected_at: string | null; used_at: string | null; revoked_at: string | null; created_by: string | null; created_at: string;
+  };
+  collect_runs: {
+    id: string; org_id: string; channel_id: string; trigger: string; started_by: string | null; status: string; queued_at: string;
+    started_at: string | null; finished_at: string | null; found: number; collected: number; skipped: number; duplicates: number;
+    failed: number; error: string | null;
+  };
+  collect_run_items: {
+    id: Generated<number>; run_id: string; item_key: string; path: string; outcome: string; inbox_item_id: string | null; error: string | null; at: string;
+  };
+  inbox_items: {
+    id: string; org_id: string; company_id: string; binder_id: string; recipient_id: string; channel_id: string | null; document_id: string;
+    sha256: string; filename: string; source_path: string | null; status: string; fields: string; extraction: string;
+    dedupe_key: string | null; likely_duplicate_of: string | null; previous_id: string | null; duplicates_seen: number;
+    reviewed_by: string | null; reviewed_at: string | null; created_at: string; updated_at: string;
+  };
 }

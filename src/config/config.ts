@@ -40,6 +40,11 @@ const schema = z.object({
    * credentials are configured, so a real installation never offers them by accident.
    */
   DOSSIER_SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
+  /** smtp://user:password@host:587 (or smtps://...:465). Without it, mail goes to an outbox folder in the data folder. */
+  DOSSIER_SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'Give an smtp:// or smtps:// URL, such as smtp://dossier:secret@mail.example.com:587.').optional(),
+  DOSSIER_MAIL_FROM: z.string().trim().min(3).default('Dossier <dossier@localhost>'),
+  /** How long a client's invitation link stays valid, in hours. */
+  DOSSIER_INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
 });
 
 export type OAuthProviderId = 'onedrive' | 'gdrive' | 'dropbox';
@@ -70,6 +75,9 @@ export interface Config {
   oauth: OAuthConfig;
   /** Offer the sandbox providers (emulators mounted under /sandbox/). */
   sandbox: boolean;
+  /** SMTP, or null: mails are written to an outbox folder. */
+  mail: { smtpUrl: string | null; from: string };
+  invitationTtlMs: number;
 }
 
 const CALLBACK_PATH = '/v1/oauth/callback';
@@ -113,5 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxUploadBytes: e.DOSSIER_MAX_UPLOAD_BYTES,
     oauth,
     sandbox: e.DOSSIER_SANDBOX === 'on' || (e.DOSSIER_SANDBOX === 'auto' && !anyReal),
+    mail: { smtpUrl: e.DOSSIER_SMTP_URL ?? null, from: e.DOSSIER_MAIL_FROM },
+    invitationTtlMs: e.DOSSIER_INVITATION_TTL_HOURS * 3_600_000,
   };
 }

@@ -25,6 +25,15 @@ import { ConnectionService } from '../auth/oauth/connections.js';
 import { configuredProviders, sandboxProviders } from '../auth/oauth/providers.js';
 import { providerOf, TokenVault } from '../auth/oauth/vault.js';
 import { buildSandbox, type InstalledSandbox } from './sandbox.js';
+import type { Channel } from '../catalog/channels.js';
+import { ChannelService } from '../collect/channels.js';
+import { CollectRuns, COLLECT_JOB } from '../collect/service.js';
+import { CollectScheduler } from '../collect/schedule.js';
+import { InvitationService } from '../collect/invitations.js';
+import { InboxService } from '../collect/inbox.js';
+import type { Mailer } from '../mail/mailer.js';
+import { SmtpMailer } from '../mail/smtp.js';
+import { OutboxMailer } from '../mail/outbox.js';
 
 /** Everything the entry points need, built once, as one plain object (no container, no globals). */
 export interface Deps {
@@ -45,6 +54,9 @@ export interface Deps {
   /** The in-process provider emulators, when the sandbox is on; serve mounts them under /sandbox. */
   sandbox: InstalledSandbox | null;
   maxUploadBytes: number;
+  /** Collection: channels, their runs and schedule. */
+  collect: { channels: ChannelService; runs: CollectRuns; scheduler: CollectScheduler; invitations: InvitationService; inbox: InboxService };
+  mailer: Mailer;
   close(): Promise<void>;
 }
 
@@ -57,6 +69,8 @@ export interface BuildOptions {
   retry?: RetryPolicy;
   /** Run queued jobs in this process (the server does; a one-shot CLI command does not). */
   worker?: boolean;
+  /** Read collected documents (default on); benchmarks of the transfer alone turn it off. */
+  readDocuments?: boolean;
 }
 
 export const KEEP_ALIVE_JOB = 'connections.keep-alive';
@@ -132,11 +146,43 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     seal: (secrets) => box.seal(secrets),
   });
   const scheduler = new Scheduler(db, backup, log);
+  let invitations: InvitationService | null = null;
   const connections = new ConnectionService({
     db, box, client: oauthClient, vault: tokenVault, providers, open: openOAuth, log,
     onReconnected: (orgId, connectionId) => backup.connectionRestored(orgId, connectionId),
+    onCollectConnected: async (orgId, invitationId, connectionId) => { await invitations?.connected(orgId, invitationId, connectionId); },
   });
+  /** A channel's source, rooted at its folder: the client's account (OAuth tokens from the vault) or server. */
+  const connectChannel = async (orgId: string, channel: Channel): Promise<StorageConnector> => {
+    const def = definition(channel.kind);
+    const root = channel.folder ?? '';
+    if (!channel.connectionId) return def.create({ root }, {});
+    const conn = await getConnection(db, orgId, channel.connectionId);
+    if (providerOf(conn.settings)) return openOAuth(channel.kind, { ...conn.settings, root }, tokenVault.tokenSource(orgId, conn.id));
+    const secrets = conn.secrets ? box.open<Record<string, unknown>>(conn.secrets) : {};
+    const parsed = def.settings.safeParse({ ...conn.settings, ...secrets, root });
+    if (!parsed.success) throw new DomainError('invalid_input', `The settings of "${channel.name}" are not valid any more: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    return def.create(parsed.data, {
+      pinHostKey: async (fingerprint) => {
+        await updateConnectionSettings(db, orgId, conn.id, { ...conn.settings, hostKeySha256: fingerprint });
+        log.info({ channel: channel.id, fingerprint }, 'pinned the server host key on first use');
+      },
+    });
+  };
+  const channels = new ChannelService({ db, log, definitions, seal: (secrets) => box.seal(secrets), connect: connectChannel });
+  const collectRuns = new CollectRuns({
+    db, log, vault, blobs, queue, connect: connectChannel, readDocuments: opts.readDocuments ?? true, concurrency: Math.min(config.transfers, 8),
+  });
+  const collectScheduler = new CollectScheduler(db, collectRuns, queue, log);
+  const mailer: Mailer = config.mail.smtpUrl
+    ? new SmtpMailer({ url: config.mail.smtpUrl, from: config.mail.from }, log)
+    : new OutboxMailer(join(config.dataDir, 'outbox'), config.mail.from, log);
+  invitations = new InvitationService({
+    db, log, mailer, baseUrl: config.baseUrl, ttlMs: config.invitationTtlMs, channels, runs: collectRuns, connections, connect: connectChannel, definitions,
+  });
+
   if (opts.worker) {
+    queue.work(COLLECT_JOB, (data) => collectRuns.runJob(data), { concurrency: 4 });
     queue.work(SYNC_JOB, (data) => backup.runJob(data), { concurrency: 4 });
     queue.work(KEEP_ALIVE_JOB, async () => { await tokenVault.refreshIdle(); });
   }
@@ -144,8 +190,10 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   return {
     config, log, db, blobs, box, queue, vault, backup, scheduler, definitions: [...definitions.values()], maxUploadBytes: config.maxUploadBytes,
     tokens: tokenVault, connections, sandbox,
+    collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations, inbox: new InboxService(db) }, mailer,
     close: async () => {
       scheduler.stop();
+      collectScheduler.stop();
       await queue.stop();
       await connectors.closeAll();
       await closeOcr();

@@ -2,8 +2,10 @@ import type { Readable } from 'node:stream';
 import { DomainError, notFound } from '../domain/errors.js';
 import type { Db } from '../catalog/db.js';
 import { getCompany } from '../catalog/organizations.js';
+import type { Transaction } from 'kysely';
+import type { Database } from '../catalog/schema.js';
 import {
-  addVersion, findDocumentByContent, getDocument, getVersion, insertDocument, listDocuments, listVersions,
+  addVersion, findDocumentByContent, getDocument, getVersion, insertDocument, insertDocumentIn, listDocuments, listVersions,
   type DocumentFilter, type DocumentMeta, type DocumentRow, type VersionRow,
 } from '../catalog/documents.js';
 import type { BlobStore } from './blobs.js';
@@ -50,6 +52,25 @@ export class VaultService {
     const doc = await insertDocument(this.deps.db, orgId, companyId, meta, { ...blob, filename: cleanFilename(upload.filename), mime: upload.mime });
     await this.deps.onChange(orgId, companyId);
     return { document: await this.get(orgId, doc.id), created: true };
+  }
+
+  /** Streams bytes into the blob store only; a crash after this leaves an unreferenced blob, nothing else. */
+  async stage(body: Readable): Promise<{ sha256: string; size: number }> {
+    return this.deps.blobs.put(body, { maxBytes: this.deps.maxUploadBytes });
+  }
+
+  /**
+   * Records a document over staged bytes, and whatever `within` writes, in one transaction:
+   * both are there, or neither. Listeners are told after the commit.
+   */
+  async createStaged<T>(orgId: string, companyId: string, meta: DocumentMeta, blob: { sha256: string; size: number; filename: string; mime: string },
+    within: (trx: Transaction<Database>, doc: DocumentRow) => Promise<T>): Promise<T> {
+    const result = await this.deps.db.transaction().execute(async (trx) => {
+      const doc = await insertDocumentIn(trx, orgId, companyId, meta, { ...blob, filename: cleanFilename(blob.filename) });
+      return within(trx, doc);
+    });
+    await this.deps.onChange(orgId, companyId);
+    return result;
   }
 
   /** A new version: new bytes, new metadata, or both. */

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
 import type { ConnectionService } from '../../auth/oauth/connections.js';
 import { mapError } from '../errors.js';
-import { orgOf, principalOf } from '../auth.js';
+import { orgOf, principalOf, requireRight } from '../auth.js';
 import { commonErrors, ErrorBody, Id, IdParams } from '../schemas.js';
 import type { RouteContext, ZodApp } from '../server.js';
 
@@ -62,7 +62,7 @@ function service(ctx: RouteContext): ConnectionService {
 const publicUrl = (ctx: RouteContext) => ctx.deps.config?.baseUrl ?? 'http://localhost';
 
 /** Starts a sign-in and, from a browser, sets the cookie the callback will check. */
-async function startSignIn(ctx: RouteContext, request: FastifyRequest, reply: FastifyReply, body: z.infer<typeof AuthorizeBody>, run: (opts: { browser: boolean; returnTo: string | null }) => ReturnType<ConnectionService['authorize']>) {
+export async function startSignIn(ctx: RouteContext, request: FastifyRequest, reply: FastifyReply, body: z.infer<typeof AuthorizeBody>, run: (opts: { browser: boolean; returnTo: string | null }) => ReturnType<ConnectionService['authorize']>) {
   const base = new URL(publicUrl(ctx));
   if (body.returnTo && new URL(body.returnTo).origin !== base.origin) {
     throw new DomainError('invalid_input', `returnTo must be a page of this installation (${base.origin}).`);
@@ -86,6 +86,7 @@ export function connectionRoutes(app: ZodApp, ctx: RouteContext): void {
   }));
 
   app.post('/connections/:provider/authorize', {
+    preHandler: requireRight('manage_destinations'),
     schema: {
       summary: 'Start connecting an account',
       description: 'Returns the provider\'s consent page. After the user allows access, the provider sends the browser to /v1/oauth/callback, which stores the connection. The sign-in is single-use and expires after 10 minutes.',
@@ -97,6 +98,7 @@ export function connectionRoutes(app: ZodApp, ctx: RouteContext): void {
   });
 
   app.post('/connections/:id/reconnect', {
+    preHandler: requireRight('manage_destinations'),
     schema: { summary: 'Sign in again to a connection that needs reconnecting', tags, params: IdParams, body: AuthorizeBody, response: { 200: AuthorizeResult, ...commonErrors } },
   }, async (request, reply) => {
     const p = principalOf(request);
@@ -122,6 +124,7 @@ export function connectionRoutes(app: ZodApp, ctx: RouteContext): void {
   }, async (request) => service(ctx).folders(orgOf(request), request.params.id, request.query.path, { pageToken: request.query.pageToken, pageSize: request.query.pageSize }));
 
   app.post('/connections/:id/folders', {
+    preHandler: requireRight('manage_destinations'),
     schema: {
       summary: 'Create a folder (and its missing parents) in a connected account', tags, params: IdParams,
       body: z.strictObject({ path: FolderPath.refine((p) => p !== '', 'Name the folder to create.') }),
@@ -130,6 +133,7 @@ export function connectionRoutes(app: ZodApp, ctx: RouteContext): void {
   }, async (request, reply) => reply.code(201).send(await service(ctx).createFolder(orgOf(request), request.params.id, request.body.path)));
 
   app.delete('/connections/:id', {
+    preHandler: requireRight('manage_destinations'),
     schema: {
       summary: 'Disconnect an account',
       description: 'Revokes the grant where the provider allows it (Google, Dropbox) and deletes the tokens. Microsoft has no way to revoke a single grant: `note` says where the user can remove Dossier from the account.',
@@ -139,7 +143,7 @@ export function connectionRoutes(app: ZodApp, ctx: RouteContext): void {
   }, async (request) => service(ctx).disconnect(orgOf(request), request.params.id));
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const page = (title: string, text: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>`
   + `<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto"><h1>${escapeHtml(title)}</h1><p>${text}</p></body></html>`;
 

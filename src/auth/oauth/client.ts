@@ -55,13 +55,13 @@ export class OAuthClient {
   }
 
   /** Where to send the user's browser: the consent page, with the state and the PKCE challenge. */
-  async authorizationUrl(p: OAuthProvider, state: string, codeVerifier: string): Promise<string> {
+  async authorizationUrl(p: OAuthProvider, state: string, codeVerifier: string, scopes: readonly string[] = p.scopes): Promise<string> {
     const url = new URL(p.authorizationEndpoint);
     const q = url.searchParams;
     q.set('client_id', p.app.clientId);
     q.set('redirect_uri', p.app.redirectUrl);
     q.set('response_type', 'code');
-    if (p.scopes.length) q.set('scope', p.scopes.join(' '));
+    if (scopes.length) q.set('scope', scopes.join(' '));
     q.set('state', state);
     q.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
     q.set('code_challenge_method', 'S256');

@@ -25,10 +25,20 @@ export interface ConnectionServiceDeps {
   log: Logger;
   /** A reconnected connection: destinations stopped by its expiry may run again. */
   onReconnected?(orgId: string, connectionId: string): Promise<void>;
+  /** A client connected (or reconnected) the account of a collection channel's invitation. */
+  onCollectConnected?(orgId: string, invitationId: string, connectionId: string): Promise<void>;
   stateTtlMs?: number;
 }
 
 export interface Caller { orgId: string; userId: string }
+
+export interface AuthorizeOptions {
+  connectionId?: string;
+  browser?: boolean;
+  returnTo?: string | null;
+  /** A client connecting a collection channel: read-only scopes (write only to move collected files). */
+  collect?: { invitationId: string; move: boolean };
+}
 
 export interface ConnectionView {
   id: string; provider: string; kind: string; label: string; sandbox: boolean;
@@ -45,6 +55,8 @@ export interface FolderPage { path: string; folders: Array<{ name: string; path:
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
 const ACCOUNT_ID = 'accountId';
 const ACCOUNT_NAME = 'accountName';
+/** Marks a connection a client made for a collection channel. */
+export const COLLECT_ONLY = 'collectOnly';
 
 /**
  * Connecting an OAuth account: the authorization request (PKCE, a single-use expiring state
@@ -73,7 +85,7 @@ export class ConnectionService {
    * `browser` a value for a cookie that the callback must see again: a state lured into
    * another browser is then refused.
    */
-  async authorize(caller: Caller, providerId: string, opts: { connectionId?: string; browser?: boolean; returnTo?: string | null } = {}): Promise<{ url: string; browserBinding: string | null }> {
+  async authorize(caller: Caller, providerId: string, opts: AuthorizeOptions = {}): Promise<{ url: string; browserBinding: string | null }> {
     const provider = this.provider(providerId);
     if (opts.connectionId) {
       const rec = await findConnection(this.deps.db, caller.orgId, opts.connectionId);
@@ -86,8 +98,10 @@ export class ConnectionService {
       orgId: caller.orgId, userId: caller.userId, kind: provider.id, connectionId: opts.connectionId ?? null,
       verifier: this.deps.box.seal(verifier), browserHash: browserBinding && sha256(browserBinding), returnTo: opts.returnTo ?? null,
       expiresAt: new Date(Date.now() + (this.deps.stateTtlMs ?? 10 * 60_000)).toISOString(),
+      purpose: opts.collect ? 'collect' : 'destination', invitationId: opts.collect?.invitationId ?? null,
     });
-    return { url: await this.deps.client.authorizationUrl(provider, state, verifier), browserBinding };
+    const scopes = opts.collect ? provider.collectScopes[opts.collect.move ? 'move' : 'read'] : provider.scopes;
+    return { url: await this.deps.client.authorizationUrl(provider, state, verifier, scopes), browserBinding };
   }
 
   /** The provider sent the browser back: check the state, trade the code, store the tokens sealed. */
@@ -103,7 +117,9 @@ export class ConnectionService {
     if (!tokens.refreshToken) {
       throw new DomainError('invalid_input', `${provider.title} gave no refresh token, so Dossier could not keep working after an hour: remove Dossier from the account's connected apps, then connect again.`);
     }
-    const settings = { ...provider.connectionSettings, [PROVIDER_SETTING]: provider.id };
+    const collect = row.purpose === 'collect';
+    // A client's account serves its channel only: it is not offered as a destination or listed.
+    const settings = { ...(collect ? { ...provider.collectSettings, [COLLECT_ONLY]: true } : provider.connectionSettings), [PROVIDER_SETTING]: provider.id };
     const account = await this.readAccount(provider, settings, { accessToken: async () => tokens.accessToken });
     const withAccount = { ...settings, ...(account && { [ACCOUNT_NAME]: account.name }), ...(account?.id && { [ACCOUNT_ID]: account.id }) };
     const sealed = this.deps.vault.seal(tokens);
@@ -118,11 +134,13 @@ export class ConnectionService {
         current = await findConnection(this.deps.db, row.orgId, row.connectionId);
       }
       await this.deps.onReconnected?.(row.orgId, row.connectionId);
+      if (collect && row.invitationId) await this.deps.onCollectConnected?.(row.orgId, row.invitationId, row.connectionId);
       return { orgId: row.orgId, connectionId: row.connectionId, returnTo: row.returnTo };
     }
     const label = account ? `${provider.title}: ${account.name}${account.email && account.email !== account.name ? ` (${account.email})` : ''}` : provider.title;
     const connectionId = await createOAuthConnection(this.deps.db, row.orgId, { kind: provider.kind, label, settings: withAccount, secrets: sealed, createdBy: row.userId });
-    this.deps.log.info({ connection: connectionId, provider: provider.id }, 'connected an account');
+    this.deps.log.info({ connection: connectionId, provider: provider.id, purpose: row.purpose }, 'connected an account');
+    if (collect && row.invitationId) await this.deps.onCollectConnected?.(row.orgId, row.invitationId, connectionId);
     return { orgId: row.orgId, connectionId, returnTo: row.returnTo };
   }
 
@@ -138,7 +156,7 @@ export class ConnectionService {
   /** A connection of this organization made through OAuth; anything else is "not found". */
   private async record(orgId: string, id: string): Promise<ConnectionRecord> {
     const rec = await findConnection(this.deps.db, orgId, id);
-    if (!providerOf(rec.settings)) throw notFound('Connection', id);
+    if (!providerOf(rec.settings) || rec.settings[COLLECT_ONLY]) throw notFound('Connection', id);
     return rec;
   }
 
@@ -162,7 +180,7 @@ export class ConnectionService {
 
   async list(orgId: string): Promise<ConnectionView[]> {
     const kinds = [...new Set(this.deps.providers.map((p) => p.kind))];
-    const rows = (await listConnections(this.deps.db, orgId, kinds)).filter((r) => providerOf(r.settings));
+    const rows = (await listConnections(this.deps.db, orgId, kinds)).filter((r) => providerOf(r.settings) && !r.settings[COLLECT_ONLY]);
     return rows.map((r) => this.view(r, { account: null, quota: null }));
   }
 

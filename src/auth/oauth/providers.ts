@@ -19,6 +19,13 @@ export interface OAuthProvider {
   revocation: { type: 'rfc7009'; endpoint: string } | { type: 'dropbox'; endpoint: string } | { type: 'none'; note: string };
   app: OAuthAppConfig;
   scopes: string[];
+  /**
+   * What collecting from a client's folder asks for: read-only, or with write access only
+   * when the channel moves collected files to a Collected subfolder.
+   */
+  collectScopes: { read: string[]; move: string[] };
+  /** The connection settings of a collection connection (the whole drive, never an app folder). */
+  collectSettings: Record<string, unknown>;
   /** Extra authorization parameters (offline access, forced consent). */
   authorizeParams: Record<string, string>;
   /** Stored with each connection and handed to the connector: the API address, the drive location. */
@@ -55,8 +62,11 @@ function onedrive(base: Base, o: Origins, tenant: string, appFolder: boolean): O
     // Files.ReadWrite reaches the folder the user picks; the app-folder scope only Apps/Dossier.
     // offline_access is what gets a refresh token at all.
     scopes: [appFolder ? GRAPH_SCOPE_APP_FOLDER : 'Files.ReadWrite', 'offline_access'],
+    // Files.Read: the signed-in user's own files, read only; nothing of the client's is changed.
+    collectScopes: { read: ['Files.Read', 'offline_access'], move: ['Files.ReadWrite', 'offline_access'] },
     authorizeParams: {},
     connectionSettings: { location: appFolder ? 'approot' : 'drive', ...base.connectionSettings },
+    collectSettings: { ...base.connectionSettings, location: 'drive' },
   };
 }
 
@@ -69,6 +79,10 @@ function gdrive(base: Base, o: Origins): OAuthProvider {
     revocation: { type: 'rfc7009', endpoint: `${o.googleTokens}/revoke` },
     // drive.file: only the files Dossier itself creates; non-sensitive, no security assessment.
     scopes: [GOOGLE_DRIVE_FILE],
+    // drive.readonly reads the folder the client picks: a restricted scope, which a public app
+    // may use only after Google's security assessment (see the README). Moving needs drive.
+    collectScopes: { read: ['https://www.googleapis.com/auth/drive.readonly'], move: ['https://www.googleapis.com/auth/drive'] },
+    collectSettings: { ...base.connectionSettings },
     // A refresh token is returned only with offline access, and only at first consent unless asked again.
     authorizeParams: { access_type: 'offline', prompt: 'consent' },
   };
@@ -83,6 +97,8 @@ function dropbox(base: Base, o: Origins): OAuthProvider {
     revocation: { type: 'dropbox', endpoint: `${o.dropboxApi}/2/auth/token/revoke` },
     // App-folder versus full Dropbox is a setting of the app, not a scope: register it as "App folder".
     scopes: [],
+    collectScopes: { read: ['files.metadata.read', 'files.content.read'], move: ['files.metadata.read', 'files.content.read', 'files.content.write'] },
+    collectSettings: { ...base.connectionSettings },
     authorizeParams: { token_access_type: 'offline' },
   };
 }

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { InjectOptions } from 'fastify';
+import { otherOrganization, startApi, type Api } from '../harness.test.js';
+import { ublInvoice } from '../../../test/helpers/collect.js';
+
+describe('channel routes', () => {
+  let api: Api;
+  let adminId = '';
+  before(async () => {
+    api = await startApi();
+    adminId = (await api.call({ method: 'GET', url: '/v1/users/me' })).json().id;
+  });
+  after(() => api?.close());
+
+  async function localChannel(name: string) {
+    const folder = await api.folder(name);
+    await writeFile(join(folder, 'f.xml'), ublInvoice({ number: `${name}-1` }));
+    const res = await api.call({ method: 'POST', url: '/v1/channels', payload: { companyId: api.companyId, name, kind: 'local', folder, recipientId: adminId, binderName: 'Purchases', collectAt: '07:15' } });
+    assert.equal(res.statusCode, 201, res.body);
+    return res.json();
+  }
+
+  it('creates a channel into a binder made by name, and runs it only when confirmed', async () => {
+    const channel = await localChannel('acme');
+    assert.equal(channel.state, 'active');
+    assert.equal(channel.moveCollected, false);
+    const binders = (await api.call({ method: 'GET', url: `/v1/binders?companyId=${api.companyId}` })).json().items;
+    assert.deepEqual(binders.map((b: { id: string; name: string }) => [b.id, b.name]), [[channel.binderId, 'Purchases']]);
+    const unconfirmed = await api.call({ method: 'POST', url: `/v1/channels/${channel.id}/run`, payload: {} });
+    assert.equal(unconfirmed.statusCode, 400);
+    assert.match(unconfirmed.json().error.message, /confirm/);
+    const started = await api.call({ method: 'POST', url: `/v1/channels/${channel.id}/run`, payload: { confirm: true } });
+    assert.equal(started.statusCode, 202, started.body);
+    assert.match(started.json().runId, /^crn_/);
+    await api.deps.queue.idle();
+    const run = (await api.call({ method: 'GET', url: `/v1/collect-runs/${started.json().runId}` })).json();
+    assert.equal(run.run.status, 'done');
+    assert.equal(run.run.startedBy, adminId);
+    assert.equal(run.run.trigger, 'manual');
+    assert.deepEqual(run.items.map((i: { path: string; outcome: string }) => [i.path, i.outcome]), [['f.xml', 'collected']]);
+    const detail = (await api.call({ method: 'GET', url: `/v1/channels/${channel.id}` })).json();
+    assert.equal(detail.files.collected, 1);
+    assert.equal(detail.lastRunId, started.json().runId);
+  });
+
+  it('refuses a recipient who is not a user of the organization and a binder of another company', async () => {
+    const b = await otherOrganization(api);
+    const stranger = (await api.call({ method: 'GET', url: '/v1/users/me', key: b.apiKey })).json().id;
+    const folder = await api.folder('x');
+    const res = await api.call({ method: 'POST', url: '/v1/channels', payload: { companyId: api.companyId, name: 'x', kind: 'local', folder, recipientId: stranger, binderName: 'P' } });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.json().error.message, /not a user of this organization/);
+    const noBinder = await api.call({ method: 'POST', url: '/v1/channels', payload: { companyId: api.companyId, name: 'x', kind: 'local', folder, recipientId: adminId } });
+    assert.equal(noBinder.statusCode, 400);
+    const noEmail = await api.call({ method: 'POST', url: '/v1/channels', payload: { companyId: api.companyId, name: 'x', kind: 'onedrive', recipientId: adminId, binderName: 'P' } });
+    assert.equal(noEmail.statusCode, 400);
+    assert.match(noEmail.json().error.message, /clientEmail/);
+  });
+
+  it('answers 403 to a user without configure_collection, for every change', async () => {
+    const channel = await localChannel('guarded');
+    const user = (await api.call({ method: 'POST', url: '/v1/users', payload: { email: 'reader@example.com', name: 'Reader', rights: ['review_inbox'] } })).json();
+    const key = (await api.call({ method: 'POST', url: `/v1/users/${user.id}/api-keys`, payload: { name: 'k' } })).json().apiKey;
+    const attempts: InjectOptions[] = [
+      { method: 'POST', url: '/v1/channels', payload: { companyId: api.companyId, name: 'n', kind: 'local', folder: '/tmp', recipientId: adminId, binderName: 'P' } },
+      { method: 'PATCH', url: `/v1/channels/${channel.id}`, payload: { name: 'mine' } },
+      { method: 'DELETE', url: `/v1/channels/${channel.id}` },
+      { method: 'POST', url: `/v1/channels/${channel.id}/pause` },
+      { method: 'POST', url: `/v1/channels/${channel.id}/run`, payload: { confirm: true } },
+      { method: 'POST', url: '/v1/binders', payload: { companyId: api.companyId, name: 'Mine' } },
+    ];
+    for (const a of attempts) {
+      const res = await api.call({ ...a, key });
+      assert.equal(res.statusCode, 403, `${a.method} ${a.url}: ${res.body}`);
+      assert.deepEqual(Object.keys(res.json().error), ['code', 'message']);
+      assert.equal(res.json().error.code, 'forbidden');
+      assert.match(res.json().error.message, /configure_collection/);
+    }
+    assert.equal((await api.call({ method: 'GET', url: `/v1/channels/${channel.id}`, key })).json().name, channel.name, 'nothing changed, and reading is allowed');
+  });
+
+  it('another organization cannot see or change channels and runs', async () => {
+    const channel = await localChannel('tenant');
+    const runId = (await api.call({ method: 'POST', url: `/v1/channels/${channel.id}/run`, payload: { confirm: true } })).json().runId;
+    await api.deps.queue.idle();
+    const b = await otherOrganization(api);
+    for (const a of [
+      { method: 'GET', url: `/v1/channels/${channel.id}` },
+      { method: 'PATCH', url: `/v1/channels/${channel.id}`, payload: { name: 'mine' } },
+      { method: 'DELETE', url: `/v1/channels/${channel.id}` },
+      { method: 'POST', url: `/v1/channels/${channel.id}/run`, payload: { confirm: true } },
+      { method: 'POST', url: `/v1/channels/${channel.id}/pause` },
+      { method: 'GET', url: `/v1/channels/${channel.id}/runs` },
+      { method: 'GET', url: `/v1/collect-runs/${runId}` },
+      { method: 'GET', url: `/v1/channels?companyId=${api.companyId}` },
+      { method: 'POST', url: '/v1/binders', payload: { companyId: api.companyId, name: 'Mine' } },
+      { method: 'POST', url: '/v1/channels', payload: { companyId: api.companyId, name: 'n', kind: 'local', folder: '/tmp', recipientId: adminId, binderName: 'P' } },
+    ] as InjectOptions[]) {
+      const res = await api.call({ ...a, key: b.apiKey });
+      assert.equal(res.statusCode, 404, `${a.method} ${a.url}: ${res.body}`);
+    }
+    assert.deepEqual((await api.call({ method: 'GET', url: '/v1/channels', key: b.apiKey })).json().items, []);
+    assert.deepEqual((await api.call({ method: 'GET', url: '/v1/binders', key: b.apiKey })).json().items, []);
+    assert.equal((await api.call({ method: 'GET', url: `/v1/channels/${channel.id}` })).json().name, 'tenant');
+  });
+});

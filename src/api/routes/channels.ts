@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { DomainError } from '../../domain/errors.js';
+import { CHANNEL_KINDS, CHANNEL_STATES } from '../../domain/channels.js';
+import { getCompany } from '../../catalog/organizations.js';
+import { insertBinder, listBinders } from '../../catalog/channels.js';
+import { orgOf, principalOf, requireRight } from '../auth.js';
+import { commonErrors, ErrorBody, Id, IdParams } from '../schemas.js';
+import type { RouteContext, ZodApp } from '../server.js';
+
+const tags = ['collection'];
+const forbidden = { 403: ErrorBody } as const;
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Write the time as HH:MM on the 24-hour clock, such as 06:30.');
+
+export const Channel = z.object({
+  id: z.string(), companyId: z.string(), name: z.string(), kind: z.enum(CHANNEL_KINDS),
+  folder: z.string().nullable().describe('The source folder; null until the client chose it.'),
+  recipientId: z.string(), binderId: z.string(), collectAt: z.string().describe('Daily collection time, HH:MM in the company\'s time zone.'),
+  moveCollected: z.boolean().describe('Collected files are moved to a Collected subfolder of the source (off: the source is never changed).'),
+  clientEmail: z.string().nullable(), clientName: z.string().nullable(),
+  state: z.enum([...CHANNEL_STATES, 'removed']), stateReason: z.string().nullable().describe('Why it needs attention, and what to do.'),
+  lastRunId: z.string().nullable(), createdAt: z.string(), updatedAt: z.string(),
+}).meta({ id: 'Channel' });
+
+const ChannelDetail = Channel.extend({
+  files: z.object({ pending: z.number().int(), failed: z.number().int(), collected: z.number().int(), duplicate: z.number().int(), gone: z.number().int() })
+    .describe('The ledger: files by state.'),
+}).meta({ id: 'ChannelDetail' });
+
+export const Binder = z.object({ id: z.string(), companyId: z.string(), name: z.string(), createdAt: z.string() }).meta({ id: 'Binder' });
+
+const NewChannel = z.strictObject({
+  companyId: Id,
+  name: z.string().trim().min(1).max(200),
+  kind: z.enum(CHANNEL_KINDS),
+  recipientId: Id.describe('The user who gets what this channel collects; must be a user of the organization.'),
+  binderId: Id.optional().describe('The binder to file into, or:'),
+  binderName: z.string().trim().min(1).max(200).optional().describe('The name of a binder of the company, created when missing.'),
+  folder: z.string().max(1000).optional().describe('Local folders: the absolute path on this server (required). Others: chosen by the client when left out.'),
+  settings: z.record(z.string(), z.unknown()).optional().describe('SFTP or WebDAV: the server\'s details, when you have them (then no invitation is sent). Secrets are stored encrypted.'),
+  collectAt: HHMM.default('06:00'),
+  moveCollected: z.boolean().default(false),
+  clientEmail: z.string().trim().email().optional().describe('Where the invitation to connect goes.'),
+  clientName: z.string().trim().min(1).max(200).optional(),
+});
+
+const ChannelPatch = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  recipientId: Id.optional(), binderId: Id.optional(), binderName: z.string().trim().min(1).max(200).optional(),
+  collectAt: HHMM.optional(), moveCollected: z.boolean().optional(),
+  clientEmail: z.string().trim().email().optional(), clientName: z.string().trim().min(1).max(200).optional(),
+});
+
+export const CollectRun = z.object({
+  id: z.string(), channelId: z.string(), trigger: z.string().describe('daily, manual, ...'), startedBy: z.string().nullable().describe('The user who asked for it; null for a scheduled run.'),
+  status: z.enum(['queued', 'running', 'done', 'done_with_errors', 'failed', 'interrupted']),
+  queuedAt: z.string(), startedAt: z.string().nullable(), finishedAt: z.string().nullable(),
+  found: z.number().int().describe('New or changed files this run looked at.'),
+  collected: z.number().int().describe('Filed in the inbox.'),
+  skipped: z.number().int().describe('Already collected: renamed, moved or touched without a change.'),
+  duplicates: z.number().int().describe('The same bytes as a document already in the inbox: not filed again.'),
+  failed: z.number().int(), error: z.string().nullable(),
+}).meta({ id: 'CollectRun' });
+
+const CollectRunItem = z.object({
+  id: z.number().int(), key: z.string(), path: z.string(),
+  outcome: z.enum(['collected', 'likely_duplicate', 'changed', 'unchanged', 'already_collected', 'duplicate', 'failed', 'moved_aside_failed']),
+  inboxItemId: z.string().nullable(), error: z.string().nullable(), at: z.string(),
+}).meta({ id: 'CollectRunItem' });
+
+/** Collection channels, their binders and runs. Changing them needs configure_collection. */
+export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
+  const configure = { preHandler: requireRight('configure_collection') };
+  const { channels, runs } = deps.collect;
+
+  app.get('/binders', {
+    schema: { summary: 'List binders', tags, querystring: z.strictObject({ companyId: Id.optional() }), response: { 200: z.object({ items: z.array(Binder) }), ...commonErrors } },
+  }, async (request) => {
+    const orgId = orgOf(request);
+    if (request.query.companyId) await getCompany(deps.db, orgId, request.query.companyId);
+    return { items: await listBinders(deps.db, orgId, request.query.companyId) };
+  });
+
+  app.post('/binders', {
+    ...configure, schema: { summary: 'Add a binder to a company', tags, body: z.strictObject({ companyId: Id, name: z.string().trim().min(1).max(200) }), response: { 201: Binder, ...commonErrors, ...forbidden, 409: ErrorBody } },
+  }, async (request, reply) => {
+    const orgId = orgOf(request);
+    await getCompany(deps.db, orgId, request.body.companyId);
+    return reply.code(201).send(await insertBinder(deps.db, orgId, request.body.companyId, request.body.name));
+  });
+
+  app.get('/channels', {
+    schema: { summary: 'List collection channels', tags, querystring: z.strictObject({ companyId: Id.optional() }), response: { 200: z.object({ items: z.array(Channel) }), ...commonErrors } },
+  }, async (request) => {
+    const orgId = orgOf(request);
+    if (request.query.companyId) await getCompany(deps.db, orgId, request.query.companyId);
+    return { items: await channels.list(orgId, request.query.companyId) };
+  });
+
+  app.post('/channels', {
+    ...configure,
+    schema: {
+      summary: 'Create a collection channel',
+      description: 'A local folder, or an SFTP/WebDAV server given with its settings, is tested and starts active. Otherwise the channel waits for the client, who gets an e-mail with a one-time link to connect the folder.',
+      tags, body: NewChannel, response: { 201: Channel, ...commonErrors, ...forbidden },
+    },
+  }, async (request, reply) => {
+    const p = principalOf(request);
+    const channel = await channels.create(p.orgId, p.userId, request.body);
+    if (channel.state === 'waiting_for_client') await deps.collect.invitations?.send(p.orgId, channel.id, p.userId);
+    return reply.code(201).send(channel);
+  });
+
+  app.get('/channels/:id', {
+    schema: { summary: 'A channel, with its files by state', tags, params: IdParams, response: { 200: ChannelDetail, ...commonErrors } },
+  }, async (request) => {
+    const orgId = orgOf(request);
+    return { ...(await channels.get(orgId, request.params.id)), files: await runs.ledger(orgId, request.params.id) };
+  });
+
+  app.patch('/channels/:id', {
+    ...configure, schema: { summary: 'Change a channel', tags, params: IdParams, body: ChannelPatch, response: { 200: Channel, ...commonErrors, ...forbidden } },
+  }, async (request) => channels.update(orgOf(request), request.params.id, request.body));
+
+  app.post('/channels/:id/pause', {
+    ...configure, schema: { summary: 'Pause a channel', tags, params: IdParams, response: { 200: Channel, ...commonErrors, ...forbidden } },
+  }, async (request) => channels.pause(orgOf(request), request.params.id));
+
+  app.post('/channels/:id/resume', {
+    ...configure, schema: { summary: 'Resume a paused channel', tags, params: IdParams, response: { 200: Channel, ...commonErrors, ...forbidden } },
+  }, async (request) => channels.resume(orgOf(request), request.params.id));
+
+  app.delete('/channels/:id', {
+    ...configure,
+    schema: { summary: 'Remove a channel', description: 'Stops collecting and forgets the credentials; collected documents and the history stay.', tags, params: IdParams, response: { 204: z.null(), ...commonErrors, ...forbidden } },
+  }, async (request, reply) => {
+    await channels.remove(orgOf(request), request.params.id);
+    return reply.code(204).send(null);
+  });
+
+  app.post('/channels/:id/run', {
+    ...configure,
+    schema: {
+      summary: 'Run the collection now',
+      description: 'Asks for confirmation: send {"confirm": true}. Answers at once with the run\'s id; follow it at GET /v1/collect-runs/{id}.',
+      tags, params: IdParams, body: z.strictObject({ confirm: z.boolean().default(false) }).default({ confirm: false }),
+      response: { 202: z.object({ runId: z.string(), message: z.string() }), ...commonErrors, ...forbidden, 409: ErrorBody },
+    },
+  }, async (request, reply) => {
+    if (!request.body.confirm) throw new DomainError('invalid_input', 'Running the collection now needs confirmation: send {"confirm": true}.');
+    const p = principalOf(request);
+    const channel = await channels.get(p.orgId, request.params.id);
+    const runId = await runs.request(p.orgId, channel.id, 'manual', p.userId);
+    return reply.code(202).send({ runId, message: `The collection of "${channel.name}" was started; new documents appear in the inbox as they are read.` });
+  });
+
+  app.post('/channels/:id/invite', {
+    ...configure,
+    schema: {
+      summary: 'Send the client the link to connect (or reconnect) the folder again',
+      description: 'A new one-time link, valid for DOSSIER_INVITATION_TTL_HOURS; the previous link stops working.',
+      tags, params: IdParams, response: { 202: z.object({ invitationId: z.string(), sentTo: z.string(), expiresAt: z.string() }), ...commonErrors, ...forbidden, 503: ErrorBody },
+    },
+  }, async (request, reply) => {
+    const p = principalOf(request);
+    if (!deps.collect.invitations) throw new DomainError('unavailable', 'Invitations are not available in this installation.');
+    return reply.code(202).send(await deps.collect.invitations.send(p.orgId, request.params.id, p.userId));
+  });
+
+  app.get('/channels/:id/runs', {
+    schema: {
+      summary: 'The latest runs of a channel', tags, params: IdParams,
+      querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+      response: { 200: z.object({ items: z.array(CollectRun) }), ...commonErrors },
+    },
+  }, async (request) => ({ items: await runs.list(orgOf(request), request.params.id, request.query.limit) }));
+
+  app.get('/collect-runs/:id', {
+    schema: {
+      summary: 'One collection run and the outcome per file', tags, params: IdParams,
+      querystring: z.strictObject({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(500) }),
+      response: { 200: z.object({ run: CollectRun, items: z.array(CollectRunItem), next: z.number().int().nullable() }), ...commonErrors },
+    },
+  }, async (request) => {
+    const { after, limit } = request.query;
+    const { run, items } = await runs.get(orgOf(request), request.params.id, after, limit + 1);
+    const page = items.slice(0, limit);
+    return { run, items: page, next: items.length > limit ? page.at(-1)!.id : null };
+  });
+}

@@ -1,0 +1,94 @@
+import { newId } from '../domain/ids.js';
+import { notFound } from '../domain/errors.js';
+import { now, type Db } from './db.js';
+import type { Database } from './schema.js';
+
+/** The history of collection: every run of a channel and what it did with each file. */
+export interface CollectCounts { found: number; collected: number; skipped: number; duplicates: number; failed: number }
+export type CollectRunStatus = 'queued' | 'running' | 'done' | 'done_with_errors' | 'failed' | 'interrupted';
+
+export interface CollectRun extends CollectCounts {
+  id: string; channelId: string; trigger: string; startedBy: string | null; status: CollectRunStatus;
+  queuedAt: string; startedAt: string | null; finishedAt: string | null; error: string | null;
+}
+
+/** What happened to one file in a run. */
+export type Outcome = 'collected' | 'likely_duplicate' | 'changed' | 'unchanged' | 'already_collected' | 'duplicate' | 'failed' | 'moved_aside_failed';
+
+export interface CollectRunItem { id: number; key: string; path: string; outcome: Outcome; inboxItemId: string | null; error: string | null; at: string }
+
+const toRun = (r: Database['collect_runs']): CollectRun => ({
+  id: r.id, channelId: r.channel_id, trigger: r.trigger, startedBy: r.started_by, status: r.status as CollectRunStatus,
+  queuedAt: r.queued_at, startedAt: r.started_at, finishedAt: r.finished_at, found: r.found, collected: r.collected,
+  skipped: r.skipped, duplicates: r.duplicates, failed: r.failed, error: r.error,
+});
+
+export async function queueRun(db: Db, orgId: string, channelId: string, trigger: string, startedBy: string | null): Promise<string> {
+  const id = newId('crn');
+  await db.insertInto('collect_runs').values({
+    id, org_id: orgId, channel_id: channelId, trigger, started_by: startedBy, status: 'queued', queued_at: now(), started_at: null,
+    finished_at: null, found: 0, collected: 0, skipped: 0, duplicates: 0, failed: 0, error: null,
+  }).execute();
+  return id;
+}
+
+export async function queuedRun(db: Db, channelId: string): Promise<CollectRun | null> {
+  const r = await db.selectFrom('collect_runs').selectAll().where('channel_id', '=', channelId).where('status', '=', 'queued')
+    .orderBy('queued_at').orderBy('id').limit(1).executeTakeFirst();
+  return r ? toRun(r) : null;
+}
+
+/** Channels with a run waiting: what a freshly started worker picks up. */
+export async function channelsWithQueuedRuns(db: Db): Promise<Array<{ orgId: string; channelId: string }>> {
+  const rows = await db.selectFrom('collect_runs').select(['org_id', 'channel_id']).distinct().where('status', '=', 'queued').execute();
+  return rows.map((r) => ({ orgId: r.org_id, channelId: r.channel_id }));
+}
+
+export async function startQueuedRun(db: Db, id: string): Promise<void> {
+  await db.updateTable('collect_runs').set({ status: 'running', started_at: now() }).where('id', '=', id).execute();
+}
+
+export async function updateCollectRun(db: Db, id: string, patch: Partial<CollectCounts> & { status?: CollectRunStatus; error?: string | null; finished?: boolean }): Promise<void> {
+  const { finished, ...rest } = patch;
+  await db.updateTable('collect_runs').set({ ...rest, ...(finished && { finished_at: now() }) }).where('id', '=', id).execute();
+}
+
+/** Runs a process died in the middle of: closed as interrupted when the next one starts. */
+export async function closeInterruptedCollectRuns(db: Db, channelId: string): Promise<void> {
+  await db.updateTable('collect_runs').set({ status: 'interrupted', finished_at: now(), error: 'The process stopped during this run; the next run picked up where it left off.' })
+    .where('channel_id', '=', channelId).where('status', '=', 'running').execute();
+}
+
+export async function addCollectRunItems(db: Db, runId: string, items: Array<Omit<CollectRunItem, 'id' | 'at'>>): Promise<void> {
+  const at = now();
+  for (let i = 0; i < items.length; i += 200) {
+    await db.insertInto('collect_run_items').values(items.slice(i, i + 200).map((x) => ({
+      run_id: runId, item_key: x.key, path: x.path, outcome: x.outcome, inbox_item_id: x.inboxItemId, error: x.error, at,
+    }))).execute();
+  }
+}
+
+export async function listCollectRuns(db: Db, orgId: string, channelId: string, limit: number): Promise<CollectRun[]> {
+  const rows = await db.selectFrom('collect_runs').selectAll().where('org_id', '=', orgId).where('channel_id', '=', channelId)
+    .orderBy('queued_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return rows.map(toRun);
+}
+
+export async function getCollectRun(db: Db, orgId: string, id: string): Promise<CollectRun> {
+  const r = await db.selectFrom('collect_runs').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  if (!r) throw notFound('Collection run', id);
+  return toRun(r);
+}
+
+export async function listCollectRunItems(db: Db, orgId: string, runId: string, afterId: number, limit: number): Promise<CollectRunItem[]> {
+  await getCollectRun(db, orgId, runId);
+  const rows = await db.selectFrom('collect_run_items').selectAll().where('run_id', '=', runId).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+  return rows.map((r) => ({ id: Number(r.id), key: r.item_key, path: r.path, outcome: r.outcome as Outcome, inboxItemId: r.inbox_item_id, error: r.error, at: r.at }));
+}
+
+/** When the channel's last run that actually ran started: what the daily schedule compares with. */
+export async function lastRunStart(db: Db, channelId: string): Promise<string | null> {
+  const r = await db.selectFrom('collect_runs').select('queued_at').where('channel_id', '=', channelId)
+    .orderBy('queued_at', 'desc').limit(1).executeTakeFirst();
+  return r?.queued_at ?? null;
+}

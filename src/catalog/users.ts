@@ -1,0 +1,48 @@
+import { newId } from '../domain/ids.js';
+import { DomainError, notFound } from '../domain/errors.js';
+import { effectiveRights, type Right, type Role } from '../domain/rights.js';
+import { now, type Db } from './db.js';
+import type { Database } from './schema.js';
+
+/** Users of an organization, with their role and rights. Every call is scoped to one organization. */
+export interface User { id: string; orgId: string; email: string; name: string; role: Role; rights: Right[]; createdAt: string }
+
+const toUser = (r: Omit<Database['users'], 'rights'> & { rights: string }): User => {
+  const rights = JSON.parse(r.rights) as string[];
+  return { id: r.id, orgId: r.org_id, email: r.email, name: r.name, role: r.role as Role, rights: effectiveRights(r.role, rights), createdAt: r.created_at };
+};
+
+export async function insertUser(db: Db, orgId: string, u: { email: string; name: string; role: Role; rights: readonly Right[] }): Promise<User> {
+  const email = u.email.trim().toLowerCase();
+  const taken = await db.selectFrom('users').select('id').where('org_id', '=', orgId).where('email', '=', email).executeTakeFirst();
+  if (taken) throw new DomainError('conflict', `A user with the e-mail address ${email} already exists (${taken.id}).`);
+  const id = newId('usr');
+  await db.insertInto('users').values({ id, org_id: orgId, email, name: u.name, role: u.role, rights: JSON.stringify(u.rights), created_at: now() }).execute();
+  return getUser(db, orgId, id);
+}
+
+export async function getUser(db: Db, orgId: string, id: string): Promise<User> {
+  const r = await db.selectFrom('users').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  if (!r) throw notFound('User', id);
+  return toUser(r);
+}
+
+export async function listUsers(db: Db, orgId: string): Promise<User[]> {
+  const rows = await db.selectFrom('users').selectAll().where('org_id', '=', orgId).orderBy('created_at').orderBy('id').execute();
+  return rows.map(toUser);
+}
+
+export async function updateUser(db: Db, orgId: string, id: string, patch: { name?: string; role?: Role; rights?: readonly Right[] }): Promise<User> {
+  await getUser(db, orgId, id);
+  const set: Partial<Record<'name' | 'role' | 'rights', string>> = {};
+  if (patch.name !== undefined) set.name = patch.name;
+  if (patch.role !== undefined) set.role = patch.role;
+  if (patch.rights !== undefined) set.rights = JSON.stringify(patch.rights);
+  if (Object.keys(set).length) await db.updateTable('users').set(set).where('org_id', '=', orgId).where('id', '=', id).execute();
+  return getUser(db, orgId, id);
+}
+
+export async function countAdmins(db: Db, orgId: string): Promise<number> {
+  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', orgId).where('role', '=', 'admin').executeTakeFirstOrThrow();
+  return Number(r.n);
+}

@@ -1,0 +1,174 @@
+import type { Logger } from 'pino';
+import { DomainError } from '../domain/errors.js';
+import { CHANNEL_KINDS, OAUTH_CHANNEL_KINDS, type ChannelKind } from '../domain/channels.js';
+import { TIME_OF_DAY } from '../domain/schedules.js';
+import type { ConnectorDefinition, StorageConnector } from '../connectors/connector.js';
+import type { Db } from '../catalog/db.js';
+import { getCompany } from '../catalog/organizations.js';
+import { getUser } from '../catalog/users.js';
+import { deleteConnectionSecrets, insertConnection } from '../catalog/destinations.js';
+import {
+  findBinderByName, getBinder, getChannel, insertBinder, listChannels, updateChannel, insertChannel,
+  type Binder, type Channel, type ChannelPatch,
+} from '../catalog/channels.js';
+
+export interface ChannelDeps {
+  db: Db;
+  log: Logger;
+  /** The connector kinds of this installation. */
+  definitions: Map<string, ConnectorDefinition>;
+  /** Encrypts the secret fields of a server's settings. */
+  seal(secrets: Record<string, unknown>): string;
+  /** Opens the channel's source (its connection, rooted at its folder). */
+  connect(orgId: string, channel: Channel): Promise<StorageConnector>;
+}
+
+export interface NewChannelInput {
+  companyId: string;
+  name: string;
+  kind: ChannelKind;
+  recipientId: string;
+  /** An existing binder of the company, or the name of one (created when missing). */
+  binderId?: string;
+  binderName?: string;
+  /** The source folder; for a local folder required, for the others chosen by the client if left out. */
+  folder?: string | null;
+  /** SFTP or WebDAV server details, when the accountant already has them (then no invitation is needed). */
+  settings?: Record<string, unknown> | null;
+  collectAt: string;
+  moveCollected: boolean;
+  clientEmail?: string | null;
+  clientName?: string | null;
+}
+
+export type ChannelUpdate = Partial<Pick<NewChannelInput, 'name' | 'recipientId' | 'binderId' | 'binderName' | 'collectAt' | 'moveCollected' | 'clientEmail' | 'clientName'>>;
+
+/** Create, change, pause and remove channels; whoever calls has been checked for configure_collection. */
+export class ChannelService {
+  constructor(private readonly deps: ChannelDeps) {}
+
+  private definition(kind: string): ConnectorDefinition {
+    if (!(CHANNEL_KINDS as readonly string[]).includes(kind)) throw new DomainError('invalid_input', `"${kind}" is not a channel type. Choose one of: ${CHANNEL_KINDS.join(', ')}.`);
+    const def = this.deps.definitions.get(kind);
+    if (!def) throw new DomainError('invalid_input', `Channel type "${kind}" is not available in this installation.`);
+    return def;
+  }
+
+  async binderFor(orgId: string, companyId: string, binderId?: string, binderName?: string): Promise<Binder> {
+    if (binderId) {
+      const binder = await getBinder(this.deps.db, orgId, binderId);
+      if (binder.companyId !== companyId) throw new DomainError('invalid_input', `Binder ${binderId} belongs to another company: choose one of this company's binders.`);
+      return binder;
+    }
+    const name = binderName?.trim();
+    if (!name) throw new DomainError('invalid_input', 'Give the destination binder: binderId, or binderName to use (or create) a binder by name.');
+    return (await findBinderByName(this.deps.db, orgId, companyId, name)) ?? insertBinder(this.deps.db, orgId, companyId, name);
+  }
+
+  private async checkRecipient(orgId: string, userId: string): Promise<void> {
+    await getUser(this.deps.db, orgId, userId).catch(() => {
+      throw new DomainError('invalid_input', `The recipient ${userId} is not a user of this organization: choose one from GET /v1/users.`);
+    });
+  }
+
+  private checkTime(at: string): void {
+    if (!TIME_OF_DAY.test(at)) throw new DomainError('invalid_input', `The collection time "${at}" is not understood: write HH:MM on the 24-hour clock, such as 06:30.`);
+  }
+
+  async create(orgId: string, userId: string | null, input: NewChannelInput): Promise<Channel> {
+    const def = this.definition(input.kind);
+    await getCompany(this.deps.db, orgId, input.companyId);
+    await this.checkRecipient(orgId, input.recipientId);
+    this.checkTime(input.collectAt);
+    if (input.kind === 'local' && !input.folder?.startsWith('/')) {
+      // A client must never pick paths on this server: a local folder is the accountant's choice.
+      throw new DomainError('invalid_input', 'A local folder channel needs its folder, as an absolute path on this server, such as /srv/scans/acme.');
+    }
+    if (input.settings && !['sftp', 'webdav'].includes(input.kind)) throw new DomainError('invalid_input', 'Server settings are given for SFTP and WebDAV channels only; the client connects the others.');
+    const binder = await this.binderFor(orgId, input.companyId, input.binderId, input.binderName);
+    const ready = input.kind === 'local' || !!input.settings;
+    if (!ready && !input.clientEmail) throw new DomainError('invalid_input', 'Give the client\'s e-mail address (clientEmail): Dossier sends the client a link to connect the folder.');
+    const connectionId = input.settings ? await this.serverConnection(orgId, def, input.name, input.settings) : null;
+    const folder = input.kind === 'local' ? input.folder! : input.settings ? String(input.settings.root ?? input.folder ?? '') : input.folder ?? null;
+    let channel = await insertChannel(this.deps.db, orgId, {
+      companyId: input.companyId, name: input.name, kind: input.kind, connectionId, folder, recipientId: input.recipientId, binderId: binder.id,
+      collectAt: input.collectAt, moveCollected: input.moveCollected, clientEmail: input.clientEmail ?? null, clientName: input.clientName ?? null,
+      createdBy: userId, state: ready ? 'active' : 'waiting_for_client',
+    });
+    if (ready) {
+      try {
+        await this.test(orgId, channel);
+      } catch (e) {
+        channel = await updateChannel(this.deps.db, orgId, channel.id, { state: 'removed', stateReason: 'Could not be reached when it was created.' });
+        throw e;
+      }
+    }
+    return channel;
+  }
+
+  /** Stores a server's details as a connection of the channel's own; the secret fields sealed. */
+  async serverConnection(orgId: string, def: ConnectorDefinition, label: string, given: Record<string, unknown>): Promise<string> {
+    const parsed = def.settings.safeParse(given);
+    if (!parsed.success) throw new DomainError('invalid_input', `The ${def.title} settings are incomplete: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const settings = { ...(parsed.data as Record<string, unknown>) };
+    delete settings.root;
+    const secrets: Record<string, unknown> = {};
+    for (const key of def.secrets) if (settings[key] !== undefined) { secrets[key] = settings[key]; delete settings[key]; }
+    return insertConnection(this.deps.db, orgId, { kind: def.kind, label, settings, secrets: Object.keys(secrets).length ? this.deps.seal(secrets) : null });
+  }
+
+  /** Opens the source and lists its folder once: a wrong password or folder fails now, not tonight. */
+  async test(orgId: string, channel: Channel): Promise<void> {
+    let connector: StorageConnector | null = null;
+    try {
+      connector = await this.deps.connect(orgId, channel);
+      for await (const _ of connector.list('')) break;
+    } catch (e) {
+      throw new DomainError('invalid_input', `Dossier could not read the folder of "${channel.name}": ${(e as Error).message}`);
+    } finally {
+      await connector?.close().catch(() => undefined);
+    }
+  }
+
+  list(orgId: string, companyId?: string): Promise<Channel[]> {
+    return listChannels(this.deps.db, orgId, { companyId });
+  }
+
+  get(orgId: string, id: string): Promise<Channel> {
+    return getChannel(this.deps.db, orgId, id);
+  }
+
+  async update(orgId: string, id: string, u: ChannelUpdate): Promise<Channel> {
+    const channel = await getChannel(this.deps.db, orgId, id);
+    if (u.recipientId !== undefined) await this.checkRecipient(orgId, u.recipientId);
+    if (u.collectAt !== undefined) this.checkTime(u.collectAt);
+    const patch: ChannelPatch = {
+      name: u.name, recipientId: u.recipientId, collectAt: u.collectAt, moveCollected: u.moveCollected,
+      clientEmail: u.clientEmail, clientName: u.clientName,
+    };
+    if (u.binderId !== undefined || u.binderName !== undefined) patch.binderId = (await this.binderFor(orgId, channel.companyId, u.binderId, u.binderName)).id;
+    return updateChannel(this.deps.db, orgId, id, patch);
+  }
+
+  async pause(orgId: string, id: string): Promise<Channel> {
+    await getChannel(this.deps.db, orgId, id);
+    return updateChannel(this.deps.db, orgId, id, { state: 'paused', stateReason: 'Paused by a user.' });
+  }
+
+  async resume(orgId: string, id: string): Promise<Channel> {
+    const channel = await getChannel(this.deps.db, orgId, id);
+    if (channel.state !== 'paused') return channel;
+    return updateChannel(this.deps.db, orgId, id, { state: channel.connectionId || channel.kind === 'local' ? 'active' : 'waiting_for_client', stateReason: null });
+  }
+
+  /** Stops collecting and forgets the credentials; what was collected, and the history, stay. */
+  async remove(orgId: string, id: string): Promise<void> {
+    const channel = await getChannel(this.deps.db, orgId, id);
+    await updateChannel(this.deps.db, orgId, id, { state: 'removed', stateReason: 'Removed by a user.' });
+    if (channel.connectionId) await deleteConnectionSecrets(this.deps.db, orgId, channel.connectionId);
+  }
+
+  static isOAuth(kind: string): boolean {
+    return (OAUTH_CHANNEL_KINDS as readonly string[]).includes(kind);
+  }
+}

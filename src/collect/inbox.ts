@@ -1,0 +1,71 @@
+import { DomainError } from '../domain/errors.js';
+import type { InboxStatus } from '../domain/channels.js';
+import type { Db } from '../catalog/db.js';
+import { getUser } from '../catalog/users.js';
+import { getBinder } from '../catalog/channels.js';
+import { getCompany } from '../catalog/organizations.js';
+import { now } from '../catalog/db.js';
+import { getInboxItem, inboxItemWithKey, listInbox, updateInboxItem, type InboxFilter, type InboxItem, type StoredField } from '../catalog/inbox.js';
+import { FIELD_NAMES } from '../extract/index.js';
+import { dedupeKey } from './fields.js';
+
+export interface InboxView extends InboxItem {
+  /** Where the original file is read: the vault document's content. */
+  contentUrl: string;
+}
+
+export interface InboxChange {
+  /** Corrected values (null clears one); each becomes certain, with the user as its source. */
+  fields?: Record<string, string | null>;
+  /** Confirmed fields keep their value and become certain too. */
+  confirm?: string[];
+  status?: InboxStatus;
+  recipientId?: string;
+  binderId?: string;
+}
+
+const view = (i: InboxItem): InboxView => ({ ...i, contentUrl: `/v1/documents/${i.documentId}/content` });
+
+/** The company inbox: list, open, correct and confirm fields, reassign, move to another binder. */
+export class InboxService {
+  constructor(private readonly db: Db) {}
+
+  async list(orgId: string, filter: InboxFilter): Promise<InboxView[]> {
+    if (filter.companyId) await getCompany(this.db, orgId, filter.companyId);
+    return (await listInbox(this.db, orgId, filter)).map(view);
+  }
+
+  async get(orgId: string, id: string): Promise<InboxView> {
+    return view(await getInboxItem(this.db, orgId, id));
+  }
+
+  async change(orgId: string, userId: string | null, id: string, c: InboxChange): Promise<InboxView> {
+    const item = await getInboxItem(this.db, orgId, id);
+    const unknown = [...Object.keys(c.fields ?? {}), ...(c.confirm ?? [])].filter((f) => !(FIELD_NAMES as readonly string[]).includes(f));
+    if (unknown.length) throw new DomainError('invalid_input', `Unknown field(s): ${unknown.join(', ')}. The fields are: ${FIELD_NAMES.join(', ')}.`);
+    if (c.recipientId) await getUser(this.db, orgId, c.recipientId).catch(() => { throw new DomainError('invalid_input', `The recipient ${c.recipientId} is not a user of this organization.`); });
+    if (c.binderId) {
+      const binder = await getBinder(this.db, orgId, c.binderId);
+      if (binder.companyId !== item.companyId) throw new DomainError('invalid_input', `Binder ${c.binderId} belongs to another company: choose one of this company's binders.`);
+    }
+    const at = now();
+    const by = { kind: 'user' as const, userId, at };
+    const fields: Record<string, StoredField> = { ...item.fields };
+    for (const [name, value] of Object.entries(c.fields ?? {})) {
+      if (value === null) delete fields[name];
+      else fields[name] = { value, confidence: 1, provenance: by };
+    }
+    for (const name of c.confirm ?? []) {
+      if (!fields[name]) throw new DomainError('invalid_input', `There is no value of ${name} to confirm: give one under fields.`);
+      fields[name] = { ...fields[name]!, confidence: 1, provenance: by };
+    }
+    const touched = c.fields !== undefined || c.confirm !== undefined;
+    const key = touched ? dedupeKey(fields) : item.dedupeKey;
+    return view(await updateInboxItem(this.db, orgId, id, {
+      ...(touched && { fields, dedupeKey: key, likelyDuplicateOf: key ? await inboxItemWithKey(this.db, item.companyId, key, id) : null }),
+      ...(c.status && { status: c.status, reviewedBy: c.status === 'done' ? userId : null, reviewedAt: c.status === 'done' ? at : null }),
+      ...(c.recipientId && { recipientId: c.recipientId }),
+      ...(c.binderId && { binderId: c.binderId }),
+    }));
+  }
+}

@@ -1,0 +1,168 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { DomainError } from '../domain/errors.js';
+import { CHANNEL_TITLES } from '../domain/channels.js';
+import type { StorageConnector } from '../connectors/connector.js';
+import type { Db } from '../catalog/db.js';
+import { getCompany } from '../catalog/organizations.js';
+import { deleteConnectionSecrets } from '../catalog/destinations.js';
+import { getChannel, updateChannel, type Channel } from '../catalog/channels.js';
+import {
+  insertInvitation, invitationById, invitationByToken, latestInvitation, recordInvitationConnection, useInvitation, type Invitation,
+} from '../catalog/invitations.js';
+import type { ConnectionService } from '../auth/oauth/connections.js';
+import type { Mailer } from '../mail/mailer.js';
+import { ChannelService } from './channels.js';
+import type { CollectRuns } from './service.js';
+import { invitationMail } from './invitation-mail.js';
+
+export interface InvitationDeps {
+  db: Db;
+  log: Logger;
+  mailer: Mailer;
+  baseUrl: string;
+  ttlMs: number;
+  channels: ChannelService;
+  runs: CollectRuns;
+  connections: ConnectionService;
+  connect(orgId: string, channel: Channel): Promise<StorageConnector>;
+  definitions: Map<string, import('../connectors/connector.js').ConnectorDefinition>;
+}
+
+export type InvitationStep = 'connect' | 'choose_folder';
+
+/** What the client's page shows: whose channel, what to connect, and the next step. */
+export interface InvitationView {
+  channel: { name: string; kind: Channel['kind']; company: string; title: string; folder: string | null; moveCollected: boolean };
+  step: InvitationStep;
+  purpose: Invitation['purpose'];
+  expiresAt: string;
+}
+
+const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+const TOKEN = /^dci_[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Inviting a client to connect a channel's folder, with no account: the link's token (only its
+ * hash is kept) authorizes the connect steps of that one channel, once, until it expires.
+ */
+export class InvitationService {
+  constructor(private readonly deps: InvitationDeps) {}
+
+  /** Sends (or sends again) the link; an older link of the channel stops working. */
+  async send(orgId: string, channelId: string, by: string | null): Promise<{ invitationId: string; sentTo: string; expiresAt: string }> {
+    const channel = await getChannel(this.deps.db, orgId, channelId);
+    if (channel.kind === 'local') throw new DomainError('invalid_input', 'A local folder channel has nothing for a client to connect.');
+    if (!channel.clientEmail) throw new DomainError('invalid_input', `"${channel.name}" has no client e-mail address: set clientEmail first.`);
+    const token = `dci_${randomBytes(32).toString('base64url')}`;
+    const expiresAt = new Date(Date.now() + this.deps.ttlMs);
+    const purpose = channel.connectionId ? 'reconnect' : 'connect';
+    const inv = await insertInvitation(this.deps.db, orgId, { channelId, tokenHash: hash(token), email: channel.clientEmail, purpose, expiresAt: expiresAt.toISOString(), createdBy: by });
+    const company = await getCompany(this.deps.db, orgId, channel.companyId);
+    const org = await this.deps.db.selectFrom('organizations').select('name').where('id', '=', orgId).executeTakeFirstOrThrow();
+    await this.deps.mailer.send(invitationMail({
+      to: channel.clientEmail, clientName: channel.clientName, firm: org.name, company: company.name, provider: CHANNEL_TITLES[channel.kind],
+      language: company.language, link: new URL(`/connect/${token}`, this.deps.baseUrl).toString(), expiresAt, reconnect: purpose === 'reconnect', move: channel.moveCollected,
+    }));
+    return { invitationId: inv.id, sentTo: channel.clientEmail, expiresAt: inv.expiresAt };
+  }
+
+  async latest(orgId: string, channelId: string): Promise<Invitation | null> {
+    await getChannel(this.deps.db, orgId, channelId);
+    return latestInvitation(this.deps.db, orgId, channelId);
+  }
+
+  /** The invitation behind a token, if it may still be used; every other case says why. */
+  private async open(token: string): Promise<{ inv: Invitation; channel: Channel }> {
+    const inv = TOKEN.test(token) ? await invitationByToken(this.deps.db, hash(token)) : null;
+    if (!inv) throw new DomainError('not_found', 'This link is not valid. Check that it was copied whole, or ask your accountant for a new one.');
+    if (inv.usedAt) throw new DomainError('conflict', 'This link was already used: the folder is connected. If something is wrong, ask your accountant for a new link.');
+    if (inv.revokedAt) throw new DomainError('conflict', 'This link was replaced by a newer one: use the link in the latest e-mail.');
+    if (Date.parse(inv.expiresAt) <= Date.now()) throw new DomainError('conflict', 'This link has expired. Ask your accountant to send a new one.');
+    const channel = await getChannel(this.deps.db, inv.orgId, inv.channelId).catch(() => {
+      throw new DomainError('not_found', 'The collection this link was for no longer exists.');
+    });
+    return { inv, channel };
+  }
+
+  async view(token: string): Promise<InvitationView> {
+    const { inv, channel } = await this.open(token);
+    const company = await getCompany(this.deps.db, inv.orgId, channel.companyId);
+    return {
+      channel: { name: channel.name, kind: channel.kind, company: company.name, title: CHANNEL_TITLES[channel.kind], folder: channel.folder, moveCollected: channel.moveCollected },
+      step: inv.connectedAt ? 'choose_folder' : 'connect', purpose: inv.purpose, expiresAt: inv.expiresAt,
+    };
+  }
+
+  /** The provider's consent page for an OAuth channel (read-only scopes unless files are moved aside). */
+  async authorize(token: string, opts: { browser: boolean; returnTo: string | null }) {
+    const { inv, channel } = await this.open(token);
+    if (!ChannelService.isOAuth(channel.kind)) throw new DomainError('invalid_input', `A ${CHANNEL_TITLES[channel.kind]} is connected with its server details, not a sign-in.`);
+    const provider = this.deps.connections.providers().find((p) => p.kind === channel.kind);
+    if (!provider) throw new DomainError('unavailable', `${CHANNEL_TITLES[channel.kind]} is not set up on this Dossier: ask your accountant.`);
+    const caller = { orgId: inv.orgId, userId: inv.createdBy ?? channel.createdBy ?? channel.recipientId };
+    return this.deps.connections.authorize(caller, provider.id, {
+      ...opts, returnTo: opts.returnTo ?? new URL('/connect/resume', this.deps.baseUrl).toString(),
+      connectionId: channel.connectionId ?? undefined, collect: { invitationId: inv.id, move: channel.moveCollected },
+    });
+  }
+
+  /** The OAuth callback stored the account: the next step is the folder. */
+  async connected(orgId: string, invitationId: string, connectionId: string): Promise<void> {
+    const inv = await invitationById(this.deps.db, invitationId);
+    if (!inv || inv.orgId !== orgId) return;
+    await recordInvitationConnection(this.deps.db, invitationId, connectionId);
+  }
+
+  /** SFTP or WebDAV: the client gives the server's details; they are tested before they are kept. */
+  async server(token: string, settings: Record<string, unknown>): Promise<InvitationView> {
+    const { inv, channel } = await this.open(token);
+    if (channel.kind !== 'sftp' && channel.kind !== 'webdav') throw new DomainError('invalid_input', `A ${CHANNEL_TITLES[channel.kind]} is connected by signing in, not with server details.`);
+    const def = this.deps.definitions.get(channel.kind)!;
+    const connectionId = await this.deps.channels.serverConnection(inv.orgId, def, channel.name, settings);
+    const folder = typeof settings.root === 'string' ? settings.root : '';
+    try {
+      await this.deps.channels.test(inv.orgId, { ...channel, connectionId, folder });
+    } catch (e) {
+      await deleteConnectionSecrets(this.deps.db, inv.orgId, connectionId);
+      throw e;
+    }
+    await recordInvitationConnection(this.deps.db, inv.id, connectionId);
+    return this.view(token);
+  }
+
+  private async connectedOne(token: string): Promise<{ inv: Invitation & { connectionId: string }; channel: Channel }> {
+    const { inv, channel } = await this.open(token);
+    if (!inv.connectionId) throw new DomainError('conflict', 'Connect your account first, then choose the folder.');
+    return { inv: inv as Invitation & { connectionId: string }, channel };
+  }
+
+  /** The folders in `path` of the account the client just connected. */
+  async folders(token: string, path: string): Promise<{ path: string; folders: Array<{ name: string; path: string }> }> {
+    const { inv, channel } = await this.connectedOne(token);
+    const c = await this.deps.connect(inv.orgId, { ...channel, connectionId: inv.connectionId, folder: '' });
+    try {
+      const folders: Array<{ name: string; path: string }> = [];
+      for await (const e of c.list(path)) if (e.isDir && !e.name.startsWith('.')) folders.push({ name: e.name, path: e.path });
+      return { path, folders: folders.sort((a, b) => a.name.localeCompare(b.name)) };
+    } finally {
+      await c.close().catch(() => undefined);
+    }
+  }
+
+  /** The last step: the folder is checked, the channel turns active, the link is used up, and a first run starts. */
+  async choose(token: string, folder: string): Promise<{ channel: string; state: Channel['state'] }> {
+    const { inv, channel } = await this.connectedOne(token);
+    const next = { ...channel, connectionId: inv.connectionId, folder };
+    await this.deps.channels.test(inv.orgId, next);
+    if (!(await useInvitation(this.deps.db, inv.id))) throw new DomainError('conflict', 'This link was already used.');
+    const sameFolder = channel.connectionId === inv.connectionId && channel.folder === folder;
+    if (channel.connectionId && channel.connectionId !== inv.connectionId) await deleteConnectionSecrets(this.deps.db, inv.orgId, channel.connectionId);
+    const after = await updateChannel(this.deps.db, inv.orgId, channel.id, {
+      connectionId: inv.connectionId, folder, state: 'active', stateReason: null, ...(!sameFolder && { cursor: null }),
+    });
+    await this.deps.runs.request(inv.orgId, channel.id, 'connected', null);
+    this.deps.log.info({ channel: channel.id }, 'the client connected the channel\'s folder');
+    return { channel: after.name, state: after.state };
+  }
+}

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { rename, rm, utimes, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startCollectWorld, ublInvoice, type CollectWorld } from '../../test/helpers/collect.js';
+import { listInbox } from '../catalog/inbox.js';
+
+describe('collecting from a local folder', () => {
+  let w: CollectWorld;
+  before(async () => { w = await startCollectWorld(); });
+  after(() => w?.close());
+
+  it('files each document once, reads it, and never collects it again', async () => {
+    const src = await w.folder('once');
+    await mkdir(join(src, 'March'));
+    await writeFile(join(src, 'a.xml'), ublInvoice({ number: 'A-1' }));
+    await writeFile(join(src, 'March', 'b.xml'), ublInvoice({ number: 'B-1', total: '50.00' }));
+    await writeFile(join(src, '.DS_Store'), 'not a document');
+    const channel = await w.channel({ kind: 'local', folder: src });
+    assert.equal(channel.state, 'active');
+    const run = await w.deps.collect.runs.runNow(w.orgId, channel.id, w.userId);
+    assert.equal(run.status, 'done', run.error ?? '');
+    assert.deepEqual([run.found, run.collected, run.skipped, run.duplicates, run.failed], [2, 2, 0, 0, 0]);
+    const inbox = await listInbox(w.deps.db, w.orgId, { companyId: w.companyId, limit: 100 });
+    assert.deepEqual(inbox.map((i) => i.fields.number?.value).sort(), ['A-1', 'B-1']);
+    assert.equal(inbox[0]!.fields.number!.confidence, 1);
+    assert.equal(inbox[0]!.binderId, channel.binderId);
+    assert.equal(inbox[0]!.recipientId, w.userId);
+
+    // Renamed, moved, touched: nothing new.
+    await rename(join(src, 'a.xml'), join(src, 'March', 'a-renamed.xml'));
+    await utimes(join(src, 'March', 'b.xml'), new Date('2025-01-01'), new Date('2025-01-01'));
+    const again = await w.deps.collect.runs.runNow(w.orgId, channel.id, w.userId);
+    assert.deepEqual([again.found, again.collected, again.skipped, again.duplicates], [2, 0, 2, 0]);
+    const quiet = await w.deps.collect.runs.runNow(w.orgId, channel.id, w.userId);
+    assert.deepEqual([quiet.found, quiet.collected], [0, 0]);
+    assert.equal((await listInbox(w.deps.db, w.orgId, { companyId: w.companyId, limit: 100 })).length, 2);
+  });
+
+  it('collects a changed file again, linked to the first; flags same bytes and same invoice', async () => {
+    const src = await w.folder('changes');
+    await writeFile(join(src, 'c.xml'), ublInvoice({ number: 'C-1' }));
+    const channel = await w.channel({ kind: 'local', folder: src });
+    await w.deps.collect.runs.runNow(w.orgId, channel.id, null);
+    await writeFile(join(src, 'c.xml'), ublInvoice({ number: 'C-1', total: '242.00' }));
+    await utimes(join(src, 'c.xml'), new Date('2025-02-01'), new Date('2025-02-01'));
+    await writeFile(join(src, 'copy-of-c.xml'), ublInvoice({ number: 'C-1' })); // the first version's bytes
+    await writeFile(join(src, 'c-scan.xml'), ublInvoice({ number: 'C-1', total: '242.00', date: '2024-03-15' })); // same supplier, number, amount
+    const run = await w.deps.collect.runs.runNow(w.orgId, channel.id, null);
+    const { items } = await w.deps.collect.runs.get(w.orgId, run.id);
+    const byPath = Object.fromEntries(items.map((i) => [i.path, i.outcome]));
+    assert.deepEqual(byPath, { 'c.xml': 'changed', 'copy-of-c.xml': 'duplicate', 'c-scan.xml': 'likely_duplicate' });
+    const inbox = await listInbox(w.deps.db, w.orgId, { companyId: w.companyId, limit: 100 });
+    const changed = inbox.find((i) => i.sourcePath === 'c.xml' && i.previousId);
+    assert.ok(changed, 'the new version is linked to the first');
+    const scan = inbox.find((i) => i.sourcePath === 'c-scan.xml')!;
+    assert.equal(scan.likelyDuplicateOf, changed.id);
+    assert.equal(inbox.find((i) => i.id === changed.previousId)!.duplicatesSeen, 1);
+  });
+
+  it('a deleted folder puts the channel in needs_attention, and the run says why', async () => {
+    const src = await w.folder('vanishing');
+    const channel = await w.channel({ kind: 'local', folder: src });
+    await rm(src, { recursive: true });
+    const run = await w.deps.collect.runs.runNow(w.orgId, channel.id, null);
+    assert.equal(run.status, 'failed');
+    assert.match(run.error!, /not there any more/);
+    const after = await w.deps.collect.channels.get(w.orgId, channel.id);
+    assert.equal(after.state, 'needs_attention');
+    assert.match(after.stateReason!, /reconnect link/);
+    await mkdir(src);
+    assert.equal((await w.deps.collect.runs.runNow(w.orgId, channel.id, null)).status, 'done');
+    assert.equal((await w.deps.collect.channels.get(w.orgId, channel.id)).state, 'active');
+  });
+});

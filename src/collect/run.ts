@@ -1,0 +1,133 @@
+import { isConnectorError, type StorageConnector } from '../connectors/connector.js';
+import { DomainError } from '../domain/errors.js';
+import { getChannel, updateChannel, type Channel } from '../catalog/channels.js';
+import { getCompany } from '../catalog/organizations.js';
+import { acquireLease, holderAlive, LEASE_OWNER, releaseLease } from '../catalog/leases.js';
+import { claimOwners, itemsToCollect, releaseClaims } from '../catalog/ledger.js';
+import {
+  addCollectRunItems, closeInterruptedCollectRuns, startQueuedRun, updateCollectRun, type CollectCounts, type CollectRunItem,
+} from '../catalog/collect-runs.js';
+import { collectItem, type IntakeDeps, type IntakeJob } from './intake.js';
+import { recordChanges, scanListing } from './scan.js';
+
+export interface RunDeps extends IntakeDeps {
+  /** Opens the channel's source, rooted at its folder; close() when done. */
+  connect(orgId: string, channel: Channel): Promise<StorageConnector>;
+  /** How many files of one channel are fetched and read at once. */
+  concurrency: number;
+}
+
+const LEASE_MS = 60_000;
+const STATE_POLL_MS = 2_000;
+const BATCH = 500;
+
+/** Why a channel cannot be collected from until someone acts: shown on the channel and in the run. */
+export function brokenConnection(e: unknown, channel: Channel): string | null {
+  if (isConnectorError(e, 'auth_expired')) return `The connection to the client's folder stopped working (${e.message}). No documents are collected until the client reconnects: send a reconnect link.`;
+  if (isConnectorError(e, 'permission_denied')) return `The client's folder refused access (${e.message}). Ask the client to check its sharing, or send a reconnect link.`;
+  if (isConnectorError(e, 'not_found')) return `The folder "${channel.folder || '(top)'}" is not there any more (deleted or renamed?). Send the client a reconnect link to choose it again.`;
+  return null;
+}
+
+type Tally = CollectCounts & { items: Array<Omit<CollectRunItem, 'id' | 'at'>> };
+
+/** Collects every pending file of the ledger, `concurrency` at a time; each file once per run. */
+async function collectPending(deps: RunDeps, job: IntakeJob, runId: string, tally: Tally, tried: Set<string>, signal: AbortSignal): Promise<void> {
+  for (;;) {
+    const batch = (await itemsToCollect(deps.db, job.channel.id, BATCH + tried.size)).filter((i) => !tried.has(i.key)).slice(0, BATCH);
+    if (batch.length === 0 || signal.aborted) return;
+    let next = 0;
+    const worker = async () => {
+      while (next < batch.length && !signal.aborted) {
+        const item = batch[next++]!;
+        tried.add(item.key);
+        const r = await collectItem(deps, job, item, signal);
+        if (!r) continue;
+        tally.found++;
+        if (r.outcome === 'collected' || r.outcome === 'changed' || r.outcome === 'likely_duplicate') tally.collected++;
+        else if (r.outcome === 'unchanged' || r.outcome === 'already_collected') tally.skipped++;
+        else if (r.outcome === 'duplicate') tally.duplicates++;
+        else tally.failed++;
+        tally.items.push({ key: item.key, path: item.path, outcome: r.outcome, inboxItemId: r.inboxItemId, error: r.error });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(deps.concurrency, batch.length) }, worker));
+    await flush(deps, runId, tally);
+  }
+}
+
+async function flush(deps: RunDeps, runId: string, tally: Tally): Promise<void> {
+  const { items, ...counts } = tally;
+  await addCollectRunItems(deps.db, runId, items.splice(0));
+  await updateCollectRun(deps.db, runId, counts);
+}
+
+/**
+ * One run over a channel, recorded under `runId` (queued before). Returns false, touching
+ * nothing, when another process holds the channel right now.
+ */
+export async function runChannel(deps: RunDeps, orgId: string, channelId: string, runId: string, opts: { signal?: AbortSignal } = {}): Promise<boolean> {
+  if (!(await acquireLease(deps.db, 'channels', channelId, LEASE_MS))) return false;
+  const renew = setInterval(() => void acquireLease(deps.db, 'channels', channelId, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
+  const stop = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+  // Pause and removal take effect mid-run, from this process or another.
+  const watch = setInterval(() => void getChannel(deps.db, orgId, channelId).then((c) => { if (c.state === 'paused') stop.abort(); }, () => stop.abort()), STATE_POLL_MS);
+  let connector: StorageConnector | null = null;
+  const tally: Tally = { found: 0, collected: 0, skipped: 0, duplicates: 0, failed: 0, items: [] };
+  let channel: Channel | null = null;
+  try {
+    channel = await getChannel(deps.db, orgId, channelId);
+    await closeInterruptedCollectRuns(deps.db, channelId);
+    await startQueuedRun(deps.db, runId);
+    await updateChannel(deps.db, orgId, channelId, { lastRunId: runId });
+    if (channel.state === 'paused' || channel.state === 'waiting_for_client') {
+      throw new DomainError('conflict', channel.state === 'paused' ? `"${channel.name}" is paused: resume it first.` : `"${channel.name}" is waiting for the client to connect the folder.`);
+    }
+    // Claims of a process that died mid-file are free again: this run holds the channel.
+    await releaseClaims(deps.db, channelId, (await claimOwners(deps.db, channelId)).filter((o) => o !== LEASE_OWNER && !holderAlive(o)));
+    connector = await deps.connect(orgId, channel);
+    const job: IntakeJob = { orgId, channel, company: await getCompany(deps.db, orgId, channel.companyId), connector, owner: LEASE_OWNER };
+    const tried = new Set<string>();
+    // What earlier runs left unfinished first (failed, or interrupted mid-file).
+    await collectPending(deps, job, runId, tally, tried, signal);
+    if (connector.capabilities.changeFeed && connector.changes) {
+      let cursor = channel.cursor;
+      for (let more = true; more && !signal.aborted;) {
+        const page = await connector.changes('', cursor, { signal });
+        await recordChanges(deps.db, orgId, channelId, page.changes, channel.moveCollected);
+        await collectPending(deps, job, runId, tally, tried, signal);
+        if (signal.aborted) break;
+        // Only now, with every file of the page filed (or recorded as failed), does the cursor move.
+        await updateChannel(deps.db, orgId, channelId, { cursor: page.cursor });
+        cursor = page.cursor;
+        more = page.hasMore;
+      }
+    } else {
+      await scanListing(deps.db, orgId, channelId, connector, channel.moveCollected, signal);
+      await collectPending(deps, job, runId, tally, tried, signal);
+    }
+    const status = signal.aborted ? 'failed' : tally.failed > 0 ? 'done_with_errors' : 'done';
+    await flush(deps, runId, tally);
+    await updateCollectRun(deps.db, runId, { status, finished: true, ...(signal.aborted && { error: stop.signal.aborted ? 'Stopped: the channel was paused or removed.' : 'Cancelled.' }) });
+    if (channel.state === 'needs_attention' && !signal.aborted) await updateChannel(deps.db, orgId, channelId, { state: 'active', stateReason: null });
+    return true;
+  } catch (e) {
+    const broken = channel ? brokenConnection(e, channel) : null;
+    const message = broken ?? (e instanceof Error ? e.message : String(e));
+    await flush(deps, runId, tally).catch(() => undefined);
+    await updateCollectRun(deps.db, runId, { status: 'failed', error: message, finished: true });
+    if (broken && channel) {
+      await updateChannel(deps.db, orgId, channelId, { state: 'needs_attention', stateReason: broken });
+      deps.log.warn({ channel: channelId, reason: broken }, 'channel needs attention');
+    } else if (!(e instanceof DomainError)) {
+      deps.log.error({ channel: channelId, err: e }, 'collection run failed');
+    }
+    return true;
+  } finally {
+    clearInterval(renew);
+    clearInterval(watch);
+    await connector?.close().catch(() => undefined);
+    await releaseLease(deps.db, 'channels', channelId);
+  }
+}

@@ -1,0 +1,71 @@
+import { DomainError } from '../domain/errors.js';
+import type { JobQueue } from '../jobs/queue.js';
+import { getChannel } from '../catalog/channels.js';
+import {
+  getCollectRun, listCollectRunItems, listCollectRuns, queuedRun, queueRun, type CollectRun, type CollectRunItem,
+} from '../catalog/collect-runs.js';
+import { ledgerCounts } from '../catalog/ledger.js';
+import { runChannel, type RunDeps } from './run.js';
+
+export const COLLECT_JOB = 'channel.collect';
+
+export interface CollectRunDeps extends RunDeps {
+  queue: JobQueue;
+}
+
+/**
+ * Runs of collection channels: queued as a run row (the truth) plus a job that says "look at
+ * this channel now" (one per channel at a time), history, and the ledger's counts.
+ */
+export class CollectRuns {
+  constructor(private readonly deps: CollectRunDeps) {}
+
+  /**
+   * Queues a run and answers its id. A run already waiting for the channel is that answer:
+   * it has not started, so it will see everything this one would have.
+   */
+  async request(orgId: string, channelId: string, trigger: string, startedBy: string | null): Promise<string> {
+    const channel = await getChannel(this.deps.db, orgId, channelId);
+    if (channel.state === 'paused') throw new DomainError('conflict', `"${channel.name}" is paused: resume it first.`);
+    if (channel.state === 'waiting_for_client') throw new DomainError('conflict', `"${channel.name}" is waiting for the client to connect the folder: there is nothing to collect from yet.`);
+    const waiting = await queuedRun(this.deps.db, channelId);
+    const runId = waiting?.id ?? (await queueRun(this.deps.db, orgId, channelId, trigger, startedBy));
+    await this.deps.queue.send(COLLECT_JOB, { orgId, channelId }, { singletonKey: channelId });
+    return runId;
+  }
+
+  /** The job: runs what is queued for the channel; busy in another process means later. */
+  async runJob(data: { orgId: string; channelId: string }): Promise<void> {
+    const run = await queuedRun(this.deps.db, data.channelId);
+    if (!run) return;
+    const ran = await runChannel(this.deps, data.orgId, data.channelId, run.id);
+    if (!ran) await this.deps.queue.send(COLLECT_JOB, data, { singletonKey: data.channelId, delayMs: 5_000 });
+    else if (await queuedRun(this.deps.db, data.channelId)) await this.deps.queue.send(COLLECT_JOB, data, { singletonKey: data.channelId });
+  }
+
+  /** Runs now, in this process, to the end: the CLI's `channels run --wait`. */
+  async runNow(orgId: string, channelId: string, startedBy: string | null, opts: { signal?: AbortSignal; trigger?: string } = {}): Promise<CollectRun> {
+    const channel = await getChannel(this.deps.db, orgId, channelId);
+    if (channel.state === 'paused' || channel.state === 'waiting_for_client') await this.request(orgId, channelId, 'manual', startedBy);
+    const runId = (await queuedRun(this.deps.db, channelId))?.id ?? (await queueRun(this.deps.db, orgId, channelId, opts.trigger ?? 'manual', startedBy));
+    for (let attempt = 0; !(await runChannel(this.deps, orgId, channelId, runId, opts)); attempt++) {
+      if (attempt > 120) throw new DomainError('unavailable', `"${channel.name}" is being collected by another process; try again when it is done.`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    return getCollectRun(this.deps.db, orgId, runId);
+  }
+
+  async list(orgId: string, channelId: string, limit = 50): Promise<CollectRun[]> {
+    await getChannel(this.deps.db, orgId, channelId);
+    return listCollectRuns(this.deps.db, orgId, channelId, limit);
+  }
+
+  async get(orgId: string, runId: string, after = 0, limit = 500): Promise<{ run: CollectRun; items: CollectRunItem[] }> {
+    return { run: await getCollectRun(this.deps.db, orgId, runId), items: await listCollectRunItems(this.deps.db, orgId, runId, after, limit) };
+  }
+
+  async ledger(orgId: string, channelId: string) {
+    await getChannel(this.deps.db, orgId, channelId);
+    return ledgerCounts(this.deps.db, channelId);
+  }
+}

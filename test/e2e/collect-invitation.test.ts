@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { answerConsent } from '../helpers/consent.js';
+import { startServed, type Served } from '../helpers/served.js';
+import { ublInvoice } from '../helpers/collect.js';
+
+/** The whole invitation of a client, in a browser's shoes: mail, consent (read-only), folder, first run. */
+describe('inviting a client to connect a OneDrive folder (sandbox)', () => {
+  let s: Served;
+  let adminId = '';
+  before(async () => {
+    s = await startServed();
+    adminId = (await s.call('GET', '/v1/users/me')).body.id;
+  });
+  after(() => s?.close());
+
+  async function linksInOutbox(): Promise<string[]> {
+    const dir = join(s.deps.config.dataDir, 'outbox');
+    const out: string[] = [];
+    for (const f of (await readdir(dir)).sort()) {
+      const eml = await readFile(join(dir, f), 'utf8');
+      out.push(...(eml.replace(/=\r?\n/g, '').match(/http:\/\/[^\s]+\/connect\/dci_[A-Za-z0-9_-]+/g) ?? []));
+    }
+    return out;
+  }
+
+  async function newChannel(name: string) {
+    const res = await s.call('POST', '/v1/channels', { companyId: s.companyId, name, kind: 'onedrive', recipientId: adminId, binderName: 'Purchases', clientEmail: 'client@example.com', clientName: 'Anna' });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    assert.equal(res.body.state, 'waiting_for_client');
+    return res.body;
+  }
+
+  it('mails a one-time link; consent asks read-only scopes; the folder is chosen; the first run collects', async () => {
+    const channel = await newChannel('Anna OneDrive');
+    const link = (await linksInOutbox()).at(-1)!;
+    assert.ok(link, 'an .eml with the link is in the outbox');
+    const token = link.split('/connect/')[1]!;
+    const row = await s.deps.db.selectFrom('channel_invitations').selectAll().executeTakeFirstOrThrow();
+    assert.notEqual(row.token_hash, token);
+    assert.ok(!JSON.stringify(row).includes(token), 'only a hash of the token is stored');
+
+    const page = await fetch(link);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /Connect OneDrive/);
+    const view = await s.call('GET', `/v1/invitations/${token}`);
+    assert.equal(view.body.step, 'connect');
+
+    const started = await s.call('POST', `/v1/invitations/${token}/authorize`, {});
+    assert.equal(started.status, 200, JSON.stringify(started.body));
+    assert.equal(new URL(started.body.url).searchParams.get('scope'), 'Files.Read offline_access', 'read-only');
+    const back = await answerConsent(started.body.url, 'allow', 'anna');
+    const cb = await fetch(back, { redirect: 'manual' });
+    assert.equal(cb.status, 303);
+    assert.match(cb.headers.get('location')!, /\/connect\/resume/);
+    assert.equal((await s.call('GET', `/v1/invitations/${token}`)).body.step, 'choose_folder');
+
+    // The client's drive has a folder of invoices.
+    const drive = s.deps.sandbox!.graph.state.drive('anna');
+    const folder = drive.createFolder(drive.get(drive.rootId), 'Invoices', 'fail');
+    drive.putFile(folder, 'a.xml', ublInvoice({ number: 'ANNA-1' }), 'replace');
+    const folders = await s.call('GET', `/v1/invitations/${token}/folders`);
+    assert.deepEqual(folders.body.folders.map((f: { path: string }) => f.path), ['Invoices']);
+    const chosen = await s.call('POST', `/v1/invitations/${token}/folder`, { path: 'Invoices' });
+    assert.equal(chosen.status, 200, JSON.stringify(chosen.body));
+    assert.equal(chosen.body.state, 'active');
+    await s.deps.queue.idle();
+    const runs = (await s.call('GET', `/v1/channels/${channel.id}/runs`)).body.items;
+    assert.equal(runs[0].trigger, 'connected');
+    assert.equal(runs[0].collected, 1, JSON.stringify(runs[0]));
+
+    const used = await s.call('GET', `/v1/invitations/${token}`);
+    assert.equal(used.status, 409);
+    assert.match(used.body.error.message, /already used/);
+    assert.equal((await s.call('GET', '/v1/connections')).body.items.length, 0, 'the client\'s account is not offered as a destination');
+  });
+
+  it('refuses expired, replaced and made-up links with a clear message', async () => {
+    const channel = await newChannel('Expiring');
+    const first = (await linksInOutbox()).at(-1)!.split('/connect/')[1]!;
+    const resent = await s.call('POST', `/v1/channels/${channel.id}/invite`);
+    assert.equal(resent.status, 202);
+    const second = (await linksInOutbox()).at(-1)!.split('/connect/')[1]!;
+    assert.match((await s.call('GET', `/v1/invitations/${first}`)).body.error.message, /replaced by a newer one/);
+    assert.equal((await s.call('GET', `/v1/invitations/${second}`)).status, 200);
+    await s.deps.db.updateTable('channel_invitations').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', resent.body.invitationId).execute();
+    const expired = await s.call('GET', `/v1/invitations/${second}`);
+    assert.equal(expired.status, 409);
+    assert.match(expired.body.error.message, /expired/);
+    const page = await fetch(`${s.baseUrl}/connect/${second}`);
+    assert.match(await page.text(), /expired/);
+    assert.equal((await s.call('POST', `/v1/invitations/${second}/authorize`, {})).status, 409);
+    assert.equal((await s.call('GET', '/v1/invitations/dci_made-up')).status, 404);
+  });
+});
