@@ -63,7 +63,15 @@ export const hasGnuTime = () => existsSync(GNU_TIME);
  * (KiB) to its own file so rclone's output cannot be mistaken for it.
  */
 export async function rcloneCopy(r: RcloneRemote, src: string, remoteDir: string, extra: string[], rssFile: string): Promise<Measured> {
-  const args = ['copy', src, `bench:${remoteDir}`, '-q', ...extra];
+  return rcloneRun(r, ['copy', src, `bench:${remoteDir}`, '-q', ...extra], rssFile);
+}
+
+/** `rclone copy bench:remoteDir dest [...extra]`: the other way, from the server (what collection does). */
+export async function rcloneDownload(r: RcloneRemote, remoteDir: string, dest: string, extra: string[], rssFile: string): Promise<Measured> {
+  return rcloneRun(r, ['copy', `bench:${remoteDir}`, dest, '-q', ...extra], rssFile);
+}
+
+async function rcloneRun(r: RcloneRemote, args: string[], rssFile: string): Promise<Measured> {
   if (!hasGnuTime()) {
     const { ms } = await runProcess('rclone', args, rcloneEnv(r));
     return { ms, maxRssBytes: null };

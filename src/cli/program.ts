@@ -7,6 +7,8 @@ import { registerDocuments } from './documents.js';
 import { registerDestinations } from './destinations.js';
 import { registerPreview } from './preview.js';
 import { registerExtract } from './extract.js';
+import { registerChannels } from './channels.js';
+import { registerInbox } from './inbox.js';
 
 export interface ProgramIO {
   writeOut(s: string): void;
@@ -19,7 +21,7 @@ export interface ProgramIO {
  */
 export function buildProgram(ctx: CliContext, io: ProgramIO): Command {
   const program = new Command('dossier')
-    .description('Dossier: back up a company\'s accounting documents to storage it owns.')
+    .description('Dossier: back up a company\'s accounting documents to storage it owns, and collect clients\' documents into the inbox.')
     // Settings inherited by every sub-command must come before the sub-commands are added.
     .exitOverride()
     .configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr, outputError: () => undefined })
@@ -34,5 +36,7 @@ export function buildProgram(ctx: CliContext, io: ProgramIO): Command {
   registerDestinations(program, ctx);
   registerPreview(program, ctx);
   registerExtract(program);
+  registerChannels(program, ctx);
+  registerInbox(program, ctx);
   return program;
 }

@@ -104,7 +104,7 @@ export async function collectItem(deps: IntakeDeps, job: IntakeJob, item: Ledger
         return { id, likely };
       });
       await moveAside(deps, job, item.path);
-      const outcome: Outcome = filed.likely ? 'likely_duplicate' : item.inboxItemId ? 'changed' : 'collected';
+      const outcome: Outcome = item.inboxItemId ? 'changed' : filed.likely ? 'likely_duplicate' : 'collected';
       return { outcome, inboxItemId: filed.id, error: null };
     } catch (e) {
       // The same bytes filed by another channel a moment ago: the unique index caught it.

@@ -5,7 +5,8 @@ import { CHANNEL_TITLES } from '../domain/channels.js';
 import type { StorageConnector } from '../connectors/connector.js';
 import type { Db } from '../catalog/db.js';
 import { getCompany } from '../catalog/organizations.js';
-import { deleteConnectionSecrets } from '../catalog/destinations.js';
+import { deleteConnectionSecrets, getConnection, updateConnectionSettings } from '../catalog/destinations.js';
+import { joinPath } from '../connectors/connector.js';
 import { getChannel, updateChannel, type Channel } from '../catalog/channels.js';
 import {
   insertInvitation, invitationById, invitationByToken, latestInvitation, recordInvitationConnection, useInvitation, type Invitation,
@@ -127,20 +128,26 @@ export class InvitationService {
       await deleteConnectionSecrets(this.deps.db, inv.orgId, connectionId);
       throw e;
     }
+    // Where the client said the documents are: the folder browser starts there.
+    const conn = await getConnection(this.deps.db, inv.orgId, connectionId);
+    await updateConnectionSettings(this.deps.db, inv.orgId, connectionId, { ...conn.settings, browseRoot: folder });
     await recordInvitationConnection(this.deps.db, inv.id, connectionId);
     return this.view(token);
   }
 
-  private async connectedOne(token: string): Promise<{ inv: Invitation & { connectionId: string }; channel: Channel }> {
+  private async connectedOne(token: string): Promise<{ inv: Invitation & { connectionId: string }; channel: Channel; base: string }> {
     const { inv, channel } = await this.open(token);
     if (!inv.connectionId) throw new DomainError('conflict', 'Connect your account first, then choose the folder.');
-    return { inv: inv as Invitation & { connectionId: string }, channel };
+    // A server's folders are shown below the folder its details named; an account's from its top.
+    const settings = (await getConnection(this.deps.db, inv.orgId, inv.connectionId)).settings;
+    const base = typeof settings.browseRoot === 'string' ? settings.browseRoot : '';
+    return { inv: inv as Invitation & { connectionId: string }, channel, base };
   }
 
   /** The folders in `path` of the account the client just connected. */
   async folders(token: string, path: string): Promise<{ path: string; folders: Array<{ name: string; path: string }> }> {
-    const { inv, channel } = await this.connectedOne(token);
-    const c = await this.deps.connect(inv.orgId, { ...channel, connectionId: inv.connectionId, folder: '' });
+    const { inv, channel, base } = await this.connectedOne(token);
+    const c = await this.deps.connect(inv.orgId, { ...channel, connectionId: inv.connectionId, folder: base });
     try {
       const folders: Array<{ name: string; path: string }> = [];
       for await (const e of c.list(path)) if (e.isDir && !e.name.startsWith('.')) folders.push({ name: e.name, path: e.path });
@@ -152,7 +159,8 @@ export class InvitationService {
 
   /** The last step: the folder is checked, the channel turns active, the link is used up, and a first run starts. */
   async choose(token: string, folder: string): Promise<{ channel: string; state: Channel['state'] }> {
-    const { inv, channel } = await this.connectedOne(token);
+    const { inv, channel, base } = await this.connectedOne(token);
+    folder = joinPath(base, folder);
     const next = { ...channel, connectionId: inv.connectionId, folder };
     await this.deps.channels.test(inv.orgId, next);
     if (!(await useInvitation(this.deps.db, inv.id))) throw new DomainError('conflict', 'This link was already used.');

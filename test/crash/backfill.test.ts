@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rm, mkdtemp } from 'node:fs/promises';
+import { readFile, rm, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
@@ -13,17 +13,11 @@ import { buildDeps } from '../../src/main/deps.js';
 import { bootstrapIfEmpty } from '../../src/auth/bootstrap.js';
 import { isTempName } from '../../src/connectors/kit/temp-name.js';
 import { startSshd } from '../servers/sshd.js';
+import { walkFiles } from '../helpers/files.js';
 
 const DOCUMENTS = 2000;
 const KILLS = 6;
 const child = fileURLToPath(new URL('./sync-child.ts', import.meta.url));
-
-async function* walk(dir: string): AsyncGenerator<string> {
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) yield* walk(p); else yield p;
-  }
-}
 
 /** Runs the child until it finishes or is killed after `killAfterMs`. Returns true if it finished. */
 function runChild(dataDir: string, orgId: string, dstId: string, killAfterMs: number | null): Promise<{ finished: boolean; progressed: number }> {
@@ -94,7 +88,7 @@ describe('crash safety of a 2,000-document backfill', async () => {
         const deps = await buildDeps({ config: loadConfig({ DOSSIER_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), log: silentLogger });
         try {
           const remote = new Map<string, string>();
-          for await (const file of walk(target.root())) {
+          for await (const file of walkFiles(target.root())) {
             assert.ok(!isTempName(file.split('/').pop()!), `no temporary file is left: ${file}`);
             remote.set(relative(target.root(), file), createHash('sha256').update(await readFile(file)).digest('hex'));
           }

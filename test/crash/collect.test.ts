@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -11,17 +11,11 @@ import { silentLogger } from '../../src/log/log.js';
 import { buildDeps } from '../../src/main/deps.js';
 import { bootstrapIfEmpty } from '../../src/auth/bootstrap.js';
 import { ublInvoice } from '../helpers/collect.js';
+import { walkFiles } from '../helpers/files.js';
 
 const ROUNDS = 8;
 const NEW_PER_ROUND = 40;
 const child = fileURLToPath(new URL('./collect-child.ts', import.meta.url));
-
-async function* walk(dir: string): AsyncGenerator<string> {
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) yield* walk(p); else yield p;
-  }
-}
 
 /** Runs the child to its end, or kills it `killAfterMs` after it has started its run. */
 function runChild(dataDir: string, orgId: string, channelId: string, killAfterMs: number | null): Promise<boolean> {
@@ -78,7 +72,7 @@ describe('crash safety of collection', () => {
     const deps = await buildDeps({ config: loadConfig({ DOSSIER_DATA_DIR: join(dataDir, 'data'), LOG_LEVEL: 'silent' }), log: silentLogger });
     try {
       const contents = new Map<string, string>();
-      for await (const file of walk(src)) contents.set(relative(src, file), createHash('sha256').update(await readFile(file)).digest('hex'));
+      for await (const file of walkFiles(src)) contents.set(relative(src, file), createHash('sha256').update(await readFile(file)).digest('hex'));
       const distinct = new Set(contents.values());
       assert.equal(distinct.size, n, 'every invoice once in the folder, copies aside');
       const inbox = await deps.db.selectFrom('inbox_items').select(['sha256', 'document_id']).where('channel_id', '=', channelId).execute();

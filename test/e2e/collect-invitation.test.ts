@@ -5,6 +5,9 @@ import { after, before, describe, it } from 'node:test';
 import { answerConsent } from '../helpers/consent.js';
 import { startServed, type Served } from '../helpers/served.js';
 import { ublInvoice } from '../helpers/collect.js';
+import { startSshd } from '../servers/sshd.js';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 
 /** The whole invitation of a client, in a browser's shoes: mail, consent (read-only), folder, first run. */
 describe('inviting a client to connect a OneDrive folder (sandbox)', () => {
@@ -75,6 +78,32 @@ describe('inviting a client to connect a OneDrive folder (sandbox)', () => {
     assert.equal(used.status, 409);
     assert.match(used.body.error.message, /already used/);
     assert.equal((await s.call('GET', '/v1/connections')).body.items.length, 0, 'the client\'s account is not offered as a destination');
+  });
+
+  it('an SFTP client gives the server\'s details on the invitation, then picks the folder', { skip: !existsSync('/usr/sbin/sshd') && 'install openssh-server' }, async () => {
+    const sshd = (await startSshd())!;
+    try {
+      await mkdir(join(sshd.root, 'Scans'));
+      await writeFile(join(sshd.root, 'Scans', 's.xml'), ublInvoice({ number: 'SFTP-INV-1' }));
+      const res = await s.call('POST', '/v1/channels', { companyId: s.companyId, name: 'Client NAS', kind: 'sftp', recipientId: adminId, binderName: 'Purchases', clientEmail: 'nas@example.com' });
+      assert.equal(res.body.state, 'waiting_for_client');
+      const token = (await linksInOutbox()).at(-1)!.split('/connect/')[1]!;
+      assert.match(await (await fetch(`${s.baseUrl}/connect/${token}`)).text(), /name="host"/);
+      const wrong = await s.call('POST', `/v1/invitations/${token}/server`, { settings: { host: sshd.host, port: sshd.port, username: sshd.username, password: 'wrong', root: sshd.root } });
+      assert.equal(wrong.status, 400);
+      const ok = await s.call('POST', `/v1/invitations/${token}/server`, { settings: { host: sshd.host, port: sshd.port, username: sshd.username, privateKey: sshd.privateKey, root: sshd.root } });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      assert.equal(ok.body.step, 'choose_folder');
+      const folders = await s.call('GET', `/v1/invitations/${token}/folders`);
+      assert.deepEqual(folders.body.folders.map((f: { path: string }) => f.path), ['Scans']);
+      const done = await s.call('POST', `/v1/invitations/${token}/folder`, { path: 'Scans' });
+      assert.equal(done.status, 200, JSON.stringify(done.body));
+      await s.deps.queue.idle();
+      const runs = (await s.call('GET', `/v1/channels/${res.body.id}/runs`)).body.items;
+      assert.equal(runs[0].collected, 1, JSON.stringify(runs[0]));
+    } finally {
+      await sshd.stop();
+    }
   });
 
   it('refuses expired, replaced and made-up links with a clear message', async () => {

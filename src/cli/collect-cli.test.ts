@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ublInvoice } from '../../test/helpers/collect.js';
+
+const repo = join(import.meta.dirname, '..', '..');
+
+describe('dossier channels and inbox (CLI)', () => {
+  let work = '';
+  const dossier = (...args: string[]): Promise<any> => new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, DOSSIER_DATA_DIR: join(work, 'data'), LOG_LEVEL: 'silent' };
+    delete env.DATABASE_URL;
+    const child = spawn(process.execPath, [join(repo, 'bin', 'dossier.js'), ...args, '--json'], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      try { resolve({ code, ...JSON.parse(out) }); } catch { reject(new Error(`not one JSON document (exit ${code}): ${out}\n${err}`)); }
+    });
+  });
+  before(async () => { work = await mkdtemp(join(tmpdir(), 'dossier-cli-collect-')); });
+  after(() => rm(work, { recursive: true, force: true }));
+
+  it('adds a local channel, runs it, lists and corrects the inbox, every command in JSON', async () => {
+    const src = join(work, 'client');
+    await mkdir(src);
+    await writeFile(join(src, 'a.xml'), ublInvoice({ number: 'CLI-1' }));
+    const channel = await dossier('channels', 'add', '--name', 'Client folder', '--kind', 'local', '--folder', src, '--binder', 'Purchases');
+    assert.equal(channel.code, 0, JSON.stringify(channel));
+    assert.equal(channel.state, 'active');
+    const refused = await dossier('channels', 'run', channel.id);
+    assert.equal(refused.code, 2);
+    assert.match(refused.error.message, /--yes/);
+    const run = await dossier('channels', 'run', channel.id, '--yes');
+    assert.deepEqual([run.status, run.collected], ['done', 1]);
+    assert.equal((await dossier('channels', 'runs', channel.id)).runs.length, 1);
+    assert.deepEqual((await dossier('channels', 'run-show', run.id)).items.map((i: { outcome: string }) => i.outcome), ['collected']);
+    assert.equal((await dossier('channels', 'show', channel.id)).files.collected, 1);
+    assert.deepEqual((await dossier('binders', 'list')).binders.map((b: { name: string }) => b.name), ['Purchases']);
+    const { items } = await dossier('inbox', 'list', '--status', 'to_review');
+    assert.equal(items.length, 1);
+    const shown = await dossier('inbox', 'show', items[0].id);
+    assert.equal(shown.fields.number.value, 'CLI-1');
+    const updated = await dossier('inbox', 'update', items[0].id, '--set', 'number=CLI-1A', '--confirm', 'sellerName', '--status', 'done');
+    assert.equal(updated.fields.number.value, 'CLI-1A');
+    assert.equal(updated.status, 'done');
+    assert.equal((await dossier('inbox', 'list', '--status', 'to_review')).items.length, 0);
+    const paused = await dossier('channels', 'pause', channel.id);
+    assert.equal(paused.state, 'paused');
+  });
+});
