@@ -16,7 +16,7 @@ import type { ConnectorDefinition } from '../connectors/connector.js';
 import { definitions as registeredDefinitions } from '../connectors/registry.js';
 import { ErrorBody, mapError } from './errors.js';
 import { documentationOnly } from './schemas.js';
-import { requireApiKey } from './auth.js';
+import { requireCaller } from './auth.js';
 import { companyRoutes } from './routes/companies.js';
 import { documentRoutes } from './routes/documents.js';
 import { destinationRoutes } from './routes/destinations.js';
@@ -25,6 +25,10 @@ import { layoutRoutes } from './routes/layouts.js';
 import { connectionRoutes, oauthCallbackRoute } from './routes/connections.js';
 import type { ConnectionService } from '../auth/oauth/connections.js';
 import { extractRoutes } from './routes/extract.js';
+import { sessionRoutes, signInRoute } from './routes/session.js';
+import { eventRoutes } from './routes/events.js';
+import type { BackupEvents } from '../backup/events.js';
+import { serveWebApp } from './web.js';
 
 /** What the routes need; the composition root's deps object has all of it. */
 export interface ApiDeps {
@@ -42,6 +46,10 @@ export interface ApiDeps {
   config?: { baseUrl: string };
   /** In-process provider emulators, answered under /sandbox (the prefix removed before they see it). */
   sandbox?: { handle(req: IncomingMessage, res: ServerResponse): Promise<void> } | null;
+  /** Live backup events for GET /v1/events; without it that route answers 503. */
+  events?: BackupEvents;
+  /** The built web app (web/dist); served at / when given. */
+  webRoot?: string | null;
 }
 
 /** The same 2 GiB the vault enforces, so the two limits agree when none is configured. */
@@ -87,9 +95,11 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler((route) => (documentationOnly.has(route.schema as object) ? (data: unknown) => ({ value: data }) : validatorCompiler(route as Parameters<typeof validatorCompiler>[0])));
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({
+  const notFound = (request: FastifyRequest, reply: FastifyReply) => reply.code(404).send({
     error: { code: 'not_found', message: `There is no ${request.method} ${request.url.split('?')[0]}. The reference is at /docs.` },
-  }));
+  });
+  if (deps.webRoot) await serveWebApp(app as unknown as FastifyInstance, deps.webRoot, notFound);
+  else app.setNotFoundHandler(notFound);
 
   await app.register(fastifyMultipart, { limits: { files: 1 } });
   await app.register(fastifySwagger, {
@@ -97,10 +107,15 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       info: {
         title: 'Dossier API',
         version: '1',
-        description: 'Back up a company\'s accounting documents to storage it owns. Every /v1 route needs an API key: `Authorization: Bearer dsk_...`. Errors always look like `{ "error": { "code", "message" } }`.',
+        description: 'Back up a company\'s accounting documents to storage it owns. Every /v1 route needs an API key (`Authorization: Bearer dsk_...`) or, from the web app, the session cookie set by POST /v1/session; a change made with the cookie also needs the `x-csrf-token` header that GET /v1/session returns. Errors always look like `{ "error": { "code", "message" } }`.',
       },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key, dsk_...' } } },
-      security: [{ apiKey: [] }],
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key, dsk_...' },
+          session: { type: 'apiKey', in: 'cookie', name: 'dossier_session', description: 'Set by POST /v1/session.' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
     transformObject,
@@ -126,7 +141,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     definitions: deps.definitions ?? registeredDefinitions,
   };
   await app.register(async (v1) => {
-    v1.addHook('onRequest', requireApiKey(deps.db));
+    v1.addHook('onRequest', requireCaller(deps.db));
     const zv1 = v1.withTypeProvider<ZodTypeProvider>();
     companyRoutes(zv1, ctx);
     documentRoutes(zv1, ctx);
@@ -135,7 +150,11 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     layoutRoutes(zv1, ctx);
     connectionRoutes(zv1, ctx);
     extractRoutes(zv1, ctx);
+    sessionRoutes(zv1, ctx);
+    eventRoutes(zv1, ctx);
   }, { prefix: '/v1' });
+  // Signing in needs neither a key nor a session.
+  await app.register(async (open) => signInRoute(open.withTypeProvider<ZodTypeProvider>(), ctx), { prefix: '/v1' });
   // The provider's redirect carries no API key: the stored state says whose sign-in it is.
   await app.register(async (callback) => oauthCallbackRoute(callback.withTypeProvider<ZodTypeProvider>(), ctx), { prefix: '/v1' });
   const sandbox = deps.sandbox;

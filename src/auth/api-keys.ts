@@ -16,7 +16,8 @@ export async function issueApiKey(db: Db, orgId: string, userId: string, name: s
   return key;
 }
 
-export interface Principal { orgId: string; userId: string; keyId: string }
+/** Who is calling: an API key (keyId) or a signed-in browser (keyId null). */
+export interface Principal { orgId: string; userId: string; keyId: string | null }
 
 export async function authenticateApiKey(db: Db, key: string | undefined): Promise<Principal> {
   const m = key ? /^dsk_([0-9a-f]{12})_[A-Za-z0-9_-]{32}$/.exec(key) : null;

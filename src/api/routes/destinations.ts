@@ -40,6 +40,13 @@ const DestinationKind = z.object({
   settings: z.record(z.string(), z.unknown()).describe('JSON Schema of the settings object.'),
 }).meta({ id: 'DestinationKind' });
 
+const ConnectionTest = z.object({
+  ok: z.boolean(),
+  message: z.string().nullable().describe('Why it did not work, in words, when ok is false.'),
+  hostKeySha256: z.string().nullable().describe('The SFTP server\'s host key fingerprint as it presented it (OpenSSH format).'),
+  free: z.number().nullable().describe('Free space in bytes, when the server reports it.'),
+}).meta({ id: 'ConnectionTest' });
+
 const VerifyReport = z.object({
   checked: z.number().int(), missing: z.number().int(), altered: z.number().int(), abandoned: z.number().int(), strays: z.number().int(),
   runId: z.string().nullable().describe('The pass that restored what was missing; null when the destination is paused.'),
@@ -68,6 +75,18 @@ export function destinationRoutes(app: ZodApp, { deps, definitions }: RouteConte
       tags, body: NewDestination, response: { 201: Destination, ...commonErrors },
     },
   }, async (request, reply) => reply.code(201).send(await deps.backup.add(orgOf(request), request.body)));
+
+  app.post('/destinations/test', {
+    schema: {
+      summary: 'Try the settings of a destination before adding it',
+      description: 'Logs in with these settings (SFTP, WebDAV, local) and reads the folder and free space; nothing is stored. An SFTP server\'s host key comes back as hostKeySha256: show it to the user, and once they confirm it, send it in the settings of POST /v1/destinations.',
+      tags, body: z.strictObject({ kind: z.string(), settings: z.record(z.string(), z.unknown()).default({}) }),
+      response: { 200: ConnectionTest, ...commonErrors },
+    },
+  }, async (request) => {
+    orgOf(request);
+    return deps.backup.tryConnection(request.body.kind, request.body.settings);
+  });
 
   app.get('/destinations', {
     schema: {
