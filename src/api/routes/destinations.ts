@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
 import { getCompany } from '../../catalog/organizations.js';
+import { findConnection } from '../../catalog/connections.js';
 import type { ConnectorDefinition } from '../../connectors/connector.js';
 import { orgOf } from '../auth.js';
 import { commonErrors, Destination, DestinationStatus, ErrorBody, Id, IdParams, IsoDate, Run } from '../schemas.js';
@@ -101,7 +102,19 @@ export function destinationRoutes(app: ZodApp, { deps, definitions }: RouteConte
 
   app.get('/destinations/:id', {
     schema: { summary: 'A destination with its counts, free space and state', tags, params: IdParams, response: { 200: DestinationStatus, ...commonErrors } },
-  }, async (request) => deps.backup.status(orgOf(request), request.params.id));
+  }, async (request) => {
+    const orgId = orgOf(request);
+    const status = await deps.backup.status(orgId, request.params.id);
+    const conn = await findConnection(deps.db, orgId, status.connectionId).catch(() => null);
+    const root = status.settings?.root ?? conn?.settings.root;
+    // Only a shared account is shown as a connection: one made for this destination alone is part of it.
+    const shared = status.settings !== null && conn;
+    return {
+      ...status,
+      folder: typeof root === 'string' ? root : null,
+      connection: shared ? { id: conn.id, state: conn.state, reconnect: conn.state === 'needs_reconnect' ? `/v1/connections/${conn.id}/reconnect` : null } : null,
+    };
+  });
 
   app.patch('/destinations/:id', {
     schema: {
