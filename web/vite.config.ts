@@ -19,5 +19,7 @@ export default defineConfig({
     include: ['test/**/*.test.{ts,tsx}'],
     setupFiles: ['test/setup.ts'],
     css: false,
+    // A loaded 2-core machine renders slowly; the tests wait for what they look for, never for a time.
+    testTimeout: 60_000,
   },
 });
