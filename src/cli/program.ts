@@ -7,6 +7,7 @@ import { registerDocuments } from './documents.js';
 import { registerDestinations } from './destinations.js';
 import { registerPreview } from './preview.js';
 import { registerExtract } from './extract.js';
+import { registerUsers } from './users.js';
 
 export interface ProgramIO {
   writeOut(s: string): void;
@@ -34,5 +35,6 @@ export function buildProgram(ctx: CliContext, io: ProgramIO): Command {
   registerDestinations(program, ctx);
   registerPreview(program, ctx);
   registerExtract(program);
+  registerUsers(program, ctx);
   return program;
 }
