@@ -1,5 +1,6 @@
 import type { FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
 import { authenticateApiKey, type Principal } from '../auth/api-keys.js';
+import { authenticateSession, checkCsrf, CSRF_HEADER, SESSION_COOKIE } from '../auth/sessions.js';
 import { DomainError } from '../domain/errors.js';
 import type { Db } from '../catalog/db.js';
 import { RIGHT_TITLES, type Right } from '../domain/rights.js';
@@ -8,22 +9,56 @@ import { RIGHT_TITLES, type Right } from '../domain/rights.js';
  * Who is calling, per request. Kept beside the request rather than decorated onto it, so a
  * route outside /v1 (health, docs) cannot read a principal by mistake: it has none.
  */
-const principals = new WeakMap<FastifyRequest, Principal>();
+const principals = new WeakMap<FastifyRequest, Principal & { sessionId?: string; sessionHash?: string }>();
 
-/** The onRequest hook of every /v1 route: runs before the body is read, so no upload starts unauthenticated. */
-export function requireApiKey(db: Db): onRequestAsyncHookHandler {
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function readCookie(request: FastifyRequest, name: string): string | null {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) {
+      try { return decodeURIComponent(v.join('=')); } catch { return null; }
+    }
+  }
+  return null;
+}
+
+/**
+ * The onRequest hook of every /v1 route: an API key (Authorization: Bearer) or a browser's
+ * session cookie, both scoped to one organization the same way. Runs before the body is read,
+ * so no upload starts unauthenticated. A cookie alone does not allow a change: the request
+ * must also carry the session's CSRF token in a header, which another site's page cannot
+ * send (a custom header needs CORS, which Dossier does not grant) nor know.
+ */
+export function requireCaller(db: Db): onRequestAsyncHookHandler {
   return async (request) => {
     const header = request.headers.authorization;
-    const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    principals.set(request, await authenticateApiKey(db, m?.[1]));
+    if (header) {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      principals.set(request, await authenticateApiKey(db, m?.[1]));
+      return;
+    }
+    const sessionId = readCookie(request, SESSION_COOKIE);
+    if (!sessionId) throw new DomainError('unauthorized', 'Sign in, or send an API key in the Authorization header: "Bearer dsk_...".');
+    const p = await authenticateSession(db, sessionId);
+    if (!SAFE_METHODS.has(request.method) && !checkCsrf(sessionId, request.headers[CSRF_HEADER] as string | undefined)) {
+      throw new DomainError('forbidden', `A change made with a session cookie needs the ${CSRF_HEADER} header from GET /v1/session. Reload the page and try again.`);
+    }
+    principals.set(request, { ...p, sessionId });
   };
 }
 
 /** Who is calling: their organization and user. */
 export function principalOf(request: FastifyRequest): Principal {
   const p = principals.get(request);
-  if (!p) throw new DomainError('unauthorized', 'Send an API key in the Authorization header: "Bearer dsk_...".');
+  if (!p) throw new DomainError('unauthorized', 'Sign in, or send an API key in the Authorization header: "Bearer dsk_...".');
   return p;
+}
+
+/** The session behind this request, when it came from a signed-in browser. */
+export function sessionOf(request: FastifyRequest): { sessionId: string; sessionHash: string } | null {
+  const p = principals.get(request);
+  return p?.sessionId && p.sessionHash ? { sessionId: p.sessionId, sessionHash: p.sessionHash } : null;
 }
 
 /** The caller's organization: the first argument of every service call a route makes. */

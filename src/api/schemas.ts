@@ -109,6 +109,11 @@ export const DestinationStatus = Destination.extend({
   quota: z.object({
     total: z.number().nullable(), used: z.number().nullable(), free: z.number().nullable(), warning: z.string().nullable(),
   }).nullable().describe('Space at the destination, when it reports it.'),
+  folder: z.string().nullable().describe('The folder at the destination that the layout starts from.'),
+  connection: z.object({
+    id: z.string(), state: z.enum(['ready', 'needs_reconnect', 'disconnected']),
+    reconnect: z.string().nullable().describe('When the account needs signing in again: POST here for a new sign-in URL.'),
+  }).nullable().describe('The connected account (OneDrive, Google Drive, Dropbox) this destination uses; null for one with its own credentials.'),
 }).meta({ id: 'DestinationStatus' });
 
 export const Run = z.object({

@@ -16,7 +16,7 @@ import type { ConnectorDefinition } from '../connectors/connector.js';
 import { definitions as registeredDefinitions } from '../connectors/registry.js';
 import { ErrorBody, mapError } from './errors.js';
 import { documentationOnly } from './schemas.js';
-import { requireApiKey } from './auth.js';
+import { requireCaller } from './auth.js';
 import { companyRoutes } from './routes/companies.js';
 import { documentRoutes } from './routes/documents.js';
 import { destinationRoutes } from './routes/destinations.js';
@@ -33,6 +33,10 @@ import type { CollectRuns } from '../collect/service.js';
 import type { InvitationService } from '../collect/invitations.js';
 import type { InboxService } from '../collect/inbox.js';
 import { inboxRoutes } from './routes/inbox.js';
+import { sessionRoutes, signInRoute } from './routes/session.js';
+import { eventRoutes } from './routes/events.js';
+import type { BackupEvents } from '../backup/events.js';
+import { serveWebApp } from './web.js';
 
 /** What the routes need; the composition root's deps object has all of it. */
 export interface ApiDeps {
@@ -52,6 +56,10 @@ export interface ApiDeps {
   collect: { channels: ChannelService; runs: CollectRuns; invitations?: InvitationService; inbox: InboxService };
   /** In-process provider emulators, answered under /sandbox (the prefix removed before they see it). */
   sandbox?: { handle(req: IncomingMessage, res: ServerResponse): Promise<void> } | null;
+  /** Live backup events for GET /v1/events; without it that route answers 503. */
+  events?: BackupEvents;
+  /** The built web app (web/dist); served at / when given. */
+  webRoot?: string | null;
 }
 
 /** The same 2 GiB the vault enforces, so the two limits agree when none is configured. */
@@ -97,9 +105,11 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler((route) => (documentationOnly.has(route.schema as object) ? (data: unknown) => ({ value: data }) : validatorCompiler(route as Parameters<typeof validatorCompiler>[0])));
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({
+  const notFound = (request: FastifyRequest, reply: FastifyReply) => reply.code(404).send({
     error: { code: 'not_found', message: `There is no ${request.method} ${request.url.split('?')[0]}. The reference is at /docs.` },
-  }));
+  });
+  if (deps.webRoot) await serveWebApp(app as unknown as FastifyInstance, deps.webRoot, notFound);
+  else app.setNotFoundHandler(notFound);
 
   await app.register(fastifyMultipart, { limits: { files: 1 } });
   await app.register(fastifySwagger, {
@@ -107,10 +117,15 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       info: {
         title: 'Dossier API',
         version: '1',
-        description: 'Back up a company\'s accounting documents to storage it owns. Every /v1 route needs an API key: `Authorization: Bearer dsk_...`. Errors always look like `{ "error": { "code", "message" } }`.',
+        description: 'Back up a company\'s accounting documents to storage it owns. Every /v1 route needs an API key (`Authorization: Bearer dsk_...`) or, from the web app, the session cookie set by POST /v1/session; a change made with the cookie also needs the `x-csrf-token` header that GET /v1/session returns. Errors always look like `{ "error": { "code", "message" } }`.',
       },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key, dsk_...' } } },
-      security: [{ apiKey: [] }],
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key, dsk_...' },
+          session: { type: 'apiKey', in: 'cookie', name: 'dossier_session', description: 'Set by POST /v1/session.' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
     transformObject,
@@ -136,7 +151,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     definitions: deps.definitions ?? registeredDefinitions,
   };
   await app.register(async (v1) => {
-    v1.addHook('onRequest', requireApiKey(deps.db));
+    v1.addHook('onRequest', requireCaller(deps.db));
     const zv1 = v1.withTypeProvider<ZodTypeProvider>();
     companyRoutes(zv1, ctx);
     documentRoutes(zv1, ctx);
@@ -148,7 +163,11 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     userRoutes(zv1, ctx);
     channelRoutes(zv1, ctx);
     inboxRoutes(zv1, ctx);
+    sessionRoutes(zv1, ctx);
+    eventRoutes(zv1, ctx);
   }, { prefix: '/v1' });
+  // Signing in needs neither a key nor a session.
+  await app.register(async (open) => signInRoute(open.withTypeProvider<ZodTypeProvider>(), ctx), { prefix: '/v1' });
   // The provider's redirect carries no API key: the stored state says whose sign-in it is.
   await app.register(async (callback) => oauthCallbackRoute(callback.withTypeProvider<ZodTypeProvider>(), ctx), { prefix: '/v1' });
   // A client's invitation carries no API key: its token authorizes the connect steps of one channel.

@@ -18,8 +18,8 @@ export async function issueApiKey(db: Db, orgId: string, userId: string, name: s
   return key;
 }
 
-/** Who is calling: the key's user, with the rights that user holds now (changes apply at once). */
-export interface Principal { orgId: string; userId: string; keyId: string; rights: readonly Right[] }
+/** Who is calling: an API key's user (keyId) or a signed-in browser's (keyId null), with the rights that user holds now (changes apply at once). */
+export interface Principal { orgId: string; userId: string; keyId: string | null; rights: readonly Right[] }
 
 export async function authenticateApiKey(db: Db, key: string | undefined): Promise<Principal> {
   const m = key ? /^dsk_([0-9a-f]{12})_[A-Za-z0-9_-]{32}$/.exec(key) : null;

@@ -3,7 +3,7 @@ import { DomainError } from '../domain/errors.js';
 import { parseSchedule } from '../domain/destinations.js';
 import { resolveLayout, renderPath } from '../domain/layout.js';
 import type { DocumentFacts } from '../domain/documents.js';
-import type { ConnectorDefinition, StorageConnector } from '../connectors/connector.js';
+import { isConnectorError, type ConnectorDefinition, type StorageConnector } from '../connectors/connector.js';
 import type { Db } from '../catalog/db.js';
 import { getCompany } from '../catalog/organizations.js';
 import { getDocument, getVersion } from '../catalog/documents.js';
@@ -45,6 +45,8 @@ export interface NewDestinationInput {
   restoreDeleted: boolean;
   respectFolderDeletions: boolean;
 }
+
+export interface ConnectionTest { ok: boolean; message: string | null; hostKeySha256: string | null; free: number | null }
 
 export interface DestinationStatus extends Omit<DestinationRow, 'cursorSeq'> {
   documents: { synced: number; pending: number; failed: number };
@@ -126,6 +128,7 @@ export class BackupService {
     for (const dst of await listDestinations(this.deps.db, orgId)) {
       if (dst.connectionId !== connectionId || dst.state !== 'needs_attention') continue;
       await updateDestination(this.deps.db, orgId, dst.id, { state: 'active', stateReason: null });
+      this.changed(orgId, dst.id, 'active');
       await this.requestSync(orgId, dst.id, 'reconnected');
     }
   }
@@ -139,6 +142,34 @@ export class BackupService {
       await readQuota(connector);
     } catch (e) {
       throw new DomainError('invalid_input', `Dossier could not reach "${dst.name}": ${(e as Error).message}`);
+    } finally {
+      await connector?.close().catch(() => undefined);
+    }
+  }
+
+  private changed(orgId: string, destinationId: string, state: string): void {
+    this.deps.events?.emit({ type: 'destination.changed', orgId, destinationId, state });
+  }
+
+  /**
+   * Tries settings before anything is stored ("test connection" in a form): logs in, opens the
+   * folder and reads the free space. An SFTP server's host key is reported, not pinned, so the
+   * user can compare it with the server's own before saving it as hostKeySha256.
+   */
+  async tryConnection(kind: string, settings: Record<string, unknown>): Promise<ConnectionTest> {
+    const def = this.definition(kind);
+    const parsed = this.parseSettings(def, settings);
+    let hostKeySha256 = typeof parsed.hostKeySha256 === 'string' ? parsed.hostKeySha256 : null;
+    let connector: StorageConnector | null = null;
+    try {
+      connector = await def.create(parsed, { pinHostKey: async (fingerprint) => { hostKeySha256 = fingerprint; } });
+      // A root that does not exist yet is fine: the first pass makes it. Any other failure
+      // (login, host key, permissions) is what the user needs to hear about now.
+      await connector.stat('').catch((e: unknown) => { if (!(isConnectorError(e) && e.kind === 'not_found')) throw e; });
+      const quota = await readQuota(connector).catch(() => null);
+      return { ok: true, message: null, hostKeySha256, free: quota?.free ?? null };
+    } catch (e) {
+      return { ok: false, message: (e as Error).message, hostKeySha256, free: null };
     } finally {
       await connector?.close().catch(() => undefined);
     }
@@ -189,12 +220,15 @@ export class BackupService {
 
   async pause(orgId: string, id: string): Promise<DestinationRow> {
     await getDestination(this.deps.db, orgId, id);
-    return updateDestination(this.deps.db, orgId, id, { state: 'paused', stateReason: 'Paused by a user.' });
+    const dst = await updateDestination(this.deps.db, orgId, id, { state: 'paused', stateReason: 'Paused by a user.' });
+    this.changed(orgId, id, dst.state);
+    return dst;
   }
 
   async resume(orgId: string, id: string): Promise<DestinationRow> {
     await getDestination(this.deps.db, orgId, id);
     const dst = await updateDestination(this.deps.db, orgId, id, { state: 'active', stateReason: null });
+    this.changed(orgId, id, dst.state);
     await this.requestSync(orgId, id, 'resume');
     return dst;
   }
@@ -203,6 +237,7 @@ export class BackupService {
   async remove(orgId: string, id: string): Promise<void> {
     const dst = await getDestination(this.deps.db, orgId, id);
     await updateDestination(this.deps.db, orgId, id, { state: 'removed', stateReason: 'Removed by a user.' });
+    this.changed(orgId, id, 'removed');
     // A shared connection (an OAuth account) outlives its destinations: it is disconnected on its own.
     if (dst.settings === null) await deleteConnectionSecrets(this.deps.db, orgId, dst.connectionId);
     await this.deps.forgetConnector?.(id);

@@ -16,6 +16,7 @@ import type { BlobStore } from '../vault/blobs.js';
 import { blockedBy, DestinationBlocked, execute } from './executor.js';
 import { plan, type Candidate } from './planner.js';
 import { checkSpace } from './quota.js';
+import type { BackupEvents } from './events.js';
 
 export interface SyncDeps {
   db: Db;
@@ -27,6 +28,8 @@ export interface SyncDeps {
   connect(orgId: string, destination: DestinationRow): Promise<StorageConnector>;
   /** Closes what is kept open for a destination, at once: after a failure or a removal. */
   forgetConnector?(destinationId: string): Promise<void>;
+  /** Where live views hear about passes starting, progressing and ending. */
+  events?: BackupEvents;
 }
 
 export interface Progress { runId: string; done: number; planned: number; bytes: number }
@@ -71,6 +74,11 @@ export async function syncDestination(deps: SyncDeps, orgId: string, destination
     if (dst.state === 'paused') throw new DomainError('conflict', `"${dst.name}" is paused${dst.stateReason ? ` (${dst.stateReason})` : ''}: resume it first.`);
     await closeInterruptedRuns(deps.db, destinationId);
     runId = await startRun(deps.db, orgId, destinationId, opts.trigger);
+    deps.events?.emit({ type: 'run.started', orgId, destinationId, runId, trigger: opts.trigger });
+    const report = (p: Progress) => {
+      opts.onProgress?.(p);
+      deps.events?.emit({ type: 'run.progress', orgId, destinationId, ...p });
+    };
     const cached = takenCache.get(destinationId);
     await updateDestination(deps.db, orgId, destinationId, { lastRunId: runId });
     connector = await deps.connect(orgId, dst);
@@ -92,7 +100,7 @@ export async function syncDestination(deps: SyncDeps, orgId: string, destination
       const counts = await execute(deps, {
         orgId, destinationId, destinationName: dst.name, runId: runId!, connector: connector!, actions, transfers: deps.transfers, taken: taken!,
         signal,
-        onProgress: (done, bytes) => opts.onProgress?.({ runId: runId!, done: base.uploaded + base.moved + base.restored + done, planned: base.planned + counts0(actions), bytes: base.bytes + bytes }),
+        onProgress: (done, bytes) => report({ runId: runId!, done: base.uploaded + base.moved + base.restored + done, planned: base.planned + counts0(actions), bytes: base.bytes + bytes }),
       });
       for (const k of Object.keys(totals) as Array<keyof RunCounts>) totals[k] += counts[k];
       await updateRun(deps.db, runId!, totals);
@@ -112,7 +120,11 @@ export async function syncDestination(deps: SyncDeps, orgId: string, destination
     }
     const status = signal.aborted ? (stop.signal.aborted ? 'stopped' : 'cancelled') : totals.failed > 0 ? 'done_with_errors' : 'done';
     await updateRun(deps.db, runId, { status, finished: true });
-    if (dst.state === 'needs_attention' && totals.failed === 0) await updateDestination(deps.db, orgId, destinationId, { state: 'active', stateReason: null });
+    deps.events?.emit({ type: 'run.finished', orgId, destinationId, runId, status, planned: totals.planned, uploaded: totals.uploaded, failed: totals.failed });
+    if (dst.state === 'needs_attention' && totals.failed === 0) {
+      await updateDestination(deps.db, orgId, destinationId, { state: 'active', stateReason: null });
+      deps.events?.emit({ type: 'destination.changed', orgId, destinationId, state: 'active' });
+    }
     return runId;
   } catch (e) {
     takenCache.delete(destinationId);
@@ -122,8 +134,10 @@ export async function syncDestination(deps: SyncDeps, orgId: string, destination
       const blocked = e instanceof DestinationBlocked ? e : isConnectorError(e) ? blockedBy(e, destinationName) : null;
       const message = (blocked ?? (e as Error)).message ?? String(e);
       await updateRun(deps.db, runId, { ...totals, status: blocked ? 'blocked' : 'failed', error: message, finished: true });
+      deps.events?.emit({ type: 'run.finished', orgId, destinationId, runId, status: blocked ? 'blocked' : 'failed', planned: totals.planned, uploaded: totals.uploaded, failed: totals.failed });
       if (blocked) {
         await updateDestination(deps.db, orgId, destinationId, { state: blocked.state, stateReason: blocked.message });
+        deps.events?.emit({ type: 'destination.changed', orgId, destinationId, state: blocked.state });
         deps.log.warn({ destination: destinationId, reason: blocked.message }, 'destination blocked');
         return runId;
       }

@@ -7,13 +7,14 @@ import type { Database } from './schema.js';
 import * as initial from './migrations/001-initial.js';
 import * as oauth from './migrations/002-oauth.js';
 import * as collect from './migrations/003-collect.js';
+import * as sessions from './migrations/004-sessions.js';
 
 export type Db = Kysely<Database>;
 
 // int8 columns (sizes, sequence numbers) come back as strings by default; they fit a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
 
-const migrations: Record<string, Migration> = { '001-initial': initial, '002-oauth': oauth, '003-collect': collect };
+const migrations: Record<string, Migration> = { '001-initial': initial, '002-oauth': oauth, '003-collect': collect, '004-sessions': sessions };
 
 export interface DatabaseOptions {
   /** postgres://... to use PostgreSQL; otherwise SQLite at sqlitePath. */
@@ -38,7 +39,8 @@ export function openDatabase(opts: DatabaseOptions): Db {
 }
 
 export async function migrate(db: Db): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Migrations of parallel work may land in any order (004 before 003): none depends on another's tables.
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

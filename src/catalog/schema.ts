@@ -6,7 +6,8 @@ import type { Generated } from 'kysely';
  */
 export interface Database {
   organizations: { id: string; name: string; created_at: string };
-  users: { id: string; org_id: string; email: string; name: string; role: string; created_at: string; rights: Generated<string> };
+  users: { id: string; org_id: string; email: string; name: string; role: string; created_at: string; rights: Generated<string>; password_hash: string | null };
+  sessions: { id_hash: string; org_id: string; user_id: string; created_at: string; last_seen_at: string; expires_at: string };
   api_keys: {
     id: string; org_id: string; user_id: string; name: string; prefix: string; hash: string;
     created_at: string; last_used_at: string | null; revoked_at: string | null;

@@ -85,6 +85,7 @@ describe('dossier CLI', () => {
   it('sets up an empty database on first use and adds a company', async () => {
     const r = ok(await dossier('companies', 'add', '--name', 'Acme BV', '--language', 'nl', '--time-zone', 'Europe/Brussels', '--json'));
     assert.match(r.stderr, /API key: +dsk_/);
+    assert.match(r.stderr, /Sign in as admin@localhost with the password [a-z2-9]{5}-/);
     const company = json(r);
     assert.equal(company.name, 'Acme BV');
     assert.equal(company.language, 'nl');
@@ -94,6 +95,17 @@ describe('dossier CLI', () => {
   it('lists the first company and the added one', async () => {
     const { companies } = json(ok(await dossier('companies', 'list', '--json')));
     assert.deepEqual(companies.map((c: { name: string }) => c.name), ['My company', 'Acme BV']);
+  });
+
+  it('prints the admin\'s first password once, and sets a new one for the web app', async () => {
+    const first = await dossier('companies', 'list');
+    assert.doesNotMatch(first.stderr, /password/, 'only the first start prints it');
+    const r = json(ok(await dossier('users', 'password', '--email', 'admin@localhost', '--json')));
+    assert.equal(r.email, 'admin@localhost');
+    assert.match(r.password, /^[a-z2-9]{5}(-[a-z2-9]{5}){3}$/);
+    const missing = await dossier('users', 'password', '--email', 'nobody@example.com');
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /no user nobody@example.com/);
   });
 
   it('imports a folder, reporting the unreadable file without stopping', async () => {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Deps } from '../main/deps.js';
-import { bootstrapIfEmpty } from '../auth/bootstrap.js';
+import { bootstrapIfEmpty, firstStartNotice } from '../auth/bootstrap.js';
 import { listCompanies } from '../catalog/organizations.js';
 import { DomainError } from '../domain/errors.js';
 
@@ -62,11 +62,7 @@ export function createContext(opts: ContextOptions, readOrg: () => string | unde
     // organization, company and API key `serve` would, and show the key once.
     const first = await bootstrapIfEmpty(d.db);
     if (first) {
-      opts.notice([
-        'Dossier is set up. Keep this API key: it is shown only now.',
-        `  API key:    ${first.apiKey}`,
-        `  Company id: ${first.companyId}`,
-      ].join('\n'));
+      opts.notice(firstStartNotice(first).join('\n'));
       return first.orgId;
     }
     const row = await d.db.selectFrom('organizations').select('id').orderBy('created_at').orderBy('id').executeTakeFirstOrThrow();

@@ -16,7 +16,7 @@ export interface AddOptions {
  * A secret comes from an environment variable the user names, or from a file: never from the
  * command line itself, where it would be kept in shell history and shown by `ps`.
  */
-async function secret(what: string, env: Record<string, string | undefined>, fromEnv?: string, fromFile?: string): Promise<string | undefined> {
+export async function secret(what: string, env: Record<string, string | undefined>, fromEnv?: string, fromFile?: string): Promise<string | undefined> {
   if (fromEnv && fromFile) throw new UsageError(`Give the ${what} either from an environment variable or from a file, not both.`);
   if (fromEnv) {
     const value = env[fromEnv];

@@ -9,6 +9,7 @@ import { registerPreview } from './preview.js';
 import { registerExtract } from './extract.js';
 import { registerChannels } from './channels.js';
 import { registerInbox } from './inbox.js';
+import { registerUsers } from './users.js';
 
 export interface ProgramIO {
   writeOut(s: string): void;
@@ -38,5 +39,6 @@ export function buildProgram(ctx: CliContext, io: ProgramIO): Command {
   registerExtract(program);
   registerChannels(program, ctx);
   registerInbox(program, ctx);
+  registerUsers(program, ctx);
   return program;
 }

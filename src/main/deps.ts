@@ -17,6 +17,7 @@ import { listDestinations } from '../catalog/destinations.js';
 import { parseSchedule } from '../domain/destinations.js';
 import { DomainError } from '../domain/errors.js';
 import { BackupService, SYNC_JOB } from '../backup/service.js';
+import { BackupEvents } from '../backup/events.js';
 import { Scheduler } from '../backup/schedules.js';
 import { ConnectorPool } from '../backup/connector-pool.js';
 import { closeOcr } from '../extract/index.js';
@@ -46,6 +47,8 @@ export interface Deps {
   vault: VaultService;
   backup: BackupService;
   scheduler: Scheduler;
+  /** Live progress of passes run in this process, for GET /v1/events. */
+  events: BackupEvents;
   /** The destination kinds this installation offers. */
   definitions: ConnectorDefinition[];
   /** The OAuth token vault. */
@@ -127,6 +130,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     });
   };
 
+  const events = new BackupEvents();
   let backup: BackupService;
   const vault = new VaultService({
     db, blobs, maxUploadBytes: config.maxUploadBytes,
@@ -143,7 +147,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   });
   backup = new BackupService({
     db, blobs, log, transfers: config.transfers, retry: opts.retry, connect, forgetConnector: (id) => connectors.forget(id), queue, debounceMs: config.debounceMs, definitions,
-    seal: (secrets) => box.seal(secrets),
+    seal: (secrets) => box.seal(secrets), events,
   });
   const scheduler = new Scheduler(db, backup, log);
   let invitations: InvitationService | null = null;
@@ -188,7 +192,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   }
 
   return {
-    config, log, db, blobs, box, queue, vault, backup, scheduler, definitions: [...definitions.values()], maxUploadBytes: config.maxUploadBytes,
+    config, log, db, blobs, box, queue, vault, backup, scheduler, events, definitions: [...definitions.values()], maxUploadBytes: config.maxUploadBytes,
     tokens: tokenVault, connections, sandbox,
     collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations, inbox: new InboxService(db) }, mailer,
     close: async () => {

@@ -1,22 +1,23 @@
 import { buildDeps, KEEP_ALIVE_JOB } from './deps.js';
-import { bootstrapIfEmpty } from '../auth/bootstrap.js';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { bootstrapIfEmpty, firstStartNotice } from '../auth/bootstrap.js';
 import { buildServer } from '../api/server.js';
+
+/** The built web app, beside src/ and dist/ alike (both are two levels below the repository). */
+export const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 /** `npm start`: the API, the sync worker and the scheduler in one process. */
 export async function serve(): Promise<void> {
   const deps = await buildDeps({ worker: true });
   const first = await bootstrapIfEmpty(deps.db);
   if (first) {
-    // Printed once, to the terminal only: the key is stored hashed and cannot be shown again.
-    process.stdout.write([
-      '',
-      'Dossier is set up. Keep this API key: it is shown only now.',
-      `  API key:    ${first.apiKey}`,
-      `  Company id: ${first.companyId}`,
-      '',
-    ].join('\n') + '\n');
+    // Printed once, to the terminal only: the key and password are stored hashed and cannot be shown again.
+    process.stdout.write(['', ...firstStartNotice(first, deps.config.baseUrl), ''].join('\n') + '\n');
   }
-  const app = await buildServer(deps);
+  const webRoot = existsSync(WEB_ROOT) ? WEB_ROOT : null;
+  if (!webRoot) deps.log.warn({ path: WEB_ROOT }, 'the web app is not built (npm run build): only the API is served');
+  const app = await buildServer({ ...deps, webRoot });
   await app.listen({ host: deps.config.host, port: deps.config.port });
   await deps.scheduler.start();
   await deps.collect.scheduler.start();

@@ -20,22 +20,25 @@ export interface Served {
   orgId: string;
   companyId: string;
   apiKey: string;
+  /** The admin's e-mail address and initial password, for signing in from a browser. */
+  email: string;
+  password: string;
   /** A JSON request with this organization's key (or another's). */
   call(method: string, path: string, body?: unknown, opts?: { key?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
 }
 
-export async function startServed(env: Record<string, string> = {}): Promise<Served> {
+export async function startServed(env: Record<string, string> = {}, opts: { webRoot?: string } = {}): Promise<Served> {
   const dir = await mkdtemp(join(tmpdir(), 'dossier-served-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const config = loadConfig({ DOSSIER_DATA_DIR: dir, LOG_LEVEL: 'silent', DOSSIER_DEBOUNCE_MS: '0', PORT: String(port), DOSSIER_BASE_URL: baseUrl, ...env });
   const deps = await buildDeps({ config, log: silentLogger, worker: true, retry: { retries: 3, minTimeoutMs: 2, maxTimeoutMs: 20 } });
   const first = (await bootstrapIfEmpty(deps.db))!;
-  const app = await buildServer(deps);
+  const app = await buildServer({ ...deps, webRoot: opts.webRoot ?? null });
   await app.listen({ host: '127.0.0.1', port });
   return {
-    baseUrl, deps, app, orgId: first.orgId, companyId: first.companyId, apiKey: first.apiKey,
+    baseUrl, deps, app, orgId: first.orgId, companyId: first.companyId, apiKey: first.apiKey, email: first.email, password: first.password,
     call: async (method, path, body, opts = {}) => {
       const res = await fetch(baseUrl + path, {
         method, redirect: 'manual',

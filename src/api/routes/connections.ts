@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
 import type { ConnectionService } from '../../auth/oauth/connections.js';
 import { mapError } from '../errors.js';
-import { orgOf, principalOf, requireRight } from '../auth.js';
+import { orgOf, principalOf, readCookie, requireRight } from '../auth.js';
 import { commonErrors, ErrorBody, Id, IdParams } from '../schemas.js';
 import type { RouteContext, ZodApp } from '../server.js';
 
@@ -45,14 +45,6 @@ const AuthorizeBody = z.strictObject({
   browser: z.boolean().optional().describe('Bind the sign-in to this browser with a cookie. Default: on when the request comes from a browser.'),
 }).default({});
 const AuthorizeResult = z.object({ url: z.string().describe('Open it in the user\'s browser: the provider\'s consent page.') }).meta({ id: 'AuthorizeResult' });
-
-function readCookie(request: FastifyRequest, name: string): string | null {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return null;
-}
 
 function service(ctx: RouteContext): ConnectionService {
   if (!ctx.deps.connections) throw new DomainError('unavailable', 'Connections are not available in this installation.');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
 import { getCompany } from '../../catalog/organizations.js';
+import { findConnection } from '../../catalog/connections.js';
 import type { ConnectorDefinition } from '../../connectors/connector.js';
 import { orgOf, requireRight } from '../auth.js';
 import { commonErrors, Destination, DestinationStatus, ErrorBody, Id, IdParams, IsoDate, Run } from '../schemas.js';
@@ -40,6 +41,13 @@ const DestinationKind = z.object({
   settings: z.record(z.string(), z.unknown()).describe('JSON Schema of the settings object.'),
 }).meta({ id: 'DestinationKind' });
 
+const ConnectionTest = z.object({
+  ok: z.boolean(),
+  message: z.string().nullable().describe('Why it did not work, in words, when ok is false.'),
+  hostKeySha256: z.string().nullable().describe('The SFTP server\'s host key fingerprint as it presented it (OpenSSH format).'),
+  free: z.number().nullable().describe('Free space in bytes, when the server reports it.'),
+}).meta({ id: 'ConnectionTest' });
+
 const VerifyReport = z.object({
   checked: z.number().int(), missing: z.number().int(), altered: z.number().int(), abandoned: z.number().int(), strays: z.number().int(),
   runId: z.string().nullable().describe('The pass that restored what was missing; null when the destination is paused.'),
@@ -70,6 +78,18 @@ export function destinationRoutes(app: ZodApp, { deps, definitions }: RouteConte
     },
   }, async (request, reply) => reply.code(201).send(await deps.backup.add(orgOf(request), request.body)));
 
+  app.post('/destinations/test', {
+    schema: {
+      summary: 'Try the settings of a destination before adding it',
+      description: 'Logs in with these settings (SFTP, WebDAV, local) and reads the folder and free space; nothing is stored. An SFTP server\'s host key comes back as hostKeySha256: show it to the user, and once they confirm it, send it in the settings of POST /v1/destinations.',
+      tags, body: z.strictObject({ kind: z.string(), settings: z.record(z.string(), z.unknown()).default({}) }),
+      response: { 200: ConnectionTest, ...commonErrors },
+    },
+  }, async (request) => {
+    orgOf(request);
+    return deps.backup.tryConnection(request.body.kind, request.body.settings);
+  });
+
   app.get('/destinations', {
     schema: {
       summary: 'List destinations', tags, querystring: z.strictObject({ companyId: Id.optional() }),
@@ -83,7 +103,19 @@ export function destinationRoutes(app: ZodApp, { deps, definitions }: RouteConte
 
   app.get('/destinations/:id', {
     schema: { summary: 'A destination with its counts, free space and state', tags, params: IdParams, response: { 200: DestinationStatus, ...commonErrors } },
-  }, async (request) => deps.backup.status(orgOf(request), request.params.id));
+  }, async (request) => {
+    const orgId = orgOf(request);
+    const status = await deps.backup.status(orgId, request.params.id);
+    const conn = await findConnection(deps.db, orgId, status.connectionId).catch(() => null);
+    const root = status.settings?.root ?? conn?.settings.root;
+    // Only a shared account is shown as a connection: one made for this destination alone is part of it.
+    const shared = status.settings !== null && conn;
+    return {
+      ...status,
+      folder: typeof root === 'string' ? root : null,
+      connection: shared ? { id: conn.id, state: conn.state, reconnect: conn.state === 'needs_reconnect' ? `/v1/connections/${conn.id}/reconnect` : null } : null,
+    };
+  });
 
   app.patch('/destinations/:id', {
     preHandler: requireRight('manage_destinations'),

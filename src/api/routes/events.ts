@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import type { BackupEvent } from '../../backup/events.js';
+import { DomainError } from '../../domain/errors.js';
+import { orgOf } from '../auth.js';
+import { commonErrors, Id } from '../schemas.js';
+import type { RouteContext, ZodApp } from '../server.js';
+
+const HEARTBEAT_MS = 20_000;
+
+/**
+ * Server-sent events: passes starting, progressing and finishing, and destinations changing
+ * state, for this organization only. A browser's EventSource sends the session cookie; a
+ * script sends its API key and reads the stream.
+ */
+export function eventRoutes(app: ZodApp, { deps }: RouteContext): void {
+  // Streams never go idle, so the server could not close while one is open: end them first.
+  const open = new Set<() => void>();
+  app.addHook('preClose', async () => { for (const end of [...open]) end(); });
+  app.get('/events', {
+    schema: {
+      summary: 'Live progress of backups (text/event-stream)',
+      description: 'Each message has an event name (run.started, run.progress, run.finished, destination.changed) and a JSON body with destinationId and runId. Only passes run by this server process are seen: after a reconnect, read the status again.',
+      tags: ['destinations'], produces: ['text/event-stream'],
+      querystring: z.strictObject({ destinationId: Id.optional().describe('Only this destination\'s events.') }),
+      response: { 200: z.string().describe('An event stream.'), ...commonErrors },
+    },
+  }, async (request, reply) => {
+    const orgId = orgOf(request);
+    const events = deps.events;
+    if (!events) throw new DomainError('unavailable', 'Live events are not available in this installation.');
+    const only = request.query.destinationId;
+    if (only) await deps.backup.get(orgId, only);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      // Proxies such as nginx would otherwise hold messages back until a buffer fills.
+      'x-accel-buffering': 'no',
+    });
+    res.write('retry: 3000\n\n');
+    const send = (e: BackupEvent) => {
+      if (e.orgId !== orgId || (only && e.destinationId !== only)) return;
+      const { orgId: _org, type, ...body } = e;
+      res.write(`event: ${type}\ndata: ${JSON.stringify(body)}\n\n`);
+    };
+    const unsubscribe = events.subscribe(send);
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    const end = () => { clearInterval(heartbeat); unsubscribe(); open.delete(end); if (!res.writableEnded) res.end(); };
+    open.add(end);
+    request.raw.on('close', end);
+    res.on('error', end);
+  });
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { DomainError } from '../../domain/errors.js';
+import { getUser } from '../../catalog/sessions.js';
+import {
+  changePassword, checkCredentials, csrfTokenFor, CSRF_HEADER, endSession, MAX_AGE_MS, SESSION_COOKIE, startSession,
+} from '../../auth/sessions.js';
+import { SignInLimiter } from '../../auth/sign-in-limiter.js';
+import { MIN_PASSWORD_LENGTH } from '../../auth/passwords.js';
+import { HttpError } from '../errors.js';
+import { principalOf, sessionOf } from '../auth.js';
+import { commonErrors, ErrorBody } from '../schemas.js';
+import type { RouteContext, ZodApp } from '../server.js';
+
+const tags = ['session'];
+
+const SessionView = z.object({
+  user: z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.string() }),
+  organization: z.object({ id: z.string(), name: z.string() }),
+  via: z.enum(['session', 'api_key']),
+  csrfToken: z.string().nullable().describe(`Send it as the ${CSRF_HEADER} header with every change made with the session cookie; null for an API key.`),
+}).meta({ id: 'Session' });
+
+const SignIn = z.strictObject({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1000) });
+
+function cookie(ctx: RouteContext, value: string, maxAgeSeconds: number): string {
+  const secure = new URL(ctx.deps.config?.baseUrl ?? 'http://localhost').protocol === 'https:' ? '; Secure' : '';
+  return `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Lax; Path=/; Max-Age=${maxAgeSeconds}${secure}`;
+}
+
+async function view(ctx: RouteContext, p: { orgId: string; userId: string }, via: 'session' | 'api_key', csrfToken: string | null) {
+  const user = await getUser(ctx.deps.db, p.orgId, p.userId);
+  const org = await ctx.deps.db.selectFrom('organizations').select(['id', 'name']).where('id', '=', p.orgId).executeTakeFirst();
+  if (!user || !org) throw new DomainError('unauthorized', 'This account no longer exists: sign in again.');
+  return { user: { id: user.id, email: user.email, name: user.name, role: user.role }, organization: org, via, csrfToken };
+}
+
+/** Signing in: the one /v1 route that needs neither a key nor a session. */
+export function signInRoute(app: ZodApp, ctx: RouteContext): void {
+  const limiter = new SignInLimiter();
+  app.post('/session', {
+    schema: {
+      summary: 'Sign in with e-mail and password',
+      description: 'Sets an HttpOnly session cookie. After 5 failed attempts for an address or from a client within 15 minutes, further attempts are refused with 429 until then.',
+      tags, security: [], body: SignIn, response: { 200: SessionView, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
+    },
+  }, async (request, reply) => {
+    const email = request.body.email.toLowerCase();
+    const keys = [`email:${email}`, `ip:${request.ip}`];
+    const wait = limiter.retryAfterMs(keys);
+    if (wait > 0) {
+      reply.header('retry-after', String(Math.ceil(wait / 1000)));
+      throw new HttpError(429, 'too_many_attempts', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60_000)} minute(s).`);
+    }
+    const user = await checkCredentials(ctx.deps.db, email, request.body.password);
+    if (!user) {
+      limiter.fail(keys);
+      throw new DomainError('unauthorized', 'The e-mail address or the password is not right.');
+    }
+    limiter.succeed([`email:${email}`]);
+    const s = await startSession(ctx.deps.db, user);
+    reply.header('set-cookie', cookie(ctx, s.sessionId, MAX_AGE_MS / 1000)).header('cache-control', 'no-store');
+    return view(ctx, { orgId: user.orgId, userId: user.id }, 'session', s.csrfToken);
+  });
+}
+
+export function sessionRoutes(app: ZodApp, ctx: RouteContext): void {
+  app.get('/session', {
+    schema: { summary: 'Who is signed in, and the CSRF token for changes', tags, response: { 200: SessionView, 401: ErrorBody } },
+  }, async (request, reply) => {
+    const s = sessionOf(request);
+    reply.header('cache-control', 'no-store');
+    return view(ctx, principalOf(request), s ? 'session' : 'api_key', s ? csrfTokenFor(s.sessionId) : null);
+  });
+
+  app.delete('/session', {
+    schema: { summary: 'Sign out', tags, response: { 204: z.null().describe('Signed out'), ...commonErrors } },
+  }, async (request, reply) => {
+    const s = sessionOf(request);
+    if (s) await endSession(ctx.deps.db, s.sessionId);
+    return reply.header('set-cookie', cookie(ctx, '', 0)).code(204).send(null);
+  });
+
+  app.post('/session/password', {
+    schema: {
+      summary: 'Change your own password',
+      description: 'Your other sessions end; this one stays signed in.',
+      tags, body: z.strictObject({ current: z.string().min(1).max(1000), password: z.string().min(MIN_PASSWORD_LENGTH).max(1000) }),
+      response: { 204: z.null().describe('Changed'), ...commonErrors, 403: ErrorBody },
+    },
+  }, async (request, reply) => {
+    const p = principalOf(request);
+    await changePassword(ctx.deps.db, { ...p, sessionHash: sessionOf(request)?.sessionHash }, request.body.current, request.body.password);
+    return reply.code(204).send(null);
+  });
+}

@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fastifyStatic from '@fastify/static';
+
+/** Paths that belong to the server itself: never answered with the web app's page. */
+const SERVER_PATHS = /^\/(v1|docs|sandbox|health|openapi\.json)(\/|$|\?)/;
+
+/**
+ * The page of the web app, its own policy: scripts only from this origin, no framing, and
+ * inline styles only because the component library sets CSS variables in a <style> element.
+ */
+const CSP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
+  "connect-src 'self'", "frame-src 'self' blob:", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'",
+].join('; ');
+
+/**
+ * Serves the built web app (web/dist): its files as they are, and its page for every other
+ * GET a browser makes outside the server's own paths, so a deep link like /destinations/dst_x
+ * opens the app, which then routes it.
+ */
+export async function serveWebApp(app: FastifyInstance, root: string, notFound: (request: FastifyRequest, reply: FastifyReply) => FastifyReply): Promise<void> {
+  if (!existsSync(join(root, 'index.html'))) throw new Error(`The web app is not built (${root}/index.html is missing): run npm run build.`);
+  await app.register(fastifyStatic, {
+    root,
+    wildcard: false,
+    index: false,
+    setHeaders: (reply, path) => {
+      // Vite puts a content hash in every asset name, so they never change under one name.
+      if (path.startsWith(join(root, 'assets'))) reply.header('cache-control', 'public, max-age=31536000, immutable');
+    },
+  });
+  const page = (reply: FastifyReply) => reply
+    .header('cache-control', 'no-cache')
+    .header('content-security-policy', CSP)
+    .header('x-content-type-options', 'nosniff')
+    .header('referrer-policy', 'same-origin')
+    .sendFile('index.html');
+  app.get('/', { schema: { hide: true } }, (_request, reply) => page(reply));
+  app.setNotFoundHandler((request, reply) => {
+    const wantsPage = (request.method === 'GET' || request.method === 'HEAD') && (request.headers.accept ?? '').includes('text/html');
+    if (wantsPage && !SERVER_PATHS.test(request.url)) return page(reply);
+    return notFound(request, reply);
+  });
+}

@@ -1,0 +1,31 @@
+import { EventEmitter } from 'node:events';
+
+/**
+ * What happens to destinations while it happens, for live views (the web app's progress bars
+ * through GET /v1/events). Only passes run by this process are seen; the ledger stays the truth,
+ * so a client that missed an event reads the status again.
+ */
+export type BackupEvent =
+  | { type: 'run.started'; orgId: string; destinationId: string; runId: string; trigger: string }
+  | { type: 'run.progress'; orgId: string; destinationId: string; runId: string; done: number; planned: number; bytes: number }
+  | { type: 'run.finished'; orgId: string; destinationId: string; runId: string; status: string; planned: number; uploaded: number; failed: number }
+  | { type: 'destination.changed'; orgId: string; destinationId: string; state: string };
+
+export class BackupEvents {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    // One listener per open browser tab; the default warning at 10 says nothing useful here.
+    this.emitter.setMaxListeners(0);
+  }
+
+  emit(event: BackupEvent): void {
+    this.emitter.emit('event', event);
+  }
+
+  /** Returns the function that stops listening. */
+  subscribe(listener: (event: BackupEvent) => void): () => void {
+    this.emitter.on('event', listener);
+    return () => this.emitter.off('event', listener);
+  }
+}

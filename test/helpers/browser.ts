@@ -1,0 +1,42 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+/** Debian's Chromium, driven by playwright-core (no browser download). */
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_MISSING = `${CHROMIUM} not found: install the Debian package chromium to run the browser tests`;
+
+const ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync',
+];
+
+/** A fresh browser profile (its own --user-data-dir), closed and deleted by close(). */
+export async function launchBrowser(opts: { locale?: string; viewport?: { width: number; height: number } } = {}): Promise<{ context: BrowserContext; close(): Promise<void> } | null> {
+  if (!existsSync(CHROMIUM)) return null;
+  const profile = await mkdtemp(join(tmpdir(), 'dossier-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, args: ARGS, locale: opts.locale ?? 'en-GB', viewport: opts.viewport ?? { width: 1280, height: 860 },
+    timeout: 60_000,
+  });
+  return { context, close: async () => { await context.close(); await rm(profile, { recursive: true, force: true }); } };
+}
+
+/** Builds the web app into a fresh folder with Vite, so the test serves what the sources say now. */
+export async function buildWebApp(): Promise<{ root: string; remove(): Promise<void> }> {
+  const { build } = await import('vite');
+  const outDir = await mkdtemp(join(tmpdir(), 'dossier-web-'));
+  await build({ configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)), build: { outDir, emptyOutDir: true }, logLevel: 'warn' });
+  return { root: outDir, remove: () => rm(outDir, { recursive: true, force: true }) };
+}
+
+/** Where the screenshots go: docs/screenshots when DOSSIER_SCREENSHOTS says so (npm run screenshots), else a temp folder. */
+export async function screenshotDir(): Promise<{ dir: string; remove(): Promise<void> }> {
+  const wanted = process.env.DOSSIER_SCREENSHOTS;
+  if (wanted) return { dir: wanted, remove: async () => undefined };
+  const dir = await mkdtemp(join(tmpdir(), 'dossier-screens-'));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}

@@ -1,0 +1,44 @@
+import { Center, Loader } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { useSession } from './api/session';
+import { CompanyProvider } from './api/company';
+import { Layout } from './components/Layout';
+import { SignInPage } from './pages/SignInPage';
+import { AccountPage } from './pages/AccountPage';
+import { IntegrationsPage } from './pages/IntegrationsPage';
+import { DestinationsPage } from './pages/DestinationsPage';
+import { DestinationPage } from './pages/DestinationPage';
+import { WizardPage } from './pages/wizard/WizardPage';
+import { DocumentsPage } from './pages/DocumentsPage';
+import { DocumentPage } from './pages/DocumentPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+
+function SignedIn() {
+  const { t } = useTranslation();
+  const { session, checked } = useSession();
+  const location = useLocation();
+  if (!checked) return <Center h="100vh"><Loader aria-label={t('app.loading')} /></Center>;
+  if (!session) return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  return <CompanyProvider><Layout /></CompanyProvider>;
+}
+
+/** Every page of the app. Collection and the inbox add their routes here. */
+export function App() {
+  return (
+    <Routes>
+      <Route path="/sign-in" element={<SignInPage />} />
+      <Route element={<SignedIn />}>
+        <Route index element={<Navigate to="/documents" replace />} />
+        <Route path="/documents" element={<DocumentsPage />} />
+        <Route path="/documents/:id" element={<DocumentPage />} />
+        <Route path="/integrations" element={<IntegrationsPage />} />
+        <Route path="/destinations" element={<DestinationsPage />} />
+        <Route path="/destinations/new" element={<WizardPage />} />
+        <Route path="/destinations/:id" element={<DestinationPage />} />
+        <Route path="/account" element={<AccountPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}

@@ -1,0 +1,60 @@
+import { Accordion, Badge, Group, Table, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { api, unwrap, type Schemas } from '../api/client';
+import { useLoad } from '../api/use-load';
+import { useFormat } from '../i18n/format';
+import { StateBadge } from './StateBadge';
+
+function RunItems({ runId }: { runId: string }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const { data } = useLoad(() => unwrap(api.GET('/v1/runs/{id}', { params: { path: { id: runId }, query: { limit: 500 } } })), [runId]);
+  if (!data) return <Text size="sm">{t('app.loading')}</Text>;
+  if (data.items.length === 0) return <Text size="sm" c="dimmed">{t('destination.noItems')}</Text>;
+  return (
+    <Table.ScrollContainer minWidth={520}>
+      <Table fz="sm" aria-label={t('destination.items')}>
+        <Table.Thead><Table.Tr><Table.Th>{t('destination.action')}</Table.Th><Table.Th>{t('destination.outcome')}</Table.Th><Table.Th>{t('destination.path')}</Table.Th><Table.Th>{t('destination.size')}</Table.Th></Table.Tr></Table.Thead>
+        <Table.Tbody>
+          {data.items.map((item) => (
+            <Table.Tr key={item.id}>
+              <Table.Td>{item.action}</Table.Td>
+              <Table.Td>
+                <Badge color={item.outcome === 'ok' ? 'green' : item.error ? 'red' : 'gray'} variant="light">{t(`destination.outcomes.${item.outcome}`, { defaultValue: item.outcome })}</Badge>
+                {item.error && <Text size="xs" c="red">{item.error}</Text>}
+              </Table.Td>
+              <Table.Td className="path">{item.remotePath ?? '—'}</Table.Td>
+              <Table.Td>{format.bytes(item.bytes)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+/** Every pass of a destination; opening one shows what it did to each file. */
+export function RunHistory({ runs }: { runs: Schemas['Run'][] }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  if (runs.length === 0) return <Text c="dimmed">{t('destination.noRuns')}</Text>;
+  return (
+    <Accordion variant="separated" chevronPosition="left" data-testid="run-history">
+      {runs.map((run) => (
+        <Accordion.Item key={run.id} value={run.id}>
+          <Accordion.Control>
+            <Group justify="space-between" wrap="wrap" gap="xs">
+              <Text size="sm">{format.dateTime(run.startedAt)} · {t(`destination.triggers.${run.trigger}`, { defaultValue: run.trigger })}</Text>
+              <Group gap="xs">
+                <Text size="sm" c="dimmed">{t('destination.files')}: {format.number(run.uploaded + run.moved + run.restored)}{run.failed ? ` / ${t('destination.failed')}: ${format.number(run.failed)}` : ''} · {format.bytes(run.bytes)}</Text>
+                <StateBadge state={run.status} kind="run" />
+              </Group>
+            </Group>
+            {run.error && <Text size="xs" c="red" mt={4}>{run.error}</Text>}
+          </Accordion.Control>
+          <Accordion.Panel><RunItems runId={run.id} /></Accordion.Panel>
+        </Accordion.Item>
+      ))}
+    </Accordion>
+  );
+}

@@ -1,0 +1,54 @@
+import { useState } from 'react';
+import { describe, expect, it } from 'vitest';
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { ServerForm, serverSettings } from '../src/pages/wizard/ServerForm';
+import { newDraft, type Draft } from '../src/pages/wizard/draft';
+import { mockApi, renderPage } from './render';
+
+const KEY = 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s';
+
+function Harness({ onDraft }: { onDraft(d: Draft): void }) {
+  const [draft, setDraft] = useState(newDraft('sftp', 'NAS'));
+  onDraft(draft);
+  return <ServerForm draft={draft} update={(p) => setDraft((d) => ({ ...d, ...p }))} />;
+}
+
+describe('the SFTP form', () => {
+  it('tests the connection, shows the host key, and sends it only once the user confirms it', async () => {
+    const calls = mockApi({ 'POST /v1/destinations/test': () => ({ ok: true, message: null, hostKeySha256: KEY, free: 2 * 1024 ** 3 }) });
+    let draft: Draft = newDraft('sftp', 'NAS');
+    const user = userEvent.setup({ delay: null });
+    renderPage(<Harness onDraft={(d) => { draft = d; }} />);
+
+    await user.type(screen.getByLabelText(/Server/), 'nas.example.com');
+    await user.type(screen.getByLabelText(/User name/), 'backup');
+    await user.type(screen.getByLabelText('Password', { selector: 'input[type=password]' }), 'secret');
+    await user.click(screen.getByRole('button', { name: 'Test connection' }));
+
+    expect(await screen.findByText(/The connection works\. 2 GB free\./)).toBeInTheDocument();
+    expect(screen.getByTestId('host-key')).toHaveTextContent(KEY);
+    expect(calls[0]!.body).toEqual({ kind: 'sftp', settings: { host: 'nas.example.com', username: 'backup', password: 'secret' } });
+    expect(draft.tested).toBe(true);
+    expect(draft.hostKeyConfirmed).toBe(false);
+    expect(serverSettings(draft).hostKeySha256).toBeUndefined();
+
+    await user.click(screen.getByLabelText('This is my server\'s key'));
+    await waitFor(() => expect(draft.hostKeyConfirmed).toBe(true));
+    expect(serverSettings(draft)).toEqual({ host: 'nas.example.com', username: 'backup', password: 'secret', hostKeySha256: KEY });
+
+    // Changing a field means the test and the confirmation no longer hold.
+    await user.type(screen.getByLabelText(/Server/), 'x');
+    await waitFor(() => expect(draft.tested).toBe(false));
+    expect(draft.hostKeyConfirmed).toBe(false);
+    expect(screen.queryByTestId('host-key')).not.toBeInTheDocument();
+  });
+
+  it('says why a connection does not work', async () => {
+    mockApi({ 'POST /v1/destinations/test': () => ({ ok: false, message: 'All configured authentication methods failed', hostKeySha256: null, free: null }) });
+    const user = userEvent.setup({ delay: null });
+    renderPage(<Harness onDraft={() => undefined} />);
+    await user.click(screen.getByRole('button', { name: 'Test connection' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('The connection does not work: All configured authentication methods failed');
+  });
+});
