@@ -11,7 +11,7 @@ import { SCORED_FIELDS, type Expected, type ScoredField } from './labelled-set.j
  */
 
 export interface LabelledCase {
-  /** Source kind it is scored under: 'ubl', 'cii', 'pdf-text', later 'scan'. */
+  /** Source kind it is scored under: 'ubl', 'cii', 'pdf-text', 'scan-image', 'scan-pdf'. */
   kind: string;
   name: string;
   bytes: Uint8Array;
@@ -20,7 +20,11 @@ export interface LabelledCase {
 
 export interface FieldScore { expected: number; right: number; wrong: number; missing: number; extra: number }
 export interface Observation { field: ScoredField; confidence: number; right: boolean }
-export interface KindScore { kind: string; cases: number; failures: string[]; fields: Record<ScoredField, FieldScore>; observations: Observation[] }
+/** A value that was wrong, missing or not expected, to see what to fix. */
+export interface Miss { name: string; field: ScoredField; want: string | undefined; got: string | undefined }
+export interface KindScore {
+  kind: string; cases: number; failures: string[]; fields: Record<ScoredField, FieldScore>; observations: Observation[]; misses: Miss[];
+}
 
 export type Reader = (bytes: Uint8Array, name: string) => Promise<ExtractionResult>;
 
@@ -45,7 +49,7 @@ const foldName = (s: string): string => s.normalize('NFD').replace(/[^\p{L}\p{N}
 /** Runs `read` over every case of one kind and scores what it returns. */
 export async function scoreSource(kind: string, cases: LabelledCase[], read: Reader): Promise<KindScore> {
   const fields = Object.fromEntries(SCORED_FIELDS.map((f) => [f, { expected: 0, right: 0, wrong: 0, missing: 0, extra: 0 }])) as Record<ScoredField, FieldScore>;
-  const score: KindScore = { kind, cases: 0, failures: [], fields, observations: [] };
+  const score: KindScore = { kind, cases: 0, failures: [], fields, observations: [], misses: [] };
   for (const c of cases) {
     score.cases++;
     const result = await read(c.bytes, c.name);
@@ -55,17 +59,31 @@ export async function scoreSource(kind: string, cases: LabelledCase[], read: Rea
       const got = result.ok ? result.fields[field] : undefined;
       const s = fields[field];
       if (want === undefined) {
-        if (got) { s.extra++; score.observations.push({ field, confidence: got.confidence, right: false }); }
+        if (got) {
+          s.extra++;
+          score.observations.push({ field, confidence: got.confidence, right: false });
+          score.misses.push({ name: c.name, field, want: undefined, got: String(got.value) });
+        }
         continue;
       }
       s.expected++;
-      if (!got) { s.missing++; continue; }
+      if (!got) { s.missing++; score.misses.push({ name: c.name, field, want: String(want), got: undefined }); continue; }
       const right = same(field, String(got.value), String(want));
-      if (right) s.right++; else s.wrong++;
+      if (right) s.right++; else { s.wrong++; score.misses.push({ name: c.name, field, want: String(want), got: String(got.value) }); }
       score.observations.push({ field, confidence: got.confidence, right });
     }
   }
   return score;
+}
+
+/** Several kinds scored as one (the scan total over its containers). */
+export function mergeScores(kind: string, scores: KindScore[]): KindScore {
+  const fields = Object.fromEntries(SCORED_FIELDS.map((f) => [f, (['expected', 'right', 'wrong', 'missing', 'extra'] as const)
+    .reduce((sum, k) => ({ ...sum, [k]: scores.reduce((n, s) => n + s.fields[f][k], 0) }), {} as FieldScore)])) as Record<ScoredField, FieldScore>;
+  return {
+    kind, cases: scores.reduce((n, s) => n + s.cases, 0), fields,
+    failures: scores.flatMap((s) => s.failures), observations: scores.flatMap((s) => s.observations), misses: scores.flatMap((s) => s.misses),
+  };
 }
 
 const pct = (n: number, d: number): string => (d === 0 ? '   -  ' : `${((100 * n) / d).toFixed(1).padStart(5)}%`);

@@ -9,11 +9,11 @@ import { resolveOcrLimits } from '../../src/extract/ocr/types.js';
 export const SCAN_DPI = 200;
 
 /**
- * Page 1 of `pdfBytes` as a scanned PNG: rendered at 200 dpi in grayscale, turned by 0.5 to 2
- * degrees either way, with gaussian noise, a slightly gray paper and a few dark specks. The
- * same seed gives the same scan.
+ * Page 1 of `pdfBytes` as a scanned PNG (or JPEG, as many scanners save): rendered at 200 dpi
+ * in grayscale, turned by 0.5 to 2 degrees either way, with gaussian noise, a slightly gray
+ * paper and a few dark specks. The same seed gives the same scan.
  */
-export async function makeScan(pdfBytes: Uint8Array, seed: number): Promise<Buffer> {
+export async function makeScan(pdfBytes: Uint8Array, seed: number, format: 'png' | 'jpeg' = 'png'): Promise<Buffer> {
   const random = seededRandom(seed);
   const pdf = await openPdfForOcr(Buffer.from(pdfBytes), resolveOcrLimits({ dpi: SCAN_DPI }));
   const page = await pdf.render(1).finally(() => pdf.close());
@@ -41,7 +41,7 @@ export async function makeScan(pdfBytes: Uint8Array, seed: number): Promise<Buff
   addNoise(ctx.getImageData(0, 0, width, height), random, (img) => ctx.putImageData(img, 0, 0));
   ctx.fillStyle = '#222';
   for (let i = 0; i < 40; i++) ctx.fillRect(random() * width, random() * height, 1 + random() * 3, 1 + random() * 3);
-  return out.toBuffer('image/png');
+  return format === 'jpeg' ? out.toBuffer('image/jpeg', 85) : out.toBuffer('image/png');
 }
 
 function addNoise(img: { data: Uint8ClampedArray }, random: () => number, put: (img: never) => void): void {

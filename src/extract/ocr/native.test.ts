@@ -7,17 +7,28 @@ import { DUTCH_INVOICE, FRENCH_INVOICE, invoicePageImage, scannedPdf } from './t
 /** The native engine: Debian's tesseract command, one process per page. */
 
 describe('tesseract TSV output', () => {
-  it('joins words into lines and leaves an empty line between paragraphs', () => {
-    const header = 'level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext';
-    const word = (block: number, par: number, line: number, n: number, conf: number, text: string): string =>
-      `5\t1\t${block}\t${par}\t${line}\t${n}\t0\t0\t1\t1\t${conf}\t${text}`;
-    const tsv = [header, '4\t1\t1\t1\t1\t0\t0\t0\t1\t1\t-1\t',
-      word(1, 1, 1, 1, 90, 'Factuur'), word(1, 1, 1, 2, 80, 'INV-1'), word(1, 1, 2, 1, 70, 'Datum'),
-      word(1, 2, 1, 1, 60, 'Totaal'), word(2, 1, 1, 1, -1, ' '), word(2, 1, 1, 2, 100, 'EUR')].join('\n');
+  const header = 'level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext';
+  const line = (block: number, n: number, left: number, top: number, width: number): string => `4\t1\t${block}\t1\t${n}\t0\t${left}\t${top}\t${width}\t25\t-1\t`;
+  const word = (block: number, n: number, left: number, top: number, width: number, conf: number, text: string, height = 20): string =>
+    `5\t1\t${block}\t1\t${n}\t1\t${left}\t${top}\t${width}\t${height}\t${conf}\t${text}`;
+
+  it('puts columns that tesseract read as separate blocks back side by side, a wide gap between them', () => {
+    const tsv = [header,
+      line(1, 1, 100, 100, 200), word(1, 1, 100, 102, 90, 90, 'Invoice'), word(1, 1, 198, 102, 102, 80, 'number'),
+      line(1, 2, 100, 140, 60), word(1, 2, 100, 142, 60, 50, 'F-7'),
+      line(2, 1, 700, 101, 150), word(2, 1, 700, 103, 80, 60, 'Invoice'), word(2, 1, 788, 103, 62, 100, 'date'),
+      line(2, 2, 700, 141, 130), word(2, 2, 700, 143, 130, 100, '14/03/2024'), word(2, 2, 860, 150, 3, -1, ' ')].join('\n');
     const result = parseTsv(tsv);
-    assert.equal(result.text, 'Factuur INV-1\nDatum\n\nTotaal\n\nEUR');
-    assert.equal(result.words, 5);
+    assert.equal(result.text, 'Invoice number   Invoice date\nF-7   14/03/2024');
+    assert.equal(result.words, 6);
     assert.equal(result.confidence, 0.8);
+  });
+
+  it('drops dust in a column gap, and keeps a dot between two words as a separator', () => {
+    const tsv = [header,
+      line(1, 1, 100, 100, 700), word(1, 1, 100, 102, 80, 90, 'Acme'), word(1, 1, 190, 110, 3, 40, '-', 3), word(1, 1, 203, 102, 60, 90, 'BV'),
+      word(1, 1, 450, 108, 3, 30, '=', 3), word(1, 1, 700, 102, 100, 90, '12,50')].join('\n');
+    assert.equal(parseTsv(tsv).text, 'Acme · BV   12,50');
   });
 });
 

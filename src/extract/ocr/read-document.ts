@@ -2,27 +2,21 @@ import type { PageText } from '../text/page-text.js';
 import { formatBytes } from '../budget.js';
 import { languageKey } from './engines/engine.js';
 import type { GrayImage } from './gray.js';
-import { imagePages } from './images.js';
 import { readUpright } from './orientation.js';
-import { openPdfForOcr } from './pdf-pages.js';
+import type { PageSource } from './pages/renderer.js';
+import type { RunOptions } from './pool.js';
 import type { RunningEngine } from './service.js';
 import {
   OCR_LANGUAGES, OcrError, ocrFail, resolveOcrLimits,
   type OcrLanguage, type OcrLimits, type OcrOptions, type OcrSuccess,
 } from './types.js';
 
-/** Pages of a document, rendered one at a time on request. */
-interface PageSource {
-  total: number;
-  render(n: number): Promise<GrayImage>;
-  close(): Promise<void>;
-}
-
 /**
- * One document through OCR: check, open, then render and recognise page by page. Rendering of
- * the next page overlaps recognition of the previous ones, up to the pool's size, so at most
- * that many rendered pages are held in memory. The time budget covers everything; when it runs
- * out after some pages were read, those pages come back as a partial result.
+ * One document through OCR: check, open, then render and recognise page by page, both in
+ * worker threads (pages/ and the engine's pool), so this thread only hands work out. Rendering
+ * of the next page overlaps recognition of the previous ones, up to the pool's size, so at
+ * most that many rendered pages are held in memory. The time budget covers everything; when it
+ * runs out after some pages were read, those pages come back as a partial result.
  */
 export async function readDocument(running: RunningEngine, bytes: Buffer, kind: 'pdf' | 'image', options: OcrOptions): Promise<OcrSuccess> {
   const limits = resolveOcrLimits(options.limits);
@@ -30,7 +24,7 @@ export async function readDocument(running: RunningEngine, bytes: Buffer, kind: 
   const languages = checkLanguages(options.languages ?? OCR_LANGUAGES, running.installed);
   const deadline = new Deadline(limits.timeoutMs, options.signal);
   try {
-    const source = await deadline.race(openSource(input, kind, limits));
+    const source = await deadline.race(running.pages.open(input, kind, limits, () => jobOptions(limits, deadline, 'Preparing')));
     try {
       return await readPages(running, source, languages, limits, deadline);
     } finally {
@@ -68,14 +62,20 @@ async function readPages(running: RunningEngine, source: PageSource, languages: 
 }
 
 async function recognizePage(running: RunningEngine, image: GrayImage, languages: readonly OcrLanguage[], limits: OcrLimits, deadline: Deadline): Promise<Omit<PageText, 'page'>> {
-  const reading = await readUpright(image, (pgm) => running.pool.run(languageKey(languages), (worker) => worker.recognize(pgm), {
-    timeoutMs: Math.max(1, Math.min(limits.pageTimeoutMs, deadline.remaining())),
+  const reading = await readUpright(image, (pgm) => running.pool.run(languageKey(languages), (worker) => worker.recognize(pgm), jobOptions(limits, deadline, 'Recognising')));
+  return { text: reading.text, confidence: Math.round(reading.confidence * 1000) / 1000 };
+}
+
+/** One page's job, in a page thread or an OCR worker: its own time limit within the document's, and the document's signal. */
+function jobOptions(limits: OcrLimits, deadline: Deadline, doing: 'Preparing' | 'Recognising'): RunOptions {
+  const limit = doing === 'Preparing' ? limits.prepareTimeoutMs : limits.pageTimeoutMs;
+  return {
+    timeoutMs: Math.max(1, Math.min(limit, deadline.remaining())),
     signal: deadline.signal,
     onTimeout: () => deadline.remaining() <= 0 ? deadline.timeoutError() : new OcrError('timeout',
-      `Recognising one page took longer than ${limits.pageTimeoutMs / 1000} s and was stopped. The scan may be unusually large or noisy; try a cleaner scan at 300 dpi.`),
+      `${doing} one page took longer than ${limit / 1000} s and was stopped. The scan may be unusually large or noisy; try a cleaner scan at 300 dpi.`),
     onAbort: () => deadline.cancelledError(),
-  }));
-  return { text: reading.text, confidence: Math.round(reading.confidence * 1000) / 1000 };
+  };
 }
 
 function partialNote(read: number, total: number, cause: 'time' | 'pages', limits: OcrLimits): OcrSuccess['partial'] {
@@ -103,12 +103,6 @@ function checkLanguages(languages: readonly OcrLanguage[], installed: Set<string
     ocrFail('engine_unavailable', `The tesseract command has no data for ${missing.join(', ')}. Install the Debian package${missing.length > 1 ? 's' : ''} ${missing.map((l) => `tesseract-ocr-${l}`).join(', ')}.`);
   }
   return unique;
-}
-
-async function openSource(bytes: Buffer, kind: 'pdf' | 'image', limits: OcrLimits): Promise<PageSource> {
-  if (kind === 'pdf') return openPdfForOcr(bytes, limits);
-  const { pages, total } = await imagePages(bytes, limits);
-  return { total, render: async (n) => pages[n - 1]!, close: async () => {} };
 }
 
 function toStop(err: unknown): OcrError {

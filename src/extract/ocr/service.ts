@@ -3,6 +3,7 @@ import { type OcrEngine, type OcrWorker } from './engines/engine.js';
 import { nativeEngine, nativeLanguages } from './engines/native.js';
 import { tesseractJsDataInstalled, tesseractJsEngine } from './engines/tesseract-js.js';
 import { describe } from './images.js';
+import { PageRenderer } from './pages/renderer.js';
 import { WorkerPool, type PoolStats } from './pool.js';
 import { readDocument } from './read-document.js';
 import {
@@ -17,14 +18,22 @@ export interface OcrServiceOptions {
   poolSize?: number;
   /** The native command's name or path. */
   nativeCommand?: string;
+  /** Heap of each thread that prepares pages (renders PDF pages, decodes images); default 512 MB. */
+  pageMemoryMb?: number;
+  /** A worker or page thread unused this long is ended (default 15 s). */
+  idleWorkerMs?: number;
 }
 
 export const defaultPoolSize = (): number => Math.max(1, Math.min(4, Math.floor(availableParallelism() / 2)));
 
-/** An engine with its pool; `installed` lists the native command's languages (null for tesseract.js, which ships ours). */
+/**
+ * An engine with its pool, and the threads that prepare pages for it; `installed` lists the
+ * native command's languages (null for tesseract.js, which ships ours).
+ */
 export interface RunningEngine {
   engine: OcrEngine;
   pool: WorkerPool<OcrWorker>;
+  pages: PageRenderer;
   installed: Set<string> | null;
 }
 
@@ -53,8 +62,14 @@ export class OcrService {
     return (await this.start()).engine.name;
   }
 
+  /** The recognition pool's counts. */
   stats(): PoolStats | null {
     return this.running?.pool.stats() ?? null;
+  }
+
+  /** The page threads' counts. */
+  pageStats(): PoolStats | null {
+    return this.running?.pages.stats() ?? null;
   }
 
   async close(): Promise<void> {
@@ -64,6 +79,7 @@ export class OcrService {
     this.running = null;
     const current = await starting?.catch(() => null);
     await current?.pool.close();
+    await current?.pages.close();
     await current?.engine.close();
   }
 
@@ -82,7 +98,11 @@ async function startEngine(options: OcrServiceOptions): Promise<RunningEngine> {
   const choice = options.engine ?? 'auto';
   const size = options.poolSize ?? defaultPoolSize();
   const withPool = (engine: OcrEngine, installed: Set<string> | null): RunningEngine =>
-    ({ engine, installed, pool: new WorkerPool(size, (key) => engine.createWorker(key.split('+') as OcrLanguage[])) });
+    ({
+      engine, installed,
+      pool: new WorkerPool(size, (key) => engine.createWorker(key.split('+') as OcrLanguage[]), options.idleWorkerMs),
+      pages: new PageRenderer(size, options.pageMemoryMb, options.idleWorkerMs),
+    });
   // tesseract.js first: with its best_int models it read our benchmark scans faster than the
   // Debian command (docs/ocr.md) and needs nothing installed; the command is the fallback
   if (choice === 'tesseract.js' || (choice === 'auto' && tesseractJsDataInstalled())) return withPool(tesseractJsEngine(), null);

@@ -26,6 +26,8 @@ export interface OcrLimits {
   timeoutMs: number;
   /** Budget for one page's recognition; a worker that takes longer is taken to be hung and replaced. */
   pageTimeoutMs: number;
+  /** Budget for preparing one page (opening the file, drawing or decoding the page, straightening it); the page thread is replaced likewise. */
+  prepareTimeoutMs: number;
 }
 
 const MB = 1024 * 1024;
@@ -38,6 +40,7 @@ export const DEFAULT_OCR_LIMITS: Readonly<OcrLimits> = Object.freeze({
   dpi: 250,
   timeoutMs: 180_000,
   pageTimeoutMs: 60_000,
+  prepareTimeoutMs: 60_000,
 });
 
 export interface OcrOptions {

@@ -22,7 +22,11 @@ const WORD_GAP = 0.15;
 /** Baselines closer than this fraction of the font size are on the same line. */
 const SAME_LINE = 0.45;
 
-export function piecesToText(pieces: TextPiece[]): string {
+/**
+ * `wholeWords`: every piece is a word of its own (as OCR gives them), so two pieces are always
+ * at least a space apart, however narrow the gap; a PDF's pieces may be parts of one word.
+ */
+export function piecesToText(pieces: TextPiece[], options: { wholeWords?: boolean } = {}): string {
   const visible = pieces.filter((p) => p.text.trim() !== '' && Number.isFinite(p.x) && Number.isFinite(p.y));
   const sorted = [...visible].sort((a, b) => b.y - a.y || a.x - b.x);
   const lines: TextPiece[][] = [];
@@ -32,10 +36,10 @@ export function piecesToText(pieces: TextPiece[]): string {
     if (line && head && Math.abs(head.y - piece.y) <= SAME_LINE * Math.max(1, Math.min(head.size, piece.size))) line.push(piece);
     else lines.push([piece]);
   }
-  return lines.map(joinLine).join('\n');
+  return lines.map((line) => joinLine(line, options.wholeWords ?? false)).join('\n');
 }
 
-function joinLine(line: TextPiece[]): string {
+function joinLine(line: TextPiece[], wholeWords: boolean): string {
   const pieces = [...line].sort((a, b) => a.x - b.x);
   let out = '';
   let end = -Infinity;
@@ -44,7 +48,7 @@ function joinLine(line: TextPiece[]): string {
     const size = Math.max(1, p.size);
     if (out !== '') {
       if (gap > COLUMN_GAP * size) out = `${out.trimEnd()}   `;
-      else if (gap > WORD_GAP * size && !out.endsWith(' ')) out += ' ';
+      else if ((wholeWords || gap > WORD_GAP * size) && !out.endsWith(' ')) out += ' ';
     }
     out += out === '' ? p.text.trimStart() : p.text;
     end = Math.max(end, p.x + p.width);

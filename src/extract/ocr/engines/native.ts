@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { OcrLanguage } from '../types.js';
 import { languageKey, tidyText, type OcrEngine, type OcrWorker, type Recognized } from './engine.js';
+import { wordsToText, type OcrWord } from './words.js';
 
 /**
  * Debian's `tesseract` command, one process per page (a separate program, so its GPL licence
@@ -68,32 +69,27 @@ function nativeSlot(command: string, languages: readonly OcrLanguage[]): OcrWork
 const lastLine = (text: string): string => text.trim().split('\n').filter((l) => !/^Estimating resolution/.test(l)).pop() ?? 'no message';
 
 /**
- * Tesseract's TSV: one row per page, block, paragraph, line and word (level 1..5). Words are
- * joined into lines, and a new paragraph or block starts after an empty line, as in its text output.
+ * Tesseract's TSV: one row per page, block, paragraph, line and word (level 1..5), each with
+ * its box. Words are laid out again by position (words.ts), so columns that tesseract put in
+ * separate blocks come back side by side, a wide gap between them.
  */
 export function parseTsv(tsv: string): Recognized {
-  const lines: string[] = [];
-  let current: string[] = [];
-  let lineKey = '', paragraphKey = '';
-  let confidenceSum = 0, words = 0;
+  const words: OcrWord[] = [];
+  const lineBoxes = new Map<string, { bottom: number; height: number }>();
+  let confidenceSum = 0;
   for (const row of tsv.split('\n').slice(1)) {
     const cols = row.split('\t');
-    if (cols[0] !== '5' || cols.length < 12) continue;
+    if (cols.length < 12) continue;
+    const [left, top, width, height] = cols.slice(6, 10).map(Number) as [number, number, number, number];
+    const lineKey = cols.slice(1, 5).join('.');
+    if (cols[0] === '4') lineBoxes.set(lineKey, { bottom: top + height, height });
+    if (cols[0] !== '5') continue;
     const text = cols.slice(11).join('\t').trim();
     const confidence = Number(cols[10]);
     if (!text || !(confidence >= 0)) continue;
-    const para = `${cols[2]}.${cols[3]}`, line = `${para}.${cols[4]}`;
-    if (line !== lineKey && current.length > 0) {
-      lines.push(current.join(' '));
-      current = [];
-      if (para !== paragraphKey) lines.push('');
-    }
-    lineKey = line;
-    paragraphKey = para;
-    current.push(text);
+    const line = lineBoxes.get(lineKey) ?? { bottom: top + height, height };
+    words.push({ text, x0: left, x1: left + width, y0: top, y1: top + height, baseline: line.bottom, lineHeight: line.height });
     confidenceSum += confidence;
-    words++;
   }
-  if (current.length > 0) lines.push(current.join(' '));
-  return { text: tidyText(lines.join('\n')), confidence: words ? confidenceSum / words / 100 : 0, words };
+  return { text: tidyText(wordsToText(words)), confidence: words.length ? confidenceSum / words.length / 100 : 0, words: words.length };
 }

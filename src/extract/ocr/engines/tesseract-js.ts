@@ -2,10 +2,11 @@ import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Worker } from 'tesseract.js';
+import type { Block, Worker } from 'tesseract.js';
 import type { Worker as ThreadWorker } from 'node:worker_threads';
 import { OCR_LANGUAGES, type OcrLanguage } from '../types.js';
 import { languageKey, tidyText, type OcrEngine, type OcrWorker, type Recognized } from './engine.js';
+import { wordsToText, type OcrWord } from './words.js';
 
 /**
  * Tesseract compiled to WebAssembly, one worker thread per pool slot. Language data comes from
@@ -80,8 +81,8 @@ async function startWorker(languages: readonly OcrLanguage[], langPath: string):
       // rotateAuto measures the text lines' skew and straightens the page before recognising it
       const result = await Promise.race([worker.recognize(image, { rotateAuto: true }, { text: true, blocks: true }), death]);
       if (lastError) throw lastError instanceof Error ? lastError : new Error(String(lastError));
-      const words = (result.data.blocks ?? []).flatMap((b) => b.paragraphs.flatMap((p) => p.lines.flatMap((l) => l.words)));
-      const text = tidyText(result.data.text ?? '');
+      const words = wordsOf(result.data.blocks ?? []);
+      const text = tidyText(wordsToText(words));
       return { text, confidence: text ? result.data.confidence / 100 : 0, words: words.length };
     },
     async terminate() {
@@ -89,4 +90,17 @@ async function startWorker(languages: readonly OcrLanguage[], langPath: string):
       await worker.terminate();
     },
   };
+}
+
+/** Every word with its box, and its line's baseline and height; the baseline may slope a little. */
+function wordsOf(blocks: Block[]): OcrWord[] {
+  return blocks.flatMap((b) => b.paragraphs.flatMap((p) => p.lines.flatMap((line) => {
+    const { x0, y0, x1, y1 } = line.baseline;
+    const slope = x1 > x0 ? (y1 - y0) / (x1 - x0) : 0;
+    const lineHeight = line.rowAttributes?.rowHeight || line.bbox.y1 - line.bbox.y0;
+    return line.words.filter((w) => w.text.trim() !== '').map((w) => ({
+      text: w.text.trim(), x0: w.bbox.x0, x1: w.bbox.x1, y0: w.bbox.y0, y1: w.bbox.y1,
+      baseline: y0 + slope * ((w.bbox.x0 + w.bbox.x1) / 2 - x0), lineHeight,
+    }));
+  })));
 }
