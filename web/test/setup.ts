@@ -1,6 +1,6 @@
 import '@testing-library/jest-dom/vitest';
 import { afterEach, vi } from 'vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import i18n, { i18nReady } from '../src/i18n';
 
 // jsdom lacks what Mantine measures with.
@@ -11,6 +11,9 @@ Object.defineProperty(window, 'matchMedia', {
 class ResizeObserverStub { observe() {} unobserve() {} disconnect() {} }
 globalThis.ResizeObserver = ResizeObserverStub as unknown as typeof ResizeObserver;
 window.HTMLElement.prototype.scrollIntoView = () => {};
+
+// findBy*/waitFor wait for what they look for; on a loaded machine that can take more than the default second.
+configure({ asyncUtilTimeout: 15_000 });
 
 await i18nReady;
 await i18n.changeLanguage('en');
