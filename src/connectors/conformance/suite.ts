@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { legalName } from '../../domain/names.js';
 import { isConnectorError, type HashType, type StorageConnector } from '../connector.js';
 import { isTempName } from '../kit/temp-name.js';
@@ -32,10 +32,11 @@ async function names(c: StorageConnector, dir: string): Promise<string[]> {
 
 /** The one suite every StorageConnector passes (see ARCHITECTURE.md, key contracts). */
 export function defineConformanceSuite(name: string, target: ConformanceTarget): void {
-  describe(`${name} connector conformance`, () => {
-    let c: StorageConnector;
-    before(async () => { c = await target.create(); });
-    after(async () => { await c?.close(); await target.cleanup?.(); });
+  // The connector is opened while the suite is defined, so that the tests of what it cannot do
+  // are not defined at all, rather than defined and skipped.
+  describe(`${name} connector conformance`, async () => {
+    const c: StorageConnector = await target.create();
+    after(async () => { await c.close(); await target.cleanup?.(); });
 
     it('creates folders idempotently and lists them', async () => {
       await c.mkdir('dirs/a/b');
@@ -144,41 +145,46 @@ export function defineConformanceSuite(name: string, target: ConformanceTarget):
       await rejectsKind(c.stat('cancel.pdf'), 'not_found');
     });
 
-    it('moves files server-side when it says it can', async (t) => {
-      if (!c.capabilities.serverSideMove || !c.move) { t.skip('no server-side move declared'); return; }
+    it('offers move() exactly when it declares a server-side move', () => {
+      assert.equal(typeof c.move === 'function', c.capabilities.serverSideMove === true);
+    });
+
+    if (c.capabilities.serverSideMove) it('moves files server-side', async () => {
       const data = randomBytes(2000);
       await c.write('mv/from.pdf', body(data), { size: data.length });
       await c.write('mv/other/to.pdf', body(Buffer.from('old')), { size: 3 });
-      const moved = await c.move('mv/from.pdf', 'mv/other/to.pdf');
+      const moved = await c.move!('mv/from.pdf', 'mv/other/to.pdf');
       assert.equal(moved.size, data.length);
       await rejectsKind(c.stat('mv/from.pdf'), 'not_found');
       assert.deepEqual(await readAll(c, 'mv/other/to.pdf'), data, 'the move replaces the target');
-      await c.move('mv/other/to.pdf', 'mv/new/deeper/to.pdf');
+      await c.move!('mv/other/to.pdf', 'mv/new/deeper/to.pdf');
       assert.deepEqual(await readAll(c, 'mv/new/deeper/to.pdf'), data, 'the move creates parents');
-      await rejectsKind(c.move('mv/none.pdf', 'mv/x.pdf'), 'not_found');
+      await rejectsKind(c.move!('mv/none.pdf', 'mv/x.pdf'), 'not_found');
     });
 
-    it('computes hashes that match the content', async (t) => {
-      if (!c.hashMany) { t.skip('no hashMany'); return; }
+    if (c.hashMany) it('computes hashes that match the content', async () => {
       const type = c.capabilities.hashes.includes('sha256') ? 'sha256' : c.capabilities.hashes[0]!;
       assert.ok(canComputeHash(type), `the suite knows how to compute ${type} locally`);
       const local = (bytes: Buffer) => contentHashOf(type, Readable.from([bytes]));
       const a = randomBytes(3000), b = Buffer.alloc(0);
       await c.write('h/a b.bin', body(a), { size: a.length });
       await c.write('h/empty.bin', body(b), { size: 0 });
-      const got = await c.hashMany(['h/a b.bin', 'h/empty.bin', 'h/missing.bin'], type);
+      const got = await c.hashMany!(['h/a b.bin', 'h/empty.bin', 'h/missing.bin'], type);
       assert.equal(got.get('h/a b.bin'), await local(a));
       assert.equal(got.get('h/empty.bin'), await local(b));
       assert.equal(got.has('h/missing.bin'), false);
     });
 
-    it('reports its free space when it can', async (t) => {
-      if (!c.quota) { t.skip('no quota'); return; }
-      const q = await c.quota();
+    if (c.quota) it('reports its free space', async () => {
+      const q = await c.quota!();
       for (const v of [q.total, q.used, q.free]) assert.ok(v === null || (Number.isFinite(v) && v >= 0), `quota value ${v}`);
     });
 
-    describe('change feed', () => {
+    it('offers changes() exactly when it declares a change feed', () => {
+      assert.equal(typeof c.changes === 'function', c.capabilities.changeFeed === true);
+    });
+
+    if (c.capabilities.changeFeed) describe('change feed', () => {
       changeFeedTests({ connector: () => c, reopen: () => (target.reopen ?? target.create)(), feedPageSize: target.feedPageSize });
     });
   });
