@@ -146,6 +146,20 @@ for (const dialect of ['sqlite', 'postgresql'] as const) {
       assert.equal((await w.deps.backup.status(w.orgId, dst.id, false)).documents.pending, 0);
     });
 
+    it('learns of refused credentials even on a pass with nothing to send', async () => {
+      const dst = await addDestination('idle-auth');
+      await w.deps.queue.idle();
+      w.faults.set('idle-auth', { always: 'auth_expired' });
+      const runId = await w.deps.backup.syncNow(w.orgId, dst.id);
+      const { run } = await w.deps.backup.run(w.orgId, runId);
+      assert.equal([run.status, run.planned].join(' '), 'blocked 0');
+      assert.equal((await w.deps.backup.status(w.orgId, dst.id, false)).state, 'needs_attention');
+      w.faults.delete('idle-auth');
+      await w.deps.backup.resume(w.orgId, dst.id);
+      await w.deps.queue.idle();
+      assert.equal((await w.deps.backup.status(w.orgId, dst.id, false)).state, 'active');
+    });
+
     it('an incremental pass touches only what changed', async () => {
       const dst = await addDestination('incremental');
       await w.deps.queue.idle();

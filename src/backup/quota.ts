@@ -19,10 +19,9 @@ export async function readQuota(connector: StorageConnector): Promise<Quota | nu
  * Stops a run before it starts when the planned bytes cannot fit: better a clear "full" now
  * than hundreds of files failing one by one.
  */
-export async function checkSpace(connector: StorageConnector, actions: Action[], destinationName: string): Promise<void> {
+export function checkSpace(q: Quota | null, actions: Action[], destinationName: string): void {
   const needed = actions.reduce((n, a) => n + (a.op === 'upload' ? a.size : 0), 0);
   if (needed === 0) return;
-  const q = await readQuota(connector);
   if (q?.free !== null && q?.free !== undefined && q.free < needed) {
     throw new DestinationBlocked('paused', `"${destinationName}" has ${formatBytes(q.free)} free but the next files need ${formatBytes(needed)}: free some space there, then resume the destination.`);
   }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { DomainError } from '../domain/errors.js';
 import { resolveLayout } from '../domain/layout.js';
 import { collisionKey } from '../domain/names.js';
-import { isConnectorError, type StorageConnector } from '../connectors/connector.js';
+import { isConnectorError, type Quota, type StorageConnector } from '../connectors/connector.js';
 import type { RetryPolicy } from '../connectors/kit/retry.js';
 import type { Db } from '../catalog/db.js';
 import { getCompany } from '../catalog/organizations.js';
@@ -15,7 +15,7 @@ import {
 import type { BlobStore } from '../vault/blobs.js';
 import { blockedBy, DestinationBlocked, execute } from './executor.js';
 import { plan, type Candidate } from './planner.js';
-import { checkSpace } from './quota.js';
+import { checkSpace, readQuota } from './quota.js';
 import type { BackupEvents } from './events.js';
 
 export interface SyncDeps {
@@ -82,6 +82,11 @@ export async function syncDestination(deps: SyncDeps, orgId: string, destination
     const cached = takenCache.get(destinationId);
     await updateDestination(deps.db, orgId, destinationId, { lastRunId: runId });
     connector = await deps.connect(orgId, dst);
+    // Asked at once, while the pages are read and planned: on SFTP this is the login, which
+    // then costs a continuous pass nothing; a pass with nothing to send still learns that the
+    // credentials stopped working. Later pages ask again: space shrinks as files go up.
+    let firstQuota: Promise<Quota | null> | null = readQuota(connector);
+    firstQuota.catch(() => undefined);
     const company = await getCompany(deps.db, orgId, dst.companyId);
     const rules = connector.capabilities.names;
     let taken = cached && cached.lastRunId === dst.lastRunId ? cached.taken : null;
@@ -95,7 +100,11 @@ export async function syncDestination(deps: SyncDeps, orgId: string, destination
     const runPage = async (docs: PlannableDocument[]) => {
       const ledger = await deliveriesFor(deps.db, destinationId, docs.map((d) => d.id));
       const actions = plan(docs.map(toCandidate), ledger, ctx);
-      if (actions.some((a) => a.op !== 'skip')) await checkSpace(connector!, actions, dst.name);
+      if (actions.some((a) => a.op !== 'skip')) {
+        const quota = await (firstQuota ?? readQuota(connector!));
+        firstQuota = null;
+        checkSpace(quota, actions, dst.name);
+      }
       const base = { ...totals };
       const counts = await execute(deps, {
         orgId, destinationId, destinationName: dst.name, runId: runId!, connector: connector!, actions, transfers: deps.transfers, taken: taken!,
@@ -118,6 +127,7 @@ export async function syncDestination(deps: SyncDeps, orgId: string, destination
       cursor = Number(page.at(-1)!.change_seq);
       await updateDestination(deps.db, orgId, destinationId, { cursorSeq: cursor });
     }
+    await firstQuota; // nothing was planned: still, refused credentials block the destination
     const status = signal.aborted ? (stop.signal.aborted ? 'stopped' : 'cancelled') : totals.failed > 0 ? 'done_with_errors' : 'done';
     await updateRun(deps.db, runId, { status, finished: true });
     deps.events?.emit({ type: 'run.finished', orgId, destinationId, runId, status, planned: totals.planned, uploaded: totals.uploaded, failed: totals.failed });

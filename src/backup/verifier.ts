@@ -6,7 +6,7 @@ import { withRetry, type RetryPolicy } from '../connectors/kit/retry.js';
 /** The hash of type `type` of the vault blob whose SHA-256 is `sha256`, computed here. */
 export type LocalHash = (type: HashType, sha256: string, size?: number) => Promise<string>;
 
-interface Check { path: string; expected: Promise<string>; resolve(): void; reject(e: Error): void }
+interface Check { path: string; size?: number; expected: Promise<string>; resolve(): void; reject(e: Error): void }
 
 /**
  * Which hash to compare. SHA-256 whenever the destination reports it (or has to be read back);
@@ -52,7 +52,7 @@ export class BatchVerifier {
     if (got) return expected.then((want) => { if (got !== want) throw mismatch(path, type, got, want); });
     // Settled here too, so a failing local hash is never an unhandled rejection before verify() awaits it.
     expected.catch(() => undefined);
-    const done = new Promise<void>((resolve, reject) => this.pending.push({ path, expected, resolve, reject }));
+    const done = new Promise<void>((resolve, reject) => this.pending.push({ path, size, expected, resolve, reject }));
     if (this.pending.length >= this.batchSize) void this.flush();
     return done;
   }
@@ -68,7 +68,7 @@ export class BatchVerifier {
   private async verify(batch: Check[]): Promise<void> {
     let hashes: Map<string, string>;
     try {
-      hashes = await withRetry(() => this.hashes(batch.map((c) => c.path)), this.retry, this.signal);
+      hashes = await withRetry(() => this.hashes(batch), this.retry, this.signal);
     } catch (e) {
       for (const c of batch) c.reject(e as Error);
       return;
@@ -87,9 +87,11 @@ export class BatchVerifier {
     }
   }
 
-  private async hashes(paths: string[]): Promise<Map<string, string>> {
+  private async hashes(batch: Check[]): Promise<Map<string, string>> {
+    const paths = batch.map((c) => c.path);
     if (this.connector.hashMany && this.connector.capabilities.hashes.includes(this.type)) {
-      return this.connector.hashMany(paths, this.type, { signal: this.signal });
+      const expectedBytes = batch.every((c) => c.size !== undefined) ? batch.reduce((n, c) => n + c.size!, 0) : undefined;
+      return this.connector.hashMany(paths, this.type, { signal: this.signal, expectedBytes });
     }
     const out = new Map<string, string>();
     for (const path of paths) {

@@ -34,7 +34,7 @@ export interface StorageConnector {
    * Hashes of many files in one go (one exec round trip on SFTP, for example), as the
    * destination itself computes them. Missing files are absent from the result.
    */
-  hashMany?(paths: string[], type: HashType, opts?: CallOptions): Promise<Map<string, string>>;
+  hashMany?(paths: string[], type: HashType, opts?: HashManyOptions): Promise<Map<string, string>>;
   quota?(opts?: CallOptions): Promise<Quota>;
   /** Who is signed in, for showing a connection ("Alice Martin, alice@example.com"). */
   account?(opts?: CallOptions): Promise<AccountInfo>;
@@ -134,6 +134,14 @@ export interface WriteInfo {
 
 export interface CallOptions {
   signal?: AbortSignal;
+}
+
+export interface HashManyOptions extends CallOptions {
+  /**
+   * The bytes the caller expects the files to hold in all, when it knows: a connector whose
+   * remote hashing has a fixed cost (an exec round trip) may read a few small files back instead.
+   */
+  expectedBytes?: number;
 }
 
 export interface ReadOptions extends CallOptions {

@@ -95,6 +95,19 @@ describe('sftp connector', { skip: server ? false : SSHD_MISSING }, () => {
     assert.equal((c as unknown as { execHashing: boolean }).execHashing, true, 'the server hashed them, not a read-back');
   });
 
+
+  it('reads a few small files back instead of starting sha256sum, and still tells altered bytes', async () => {
+    const c = await connect();
+    const files = new Map(Array.from({ length: 10 }, (_, i) => [`few/${i}.pdf`, randomBytes(5000)] as const));
+    for (const [path, data] of files) await c.write(path, body(data), { size: data.length });
+    const altered = Buffer.from(files.get('few/3.pdf')!);
+    altered[100]! ^= 1;
+    await c.write('few/3.pdf', body(altered), { size: altered.length });
+    const got = await c.hashMany([...files.keys(), 'few/missing.pdf'], 'sha256', { expectedBytes: 10 * 5000 });
+    assert.equal(got.size, 10, 'the missing file is absent');
+    for (const [path, data] of files) assert.equal(got.get(path), sha256(path === 'few/3.pdf' ? altered : data), path);
+    assert.equal((c as unknown as { execHashing?: boolean }).execHashing, undefined, 'no command was run on the server');
+  });
   it('falls back to reading files back when the server allows no commands', async () => {
     const sftpOnly = await startSshd({ extraConfig: ['ForceCommand internal-sftp'] });
     assert.ok(sftpOnly);
