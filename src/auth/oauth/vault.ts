@@ -70,7 +70,9 @@ export class TokenVault {
     const pending = this.inflight.get(connectionId);
     if (pending) return pending;
     const tokens = this.usable(await findConnection(this.deps.db, orgId, connectionId));
-    return this.fresh(tokens) ? tokens.accessToken : this.refresh(orgId, connectionId, { signal: opts.signal });
+    // Not forced: a caller that read the row just before another caller's refresh landed must
+    // take the new tokens, not refresh (and, at Microsoft, rotate) a second time.
+    return this.fresh(tokens) ? tokens.accessToken : this.refresh(orgId, connectionId, { force: false, signal: opts.signal });
   }
 
   /** Valid for longer than the skew (or of unknown lifetime): no refresh needed yet. */
