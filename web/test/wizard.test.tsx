@@ -60,4 +60,23 @@ describe('the destination wizard', () => {
     });
     expect(sessionStorage.getItem('dossier.wizard')).toBeNull();
   });
+
+  it('comes back from a declined sign-in at the connect step, keeping what was entered, and says why', async () => {
+    saveDraft({ ...newDraft('onedrive', 'OneDrive'), name: 'Company X OneDrive', layout: 'company-year-month' });
+    mockApi({
+      'GET /v1/companies': () => ({ items: [company] }),
+      'GET /v1/providers': () => ({ items: [{ id: 'onedrive-sandbox', kind: 'onedrive', title: 'OneDrive (sandbox)', sandbox: true }] }),
+      'GET /v1/connections': () => ({ items: [] }),
+    });
+    const user = userEvent.setup({ delay: null });
+    const why = 'OneDrive (sandbox) access was declined: nothing was connected. Start again and choose Allow to connect.';
+    renderWizard(`/destinations/new?kind=onedrive&error=${encodeURIComponent(why)}`);
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('The sign-in did not connect the account');
+    expect(alert).toHaveTextContent(why);
+    expect(await screen.findByRole('button', { name: 'Sign in with OneDrive (sandbox)' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Next' })).toBeDisabled();
+    await user.click(screen.getByRole('button', { name: 'Back' }));
+    expect(await screen.findByDisplayValue('Company X OneDrive')).toBeInTheDocument();
+  });
 });

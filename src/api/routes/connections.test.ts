@@ -102,6 +102,17 @@ describe('connection routes (OneDrive sandbox)', () => {
     assert.match(res.headers.get('location')!, new RegExp(`^${s.baseUrl}/app/done\\?connection=con_`));
   });
 
+  it('sends a declined sign-in back to the page that started it, saying why', async () => {
+    const started = await s.call('POST', '/v1/connections/onedrive-sandbox/authorize', { returnTo: `${s.baseUrl}/destinations/new?kind=onedrive` });
+    const res = await fetch(await answerConsent(started.body.url, 'deny'), { redirect: 'manual' });
+    assert.equal(res.status, 303);
+    const back = new URL(res.headers.get('location')!);
+    assert.equal(`${back.origin}${back.pathname}`, `${s.baseUrl}/destinations/new`);
+    assert.equal(back.searchParams.get('kind'), 'onedrive');
+    assert.match(back.searchParams.get('error')!, /declined: nothing was connected/);
+    assert.equal(back.searchParams.get('connection'), null);
+  });
+
   it('another organization cannot see or use a connection', async () => {
     const id = await connect('bob');
     const api = { deps: s.deps } as Parameters<typeof otherOrganization>[0];

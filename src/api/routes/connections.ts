@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
-import type { ConnectionService } from '../../auth/oauth/connections.js';
+import { SignInFailed, type ConnectionService } from '../../auth/oauth/connections.js';
 import { mapError } from '../errors.js';
 import { orgOf, principalOf, readCookie, requireRight } from '../auth.js';
 import { commonErrors, ErrorBody, Id, IdParams } from '../schemas.js';
@@ -164,10 +164,16 @@ export function oauthCallbackRoute(app: ZodApp, ctx: RouteContext): void {
       }
       return reply.code(200).type('text/html; charset=utf-8').send(page('Connected',
         `The account is connected as <code id="connection">${escapeHtml(done.connectionId)}</code>. You can close this window and choose a folder in Dossier.`));
-    } catch (e) {
+    } catch (failure) {
+      const e = failure instanceof SignInFailed ? failure.cause : failure;
       const mapped = mapError(e);
       if (!mapped) request.log.error({ err: e }, 'the OAuth callback failed');
       const message = mapped?.message ?? 'Something went wrong on our side while connecting. Start connecting again.';
+      if (failure instanceof SignInFailed) {
+        const to = new URL(failure.returnTo);
+        to.searchParams.set('error', message);
+        return reply.code(303).header('location', to.toString()).send();
+      }
       return reply.code(mapped?.status ?? 500).type('text/html; charset=utf-8').send(page('Not connected', escapeHtml(message)));
     }
   });

@@ -5,7 +5,7 @@ import { DomainError, notFound } from '../../domain/errors.js';
 import { ConnectorError, type AccountInfo, type Entry, type Quota, type StorageConnector, type TokenSource } from '../../connectors/connector.js';
 import type { Db } from '../../catalog/db.js';
 import {
-  createOAuthConnection, findConnection, insertOAuthState, listConnections, swapConnectionSecrets, takeOAuthState, type ConnectionRecord,
+  createOAuthConnection, findConnection, insertOAuthState, listConnections, swapConnectionSecrets, takeOAuthState, type ConnectionRecord, type OAuthStateRow,
 } from '../../catalog/connections.js';
 import type { SecretBox } from '../secret-box.js';
 import type { OAuthClient } from './client.js';
@@ -63,6 +63,13 @@ export const COLLECT_ONLY = 'collectOnly';
  * kept server-side and bound to the caller and, from a browser, to a cookie), the callback,
  * encrypted tokens, the account's details, a folder browser, and disconnecting.
  */
+/** A sign-in that failed after its state was found: the error, and the page to go back to. */
+export class SignInFailed extends Error {
+  constructor(override readonly cause: unknown, readonly returnTo: string) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
 export class ConnectionService {
   private readonly byId: Map<string, OAuthProvider>;
 
@@ -109,6 +116,16 @@ export class ConnectionService {
     const state = callback.searchParams.get('state');
     const row = state ? await takeOAuthState(this.deps.db, sha256(state)) : null;
     if (!state || !row) throw new DomainError('invalid_input', 'This sign-in is unknown, expired or was already used: start connecting again.');
+    try {
+      return await this.completeWith(row, state, callback, browserBinding);
+    } catch (e) {
+      // The page that started the sign-in says what went wrong (declined, another account)
+      // where the user can try again, instead of leaving them on a bare page of the server.
+      throw row.returnTo ? new SignInFailed(e, row.returnTo) : e;
+    }
+  }
+
+  private async completeWith(row: OAuthStateRow, state: string, callback: URL, browserBinding: string | null): Promise<{ orgId: string; connectionId: string; returnTo: string | null }> {
     if (row.browserHash && (!browserBinding || sha256(browserBinding) !== row.browserHash)) {
       throw new DomainError('forbidden', 'This sign-in was started in another browser: start connecting again from this one.');
     }

@@ -42,6 +42,7 @@ export const de: Messages = {
     presets: { 'company-year-type': 'Unternehmen / Jahr / Art', 'company-year-month': 'Unternehmen / Jahr / Monat', 'company-type-year': 'Unternehmen / Art / Jahr' },
     signInWith: 'Mit {{provider}} anmelden', signInHint: 'Sie gehen zur Anmeldeseite von {{provider}}, erlauben Dossier den Zugriff und kommen hierher zurück.',
     useExisting: 'Oder ein bereits verbundenes Konto verwenden', connectedAs: 'Verbunden: {{account}}', connectedOk: 'Das Konto ist verbunden.',
+    signInFailed: 'Die Anmeldung hat das Konto nicht verbunden',
     testConnection: 'Verbindung testen', testing: 'Wird getestet…', testOk: 'Die Verbindung funktioniert.', free: '{{size}} frei.',
     testFailed: 'Die Verbindung funktioniert nicht: {{message}}',
     hostKey: 'Der Server hat diesen Hostschlüssel vorgelegt', hostKeyHint: 'Vergleichen Sie ihn mit dem des Servers (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub). Dossier lehnt ab jetzt jeden anderen Schlüssel ab.',

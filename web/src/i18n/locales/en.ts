@@ -41,6 +41,7 @@ export const en = {
     presets: { 'company-year-type': 'Company / year / type', 'company-year-month': 'Company / year / month', 'company-type-year': 'Company / type / year' },
     signInWith: 'Sign in with {{provider}}', signInHint: 'You go to the sign-in page of {{provider}}, allow Dossier, and come back here.',
     useExisting: 'Or use an account that is already connected', connectedAs: 'Connected: {{account}}', connectedOk: 'The account is connected.',
+    signInFailed: 'The sign-in did not connect the account',
     testConnection: 'Test connection', testing: 'Testing…', testOk: 'The connection works.', free: '{{size}} free.',
     testFailed: 'The connection does not work: {{message}}',
     hostKey: 'The server presented this host key', hostKeyHint: 'Compare it with the server\'s own (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub). Dossier will refuse any other key from now on.',

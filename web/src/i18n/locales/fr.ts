@@ -42,6 +42,7 @@ export const fr: Messages = {
     presets: { 'company-year-type': 'Société / année / type', 'company-year-month': 'Société / année / mois', 'company-type-year': 'Société / type / année' },
     signInWith: 'Se connecter avec {{provider}}', signInHint: 'Vous allez sur la page de connexion de {{provider}}, autorisez Dossier, puis revenez ici.',
     useExisting: 'Ou utilisez un compte déjà connecté', connectedAs: 'Connecté : {{account}}', connectedOk: 'Le compte est connecté.',
+    signInFailed: 'La connexion n\'a pas relié le compte',
     testConnection: 'Tester la connexion', testing: 'Test en cours…', testOk: 'La connexion fonctionne.', free: '{{size}} libres.',
     testFailed: 'La connexion ne fonctionne pas : {{message}}',
     hostKey: 'Le serveur a présenté cette clé d\'hôte', hostKeyHint: 'Comparez-la avec celle du serveur (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub). Dossier refusera désormais toute autre clé.',

@@ -42,6 +42,7 @@ export const nl: Messages = {
     presets: { 'company-year-type': 'Bedrijf / jaar / soort', 'company-year-month': 'Bedrijf / jaar / maand', 'company-type-year': 'Bedrijf / soort / jaar' },
     signInWith: 'Aanmelden bij {{provider}}', signInHint: 'Je gaat naar de aanmeldpagina van {{provider}}, geeft Dossier toegang en komt hier terug.',
     useExisting: 'Of gebruik een account dat al verbonden is', connectedAs: 'Verbonden: {{account}}', connectedOk: 'Het account is verbonden.',
+    signInFailed: 'Het aanmelden heeft het account niet verbonden',
     testConnection: 'Verbinding testen', testing: 'Testen…', testOk: 'De verbinding werkt.', free: '{{size}} vrij.',
     testFailed: 'De verbinding werkt niet: {{message}}',
     hostKey: 'De server toonde deze hostsleutel', hostKeyHint: 'Vergelijk hem met die van de server zelf (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub). Dossier weigert vanaf nu elke andere sleutel.',

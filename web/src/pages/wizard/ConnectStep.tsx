@@ -10,7 +10,7 @@ import { saveDraft, type Draft } from './draft';
 import { ServerForm } from './ServerForm';
 
 /** OAuth: off to the provider's consent page, and back to this wizard with ?connection=. */
-function OAuthConnect({ draft, update }: { draft: Draft; update(p: Partial<Draft>): void }) {
+function OAuthConnect({ draft, update, signInError }: ConnectProps) {
   const { t } = useTranslation();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -37,6 +37,7 @@ function OAuthConnect({ draft, update }: { draft: Draft; update(p: Partial<Draft
   return (
     <Stack mt="md">
       <ErrorAlert error={error ?? options.error} />
+      {signInError && !current && <Alert color="red" role="alert" title={t('wizard.signInFailed')}><Text size="sm">{signInError}</Text></Alert>}
       {current && (
         <Alert color={current.state === 'ready' ? 'green' : 'orange'} role="status" title={t('wizard.connectedOk')}>
           <Text size="sm">{t('wizard.connectedAs', { account: current.account?.email ?? current.account?.name ?? current.label })} <StateBadge state={current.state} /></Text>
@@ -61,6 +62,8 @@ function OAuthConnect({ draft, update }: { draft: Draft; update(p: Partial<Draft
   );
 }
 
-export function ConnectStep({ draft, update }: { draft: Draft; update(p: Partial<Draft>): void }) {
-  return OAUTH_KINDS.has(draft.kind) ? <OAuthConnect draft={draft} update={update} /> : <ServerForm draft={draft} update={update} />;
+interface ConnectProps { draft: Draft; update(p: Partial<Draft>): void; signInError?: string | null }
+
+export function ConnectStep({ draft, update, signInError }: ConnectProps) {
+  return OAUTH_KINDS.has(draft.kind) ? <OAuthConnect draft={draft} update={update} signInError={signInError} /> : <ServerForm draft={draft} update={update} />;
 }

@@ -31,19 +31,23 @@ export function WizardPage() {
   const kindParam = params.get('kind');
   const kind = isBackupKind(kindParam) ? kindParam : null;
   const returned = params.get('connection');
+  // Back from a sign-in that failed (declined, another account): the server says why.
+  const [signInError] = useState(() => params.get('error'));
   const [draft, setDraft] = useState<Draft | null>(() => {
     if (!kind) return null;
-    const saved = returned ? loadDraft(kind) : null;
-    return saved ? { ...saved, connectionId: returned, root: null } : newDraft(kind, t(`integrations.kinds.${kind}.title`));
+    const saved = returned || signInError ? loadDraft(kind) : null;
+    if (!saved) return newDraft(kind, t(`integrations.kinds.${kind}.title`));
+    return returned ? { ...saved, connectionId: returned, root: null } : saved;
   });
   const steps = useMemo<Step[]>(() => (kind && OAUTH_KINDS.has(kind) ? ['name', 'connect', 'folder', 'schedule', 'confirm'] : ['name', 'connect', 'schedule', 'confirm']), [kind]);
   // Back from the provider's sign-in: straight to choosing the folder.
-  const [active, setActive] = useState(() => (returned && kind && loadDraft(kind) ? steps.indexOf('folder') : 0));
+  // Back from the provider's sign-in: straight to choosing the folder, or to connecting again.
+  const [active, setActive] = useState(() => (!kind || !loadDraft(kind) ? 0 : returned ? steps.indexOf('folder') : signInError ? steps.indexOf('connect') : 0));
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
-    if (returned) setParams((p) => { p.delete('connection'); return p; }, { replace: true });
-  }, [returned, setParams]);
+    if (returned || signInError) setParams((p) => { p.delete('connection'); p.delete('error'); return p; }, { replace: true });
+  }, [returned, signInError, setParams]);
   useEffect(() => { if (draft && OAUTH_KINDS.has(draft.kind)) saveDraft(draft); }, [draft]);
   // Each new step is announced: focus goes to the wizard's heading.
   useEffect(() => { heading.current?.focus(); }, [active]);
@@ -56,7 +60,7 @@ export function WizardPage() {
     if (!company) return null;
     switch (s) {
       case 'name': return <NameStep draft={draft} update={update} companyId={company.id} />;
-      case 'connect': return <ConnectStep draft={draft} update={update} />;
+      case 'connect': return <ConnectStep draft={draft} update={update} signInError={signInError} />;
       case 'folder': return <FolderStep draft={draft} update={update} />;
       case 'schedule': return <ScheduleStep draft={draft} update={update} />;
       case 'confirm': return <ConfirmStep draft={draft} companyId={company.id} onCreated={(id) => { clearDraft(); navigate(`/destinations/${id}`); }} />;
