@@ -167,18 +167,22 @@ export class SftpConnector implements StorageConnector {
       temp = this.abs(s, tempPathFor(path));
       handle = await this.openForWrite(s, temp);
       const h = handle;
-      const sent = await writeBody(s.sftp, s.call, h, body);
+      // Sent right behind the last write: the server handles one handle's requests in order, so
+      // the size read is the written file's, and neither the stat nor the close waits a round
+      // trip of its own. A failed write still fails the upload: its error comes from writeBody.
+      let finishing: Promise<Attributes> | undefined;
+      const finish = () => {
+        const t = info.modifiedAt ? Math.floor(info.modifiedAt.getTime() / 1000) : null;
+        const stamped = t === null ? Promise.resolve() : this.done(session, (cb) => session.sftp.futimes(h, t, t, cb));
+        const attrs = session.call<Attributes>((d) => session.sftp.fstat(h, d));
+        const closed = this.done(session, (cb) => session.sftp.close(h, cb)).then(() => { handle = undefined; });
+        finishing = Promise.all([stamped, attrs, closed]).then(([, a]) => a);
+        finishing.catch(() => undefined);
+      };
+      const sent = await writeBody(s.sftp, s.call, h, body, finish);
+      if (!finishing) finish(); // an empty body sends no write
+      const attrs = await finishing!;
       throwIfAborted(signal);
-      if (info.modifiedAt) {
-        const t = Math.floor(info.modifiedAt.getTime() / 1000);
-        await this.done(s, (cb) => session.sftp.futimes(h, t, t, cb));
-      }
-      // Sent together: the server answers requests on a channel in order, so the size read
-      // is the written file's, and the close costs no round trip of its own.
-      const [attrs] = await Promise.all([
-        s.call<Attributes>((d) => session.sftp.fstat(h, d)),
-        this.done(s, (cb) => session.sftp.close(h, cb)).then(() => { handle = undefined; }),
-      ]);
       if (attrs.size !== info.size || sent !== info.size) {
         throw new ConnectorError('transient', `Wrote ${attrs.size} bytes to ${path} but expected ${info.size}.`);
       }

@@ -17,10 +17,10 @@ export type Call = <T>(start: (done: (err: Error | null | undefined, value: T) =
 
 /**
  * Writes the whole body to an open handle from offset 0 and returns how many bytes the server
- * acknowledged. On failure it waits for the writes already sent to settle, so the caller can
+ * acknowledged. `afterLast` runs once the last write is sent, before its answer comes. On failure it waits for the writes already sent to settle, so the caller can
  * close and delete the file without racing them.
  */
-export async function writeBody(sftp: SFTPWrapper, call: Call, handle: Buffer, body: AsyncIterable<unknown>): Promise<number> {
+export async function writeBody(sftp: SFTPWrapper, call: Call, handle: Buffer, body: AsyncIterable<unknown>, afterLast?: () => void): Promise<number> {
   const inFlight = new Set<Promise<void>>();
   let offset = 0;
   let failure: { error: unknown } | undefined;
@@ -58,6 +58,8 @@ export async function writeBody(sftp: SFTPWrapper, call: Call, handle: Buffer, b
       }
     }
     if (pendingBytes > 0) send(Buffer.concat(pending, pendingBytes));
+    // Requests sent now queue behind the writes on the same handle, without a round trip.
+    if (!failure) afterLast?.();
     await waitForRoom(0);
     return offset;
   } catch (e) {
