@@ -89,7 +89,7 @@ export const de: Messages = {
     emptyToReview: 'Nichts zu prüfen: der Posteingang ist leer.', emptyDone: 'Noch keine Belege erledigt.',
     forbiddenTitle: 'Kein Zugang zum Posteingang', forbidden: 'Der Posteingang braucht das Recht „Posteingang prüfen". Fragen Sie einen Administrator danach.',
     toCheck_one: '{{count}} zu prüfen', toCheck_other: '{{count}} zu prüfen',
-    confirm: 'Bestätigen und weiter', reopen: 'Wieder zu prüfen', save: 'Korrekturen speichern', reassign: 'Empfänger', move: 'Ordner',
+    confirm: 'Bestätigen und weiter', reopen: 'Wieder zu prüfen', save: 'Korrekturen speichern', reassign: 'Weitergeben an', move: 'In Ordner verschieben',
     done: { save: 'Die Korrekturen sind gespeichert.', confirm: 'Bestätigt.', reopen: 'Wieder in der Warteschlange zu prüfen.', reassign: 'Einem anderen Empfänger gegeben.', move: 'In den anderen Ordner verschoben.' },
     duplicateTitle: 'Vielleicht ein Duplikat', duplicate: 'Ein anderer Beleg ({{id}}) hat denselben Lieferanten, dieselbe Nummer und denselben Betrag: prüfen Sie ihn, bevor Sie diesen buchen.',
     notRead: 'Dieses Dokument konnte nicht gelesen werden: {{reason}}', fieldsOf: 'Felder von {{name}}',

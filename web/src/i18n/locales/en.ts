@@ -88,7 +88,7 @@ export const en = {
     emptyToReview: 'Nothing to review: the inbox is empty.', emptyDone: 'No items are done yet.',
     forbiddenTitle: 'No access to the inbox', forbidden: 'Reviewing the inbox needs the right "Review the inbox". Ask an administrator for it.',
     toCheck_one: '{{count}} to check', toCheck_other: '{{count}} to check',
-    confirm: 'Confirm and next', reopen: 'Back to review', save: 'Save corrections', reassign: 'Recipient', move: 'Binder',
+    confirm: 'Confirm and next', reopen: 'Back to review', save: 'Save corrections', reassign: 'Give to', move: 'Move to binder',
     done: { save: 'The corrections are saved.', confirm: 'Confirmed.', reopen: 'Back in the queue to review.', reassign: 'Given to another recipient.', move: 'Moved to the other binder.' },
     duplicateTitle: 'Possibly a duplicate', duplicate: 'Another item ({{id}}) has the same supplier, number and amount: check it before booking this one.',
     notRead: 'This document could not be read: {{reason}}', fieldsOf: 'Fields of {{name}}',

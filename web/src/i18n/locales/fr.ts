@@ -89,7 +89,7 @@ export const fr: Messages = {
     emptyToReview: 'Rien à vérifier : la boîte de réception est vide.', emptyDone: 'Aucune pièce traitée pour l\'instant.',
     forbiddenTitle: 'Pas d\'accès à la boîte de réception', forbidden: 'La boîte de réception demande le droit « Vérifier la boîte de réception ». Demandez-le à un administrateur.',
     toCheck_one: '{{count}} à vérifier', toCheck_other: '{{count}} à vérifier',
-    confirm: 'Confirmer et suivant', reopen: 'Remettre à vérifier', save: 'Enregistrer les corrections', reassign: 'Destinataire', move: 'Classeur',
+    confirm: 'Confirmer et suivant', reopen: 'Remettre à vérifier', save: 'Enregistrer les corrections', reassign: 'Confier à', move: 'Déplacer vers le classeur',
     done: { save: 'Les corrections sont enregistrées.', confirm: 'Confirmé.', reopen: 'De nouveau dans la file à vérifier.', reassign: 'Confié à un autre destinataire.', move: 'Déplacé dans l\'autre classeur.' },
     duplicateTitle: 'Peut-être un doublon', duplicate: 'Une autre pièce ({{id}}) a le même fournisseur, numéro et montant : vérifiez-la avant de comptabiliser celle-ci.',
     notRead: 'Ce document n\'a pas pu être lu : {{reason}}', fieldsOf: 'Champs de {{name}}',

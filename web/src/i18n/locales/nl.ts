@@ -89,7 +89,7 @@ export const nl: Messages = {
     emptyToReview: 'Niets na te kijken: de inbox is leeg.', emptyDone: 'Nog geen stukken klaar.',
     forbiddenTitle: 'Geen toegang tot de inbox', forbidden: 'Voor de inbox is het recht "De inbox nakijken" nodig. Vraag het aan een beheerder.',
     toCheck_one: '{{count}} na te kijken', toCheck_other: '{{count}} na te kijken',
-    confirm: 'Bevestigen en volgende', reopen: 'Terug naar nakijken', save: 'Correcties bewaren', reassign: 'Ontvanger', move: 'Map',
+    confirm: 'Bevestigen en volgende', reopen: 'Terug naar nakijken', save: 'Correcties bewaren', reassign: 'Geven aan', move: 'Naar map verplaatsen',
     done: { save: 'De correcties zijn bewaard.', confirm: 'Bevestigd.', reopen: 'Weer in de wachtrij om na te kijken.', reassign: 'Aan een andere ontvanger gegeven.', move: 'Naar de andere map verplaatst.' },
     duplicateTitle: 'Mogelijk een dubbel', duplicate: 'Een ander stuk ({{id}}) heeft dezelfde leverancier, hetzelfde nummer en bedrag: kijk het na voor u dit boekt.',
     notRead: 'Dit document kon niet gelezen worden: {{reason}}', fieldsOf: 'Velden van {{name}}',
