@@ -131,6 +131,14 @@ describe('the inbox page', () => {
     expect(screen.getByRole('textbox', { name: 'Number' })).toHaveValue('B-7');
   });
 
+  it('moves an item to another binder with one change of its own', async () => {
+    const calls = setup();
+    await screen.findByTestId('inbox-item');
+    const user = userEvent.setup({ delay: null });
+    await user.click(await optionOf(user, 'Move to binder', 'Expenses'));
+    await waitFor(() => expect(calls.filter((c) => c.method === 'PATCH').map((c) => c.body)).toEqual([{ binderId: 'bnd_b' }]));
+  });
+
   it('tells a user without the review right that the server refused, and why', async () => {
     mockApi({
       'GET /v1/session': () => ({ user: { id: 'usr_c', email: 'c@example.com', name: 'Clerk', role: 'member' }, organization: { id: 'org_a', name: 'Firm' }, via: 'session', csrfToken: 'x' }),
