@@ -107,6 +107,7 @@ describe('the inbox and user invitations, end to end (Chromium)', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('region', { name: 'Filters' }).locator('label', { hasText: /^Done$/ }).click();
     await panel.getByRole('heading', { name: first }).waitFor();
+    await panel.getByRole('img', { name: /^Page 1 of 1 of / }).waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `the page is ${overflow}px wider than a phone`);
     await shot(page, 'inbox-phone');

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { Text } from '@mantine/core';
+import { Loader, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { getDocument, GlobalWorkerOptions } from 'pdfjs-dist';
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
@@ -16,7 +16,7 @@ const MAX_PAGES = 5;
 export default function PdfPages({ data, title }: { data: ArrayBuffer; title: string }) {
   const { t } = useTranslation();
   const box = useRef<HTMLDivElement>(null);
-  const [state, setState] = useState<{ pages: number; failed: boolean }>({ pages: 0, failed: false });
+  const [state, setState] = useState<{ pages: number; failed: boolean; drawn: boolean }>({ pages: 0, failed: false, drawn: false });
 
   useEffect(() => {
     let cancelled = false;
@@ -43,9 +43,9 @@ export default function PdfPages({ data, title }: { data: ArrayBuffer; title: st
           host.appendChild(canvas);
           await page.render({ canvas, viewport }).promise;
         }
-        if (!cancelled) setState({ pages: doc.numPages, failed: false });
+        if (!cancelled) setState({ pages: doc.numPages, failed: false, drawn: true });
       } catch {
-        if (!cancelled) setState({ pages: 0, failed: true });
+        if (!cancelled) setState({ pages: 0, failed: true, drawn: true });
       }
     })();
     return () => { cancelled = true; void task.destroy(); };
@@ -53,6 +53,7 @@ export default function PdfPages({ data, title }: { data: ArrayBuffer; title: st
 
   return (
     <div>
+      {!state.drawn && <Loader size="sm" aria-label={t('app.loading')} />}
       <div ref={box} className="pdf-pages" data-testid="pdf-pages" />
       {state.failed && <Text c="red" size="sm">{t('inbox.viewerFailed')}</Text>}
       {state.pages > MAX_PAGES && <Text c="dimmed" size="sm">{t('inbox.morePages', { count: state.pages - MAX_PAGES })}</Text>}
