@@ -20,11 +20,13 @@ const ITEMS = [
   item('inb_3', 'Gamma SA', { number: field('G-3', 1) }),
 ];
 
-function setup(items = ITEMS) {
+const COMPANIES = [{ id: 'cmp_a', name: 'Company A', language: 'en', timeZone: 'Europe/Brussels', createdAt: '2024-01-01T00:00:00Z' }];
+
+function setup(items = ITEMS, companies = COMPANIES) {
   let list = items;
   const calls = mockApi({
     'GET /v1/session': () => ({ user: { id: 'usr_me', email: 'me@example.com', name: 'Me', role: 'member' }, organization: { id: 'org_a', name: 'Firm' }, via: 'session', csrfToken: 'csrf-1' }),
-    'GET /v1/companies': () => ({ items: [{ id: 'cmp_a', name: 'Company A', language: 'en', timeZone: 'Europe/Brussels', createdAt: '2024-01-01T00:00:00Z' }] }),
+    'GET /v1/companies': () => ({ items: companies }),
     'GET /v1/binders': () => ({ items: [{ id: 'bnd_a', companyId: 'cmp_a', name: 'Purchases', createdAt: 'x' }, { id: 'bnd_b', companyId: 'cmp_a', name: 'Expenses', createdAt: 'x' }] }),
     'GET /v1/users': () => [403, { error: { code: 'forbidden', message: 'needs the right "manage_users"' } }],
     'GET /v1/inbox': (c) => ({ items: list.filter((i) => i.status === (c.query.get('status') ?? i.status) && (!c.query.get('binderId') || i.binderId === c.query.get('binderId'))), next: null }),
@@ -70,6 +72,15 @@ describe('the inbox page', () => {
     expect(await screen.findByText('Nothing to review: the inbox is empty.')).toBeInTheDocument();
     // Without manage_users the recipient filter still offers the reviewer themself.
     expect(await optionOf(user, 'Recipient', 'Me')).toBeInTheDocument();
+  });
+
+  it('with more than one company, filters by the company chosen', async () => {
+    const calls = setup(ITEMS, [...COMPANIES, { ...COMPANIES[0]!, id: 'cmp_b', name: 'Company B' }]);
+    await screen.findByTestId('queue-inb_1');
+    const user = userEvent.setup({ delay: null });
+    await user.click(await optionOf(user, 'Company', 'Company B'));
+    await waitFor(() => expect(inboxCalls(calls).at(-1)!.query.get('companyId')).toBe('cmp_b'));
+    expect(calls.filter((c) => c.path === '/v1/binders').at(-1)!.query.get('companyId')).toBe('cmp_b');
   });
 
   it('shows the fields beside the original, the low-confidence ones marked for checking, amounts and dates in the locale', async () => {
