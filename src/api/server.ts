@@ -35,6 +35,8 @@ import type { InboxService } from '../collect/inbox.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { sessionRoutes, signInRoute } from './routes/session.js';
 import { eventRoutes } from './routes/events.js';
+import { joinRoutes, userInvitationRoutes } from './routes/user-invitations.js';
+import type { UserInvitationService } from '../auth/user-invitations.js';
 import type { BackupEvents } from '../backup/events.js';
 import { serveWebApp } from './web.js';
 
@@ -54,6 +56,8 @@ export interface ApiDeps {
   config?: { baseUrl: string };
   /** Collection: channels and their runs (invitations when mail is set up). */
   collect: { channels: ChannelService; runs: CollectRuns; invitations?: InvitationService; inbox: InboxService };
+  /** Users invited by e-mail; without it those routes answer 503. */
+  users?: { invitations: UserInvitationService };
   /** In-process provider emulators, answered under /sandbox (the prefix removed before they see it). */
   sandbox?: { handle(req: IncomingMessage, res: ServerResponse): Promise<void> } | null;
   /** Live backup events for GET /v1/events; without it that route answers 503. */
@@ -161,6 +165,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     connectionRoutes(zv1, ctx);
     extractRoutes(zv1, ctx);
     userRoutes(zv1, ctx);
+    userInvitationRoutes(zv1, ctx);
     channelRoutes(zv1, ctx);
     inboxRoutes(zv1, ctx);
     sessionRoutes(zv1, ctx);
@@ -168,6 +173,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   }, { prefix: '/v1' });
   // Signing in needs neither a key nor a session.
   await app.register(async (open) => signInRoute(open.withTypeProvider<ZodTypeProvider>(), ctx), { prefix: '/v1' });
+  await app.register(async (join) => joinRoutes(join.withTypeProvider<ZodTypeProvider>(), ctx), { prefix: '/v1' });
   // The provider's redirect carries no API key: the stored state says whose sign-in it is.
   await app.register(async (callback) => oauthCallbackRoute(callback.withTypeProvider<ZodTypeProvider>(), ctx), { prefix: '/v1' });
   // A client's invitation carries no API key: its token authorizes the connect steps of one channel.

@@ -1,13 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../domain/errors.js';
 import type { Db } from '../catalog/db.js';
-import {
-  deleteExpiredSessions, deleteSession, deleteSessionsOfUser, findSession, getUser, insertSession, setPasswordHash, touchSession,
-  usersByEmail, type UserRow,
-} from '../catalog/sessions.js';
+import { deleteExpiredSessions, deleteSession, deleteSessionsOfUser, findSession, insertSession, touchSession } from '../catalog/sessions.js';
+import { getUser, getUserWithPassword, setPasswordHash, usersByEmail, type UserWithPassword } from '../catalog/users.js';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
 import type { Principal } from './api-keys.js';
-import { getUser as userWithRights } from '../catalog/users.js';
 
 /**
  * Browser sessions. The cookie holds a random id; the database holds only its SHA-256. A
@@ -33,7 +30,7 @@ export function checkCsrf(sessionId: string, header: string | undefined): boolea
 }
 
 /** The user whose e-mail and password these are, or null. Every path costs one scrypt, found or not. */
-export async function checkCredentials(db: Db, email: string, password: string): Promise<UserRow | null> {
+export async function checkCredentials(db: Db, email: string, password: string): Promise<UserWithPassword | null> {
   const candidates = (await usersByEmail(db, email)).filter((u) => u.passwordHash);
   if (candidates.length === 0) { await verifyPassword(password, null); return null; }
   for (const u of candidates) if (await verifyPassword(password, u.passwordHash)) return u;
@@ -60,7 +57,7 @@ export async function authenticateSession(db: Db, sessionId: string): Promise<Se
   if (now - Date.parse(row.lastSeenAt) > TOUCH_EVERY_MS) {
     await touchSession(db, idHash, new Date(Math.min(now + IDLE_MS, Date.parse(row.createdAt) + MAX_AGE_MS)).toISOString());
   }
-  const user = await userWithRights(db, row.orgId, row.userId);
+  const user = await getUser(db, row.orgId, row.userId);
   return { orgId: row.orgId, userId: row.userId, keyId: null, rights: user.rights, sessionHash: idHash };
 }
 
@@ -68,16 +65,20 @@ export async function endSession(db: Db, sessionId: string): Promise<void> {
   await deleteSession(db, sha256(sessionId));
 }
 
+export function assertPasswordAcceptable(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH) throw new DomainError('invalid_input', `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`);
+}
+
 /** Sets a user's password (an admin's initial one, or the user's own change). */
 export async function setPassword(db: Db, orgId: string, userId: string, password: string): Promise<void> {
-  if (password.length < MIN_PASSWORD_LENGTH) throw new DomainError('invalid_input', `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`);
+  assertPasswordAcceptable(password);
   await setPasswordHash(db, orgId, userId, await hashPassword(password));
 }
 
 /** A signed-in user changes their own password; their other sessions end. */
 export async function changePassword(db: Db, p: { orgId: string; userId: string; sessionHash?: string }, current: string, next: string): Promise<void> {
-  const user = await getUser(db, p.orgId, p.userId);
-  if (!user || !(await verifyPassword(current, user.passwordHash))) throw new DomainError('forbidden', 'The current password is not right.');
+  const user = await getUserWithPassword(db, p.orgId, p.userId);
+  if (!(await verifyPassword(current, user.passwordHash))) throw new DomainError('forbidden', 'The current password is not right.');
   await setPassword(db, p.orgId, p.userId, next);
   await deleteSessionsOfUser(db, p.orgId, p.userId, p.sessionHash);
 }

@@ -8,13 +8,20 @@ import * as initial from './migrations/001-initial.js';
 import * as oauth from './migrations/002-oauth.js';
 import * as collect from './migrations/003-collect.js';
 import * as sessions from './migrations/004-sessions.js';
+import * as userInvitations from './migrations/005-user-invitations.js';
 
 export type Db = Kysely<Database>;
 
 // int8 columns (sizes, sequence numbers) come back as strings by default; they fit a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
 
-const migrations: Record<string, Migration> = { '001-initial': initial, '002-oauth': oauth, '003-collect': collect, '004-sessions': sessions };
+const migrations: Record<string, Migration> = {
+  '001-initial': initial,
+  '002-oauth': oauth,
+  '003-collect': collect,
+  '004-sessions': sessions,
+  '005-user-invitations': userInvitations,
+};
 
 export interface DatabaseOptions {
   /** postgres://... to use PostgreSQL; otherwise SQLite at sqlitePath. */

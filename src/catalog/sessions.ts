@@ -1,27 +1,7 @@
 import { now, type Db } from './db.js';
 
-/** Users who may sign in with a password, and their browser sessions (stored by the hash of their id). */
-export interface UserRow { id: string; orgId: string; email: string; name: string; role: string; passwordHash: string | null }
+/** Browser sessions, stored by the hash of their id. The users they belong to are in users.ts. */
 export interface SessionRow { idHash: string; orgId: string; userId: string; createdAt: string; lastSeenAt: string; expiresAt: string }
-
-const toUser = (r: { id: string; org_id: string; email: string; name: string; role: string; password_hash: string | null }): UserRow => ({
-  id: r.id, orgId: r.org_id, email: r.email, name: r.name, role: r.role, passwordHash: r.password_hash,
-});
-
-/** Every user with this e-mail address, in any organization (an address is unique per organization only). */
-export async function usersByEmail(db: Db, email: string): Promise<UserRow[]> {
-  const rows = await db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).orderBy('created_at').execute();
-  return rows.map(toUser);
-}
-
-export async function getUser(db: Db, orgId: string, id: string): Promise<UserRow | null> {
-  const row = await db.selectFrom('users').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
-  return row ? toUser(row) : null;
-}
-
-export async function setPasswordHash(db: Db, orgId: string, userId: string, hash: string): Promise<void> {
-  await db.updateTable('users').set({ password_hash: hash }).where('org_id', '=', orgId).where('id', '=', userId).execute();
-}
 
 export async function insertSession(db: Db, s: { idHash: string; orgId: string; userId: string; expiresAt: string }): Promise<void> {
   const at = now();

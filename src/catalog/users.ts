@@ -4,12 +4,24 @@ import { effectiveRights, type Right, type Role } from '../domain/rights.js';
 import { now, type Db } from './db.js';
 import type { Database } from './schema.js';
 
-/** Users of an organization, with their role and rights. Every call is scoped to one organization. */
-export interface User { id: string; orgId: string; email: string; name: string; role: Role; rights: Right[]; createdAt: string }
+/**
+ * Users of an organization, with their role and rights, and the hash of the password they sign
+ * in with (none until they chose one). Every call but usersByEmail is scoped to one organization.
+ */
+export interface User { id: string; orgId: string; email: string; name: string; role: Role; rights: Right[]; createdAt: string; hasPassword: boolean }
+/** A user as signing in sees one: with the password's hash, which nothing else reads. */
+export interface UserWithPassword extends User { passwordHash: string | null }
 
-const toUser = (r: Omit<Database['users'], 'rights'> & { rights: string }): User => {
+const withPassword = (r: Omit<Database['users'], 'rights'> & { rights: string }): UserWithPassword => {
   const rights = JSON.parse(r.rights) as string[];
-  return { id: r.id, orgId: r.org_id, email: r.email, name: r.name, role: r.role as Role, rights: effectiveRights(r.role, rights), createdAt: r.created_at };
+  return {
+    id: r.id, orgId: r.org_id, email: r.email, name: r.name, role: r.role as Role, rights: effectiveRights(r.role, rights), createdAt: r.created_at,
+    hasPassword: r.password_hash !== null, passwordHash: r.password_hash,
+  };
+};
+const toUser = (r: Omit<Database['users'], 'rights'> & { rights: string }): User => {
+  const { passwordHash: _hidden, ...user } = withPassword(r);
+  return user;
 };
 
 export async function insertUser(db: Db, orgId: string, u: { email: string; name: string; role: Role; rights: readonly Right[] }): Promise<User> {
@@ -22,9 +34,24 @@ export async function insertUser(db: Db, orgId: string, u: { email: string; name
 }
 
 export async function getUser(db: Db, orgId: string, id: string): Promise<User> {
+  const { passwordHash: _hidden, ...user } = await getUserWithPassword(db, orgId, id);
+  return user;
+}
+
+export async function getUserWithPassword(db: Db, orgId: string, id: string): Promise<UserWithPassword> {
   const r = await db.selectFrom('users').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
   if (!r) throw notFound('User', id);
-  return toUser(r);
+  return withPassword(r);
+}
+
+/** Every user with this e-mail address, in any organization (an address is unique per organization only). */
+export async function usersByEmail(db: Db, email: string): Promise<UserWithPassword[]> {
+  const rows = await db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).orderBy('created_at').execute();
+  return rows.map(withPassword);
+}
+
+export async function setPasswordHash(db: Db, orgId: string, userId: string, hash: string): Promise<void> {
+  await db.updateTable('users').set({ password_hash: hash }).where('org_id', '=', orgId).where('id', '=', userId).execute();
 }
 
 export async function listUsers(db: Db, orgId: string): Promise<User[]> {

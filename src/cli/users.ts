@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { usersByEmail } from '../catalog/sessions.js';
+import { usersByEmail } from '../catalog/users.js';
 import { generatePassword } from '../auth/passwords.js';
 import { setPassword } from '../auth/sessions.js';
 import { UsageError, type CliContext } from './context.js';

@@ -35,6 +35,7 @@ import { InboxService } from '../collect/inbox.js';
 import type { Mailer } from '../mail/mailer.js';
 import { SmtpMailer } from '../mail/smtp.js';
 import { OutboxMailer } from '../mail/outbox.js';
+import { UserInvitationService } from '../auth/user-invitations.js';
 
 /** Everything the entry points need, built once, as one plain object (no container, no globals). */
 export interface Deps {
@@ -60,6 +61,8 @@ export interface Deps {
   /** Collection: channels, their runs and schedule. */
   collect: { channels: ChannelService; runs: CollectRuns; scheduler: CollectScheduler; invitations: InvitationService; inbox: InboxService };
   mailer: Mailer;
+  /** Users invited by e-mail. */
+  users: { invitations: UserInvitationService };
   close(): Promise<void>;
 }
 
@@ -195,6 +198,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     config, log, db, blobs, box, queue, vault, backup, scheduler, events, definitions: [...definitions.values()], maxUploadBytes: config.maxUploadBytes,
     tokens: tokenVault, connections, sandbox,
     collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations, inbox: new InboxService(db) }, mailer,
+    users: { invitations: new UserInvitationService({ db, mailer, baseUrl: config.baseUrl, ttlMs: config.invitationTtlMs }) },
     close: async () => {
       scheduler.stop();
       collectScheduler.stop();

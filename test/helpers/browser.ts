@@ -40,3 +40,24 @@ export async function screenshotDir(): Promise<{ dir: string; remove(): Promise<
   const dir = await mkdtemp(join(tmpdir(), 'dossier-screens-'));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
+
+/** A whole Dossier serving a fresh build of the web app, a browser, and where screenshots go; close() ends them all. */
+export interface WebWorld {
+  served: import('./served.js').Served;
+  browser: NonNullable<Awaited<ReturnType<typeof launchBrowser>>>;
+  shot(page: import('playwright-core').Page, name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startWebWorld(env: Record<string, string> = {}): Promise<WebWorld> {
+  const { startServed } = await import('./served.js');
+  const web = await buildWebApp();
+  const served = await startServed(env, { webRoot: web.root });
+  const shots = await screenshotDir();
+  const browser = (await launchBrowser())!;
+  return {
+    served, browser,
+    shot: async (page, name) => { await page.screenshot({ path: join(shots.dir, `${name}.png`), fullPage: true }); },
+    close: async () => { await browser.close(); await served.close(); await web.remove(); await shots.remove(); },
+  };
+}

@@ -13,6 +13,9 @@ import { WizardPage } from './pages/wizard/WizardPage';
 import { DocumentsPage } from './pages/DocumentsPage';
 import { DocumentPage } from './pages/DocumentPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { InboxPage } from './pages/inbox/InboxPage';
+import { UsersPage } from './pages/UsersPage';
+import { JoinPage } from './pages/JoinPage';
 
 function SignedIn() {
   const { t } = useTranslation();
@@ -28,6 +31,7 @@ export function App() {
   return (
     <Routes>
       <Route path="/sign-in" element={<SignInPage />} />
+      <Route path="/join/:token" element={<JoinPage />} />
       <Route element={<SignedIn />}>
         <Route index element={<Navigate to="/documents" replace />} />
         <Route path="/documents" element={<DocumentsPage />} />
@@ -37,6 +41,8 @@ export function App() {
         <Route path="/destinations/new" element={<WizardPage />} />
         <Route path="/destinations/:id" element={<DestinationPage />} />
         <Route path="/account" element={<AccountPage />} />
+        <Route path="/inbox" element={<InboxPage />} />
+        <Route path="/users" element={<UsersPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

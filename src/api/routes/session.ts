@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
-import { getUser } from '../../catalog/sessions.js';
+import { getUser } from '../../catalog/users.js';
 import {
   changePassword, checkCredentials, csrfTokenFor, CSRF_HEADER, endSession, MAX_AGE_MS, SESSION_COOKIE, startSession,
 } from '../../auth/sessions.js';
@@ -28,7 +28,8 @@ function cookie(ctx: RouteContext, value: string, maxAgeSeconds: number): string
 }
 
 async function view(ctx: RouteContext, p: { orgId: string; userId: string }, via: 'session' | 'api_key', csrfToken: string | null) {
-  const user = await getUser(ctx.deps.db, p.orgId, p.userId);
+  // A user removed since the session began: the same answer as an ended session.
+  const user = await getUser(ctx.deps.db, p.orgId, p.userId).catch(() => null);
   const org = await ctx.deps.db.selectFrom('organizations').select(['id', 'name']).where('id', '=', p.orgId).executeTakeFirst();
   if (!user || !org) throw new DomainError('unauthorized', 'This account no longer exists: sign in again.');
   return { user: { id: user.id, email: user.email, name: user.name, role: user.role }, organization: org, via, csrfToken };

@@ -14,6 +14,7 @@ export const User = z.object({
   id: z.string(), email: z.string(), name: z.string(), role: z.enum(ROLES),
   rights: z.array(z.enum(RIGHTS)).describe('What the user may do; an admin holds every right.'),
   createdAt: z.string(),
+  hasPassword: z.boolean().describe('false while an invited user has not chosen a password yet.'),
 }).meta({ id: 'User' });
 
 const NewUser = z.strictObject({

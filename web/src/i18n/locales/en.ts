@@ -81,6 +81,43 @@ export const en = {
       order: 'Order', delivery_note: 'Delivery note', receipt: 'Receipt', other: 'Other',
     },
   },
+  // The inbox, users and their invitations (one block each, so parallel work merges cleanly).
+  inbox: {
+    nav: 'Inbox', title: 'Inbox', filters: 'Filters', binder: 'Binder', all: 'All binders', recipient: 'Recipient', everyone: 'Everyone', statusFilter: 'Show',
+    status: { to_review: 'To review', done: 'Done' },
+    queue: 'Queue', keys: 'j / k or ↑ / ↓ in the queue: next and previous item.',
+    emptyToReview: 'Nothing to review: the inbox is empty.', emptyDone: 'No items are done yet.',
+    forbiddenTitle: 'No access to the inbox', forbidden: 'Reviewing the inbox needs the right "Review the inbox". Ask an administrator for it.',
+    toCheck_one: '{{count}} to check', toCheck_other: '{{count}} to check',
+    confirm: 'Confirm and next', reopen: 'Back to review', save: 'Save corrections', reassign: 'Give to', move: 'Move to binder',
+    done: { save: 'The corrections are saved.', confirm: 'Confirmed.', reopen: 'Back in the queue to review.', reassign: 'Given to another recipient.', move: 'Moved to the other binder.' },
+    duplicateTitle: 'Possibly a duplicate', duplicate: 'Another item ({{id}}) has the same supplier, number and amount: check it before booking this one.',
+    notRead: 'This document could not be read: {{reason}}', fieldsOf: 'Fields of {{name}}',
+    confidence: 'Confidence {{percent}}%', notFound: 'Not found in the document', checkThis: 'check this value',
+    pageOf: 'Page {{page}} of {{pages}} of {{name}}', viewerFailed: 'The original cannot be shown here: download it instead.',
+    morePages_one: 'And {{count}} more page: download the original to see it.', morePages_other: 'And {{count}} more pages: download the original to see them.',
+    originalOf: 'The original of {{name}}', noPreview: 'There is no preview for this kind of file.', downloadOriginal: 'Download {{name}}',
+    fields: {
+      documentType: 'Kind of document', typeCode: 'Type code', number: 'Number', issueDate: 'Date', dueDate: 'Due date', currency: 'Currency',
+      sellerName: 'Supplier', sellerVatId: 'Supplier VAT number', buyerName: 'Customer', buyerVatId: 'Customer VAT number', iban: 'IBAN',
+      paymentReference: 'Payment reference', lineTotal: 'Sum of the lines', allowanceTotal: 'Discounts', chargeTotal: 'Charges',
+      totalWithoutVat: 'Total without VAT', totalVat: 'VAT', totalWithVat: 'Total with VAT', prepaidAmount: 'Paid in advance',
+      roundingAmount: 'Rounding', amountDue: 'Amount due',
+    },
+  },
+  users: {
+    nav: 'Users', title: 'Users', invite: 'Invite a user', email: 'E-mail address', name: 'Name', role: 'Role', rights: 'Rights', state: 'State',
+    roles: { admin: 'Administrator', member: 'Member' },
+    rightNames: { configure_collection: 'Set up collection', review_inbox: 'Review the inbox', manage_destinations: 'Manage backups', manage_users: 'Manage users' },
+    adminAll: 'An administrator holds every right.', send: 'Send the invitation',
+    sent: 'The invitation is on its way to {{email}}. Its link works once, until {{until}}.',
+    resend: 'Send again', resent: 'A new link is on its way to {{email}}; the earlier one no longer works.',
+    joined: 'Signed up', invited: 'Invited', forbidden: 'Managing users needs the right "Manage users". Ask an administrator for it.',
+  },
+  join: {
+    title: 'Welcome to {{organization}}', intro: 'Choose a password for {{email}}; then you are signed in.', password: 'Password',
+    repeat: 'Repeat the password', submit: 'Set the password and sign in', invalid: 'This link does not work',
+  },
   notFound: { title: 'This page does not exist', home: 'Go to the documents' },
 } as const;
 
