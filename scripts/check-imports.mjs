@@ -14,7 +14,7 @@ const allowed = {
   jobs: ['domain', 'log'],
   vault: ['domain', 'catalog', 'connectors/connector.ts', 'log'],
   audit: ['domain', 'catalog'],
-  auth: ['domain', 'catalog', 'config', 'log', 'connectors/connector.ts'],
+  auth: ['domain', 'catalog', 'config', 'log', 'connectors/connector.ts', 'mail/mailer.ts'],
   backup: ['domain', 'catalog', 'connectors/connector.ts', 'connectors/registry.ts', 'connectors/kit', 'jobs/queue.ts', 'vault', 'log', 'auth', 'audit'],
   collect: ['domain', 'catalog', 'connectors/connector.ts', 'connectors/registry.ts', 'jobs/queue.ts', 'vault', 'extract', 'log', 'auth', 'audit', 'mail/mailer.ts'],
   mail: ['domain', 'log'],
