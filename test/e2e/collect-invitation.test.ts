@@ -51,6 +51,17 @@ describe('inviting a client to connect a OneDrive folder (sandbox)', () => {
     const view = await s.call('GET', `/v1/invitations/${token}`);
     assert.equal(view.body.step, 'connect');
 
+    // Declining at the provider leads back to the invitation, which says so and lets the client try again.
+    const declined = await s.call('POST', `/v1/invitations/${token}/authorize`, {});
+    const no = await fetch(await answerConsent(declined.body.url, 'deny'), { redirect: 'manual' });
+    assert.equal(no.status, 303);
+    assert.match(no.headers.get('location')!, /\/connect\/resume\?error=.*declined/);
+    const resumed = await fetch(new URL(no.headers.get('location')!, s.baseUrl), { redirect: 'manual', headers: { cookie: `dossier_invite=${encodeURIComponent(token)}` } });
+    assert.equal(resumed.status, 303);
+    const again = await fetch(new URL(resumed.headers.get('location')!, s.baseUrl));
+    assert.match(await again.text(), /Not connected:.*declined: nothing was connected/);
+    assert.equal((await s.call('GET', `/v1/invitations/${token}`)).body.step, 'connect');
+
     const started = await s.call('POST', `/v1/invitations/${token}/authorize`, {});
     assert.equal(started.status, 200, JSON.stringify(started.body));
     assert.equal(new URL(started.body.url).searchParams.get('scope'), 'Files.Read offline_access', 'read-only');

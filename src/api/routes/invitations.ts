@@ -88,17 +88,20 @@ export function invitationPages(app: ZodApp, ctx: RouteContext): void {
   app.get('/connect/resume', { schema: { hide: true } }, async (request, reply) => {
     const token = /(?:^|;\s*)dossier_invite=([^;]+)/.exec(request.headers.cookie ?? '')?.[1];
     if (!token) return html(reply, 400, 'Open your link again', '<p>Open the link from the invitation e-mail again to continue.</p>');
-    return reply.code(303).header('location', base(decodeURIComponent(token))).send();
+    // A sign-in that failed at the provider (declined, say) comes back with ?error=: shown there.
+    const error = new URL(request.url, 'http://x').searchParams.get('error');
+    return reply.code(303).header('location', `${base(decodeURIComponent(token))}${error ? `?error=${encodeURIComponent(error)}` : ''}`).send();
   });
 
-  app.get('/connect/:token', { schema: { hide: true, params: Token, querystring: z.object({ path: z.string().max(1000).optional() }).passthrough() } }, async (request, reply) => {
+  app.get('/connect/:token', { schema: { hide: true, params: Token, querystring: z.object({ path: z.string().max(1000).optional(), error: z.string().max(1000).optional() }).passthrough() } }, async (request, reply) => {
     const { token } = request.params;
     try {
       const view = await service(ctx).view(token);
       const secure = new URL(ctx.deps.config?.baseUrl ?? 'http://localhost').protocol === 'https:' ? '; Secure' : '';
       // Brings the browser back to this page after the provider's consent, without the token in any stored URL.
       reply.header('set-cookie', `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Lax; Path=/connect; Max-Age=3600${secure}`);
-      const intro = `<p><strong>${escapeHtml(view.channel.company)}</strong>: connect the ${escapeHtml(view.channel.title)} folder that documents should be collected from. `
+      const failed = request.query.error ? `<p role="alert"><strong>Not connected:</strong> ${escapeHtml(request.query.error)}</p>` : '';
+      const intro = `${failed}<p><strong>${escapeHtml(view.channel.company)}</strong>: connect the ${escapeHtml(view.channel.title)} folder that documents should be collected from. `
         + `Dossier only reads it${view.channel.moveCollected ? ' and moves what it collected to a "Collected" subfolder' : '; nothing in it is changed'}.</p>`;
       if (view.step === 'connect') {
         if (['sftp', 'webdav'].includes(view.channel.kind)) {
