@@ -13,6 +13,10 @@ import { WizardPage } from './pages/wizard/WizardPage';
 import { DocumentsPage } from './pages/DocumentsPage';
 import { DocumentPage } from './pages/DocumentPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { ChannelsPage } from './pages/collect/ChannelsPage';
+import { NewChannelPage } from './pages/collect/NewChannelPage';
+import { ChannelPage } from './pages/collect/ChannelPage';
+import { InvitationPage } from './pages/collect/InvitationPage';
 
 function SignedIn() {
   const { t } = useTranslation();
@@ -28,6 +32,8 @@ export function App() {
   return (
     <Routes>
       <Route path="/sign-in" element={<SignInPage />} />
+      {/* The client's invitation: no account, the link's token is enough. */}
+      <Route path="/invite/:token" element={<InvitationPage />} />
       <Route element={<SignedIn />}>
         <Route index element={<Navigate to="/documents" replace />} />
         <Route path="/documents" element={<DocumentsPage />} />
@@ -37,6 +43,9 @@ export function App() {
         <Route path="/destinations/new" element={<WizardPage />} />
         <Route path="/destinations/:id" element={<DestinationPage />} />
         <Route path="/account" element={<AccountPage />} />
+        <Route path="/collection" element={<ChannelsPage />} />
+        <Route path="/collection/new" element={<NewChannelPage />} />
+        <Route path="/collection/:id" element={<ChannelPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

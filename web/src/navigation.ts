@@ -2,10 +2,11 @@
  * The main menu, in order. A new area (collection channels, the inbox) is one more entry here,
  * one route in App.tsx and one block of messages in i18n/locales.
  */
-export interface NavEntry { path: string; label: 'nav.documents' | 'nav.destinations' | 'nav.integrations' }
+export interface NavEntry { path: string; label: 'nav.documents' | 'nav.destinations' | 'nav.integrations' | 'collect.nav' }
 
 export const NAVIGATION: readonly NavEntry[] = [
   { path: '/documents', label: 'nav.documents' },
   { path: '/destinations', label: 'nav.destinations' },
   { path: '/integrations', label: 'nav.integrations' },
+  { path: '/collection', label: 'collect.nav' },
 ];
