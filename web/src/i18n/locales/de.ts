@@ -95,7 +95,7 @@ export const de: Messages = {
     notAllowed: 'Sie können die Kanäle sehen, aber nicht ändern: dafür braucht es das Recht, die Abholung einzurichten.',
     kinds: { onedrive: 'OneDrive', gdrive: 'Google Drive', dropbox: 'Dropbox', sftp: 'SFTP-Server', webdav: 'WebDAV', local: 'Lokaler Ordner' },
     states: { active: 'Aktiv', paused: 'Pausiert', needs_attention: 'Braucht Aufmerksamkeit', waiting_for_client: 'Wartet auf den Kunden', removed: 'Entfernt' },
-    invitation: 'Einladung an den Kunden', invitationWaiting: 'Wartet auf den Kunden: gesendet an {{email}} am {{sent}}, gültig bis {{until}}.',
+    connected: 'Verbunden', invitation: 'Einladung an den Kunden', invitationWaiting: 'Wartet auf den Kunden: gesendet an {{email}} am {{sent}}, gültig bis {{until}}.',
     invitationSignedIn: 'Der Kunde hat sich am {{at}} angemeldet und wählt den Ordner.', invitationConnected: 'Verbunden: der Kunde hat den Ordner am {{at}} gewählt.',
     invitationNone: 'Noch keine Einladung gesendet.', invitationExpired: 'Der Link ist am {{until}} ungenutzt abgelaufen: senden Sie ihn erneut.',
     sendAgain: 'Erneut senden', sentAgain: 'Ein neuer Link ist an {{email}} gesendet; der vorige funktioniert nicht mehr.',

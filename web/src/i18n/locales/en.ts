@@ -94,7 +94,7 @@ export const en = {
     notAllowed: 'You may see the channels, but not change them: that needs the right to configure collection.',
     kinds: { onedrive: 'OneDrive', gdrive: 'Google Drive', dropbox: 'Dropbox', sftp: 'SFTP server', webdav: 'WebDAV', local: 'Local folder' },
     states: { active: 'Active', paused: 'Paused', needs_attention: 'Needs attention', waiting_for_client: 'Waiting for the client', removed: 'Removed' },
-    invitation: 'Invitation to the client', invitationWaiting: 'Waiting for the client: sent to {{email}} on {{sent}}, valid until {{until}}.',
+    connected: 'Connected', invitation: 'Invitation to the client', invitationWaiting: 'Waiting for the client: sent to {{email}} on {{sent}}, valid until {{until}}.',
     invitationSignedIn: 'The client signed in on {{at}} and is choosing the folder.', invitationConnected: 'Connected: the client chose the folder on {{at}}.',
     invitationNone: 'No invitation was sent yet.', invitationExpired: 'The link expired on {{until}} without being used: send it again.',
     sendAgain: 'Send again', sentAgain: 'A new link is sent to {{email}}; the previous one no longer works.',

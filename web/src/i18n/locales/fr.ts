@@ -95,7 +95,7 @@ export const fr: Messages = {
     notAllowed: 'Vous pouvez consulter les canaux, mais pas les modifier : il faut pour cela le droit de configurer la collecte.',
     kinds: { onedrive: 'OneDrive', gdrive: 'Google Drive', dropbox: 'Dropbox', sftp: 'Serveur SFTP', webdav: 'WebDAV', local: 'Dossier local' },
     states: { active: 'Actif', paused: 'En pause', needs_attention: 'À vérifier', waiting_for_client: 'En attente du client', removed: 'Supprimé' },
-    invitation: 'Invitation au client', invitationWaiting: 'En attente du client : envoyée à {{email}} le {{sent}}, valable jusqu\'au {{until}}.',
+    connected: 'Connecté', invitation: 'Invitation au client', invitationWaiting: 'En attente du client : envoyée à {{email}} le {{sent}}, valable jusqu\'au {{until}}.',
     invitationSignedIn: 'Le client s\'est connecté le {{at}} et choisit le dossier.', invitationConnected: 'Connecté : le client a choisi le dossier le {{at}}.',
     invitationNone: 'Aucune invitation n\'a encore été envoyée.', invitationExpired: 'Le lien a expiré le {{until}} sans être utilisé : renvoyez-le.',
     sendAgain: 'Renvoyer', sentAgain: 'Un nouveau lien est envoyé à {{email}} ; le précédent ne fonctionne plus.',

@@ -95,7 +95,7 @@ export const nl: Messages = {
     notAllowed: 'U kunt de kanalen bekijken, maar niet wijzigen: daarvoor is het recht om ophalen in te stellen nodig.',
     kinds: { onedrive: 'OneDrive', gdrive: 'Google Drive', dropbox: 'Dropbox', sftp: 'SFTP-server', webdav: 'WebDAV', local: 'Lokale map' },
     states: { active: 'Actief', paused: 'Gepauzeerd', needs_attention: 'Vraagt aandacht', waiting_for_client: 'Wacht op de klant', removed: 'Verwijderd' },
-    invitation: 'Uitnodiging aan de klant', invitationWaiting: 'Wacht op de klant: verstuurd naar {{email}} op {{sent}}, geldig tot {{until}}.',
+    connected: 'Gekoppeld', invitation: 'Uitnodiging aan de klant', invitationWaiting: 'Wacht op de klant: verstuurd naar {{email}} op {{sent}}, geldig tot {{until}}.',
     invitationSignedIn: 'De klant meldde zich aan op {{at}} en kiest de map.', invitationConnected: 'Gekoppeld: de klant koos de map op {{at}}.',
     invitationNone: 'Er is nog geen uitnodiging verstuurd.', invitationExpired: 'De link is op {{until}} verlopen zonder gebruikt te zijn: verstuur hem opnieuw.',
     sendAgain: 'Opnieuw versturen', sentAgain: 'Er is een nieuwe link naar {{email}} verstuurd; de vorige werkt niet meer.',

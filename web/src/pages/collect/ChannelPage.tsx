@@ -57,7 +57,9 @@ function InvitationState({ channel, canConfigure, onSend }: { channel: Detail; c
   return (
     <Paper withBorder p="md" data-testid="invitation">
       <Stack gap="xs">
-        <Group gap="sm"><Text fw={500}>{t('collect.invitation')}</Text><StateBadge state={channel.state === 'waiting_for_client' ? 'waiting_for_client' : 'active'} kind="channel" /></Group>
+        <Group gap="sm"><Text fw={500}>{t('collect.invitation')}</Text>{inv?.usedAt
+          ? <Badge color="green" variant="light">{t('collect.connected')}</Badge>
+          : <Badge color="blue" variant="light">{t('collect.states.waiting_for_client')}</Badge>}</Group>
         <Text size="sm">{text}</Text>
         {canConfigure && channel.clientEmail && <Button w="fit-content" variant="light" onClick={onSend}>{t('collect.sendAgain')}</Button>}
       </Stack>

@@ -85,7 +85,7 @@ export function InvitationPage() {
         <Stack>
           <Group justify="space-between" align="flex-start" wrap="nowrap">
             <Title order={1} size="h2">{done ? t('collect.client.doneTitle') : v ? t('collect.client.title', { provider }) : view.error ? t('collect.client.failed') : t('app.loading')}</Title>
-            <LanguagePicker hideLabel />
+            <div style={{ flexShrink: 0 }}><LanguagePicker hideLabel /></div>
           </Group>
           <ErrorAlert error={view.error ?? error} title={view.error ? t('collect.client.failed') : undefined} />
           {v && <>
