@@ -174,7 +174,7 @@ describe('collection in the web app, end to end (Chromium, sandbox OneDrive)', a
       assert.equal(await page.getByRole('link', { name: 'New channel' }).count(), 0);
       await page.getByRole('link', { name: 'Anna OneDrive' }).click();
       await page.getByText('You may see the channels, but not change them').waitFor();
-      for (const name of ['Run now', 'Send again', 'Pause', 'Remove channel']) assert.equal(await page.getByRole('button', { name }).count(), 0, name);
+      for (const name of ['Run now', 'Send again', 'Pause', 'Edit', 'Remove channel']) assert.equal(await page.getByRole('button', { name }).count(), 0, name);
       // The same session, asking the API directly as the page would.
       const statuses = await page.evaluate(async (id) => {
         const { csrfToken } = await (await fetch('/v1/session')).json();

@@ -125,11 +125,40 @@ describe('collection channels', () => {
     expect(screen.getByText('Nothing is being collected right now.')).toBeInTheDocument();
   });
 
+  it('changes a channel\'s recipient, binder and time from its page', async () => {
+    let saved = detail({ state: 'active' });
+    const calls = mockApi({
+      ...base(['configure_collection']),
+      'GET /v1/channels/chn_a': () => saved,
+      'GET /v1/channels/chn_a/runs': () => ({ items: [] }),
+      'GET /v1/channel-recipients': () => ({ items: [{ id: 'usr_me', name: 'Me', email: 'me@example.com' }, { id: 'usr_b', name: 'Bea', email: 'bea@example.com' }] }),
+      'GET /v1/binders': () => ({ items: [{ id: 'bnd_a', companyId: 'cmp_a', name: 'Purchases', createdAt: '2024-01-01T00:00:00Z' }, { id: 'bnd_b', companyId: 'cmp_a', name: 'Receipts', createdAt: '2024-01-01T00:00:00Z' }] }),
+      'PATCH /v1/channels/chn_a': ({ body }) => { saved = { ...saved, ...(body as object) }; return saved; },
+    });
+    const user = userEvent.setup({ delay: null });
+    frame(<ChannelPage />, '/collection/chn_a');
+    await user.click(await screen.findByRole('button', { name: 'Edit' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Change the channel' });
+    expect(within(dialog).queryByLabelText('OneDrive')).not.toBeInTheDocument();
+    await waitFor(() => expect(within(dialog).getByRole('option', { name: 'Receipts' })).toBeInTheDocument());
+    await user.selectOptions(within(dialog).getByLabelText(/^Recipient/), 'usr_b');
+    await user.selectOptions(within(dialog).getByLabelText(/^Binder/), 'bnd_b');
+    const time = within(dialog).getByLabelText(/^Daily collection time/);
+    await user.clear(time);
+    await user.type(time, '18:15');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('The changes are saved.')).toBeInTheDocument();
+    expect(calls.find((c) => c.method === 'PATCH')!.body).toEqual({
+      name: 'Anna OneDrive', recipientId: 'usr_b', collectAt: '18:15', moveCollected: false, binderId: 'bnd_b', clientEmail: 'anna@example.com', clientName: 'Anna',
+    });
+    await waitFor(() => expect(screen.getByText(/Daily collection time: 18:15/)).toBeInTheDocument());
+  });
+
   it('hides the changes from a user without the right', async () => {
     mockApi({ ...base(['review_inbox']), 'GET /v1/channels/chn_a': () => detail({ state: 'active' }), 'GET /v1/channels/chn_a/runs': () => ({ items: [] }) });
     frame(<ChannelPage />, '/collection/chn_a');
     expect(await screen.findByText(/You may see the channels, but not change them/)).toBeInTheDocument();
-    for (const name of ['Run now', 'Send again', 'Pause', 'Remove channel']) expect(screen.queryByRole('button', { name })).not.toBeInTheDocument();
+    for (const name of ['Run now', 'Send again', 'Pause', 'Edit', 'Remove channel']) expect(screen.queryByRole('button', { name })).not.toBeInTheDocument();
   });
 });
 

@@ -100,7 +100,7 @@ export const de: Messages = {
     invitationNone: 'Noch keine Einladung gesendet.', invitationExpired: 'Der Link ist am {{until}} ungenutzt abgelaufen: senden Sie ihn erneut.',
     sendAgain: 'Erneut senden', sentAgain: 'Ein neuer Link ist an {{email}} gesendet; der vorige funktioniert nicht mehr.',
     runNow: 'Jetzt abholen', runConfirmTitle: 'Jetzt abholen?', runConfirm: 'Dossier sieht jetzt im Ordner von „{{name}}" nach und legt jeden neuen Beleg in den Posteingang.',
-    runStart: 'Abholen', pause: 'Pausieren', resume: 'Fortsetzen', remove: 'Kanal entfernen',
+    edit: 'Bearbeiten', editTitle: 'Den Kanal ändern', saved: 'Die Änderungen sind gespeichert.', runStart: 'Abholen', pause: 'Pausieren', resume: 'Fortsetzen', remove: 'Kanal entfernen',
     removeConfirm: 'Die Abholung für „{{name}}" beenden? Abgeholte Belege und der Verlauf bleiben; die Zugangsdaten des Kunden werden vergessen.',
     files: { collected: 'Abgeholt', pending: 'Wartend', failed: 'Fehlgeschlagen', duplicate: 'Duplikate', gone: 'Verschwunden' },
     progress: 'Abholung läuft: {{found}} gefunden, {{collected}} abgelegt, {{failed}} fehlgeschlagen', idle: 'Gerade wird nichts abgeholt.',

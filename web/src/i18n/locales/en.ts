@@ -99,7 +99,7 @@ export const en = {
     invitationNone: 'No invitation was sent yet.', invitationExpired: 'The link expired on {{until}} without being used: send it again.',
     sendAgain: 'Send again', sentAgain: 'A new link is sent to {{email}}; the previous one no longer works.',
     runNow: 'Run now', runConfirmTitle: 'Run the collection now?', runConfirm: 'Dossier looks in the folder of "{{name}}" now and files every new document in the inbox.',
-    runStart: 'Run', pause: 'Pause', resume: 'Resume', remove: 'Remove channel',
+    edit: 'Edit', editTitle: 'Change the channel', saved: 'The changes are saved.', runStart: 'Run', pause: 'Pause', resume: 'Resume', remove: 'Remove channel',
     removeConfirm: 'Stop collecting for "{{name}}"? Collected documents and the history stay; the client\'s credentials are forgotten.',
     files: { collected: 'Collected', pending: 'Waiting', failed: 'Failed', duplicate: 'Duplicates', gone: 'Gone' },
     progress: 'Collecting: {{found}} found, {{collected}} filed, {{failed}} failed', idle: 'Nothing is being collected right now.',

@@ -100,7 +100,7 @@ export const fr: Messages = {
     invitationNone: 'Aucune invitation n\'a encore été envoyée.', invitationExpired: 'Le lien a expiré le {{until}} sans être utilisé : renvoyez-le.',
     sendAgain: 'Renvoyer', sentAgain: 'Un nouveau lien est envoyé à {{email}} ; le précédent ne fonctionne plus.',
     runNow: 'Collecter maintenant', runConfirmTitle: 'Lancer la collecte maintenant ?', runConfirm: 'Dossier regarde maintenant dans le dossier de « {{name}} » et dépose chaque nouveau document dans la boîte de réception.',
-    runStart: 'Collecter', pause: 'Mettre en pause', resume: 'Reprendre', remove: 'Supprimer le canal',
+    edit: 'Modifier', editTitle: 'Modifier le canal', saved: 'Les modifications sont enregistrées.', runStart: 'Collecter', pause: 'Mettre en pause', resume: 'Reprendre', remove: 'Supprimer le canal',
     removeConfirm: 'Arrêter la collecte pour « {{name}} » ? Les documents collectés et l\'historique restent ; les identifiants du client sont oubliés.',
     files: { collected: 'Collectés', pending: 'En attente', failed: 'En échec', duplicate: 'Doublons', gone: 'Disparus' },
     progress: 'Collecte en cours : {{found}} trouvés, {{collected}} déposés, {{failed}} en échec', idle: 'Aucune collecte en cours.',

@@ -100,7 +100,7 @@ export const nl: Messages = {
     invitationNone: 'Er is nog geen uitnodiging verstuurd.', invitationExpired: 'De link is op {{until}} verlopen zonder gebruikt te zijn: verstuur hem opnieuw.',
     sendAgain: 'Opnieuw versturen', sentAgain: 'Er is een nieuwe link naar {{email}} verstuurd; de vorige werkt niet meer.',
     runNow: 'Nu ophalen', runConfirmTitle: 'Nu ophalen?', runConfirm: 'Dossier kijkt nu in de map van "{{name}}" en zet elk nieuw document in de inbox.',
-    runStart: 'Ophalen', pause: 'Pauzeren', resume: 'Hervatten', remove: 'Kanaal verwijderen',
+    edit: 'Wijzigen', editTitle: 'Het kanaal wijzigen', saved: 'De wijzigingen zijn bewaard.', runStart: 'Ophalen', pause: 'Pauzeren', resume: 'Hervatten', remove: 'Kanaal verwijderen',
     removeConfirm: 'Stoppen met ophalen voor "{{name}}"? Opgehaalde documenten en de geschiedenis blijven; de gegevens van de klant worden vergeten.',
     files: { collected: 'Opgehaald', pending: 'Wachtend', failed: 'Mislukt', duplicate: 'Dubbels', gone: 'Verdwenen' },
     progress: 'Bezig met ophalen: {{found}} gevonden, {{collected}} ingediend, {{failed}} mislukt', idle: 'Er wordt nu niets opgehaald.',

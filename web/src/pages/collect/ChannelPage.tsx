@@ -12,6 +12,7 @@ import { useFormat } from '../../i18n/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { RunAccordion } from '../../components/RunHistory';
 import { StateBadge } from '../../components/StateBadge';
+import { binderChoice, ChannelForm, formOf, type Form } from './ChannelForm';
 
 type Live = Extract<CollectEvent, { type: 'collect.progress' }> | null;
 type Detail = Schemas['ChannelDetail'];
@@ -78,6 +79,7 @@ export function ChannelPage() {
   const [error, setError] = useState<unknown>(null);
   const [confirming, confirmDialog] = useDisclosure(false);
   const [removing, removeDialog] = useDisclosure(false);
+  const [editing, editDialog] = useDisclosure(false);
   const detail = useLoad(() => unwrap(api.GET('/v1/channels/{id}', { params: { path: { id } } })), [id]);
   const runs = useLoad(() => unwrap(api.GET('/v1/channels/{id}/runs', { params: { path: { id }, query: { limit: 20 } } })), [id]);
 
@@ -101,6 +103,18 @@ export function ChannelPage() {
     void act(() => unwrap(api.POST('/v1/channels/{id}/run', { params: { path: { id } }, body: { confirm: true } })), (a) => (a as { message: string }).message);
   };
   const sendAgain = () => void act(() => unwrap(api.POST('/v1/channels/{id}/invite', { params: { path: { id } } })), (a) => t('collect.sentAgain', { email: (a as { sentTo: string }).sentTo }));
+  const save = async (f: Form) => {
+    await unwrap(api.PATCH('/v1/channels/{id}', {
+      params: { path: { id } },
+      body: {
+        name: f.name.trim(), recipientId: f.recipientId, collectAt: f.collectAt, moveCollected: f.moveCollected, ...binderChoice(f),
+        ...(f.kind !== 'local' && { clientEmail: f.clientEmail.trim(), ...(f.clientName.trim() && { clientName: f.clientName.trim() }) }),
+      },
+    }));
+    editDialog.close();
+    notifications.show({ color: 'green', message: t('collect.saved') });
+    await detail.reload();
+  };
   const remove = async () => {
     removeDialog.close();
     await act(() => unwrap(api.DELETE('/v1/channels/{id}', { params: { path: { id } } })));
@@ -122,6 +136,7 @@ export function ChannelPage() {
             {c.state === 'paused'
               ? <Button variant="default" onClick={() => void act(() => unwrap(api.POST('/v1/channels/{id}/resume', { params: { path: { id } } })))}>{t('collect.resume')}</Button>
               : <Button variant="default" onClick={() => void act(() => unwrap(api.POST('/v1/channels/{id}/pause', { params: { path: { id } } })))}>{t('collect.pause')}</Button>}
+            <Button variant="default" onClick={editDialog.open}>{t('collect.edit')}</Button>
             <Button color="red" variant="subtle" onClick={removeDialog.open}>{t('collect.remove')}</Button>
           </Group>
         )}
@@ -164,6 +179,9 @@ export function ChannelPage() {
             <Button onClick={runNow} data-autofocus>{t('collect.runStart')}</Button>
           </Group>
         </Stack>
+      </Modal>
+      <Modal opened={editing} onClose={editDialog.close} title={t('collect.editTitle')} size="lg" centered>
+        <ChannelForm initial={formOf(c)} editing submitLabel={t('common.save')} onSubmit={save} />
       </Modal>
       <Modal opened={removing} onClose={removeDialog.close} title={t('collect.remove')} centered>
         <Stack>
