@@ -206,10 +206,13 @@ describe('collection in the web app, end to end (Chromium, sandbox OneDrive)', a
     }
     await page.setViewportSize({ width: 390, height: 844 });
     await page.evaluate(() => localStorage.setItem('dossier.language', 'nl'));
-    await page.goto(`${s.baseUrl}/collection/${channelId}`);
+    for (const [path, heading] of [['/collection', 'Ophaalkanalen'], ['/collection/new', 'Nieuw kanaal'], [`/collection/${channelId}`, 'Anna OneDrive']] as const) {
+      await page.goto(`${s.baseUrl}${path}`);
+      await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${path} is ${overflow}px wider than a phone`);
+    }
     await page.getByRole('button', { name: 'Nu ophalen' }).waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 0, `the channel page is ${overflow}px wider than a phone`);
     await shot(page, 'channel-phone-nl');
     await page.close();
   });
