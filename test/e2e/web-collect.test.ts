@@ -107,7 +107,7 @@ describe('collection in the web app, end to end (Chromium, sandbox OneDrive)', a
       await cp.waitForURL(/\/sandbox\//);
       await cp.getByLabel('Signed in as').fill('anna');
       await cp.getByRole('button', { name: 'Allow' }).click();
-      await cp.waitForURL(/\/invite\/dci_/);
+      await cp.waitForURL((u) => u.pathname.startsWith('/invite/dci_') && !u.searchParams.has('connection'));
       await cp.getByRole('button', { name: 'Invoices' }).click();
       await cp.getByRole('button', { name: 'Select current folder' }).click();
       await cp.getByText('Selected: /Invoices').waitFor();

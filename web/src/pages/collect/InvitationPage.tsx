@@ -1,7 +1,7 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Button, Center, Group, NumberInput, Paper, PasswordInput, Stack, Stepper, Text, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router-dom';
+import { useParams, useSearchParams } from 'react-router-dom';
 import { api, unwrap } from '../../api/client';
 import { useLoad } from '../../api/use-load';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -49,6 +49,9 @@ function ServerDetails({ token, kind, onConnected }: { token: string; kind: 'sft
 export function InvitationPage() {
   const { t } = useTranslation();
   const { token = '' } = useParams();
+  const [params, setParams] = useSearchParams();
+  // Back from the consent with ?connection=: nothing the client needs to see or bookmark.
+  useEffect(() => { if (params.has('connection')) setParams({}, { replace: true }); }, [params, setParams]);
   const view = useLoad(() => unwrap(api.GET('/v1/invitations/{token}', { params: { path: { token } } })), [token]);
   const [chosen, setChosen] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
