@@ -16,7 +16,7 @@ const allowed = {
   audit: ['domain', 'catalog'],
   auth: ['domain', 'catalog', 'config', 'log', 'connectors/connector.ts', 'mail/mailer.ts'],
   backup: ['domain', 'catalog', 'connectors/connector.ts', 'connectors/registry.ts', 'connectors/kit', 'jobs/queue.ts', 'vault', 'log', 'auth', 'audit'],
-  collect: ['domain', 'catalog', 'connectors/connector.ts', 'connectors/registry.ts', 'jobs/queue.ts', 'vault', 'extract', 'log', 'auth', 'audit', 'mail/mailer.ts'],
+  collect: ['domain', 'catalog', 'connectors/connector.ts', 'connectors/registry.ts', 'jobs/queue.ts', 'vault', 'extract', 'log', 'auth', 'audit', 'mail/mailer.ts', 'backup/events.ts'],
   mail: ['domain', 'log'],
   extract: ['domain', 'log'],
   api: ['domain', 'backup', 'vault', 'auth', 'catalog', 'collect', 'extract', 'log', 'config', 'connectors/registry.ts', 'connectors/connector.ts', 'audit'],

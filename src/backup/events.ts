@@ -9,7 +9,14 @@ export type BackupEvent =
   | { type: 'run.started'; orgId: string; destinationId: string; runId: string; trigger: string }
   | { type: 'run.progress'; orgId: string; destinationId: string; runId: string; done: number; planned: number; bytes: number }
   | { type: 'run.finished'; orgId: string; destinationId: string; runId: string; status: string; planned: number; uploaded: number; failed: number }
-  | { type: 'destination.changed'; orgId: string; destinationId: string; state: string };
+  | { type: 'destination.changed'; orgId: string; destinationId: string; state: string }
+  | CollectEvent;
+
+/** A collection channel's run, for the channel page's live view (same stream, its own names). */
+export type CollectEvent =
+  | { type: 'collect.started'; orgId: string; channelId: string; runId: string }
+  | { type: 'collect.progress'; orgId: string; channelId: string; runId: string; found: number; collected: number; failed: number }
+  | { type: 'collect.finished'; orgId: string; channelId: string; runId: string; status: string; found: number; collected: number; failed: number };
 
 export class BackupEvents {
   private readonly emitter = new EventEmitter();

@@ -9,12 +9,15 @@ import {
 } from '../catalog/collect-runs.js';
 import { collectItem, type IntakeDeps, type IntakeJob } from './intake.js';
 import { recordChanges, scanListing } from './scan.js';
+import type { BackupEvents } from '../backup/events.js';
 
 export interface RunDeps extends IntakeDeps {
   /** Opens the channel's source, rooted at its folder; close() when done. */
   connect(orgId: string, channel: Channel): Promise<StorageConnector>;
   /** How many files of one channel are fetched and read at once. */
   concurrency: number;
+  /** Where the run's start, progress and end are told, for live views; none in the CLI. */
+  events?: BackupEvents;
 }
 
 const LEASE_MS = 60_000;
@@ -32,7 +35,7 @@ export function brokenConnection(e: unknown, channel: Channel): string | null {
 type Tally = CollectCounts & { items: Array<Omit<CollectRunItem, 'id' | 'at'>> };
 
 /** Collects every pending file of the ledger, `concurrency` at a time; each file once per run. */
-async function collectPending(deps: RunDeps, job: IntakeJob, runId: string, tally: Tally, tried: Set<string>, signal: AbortSignal): Promise<void> {
+async function collectPending(deps: RunDeps, job: IntakeJob, runId: string, tally: Tally, tried: Set<string>, signal: AbortSignal, where: { orgId: string; channelId: string }): Promise<void> {
   for (;;) {
     const batch = (await itemsToCollect(deps.db, job.channel.id, BATCH + tried.size)).filter((i) => !tried.has(i.key)).slice(0, BATCH);
     if (batch.length === 0 || signal.aborted) return;
@@ -52,14 +55,15 @@ async function collectPending(deps: RunDeps, job: IntakeJob, runId: string, tall
       }
     };
     await Promise.all(Array.from({ length: Math.min(deps.concurrency, batch.length) }, worker));
-    await flush(deps, runId, tally);
+    await flush(deps, runId, tally, where);
   }
 }
 
-async function flush(deps: RunDeps, runId: string, tally: Tally): Promise<void> {
+async function flush(deps: RunDeps, runId: string, tally: Tally, where?: { orgId: string; channelId: string }): Promise<void> {
   const { items, ...counts } = tally;
   await addCollectRunItems(deps.db, runId, items.splice(0));
   await updateCollectRun(deps.db, runId, counts);
+  if (where) deps.events?.emit({ type: 'collect.progress', ...where, runId, found: counts.found, collected: counts.collected, failed: counts.failed });
 }
 
 /**
@@ -76,10 +80,13 @@ export async function runChannel(deps: RunDeps, orgId: string, channelId: string
   let connector: StorageConnector | null = null;
   const tally: Tally = { found: 0, collected: 0, skipped: 0, duplicates: 0, failed: 0, items: [] };
   let channel: Channel | null = null;
+  const where = { orgId, channelId };
+  const finished = (status: string) => deps.events?.emit({ type: 'collect.finished', ...where, runId, status, found: tally.found, collected: tally.collected, failed: tally.failed });
   try {
     channel = await getChannel(deps.db, orgId, channelId);
     await closeInterruptedCollectRuns(deps.db, channelId);
     await startQueuedRun(deps.db, runId);
+    deps.events?.emit({ type: 'collect.started', ...where, runId });
     await updateChannel(deps.db, orgId, channelId, { lastRunId: runId });
     if (channel.state === 'paused' || channel.state === 'waiting_for_client') {
       throw new DomainError('conflict', channel.state === 'paused' ? `"${channel.name}" is paused: resume it first.` : `"${channel.name}" is waiting for the client to connect the folder.`);
@@ -90,13 +97,13 @@ export async function runChannel(deps: RunDeps, orgId: string, channelId: string
     const job: IntakeJob = { orgId, channel, company: await getCompany(deps.db, orgId, channel.companyId), connector, owner: LEASE_OWNER };
     const tried = new Set<string>();
     // What earlier runs left unfinished first (failed, or interrupted mid-file).
-    await collectPending(deps, job, runId, tally, tried, signal);
+    await collectPending(deps, job, runId, tally, tried, signal, where);
     if (connector.capabilities.changeFeed && connector.changes) {
       let cursor = channel.cursor;
       for (let more = true; more && !signal.aborted;) {
         const page = await connector.changes('', cursor, { signal });
         await recordChanges(deps.db, orgId, channelId, page.changes, channel.moveCollected);
-        await collectPending(deps, job, runId, tally, tried, signal);
+        await collectPending(deps, job, runId, tally, tried, signal, where);
         if (signal.aborted) break;
         // Only now, with every file of the page filed (or recorded as failed), does the cursor move.
         await updateChannel(deps.db, orgId, channelId, { cursor: page.cursor });
@@ -105,11 +112,12 @@ export async function runChannel(deps: RunDeps, orgId: string, channelId: string
       }
     } else {
       await scanListing(deps.db, orgId, channelId, connector, channel.moveCollected, signal);
-      await collectPending(deps, job, runId, tally, tried, signal);
+      await collectPending(deps, job, runId, tally, tried, signal, where);
     }
     const status = signal.aborted ? 'failed' : tally.failed > 0 ? 'done_with_errors' : 'done';
     await flush(deps, runId, tally);
     await updateCollectRun(deps.db, runId, { status, finished: true, ...(signal.aborted && { error: stop.signal.aborted ? 'Stopped: the channel was paused or removed.' : 'Cancelled.' }) });
+    finished(status);
     if (channel.state === 'needs_attention' && !signal.aborted) await updateChannel(deps.db, orgId, channelId, { state: 'active', stateReason: null });
     return true;
   } catch (e) {
@@ -117,6 +125,7 @@ export async function runChannel(deps: RunDeps, orgId: string, channelId: string
     const message = broken ?? (e instanceof Error ? e.message : String(e));
     await flush(deps, runId, tally).catch(() => undefined);
     await updateCollectRun(deps.db, runId, { status: 'failed', error: message, finished: true });
+    finished('failed');
     if (broken && channel) {
       await updateChannel(deps.db, orgId, channelId, { state: 'needs_attention', stateReason: broken });
       deps.log.warn({ channel: channelId, reason: broken }, 'channel needs attention');

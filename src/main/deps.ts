@@ -178,7 +178,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   };
   const channels = new ChannelService({ db, log, definitions, seal: (secrets) => box.seal(secrets), connect: connectChannel });
   const collectRuns = new CollectRuns({
-    db, log, vault, blobs, queue, connect: connectChannel, readDocuments: opts.readDocuments ?? true, concurrency: Math.min(config.transfers, 8),
+    db, log, vault, blobs, queue, connect: connectChannel, readDocuments: opts.readDocuments ?? true, concurrency: Math.min(config.transfers, 8), events,
   });
   const collectScheduler = new CollectScheduler(db, collectRuns, queue, log);
   const mailer: Mailer = config.mail.smtpUrl

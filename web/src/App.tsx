@@ -16,6 +16,10 @@ import { NotFoundPage } from './pages/NotFoundPage';
 import { InboxPage } from './pages/inbox/InboxPage';
 import { UsersPage } from './pages/UsersPage';
 import { JoinPage } from './pages/JoinPage';
+import { ChannelsPage } from './pages/collect/ChannelsPage';
+import { NewChannelPage } from './pages/collect/NewChannelPage';
+import { ChannelPage } from './pages/collect/ChannelPage';
+import { InvitationPage } from './pages/collect/InvitationPage';
 
 function SignedIn() {
   const { t } = useTranslation();
@@ -32,6 +36,8 @@ export function App() {
     <Routes>
       <Route path="/sign-in" element={<SignInPage />} />
       <Route path="/join/:token" element={<JoinPage />} />
+      {/* The client's invitation: no account, the link's token is enough. */}
+      <Route path="/invite/:token" element={<InvitationPage />} />
       <Route element={<SignedIn />}>
         <Route index element={<Navigate to="/documents" replace />} />
         <Route path="/documents" element={<DocumentsPage />} />
@@ -43,6 +49,9 @@ export function App() {
         <Route path="/account" element={<AccountPage />} />
         <Route path="/inbox" element={<InboxPage />} />
         <Route path="/users" element={<UsersPage />} />
+        <Route path="/collection" element={<ChannelsPage />} />
+        <Route path="/collection/new" element={<NewChannelPage />} />
+        <Route path="/collection/:id" element={<ChannelPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -5,7 +5,7 @@
 export interface NavEntry {
   path: string;
   label: 'nav.documents' | 'nav.destinations' | 'nav.integrations'
-    | 'inbox.nav' | 'users.nav';
+    | 'inbox.nav' | 'users.nav' | 'collect.nav';
 }
 
 export const NAVIGATION: readonly NavEntry[] = [
@@ -13,5 +13,6 @@ export const NAVIGATION: readonly NavEntry[] = [
   { path: '/documents', label: 'nav.documents' },
   { path: '/destinations', label: 'nav.destinations' },
   { path: '/integrations', label: 'nav.integrations' },
+  { path: '/collection', label: 'collect.nav' },
   { path: '/users', label: 'users.nav' },
 ];

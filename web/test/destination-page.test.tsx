@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { act, screen, waitFor } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router-dom';
 import { DestinationPage } from '../src/pages/DestinationPage';
 import { setCsrfToken } from '../src/api/client';
-import { mockApi, renderPage } from './render';
-
-/** An EventSource that the test feeds by hand. */
-class FakeEventSource {
-  static last: FakeEventSource | null = null;
-  listeners = new Map<string, (m: MessageEvent) => void>();
-  constructor(readonly url: string) { FakeEventSource.last = this; }
-  addEventListener(type: string, l: (m: MessageEvent) => void) { this.listeners.set(type, l); }
-  removeEventListener(type: string) { this.listeners.delete(type); }
-  close() {}
-  emit(type: string, data: object) { act(() => this.listeners.get(type)?.(new MessageEvent(type, { data: JSON.stringify(data) }))); }
-}
+import { FakeEventSource, mockApi, renderPage } from './render';
 
 const status = (synced: number, pending: number) => ({
   id: 'dst_a', companyId: 'cmp_a', name: 'Office NAS', kind: 'sftp', layout: 'company-year-type', startDate: '2024-01-01', schedule: 'daily@23:30',

@@ -1,5 +1,5 @@
 import type { ReactElement } from 'react';
-import { render } from '@testing-library/react';
+import { act, render } from '@testing-library/react';
 import { MantineProvider } from '@mantine/core';
 import { MemoryRouter } from 'react-router-dom';
 import { vi } from 'vitest';
@@ -34,4 +34,15 @@ export function mockApi(routes: Record<string, (call: Call) => unknown>): Call[]
 
 function safeJson(text: string): unknown {
   try { return JSON.parse(text); } catch { return text; }
+}
+
+/** An EventSource that the test feeds by hand. */
+export class FakeEventSource {
+  static last: FakeEventSource | null = null;
+  listeners = new Map<string, (m: MessageEvent) => void>();
+  constructor(readonly url: string) { FakeEventSource.last = this; }
+  addEventListener(type: string, l: (m: MessageEvent) => void) { this.listeners.set(type, l); }
+  removeEventListener(type: string) { this.listeners.delete(type); }
+  close() {}
+  emit(type: string, data: object) { act(() => this.listeners.get(type)?.(new MessageEvent(type, { data: JSON.stringify(data) }))); }
 }

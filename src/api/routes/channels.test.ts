@@ -71,6 +71,8 @@ describe('channel routes', () => {
       { method: 'POST', url: `/v1/channels/${channel.id}/pause` },
       { method: 'POST', url: `/v1/channels/${channel.id}/run`, payload: { confirm: true } },
       { method: 'POST', url: '/v1/binders', payload: { companyId: api.companyId, name: 'Mine' } },
+      { method: 'POST', url: `/v1/channels/${channel.id}/invite` },
+      { method: 'GET', url: '/v1/channel-recipients' },
     ];
     for (const a of attempts) {
       const res = await api.call({ ...a, key });
@@ -80,6 +82,25 @@ describe('channel routes', () => {
       assert.match(res.json().error.message, /configure_collection/);
     }
     assert.equal((await api.call({ method: 'GET', url: `/v1/channels/${channel.id}`, key })).json().name, channel.name, 'nothing changed, and reading is allowed');
+  });
+
+  it('lists the recipients to choose from, and tells a run\'s start, progress and end as events', async () => {
+    const recipients = (await api.call({ method: 'GET', url: '/v1/channel-recipients' })).json().items;
+    assert.ok(recipients.some((r: { id: string; email: string }) => r.id === adminId && r.email), JSON.stringify(recipients));
+    assert.deepEqual(Object.keys(recipients[0]).sort(), ['email', 'id', 'name'], 'names and addresses only');
+    const channel = await localChannel('evented');
+    const seen: Array<{ type: string; channelId?: string; collected?: number }> = [];
+    const stop = api.deps.events.subscribe((e) => { if ('channelId' in e && e.channelId === channel.id) seen.push(e); });
+    try {
+      await api.call({ method: 'POST', url: `/v1/channels/${channel.id}/run`, payload: { confirm: true } });
+      await api.deps.queue.idle();
+    } finally {
+      stop();
+    }
+    assert.equal(seen[0]?.type, 'collect.started');
+    assert.ok(seen.some((e) => e.type === 'collect.progress'));
+    assert.deepEqual([seen.at(-1)?.type, seen.at(-1)?.collected], ['collect.finished', 1]);
+    assert.equal((await api.call({ method: 'GET', url: `/v1/channels/${channel.id}` })).json().invitation, null, 'a local folder has no invitation');
   });
 
   it('another organization cannot see or change channels and runs', async () => {

@@ -3,6 +3,7 @@ import { DomainError } from '../../domain/errors.js';
 import { CHANNEL_KINDS, CHANNEL_STATES } from '../../domain/channels.js';
 import { getCompany } from '../../catalog/organizations.js';
 import { insertBinder, listBinders } from '../../catalog/channels.js';
+import { listUsers } from '../../catalog/users.js';
 import { orgOf, principalOf, requireRight } from '../auth.js';
 import { commonErrors, ErrorBody, Id, IdParams } from '../schemas.js';
 import type { RouteContext, ZodApp } from '../server.js';
@@ -24,7 +25,14 @@ export const Channel = z.object({
 const ChannelDetail = Channel.extend({
   files: z.object({ pending: z.number().int(), failed: z.number().int(), collected: z.number().int(), duplicate: z.number().int(), gone: z.number().int() })
     .describe('The ledger: files by state.'),
+  invitation: z.object({
+    sentTo: z.string(), sentAt: z.string(), expiresAt: z.string(), purpose: z.enum(['connect', 'reconnect']),
+    connectedAt: z.string().nullable().describe('When the client signed in or gave the server, before choosing the folder.'),
+    usedAt: z.string().nullable().describe('When the client chose the folder: the link is used up.'),
+  }).nullable().describe('The latest invitation sent to the client; null when none was sent.'),
 }).meta({ id: 'ChannelDetail' });
+
+const Recipient = z.object({ id: z.string(), name: z.string(), email: z.string() }).meta({ id: 'Recipient' });
 
 export const Binder = z.object({ id: z.string(), companyId: z.string(), name: z.string(), createdAt: z.string() }).meta({ id: 'Binder' });
 
@@ -114,8 +122,22 @@ export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
     schema: { summary: 'A channel, with its files by state', tags, params: IdParams, response: { 200: ChannelDetail, ...commonErrors } },
   }, async (request) => {
     const orgId = orgOf(request);
-    return { ...(await channels.get(orgId, request.params.id)), files: await runs.ledger(orgId, request.params.id) };
+    const channel = await channels.get(orgId, request.params.id);
+    const inv = await deps.collect.invitations?.latest(orgId, channel.id) ?? null;
+    return {
+      ...channel, files: await runs.ledger(orgId, channel.id),
+      invitation: inv && { sentTo: inv.email, sentAt: inv.createdAt, expiresAt: inv.expiresAt, purpose: inv.purpose, connectedAt: inv.connectedAt, usedAt: inv.usedAt },
+    };
   });
+
+  app.get('/channel-recipients', {
+    ...configure,
+    schema: {
+      summary: 'The users a channel can file for',
+      description: 'For choosing a channel\'s recipient without the right to manage users: names and addresses only.',
+      tags, response: { 200: z.object({ items: z.array(Recipient) }), ...commonErrors, ...forbidden },
+    },
+  }, async (request) => ({ items: (await listUsers(deps.db, orgOf(request))).map((u) => ({ id: u.id, name: u.name, email: u.email })) }));
 
   app.patch('/channels/:id', {
     ...configure, schema: { summary: 'Change a channel', tags, params: IdParams, body: ChannelPatch, response: { 200: Channel, ...commonErrors, ...forbidden } },

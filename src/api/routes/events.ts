@@ -19,17 +19,21 @@ export function eventRoutes(app: ZodApp, { deps }: RouteContext): void {
   app.get('/events', {
     schema: {
       summary: 'Live progress of backups (text/event-stream)',
-      description: 'Each message has an event name (run.started, run.progress, run.finished, destination.changed) and a JSON body with destinationId and runId. Only passes run by this server process are seen: after a reconnect, read the status again.',
+      description: 'Each message has an event name (run.started, run.progress, run.finished, destination.changed) and a JSON body with destinationId and runId; collection runs send collect.started, collect.progress and collect.finished with channelId and runId. Only passes run by this server process are seen: after a reconnect, read the status again.',
       tags: ['destinations'], produces: ['text/event-stream'],
-      querystring: z.strictObject({ destinationId: Id.optional().describe('Only this destination\'s events.') }),
+      querystring: z.strictObject({
+        destinationId: Id.optional().describe('Only this destination\'s events.'),
+        channelId: Id.optional().describe('Only this collection channel\'s events.'),
+      }),
       response: { 200: z.string().describe('An event stream.'), ...commonErrors },
     },
   }, async (request, reply) => {
     const orgId = orgOf(request);
     const events = deps.events;
     if (!events) throw new DomainError('unavailable', 'Live events are not available in this installation.');
-    const only = request.query.destinationId;
-    if (only) await deps.backup.get(orgId, only);
+    const { destinationId, channelId } = request.query;
+    if (destinationId) await deps.backup.get(orgId, destinationId);
+    if (channelId) await deps.collect.channels.get(orgId, channelId);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -41,7 +45,9 @@ export function eventRoutes(app: ZodApp, { deps }: RouteContext): void {
     });
     res.write('retry: 3000\n\n');
     const send = (e: BackupEvent) => {
-      if (e.orgId !== orgId || (only && e.destinationId !== only)) return;
+      if (e.orgId !== orgId) return;
+      if (destinationId && (!('destinationId' in e) || e.destinationId !== destinationId)) return;
+      if (channelId && (!('channelId' in e) || e.channelId !== channelId)) return;
       const { orgId: _org, type, ...body } = e;
       res.write(`event: ${type}\ndata: ${JSON.stringify(body)}\n\n`);
     };

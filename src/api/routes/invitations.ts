@@ -74,7 +74,7 @@ function field(name: string, label: string, type = 'text', extra = ''): string {
   return `<p><label>${escapeHtml(label)}<br>${type === 'textarea' ? `<textarea name="${name}" rows="6" cols="60"></textarea>` : `<input name="${name}" type="${type}" ${extra}>`}</label></p>`;
 }
 
-/** The server-rendered page of the invitation; the web app replaces it later with the same JSON routes. */
+/** The server-rendered page of the invitation, for an installation without the web app (which has its own, on the same JSON routes). */
 export function invitationPages(app: ZodApp, ctx: RouteContext): void {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
   const html = (reply: FastifyReply, status: number, title: string, body: string) =>
@@ -95,6 +95,8 @@ export function invitationPages(app: ZodApp, ctx: RouteContext): void {
 
   app.get('/connect/:token', { schema: { hide: true, params: Token, querystring: z.object({ path: z.string().max(1000).optional(), error: z.string().max(1000).optional() }).passthrough() } }, async (request, reply) => {
     const { token } = request.params;
+    // With the web app served, its page (/invite/{token}) is the client's page; this one stays for installations without it.
+    if (ctx.deps.webRoot) return reply.code(303).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').header('location', `/invite/${encodeURIComponent(token)}`).send();
     try {
       const view = await service(ctx).view(token);
       const secure = new URL(ctx.deps.config?.baseUrl ?? 'http://localhost').protocol === 'https:' ? '; Secure' : '';

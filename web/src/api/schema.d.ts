@@ -3502,6 +3502,83 @@ export interface paths {
         };
         trace?: never;
     };
+    "/v1/channel-recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The users a channel can file for
+         * @description For choosing a channel's recipient without the right to manage users: names and addresses only.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Recipient"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/channels/{id}/pause": {
         parameters: {
             query?: never;
@@ -4452,13 +4529,15 @@ export interface paths {
         };
         /**
          * Live progress of backups (text/event-stream)
-         * @description Each message has an event name (run.started, run.progress, run.finished, destination.changed) and a JSON body with destinationId and runId. Only passes run by this server process are seen: after a reconnect, read the status again.
+         * @description Each message has an event name (run.started, run.progress, run.finished, destination.changed) and a JSON body with destinationId and runId; collection runs send collect.started, collect.progress and collect.finished with channelId and runId. Only passes run by this server process are seen: after a reconnect, read the status again.
          */
         get: {
             parameters: {
                 query?: {
                     /** @description Only this destination's events. */
                     destinationId?: string;
+                    /** @description Only this collection channel's events. */
+                    channelId?: string;
                 };
                 header?: never;
                 path?: never;
@@ -5450,6 +5529,23 @@ export interface components {
                 duplicate: number;
                 gone: number;
             };
+            /** @description The latest invitation sent to the client; null when none was sent. */
+            invitation: {
+                sentTo: string;
+                sentAt: string;
+                expiresAt: string;
+                /** @enum {string} */
+                purpose: "connect" | "reconnect";
+                /** @description When the client signed in or gave the server, before choosing the folder. */
+                connectedAt: string | null;
+                /** @description When the client chose the folder: the link is used up. */
+                usedAt: string | null;
+            } | null;
+        };
+        Recipient: {
+            id: string;
+            name: string;
+            email: string;
         };
         Binder: {
             id: string;

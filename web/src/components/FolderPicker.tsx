@@ -1,41 +1,56 @@
 import { useState, type FormEvent } from 'react';
 import { Anchor, Breadcrumbs, Button, Group, NavLink, Paper, ScrollArea, Stack, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { api, unwrap, type Schemas } from '../api/client';
+import { api, unwrap } from '../api/client';
 import { useLoad } from '../api/use-load';
 import { ErrorAlert } from './ErrorAlert';
 
 const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 
+/** Where the folders come from: a page of a folder's subfolders, and (when allowed) making one. */
+export interface FolderSource {
+  list(path: string, pageToken?: string): Promise<{ folders: Array<{ name: string; path: string }>; nextPageToken?: string | null }>;
+  create?(path: string): Promise<{ path: string }>;
+}
+
+/** The folders of a connected account (the wizard's source). */
+export function FolderPicker({ connectionId, ...rest }: { connectionId: string; selected: string | null; onSelect(path: string): void; topLabel: string }) {
+  const source: FolderSource = {
+    list: (path, pageToken) => unwrap(api.GET('/v1/connections/{id}/folders', { params: { path: { id: connectionId }, query: { path, ...(pageToken && { pageToken }) } } })),
+    create: (path) => unwrap(api.POST('/v1/connections/{id}/folders', { params: { path: { id: connectionId } }, body: { path } })),
+  };
+  return <FolderBrowser source={source} sourceKey={connectionId} {...rest} />;
+}
+
 /**
- * Browses the folders of a connected account: breadcrumbs back up, a folder to go in, a new
- * folder made here, and "select current folder" to choose where you are.
+ * Browses folders: breadcrumbs back up, a folder to go in, a new folder made here (when the
+ * source allows it), and "select current folder" to choose where you are.
  */
-export function FolderPicker({ connectionId, selected, onSelect, topLabel }: { connectionId: string; selected: string | null; onSelect(path: string): void; topLabel: string }) {
+export function FolderBrowser({ source, sourceKey, selected, onSelect, topLabel }: { source: FolderSource; sourceKey: string; selected: string | null; onSelect(path: string): void; topLabel: string }) {
   const { t } = useTranslation();
   const [path, setPath] = useState(selected ?? '');
-  const [extra, setExtra] = useState<{ folders: Schemas['Folder'][]; next: string | null } | null>(null);
+  const [extra, setExtra] = useState<{ folders: Array<{ name: string; path: string }>; next: string | null } | null>(null);
   const [name, setName] = useState('');
   const [error, setError] = useState<unknown>(null);
   const page = useLoad(async () => {
     setExtra(null);
-    return unwrap(api.GET('/v1/connections/{id}/folders', { params: { path: { id: connectionId }, query: { path } } }));
-  }, [connectionId, path]);
+    return source.list(path);
+  }, [sourceKey, path]);
   const folders = [...(page.data?.folders ?? []), ...(extra?.folders ?? [])];
   const nextToken = extra ? extra.next : page.data?.nextPageToken ?? null;
   const segments = path ? path.split('/') : [];
 
   const more = async () => {
     if (!nextToken) return;
-    const r = await unwrap(api.GET('/v1/connections/{id}/folders', { params: { path: { id: connectionId }, query: { path, pageToken: nextToken } } }));
-    setExtra({ folders: [...(extra?.folders ?? []), ...r.folders], next: r.nextPageToken });
+    const r = await source.list(path, nextToken);
+    setExtra({ folders: [...(extra?.folders ?? []), ...r.folders], next: r.nextPageToken ?? null });
   };
   const create = async (e: FormEvent) => {
     e.preventDefault();
-    if (!name.trim()) return;
+    if (!name.trim() || !source.create) return;
     setError(null);
     try {
-      const made = await unwrap(api.POST('/v1/connections/{id}/folders', { params: { path: { id: connectionId } }, body: { path: join(path, name.trim()) } }));
+      const made = await source.create(join(path, name.trim()));
       setName('');
       setPath(made.path);
     } catch (err) { setError(err); }
@@ -61,10 +76,12 @@ export function FolderPicker({ connectionId, selected, onSelect, topLabel }: { c
         </ScrollArea.Autosize>
         {nextToken && <Button variant="subtle" onClick={() => void more()} fullWidth>{t('common.loadMore')}</Button>}
       </Paper>
-      <Group component="form" onSubmit={(e: FormEvent) => void create(e)} align="flex-end" wrap="wrap">
-        <TextInput label={t('wizard.newFolder')} value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={255} />
-        <Button type="submit" variant="default" disabled={!name.trim()}>{t('wizard.create')}</Button>
-      </Group>
+      {source.create && (
+        <Group component="form" onSubmit={(e: FormEvent) => void create(e)} align="flex-end" wrap="wrap">
+          <TextInput label={t('wizard.newFolder')} value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={255} />
+          <Button type="submit" variant="default" disabled={!name.trim()}>{t('wizard.create')}</Button>
+        </Group>
+      )}
       <Group>
         <Button onClick={() => onSelect(path)} data-testid="select-current-folder">{t('wizard.selectCurrent')}</Button>
         <Text size="sm" aria-live="polite" className="path">{selected !== null ? t('wizard.selected', { path: `/${selected}` }) : t('wizard.selectFirst')}</Text>

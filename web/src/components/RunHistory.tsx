@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Accordion, Badge, Group, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '../api/client';
@@ -33,28 +34,46 @@ function RunItems({ runId }: { runId: string }) {
   );
 }
 
-/** Every pass of a destination; opening one shows what it did to each file. */
-export function RunHistory({ runs }: { runs: Schemas['Run'][] }) {
-  const { t } = useTranslation();
-  const format = useFormat();
-  if (runs.length === 0) return <Text c="dimmed">{t('destination.noRuns')}</Text>;
+interface RunRow { id: string; status: string; error: string | null }
+
+/**
+ * A history of runs, newest first: each one a line (when, why, what it did, its result) that
+ * opens to the outcome per file. Backups and collection channels both show theirs with it.
+ */
+export function RunAccordion<R extends RunRow>({ runs, empty, heading, summary, badge, items }: {
+  runs: R[]; empty: string; heading(run: R): string; summary(run: R): string; badge(run: R): ReactNode; items(run: R): ReactNode;
+}) {
+  if (runs.length === 0) return <Text c="dimmed">{empty}</Text>;
   return (
     <Accordion variant="separated" chevronPosition="left" data-testid="run-history">
       {runs.map((run) => (
         <Accordion.Item key={run.id} value={run.id}>
           <Accordion.Control>
             <Group justify="space-between" wrap="wrap" gap="xs">
-              <Text size="sm">{format.dateTime(run.startedAt)} · {t(`destination.triggers.${run.trigger}`, { defaultValue: run.trigger })}</Text>
+              <Text size="sm">{heading(run)}</Text>
               <Group gap="xs">
-                <Text size="sm" c="dimmed">{t('destination.files')}: {format.number(run.uploaded + run.moved + run.restored)}{run.failed ? ` / ${t('destination.failed')}: ${format.number(run.failed)}` : ''} · {format.bytes(run.bytes)}</Text>
-                <StateBadge state={run.status} kind="run" />
+                <Text size="sm" c="dimmed">{summary(run)}</Text>
+                {badge(run)}
               </Group>
             </Group>
             {run.error && <Text size="xs" c="red" mt={4}>{run.error}</Text>}
           </Accordion.Control>
-          <Accordion.Panel><RunItems runId={run.id} /></Accordion.Panel>
+          <Accordion.Panel>{items(run)}</Accordion.Panel>
         </Accordion.Item>
       ))}
     </Accordion>
+  );
+}
+
+/** Every pass of a destination; opening one shows what it did to each file. */
+export function RunHistory({ runs }: { runs: Schemas['Run'][] }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  return (
+    <RunAccordion runs={runs} empty={t('destination.noRuns')}
+      heading={(run) => `${format.dateTime(run.startedAt)} · ${t(`destination.triggers.${run.trigger}`, { defaultValue: run.trigger })}`}
+      summary={(run) => `${t('destination.files')}: ${format.number(run.uploaded + run.moved + run.restored)}${run.failed ? ` / ${t('destination.failed')}: ${format.number(run.failed)}` : ''} · ${format.bytes(run.bytes)}`}
+      badge={(run) => <StateBadge state={run.status} kind="run" />}
+      items={(run) => <RunItems runId={run.id} />} />
   );
 }

@@ -1,0 +1,197 @@
+import { useState } from 'react';
+import { Alert, Badge, Button, Group, Modal, Paper, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { useTranslation } from 'react-i18next';
+import { useNavigate, useParams } from 'react-router-dom';
+import { api, unwrap, type Schemas } from '../../api/client';
+import { useCollectEvents, type CollectEvent } from '../../api/events';
+import { useRight } from '../../api/rights';
+import { useLoad } from '../../api/use-load';
+import { useFormat } from '../../i18n/format';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { RunAccordion } from '../../components/RunHistory';
+import { StateBadge } from '../../components/StateBadge';
+import { binderChoice, ChannelForm, formOf, type Form } from './ChannelForm';
+
+type Live = Extract<CollectEvent, { type: 'collect.progress' }> | null;
+type Detail = Schemas['ChannelDetail'];
+const FILE_STATES = ['collected', 'pending', 'failed', 'duplicate', 'gone'] as const;
+const GOOD = new Set(['collected', 'changed', 'likely_duplicate']);
+
+function RunItems({ runId }: { runId: string }) {
+  const { t } = useTranslation();
+  const { data } = useLoad(() => unwrap(api.GET('/v1/collect-runs/{id}', { params: { path: { id: runId }, query: { limit: 500 } } })), [runId]);
+  if (!data) return <Text size="sm">{t('app.loading')}</Text>;
+  if (data.items.length === 0) return <Text size="sm" c="dimmed">{t('collect.noItems')}</Text>;
+  return (
+    <Table.ScrollContainer minWidth={420}>
+      <Table fz="sm" aria-label={t('collect.items')}>
+        <Table.Thead><Table.Tr><Table.Th>{t('collect.path')}</Table.Th><Table.Th>{t('collect.outcome')}</Table.Th></Table.Tr></Table.Thead>
+        <Table.Tbody>
+          {data.items.map((item) => (
+            <Table.Tr key={item.id}>
+              <Table.Td className="path">{item.path}</Table.Td>
+              <Table.Td>
+                <Badge color={GOOD.has(item.outcome) ? 'green' : item.error ? 'red' : 'gray'} variant="light">{t(`collect.outcomes.${item.outcome}`)}</Badge>
+                {item.error && <Text size="xs" c="red">{item.error}</Text>}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+/** Where the client stands with the invitation: waiting (sent, expiring), signed in, or connected. */
+function InvitationState({ channel, canConfigure, onSend }: { channel: Detail; canConfigure: boolean; onSend(): void }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const inv = channel.invitation;
+  if (channel.kind === 'local') return null;
+  let text = t('collect.invitationNone');
+  if (inv?.usedAt) text = t('collect.invitationConnected', { at: format.dateTime(inv.usedAt) });
+  else if (inv && Date.parse(inv.expiresAt) <= Date.now()) text = t('collect.invitationExpired', { until: format.dateTime(inv.expiresAt) });
+  else if (inv?.connectedAt) text = t('collect.invitationSignedIn', { at: format.dateTime(inv.connectedAt) });
+  else if (inv) text = t('collect.invitationWaiting', { email: inv.sentTo, sent: format.dateTime(inv.sentAt), until: format.dateTime(inv.expiresAt) });
+  return (
+    <Paper withBorder p="md" data-testid="invitation">
+      <Stack gap="xs">
+        <Group gap="sm"><Text fw={500}>{t('collect.invitation')}</Text>{inv?.usedAt
+          ? <Badge color="green" variant="light">{t('collect.connected')}</Badge>
+          : <Badge color="blue" variant="light">{t('collect.states.waiting_for_client')}</Badge>}</Group>
+        <Text size="sm">{text}</Text>
+        {canConfigure && channel.clientEmail && <Button w="fit-content" variant="light" onClick={onSend}>{t('collect.sendAgain')}</Button>}
+      </Stack>
+    </Paper>
+  );
+}
+
+/** One channel: its state, the invitation, the files by state, the run in progress (live), its history, and run now / pause / remove. */
+export function ChannelPage() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const navigate = useNavigate();
+  const { id = '' } = useParams();
+  const canConfigure = useRight('configure_collection');
+  const [live, setLive] = useState<Live>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [confirming, confirmDialog] = useDisclosure(false);
+  const [removing, removeDialog] = useDisclosure(false);
+  const [editing, editDialog] = useDisclosure(false);
+  const detail = useLoad(() => unwrap(api.GET('/v1/channels/{id}', { params: { path: { id } } })), [id]);
+  const runs = useLoad(() => unwrap(api.GET('/v1/channels/{id}/runs', { params: { path: { id }, query: { limit: 20 } } })), [id]);
+
+  useCollectEvents((e) => {
+    if (e.type === 'collect.started') { setLive({ type: 'collect.progress', channelId: e.channelId, runId: e.runId, found: 0, collected: 0, failed: 0 }); void runs.reload(); }
+    if (e.type === 'collect.progress') setLive(e);
+    if (e.type === 'collect.finished') { setLive(null); void detail.reload(); void runs.reload(); }
+  }, id);
+
+  const act = async (what: () => Promise<unknown>, done?: (answer: unknown) => string) => {
+    setError(null);
+    try {
+      const answer = await what();
+      if (done) notifications.show({ message: done(answer), color: 'green' });
+      await detail.reload();
+      await runs.reload();
+    } catch (e) { setError(e); }
+  };
+  const runNow = () => {
+    confirmDialog.close();
+    void act(() => unwrap(api.POST('/v1/channels/{id}/run', { params: { path: { id } }, body: { confirm: true } })), (a) => (a as { message: string }).message);
+  };
+  const sendAgain = () => void act(() => unwrap(api.POST('/v1/channels/{id}/invite', { params: { path: { id } } })), (a) => t('collect.sentAgain', { email: (a as { sentTo: string }).sentTo }));
+  const save = async (f: Form) => {
+    await unwrap(api.PATCH('/v1/channels/{id}', {
+      params: { path: { id } },
+      body: {
+        name: f.name.trim(), recipientId: f.recipientId, collectAt: f.collectAt, moveCollected: f.moveCollected, ...binderChoice(f),
+        ...(f.kind !== 'local' && { clientEmail: f.clientEmail.trim(), ...(f.clientName.trim() && { clientName: f.clientName.trim() }) }),
+      },
+    }));
+    editDialog.close();
+    notifications.show({ color: 'green', message: t('collect.saved') });
+    await detail.reload();
+  };
+  const remove = async () => {
+    removeDialog.close();
+    await act(() => unwrap(api.DELETE('/v1/channels/{id}', { params: { path: { id } } })));
+    navigate('/collection');
+  };
+
+  const c = detail.data;
+  if (!c) return <Stack><ErrorAlert error={detail.error} />{!detail.error && <Text>{t('app.loading')}</Text>}</Stack>;
+  const runnable = c.state === 'active' || c.state === 'needs_attention';
+  const percent = live && live.found > 0 ? Math.round(((live.collected + live.failed) / live.found) * 100) : 0;
+
+  return (
+    <Stack maw={960}>
+      <Group justify="space-between" wrap="wrap">
+        <Group gap="sm"><Title order={1}>{c.name}</Title><StateBadge state={c.state} kind="channel" /></Group>
+        {canConfigure && c.state !== 'removed' && (
+          <Group gap="xs">
+            <Button disabled={!runnable} onClick={confirmDialog.open}>{t('collect.runNow')}</Button>
+            {c.state === 'paused'
+              ? <Button variant="default" onClick={() => void act(() => unwrap(api.POST('/v1/channels/{id}/resume', { params: { path: { id } } })))}>{t('collect.resume')}</Button>
+              : <Button variant="default" onClick={() => void act(() => unwrap(api.POST('/v1/channels/{id}/pause', { params: { path: { id } } })))}>{t('collect.pause')}</Button>}
+            <Button variant="default" onClick={editDialog.open}>{t('collect.edit')}</Button>
+            <Button color="red" variant="subtle" onClick={removeDialog.open}>{t('collect.remove')}</Button>
+          </Group>
+        )}
+      </Group>
+      <ErrorAlert error={error} />
+      {!canConfigure && <Text size="sm" c="dimmed">{t('collect.notAllowed')}</Text>}
+      {c.stateReason && c.state === 'needs_attention' && <Alert color="orange" role="status">{c.stateReason}</Alert>}
+      <Text size="sm" c="dimmed">
+        {t(`collect.kinds.${c.kind}`)}{c.folder !== null && <> · <span className="path">/{c.folder}</span></>} · {t('collect.collectAt')}: {c.collectAt}
+        {c.moveCollected && <> · {t('collect.moveCollected')}</>}
+      </Text>
+      <InvitationState channel={c} canConfigure={canConfigure} onSend={sendAgain} />
+      <SimpleGrid cols={{ base: 2, xs: 3, sm: 5 }}>
+        {FILE_STATES.map((k) => (
+          <Paper key={k} withBorder p="sm">
+            <Text size="xs" c="dimmed" tt="uppercase">{t(`collect.files.${k}`)}</Text>
+            <Text size="xl" fw={700} data-testid={`files-${k}`}>{format.number(c.files[k])}</Text>
+          </Paper>
+        ))}
+      </SimpleGrid>
+      <Paper withBorder p="md" aria-live="polite" data-testid="live-progress">
+        {live
+          ? <Stack gap={6}>
+            <Text size="sm">{t('collect.progress', { found: format.number(live.found), collected: format.number(live.collected), failed: format.number(live.failed) })}</Text>
+            <Progress value={percent} animated aria-label={t('collect.progress', { found: live.found, collected: live.collected, failed: live.failed })} />
+          </Stack>
+          : <Text size="sm" c="dimmed">{t('collect.idle')}</Text>}
+      </Paper>
+      <Title order={2} size="h3">{t('collect.history')}</Title>
+      <RunAccordion runs={runs.data?.items ?? []} empty={t('collect.noRuns')}
+        heading={(run) => `${format.dateTime(run.startedAt ?? run.queuedAt)} · ${t(`collect.triggers.${run.trigger}`, { defaultValue: run.trigger })}`}
+        summary={(run) => t('collect.runSummary', { found: format.number(run.found), collected: format.number(run.collected), failed: format.number(run.failed) })}
+        badge={(run) => <StateBadge state={run.status} kind="collectRun" />}
+        items={(run) => <RunItems runId={run.id} />} />
+      <Modal opened={confirming} onClose={confirmDialog.close} title={t('collect.runConfirmTitle')} centered>
+        <Stack>
+          <Text>{t('collect.runConfirm', { name: c.name })}</Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={confirmDialog.close}>{t('common.cancel')}</Button>
+            <Button onClick={runNow} data-autofocus>{t('collect.runStart')}</Button>
+          </Group>
+        </Stack>
+      </Modal>
+      <Modal opened={editing} onClose={editDialog.close} title={t('collect.editTitle')} size="lg" centered>
+        <ChannelForm initial={formOf(c)} editing submitLabel={t('common.save')} onSubmit={save} />
+      </Modal>
+      <Modal opened={removing} onClose={removeDialog.close} title={t('collect.remove')} centered>
+        <Stack>
+          <Text>{t('collect.removeConfirm', { name: c.name })}</Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={removeDialog.close}>{t('common.cancel')}</Button>
+            <Button color="red" onClick={() => void remove()}>{t('common.remove')}</Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Stack>
+  );
+}

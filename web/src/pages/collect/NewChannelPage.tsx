@@ -1,0 +1,28 @@
+import { Stack, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router-dom';
+import { api, unwrap } from '../../api/client';
+import { binderChoice, ChannelForm, formOf } from './ChannelForm';
+
+/** A new channel; the client is invited to connect the folder (a local folder needs no one). */
+export function NewChannelPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  return (
+    <Stack maw={760}>
+      <Title order={1}>{t('collect.add')}</Title>
+      <ChannelForm initial={formOf()} submitLabel={t('collect.create')} onSubmit={async (f) => {
+        const local = f.kind === 'local';
+        const channel = await unwrap(api.POST('/v1/channels', {
+          body: {
+            companyId: f.companyId, kind: f.kind, name: f.name.trim(), recipientId: f.recipientId, collectAt: f.collectAt, moveCollected: f.moveCollected, ...binderChoice(f),
+            ...(local ? { folder: f.folder.trim() } : { clientEmail: f.clientEmail.trim(), ...(f.clientName.trim() && { clientName: f.clientName.trim() }) }),
+          },
+        }));
+        notifications.show({ color: 'green', message: local ? t('collect.created', { name: channel.name }) : `${t('collect.created', { name: channel.name })} ${t('collect.invited', { email: channel.clientEmail })}` });
+        navigate(`/collection/${channel.id}`);
+      }} />
+    </Stack>
+  );
+}
