@@ -184,6 +184,16 @@ describe('the client\'s invitation page', () => {
     expect(calls.find((c) => c.method === 'POST')!.body).toEqual({ path: 'Invoices' });
   });
 
+  it('says why after a declined consent, and offers to connect again', async () => {
+    mockApi({ 'GET /v1/invitations/dci_x': () => view('connect') });
+    const why = 'OneDrive access was declined: nothing was connected. Start again and choose Allow to connect.';
+    renderPage(<Routes><Route path="/invite/:token" element={<InvitationPage />} /></Routes>, `/invite/dci_x?error=${encodeURIComponent(why)}`);
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Not connected');
+    expect(alert).toHaveTextContent(why);
+    expect(await screen.findByRole('button', { name: 'Connect OneDrive' })).toBeEnabled();
+  });
+
   it('asks an SFTP client for the server, and says plainly when a link no longer works', async () => {
     const calls = mockApi({
       'GET /v1/invitations/dci_x': () => ({ ...view('connect'), channel: { ...view('connect').channel, kind: 'sftp', title: 'SFTP server' } }),

@@ -155,7 +155,7 @@ export const de: Messages = {
       readOnly: 'Dossier liest diesen Ordner nur; nichts darin wird geändert oder gelöscht.', moves: 'Dossier liest diesen Ordner und verschiebt Abgeholtes in einen Unterordner „Collected".',
       connect: '{{provider}} verbinden', steps: { connect: 'Verbinden', folder: 'Ordner' },
       server: 'Ihr Server', connectServer: 'Verbinden', chooseFolder: 'Wählen Sie den Ordner mit den Belegen', top: 'Anfang',
-      collectHere: 'Aus diesem Ordner abholen', doneTitle: 'Verbunden', done: 'Danke: die Belege in diesem Ordner werden jetzt täglich für {{name}} abgeholt. Sie können dieses Fenster schließen.',
+      collectHere: 'Aus diesem Ordner abholen', notConnected: 'Nicht verbunden', doneTitle: 'Verbunden', done: 'Danke: die Belege in diesem Ordner werden jetzt täglich für {{name}} abgeholt. Sie können dieses Fenster schließen.',
       failed: 'Dieser Link funktioniert nicht',
     },
   },

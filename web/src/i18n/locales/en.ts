@@ -154,7 +154,7 @@ export const en = {
       readOnly: 'Dossier only reads that folder; nothing in it is changed or deleted.', moves: 'Dossier reads that folder and moves what it collected to a "Collected" subfolder.',
       connect: 'Connect {{provider}}', steps: { connect: 'Connect', folder: 'Folder' },
       server: 'Your server', connectServer: 'Connect', chooseFolder: 'Choose the folder with the documents', top: 'Top',
-      collectHere: 'Collect from this folder', doneTitle: 'Connected', done: 'Thank you: the documents in this folder are now collected for {{name}}, once a day. You can close this window.',
+      collectHere: 'Collect from this folder', notConnected: 'Not connected', doneTitle: 'Connected', done: 'Thank you: the documents in this folder are now collected for {{name}}, once a day. You can close this window.',
       failed: 'This link does not work',
     },
   },

@@ -155,7 +155,7 @@ export const fr: Messages = {
       readOnly: 'Dossier ne fait que lire ce dossier ; rien n\'y est modifié ni supprimé.', moves: 'Dossier lit ce dossier et déplace ce qu\'il a collecté dans un sous-dossier « Collected ».',
       connect: 'Connecter {{provider}}', steps: { connect: 'Connexion', folder: 'Dossier' },
       server: 'Votre serveur', connectServer: 'Connecter', chooseFolder: 'Choisissez le dossier des documents', top: 'Racine',
-      collectHere: 'Collecter depuis ce dossier', doneTitle: 'Connecté', done: 'Merci : les documents de ce dossier sont désormais collectés chaque jour pour {{name}}. Vous pouvez fermer cette fenêtre.',
+      collectHere: 'Collecter depuis ce dossier', notConnected: 'Non connecté', doneTitle: 'Connecté', done: 'Merci : les documents de ce dossier sont désormais collectés chaque jour pour {{name}}. Vous pouvez fermer cette fenêtre.',
       failed: 'Ce lien ne fonctionne pas',
     },
   },

@@ -155,7 +155,7 @@ export const nl: Messages = {
       readOnly: 'Dossier leest die map alleen; er wordt niets in gewijzigd of verwijderd.', moves: 'Dossier leest die map en verplaatst wat het ophaalde naar een submap "Collected".',
       connect: '{{provider}} koppelen', steps: { connect: 'Koppelen', folder: 'Map' },
       server: 'Uw server', connectServer: 'Koppelen', chooseFolder: 'Kies de map met de documenten', top: 'Begin',
-      collectHere: 'Uit deze map ophalen', doneTitle: 'Gekoppeld', done: 'Dank u: de documenten in deze map worden nu dagelijks opgehaald voor {{name}}. U kunt dit venster sluiten.',
+      collectHere: 'Uit deze map ophalen', notConnected: 'Niet gekoppeld', doneTitle: 'Gekoppeld', done: 'Dank u: de documenten in deze map worden nu dagelijks opgehaald voor {{name}}. U kunt dit venster sluiten.',
       failed: 'Deze link werkt niet',
     },
   },

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { Button, Center, Group, NumberInput, Paper, PasswordInput, Stack, Stepper, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Center, Group, NumberInput, Paper, PasswordInput, Stack, Stepper, Text, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router-dom';
 import { api, unwrap } from '../../api/client';
@@ -50,8 +50,10 @@ export function InvitationPage() {
   const { t } = useTranslation();
   const { token = '' } = useParams();
   const [params, setParams] = useSearchParams();
-  // Back from the consent with ?connection=: nothing the client needs to see or bookmark.
-  useEffect(() => { if (params.has('connection')) setParams({}, { replace: true }); }, [params, setParams]);
+  // Back from the consent with ?connection= (nothing the client needs to see or bookmark), or
+  // with ?error= when the sign-in did not connect (declined, say): shown until the next try.
+  const [signInError] = useState(() => params.get('error'));
+  useEffect(() => { if (params.has('connection') || params.has('error')) setParams({}, { replace: true }); }, [params, setParams]);
   const view = useLoad(() => unwrap(api.GET('/v1/invitations/{token}', { params: { path: { token } } })), [token]);
   const [chosen, setChosen] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -95,6 +97,7 @@ export function InvitationPage() {
             <Text>{t('collect.client.intro', { company: v.channel.company })} {v.channel.moveCollected ? t('collect.client.moves') : t('collect.client.readOnly')}</Text>
             <Stepper active={step} size="sm" allowNextStepsSelect={false}>
               <Stepper.Step label={t('collect.client.steps.connect')}>
+                {signInError && !busy && <Alert color="red" role="alert" mt="md" title={t('collect.client.notConnected')}><Text size="sm">{signInError}</Text></Alert>}
                 {v.channel.kind === 'sftp' || v.channel.kind === 'webdav'
                   ? <ServerDetails token={token} kind={v.channel.kind} onConnected={() => void view.reload()} />
                   : <Button onClick={() => void authorize()} loading={busy} mt="md">{t('collect.client.connect', { provider })}</Button>}
