@@ -74,14 +74,21 @@ export async function itemsToCollect(db: Db, channelId: string, limit: number): 
   return rows.map(toItem);
 }
 
-/** Claims a file for this worker: false when it is done, or another live worker holds it. */
-export async function claimItem(db: Db, channelId: string, key: string, owner: string, ttlMs: number): Promise<boolean> {
+/** Claims a batch of files at once (one statement, one query): the keys this worker now holds. */
+export async function claimItems(db: Db, channelId: string, keys: string[], owner: string, ttlMs: number): Promise<Set<string>> {
   const at = new Date();
-  const res = await db.updateTable('channel_items').set({ claim_owner: owner, claim_until: new Date(at.getTime() + ttlMs).toISOString() })
-    .where('channel_id', '=', channelId).where('item_key', '=', key).where('state', 'in', ['pending', 'failed'])
-    .where((eb) => eb.or([eb('claim_owner', 'is', null), eb('claim_owner', '=', owner), eb('claim_until', '<', at.toISOString())]))
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) === 1;
+  const held = new Set<string>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const chunk = keys.slice(i, i + 500);
+    await db.updateTable('channel_items').set({ claim_owner: owner, claim_until: new Date(at.getTime() + ttlMs).toISOString() })
+      .where('channel_id', '=', channelId).where('item_key', 'in', chunk).where('state', 'in', ['pending', 'failed'])
+      .where((eb) => eb.or([eb('claim_owner', 'is', null), eb('claim_owner', '=', owner), eb('claim_until', '<', at.toISOString())]))
+      .execute();
+    const rows = await db.selectFrom('channel_items').select('item_key').where('channel_id', '=', channelId).where('item_key', 'in', chunk)
+      .where('state', 'in', ['pending', 'failed']).where('claim_owner', '=', owner).execute();
+    for (const r of rows) held.add(r.item_key);
+  }
+  return held;
 }
 
 /** Claims held by workers known to be gone (a killed process): freed so this run can take them. */

@@ -7,19 +7,20 @@ import { claimOwners, itemsToCollect, releaseClaims } from '../catalog/ledger.js
 import {
   addCollectRunItems, closeInterruptedCollectRuns, startQueuedRun, updateCollectRun, type CollectCounts, type CollectRunItem,
 } from '../catalog/collect-runs.js';
-import { collectItem, type IntakeDeps, type IntakeJob } from './intake.js';
+import { collectBatch, type IntakeDeps, type IntakeJob } from './intake.js';
 import { recordChanges, scanListing } from './scan.js';
 
 export interface RunDeps extends IntakeDeps {
   /** Opens the channel's source, rooted at its folder; close() when done. */
   connect(orgId: string, channel: Channel): Promise<StorageConnector>;
-  /** How many files of one channel are fetched and read at once. */
+  /** How many files of one channel are downloaded at once. */
   concurrency: number;
 }
 
 const LEASE_MS = 60_000;
 const STATE_POLL_MS = 2_000;
-const BATCH = 500;
+/** Files claimed, forced to disk and filed together: a crash redoes at most one batch's downloads. */
+const BATCH = 200;
 
 /** Why a channel cannot be collected from until someone acts: shown on the channel and in the run. */
 export function brokenConnection(e: unknown, channel: Channel): string | null {
@@ -31,27 +32,23 @@ export function brokenConnection(e: unknown, channel: Channel): string | null {
 
 type Tally = CollectCounts & { items: Array<Omit<CollectRunItem, 'id' | 'at'>> };
 
-/** Collects every pending file of the ledger, `concurrency` at a time; each file once per run. */
+/**
+ * Collects every pending file of the ledger, a batch at a time (one claim, one fsync pass, one
+ * transaction per batch), `concurrency` downloads in flight; each file once per run.
+ */
 async function collectPending(deps: RunDeps, job: IntakeJob, runId: string, tally: Tally, tried: Set<string>, signal: AbortSignal): Promise<void> {
   for (;;) {
     const batch = (await itemsToCollect(deps.db, job.channel.id, BATCH + tried.size)).filter((i) => !tried.has(i.key)).slice(0, BATCH);
     if (batch.length === 0 || signal.aborted) return;
-    let next = 0;
-    const worker = async () => {
-      while (next < batch.length && !signal.aborted) {
-        const item = batch[next++]!;
-        tried.add(item.key);
-        const r = await collectItem(deps, job, item, signal);
-        if (!r) continue;
-        tally.found++;
-        if (r.outcome === 'collected' || r.outcome === 'changed' || r.outcome === 'likely_duplicate') tally.collected++;
-        else if (r.outcome === 'unchanged' || r.outcome === 'already_collected') tally.skipped++;
-        else if (r.outcome === 'duplicate') tally.duplicates++;
-        else tally.failed++;
-        tally.items.push({ key: item.key, path: item.path, outcome: r.outcome, inboxItemId: r.inboxItemId, error: r.error });
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(deps.concurrency, batch.length) }, worker));
+    for (const item of batch) tried.add(item.key);
+    for (const { item, result: r } of await collectBatch(deps, job, batch, deps.concurrency, signal)) {
+      tally.found++;
+      if (r.outcome === 'collected' || r.outcome === 'changed' || r.outcome === 'likely_duplicate') tally.collected++;
+      else if (r.outcome === 'unchanged' || r.outcome === 'already_collected') tally.skipped++;
+      else if (r.outcome === 'duplicate') tally.duplicates++;
+      else tally.failed++;
+      tally.items.push({ key: item.key, path: item.path, outcome: r.outcome, inboxItemId: r.inboxItemId, error: r.error });
+    }
     await flush(deps, runId, tally);
   }
 }
