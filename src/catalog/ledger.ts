@@ -126,11 +126,18 @@ export async function failItem(db: Db, channelId: string, key: string, owner: st
     .where('channel_id', '=', channelId).where('item_key', '=', key).where('claim_owner', '=', owner).execute();
 }
 
-/** A row of this channel that held these bytes and whose file has left the folder: a rename seen as a new path. */
-export async function goneWithContent(db: Db, channelId: string, sha256: string): Promise<LedgerItem | null> {
-  const r = await db.selectFrom('channel_items').selectAll().where('channel_id', '=', channelId).where('sha256', '=', sha256)
-    .where('state', '=', 'gone').where('inbox_item_id', 'is not', null).limit(1).executeTakeFirst();
-  return r ? toItem(r) : null;
+/**
+ * Rows of this channel that held these bytes and whose file has left the folder (a rename seen
+ * as a new path): from each content to the inbox item it was collected as.
+ */
+export async function goneWithContents(db: Db, channelId: string, sha256s: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < sha256s.length; i += 500) {
+    const rows = await db.selectFrom('channel_items').select(['sha256', 'inbox_item_id']).where('channel_id', '=', channelId)
+      .where('sha256', 'in', sha256s.slice(i, i + 500)).where('state', '=', 'gone').where('inbox_item_id', 'is not', null).execute();
+    for (const r of rows) if (!out.has(r.sha256!)) out.set(r.sha256!, r.inbox_item_id!);
+  }
+  return out;
 }
 
 export async function ledgerCounts(db: Db, channelId: string): Promise<Record<ItemState, number>> {

@@ -8,8 +8,8 @@ import type { DocumentMeta, DocumentRow } from '../catalog/documents.js';
 import type { Channel } from '../catalog/channels.js';
 import type { Company } from '../catalog/organizations.js';
 import type { Outcome } from '../catalog/collect-runs.js';
-import { inboxItemWithContent, inboxItemWithKey, insertInboxItem, noteDuplicate } from '../catalog/inbox.js';
-import { claimItems, failItem, goneWithContent, LostClaim, settleItem, type LedgerItem } from '../catalog/ledger.js';
+import { inboxItemsWithContent, inboxItemWithKey, insertInboxItem, noteDuplicate } from '../catalog/inbox.js';
+import { claimItems, failItem, goneWithContents, LostClaim, settleItem, type LedgerItem } from '../catalog/ledger.js';
 import type { BlobStore } from '../vault/blobs.js';
 import type { StagedBlob, VaultService } from '../vault/service.js';
 import { extractDocument, type ExtractionResult } from '../extract/index.js';
@@ -81,14 +81,22 @@ interface Reading { fields: ReturnType<typeof inboxFields>; extraction: ReturnTy
 /** Whether the state a batch was read against moved before its transaction: that batch is filed file by file instead. */
 class StaleVerdict extends Error {}
 
+/** What the catalog knows of a batch's contents: renamed files (gone rows) and inbox items, each by SHA-256. */
+interface Known { gone: Map<string, string>; inbox: Map<string, string> }
+
+async function known(trx: Db | Transaction<Database>, job: IntakeJob, batch: Fetched[]): Promise<Known> {
+  const shas = [...new Set(batch.map((f) => f.blob.sha256))];
+  return { gone: await goneWithContents(trx, job.channel.id, shas), inbox: await inboxItemsWithContent(trx, job.channel.companyId, shas) };
+}
+
 /** Touched, a rename a listing saw as a new path, the same bytes as an inbox item, or a new document. */
-async function verdict(trx: Db | Transaction<Database>, job: IntakeJob, f: Fetched): Promise<Verdict> {
+function verdict(k: Known, f: Fetched): Verdict {
   // Touched, or changed and changed back: the bytes this row was collected with.
   if (f.item.sha256 === f.blob.sha256) return { kind: 'unchanged', inboxItemId: f.item.inboxItemId };
   // A listing sees a renamed or moved file as a new path; its bytes say it was collected.
-  const renamed = await goneWithContent(trx, job.channel.id, f.blob.sha256);
-  if (renamed) return { kind: 'already_collected', inboxItemId: renamed.inboxItemId };
-  const existing = await inboxItemWithContent(trx, job.channel.companyId, f.blob.sha256);
+  const renamed = k.gone.get(f.blob.sha256);
+  if (renamed) return { kind: 'already_collected', inboxItemId: renamed };
+  const existing = k.inbox.get(f.blob.sha256);
   return existing ? { kind: 'duplicate', of: existing } : { kind: 'new' };
 }
 
@@ -111,8 +119,9 @@ async function read(deps: IntakeDeps, f: Fetched): Promise<Reading> {
 async function fileIn(trx: Transaction<Database>, record: RecordDocument, job: IntakeJob, batch: Fetched[], readings: Map<Fetched, Reading>): Promise<IntakeResult[]> {
   const { channel } = job;
   const out: IntakeResult[] = [];
+  const k = await known(trx, job, batch);
   for (const f of batch) {
-    const v = await verdict(trx, job, f);
+    const v = verdict(k, f);
     const settle = (state: 'collected' | 'duplicate', inboxItemId: string | null) => settleItem(trx, channel.id, f.item.key, job.owner, { state, sha256: f.blob.sha256, inboxItemId });
     if (v.kind === 'unchanged' || v.kind === 'already_collected') {
       await settle('collected', v.inboxItemId);
@@ -133,6 +142,7 @@ async function fileIn(trx: Transaction<Database>, record: RecordDocument, job: I
         dedupeKey: r.key, likelyDuplicateOf: likely, previousId: f.item.inboxItemId,
       });
       await settle('collected', id);
+      k.inbox.set(f.blob.sha256, id); // the same bytes later in the batch are a duplicate of this one
       out.push({ outcome: f.item.inboxItemId ? 'changed' : likely ? 'likely_duplicate' : 'collected', inboxItemId: id, error: null });
     }
   }
@@ -143,7 +153,9 @@ async function fileIn(trx: Transaction<Database>, record: RecordDocument, job: I
 async function file(deps: IntakeDeps, job: IntakeJob, batch: Fetched[]): Promise<IntakeResult[]> {
   const readings = new Map<Fetched, Reading>();
   const fresh: Fetched[] = [];
-  for (const f of batch) if ((await verdict(deps.db, job, f)).kind === 'new') fresh.push(f);
+  const k = await known(deps.db, job, batch);
+  const bytes = new Set<string>(); // the same bytes twice in a batch: read once, the second is its duplicate
+  for (const f of batch) if (verdict(k, f).kind === 'new' && !bytes.has(f.blob.sha256)) { bytes.add(f.blob.sha256); fresh.push(f); }
   await eachLimited(fresh, READ_DEPTH, async (f) => { readings.set(f, await read(deps, f)); });
   return deps.vault.recordStaged(job.orgId, job.channel.companyId, (trx, record) => fileIn(trx, record, job, batch, readings));
 }

@@ -36,7 +36,16 @@ export interface BlobStore {
 }
 
 export class FileBlobStore implements BlobStore {
+  /** Folders known to exist: a batch of small files would otherwise pay two mkdir calls each. */
+  private readonly made = new Set<string>();
+
   constructor(private readonly root: string) {}
+
+  private async folder(path: string): Promise<void> {
+    if (this.made.has(path)) return;
+    await mkdir(path, { recursive: true });
+    this.made.add(path);
+  }
 
   private pathOf(sha256: string): string {
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw new DomainError('invalid_input', `"${sha256}" is not a SHA-256.`);
@@ -45,7 +54,7 @@ export class FileBlobStore implements BlobStore {
 
   async put(body: Readable, opts: PutOptions = {}): Promise<{ sha256: string; size: number }> {
     const incoming = join(this.root, 'incoming');
-    await mkdir(incoming, { recursive: true });
+    await this.folder(incoming);
     const temp = join(incoming, randomBytes(12).toString('hex'));
     const hash = createHash('sha256');
     let size = 0;
@@ -63,8 +72,14 @@ export class FileBlobStore implements BlobStore {
       if (opts.durable !== false) await fsyncPath(temp);
       const sha256 = hash.digest('hex');
       const final = this.pathOf(sha256);
-      await mkdir(join(final, '..'), { recursive: true });
-      await rename(temp, final); // same bytes already there: rename replaces them with identical bytes
+      await this.folder(dirname(final));
+      // Same bytes already there: rename replaces them with identical bytes.
+      await rename(temp, final).catch(async (e: NodeJS.ErrnoException) => {
+        if (e.code !== 'ENOENT') throw e;
+        this.made.delete(dirname(final)); // the folder went away since it was made: make it again
+        await this.folder(dirname(final));
+        await rename(temp, final);
+      });
       return { sha256, size };
     } catch (e) {
       await unlink(temp).catch(() => undefined);
