@@ -140,6 +140,13 @@ export async function goneWithContents(db: Db, channelId: string, sha256s: strin
   return out;
 }
 
+/** Paths of collected files not yet under `folder`: what a move to that folder still has to do. */
+export async function collectedOutside(db: Db, channelId: string, folder: string): Promise<string[]> {
+  const rows = await db.selectFrom('channel_items').select('path').where('channel_id', '=', channelId).where('state', '=', 'collected')
+    .where('path', 'not like', `${folder}/%`).orderBy('item_key').execute();
+  return rows.map((r) => r.path);
+}
+
 export async function ledgerCounts(db: Db, channelId: string): Promise<Record<ItemState, number>> {
   const rows = await db.selectFrom('channel_items').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).where('channel_id', '=', channelId).groupBy('state').execute();
   const out: Record<ItemState, number> = { pending: 0, failed: 0, collected: 0, duplicate: 0, gone: 0 };

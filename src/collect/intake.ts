@@ -9,7 +9,7 @@ import type { Channel } from '../catalog/channels.js';
 import type { Company } from '../catalog/organizations.js';
 import type { Outcome } from '../catalog/collect-runs.js';
 import { inboxItemsWithContent, inboxItemWithKey, insertInboxItem, noteDuplicate } from '../catalog/inbox.js';
-import { claimItems, failItem, goneWithContents, LostClaim, settleItem, type LedgerItem } from '../catalog/ledger.js';
+import { claimItems, collectedOutside, failItem, goneWithContents, LostClaim, settleItem, type LedgerItem } from '../catalog/ledger.js';
 import type { BlobStore } from '../vault/blobs.js';
 import type { StagedBlob, VaultService } from '../vault/service.js';
 import { extractDocument, type ExtractionResult } from '../extract/index.js';
@@ -174,31 +174,42 @@ async function failure(deps: IntakeDeps, job: IntakeJob, item: LedgerItem, e: un
 
 export interface BatchResult { item: LedgerItem; result: IntakeResult }
 
+/** A batch downloaded and not yet filed: its files, and the results of those that failed already. */
+export interface FetchedBatch { fetched: Fetched[]; results: BatchResult[] }
+
 /**
- * Collects a batch of pending files: claims them in one statement, fetches them `depth` at
- * a time into the blob store, forces them to disk in one pass, reads the new ones, and files
- * the whole batch in one transaction. A crash anywhere leaves each file pending (its bytes at
- * most an unreferenced blob) or filed. Files not this worker's (done meanwhile, or claimed by
- * another live worker) are left out of the result. When the batch transaction cannot commit
- * (the same bytes filed by another channel a moment ago, a claim lost), each file is filed on
- * its own, so one file's conflict does not hold back the others.
+ * The first half of collecting a batch of pending files: claims them in one statement and
+ * fetches them `depth` at a time into the blob store, not yet forced to disk. Files not this
+ * worker's (done meanwhile, or claimed by another live worker) are left out.
  */
-export async function collectBatch(deps: IntakeDeps, job: IntakeJob, items: LedgerItem[], depth: number, signal?: AbortSignal): Promise<BatchResult[]> {
+export async function fetchBatch(deps: IntakeDeps, job: IntakeJob, items: LedgerItem[], depth: number, signal?: AbortSignal): Promise<FetchedBatch> {
   const held = await claimItems(deps.db, job.channel.id, items.map((i) => i.key), job.owner, CLAIM_MS);
-  const out: BatchResult[] = [];
-  const fetched: Fetched[] = [];
+  const out: FetchedBatch = { fetched: [], results: [] };
   await eachLimited(items.filter((i) => held.has(i.key)), depth, async (item) => {
     try {
       signal?.throwIfAborted();
       const blob = await deps.vault.stage(await job.connector.read(item.path, { signal }), { durable: false });
-      fetched.push({ item, blob, name: splitPath(item.path)[1] });
+      out.fetched.push({ item, blob, name: splitPath(item.path)[1] });
     } catch (e) {
       const result = await failure(deps, job, item, e, signal);
-      if (result) out.push({ item, result });
+      if (result) out.results.push({ item, result });
     }
   });
+  out.fetched.sort((a, b) => (a.item.key < b.item.key ? -1 : 1)); // filed in ledger order, whatever order the reads ended in
+  return out;
+}
+
+/**
+ * The second half: forces the batch's bytes to disk in one pass, reads the new documents, and
+ * files the whole batch in one transaction. A crash anywhere leaves each file pending (its
+ * bytes at most an unreferenced blob) or filed. When the batch transaction cannot commit (the
+ * same bytes filed by another channel a moment ago, a claim lost), each file is filed on its
+ * own, so one file's conflict does not hold back the others.
+ */
+export async function fileBatch(deps: IntakeDeps, job: IntakeJob, batch: FetchedBatch, signal?: AbortSignal): Promise<BatchResult[]> {
+  const { fetched } = batch;
+  const out = [...batch.results];
   if (fetched.length === 0) return out;
-  fetched.sort((a, b) => (a.item.key < b.item.key ? -1 : 1)); // filed in ledger order, whatever order the reads ended in
   await deps.vault.syncStaged(fetched.map((f) => f.blob.sha256));
   try {
     const results = await file(deps, job, fetched);
@@ -215,6 +226,15 @@ export async function collectBatch(deps: IntakeDeps, job: IntakeJob, items: Ledg
   }
   for (const { item, result } of out) if (result.outcome === 'collected' || result.outcome === 'likely_duplicate' || result.outcome === 'changed') await moveAside(deps, job, item.path);
   return out;
+}
+
+/**
+ * With the option on, the files collected by earlier runs that are still in the folder move
+ * to Collected/: the process may have died between filing a file and moving it.
+ */
+export async function moveOutstanding(deps: IntakeDeps, job: IntakeJob): Promise<void> {
+  if (!job.channel.moveCollected || !job.connector.move) return;
+  for (const path of await collectedOutside(deps.db, job.channel.id, COLLECTED_FOLDER)) await moveAside(deps, job, path);
 }
 
 /** With the option on, a collected file moves to Collected/ in the source folder; a failure there loses nothing. */

@@ -7,7 +7,7 @@ import { claimOwners, itemsToCollect, releaseClaims } from '../catalog/ledger.js
 import {
   addCollectRunItems, closeInterruptedCollectRuns, startQueuedRun, updateCollectRun, type CollectCounts, type CollectRunItem,
 } from '../catalog/collect-runs.js';
-import { collectBatch, type IntakeDeps, type IntakeJob } from './intake.js';
+import { fetchBatch, fileBatch, moveOutstanding, type BatchResult, type IntakeDeps, type IntakeJob } from './intake.js';
 import { recordChanges, scanListing } from './scan.js';
 
 export interface RunDeps extends IntakeDeps {
@@ -34,14 +34,12 @@ type Tally = CollectCounts & { items: Array<Omit<CollectRunItem, 'id' | 'at'>> }
 
 /**
  * Collects every pending file of the ledger, a batch at a time (one claim, one fsync pass, one
- * transaction per batch), `concurrency` downloads in flight; each file once per run.
+ * transaction per batch), `concurrency` downloads in flight; each file once per run. The next
+ * batch downloads while the one before is forced to disk and filed.
  */
 async function collectPending(deps: RunDeps, job: IntakeJob, runId: string, tally: Tally, tried: Set<string>, signal: AbortSignal): Promise<void> {
-  for (;;) {
-    const batch = (await itemsToCollect(deps.db, job.channel.id, BATCH + tried.size)).filter((i) => !tried.has(i.key)).slice(0, BATCH);
-    if (batch.length === 0 || signal.aborted) return;
-    for (const item of batch) tried.add(item.key);
-    for (const { item, result: r } of await collectBatch(deps, job, batch, deps.concurrency, signal)) {
+  const count = async (filed: BatchResult[]) => {
+    for (const { item, result: r } of filed) {
       tally.found++;
       if (r.outcome === 'collected' || r.outcome === 'changed' || r.outcome === 'likely_duplicate') tally.collected++;
       else if (r.outcome === 'unchanged' || r.outcome === 'already_collected') tally.skipped++;
@@ -50,6 +48,21 @@ async function collectPending(deps: RunDeps, job: IntakeJob, runId: string, tall
       tally.items.push({ key: item.key, path: item.path, outcome: r.outcome, inboxItemId: r.inboxItemId, error: r.error });
     }
     await flush(deps, runId, tally);
+  };
+  let filing: Promise<void> | null = null;
+  try {
+    for (;;) {
+      const batch = (await itemsToCollect(deps.db, job.channel.id, BATCH + tried.size)).filter((i) => !tried.has(i.key)).slice(0, BATCH);
+      if (batch.length === 0 || signal.aborted) break;
+      for (const item of batch) tried.add(item.key);
+      const fetched = await fetchBatch(deps, job, batch, deps.concurrency, signal);
+      await filing; // batches are filed one after the other
+      filing = fileBatch(deps, job, fetched, signal).then(count);
+      filing.catch(() => undefined); // handled: awaited before the next batch is filed, or at the end
+    }
+    await filing;
+  } finally {
+    await filing?.catch(() => undefined); // a download that failed the run: the batch before it is still filed
   }
 }
 
@@ -86,7 +99,8 @@ export async function runChannel(deps: RunDeps, orgId: string, channelId: string
     connector = await deps.connect(orgId, channel);
     const job: IntakeJob = { orgId, channel, company: await getCompany(deps.db, orgId, channel.companyId), connector, owner: LEASE_OWNER };
     const tried = new Set<string>();
-    // What earlier runs left unfinished first (failed, or interrupted mid-file).
+    // What earlier runs left unfinished first: moves to Collected/, failed files, files interrupted mid-way.
+    await moveOutstanding(deps, job);
     await collectPending(deps, job, runId, tally, tried, signal);
     if (connector.capabilities.changeFeed && connector.changes) {
       let cursor = channel.cursor;

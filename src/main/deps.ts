@@ -194,7 +194,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   return {
     config, log, db, blobs, box, queue, vault, backup, scheduler, events, definitions: [...definitions.values()], maxUploadBytes: config.maxUploadBytes,
     tokens: tokenVault, connections, sandbox,
-    collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations, inbox: new InboxService(db) }, mailer,
+    collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations, inbox: new InboxService(db, vault) }, mailer,
     close: async () => {
       scheduler.stop();
       collectScheduler.stop();
