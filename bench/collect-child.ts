@@ -30,10 +30,12 @@ const deps = await buildDeps({
 });
 try {
   const start = performance.now();
+  const cpuBefore = process.cpuUsage();
   const run = await deps.collect.runs.runNow(job.orgId, job.channelId, null);
   const ms = performance.now() - start;
+  const runCpu = process.cpuUsage(cpuBefore);
   if (run.status !== 'done') throw new Error(`the run ended ${run.status}: ${run.error ?? ''}`);
-  process.stdout.write(`RESULT ${JSON.stringify({ ms, found: run.found, collected: run.collected, skipped: run.skipped, calls, cpuMs: process.cpuUsage().user / 1000 })}\n`);
+  process.stdout.write(`RESULT ${JSON.stringify({ ms, found: run.found, collected: run.collected, skipped: run.skipped, calls, cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000, runCpuMs: (runCpu.user + runCpu.system) / 1000 })}\n`);
 } finally {
   await deps.close();
 }

@@ -12,7 +12,8 @@ const GNU_TIME = '/usr/bin/time';
 export const REPO = fileURLToPath(new URL('..', import.meta.url));
 const CHILD = fileURLToPath(new URL('./dossier-child.ts', import.meta.url));
 
-export interface Measured { ms: number; maxRssBytes: number | null }
+/** `cpuMs`: user + system CPU time of the process, where GNU time can tell. */
+export interface Measured { ms: number; maxRssBytes: number | null; cpuMs?: number | null }
 
 /** Runs a command to its end; rejects with its stderr when it fails. */
 function runProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string; ms: number }> {
@@ -74,11 +75,12 @@ export async function rcloneDownload(r: RcloneRemote, remoteDir: string, dest: s
 async function rcloneRun(r: RcloneRemote, args: string[], rssFile: string): Promise<Measured> {
   if (!hasGnuTime()) {
     const { ms } = await runProcess('rclone', args, rcloneEnv(r));
-    return { ms, maxRssBytes: null };
+    return { ms, maxRssBytes: null, cpuMs: null };
   }
-  const { ms } = await runProcess(GNU_TIME, ['-f', '%M', '-o', rssFile, 'rclone', ...args], rcloneEnv(r));
-  const kib = Number((await readFile(rssFile, 'utf8')).trim().split('\n').at(-1));
-  return { ms, maxRssBytes: Number.isFinite(kib) ? kib * 1024 : null };
+  const { ms } = await runProcess(GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, 'rclone', ...args], rcloneEnv(r));
+  const [kib, user, system] = ((await readFile(rssFile, 'utf8')).trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+  const cpu = (user ?? NaN) + (system ?? NaN);
+  return { ms, maxRssBytes: Number.isFinite(kib) ? kib! * 1024 : null, cpuMs: Number.isFinite(cpu) ? cpu * 1000 : null };
 }
 
 export interface ChildJob {

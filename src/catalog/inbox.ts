@@ -56,10 +56,14 @@ export async function insertInboxItem(trx: Trx, orgId: string, i: NewInboxItem):
   return id;
 }
 
-/** The inbox item holding exactly these bytes in this company, if one does. */
-export async function inboxItemWithContent(trx: Trx, companyId: string, sha256: string): Promise<string | null> {
-  const r = await trx.selectFrom('inbox_items').select('id').where('company_id', '=', companyId).where('sha256', '=', sha256).executeTakeFirst();
-  return r?.id ?? null;
+/** The inbox items holding exactly these bytes in this company: from each content to its item. */
+export async function inboxItemsWithContent(trx: Trx, companyId: string, sha256s: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < sha256s.length; i += 500) {
+    const rows = await trx.selectFrom('inbox_items').select(['id', 'sha256']).where('company_id', '=', companyId).where('sha256', 'in', sha256s.slice(i, i + 500)).execute();
+    for (const r of rows) out.set(r.sha256, r.id);
+  }
+  return out;
 }
 
 /** The first item of the company with the same supplier, number and amount. */

@@ -74,14 +74,21 @@ export async function itemsToCollect(db: Db, channelId: string, limit: number): 
   return rows.map(toItem);
 }
 
-/** Claims a file for this worker: false when it is done, or another live worker holds it. */
-export async function claimItem(db: Db, channelId: string, key: string, owner: string, ttlMs: number): Promise<boolean> {
+/** Claims a batch of files at once (one statement, one query): the keys this worker now holds. */
+export async function claimItems(db: Db, channelId: string, keys: string[], owner: string, ttlMs: number): Promise<Set<string>> {
   const at = new Date();
-  const res = await db.updateTable('channel_items').set({ claim_owner: owner, claim_until: new Date(at.getTime() + ttlMs).toISOString() })
-    .where('channel_id', '=', channelId).where('item_key', '=', key).where('state', 'in', ['pending', 'failed'])
-    .where((eb) => eb.or([eb('claim_owner', 'is', null), eb('claim_owner', '=', owner), eb('claim_until', '<', at.toISOString())]))
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) === 1;
+  const held = new Set<string>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const chunk = keys.slice(i, i + 500);
+    await db.updateTable('channel_items').set({ claim_owner: owner, claim_until: new Date(at.getTime() + ttlMs).toISOString() })
+      .where('channel_id', '=', channelId).where('item_key', 'in', chunk).where('state', 'in', ['pending', 'failed'])
+      .where((eb) => eb.or([eb('claim_owner', 'is', null), eb('claim_owner', '=', owner), eb('claim_until', '<', at.toISOString())]))
+      .execute();
+    const rows = await db.selectFrom('channel_items').select('item_key').where('channel_id', '=', channelId).where('item_key', 'in', chunk)
+      .where('state', 'in', ['pending', 'failed']).where('claim_owner', '=', owner).execute();
+    for (const r of rows) held.add(r.item_key);
+  }
+  return held;
 }
 
 /** Claims held by workers known to be gone (a killed process): freed so this run can take them. */
@@ -119,11 +126,25 @@ export async function failItem(db: Db, channelId: string, key: string, owner: st
     .where('channel_id', '=', channelId).where('item_key', '=', key).where('claim_owner', '=', owner).execute();
 }
 
-/** A row of this channel that held these bytes and whose file has left the folder: a rename seen as a new path. */
-export async function goneWithContent(db: Db, channelId: string, sha256: string): Promise<LedgerItem | null> {
-  const r = await db.selectFrom('channel_items').selectAll().where('channel_id', '=', channelId).where('sha256', '=', sha256)
-    .where('state', '=', 'gone').where('inbox_item_id', 'is not', null).limit(1).executeTakeFirst();
-  return r ? toItem(r) : null;
+/**
+ * Rows of this channel that held these bytes and whose file has left the folder (a rename seen
+ * as a new path): from each content to the inbox item it was collected as.
+ */
+export async function goneWithContents(db: Db, channelId: string, sha256s: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < sha256s.length; i += 500) {
+    const rows = await db.selectFrom('channel_items').select(['sha256', 'inbox_item_id']).where('channel_id', '=', channelId)
+      .where('sha256', 'in', sha256s.slice(i, i + 500)).where('state', '=', 'gone').where('inbox_item_id', 'is not', null).execute();
+    for (const r of rows) if (!out.has(r.sha256!)) out.set(r.sha256!, r.inbox_item_id!);
+  }
+  return out;
+}
+
+/** Paths of collected files not yet under `folder`: what a move to that folder still has to do. */
+export async function collectedOutside(db: Db, channelId: string, folder: string): Promise<string[]> {
+  const rows = await db.selectFrom('channel_items').select('path').where('channel_id', '=', channelId).where('state', '=', 'collected')
+    .where('path', 'not like', `${folder}/%`).orderBy('item_key').execute();
+  return rows.map((r) => r.path);
 }
 
 export async function ledgerCounts(db: Db, channelId: string): Promise<Record<ItemState, number>> {

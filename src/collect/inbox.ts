@@ -7,7 +7,9 @@ import { getCompany } from '../catalog/organizations.js';
 import { now } from '../catalog/db.js';
 import { getInboxItem, inboxItemWithKey, listInbox, updateInboxItem, type InboxFilter, type InboxItem, type StoredField } from '../catalog/inbox.js';
 import { FIELD_NAMES } from '../extract/index.js';
-import { dedupeKey } from './fields.js';
+import type { VaultService } from '../vault/service.js';
+import type { DocumentMeta } from '../catalog/documents.js';
+import { dedupeKey, documentMeta } from './fields.js';
 
 export interface InboxView extends InboxItem {
   /** Where the original file is read: the vault document's content. */
@@ -28,7 +30,7 @@ const view = (i: InboxItem): InboxView => ({ ...i, contentUrl: `/v1/documents/${
 
 /** The company inbox: list, open, correct and confirm fields, reassign, move to another binder. */
 export class InboxService {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly vault: VaultService) {}
 
   async list(orgId: string, filter: InboxFilter): Promise<InboxView[]> {
     if (filter.companyId) await getCompany(this.db, orgId, filter.companyId);
@@ -60,6 +62,7 @@ export class InboxService {
       fields[name] = { ...fields[name]!, confidence: 1, provenance: by };
     }
     const touched = c.fields !== undefined || c.confirm !== undefined;
+    if (touched) await this.followFields(orgId, item, fields);
     const key = touched ? dedupeKey(fields) : item.dedupeKey;
     return view(await updateInboxItem(this.db, orgId, id, {
       ...(touched && { fields, dedupeKey: key, likelyDuplicateOf: key ? await inboxItemWithKey(this.db, item.companyId, key, id) : null }),
@@ -67,5 +70,19 @@ export class InboxService {
       ...(c.recipientId && { recipientId: c.recipientId }),
       ...(c.binderId && { binderId: c.binderId }),
     }));
+  }
+
+  /**
+   * The vault document takes the reviewed fields (number, date, counterparty, amount, currency,
+   * type), so that backups file it under what the reviewer confirmed, not what was first read.
+   * Only what differs is changed: one new metadata version, and the backups told once.
+   */
+  private async followFields(orgId: string, item: InboxItem, fields: Record<string, StoredField>): Promise<void> {
+    const doc = await this.vault.get(orgId, item.documentId);
+    const company = await getCompany(this.db, orgId, item.companyId);
+    const meta = documentMeta(fields, company.name, doc.date);
+    const changed: Partial<DocumentMeta> = {};
+    for (const k of ['type', 'number', 'date', 'counterparty', 'amount', 'currency'] as const) if (meta[k] !== doc[k]) Object.assign(changed, { [k]: meta[k] });
+    if (Object.keys(changed).length > 0) await this.vault.update(orgId, item.documentId, changed);
   }
 }

@@ -1,14 +1,17 @@
 import type { Logger } from 'pino';
 import { isConnectorError, joinPath, splitPath, type StorageConnector } from '../connectors/connector.js';
 import { COLLECTED_FOLDER } from '../domain/channels.js';
+import type { Transaction } from 'kysely';
 import type { Db } from '../catalog/db.js';
+import type { Database } from '../catalog/schema.js';
+import type { DocumentMeta, DocumentRow } from '../catalog/documents.js';
 import type { Channel } from '../catalog/channels.js';
 import type { Company } from '../catalog/organizations.js';
 import type { Outcome } from '../catalog/collect-runs.js';
-import { inboxItemWithContent, inboxItemWithKey, insertInboxItem, noteDuplicate } from '../catalog/inbox.js';
-import { claimItem, failItem, goneWithContent, LostClaim, settleItem, type LedgerItem } from '../catalog/ledger.js';
+import { inboxItemsWithContent, inboxItemWithKey, insertInboxItem, noteDuplicate } from '../catalog/inbox.js';
+import { claimItems, collectedOutside, failItem, goneWithContents, LostClaim, settleItem, type LedgerItem } from '../catalog/ledger.js';
 import type { BlobStore } from '../vault/blobs.js';
-import type { VaultService } from '../vault/service.js';
+import type { StagedBlob, VaultService } from '../vault/service.js';
 import { extractDocument, type ExtractionResult } from '../extract/index.js';
 import { dedupeKey, documentMeta, extractionSummary, inboxFields } from './fields.js';
 
@@ -35,6 +38,10 @@ export interface IntakeResult { outcome: Outcome; inboxItemId: string | null; er
 /** How long a claim holds without being settled: far longer than reading one document takes. */
 export const CLAIM_MS = 15 * 60_000;
 const MAX_READ_BYTES = 50 * 1024 * 1024;
+/** Documents read at once: reading is CPU work (PDF text, OCR), so about the cores, not the network. */
+const READ_DEPTH = 2;
+
+type RecordDocument = (meta: DocumentMeta, blob: StagedBlob) => Promise<DocumentRow>;
 
 const MIME: Record<string, string> = { pdf: 'application/pdf', xml: 'application/xml', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', tif: 'image/tiff', tiff: 'image/tiff' };
 const mimeOf = (name: string) => MIME[name.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream';
@@ -50,79 +57,184 @@ function isUniqueViolation(e: unknown): boolean {
   return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed: inbox_items/.test(err?.message ?? '');
 }
 
-/**
- * Collects one pending file: claim, fetch into the vault, read, and file it in the inbox,
- * the document, the inbox item and the ledger row in one transaction. Returns null when the
- * file is not this worker's to collect (done meanwhile, or claimed by another live worker).
- */
-export async function collectItem(deps: IntakeDeps, job: IntakeJob, item: LedgerItem, signal?: AbortSignal): Promise<IntakeResult | null> {
-  const { channel } = job;
-  if (!(await claimItem(deps.db, channel.id, item.key, job.owner, CLAIM_MS))) return null;
-  try {
-    const blob = await deps.vault.stage(await job.connector.read(item.path, { signal }));
-    const settle = (state: 'collected' | 'duplicate', inboxItemId: string | null) => settleItem(deps.db, channel.id, item.key, job.owner, { state, sha256: blob.sha256, inboxItemId });
-    // Touched, or changed and changed back: the bytes this row was collected with.
-    if (item.sha256 === blob.sha256) {
-      await settle('collected', item.inboxItemId);
-      return { outcome: 'unchanged', inboxItemId: item.inboxItemId, error: null };
+/** Runs `fn` over `items`, `depth` at a time; the first error stops new starts and is thrown once the others settle. */
+async function eachLimited<T>(items: T[], depth: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (next < items.length && !failure) {
+      try { await fn(items[next++]!); } catch (error) { failure ??= { error }; }
     }
-    // A listing sees a renamed or moved file as a new path; its bytes say it was collected.
-    const renamed = await goneWithContent(deps.db, channel.id, blob.sha256);
-    if (renamed) {
-      await settle('collected', renamed.inboxItemId);
-      return { outcome: 'already_collected', inboxItemId: renamed.inboxItemId, error: null };
-    }
-    const duplicate = async (of: string): Promise<IntakeResult> => {
-      await deps.db.transaction().execute(async (trx) => {
-        await settleItem(trx, channel.id, item.key, job.owner, { state: 'duplicate', sha256: blob.sha256, inboxItemId: of });
-        await noteDuplicate(trx, of);
-      });
-      return { outcome: 'duplicate', inboxItemId: of, error: null };
-    };
-    const existing = await inboxItemWithContent(deps.db, channel.companyId, blob.sha256);
-    if (existing) return await duplicate(existing);
+  };
+  await Promise.all(Array.from({ length: Math.min(depth, items.length) }, worker));
+  if (failure) throw failure.error;
+}
 
-    const name = splitPath(item.path)[1];
-    let result: ExtractionResult | null = null;
-    let skipped: string | undefined;
-    if (!deps.readDocuments) skipped = 'Reading is turned off for this run.';
-    else if (blob.size > MAX_READ_BYTES) skipped = 'The file is too large to be read; enter its fields by hand.';
-    else result = await extractDocument({ bytes: await readAll(deps.blobs, blob.sha256), filename: name, mime: mimeOf(name) });
-    const fields = inboxFields(result);
-    const key = dedupeKey(fields);
-    const fileDate = item.modifiedAt ? item.modifiedAt.slice(0, 10) : new Date().toISOString().slice(0, 10);
-    const meta = documentMeta(fields, job.company.name, fileDate);
-    try {
-      const filed = await deps.vault.createStaged(job.orgId, channel.companyId, meta, { ...blob, filename: name, mime: mimeOf(name) }, async (trx, doc) => {
-        const likely = key ? await inboxItemWithKey(trx, channel.companyId, key) : null;
-        const id = await insertInboxItem(trx, job.orgId, {
-          companyId: channel.companyId, binderId: channel.binderId, recipientId: channel.recipientId, channelId: channel.id,
-          documentId: doc.id, sha256: blob.sha256, filename: name, sourcePath: item.path, fields, extraction: extractionSummary(result, skipped),
-          dedupeKey: key, likelyDuplicateOf: likely, previousId: item.inboxItemId,
-        });
-        await settleItem(trx, channel.id, item.key, job.owner, { state: 'collected', sha256: blob.sha256, inboxItemId: id });
-        return { id, likely };
+interface Fetched { item: LedgerItem; blob: { sha256: string; size: number }; name: string }
+/** What one file turns out to be before it is filed; `fields` etc. only for a new document. */
+type Verdict =
+  | { kind: 'unchanged' | 'already_collected'; inboxItemId: string | null }
+  | { kind: 'duplicate'; of: string }
+  | { kind: 'new' };
+interface Reading { fields: ReturnType<typeof inboxFields>; extraction: ReturnType<typeof extractionSummary>; key: string | null }
+
+/** Whether the state a batch was read against moved before its transaction: that batch is filed file by file instead. */
+class StaleVerdict extends Error {}
+
+/** What the catalog knows of a batch's contents: renamed files (gone rows) and inbox items, each by SHA-256. */
+interface Known { gone: Map<string, string>; inbox: Map<string, string> }
+
+async function known(trx: Db | Transaction<Database>, job: IntakeJob, batch: Fetched[]): Promise<Known> {
+  const shas = [...new Set(batch.map((f) => f.blob.sha256))];
+  return { gone: await goneWithContents(trx, job.channel.id, shas), inbox: await inboxItemsWithContent(trx, job.channel.companyId, shas) };
+}
+
+/** Touched, a rename a listing saw as a new path, the same bytes as an inbox item, or a new document. */
+function verdict(k: Known, f: Fetched): Verdict {
+  // Touched, or changed and changed back: the bytes this row was collected with.
+  if (f.item.sha256 === f.blob.sha256) return { kind: 'unchanged', inboxItemId: f.item.inboxItemId };
+  // A listing sees a renamed or moved file as a new path; its bytes say it was collected.
+  const renamed = k.gone.get(f.blob.sha256);
+  if (renamed) return { kind: 'already_collected', inboxItemId: renamed };
+  const existing = k.inbox.get(f.blob.sha256);
+  return existing ? { kind: 'duplicate', of: existing } : { kind: 'new' };
+}
+
+async function read(deps: IntakeDeps, f: Fetched): Promise<Reading> {
+  let result: ExtractionResult | null = null;
+  let skipped: string | undefined;
+  if (!deps.readDocuments) skipped = 'Reading is turned off for this run.';
+  else if (f.blob.size > MAX_READ_BYTES) skipped = 'The file is too large to be read; enter its fields by hand.';
+  else result = await extractDocument({ bytes: await readAll(deps.blobs, f.blob.sha256), filename: f.name, mime: mimeOf(f.name) });
+  const fields = inboxFields(result);
+  return { fields, extraction: extractionSummary(result, skipped), key: dedupeKey(fields) };
+}
+
+/**
+ * Files fetched files inside one transaction, each as its verdict says: the vault document and
+ * its version, the inbox item, and the ledger row settled (only while this worker holds its
+ * claim, else LostClaim rolls it all back). `readings` holds what was read of the files judged
+ * new beforehand; a file that became new since throws StaleVerdict.
+ */
+async function fileIn(trx: Transaction<Database>, record: RecordDocument, job: IntakeJob, batch: Fetched[], readings: Map<Fetched, Reading>): Promise<IntakeResult[]> {
+  const { channel } = job;
+  const out: IntakeResult[] = [];
+  const k = await known(trx, job, batch);
+  for (const f of batch) {
+    const v = verdict(k, f);
+    const settle = (state: 'collected' | 'duplicate', inboxItemId: string | null) => settleItem(trx, channel.id, f.item.key, job.owner, { state, sha256: f.blob.sha256, inboxItemId });
+    if (v.kind === 'unchanged' || v.kind === 'already_collected') {
+      await settle('collected', v.inboxItemId);
+      out.push({ outcome: v.kind, inboxItemId: v.inboxItemId, error: null });
+    } else if (v.kind === 'duplicate') {
+      await settle('duplicate', v.of);
+      await noteDuplicate(trx, v.of);
+      out.push({ outcome: 'duplicate', inboxItemId: v.of, error: null });
+    } else {
+      const r = readings.get(f);
+      if (!r) throw new StaleVerdict();
+      const fileDate = f.item.modifiedAt ? f.item.modifiedAt.slice(0, 10) : new Date().toISOString().slice(0, 10);
+      const doc = await record(documentMeta(r.fields, job.company.name, fileDate), { ...f.blob, filename: f.name, mime: mimeOf(f.name) });
+      const likely = r.key ? await inboxItemWithKey(trx, channel.companyId, r.key) : null;
+      const id = await insertInboxItem(trx, job.orgId, {
+        companyId: channel.companyId, binderId: channel.binderId, recipientId: channel.recipientId, channelId: channel.id,
+        documentId: doc.id, sha256: f.blob.sha256, filename: f.name, sourcePath: f.item.path, fields: r.fields, extraction: r.extraction,
+        dedupeKey: r.key, likelyDuplicateOf: likely, previousId: f.item.inboxItemId,
       });
-      await moveAside(deps, job, item.path);
-      const outcome: Outcome = item.inboxItemId ? 'changed' : filed.likely ? 'likely_duplicate' : 'collected';
-      return { outcome, inboxItemId: filed.id, error: null };
-    } catch (e) {
-      // The same bytes filed by another channel a moment ago: the unique index caught it.
-      if (!isUniqueViolation(e)) throw e;
-      const other = await inboxItemWithContent(deps.db, channel.companyId, blob.sha256);
-      if (!other) throw e;
-      return await duplicate(other);
+      await settle('collected', id);
+      k.inbox.set(f.blob.sha256, id); // the same bytes later in the batch are a duplicate of this one
+      out.push({ outcome: f.item.inboxItemId ? 'changed' : likely ? 'likely_duplicate' : 'collected', inboxItemId: id, error: null });
     }
-  } catch (e) {
-    if (e instanceof LostClaim) return null;
-    if (signal?.aborted || isConnectorError(e, 'cancelled')) throw e;
-    // A connection that broke concerns the whole channel: the run stops and says so.
-    if (isConnectorError(e, 'auth_expired') || isConnectorError(e, 'permission_denied')) throw e;
-    const message = e instanceof Error ? e.message : String(e);
-    await failItem(deps.db, channel.id, item.key, job.owner, message);
-    deps.log.warn({ channel: channel.id, path: item.path, err: message }, 'collecting a file failed');
-    return { outcome: 'failed', inboxItemId: null, error: message };
   }
+  return out;
+}
+
+/** Reads the files judged new, then files the batch in one transaction. */
+async function file(deps: IntakeDeps, job: IntakeJob, batch: Fetched[]): Promise<IntakeResult[]> {
+  const readings = new Map<Fetched, Reading>();
+  const fresh: Fetched[] = [];
+  const k = await known(deps.db, job, batch);
+  const bytes = new Set<string>(); // the same bytes twice in a batch: read once, the second is its duplicate
+  for (const f of batch) if (verdict(k, f).kind === 'new' && !bytes.has(f.blob.sha256)) { bytes.add(f.blob.sha256); fresh.push(f); }
+  await eachLimited(fresh, READ_DEPTH, async (f) => { readings.set(f, await read(deps, f)); });
+  return deps.vault.recordStaged(job.orgId, job.channel.companyId, (trx, record) => fileIn(trx, record, job, batch, readings));
+}
+
+/** A file that could not be collected: failed in the ledger (retried by later runs), unless the whole run has to stop. */
+async function failure(deps: IntakeDeps, job: IntakeJob, item: LedgerItem, e: unknown, signal?: AbortSignal): Promise<IntakeResult | null> {
+  if (e instanceof LostClaim) return null;
+  if (signal?.aborted || isConnectorError(e, 'cancelled')) throw e;
+  // A connection that broke concerns the whole channel: the run stops and says so.
+  if (isConnectorError(e, 'auth_expired') || isConnectorError(e, 'permission_denied')) throw e;
+  const message = e instanceof Error ? e.message : String(e);
+  await failItem(deps.db, job.channel.id, item.key, job.owner, message);
+  deps.log.warn({ channel: job.channel.id, path: item.path, err: message }, 'collecting a file failed');
+  return { outcome: 'failed', inboxItemId: null, error: message };
+}
+
+export interface BatchResult { item: LedgerItem; result: IntakeResult }
+
+/** A batch downloaded and not yet filed: its files, and the results of those that failed already. */
+export interface FetchedBatch { fetched: Fetched[]; results: BatchResult[] }
+
+/**
+ * The first half of collecting a batch of pending files: claims them in one statement and
+ * fetches them `depth` at a time into the blob store, not yet forced to disk. Files not this
+ * worker's (done meanwhile, or claimed by another live worker) are left out.
+ */
+export async function fetchBatch(deps: IntakeDeps, job: IntakeJob, items: LedgerItem[], depth: number, signal?: AbortSignal): Promise<FetchedBatch> {
+  const held = await claimItems(deps.db, job.channel.id, items.map((i) => i.key), job.owner, CLAIM_MS);
+  const out: FetchedBatch = { fetched: [], results: [] };
+  await eachLimited(items.filter((i) => held.has(i.key)), depth, async (item) => {
+    try {
+      signal?.throwIfAborted();
+      const blob = await deps.vault.stage(await job.connector.read(item.path, { signal }), { durable: false });
+      out.fetched.push({ item, blob, name: splitPath(item.path)[1] });
+    } catch (e) {
+      const result = await failure(deps, job, item, e, signal);
+      if (result) out.results.push({ item, result });
+    }
+  });
+  out.fetched.sort((a, b) => (a.item.key < b.item.key ? -1 : 1)); // filed in ledger order, whatever order the reads ended in
+  return out;
+}
+
+/**
+ * The second half: forces the batch's bytes to disk in one pass, reads the new documents, and
+ * files the whole batch in one transaction. A crash anywhere leaves each file pending (its
+ * bytes at most an unreferenced blob) or filed. When the batch transaction cannot commit (the
+ * same bytes filed by another channel a moment ago, a claim lost), each file is filed on its
+ * own, so one file's conflict does not hold back the others.
+ */
+export async function fileBatch(deps: IntakeDeps, job: IntakeJob, batch: FetchedBatch, signal?: AbortSignal): Promise<BatchResult[]> {
+  const { fetched } = batch;
+  const out = [...batch.results];
+  if (fetched.length === 0) return out;
+  await deps.vault.syncStaged(fetched.map((f) => f.blob.sha256));
+  try {
+    const results = await file(deps, job, fetched);
+    fetched.forEach((f, i) => out.push({ item: f.item, result: results[i]! }));
+  } catch {
+    for (const f of fetched) {
+      const result = await file(deps, job, [f]).then((r) => r[0]!, async (e: unknown) => {
+        // The same bytes filed by another channel a moment ago: the unique index caught it; judged again, it is a duplicate.
+        if (isUniqueViolation(e)) return file(deps, job, [f]).then((r) => r[0]!, (again: unknown) => failure(deps, job, f.item, again, signal));
+        return failure(deps, job, f.item, e, signal);
+      });
+      if (result) out.push({ item: f.item, result });
+    }
+  }
+  for (const { item, result } of out) if (result.outcome === 'collected' || result.outcome === 'likely_duplicate' || result.outcome === 'changed') await moveAside(deps, job, item.path);
+  return out;
+}
+
+/**
+ * With the option on, the files collected by earlier runs that are still in the folder move
+ * to Collected/: the process may have died between filing a file and moving it.
+ */
+export async function moveOutstanding(deps: IntakeDeps, job: IntakeJob): Promise<void> {
+  if (!job.channel.moveCollected || !job.connector.move) return;
+  for (const path of await collectedOutside(deps.db, job.channel.id, COLLECTED_FOLDER)) await moveAside(deps, job, path);
 }
 
 /** With the option on, a collected file moves to Collected/ in the source folder; a failure there loses nothing. */

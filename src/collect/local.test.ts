@@ -86,4 +86,32 @@ describe('collecting from a local folder', () => {
     assert.equal((await w.deps.collect.runs.runNow(w.orgId, channel.id, null)).status, 'done');
     assert.equal((await w.deps.collect.channels.get(w.orgId, channel.id)).state, 'active');
   });
+
+  // What a reviewer confirms or corrects in the inbox is what the vault document, and so its backups, say.
+  it('carries corrected and confirmed fields over to the vault document, once, and leaves it alone when nothing changes', async () => {
+    const src = await w.folder('review');
+    await writeFile(join(src, 'inv.xml'), ublInvoice({ number: 'R-1', seller: 'Supplier NV', total: '121.00', date: '2024-03-14' }));
+    const channel = await w.channel({ kind: 'local', folder: src });
+    assert.equal((await w.deps.collect.runs.runNow(w.orgId, channel.id, null)).collected, 1);
+    const [item] = (await listInbox(w.deps.db, w.orgId, { limit: 1000 })).filter((i) => i.channelId === channel.id);
+    const was = await w.deps.vault.get(w.orgId, item!.documentId);
+    assert.deepEqual([was.number, was.date, was.counterparty, was.amount, was.currency], ['R-1', '2024-03-14', 'Supplier NV', '121.00', 'EUR']);
+
+    await w.deps.collect.inbox.change(w.orgId, w.userId, item!.id, {
+      fields: { number: 'R-1B', issueDate: '2024-03-15', sellerName: 'Other Supplier BV', totalWithVat: '242.00', currency: 'usd' },
+    });
+    const now = await w.deps.vault.get(w.orgId, item!.documentId);
+    assert.deepEqual([now.number, now.date, now.counterparty, now.amount, now.currency], ['R-1B', '2024-03-15', 'Other Supplier BV', '242.00', 'USD']);
+    assert.ok(now.changeSeq > was.changeSeq, 'a change the backups pick up');
+    assert.equal(now.versions.length, 1, 'metadata only: the bytes stay one version');
+
+    // Confirming what is already there, or changing only the status, changes nothing in the vault.
+    await w.deps.collect.inbox.change(w.orgId, w.userId, item!.id, { confirm: ['number', 'sellerName'], status: 'done' });
+    assert.equal((await w.deps.vault.get(w.orgId, item!.documentId)).changeSeq, now.changeSeq);
+
+    // A cleared date keeps the document's date; a cleared number clears it.
+    await w.deps.collect.inbox.change(w.orgId, w.userId, item!.id, { fields: { issueDate: null, number: null } });
+    const cleared = await w.deps.vault.get(w.orgId, item!.documentId);
+    assert.deepEqual([cleared.number, cleared.date], [null, '2024-03-15']);
+  });
 });

@@ -7,14 +7,14 @@ import { claimOwners, itemsToCollect, releaseClaims } from '../catalog/ledger.js
 import {
   addCollectRunItems, closeInterruptedCollectRuns, startQueuedRun, updateCollectRun, type CollectCounts, type CollectRunItem,
 } from '../catalog/collect-runs.js';
-import { collectItem, type IntakeDeps, type IntakeJob } from './intake.js';
+import { fetchBatch, fileBatch, moveOutstanding, type BatchResult, type IntakeDeps, type IntakeJob } from './intake.js';
 import { recordChanges, scanListing } from './scan.js';
 import type { BackupEvents } from '../backup/events.js';
 
 export interface RunDeps extends IntakeDeps {
   /** Opens the channel's source, rooted at its folder; close() when done. */
   connect(orgId: string, channel: Channel): Promise<StorageConnector>;
-  /** How many files of one channel are fetched and read at once. */
+  /** How many files of one channel are downloaded at once. */
   concurrency: number;
   /** Where the run's start, progress and end are told, for live views; none in the CLI. */
   events?: BackupEvents;
@@ -22,7 +22,8 @@ export interface RunDeps extends IntakeDeps {
 
 const LEASE_MS = 60_000;
 const STATE_POLL_MS = 2_000;
-const BATCH = 500;
+/** Files claimed, forced to disk and filed together: a crash redoes at most one batch's downloads. */
+const BATCH = 200;
 
 /** Why a channel cannot be collected from until someone acts: shown on the channel and in the run. */
 export function brokenConnection(e: unknown, channel: Channel): string | null {
@@ -34,28 +35,37 @@ export function brokenConnection(e: unknown, channel: Channel): string | null {
 
 type Tally = CollectCounts & { items: Array<Omit<CollectRunItem, 'id' | 'at'>> };
 
-/** Collects every pending file of the ledger, `concurrency` at a time; each file once per run. */
+/**
+ * Collects every pending file of the ledger, a batch at a time (one claim, one fsync pass, one
+ * transaction per batch), `concurrency` downloads in flight; each file once per run. The next
+ * batch downloads while the one before is forced to disk and filed.
+ */
 async function collectPending(deps: RunDeps, job: IntakeJob, runId: string, tally: Tally, tried: Set<string>, signal: AbortSignal, where: { orgId: string; channelId: string }): Promise<void> {
-  for (;;) {
-    const batch = (await itemsToCollect(deps.db, job.channel.id, BATCH + tried.size)).filter((i) => !tried.has(i.key)).slice(0, BATCH);
-    if (batch.length === 0 || signal.aborted) return;
-    let next = 0;
-    const worker = async () => {
-      while (next < batch.length && !signal.aborted) {
-        const item = batch[next++]!;
-        tried.add(item.key);
-        const r = await collectItem(deps, job, item, signal);
-        if (!r) continue;
-        tally.found++;
-        if (r.outcome === 'collected' || r.outcome === 'changed' || r.outcome === 'likely_duplicate') tally.collected++;
-        else if (r.outcome === 'unchanged' || r.outcome === 'already_collected') tally.skipped++;
-        else if (r.outcome === 'duplicate') tally.duplicates++;
-        else tally.failed++;
-        tally.items.push({ key: item.key, path: item.path, outcome: r.outcome, inboxItemId: r.inboxItemId, error: r.error });
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(deps.concurrency, batch.length) }, worker));
+  const count = async (filed: BatchResult[]) => {
+    for (const { item, result: r } of filed) {
+      tally.found++;
+      if (r.outcome === 'collected' || r.outcome === 'changed' || r.outcome === 'likely_duplicate') tally.collected++;
+      else if (r.outcome === 'unchanged' || r.outcome === 'already_collected') tally.skipped++;
+      else if (r.outcome === 'duplicate') tally.duplicates++;
+      else tally.failed++;
+      tally.items.push({ key: item.key, path: item.path, outcome: r.outcome, inboxItemId: r.inboxItemId, error: r.error });
+    }
     await flush(deps, runId, tally, where);
+  };
+  let filing: Promise<void> | null = null;
+  try {
+    for (;;) {
+      const batch = (await itemsToCollect(deps.db, job.channel.id, BATCH + tried.size)).filter((i) => !tried.has(i.key)).slice(0, BATCH);
+      if (batch.length === 0 || signal.aborted) break;
+      for (const item of batch) tried.add(item.key);
+      const fetched = await fetchBatch(deps, job, batch, deps.concurrency, signal);
+      await filing; // batches are filed one after the other
+      filing = fileBatch(deps, job, fetched, signal).then(count);
+      filing.catch(() => undefined); // handled: awaited before the next batch is filed, or at the end
+    }
+    await filing;
+  } finally {
+    await filing?.catch(() => undefined); // a download that failed the run: the batch before it is still filed
   }
 }
 
@@ -96,7 +106,8 @@ export async function runChannel(deps: RunDeps, orgId: string, channelId: string
     connector = await deps.connect(orgId, channel);
     const job: IntakeJob = { orgId, channel, company: await getCompany(deps.db, orgId, channel.companyId), connector, owner: LEASE_OWNER };
     const tried = new Set<string>();
-    // What earlier runs left unfinished first (failed, or interrupted mid-file).
+    // What earlier runs left unfinished first: moves to Collected/, failed files, files interrupted mid-way.
+    await moveOutstanding(deps, job);
     await collectPending(deps, job, runId, tally, tried, signal, where);
     if (connector.capabilities.changeFeed && connector.changes) {
       let cursor = channel.cursor;

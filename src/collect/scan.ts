@@ -96,6 +96,20 @@ export async function recordChanges(db: Db, orgId: string, channelId: string, ch
     seen.push(sighting(id, c.entry));
   }
   const result = await record(db, orgId, channelId, seen, known);
+  const byPath = [...last.values()].flatMap((c) => (c.type === 'delete' && !known.has(c.id) && c.path ? [c.path] : []));
+  if (byPath.length > 0) gone.push(...(await keysAt(db, channelId, byPath, new Set(seen.map((s) => s.key)))));
   await markGone(db, channelId, gone);
   return result;
+}
+
+/**
+ * The rows at, or below, paths a feed said were deleted without an id the ledger knows: Dropbox
+ * names deletes by path only (a deleted folder is one entry for all below it), and a folder
+ * removed from Drive or OneDrive is one delete for its files. Paths compare without case, as
+ * Dropbox reports them lower-cased; files seen again in the same page (a move) stay.
+ */
+async function keysAt(db: Db, channelId: string, paths: string[], seen: Set<string>): Promise<string[]> {
+  const lower = paths.map((p) => p.toLowerCase());
+  const rows = await db.selectFrom('channel_items').select(['item_key', 'path']).where('channel_id', '=', channelId).where('state', '!=', 'gone').execute();
+  return rows.filter((r) => !seen.has(r.item_key) && lower.some((p) => { const l = r.path.toLowerCase(); return l === p || l.startsWith(`${p}/`); })).map((r) => r.item_key);
 }

@@ -16,8 +16,35 @@ export const REDACT_PATHS = [
   'headers.authorization',
 ];
 
+/**
+ * Credentials that travel inside text, whatever the field is called: a client's one-time
+ * invitation link (/connect/dci_...), a bearer token, OAuth tokens and codes in a query string.
+ */
+const SECRET_TEXT: Array<[RegExp, string]> = [
+  [/dci_[A-Za-z0-9_-]{20,}/g, 'dci_[redacted]'],
+  [/\b(Bearer)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]'],
+  [/([?&#](?:access_token|refresh_token|id_token|code|token)=)[^&#\s"']+/gi, '$1[redacted]'],
+];
+
+export function scrubText(text: string): string {
+  return SECRET_TEXT.reduce((t, [re, by]) => t.replace(re, by), text);
+}
+
+/** Strings of a log call (message and fields, a few levels down) with the credentials in them replaced. */
+function scrub(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return scrubText(value);
+  if (depth > 4 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) return Object.assign(Object.create(Object.getPrototypeOf(value) as object), value, { message: scrubText(value.message), stack: value.stack && scrubText(value.stack) });
+  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, depth + 1)]));
+}
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, destination);
+  return pino({
+    level, redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    hooks: { logMethod(args, method) { method.apply(this, args.map((a) => scrub(a)) as Parameters<typeof method>); } },
+  }, destination);
 }
 
 /** A logger that writes nothing, for tests and library use. */

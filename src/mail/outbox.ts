@@ -22,6 +22,7 @@ export class OutboxMailer implements Mailer {
     const file = join(this.dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}.eml`);
     await writeFile(file, info.message as Buffer, { mode: 0o600 });
     const links = mail.text.match(/https?:\/\/\S+/g) ?? [];
+    // The log shows where the mail is and its links without their one-time tokens (the logger takes them out): the file holds them.
     this.log.info({ file, to: mail.to, subject: mail.subject, links }, 'mail written to the outbox (no SMTP server configured)');
   }
 }

@@ -1,36 +1,60 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DomainError } from '../domain/errors.js';
 
 const READ_CHUNK = 1024 * 1024;
+/** fsyncs in flight in a sync(): the file system commits them together instead of one journal flush each. */
+const SYNC_DEPTH = 16;
+
+export interface PutOptions { maxBytes?: number; durable?: boolean }
+
+async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try { await handle.sync(); } finally { await handle.close(); }
+}
 
 /**
  * Content-addressed blob store: a file's name is its SHA-256, so bytes never change in place,
  * the same bytes are stored once, and a partial write can never be mistaken for a document.
  */
 export interface BlobStore {
-  /** Streams `body` in, returns its hash and size. Throws invalid_input past `maxBytes`. */
-  put(body: Readable, opts?: { maxBytes?: number }): Promise<{ sha256: string; size: number }>;
+  /**
+   * Streams `body` in, returns its hash and size. Throws invalid_input past `maxBytes`. With
+   * `durable: false` the bytes are not forced to disk: the caller calls sync() on a batch of
+   * them before anything that refers to them is committed.
+   */
+  put(body: Readable, opts?: PutOptions): Promise<{ sha256: string; size: number }>;
+  /** Forces blobs written with `durable: false`, and their folder entries, to disk: many at once, so the disk groups them. */
+  sync(sha256s: string[]): Promise<void>;
   /** With the blob's size (known from its version), small files are read without waste. */
   open(sha256: string, size?: number): Readable;
   has(sha256: string): Promise<boolean>;
 }
 
 export class FileBlobStore implements BlobStore {
+  /** Folders known to exist: a batch of small files would otherwise pay two mkdir calls each. */
+  private readonly made = new Set<string>();
+
   constructor(private readonly root: string) {}
+
+  private async folder(path: string): Promise<void> {
+    if (this.made.has(path)) return;
+    await mkdir(path, { recursive: true });
+    this.made.add(path);
+  }
 
   private pathOf(sha256: string): string {
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw new DomainError('invalid_input', `"${sha256}" is not a SHA-256.`);
     return join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   }
 
-  async put(body: Readable, opts: { maxBytes?: number } = {}): Promise<{ sha256: string; size: number }> {
+  async put(body: Readable, opts: PutOptions = {}): Promise<{ sha256: string; size: number }> {
     const incoming = join(this.root, 'incoming');
-    await mkdir(incoming, { recursive: true });
+    await this.folder(incoming);
     const temp = join(incoming, randomBytes(12).toString('hex'));
     const hash = createHash('sha256');
     let size = 0;
@@ -45,17 +69,30 @@ export class FileBlobStore implements BlobStore {
     });
     try {
       await pipeline(body, meter, createWriteStream(temp));
-      const handle = await open(temp, 'r+');
-      try { await handle.sync(); } finally { await handle.close(); }
+      if (opts.durable !== false) await fsyncPath(temp);
       const sha256 = hash.digest('hex');
       const final = this.pathOf(sha256);
-      await mkdir(join(final, '..'), { recursive: true });
-      await rename(temp, final); // same bytes already there: rename replaces them with identical bytes
+      await this.folder(dirname(final));
+      // Same bytes already there: rename replaces them with identical bytes.
+      await rename(temp, final).catch(async (e: NodeJS.ErrnoException) => {
+        if (e.code !== 'ENOENT') throw e;
+        this.made.delete(dirname(final)); // the folder went away since it was made: make it again
+        await this.folder(dirname(final));
+        await rename(temp, final);
+      });
       return { sha256, size };
     } catch (e) {
       await unlink(temp).catch(() => undefined);
       throw e;
     }
+  }
+
+  async sync(sha256s: string[]): Promise<void> {
+    const paths = [...new Set(sha256s.map((h) => this.pathOf(h)))];
+    const targets = [...paths, ...new Set(paths.map((p) => dirname(p)))];
+    let next = 0;
+    const worker = async () => { while (next < targets.length) await fsyncPath(targets[next++]!); };
+    await Promise.all(Array.from({ length: Math.min(SYNC_DEPTH, targets.length) }, worker));
   }
 
   open(sha256: string, size?: number): Readable {

@@ -28,6 +28,8 @@ export interface VaultDeps {
 
 export interface Upload { body: Readable; filename: string; mime: string }
 
+export interface StagedBlob { sha256: string; size: number; filename: string; mime: string }
+
 export interface DocumentView extends DocumentRow { versions: VersionRow[] }
 
 const cleanFilename = (name: string) => name.replace(/[\\/]/g, '_').replace(/[\u0000-\u001f]/g, '').slice(0, 255) || 'document';
@@ -54,22 +56,32 @@ export class VaultService {
     return { document: await this.get(orgId, doc.id), created: true };
   }
 
-  /** Streams bytes into the blob store only; a crash after this leaves an unreferenced blob, nothing else. */
-  async stage(body: Readable): Promise<{ sha256: string; size: number }> {
-    return this.deps.blobs.put(body, { maxBytes: this.deps.maxUploadBytes });
+  /**
+   * Streams bytes into the blob store only; a crash after this leaves an unreferenced blob,
+   * nothing else. With `durable: false`, call syncStaged() on them before recording them.
+   */
+  async stage(body: Readable, opts: { durable?: boolean } = {}): Promise<{ sha256: string; size: number }> {
+    return this.deps.blobs.put(body, { maxBytes: this.deps.maxUploadBytes, durable: opts.durable });
+  }
+
+  /** Forces a batch of staged bytes to disk at once, before a transaction refers to them. */
+  async syncStaged(sha256s: string[]): Promise<void> {
+    await this.deps.blobs.sync(sha256s);
   }
 
   /**
-   * Records a document over staged bytes, and whatever `within` writes, in one transaction:
-   * both are there, or neither. Listeners are told after the commit.
+   * One transaction in which `within` records any number of documents over staged bytes (a
+   * batch of collected files) beside its own writes: all of them are there, or none.
+   * Listeners are told once, after the commit, when a document was recorded.
    */
-  async createStaged<T>(orgId: string, companyId: string, meta: DocumentMeta, blob: { sha256: string; size: number; filename: string; mime: string },
-    within: (trx: Transaction<Database>, doc: DocumentRow) => Promise<T>): Promise<T> {
-    const result = await this.deps.db.transaction().execute(async (trx) => {
-      const doc = await insertDocumentIn(trx, orgId, companyId, meta, { ...blob, filename: cleanFilename(blob.filename) });
-      return within(trx, doc);
-    });
-    await this.deps.onChange(orgId, companyId);
+  async recordStaged<T>(orgId: string, companyId: string,
+    within: (trx: Transaction<Database>, record: (meta: DocumentMeta, blob: StagedBlob) => Promise<DocumentRow>) => Promise<T>): Promise<T> {
+    let recorded = false;
+    const result = await this.deps.db.transaction().execute(async (trx) => within(trx, async (meta, blob) => {
+      recorded = true;
+      return insertDocumentIn(trx, orgId, companyId, meta, { ...blob, filename: cleanFilename(blob.filename) });
+    }));
+    if (recorded) await this.deps.onChange(orgId, companyId);
     return result;
   }
 

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/config.js';
-import { silentLogger } from '../../src/log/log.js';
+import { silentLogger, type Logger } from '../../src/log/log.js';
 import { buildDeps, type Deps } from '../../src/main/deps.js';
 import { bootstrapIfEmpty } from '../../src/auth/bootstrap.js';
 import type { ConnectorDefinition } from '../../src/connectors/connector.js';
@@ -27,11 +27,11 @@ export interface CollectWorld {
   close(): Promise<void>;
 }
 
-export async function startCollectWorld(opts: { postgres?: boolean; definitions?: ConnectorDefinition[]; env?: Record<string, string>; readDocuments?: boolean } = {}): Promise<CollectWorld> {
+export async function startCollectWorld(opts: { postgres?: boolean; definitions?: ConnectorDefinition[]; env?: Record<string, string>; readDocuments?: boolean; log?: Logger } = {}): Promise<CollectWorld> {
   const dir = await mkdtemp(join(tmpdir(), 'dossier-collect-'));
   const pgdb = opts.postgres ? await freshPostgres() : null;
   const config = loadConfig({ DOSSIER_DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'silent', DOSSIER_DEBOUNCE_MS: '0', ...(pgdb && { DATABASE_URL: pgdb.url }), ...opts.env });
-  const deps = await buildDeps({ config, log: silentLogger, worker: true, definitions: opts.definitions, readDocuments: opts.readDocuments });
+  const deps = await buildDeps({ config, log: opts.log ?? silentLogger, worker: true, definitions: opts.definitions, readDocuments: opts.readDocuments });
   const first = (await bootstrapIfEmpty(deps.db))!;
   let n = 0;
   return {
