@@ -1,9 +1,39 @@
-import { Alert } from '@mantine/core';
+import { Alert, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../api/client';
+import type { Messages } from '../i18n/locales/en';
 
-/** What the server said went wrong (its message says what to do), announced to screen readers. */
+type ErrorKey = keyof Messages['errors'];
+
+/** The kind of failure in the user's language: by the API's stable code, or the network's. */
+function headline(error: unknown): ErrorKey | null {
+  if (error instanceof ApiError) {
+    if (error.code.startsWith('destination_')) return (['destination_quota_exceeded', 'destination_auth_expired', 'destination_permission_denied'] as const).find((c) => c === error.code) ?? 'destination';
+    return (['not_found', 'invalid_input', 'conflict', 'unauthorized', 'forbidden', 'unavailable', 'too_large', 'unsupported_media_type', 'internal'] as const).find((c) => c === error.code) ?? null;
+  }
+  // fetch() rejects with a TypeError when no answer came at all.
+  return error instanceof TypeError ? 'network' : null;
+}
+
+/**
+ * What went wrong, announced to screen readers: the kind of failure in the user's language as
+ * the title, then the server's own message, which says exactly what to do (in English, and
+ * marked so, for screen readers to pronounce it right).
+ */
 export function ErrorAlert({ error, title }: { error: unknown; title?: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   if (!error) return null;
-  return <Alert color="red" title={title ?? t('common.error')} role="alert">{error instanceof Error ? error.message : String(error)}</Alert>;
+  const key = headline(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const fromServer = error instanceof ApiError;
+  return (
+    <Alert color="red" title={title ?? (key ? t(`errors.${key}`) : t('common.error'))} role="alert">
+      {key === 'network' ? null : (
+        <Text size="sm" lang={fromServer ? 'en' : undefined}>
+          {fromServer && !i18n.language.startsWith('en') && <Text span size="sm" c="dimmed" lang={i18n.language}>{t('errors.details')} </Text>}
+          {message}
+        </Text>
+      )}
+    </Alert>
+  );
 }

@@ -7,6 +7,13 @@ export const de: Messages = {
     save: 'Speichern', cancel: 'Abbrechen', back: 'Zurück', next: 'Weiter', close: 'Schließen', retry: 'Erneut versuchen', remove: 'Entfernen', confirm: 'Bestätigen',
     loadMore: 'Mehr laden', none: 'Keine', yes: 'Ja', no: 'Nein', error: 'Etwas ist schiefgelaufen', sandbox: 'Sandbox', download: 'Herunterladen',
   },
+  errors: {
+    not_found: 'Nicht gefunden', invalid_input: 'Bitte prüfen Sie die Eingabe', conflict: 'Das geht gerade nicht', unauthorized: 'Bitte melden Sie sich erneut an',
+    forbidden: 'Sie haben nicht das Recht dazu', unavailable: 'Gerade nicht verfügbar: versuchen Sie es gleich noch einmal', too_large: 'Zu groß',
+    unsupported_media_type: 'Diese Art von Datei oder Anfrage wird nicht angenommen', internal: 'Auf dem Server ist etwas schiefgegangen', destination: 'Der Speicher meldete einen Fehler',
+    destination_quota_exceeded: 'Der Speicher ist voll', destination_auth_expired: 'Der Speicher hat die Zugangsdaten abgelehnt', destination_permission_denied: 'Der Speicher hat den Zugriff verweigert',
+    network: 'Der Server ist nicht erreichbar: prüfen Sie die Verbindung und versuchen Sie es erneut', details: 'Der Server meldet (auf Englisch):',
+  },
   signIn: {
     title: 'Bei Dossier anmelden', email: 'E-Mail-Adresse', password: 'Passwort', submit: 'Anmelden',
     hint: 'Beim ersten Start hat der Server Adresse und Passwort des Administrators in seinem Terminal ausgegeben.',

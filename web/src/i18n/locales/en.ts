@@ -6,6 +6,13 @@ export const en = {
     save: 'Save', cancel: 'Cancel', back: 'Back', next: 'Next', close: 'Close', retry: 'Try again', remove: 'Remove', confirm: 'Confirm',
     loadMore: 'Load more', none: 'None', yes: 'Yes', no: 'No', error: 'Something went wrong', sandbox: 'Sandbox', download: 'Download',
   },
+  errors: {
+    not_found: 'Not found', invalid_input: 'Please check what was entered', conflict: 'This cannot be done right now', unauthorized: 'Please sign in again',
+    forbidden: 'You do not have the right to do this', unavailable: 'Not available right now: try again shortly', too_large: 'Too large',
+    unsupported_media_type: 'This kind of file or request is not accepted', internal: 'Something went wrong on the server', destination: 'The storage answered with an error',
+    destination_quota_exceeded: 'The storage is full', destination_auth_expired: 'The storage refused the credentials', destination_permission_denied: 'The storage denied access',
+    network: 'The server cannot be reached: check the connection and try again', details: 'The server says (in English):',
+  },
   signIn: {
     title: 'Sign in to Dossier', email: 'E-mail address', password: 'Password', submit: 'Sign in',
     hint: 'On the first start, the server printed the administrator\'s address and password in its terminal.',

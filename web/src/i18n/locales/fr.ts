@@ -7,6 +7,13 @@ export const fr: Messages = {
     save: 'Enregistrer', cancel: 'Annuler', back: 'Retour', next: 'Suivant', close: 'Fermer', retry: 'Réessayer', remove: 'Supprimer', confirm: 'Confirmer',
     loadMore: 'Afficher plus', none: 'Aucun', yes: 'Oui', no: 'Non', error: 'Une erreur s\'est produite', sandbox: 'Bac à sable', download: 'Télécharger',
   },
+  errors: {
+    not_found: 'Introuvable', invalid_input: 'Vérifiez ce qui a été saisi', conflict: 'Ce n\'est pas possible pour le moment', unauthorized: 'Veuillez vous reconnecter',
+    forbidden: 'Vous n\'avez pas le droit de faire ceci', unavailable: 'Indisponible pour le moment : réessayez bientôt', too_large: 'Trop volumineux',
+    unsupported_media_type: 'Ce type de fichier ou de requête n\'est pas accepté', internal: 'Une erreur s\'est produite sur le serveur', destination: 'Le stockage a répondu par une erreur',
+    destination_quota_exceeded: 'Le stockage est plein', destination_auth_expired: 'Le stockage a refusé les identifiants', destination_permission_denied: 'Le stockage a refusé l\'accès',
+    network: 'Le serveur est injoignable : vérifiez la connexion et réessayez', details: 'Le serveur indique (en anglais) :',
+  },
   signIn: {
     title: 'Se connecter à Dossier', email: 'Adresse e-mail', password: 'Mot de passe', submit: 'Se connecter',
     hint: 'Au premier démarrage, le serveur a affiché l\'adresse et le mot de passe de l\'administrateur dans son terminal.',

@@ -7,6 +7,13 @@ export const nl: Messages = {
     save: 'Opslaan', cancel: 'Annuleren', back: 'Terug', next: 'Volgende', close: 'Sluiten', retry: 'Opnieuw proberen', remove: 'Verwijderen', confirm: 'Bevestigen',
     loadMore: 'Meer laden', none: 'Geen', yes: 'Ja', no: 'Nee', error: 'Er ging iets mis', sandbox: 'Sandbox', download: 'Downloaden',
   },
+  errors: {
+    not_found: 'Niet gevonden', invalid_input: 'Controleer wat is ingevuld', conflict: 'Dit kan nu niet', unauthorized: 'Meld u opnieuw aan',
+    forbidden: 'U hebt niet het recht om dit te doen', unavailable: 'Nu niet beschikbaar: probeer het zo opnieuw', too_large: 'Te groot',
+    unsupported_media_type: 'Dit soort bestand of verzoek wordt niet aanvaard', internal: 'Er ging iets mis op de server', destination: 'De opslag gaf een fout',
+    destination_quota_exceeded: 'De opslag is vol', destination_auth_expired: 'De opslag weigerde de aanmeldgegevens', destination_permission_denied: 'De opslag weigerde de toegang',
+    network: 'De server is niet bereikbaar: controleer de verbinding en probeer opnieuw', details: 'De server zegt (in het Engels):',
+  },
   signIn: {
     title: 'Aanmelden bij Dossier', email: 'E-mailadres', password: 'Wachtwoord', submit: 'Aanmelden',
     hint: 'Bij de eerste start toonde de server het adres en wachtwoord van de beheerder in zijn terminal.',
