@@ -22,8 +22,11 @@ export function cachedScanReader(dir: string): Reader {
       ocr = JSON.parse(await readFile(file, 'utf8')) as OcrResult;
     } catch {
       ocr = await ocrDocument(Buffer.from(bytes), kind);
-      await mkdir(dir, { recursive: true });
-      await writeFile(file, JSON.stringify(ocr));
+      // a failure (a page timed out on a loaded machine) is not kept: the next run tries again
+      if (ocr.ok) {
+        await mkdir(dir, { recursive: true });
+        await writeFile(file, JSON.stringify(ocr));
+      }
     }
     return fieldsFromOcr(ocr, kind, resolveLimits({}));
   };
