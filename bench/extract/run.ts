@@ -2,7 +2,8 @@ import { LANGUAGES } from '../../src/domain/documents.js';
 import { closeOcr, extractDocument } from '../../src/extract/index.js';
 import { loadFixtures, type FixtureInvoice } from './labelled-set.js';
 import { LAYOUTS, renderInvoicePdf } from './render.js';
-import { scanCases } from './scans.js';
+import { cachedScanReader } from './ocr-cache.js';
+import { DEFAULT_SCAN_SEED, scanCases, type ScanSet } from './scans.js';
 import { accuracyTable, calibrationTable, mergeScores, scoreSource, type KindScore, type LabelledCase, type Reader } from './score.js';
 
 /**
@@ -13,6 +14,10 @@ import { accuracyTable, calibrationTable, mergeScores, scoreSource, type KindSco
  *   scan-pdf     the same kind of scans handed in as a PDF without a text layer
  *   scan         both scan kinds together
  * Usage: npm run bench:extract [-- --only ubl,cii,pdf-text,scan] [--scans-per-fixture N]
+ *        [--scan-seed N] [--scan-part all|even|odd] [--ocr-cache DIR]
+ *   --scan-seed    another seed gives other scans (skew, noise, and which language and layout)
+ *   --scan-part    only the fixtures at even or odd positions: tune on one half, hold out the other
+ *   --ocr-cache    keep each scan's OCR result in DIR and replay it (see ocr-cache.ts)
  * BENCH_VERBOSE=1 lists every wrong, missing or unexpected value.
  */
 
@@ -39,7 +44,11 @@ export const readWithDossier: Reader = (bytes, name) => extractDocument({ bytes:
 async function main(): Promise<void> {
   const started = Date.now();
   const only = new Set((arg('only') ?? 'ubl,cii,pdf-text,scan').split(','));
-  const perFixture = Number(arg('scans-per-fixture') ?? 2);
+  const part = arg('scan-part') ?? 'all';
+  if (part !== 'all' && part !== 'even' && part !== 'odd') throw new Error(`--scan-part is all, even or odd, not ${part}`);
+  const scanSet: ScanSet = { perFixture: Number(arg('scans-per-fixture') ?? 2), seed: Number(arg('scan-seed') ?? DEFAULT_SCAN_SEED), part };
+  const cacheDir = arg('ocr-cache');
+  const readScans = cacheDir ? cachedScanReader(cacheDir) : readWithDossier;
   const fixtures = await loadFixtures();
   const scores: KindScore[] = [];
   const cpuAt = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
@@ -50,13 +59,13 @@ async function main(): Promise<void> {
   }
   if (only.has('pdf-text')) scores.push(await scoreSource('pdf-text', await textPdfCases(fixtures), readWithDossier));
   if (only.has('scan')) {
-    console.error(`bench:extract: scanning ${fixtures.length * perFixture} documents...`);
-    const scans = await scanCases(fixtures, perFixture);
+    const scans = await scanCases(fixtures, scanSet);
+    console.error(`bench:extract: ${scans.length} scans made (seed ${scanSet.seed}, ${part} fixtures)...`);
     const cpu = cpuAt(), wall = Date.now();
     const byContainer: KindScore[] = [];
     for (const container of ['image', 'pdf'] as const) {
       console.error(`bench:extract: reading the scans handed in as ${container}...`);
-      byContainer.push(await scoreSource(`scan-${container}`, scans.filter((c) => c.container === container), readWithDossier));
+      byContainer.push(await scoreSource(`scan-${container}`, scans.filter((c) => c.container === container), readScans));
     }
     scores.push(...byContainer, mergeScores('scan', byContainer));
     // the OCR workers' CPU counts in the process's; wall time on a shared machine says little

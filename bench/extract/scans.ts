@@ -16,18 +16,31 @@ import type { LabelledCase } from './score.js';
 
 export type ScanContainer = 'image' | 'pdf';
 
-export async function scanCases(fixtures: FixtureInvoice[], perFixture: number): Promise<Array<LabelledCase & { container: ScanContainer }>> {
+/**
+ * Which scans: `seed` drives the scanner's skew and noise and also shifts which language and
+ * layout each fixture is scanned in, so another seed gives other documents, not only other
+ * noise; `part` keeps the fixtures at even or odd positions, to hold half of the set out while
+ * tuning the readers on the other half.
+ */
+export interface ScanSet { perFixture: number; seed: number; part: 'all' | 'even' | 'odd' }
+export const DEFAULT_SCAN_SEED = 5000;
+
+export async function scanCases(fixtures: FixtureInvoice[], set: ScanSet): Promise<Array<LabelledCase & { container: ScanContainer }>> {
+  const { perFixture, seed, part } = set;
   const cases: Array<LabelledCase & { container: ScanContainer }> = [];
-  for (const [i, fx] of fixtures.entries()) {
+  const kept = fixtures.map((fx, i) => ({ fx, i })).filter(({ i }) => part === 'all' || i % 2 === (part === 'even' ? 0 : 1));
+  for (const [j, { fx, i }] of kept.entries()) {
     for (let k = 0; k < perFixture; k++) {
-      const n = i * perFixture + k;
-      const l = n % LANGUAGES.length;
-      const lang = LANGUAGES[l]!, layout = LAYOUTS[Math.floor(n / LANGUAGES.length) % LAYOUTS.length]!;
+      // language, layout, image format and container each cycle on their own period, so every
+      // language is scanned in every layout, format and container alike
+      const combo = j * perFixture + k + seed - DEFAULT_SCAN_SEED;
+      const l = combo % LANGUAGES.length;
+      const lang = LANGUAGES[l]!, layout = LAYOUTS[Math.floor(combo / LANGUAGES.length) % LAYOUTS.length]!;
       // the seed the text-PDF kind uses for this fixture and language: the scan is of that very PDF
       const pdf = await renderInvoicePdf(fx.extraction, lang, layout, i + l);
-      const format = (i + k) % 2 === 0 ? 'png' : 'jpeg';
-      const scan = await makeScan(pdf, 5000 + n, format);
-      const container: ScanContainer = k % 2 === 0 ? 'image' : 'pdf';
+      const format = Math.floor(combo / 2) % 2 === 0 ? 'png' : 'jpeg';
+      const scan = await makeScan(pdf, seed + j * perFixture + k, format);
+      const container: ScanContainer = (k + Math.floor(combo / LANGUAGES.length)) % 2 === 0 ? 'image' : 'pdf';
       const bytes = container === 'image' ? scan : await scannedPdf([scan]);
       cases.push({ kind: `scan-${container}`, container, name: `${fx.file} ${lang} ${layout} ${container === 'pdf' ? `pdf(${format})` : format}`, bytes, expected: fx.expected });
     }

@@ -55,7 +55,8 @@ function readVatIds(layout: Layout, zones: Zones, exclude: Array<[number, number
         found.push({ ...vatFound(id, region.start, hit.line, party, true), own: kind === 'vatId' });
       } else if (!id) {
         // kept as printed, so a person can see what the document says
-        const raw = /^[A-Z]{2}[A-Z0-9 .\-/]{3,18}[A-Z0-9]|^[0-9][0-9 .\-/]{5,16}[0-9]/i.exec(region.text);
+        // up to a column gap: what follows it is another column (or, on a scan, a speck read as a letter)
+        const raw = /^[A-Z]{2}[A-Z0-9 .\-/]{3,18}[A-Z0-9]|^[0-9][0-9 .\-/]{5,16}[0-9]/i.exec(region.text.split(/\s{2,}/)[0]!);
         if (raw && /\d/.test(raw[0]) && !taken(region.start, region.start + raw[0].length)) {
           found.push({ value: raw[0], start: region.start, end: region.start + raw[0].length, line: hit.line, party, confidence: CONFIDENCE.invalid,
             proven: false, invalid: 'it does not have the format of a VAT number', own: kind === 'vatId' });

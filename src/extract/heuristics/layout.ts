@@ -83,8 +83,22 @@ function cellsOf(text: string, lineStart: number): Cell[] {
 interface CompiledLabel { kind: LabelKind; language: Language; label: string; pattern: RegExp; cellStartOnly: boolean }
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * The letters OCR most often reads as others: "rn" and "m" for each other ("Factuumummer"),
+ * l, i and 1 for each other, o and 0. A label matches either reading; values are not touched.
+ */
+const OCR_LOOKALIKES: Array<[RegExp, string]> = [[/rn|m/y, '(?:rn|m)'], [/[li]/y, '[li1|]'], [/o/y, '[o0]']];
+function tolerant(word: string): string {
+  let out = '';
+  for (let i = 0; i < word.length;) {
+    const found = OCR_LOOKALIKES.map(([re, alternatives]) => { re.lastIndex = i; return { m: re.exec(word), alternatives }; }).find((x) => x.m);
+    out += found ? found.alternatives : escape(word[i]!);
+    i += found ? found.m![0].length : 1;
+  }
+  return out;
+}
 // a space matches a space or two, a dot, dash or slash, or nothing, but never a column gap
-const toPattern = (label: string): string => label.split(' ').map(escape).join('[.\\-/\']?\\s{0,2}[.\\-/\']?');
+const toPattern = (label: string): string => label.split(' ').map(tolerant).join('[.\\-/\']?\\s{0,2}[.\\-/\']?');
 
 const COMPILED: CompiledLabel[] = LANGUAGES.flatMap((language) =>
   Object.entries(LABELS[language]).flatMap(([kind, labels]) => labels.map((label) => ({

@@ -1,5 +1,6 @@
 import type { LabelHit, Layout, Line } from './layout.js';
 import { fold, CREDIT_NOTE_TITLES, INVOICE_TITLES } from './labels.js';
+import { isStray } from './regions.js';
 
 /**
  * Who is who. A heading ("Bill to", "Factuur aan", "Fournisseur", "Lieferant") opens a block
@@ -29,6 +30,8 @@ function isHeading(layout: Layout, hit: LabelHit): boolean {
   if (hit.kind !== 'seller' && hit.kind !== 'buyer') return false;
   if (hit.cell !== 0 || layout.text.slice(hit.line.start, hit.start).trim() !== '') return false;
   const rest = layout.text.slice(hit.end, hit.line.start + hit.line.text.length);
+  // "De   Totaal btw   365,28": a stray word before a total, not a "From" heading
+  if (layout.labels.some((h) => h.line === hit.line && h.start > hit.start && h.kind !== 'seller' && h.kind !== 'buyer' && h.kind !== 'other')) return false;
   return /^\s*$/.test(rest) || /^\s*[:\-–]/.test(rest) || /^\s{3,}/.test(rest);
 }
 
@@ -40,7 +43,7 @@ export function zonesOf(layout: Layout): Zones {
     const p: Party = hit.kind === 'seller' ? 'seller' : 'buyer';
     const rest = layout.text.slice(hit.end, hit.line.start + hit.line.text.length);
     const lead = /^\s*[:\-–]?\s*/.exec(rest)?.[0].length ?? 0;
-    const inline = rest.slice(lead).trim();
+    const inline = isStray(rest.slice(lead)) ? '' : rest.slice(lead).trim();
     party.set(hit.line.index, p);
     let first: { line: Line; start: number; text: string } | null = inline ? { line: hit.line, start: hit.end + lead, text: inline } : null;
     for (let i = hit.line.index + 1, n = 0; i < layout.lines.length && n < BLOCK_LINES; i++, n++) {
@@ -83,17 +86,23 @@ export function sellerName(layout: Layout, zones: Zones, sellerVatLine: Line | n
   if (top && !looksLikeData(top.text)) return guess(top.text, top.start, 0.75);
   if (sellerVatLine) {
     const first = sellerVatLine.cells[0];
-    const name = first ? /^[^|·•,]+/.exec(first.text)?.[0].trim() : undefined;
+    const name = first ? first.text.split(PART_SEPARATOR)[0]!.split(',')[0]!.trim() : undefined;
     if (first && name && !looksLikeData(name)) return guess(name, first.start, 0.6);
   }
   return footerParty(layout, zones);
 }
 
+/**
+ * What separates the parts of a one-line address ("Acme BV · Kerkstraat 1 · 1000 Brussel"): a
+ * bar or a dot, which OCR often reads as a dash, a period or a guillemet, with spaces around.
+ */
+const PART_SEPARATOR = /\s+[·|•\-–.«»]\s+|[·|•]/;
+
 /** A footer such as "Acme BV · Kerkstraat 1 · 1000 Brussel": the last line of parts joined by dots or bars. */
 function footerParty(layout: Layout, zones: Zones): NameGuess | null {
   for (const line of [...layout.lines].reverse()) {
     if (zones.party.get(line.index) === 'buyer' || line.cells.length !== 1) continue;
-    const parts = line.text.split(/\s[·|•]\s/);
+    const parts = line.text.split(PART_SEPARATOR);
     const name = parts[0]?.trim();
     if (parts.length >= 3 && name && !looksLikeData(name)) return guess(name, line.start + line.text.indexOf(name), 0.55);
   }

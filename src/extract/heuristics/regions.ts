@@ -1,4 +1,4 @@
-import type { LabelHit, Layout, Line } from './layout.js';
+import type { Cell, LabelHit, Layout, Line } from './layout.js';
 
 /**
  * Where the value of a label is printed: after it on the same line ("Invoice number: F-7",
@@ -26,22 +26,48 @@ export function regionsOf(layout: Layout, hit: LabelHit): Region[] {
   const rawAfter = layout.text.slice(hit.end, next ? next.start : lineEnd);
   const lead = LEAD.exec(rawAfter)?.[0].length ?? 0;
   const after = rawAfter.slice(lead).trimEnd();
-  if (after !== '') out.push({ text: after, start: hit.end + lead, placement: 'after' });
+  if (after !== '' && !isStray(after)) out.push({ text: after, start: hit.end + lead, placement: 'after' });
 
   const below = nextLine(layout, line);
   if (below) {
-    const labelsOnLine = layout.labels.filter((h) => h.line === line).length;
-    const sameColumns = below.cells.length === line.cells.length && line.cells.length > 1;
+    const header = headerCells(layout, line);
+    const values = valueCells(below, header.length);
+    const labelled = header.filter((c) => isLabelCell(layout, line, c)).length;
     // a header row is made of labels only; a value row under it has the same columns
-    if (sameColumns && labelsOnLine >= line.cells.length - 1 && !layout.labels.some((h) => h.line === below)) {
-      const cell = below.cells[hit.cell];
+    if (values.length === header.length && header.length > 1 && labelled >= header.length - 1 && !layout.labels.some((h) => h.line === below)) {
+      const column = header.findIndex((c) => c.start <= hit.start && hit.start < c.start + c.text.length);
+      const cell = values[column];
       if (cell) out.push({ text: cell.text, start: cell.start, placement: 'below' });
-    } else if (after === '' && !next && line.cells.length === 1) {
-      const cell = below.cells[0];
-      if (cell && !layout.labels.some((h) => h.line === below && h.cell === 0)) out.push({ text: cell.text, start: cell.start, placement: 'below' });
+    } else if ((after === '' || isStray(after)) && !next && header.length === 1) {
+      const cell = values[0];
+      if (cell && !layout.labels.some((h) => h.line === below && h.start === cell.start)) out.push({ text: cell.text, start: cell.start, placement: 'below' });
     }
   }
   return out;
+}
+
+/**
+ * A cell OCR made of a speck or a table rule: a letter or two and no digit ("J", "x", "i.").
+ * No value an invoice prints is that short without a digit, so it neither is a value nor
+ * counts as a column.
+ */
+export const isStray = (text: string): boolean => /^[^\p{N}€$£%]{1,2}$/u.test(text.trim());
+
+const isLabelCell = (layout: Layout, line: Line, cell: Cell): boolean =>
+  layout.labels.some((h) => h.line === line && h.start >= cell.start && h.start < cell.start + cell.text.length);
+
+/** The cells of a possible value row; with one too many for its header, lone characters are specks read as text. */
+function valueCells(line: Line, columns: number): Cell[] {
+  const cells = line.cells.filter((c) => !isStray(c.text));
+  const longer = cells.filter((c) => c.text.length > 1);
+  return cells.length > columns && longer.length === columns ? longer : cells;
+}
+
+/** The columns of a possible header row: stray cells go, and so does a digit or two between labels, which is a speck read as a digit. */
+function headerCells(layout: Layout, line: Line): Cell[] {
+  const cells = line.cells.filter((c) => !isStray(c.text));
+  const labels = cells.filter((c) => isLabelCell(layout, line, c)).length;
+  return labels >= 2 ? cells.filter((c) => isLabelCell(layout, line, c) || c.text.length > 2) : cells;
 }
 
 /** The next line with text on the same page, skipping at most one empty line. */

@@ -1,6 +1,6 @@
 import type { ExtractionResult, FailureReason, Limits } from '../types.js';
 import { Budget } from '../budget.js';
-import { ocrDocument, type OcrFailureReason } from '../ocr/index.js';
+import { ocrDocument, type OcrFailureReason, type OcrResult } from '../ocr/index.js';
 import { readFieldsFromText } from '../heuristics/read-fields.js';
 
 /** OCR's own failures, said in the words every reader uses. */
@@ -16,6 +16,11 @@ const REASONS: Record<OcrFailureReason, FailureReason> = {
  */
 export async function readScan(bytes: Buffer, kind: 'pdf' | 'image', limits: Limits): Promise<ExtractionResult> {
   const ocr = await ocrDocument(bytes, kind, { limits: { maxInputBytes: limits.maxInputBytes, maxPages: limits.maxPages } });
+  return fieldsFromOcr(ocr, kind, limits);
+}
+
+/** The second half of readScan, on its own so a benchmark can replay a stored OCR result through the heuristics. */
+export function fieldsFromOcr(ocr: OcrResult, kind: 'pdf' | 'image', limits: Limits): ExtractionResult {
   if (!ocr.ok) return { ok: false, reason: REASONS[ocr.reason], message: ocr.message };
   if (ocr.pages.every((p) => p.text.trim() === '')) {
     return { ok: false, reason: 'unsupported', message: `OCR found no text in the ${kind === 'pdf' ? 'scanned PDF' : 'image'}: it is blank, or too faint or blurry to read. Ask the sender for a sharper copy.` };
