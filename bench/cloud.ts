@@ -1,4 +1,4 @@
-// npm run bench:cloud -- [--docs 2000] [--latency-ms 50] [--providers onedrive,...]
+// npm run bench:cloud -- [--docs 2000] [--latency-ms 50] [--providers onedrive,...] [--cpu-prof DIR]
 //
 // Backs up N documents (20-300 KB, all under the simple-upload limits) to each provider's
 // emulator through the real engine, with `latency` added to every request as a far-away cloud
@@ -29,6 +29,8 @@ const { values: flags } = parseArgs({
     docs: { type: 'string', default: '2000' },
     'latency-ms': { type: 'string', default: '50' },
     providers: { type: 'string', default: targets.map((t) => t.kind).join(',') },
+    // V8 CPU profiles of each Dossier child (set-up included), for finding where its CPU time goes.
+    'cpu-prof': { type: 'string' },
   },
 });
 const DOCS = Number(flags.docs);
@@ -82,7 +84,8 @@ async function runTarget(target: CloudTarget, seed: number): Promise<Result & Se
   const served = await serveWithLatency(target);
   const dataDir = await mkdtemp(join(tmpdir(), `dossier-bench-cloud-${target.kind}-`));
   try {
-    const r = await nodeChild<Result>(CHILD, { kind: target.kind, origin: served.origin, token: served.token, docs: DOCS, seed, dataDir });
+    const profile = flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${flags['cpu-prof']}`] : [];
+    const r = await nodeChild<Result>(CHILD, { kind: target.kind, origin: served.origin, token: served.token, docs: DOCS, seed, dataDir }, {}, profile);
     return { ...r, ...served.served() };
   } finally {
     await served.stop();
