@@ -103,8 +103,8 @@ export async function dossierChild(job: ChildJob, env: Record<string, string> = 
 }
 
 /** Runs a TypeScript child with one JSON argument; it answers with one line "RESULT <json>". */
-export async function nodeChild<R>(script: string, job: unknown, env: Record<string, string> = {}): Promise<R & { processMs: number }> {
-  const { stdout, ms } = await runProcess(process.execPath, ['--import', 'tsx', script, JSON.stringify(job)], { ...process.env, ...env });
+export async function nodeChild<R>(script: string, job: unknown, env: Record<string, string> = {}, nodeFlags: string[] = []): Promise<R & { processMs: number }> {
+  const { stdout, ms } = await runProcess(process.execPath, [...nodeFlags, '--import', 'tsx', script, JSON.stringify(job)], { ...process.env, ...env });
   const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
   if (!line) throw new Error(`the Dossier child printed no result:\n${stdout}`);
   return { ...(JSON.parse(line.slice('RESULT '.length)) as R), processMs: ms };

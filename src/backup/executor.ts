@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import { collisionKey } from '../domain/names.js';
-import { isConnectorError, type ConnectorError, type StorageConnector } from '../connectors/connector.js';
+import { isConnectorError, type ConnectorError, type Entry, type StorageConnector } from '../connectors/connector.js';
 import { withRetry, type RetryPolicy } from '../connectors/kit/retry.js';
-import { contentHashOf } from '../connectors/kit/content-hash.js';
+import { pipeline } from 'node:stream';
+import { ContentHashingStream, contentHashOf } from '../connectors/kit/content-hash.js';
 import type { Db } from '../catalog/db.js';
 import { addRunItems, markFailed, markSyncedMany, recordIntents, type RunCounts, type SyncedDelivery } from '../catalog/deliveries.js';
 import type { BlobStore } from '../vault/blobs.js';
@@ -109,25 +110,39 @@ export async function execute(deps: ExecuteDeps, job: ExecuteJob): Promise<RunCo
     if (synced.length >= LEDGER_BATCH) await flushLedger();
   };
 
-  const upload = (a: Transfer) => withRetry(
-    () => job.connector.write(a.path, deps.blobs.open(a.sha256, a.size), { size: a.size, sha256: a.sha256 }, { signal }), deps.retry, signal);
+  // The hash the verifier compares (OneDrive's quickxor, Dropbox's content_hash) is computed as
+  // the bytes go out: one read of the blob per upload instead of two.
+  const localType = verifier.localType;
+  const upload = (a: Transfer) => withRetry(async (): Promise<{ entry: Entry; computed?: string }> => {
+    const blob = deps.blobs.open(a.sha256, a.size);
+    const info = { size: a.size, sha256: a.sha256 };
+    if (!localType) return { entry: await job.connector.write(a.path, blob, info, { signal }) };
+    const tap = new ContentHashingStream(localType);
+    // A read error reaches the connector through the tap; the connector destroying the tap closes the blob.
+    pipeline(blob, tap, () => undefined);
+    const entry = await job.connector.write(a.path, tap, info, { signal });
+    if (tap.complete && tap.bytes === a.size) return { entry, computed: tap.digest() };
+    tap.destroy();
+    return { entry };
+  }, deps.retry, signal);
 
   const transfer = async (a: Transfer) => {
-    let entry;
+    let sent: { entry: Entry; computed?: string };
     let moved = false;
     if (a.op === 'move') {
       try {
-        entry = await withRetry(() => job.connector.move!(a.from, a.path, { signal }), deps.retry, signal);
+        sent = { entry: await withRetry(() => job.connector.move!(a.from, a.path, { signal }), deps.retry, signal) };
         moved = true;
       } catch (e) {
         // The source is gone (deleted by hand, or moved before a crash): send the bytes instead.
         if (!isConnectorError(e, 'not_found')) throw e;
-        entry = await upload(a);
+        sent = await upload(a);
       }
     } else {
-      entry = await upload(a);
+      sent = await upload(a);
     }
-    completions.push(verifier.check(a.path, a, entry.hashes)
+    const { entry } = sent;
+    completions.push(verifier.check(a.path, a, entry.hashes, sent.computed)
       .then(() => finish(a, entry.id ?? null, moved))
       .catch((e) => fail(a, e)));
   };

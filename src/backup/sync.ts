@@ -106,10 +106,12 @@ export async function syncDestination(deps: SyncDeps, orgId: string, destination
         checkSpace(quota, actions, dst.name);
       }
       const base = { ...totals };
+      // Counted once here: progress reports come once per file.
+      const planned = base.planned + counts0(actions);
       const counts = await execute(deps, {
         orgId, destinationId, destinationName: dst.name, runId: runId!, connector: connector!, actions, transfers: deps.transfers, taken: taken!,
         signal,
-        onProgress: (done, bytes) => report({ runId: runId!, done: base.uploaded + base.moved + base.restored + done, planned: base.planned + counts0(actions), bytes: base.bytes + bytes }),
+        onProgress: (done, bytes) => report({ runId: runId!, done: base.uploaded + base.moved + base.restored + done, planned, bytes: base.bytes + bytes }),
       });
       for (const k of Object.keys(totals) as Array<keyof RunCounts>) totals[k] += counts[k];
       await updateRun(deps.db, runId!, totals);

@@ -49,4 +49,15 @@ describe('BatchVerifier', () => {
     assert.deepEqual(asked, [{ paths: ['a.pdf'], type: 'sha256' }]);
     assert.equal(computed, 0);
   });
+
+  it('compares with the hash the upload computed on the way, without reading the blob again', async () => {
+    const { connector } = stub(['quickxor'], {});
+    let computed = 0;
+    const v = new BatchVerifier(connector, 64, undefined, undefined, async (t, s) => { computed++; return local(t, s); });
+    assert.equal(v.localType, 'quickxor');
+    await v.check('a.pdf', { sha256: 'aa' }, { quickxor: 'sent' }, 'sent');
+    // The blob's hash computed on the way out is what counts: a destination holding other bytes still fails.
+    await assert.rejects(v.check('b.pdf', { sha256: 'bb' }, { quickxor: 'quickxor-of-bb' }, 'what was sent'), /QuickXorHash/);
+    assert.equal(computed, 0);
+  });
 });

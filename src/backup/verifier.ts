@@ -29,6 +29,12 @@ export class BatchVerifier {
   private flushing: Promise<void> = Promise.resolve();
 
   private readonly type: HashType;
+  /**
+   * The hash of the blob that has to be computed here to compare with the destination's, or
+   * null when that is the SHA-256 the vault already knows. An upload can compute it on the way
+   * (check's `computed`), which spares reading the blob a second time.
+   */
+  readonly localType: HashType | null;
 
   constructor(
     private readonly connector: StorageConnector,
@@ -38,16 +44,18 @@ export class BatchVerifier {
     private readonly localHash?: LocalHash,
   ) {
     this.type = hashTypeFor(connector, localHash);
+    this.localType = this.type === 'sha256' ? null : this.type;
   }
 
   /**
    * Resolves once `path` is confirmed to hold the blob; rejects on a mismatch or a missing
-   * file. `reported`: the hashes the destination returned with the write, if any.
+   * file. `reported`: the hashes the destination returned with the write, if any; `computed`:
+   * the blob's hash of type `localType`, if the upload already computed it.
    */
-  check(path: string, blob: { sha256: string; size?: number }, reported?: Partial<Record<HashType, string>>): Promise<void> {
+  check(path: string, blob: { sha256: string; size?: number }, reported?: Partial<Record<HashType, string>>, computed?: string): Promise<void> {
     const { sha256, size } = blob;
     const type = this.type;
-    const expected = type === 'sha256' ? Promise.resolve(sha256) : this.localHash!(type, sha256, size);
+    const expected = type === 'sha256' ? Promise.resolve(sha256) : computed !== undefined ? Promise.resolve(computed) : this.localHash!(type, sha256, size);
     const got = reported?.[type];
     if (got) return expected.then((want) => { if (got !== want) throw mismatch(path, type, got, want); });
     // Settled here too, so a failing local hash is never an unhandled rejection before verify() awaits it.

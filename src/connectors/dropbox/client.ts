@@ -28,7 +28,7 @@ export interface DropboxCall {
 }
 
 /** Routes that change the namespace: they take a write slot (research/providers.md 3.8, too_many_write_operations). */
-const WRITES = new Set(['files/upload', 'files/upload_session/finish', 'files/create_folder_v2', 'files/move_v2', 'files/delete_v2']);
+export const COMMIT_ROUTES: ReadonlySet<string> = new Set(['files/upload', 'files/upload_session/finish', 'files/create_folder_v2', 'files/move_v2', 'files/delete_v2']);
 const CONTENT = new Set(['files/upload', 'files/upload_session/start', 'files/upload_session/append_v2', 'files/upload_session/finish', 'files/download']);
 /** Longest pause a Retry-After may impose on every request of the connector. */
 const MAX_PAUSE_MS = 300_000;
@@ -96,7 +96,7 @@ export class DropboxClient {
         headers['Content-Type'] = 'application/json';
         body = JSON.stringify(c.arg);
       }
-      const release = WRITES.has(route) ? await this.writes.take() : () => undefined;
+      const release = COMMIT_ROUTES.has(route) ? await this.writes.take() : () => undefined;
       let res: Response;
       try {
         res = await this.fetchFn(url, { method: 'POST', headers, body: body as BodyInit | undefined, signal: c.signal });

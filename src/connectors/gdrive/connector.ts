@@ -186,12 +186,16 @@ export class GoogleDriveConnector implements StorageConnector {
 
   private async writeNow(path: string, body: Readable, info: WriteInfo, signal?: AbortSignal): Promise<Entry> {
     const [dir, name] = splitPath(path);
+    let parentId: string | undefined;
     try {
       throwIfAborted(signal);
-      const parentId = await this.folders.ensure(this.full(dir), signal);
+      parentId = await this.folders.ensure(this.full(dir), signal);
       // An existing file gets new content (a new revision, same id): Drive would happily hold two of the same name.
-      const existing = (await this.folders.named(parentId, name, 'any', path, signal)).find((f) => !isFolder(f) && !isNative(f));
-      const target: UploadTarget = { existingId: existing?.id, parentId, name, modifiedAt: info.modifiedAt };
+      // In a folder this connection made, only what it wrote there can exist.
+      const fresh = this.folders.filesInFresh(parentId);
+      const existingId = fresh ? fresh.get(name)
+        : (await this.folders.named(parentId, name, 'any', path, signal)).find((f) => !isFolder(f) && !isNative(f))?.id;
+      const target: UploadTarget = { existingId, parentId, name, modifiedAt: info.modifiedAt };
       const reader = new ByteReader(body, path, signal);
       const file = info.size <= SIMPLE_UPLOAD_MAX
         // Read whole (at most 4 MiB) so a 401 can be answered by refreshing and sending again.
@@ -200,9 +204,12 @@ export class GoogleDriveConnector implements StorageConnector {
       if (info.sha256 && file.sha256Checksum && file.sha256Checksum !== info.sha256) {
         throw new ConnectorError('transient', `Google Drive stored other bytes than sent for ${path}; it is sent again`);
       }
+      this.folders.wroteInFresh(parentId, name, file.id);
       return toEntry(file, path);
     } catch (e) {
       body.destroy();
+      // A failed upload may still have created the file (an answer lost on the way): look it up next time.
+      if (parentId) this.folders.spoil([parentId]);
       const err = classify(e, path, signal);
       if (err.kind === 'not_found') {
         // Our cached parent vanished behind our back: forget it, and the retry recreates it.
@@ -222,6 +229,7 @@ export class GoogleDriveConnector implements StorageConnector {
     checkPath(path);
     const file = await this.fileAt(path, opts?.signal);
     if (isFolder(file)) throw new ConnectorError('is_directory', `${path} is a folder.`);
+    this.folders.spoil(file.parents ?? []);
     await this.trash(file.id, path, opts?.signal);
   }
 
@@ -231,6 +239,7 @@ export class GoogleDriveConnector implements StorageConnector {
     const file = await this.fileAt(path, opts?.signal);
     if (!isFolder(file)) throw new ConnectorError('fatal', `${path} is a file, not a folder.`);
     this.folders.forget(this.full(path));
+    this.folders.spoil([file.id, ...(file.parents ?? [])]);
     await this.trash(file.id, path, opts?.signal);
   }
 
@@ -251,6 +260,7 @@ export class GoogleDriveConnector implements StorageConnector {
     const replaced = (await this.folders.named(parentId, name, 'any', to, signal)).filter((f) => f.id !== source.id && isFolder(f) === isFolder(source));
     if (isFolder(source)) this.folders.forget(this.full(from));
     const parents = source.parents ?? [];
+    this.folders.spoil([parentId, source.id, ...parents]);
     const query = new URLSearchParams({ fields: FILE_FIELDS });
     if (!parents.includes(parentId) || parents.length !== 1) {
       query.set('addParents', parentId);

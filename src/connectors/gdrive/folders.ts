@@ -16,6 +16,15 @@ const NAMED_PAGE = 100;
  */
 export class DriveFolders {
   private readonly cache = new PathIdCache(false);
+  /**
+   * Folders this connection created (and kept: no older twin), with the files it has written
+   * into each since, name -> id. What is in such a folder is known without asking Drive, which
+   * spares a backfill the name lookup before each upload (half its requests under the pacer).
+   * Anything but a successful write there (a failure, a removal, a move) drops the folder from
+   * here, and lookups take over again. What this cannot see: another client that finds the new
+   * folder and writes the same name into it during this connection (docs/providers/google-drive.md).
+   */
+  private readonly fresh = new Map<string, Map<string, string>>();
 
   constructor(private readonly client: DriveClient, private readonly baseId: string) {}
 
@@ -81,6 +90,7 @@ export class DriveFolders {
     if (!all.some((f) => f.id === mine.id)) all.push(mine);
     const winner = all.filter(isFolder).sort(byAge)[0]!;
     if (winner.id !== mine.id) await this.trashLoser(mine, level);
+    else this.fresh.set(mine.id, new Map());
     return winner.id;
   }
 
@@ -93,6 +103,21 @@ export class DriveFolders {
     }
   }
 
+  /** The files this connection wrote into `folderId`, if it created that folder and nothing else happened there. */
+  filesInFresh(folderId: string): ReadonlyMap<string, string> | undefined {
+    return this.fresh.get(folderId);
+  }
+
+  /** A write into a fresh folder succeeded: `name` is now the file `fileId`. */
+  wroteInFresh(folderId: string, name: string, fileId: string): void {
+    this.fresh.get(folderId)?.set(name, fileId);
+  }
+
+  /** Something other than a successful write touched these folders: look their contents up again. */
+  spoil(folderIds: Iterable<string>): void {
+    for (const id of folderIds) this.fresh.delete(id);
+  }
+
   set(full: string, id: string): void {
     this.cache.set(full, id);
   }
@@ -103,5 +128,6 @@ export class DriveFolders {
 
   clear(): void {
     this.cache.clear();
+    this.fresh.clear();
   }
 }

@@ -59,11 +59,41 @@ describe('Google Drive connector on the Drive emulator', () => {
     assert.deepEqual(await readAll(c, 'over/a.pdf'), large);
   });
 
-  it('costs a lookup and an upload per write once the folder is known', async () => {
+  it('costs one upload per write into a folder it made, and a name lookup and an upload into one that was there', async () => {
     await c.write('cache/a.pdf', body(Buffer.from('a')), { size: 1 });
     emu.state.requests.length = 0;
     await c.write('cache/b.pdf', body(Buffer.from('b')), { size: 1 });
+    assert.deepEqual(emu.state.requests.map((r) => `${r.method} ${r.path}`), ['POST /upload/drive/v3/files']);
+    // A new connection did not make the folder: it cannot know what is in it, so it looks each name up.
+    const other = connector();
+    const again = await other.write('cache/a.pdf', body(Buffer.from('A')), { size: 1 });
+    emu.state.requests.length = 0;
+    await other.write('cache/c.pdf', body(Buffer.from('c')), { size: 1 });
     assert.deepEqual(emu.state.requests.map((r) => `${r.method} ${r.path}`), ['GET /drive/v3/files', 'POST /upload/drive/v3/files']);
+    const cache = named(named(store().rootId, 'Backups')[0]!.id, 'cache')[0]!;
+    assert.deepEqual(named(cache.id, 'a.pdf').map((f) => f.id), [again.id], 'a.pdf updated, not written twice');
+  });
+
+  it('in a folder it made, still finds a file whose upload answer was lost, and one written again after a removal', async () => {
+    let loseNext = false;
+    const lossy = connector({
+      fetch: async (input, init) => {
+        const res = await fetch(input, init);
+        if (loseNext && init?.method === 'POST' && String(input).includes('/upload/')) { loseNext = false; throw new TypeError('fetch failed'); }
+        return res;
+      },
+    });
+    await lossy.write('lost/first.pdf', body(Buffer.from('1')), { size: 1 });
+    loseNext = true;
+    await rejectsKind(lossy.write('lost/a.pdf', body(Buffer.from('a')), { size: 1 }), 'transient');
+    const retried = await lossy.write('lost/a.pdf', body(Buffer.from('a!')), { size: 2 });
+    await lossy.write('lost/b.pdf', body(Buffer.from('b')), { size: 1 });
+    await lossy.remove('lost/b.pdf');
+    const rewritten = await lossy.write('lost/b.pdf', body(Buffer.from('b2')), { size: 2 });
+    const lost = named(named(store().rootId, 'Backups')[0]!.id, 'lost')[0]!;
+    assert.deepEqual(named(lost.id, 'a.pdf').map((f) => f.id), [retried.id], 'the file the lost answer created was updated, not doubled');
+    assert.deepEqual(named(lost.id, 'b.pdf').map((f) => f.id), [rewritten.id]);
+    assert.deepEqual(await readAll(lossy, 'lost/a.pdf'), Buffer.from('a!'));
   });
 
   it('uploads large files in chunks of 256 KiB multiples and keeps the modification time', async () => {

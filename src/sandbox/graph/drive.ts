@@ -52,6 +52,8 @@ export class Drive {
   seq = 0;
   /** Delta tokens carry this; changing it makes every older token answer 410. */
   epoch = 1;
+  /** Bytes of every file, kept as files come and go: summing the tree on each upload costs O(files). */
+  private usedBytes = 0;
 
   constructor(readonly id: string, readonly type: DriveType, readonly owner: string, public quotaTotal: number) {
     this.rootId = this.insert({ name: 'root', parentId: null, folder: true }).id;
@@ -70,6 +72,7 @@ export class Drive {
       fsModifiedAt: p.fsModifiedAt ?? at, version: 1, contentVersion: 1, seq: ++this.seq,
     };
     this.items.set(item.id, item);
+    this.usedBytes += content.length;
     if (p.parentId) {
       const parent = this.items.get(p.parentId)!;
       parent.children.set(nameKey(p.name), item.id);
@@ -129,7 +132,7 @@ export class Drive {
   }
 
   used(): number {
-    return this.size(this.items.get(this.rootId)!);
+    return this.usedBytes;
   }
 
   remaining(): number {
@@ -176,6 +179,7 @@ export class Drive {
     if (content.length - freed > this.remaining()) throw quotaReached();
     if (!spot.existing) return { item: this.insert({ name: spot.name, parentId: parent.id, folder: false, content, fsModifiedAt }), created: true };
     const item = spot.existing;
+    this.usedBytes += content.length - item.content.length;
     item.content = content;
     item.quickXorHash = quickXor(content);
     item.contentVersion++;
@@ -216,6 +220,7 @@ export class Drive {
       const size = this.size(it);
       for (const id of it.children.values()) drop(this.items.get(id)!, [...ancestors, it.id]);
       this.items.delete(it.id);
+      this.usedBytes -= it.content.length;
       this.tombstones.set(it.id, { id: it.id, name: it.name, parentId: it.parentId!, folder: it.folder, seq: ++this.seq, size, ancestors });
     };
     drop(item, this.ancestorsOf(parent));

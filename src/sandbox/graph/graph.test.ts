@@ -44,6 +44,19 @@ describe('Graph emulator', () => {
     assert.equal(d.quota.total, d.quota.used + d.quota.remaining);
   });
 
+  it('counts the space files take as they are stored, replaced and deleted with their folder', async () => {
+    const used = async () => (await json(await call('GET', `/drives/${driveId}`))).quota.used as number;
+    const before = await used();
+    const folder = await json(await mkdir('root', 'Space'));
+    await call('PUT', `/drives/${driveId}/items/${folder.id}:/a.bin:/content`, { body: Buffer.alloc(1000) });
+    await call('PUT', `/drives/${driveId}/items/${folder.id}:/b.bin:/content`, { body: Buffer.alloc(300) });
+    assert.equal(await used(), before + 1300);
+    await call('PUT', `/drives/${driveId}/items/${folder.id}:/a.bin:/content`, { body: Buffer.alloc(400) });
+    assert.equal(await used(), before + 700, 'a replaced file counts with its new size');
+    assert.equal((await call('DELETE', `/drives/${driveId}/items/${folder.id}`)).status, 204);
+    assert.equal(await used(), before, 'a deleted folder frees what was in it');
+  });
+
   it('creates folders with fail, rename and replace, names compared case-insensitively', async () => {
     assert.equal((await mkdir('root', 'Invoices')).status, 201);
     const clash = await mkdir('root', 'INVOICES');
