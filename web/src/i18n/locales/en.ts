@@ -24,6 +24,15 @@ export const en = {
     intro: 'Every document of {{company}} is copied, one way, to the storage you choose. Add as many destinations as you like.',
     activate: 'Activate', configure: 'Configure', addAnother: 'Add another', destinations_one: '{{count}} destination', destinations_other: '{{count}} destinations',
     notOffered: 'The operator has not set this up in this installation.',
+    collectionSection: 'Collect documents from', channels_one: '{{count}} channel', channels_other: '{{count}} channels',
+    collectionIntro: 'Documents your clients put in their own folder are collected for {{company}} and wait in the inbox for review.',
+    collectFrom: {
+      onedrive: 'A folder in the client\'s OneDrive, connected with Microsoft.',
+      gdrive: 'A folder in the client\'s Google Drive, connected with Google.',
+      dropbox: 'A folder in the client\'s Dropbox, connected with Dropbox.',
+      sftp: 'A folder on the client\'s SSH server or NAS.',
+      webdav: 'A folder on the client\'s Nextcloud or other WebDAV server.',
+    },
     kinds: {
       onedrive: { title: 'OneDrive', description: 'Personal or business OneDrive and SharePoint, signed in with Microsoft.' },
       gdrive: { title: 'Google Drive', description: 'A folder in Google Drive, signed in with Google.' },
