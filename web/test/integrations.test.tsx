@@ -74,13 +74,13 @@ describe('Apps & integrations', () => {
     // The removed OneDrive channel does not count.
     expect(onedrive.getByText('Not set up')).toBeInTheDocument();
     expect(onedrive.getByText('Sandbox')).toBeInTheDocument();
-    expect(await onedrive.findByRole('link', { name: 'Activate: OneDrive' })).toHaveAttribute('href', '/collection/new?kind=onedrive');
+    expect(await onedrive.findByRole('link', { name: 'Activate: Collect documents from OneDrive' })).toHaveAttribute('href', '/collection/new?kind=onedrive');
 
     const webdav = await collectionCard('webdav');
     expect(webdav.getByText('Needs attention')).toBeInTheDocument();
     expect(webdav.getByText('3 channels')).toBeInTheDocument();
-    expect(webdav.getByRole('link', { name: 'Configure: WebDAV' })).toHaveAttribute('href', '/collection?kind=webdav');
-    expect(webdav.getByRole('link', { name: 'Add another: WebDAV' })).toHaveAttribute('href', '/collection/new?kind=webdav');
+    expect(webdav.getByRole('link', { name: 'Configure: Collect documents from WebDAV' })).toHaveAttribute('href', '/collection?kind=webdav');
+    expect(webdav.getByRole('link', { name: 'Add another: Collect documents from WebDAV' })).toHaveAttribute('href', '/collection/new?kind=webdav');
 
     const sftp = await collectionCard('sftp');
     expect(sftp.getByText('Active')).toBeInTheDocument();
@@ -115,7 +115,7 @@ describe('Apps & integrations', () => {
       <Route path="/collection/new" element={<NewChannelPage />} />
     </Routes></CompanyProvider></SessionProvider>, '/integrations');
 
-    await userEvent.click(await (await collectionCard('sftp')).findByRole('link', { name: 'Add another: SFTP server' }));
+    await userEvent.click(await (await collectionCard('sftp')).findByRole('link', { name: 'Add another: Collect documents from SFTP server' }));
     expect(await screen.findByRole('radio', { name: 'SFTP server' })).toBeChecked();
     expect(screen.getByRole('radio', { name: 'OneDrive' })).not.toBeChecked();
   });
@@ -127,7 +127,7 @@ describe('Apps & integrations', () => {
       <Route path="/collection" element={<ChannelsPage />} />
     </Routes></CompanyProvider>, '/integrations');
 
-    await userEvent.click(await (await collectionCard('webdav')).findByRole('link', { name: 'Configure: WebDAV' }));
+    await userEvent.click(await (await collectionCard('webdav')).findByRole('link', { name: 'Configure: Collect documents from WebDAV' }));
     expect(await screen.findByRole('link', { name: 'webdav chn_w1' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'webdav chn_w3' })).toBeInTheDocument();
     expect(screen.queryByRole('link', { name: 'sftp chn_s' })).not.toBeInTheDocument();

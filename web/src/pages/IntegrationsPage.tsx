@@ -78,6 +78,8 @@ export function CollectionIntegrationCard({ card, canConfigure }: { card: Collec
   const { t } = useTranslation();
   const { kind, available, sandbox, channels } = card;
   const title = t(`integrations.kinds.${kind}.title`);
+  // "Activate: Collect documents from OneDrive", apart from the backup card's "Activate: OneDrive".
+  const named = (action: string) => `${t(action)}: ${t('integrations.collectionSection')} ${title}`;
   const channelState = available ? collectionSummary(channels) : 'unavailable';
   return (
     <IntegrationCard testId={`collection-${kind}`} title={title} sandbox={sandbox}
@@ -86,12 +88,12 @@ export function CollectionIntegrationCard({ card, canConfigure }: { card: Collec
       count={channels.length > 0 ? t('integrations.channels', { count: channels.length }) : null}>
       {canConfigure && available && (
         <Button component={Link} to={`/collection/new?kind=${kind}`} variant={channels.length === 0 ? 'filled' : 'subtle'}
-          aria-label={`${t(channels.length === 0 ? 'integrations.activate' : 'integrations.addAnother')}: ${title}`}>
+          aria-label={named(channels.length === 0 ? 'integrations.activate' : 'integrations.addAnother')}>
           {t(channels.length === 0 ? 'integrations.activate' : 'integrations.addAnother')}
         </Button>
       )}
       {canConfigure && channels.length > 0 && (
-        <Button component={Link} to={`/collection?kind=${kind}`} variant="light" aria-label={`${t('integrations.configure')}: ${title}`}>{t('integrations.configure')}</Button>
+        <Button component={Link} to={`/collection?kind=${kind}`} variant="light" aria-label={named('integrations.configure')}>{t('integrations.configure')}</Button>
       )}
     </IntegrationCard>
   );
