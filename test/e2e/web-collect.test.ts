@@ -175,6 +175,14 @@ describe('collection in the web app, end to end (Chromium, sandbox OneDrive)', a
     assert.ok(left && right && left.x + left.width <= right.x && left.y < right.y + right.height, `the original beside the fields: ${JSON.stringify([left, right])}`);
     await shot(page, 'inbox-collected');
 
+    // Apps & integrations counts the channel on the OneDrive collection card, with its state.
+    await page.getByTestId('user-menu').click();
+    await page.getByRole('menuitem', { name: 'Apps & integrations' }).click();
+    const card = page.getByTestId('collection-onedrive');
+    await card.getByText('1 channel').waitFor();
+    await card.getByText('Active', { exact: true }).waitFor();
+    assert.equal(await card.getByRole('link', { name: 'Configure: Collect documents from OneDrive' }).getAttribute('href'), '/collection?kind=onedrive');
+
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Collection' }).click();
     await page.getByRole('link', { name: 'Anna OneDrive' }).waitFor();
     await shot(page, 'channels');
