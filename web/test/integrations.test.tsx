@@ -132,5 +132,8 @@ describe('Apps & integrations', () => {
     expect(screen.getByRole('link', { name: 'webdav chn_w3' })).toBeInTheDocument();
     expect(screen.queryByRole('link', { name: 'sftp chn_s' })).not.toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'New channel' })).toHaveAttribute('href', '/collection/new?kind=webdav');
+    expect(screen.getByTestId('kind-filter')).toHaveTextContent('Only the WebDAV channels are shown.');
+    await userEvent.click(screen.getByRole('link', { name: 'Show all' }));
+    expect(await screen.findByRole('link', { name: 'sftp chn_s' })).toBeInTheDocument();
   });
 });

@@ -130,6 +130,7 @@ export const de: Messages = {
   },
   // Abholkanäle und die Einladungsseite des Kunden.
   collect: {
+    onlyKind: 'Es werden nur die Kanäle von {{kind}} angezeigt.', showAll: 'Alle anzeigen',
     nav: 'Abholung', title: 'Abholkanäle', add: 'Neuer Kanal', empty: 'Noch keine Abholkanäle für dieses Unternehmen.',
     intro: 'Ein Kanal holt jeden Tag jeden neuen Beleg aus dem Ordner eines Kunden und legt ihn in den Posteingang.',
     name: 'Name', nameHint: 'Etwa „Eingangsrechnungen Kunde X".', kind: 'Quelle', company: 'Unternehmen', recipient: 'Empfänger',

@@ -129,6 +129,7 @@ export const en = {
   },
   // Collection channels and the client's invitation page.
   collect: {
+    onlyKind: 'Only the {{kind}} channels are shown.', showAll: 'Show all',
     nav: 'Collection', title: 'Collection channels', add: 'New channel', empty: 'No collection channels yet for this company.',
     intro: 'A channel collects every new document from a client\'s folder once a day and files it in the inbox.',
     name: 'Name', nameHint: 'Such as "Client X purchase invoices".', kind: 'Source', company: 'Company', recipient: 'Recipient',

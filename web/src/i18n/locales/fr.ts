@@ -130,6 +130,7 @@ export const fr: Messages = {
   },
   // Canaux de collecte et page d'invitation du client.
   collect: {
+    onlyKind: 'Seuls les canaux {{kind}} sont affichés.', showAll: 'Tout afficher',
     nav: 'Collecte', title: 'Canaux de collecte', add: 'Nouveau canal', empty: 'Aucun canal de collecte pour cette société.',
     intro: 'Un canal collecte chaque jour tout nouveau document du dossier d\'un client et le dépose dans la boîte de réception.',
     name: 'Nom', nameHint: 'Par exemple « Factures d\'achat client X ».', kind: 'Source', company: 'Société', recipient: 'Destinataire',

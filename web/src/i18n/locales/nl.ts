@@ -130,6 +130,7 @@ export const nl: Messages = {
   },
   // Ophaalkanalen en de uitnodigingspagina van de klant.
   collect: {
+    onlyKind: 'Alleen de kanalen van {{kind}} worden getoond.', showAll: 'Alles tonen',
     nav: 'Ophalen', title: 'Ophaalkanalen', add: 'Nieuw kanaal', empty: 'Nog geen ophaalkanalen voor dit bedrijf.',
     intro: 'Een kanaal haalt elke dag elk nieuw document uit een map van een klant en zet het in de inbox.',
     name: 'Naam', nameHint: 'Bijvoorbeeld "Aankoopfacturen klant X".', kind: 'Bron', company: 'Bedrijf', recipient: 'Ontvanger',

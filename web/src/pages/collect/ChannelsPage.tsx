@@ -26,6 +26,12 @@ export function ChannelsPage() {
         {canConfigure && <Button component={Link} to={kind ? `/collection/new?kind=${kind}` : '/collection/new'}>{t('collect.add')}</Button>}
       </Group>
       <Text c="dimmed" size="sm">{t('collect.intro')}</Text>
+      {kind && (
+        <Text size="sm" data-testid="kind-filter">
+          {t('collect.onlyKind', { kind: t(`collect.kinds.${kind}`, { defaultValue: kind }) })}{' '}
+          <Anchor component={Link} to="/collection">{t('collect.showAll')}</Anchor>
+        </Text>
+      )}
       <ErrorAlert error={error} />
       {data && data.length === 0 && <Text c="dimmed">{t('collect.empty')}</Text>}
       {data && data.length > 0 && (
