@@ -13,8 +13,8 @@ import { resources } from '../../web/src/i18n/index.js';
  * Collection in Debian's Chromium against a whole Dossier with the sandbox OneDrive: an admin
  * creates a channel, the invitation lands in the development outbox, the client opens its link
  * with no account, consents on the sandbox's page and picks the folder; the admin runs the
- * channel now, confirms, and the document is in the inbox with its fields. A user without the
- * right sees no button and the API refuses them.
+ * channel now, confirms, and opens the Inbox, where the document shows its fields beside the
+ * original. A user without the right sees no button and the API refuses them.
  */
 const MESSAGE_KEY = /\b(app|nav|common|state|destination|collect)\.[a-zA-Z_]+(\.[a-zA-Z_-]+)*\b/;
 
@@ -154,6 +154,34 @@ describe('collection in the web app, end to end (Chromium, sandbox OneDrive)', a
     assert.equal(item.fields.totalWithVat?.value, '242.00');
     const binders = (await s.call('GET', `/v1/binders?companyId=${s.companyId}`)).body.items;
     assert.equal(binders.find((b: { id: string }) => b.id === item.binderId)?.name, 'Purchases');
+
+    // The admin opens the Inbox: the new item, its fields as read beside the original.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Inbox' }).click();
+    await page.getByRole('heading', { name: 'Inbox', exact: true }).waitFor();
+    await page.getByTestId('inbox-queue').getByRole('button', { name: /Paper Supplies NV.*ANNA-2/s }).click();
+    const panel = page.getByTestId('inbox-item');
+    await panel.getByRole('heading', { name: 'second.xml' }).waitFor();
+    const fields = panel.getByRole('form', { name: /second\.xml/ });
+    assert.equal(await fields.getByTestId('field-number').inputValue(), 'ANNA-2');
+    assert.equal(await fields.getByTestId('field-sellerName').inputValue(), 'Paper Supplies NV');
+    assert.equal(await fields.getByTestId('field-totalWithVat').inputValue(), '242.00');
+    // An XML e-invoice has no picture: the original is offered as the file itself, and it is the collected one.
+    const original = panel.getByTestId('original');
+    const download = original.getByRole('link', { name: 'Download second.xml' });
+    await download.waitFor();
+    const served = await page.evaluate(async (href) => (await fetch(href!)).text(), await download.getAttribute('href'));
+    assert.match(served, /ANNA-2/);
+    const [left, right] = [await original.boundingBox(), await fields.boundingBox()];
+    assert.ok(left && right && left.x + left.width <= right.x && left.y < right.y + right.height, `the original beside the fields: ${JSON.stringify([left, right])}`);
+    await shot(page, 'inbox-collected');
+
+    // Apps & integrations counts the channel on the OneDrive collection card, with its state.
+    await page.getByTestId('user-menu').click();
+    await page.getByRole('menuitem', { name: 'Apps & integrations' }).click();
+    const card = page.getByTestId('collection-onedrive');
+    await card.getByText('1 channel').waitFor();
+    await card.getByText('Active', { exact: true }).waitFor();
+    assert.equal(await card.getByRole('link', { name: 'Configure: Collect documents from OneDrive' }).getAttribute('href'), '/collection?kind=onedrive');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Collection' }).click();
     await page.getByRole('link', { name: 'Anna OneDrive' }).waitFor();

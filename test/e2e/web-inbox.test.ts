@@ -158,7 +158,12 @@ describe('the inbox and user invitations, end to end (Chromium)', async () => {
       await p.getByRole('heading', { name: 'Documents', exact: true }).waitFor();
       await p.getByTestId('user-menu').getByText('clerk@example.com').waitFor();
 
-      await p.getByRole('link', { name: 'Inbox' }).click();
+      // The menu offers the clerk no inbox; typed in, the page says why it shows nothing.
+      const menu = p.getByRole('navigation', { name: 'Main' });
+      await menu.getByRole('link', { name: 'Collection' }).waitFor();
+      assert.equal(await menu.getByRole('link', { name: 'Inbox' }).count(), 0);
+      assert.equal(await menu.getByRole('link', { name: 'Users' }).count(), 0);
+      await p.goto(`${s.baseUrl}/inbox`);
       await p.getByRole('alert').getByText('No access to the inbox').waitFor();
       assert.equal(await p.getByTestId('inbox-item').count(), 0);
       const status = await p.evaluate(async () => (await fetch('/v1/inbox')).status);

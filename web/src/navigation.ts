@@ -1,18 +1,26 @@
+import type { Right } from './api/rights';
+
 /**
  * The main menu, in order. A new area (collection channels, the inbox) is one more entry here,
- * one route in App.tsx and one block of messages in i18n/locales.
+ * one route in App.tsx and one block of messages in i18n/locales. An entry with a right is
+ * shown only to who holds it: its page would only say "ask an administrator".
  */
 export interface NavEntry {
   path: string;
   label: 'nav.documents' | 'nav.destinations' | 'nav.integrations'
     | 'inbox.nav' | 'users.nav' | 'collect.nav';
+  right?: Right;
 }
 
 export const NAVIGATION: readonly NavEntry[] = [
-  { path: '/inbox', label: 'inbox.nav' },
+  { path: '/inbox', label: 'inbox.nav', right: 'review_inbox' },
   { path: '/documents', label: 'nav.documents' },
   { path: '/destinations', label: 'nav.destinations' },
   { path: '/integrations', label: 'nav.integrations' },
   { path: '/collection', label: 'collect.nav' },
-  { path: '/users', label: 'users.nav' },
+  { path: '/users', label: 'users.nav', right: 'manage_users' },
 ];
+
+/** The entries the user may open; those that need a right wait until the rights are known (null). */
+export const visibleNavigation = (rights: readonly Right[] | null): NavEntry[] =>
+  NAVIGATION.filter((entry) => !entry.right || (rights?.includes(entry.right) ?? false));

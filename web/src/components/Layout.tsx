@@ -4,7 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useSession } from '../api/session';
 import { useCompany } from '../api/company';
-import { NAVIGATION } from '../navigation';
+import { useRights } from '../api/rights';
+import { visibleNavigation } from '../navigation';
 import { LanguagePicker } from './LanguagePicker';
 
 /** The frame of every signed-in page: header (menu, company, language, the user's menu top right), navigation, content. */
@@ -13,6 +14,7 @@ export function Layout() {
   const [opened, { toggle, close }] = useDisclosure(false);
   const { session, signOut } = useSession();
   const { companies, company, choose } = useCompany();
+  const rights = useRights();
   const location = useLocation();
   const navigate = useNavigate();
 
@@ -48,7 +50,7 @@ export function Layout() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm" component="nav" aria-label={t('nav.main')}>
-        {NAVIGATION.map((entry) => (
+        {visibleNavigation(rights).map((entry) => (
           <NavLink key={entry.path} component={Link} to={entry.path} label={t(entry.label)} onClick={close}
             active={location.pathname.startsWith(entry.path)} aria-current={location.pathname.startsWith(entry.path) ? 'page' : undefined} />
         ))}

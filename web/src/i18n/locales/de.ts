@@ -32,6 +32,15 @@ export const de: Messages = {
     intro: 'Jedes Dokument von {{company}} wird in eine Richtung in den Speicher Ihrer Wahl kopiert. Fügen Sie so viele Ziele hinzu, wie Sie möchten.',
     activate: 'Aktivieren', configure: 'Konfigurieren', addAnother: 'Weiteres hinzufügen', destinations_one: '{{count}} Ziel', destinations_other: '{{count}} Ziele',
     notOffered: 'Der Betreiber hat dies in dieser Installation nicht eingerichtet.',
+    collectionSection: 'Dokumente abholen aus', channels_one: '{{count}} Kanal', channels_other: '{{count}} Kanäle',
+    collectionIntro: 'Dokumente, die Ihre Kunden in ihren eigenen Ordner legen, werden für {{company}} abgeholt und warten im Posteingang auf Prüfung.',
+    collectFrom: {
+      onedrive: 'Ein Ordner im OneDrive des Kunden, verbunden über Microsoft.',
+      gdrive: 'Ein Ordner im Google Drive des Kunden, verbunden über Google.',
+      dropbox: 'Ein Ordner in der Dropbox des Kunden, verbunden über Dropbox.',
+      sftp: 'Ein Ordner auf dem SSH-Server oder NAS des Kunden.',
+      webdav: 'Ein Ordner auf der Nextcloud oder einem anderen WebDAV-Server des Kunden.',
+    },
     kinds: {
       onedrive: { title: 'OneDrive', description: 'OneDrive privat oder geschäftlich und SharePoint, angemeldet mit Microsoft.' },
       gdrive: { title: 'Google Drive', description: 'Ein Ordner in Google Drive, angemeldet mit Google.' },
@@ -128,6 +137,7 @@ export const de: Messages = {
   },
   // Abholkanäle und die Einladungsseite des Kunden.
   collect: {
+    onlyKind: 'Es werden nur die Kanäle von {{kind}} angezeigt.', showAll: 'Alle anzeigen',
     nav: 'Abholung', title: 'Abholkanäle', add: 'Neuer Kanal', empty: 'Noch keine Abholkanäle für dieses Unternehmen.',
     intro: 'Ein Kanal holt jeden Tag jeden neuen Beleg aus dem Ordner eines Kunden und legt ihn in den Posteingang.',
     name: 'Name', nameHint: 'Etwa „Eingangsrechnungen Kunde X".', kind: 'Quelle', company: 'Unternehmen', recipient: 'Empfänger',

@@ -31,6 +31,15 @@ export const en = {
     intro: 'Every document of {{company}} is copied, one way, to the storage you choose. Add as many destinations as you like.',
     activate: 'Activate', configure: 'Configure', addAnother: 'Add another', destinations_one: '{{count}} destination', destinations_other: '{{count}} destinations',
     notOffered: 'The operator has not set this up in this installation.',
+    collectionSection: 'Collect documents from', channels_one: '{{count}} channel', channels_other: '{{count}} channels',
+    collectionIntro: 'Documents your clients put in their own folder are collected for {{company}} and wait in the inbox for review.',
+    collectFrom: {
+      onedrive: 'A folder in the client\'s OneDrive, connected with Microsoft.',
+      gdrive: 'A folder in the client\'s Google Drive, connected with Google.',
+      dropbox: 'A folder in the client\'s Dropbox, connected with Dropbox.',
+      sftp: 'A folder on the client\'s SSH server or NAS.',
+      webdav: 'A folder on the client\'s Nextcloud or other WebDAV server.',
+    },
     kinds: {
       onedrive: { title: 'OneDrive', description: 'Personal or business OneDrive and SharePoint, signed in with Microsoft.' },
       gdrive: { title: 'Google Drive', description: 'A folder in Google Drive, signed in with Google.' },
@@ -127,6 +136,7 @@ export const en = {
   },
   // Collection channels and the client's invitation page.
   collect: {
+    onlyKind: 'Only the {{kind}} channels are shown.', showAll: 'Show all',
     nav: 'Collection', title: 'Collection channels', add: 'New channel', empty: 'No collection channels yet for this company.',
     intro: 'A channel collects every new document from a client\'s folder once a day and files it in the inbox.',
     name: 'Name', nameHint: 'Such as "Client X purchase invoices".', kind: 'Source', company: 'Company', recipient: 'Recipient',

@@ -32,6 +32,15 @@ export const fr: Messages = {
     intro: 'Chaque document de {{company}} est copié, dans un seul sens, vers le stockage de votre choix. Ajoutez autant de destinations que vous voulez.',
     activate: 'Activer', configure: 'Configurer', addAnother: 'En ajouter une autre', destinations_one: '{{count}} destination', destinations_other: '{{count}} destinations',
     notOffered: 'L\'administrateur ne l\'a pas configuré dans cette installation.',
+    collectionSection: 'Collecter les documents depuis', channels_one: '{{count}} canal', channels_other: '{{count}} canaux',
+    collectionIntro: 'Les documents que vos clients déposent dans leur propre dossier sont collectés pour {{company}} et attendent la vérification dans la boîte de réception.',
+    collectFrom: {
+      onedrive: 'Un dossier dans le OneDrive du client, connecté avec Microsoft.',
+      gdrive: 'Un dossier dans le Google Drive du client, connecté avec Google.',
+      dropbox: 'Un dossier dans le Dropbox du client, connecté avec Dropbox.',
+      sftp: 'Un dossier sur le serveur SSH ou le NAS du client.',
+      webdav: 'Un dossier sur le Nextcloud ou un autre serveur WebDAV du client.',
+    },
     kinds: {
       onedrive: { title: 'OneDrive', description: 'OneDrive personnel ou professionnel et SharePoint, connexion avec Microsoft.' },
       gdrive: { title: 'Google Drive', description: 'Un dossier dans Google Drive, connexion avec Google.' },
@@ -128,6 +137,7 @@ export const fr: Messages = {
   },
   // Canaux de collecte et page d'invitation du client.
   collect: {
+    onlyKind: 'Seuls les canaux {{kind}} sont affichés.', showAll: 'Tout afficher',
     nav: 'Collecte', title: 'Canaux de collecte', add: 'Nouveau canal', empty: 'Aucun canal de collecte pour cette société.',
     intro: 'Un canal collecte chaque jour tout nouveau document du dossier d\'un client et le dépose dans la boîte de réception.',
     name: 'Nom', nameHint: 'Par exemple « Factures d\'achat client X ».', kind: 'Source', company: 'Société', recipient: 'Destinataire',

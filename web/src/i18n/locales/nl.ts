@@ -32,6 +32,15 @@ export const nl: Messages = {
     intro: 'Elk document van {{company}} wordt in één richting gekopieerd naar de opslag die je kiest. Voeg zoveel bestemmingen toe als je wilt.',
     activate: 'Activeren', configure: 'Configureren', addAnother: 'Nog een toevoegen', destinations_one: '{{count}} bestemming', destinations_other: '{{count}} bestemmingen',
     notOffered: 'De beheerder heeft dit in deze installatie niet ingesteld.',
+    collectionSection: 'Documenten ophalen uit', channels_one: '{{count}} kanaal', channels_other: '{{count}} kanalen',
+    collectionIntro: 'Documenten die je klanten in hun eigen map zetten, worden voor {{company}} opgehaald en wachten in de inbox op controle.',
+    collectFrom: {
+      onedrive: 'Een map in de OneDrive van de klant, gekoppeld via Microsoft.',
+      gdrive: 'Een map in de Google Drive van de klant, gekoppeld via Google.',
+      dropbox: 'Een map in de Dropbox van de klant, gekoppeld via Dropbox.',
+      sftp: 'Een map op de SSH-server of NAS van de klant.',
+      webdav: 'Een map op de Nextcloud of andere WebDAV-server van de klant.',
+    },
     kinds: {
       onedrive: { title: 'OneDrive', description: 'OneDrive voor thuis of zakelijk en SharePoint, aangemeld via Microsoft.' },
       gdrive: { title: 'Google Drive', description: 'Een map in Google Drive, aangemeld via Google.' },
@@ -128,6 +137,7 @@ export const nl: Messages = {
   },
   // Ophaalkanalen en de uitnodigingspagina van de klant.
   collect: {
+    onlyKind: 'Alleen de kanalen van {{kind}} worden getoond.', showAll: 'Alles tonen',
     nav: 'Ophalen', title: 'Ophaalkanalen', add: 'Nieuw kanaal', empty: 'Nog geen ophaalkanalen voor dit bedrijf.',
     intro: 'Een kanaal haalt elke dag elk nieuw document uit een map van een klant en zet het in de inbox.',
     name: 'Naam', nameHint: 'Bijvoorbeeld "Aankoopfacturen klant X".', kind: 'Bron', company: 'Bedrijf', recipient: 'Ontvanger',

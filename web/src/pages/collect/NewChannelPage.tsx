@@ -1,18 +1,23 @@
 import { Stack, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router-dom';
+import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api, unwrap } from '../../api/client';
-import { binderChoice, ChannelForm, formOf } from './ChannelForm';
+import { binderChoice, CHANNEL_KINDS, ChannelForm, formOf } from './ChannelForm';
 
-/** A new channel; the client is invited to connect the folder (a local folder needs no one). */
+/**
+ * A new channel; the client is invited to connect the folder (a local folder needs no one).
+ * ?kind= (from an integration card's "Activate") preselects the source.
+ */
 export function NewChannelPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const kind = CHANNEL_KINDS.find((k) => k === params.get('kind'));
   return (
     <Stack maw={760}>
       <Title order={1}>{t('collect.add')}</Title>
-      <ChannelForm initial={formOf()} submitLabel={t('collect.create')} onSubmit={async (f) => {
+      <ChannelForm initial={{ ...formOf(), ...(kind && { kind }) }} submitLabel={t('collect.create')} onSubmit={async (f) => {
         const local = f.kind === 'local';
         const channel = await unwrap(api.POST('/v1/channels', {
           body: {
