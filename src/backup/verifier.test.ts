@@ -4,7 +4,7 @@ import type { HashType, StorageConnector } from '../connectors/connector.js';
 import { BatchVerifier } from './verifier.js';
 
 /** Just enough of a connector: capabilities and a hashMany that records what it was asked. */
-function stub(hashes: HashType[], stored: Record<string, string>) {
+function recordingConnector(hashes: HashType[], stored: Record<string, string>) {
   const asked: Array<{ paths: string[]; type: HashType }> = [];
   const connector = {
     capabilities: { hashes, names: { set: 'posix', caseInsensitive: false, maxComponentBytes: 255 }, serverSideMove: false },
@@ -20,7 +20,7 @@ const local = async (type: HashType, sha256: string) => `${type}-of-${sha256}`;
 
 describe('BatchVerifier', () => {
   it('checks a quickxor-only destination by the hash the write returned, computed locally', async () => {
-    const { connector, asked } = stub(['quickxor'], {});
+    const { connector, asked } = recordingConnector(['quickxor'], {});
     const v = new BatchVerifier(connector, 64, undefined, undefined, local);
     await v.check('a.pdf', { sha256: 'aa' }, { quickxor: 'quickxor-of-aa' });
     await assert.rejects(v.check('b.pdf', { sha256: 'bb' }, { quickxor: 'something else' }), /QuickXorHash/);
@@ -28,7 +28,7 @@ describe('BatchVerifier', () => {
   });
 
   it('asks hashMany for quickxor when the write reported none', async () => {
-    const { connector, asked } = stub(['quickxor'], { 'a.pdf': 'quickxor-of-aa', 'b.pdf': 'wrong' });
+    const { connector, asked } = recordingConnector(['quickxor'], { 'a.pdf': 'quickxor-of-aa', 'b.pdf': 'wrong' });
     const v = new BatchVerifier(connector, 64, undefined, undefined, local);
     const checks = [v.check('a.pdf', { sha256: 'aa' }), v.check('b.pdf', { sha256: 'bb' }), v.check('c.pdf', { sha256: 'cc' })];
     await v.flush();
@@ -39,7 +39,7 @@ describe('BatchVerifier', () => {
   });
 
   it('keeps comparing SHA-256 on destinations that report it, without computing anything locally', async () => {
-    const { connector, asked } = stub(['sha256', 'quickxor'], { 'a.pdf': 'aa' });
+    const { connector, asked } = recordingConnector(['sha256', 'quickxor'], { 'a.pdf': 'aa' });
     let computed = 0;
     const v = new BatchVerifier(connector, 64, undefined, undefined, async (t, s) => { computed++; return local(t, s); });
     await v.check('r.pdf', { sha256: 'rr' }, { sha256: 'rr' });
@@ -51,7 +51,7 @@ describe('BatchVerifier', () => {
   });
 
   it('compares with the hash the upload computed on the way, without reading the blob again', async () => {
-    const { connector } = stub(['quickxor'], {});
+    const { connector } = recordingConnector(['quickxor'], {});
     let computed = 0;
     const v = new BatchVerifier(connector, 64, undefined, undefined, async (t, s) => { computed++; return local(t, s); });
     assert.equal(v.localType, 'quickxor');
