@@ -27,11 +27,19 @@ export interface DatabaseOptions {
   /** postgres://... to use PostgreSQL; otherwise SQLite at sqlitePath. */
   url?: string;
   sqlitePath: string;
+  /**
+   * Told when PostgreSQL drops an idle pooled connection (a server restart, an administrator's
+   * pg_terminate_backend). The pool replaces the connection on its next use; without a listener
+   * the pool's 'error' event would end the whole process.
+   */
+  onConnectionLost?: (err: Error) => void;
 }
 
 export function openDatabase(opts: DatabaseOptions): Db {
   if (opts.url) {
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: opts.url, max: 10 }) }) });
+    const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
+    pool.on('error', (err) => opts.onConnectionLost?.(err));
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   mkdirSync(dirname(opts.sqlitePath), { recursive: true });
   const sqlite = new SQLite(opts.sqlitePath);

@@ -84,7 +84,10 @@ export const KEEP_ALIVE_JOB = 'connections.keep-alive';
 export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   const config = opts.config ?? loadConfig();
   const log = opts.log ?? createLogger(config.logLevel);
-  const db = openDatabase({ url: config.databaseUrl, sqlitePath: join(config.dataDir, 'dossier.db') });
+  const db = openDatabase({
+    url: config.databaseUrl, sqlitePath: join(config.dataDir, 'dossier.db'),
+    onConnectionLost: (err) => log.warn({ err: err.message }, 'a database connection was closed by the server; it is replaced on next use'),
+  });
   await migrate(db);
   const blobs = new FileBlobStore(join(config.dataDir, 'blobs'));
   const box = new SecretBox(loadSecretKey(config.secretKey, join(config.dataDir, 'secret.key')));
