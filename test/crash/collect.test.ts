@@ -17,21 +17,27 @@ const ROUNDS = 8;
 const NEW_PER_ROUND = 40;
 const child = fileURLToPath(new URL('./collect-child.ts', import.meta.url));
 
-/** Runs the child to its end, or kills it `killAfterMs` after it has started its run. */
-function runChild(dataDir: string, orgId: string, channelId: string, killAfterMs: number | null): Promise<boolean> {
+/**
+ * Runs the child to its end, or kills it `killAfterMs` after it has started its run. Says
+ * whether the run finished, and how long it took from its start.
+ */
+function runChild(dataDir: string, orgId: string, channelId: string, killAfterMs: number | null): Promise<{ finished: boolean; ms: number }> {
   return new Promise((resolve, reject) => {
+    let started = 0;
     const p = spawn(process.execPath, ['--import', 'tsx', child, dataDir, orgId, channelId], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '', err = '';
     let timer: NodeJS.Timeout | null = null;
     p.stdout.on('data', (d) => {
       out += d;
-      if (killAfterMs !== null && !timer && out.includes('started')) timer = setTimeout(() => p.kill('SIGKILL'), killAfterMs);
+      if (!started && out.includes('started')) started = performance.now();
+      if (killAfterMs !== null && !timer && started) timer = setTimeout(() => p.kill('SIGKILL'), killAfterMs);
     });
     p.stderr.on('data', (d) => { err += d; });
     p.on('exit', (code, signal) => {
       if (timer) clearTimeout(timer);
-      if (signal === 'SIGKILL') resolve(false);
-      else if (code === 0 && out.includes('finished')) resolve(true);
+      const ms = performance.now() - started;
+      if (signal === 'SIGKILL') resolve({ finished: false, ms });
+      else if (code === 0 && out.includes('finished')) resolve({ finished: true, ms });
       else reject(new Error(`the collection process failed (${code}): ${err || out}`));
     });
   });
@@ -56,6 +62,9 @@ describe('crash safety of collection', () => {
 
   it('never loses a file and never files one twice when killed with SIGKILL at random points over many runs', async () => {
     let kills = 0, n = 0;
+    // Kills land anywhere from the start of a run to a little past its end, however fast this
+    // machine runs: the span follows the last run that finished.
+    let span = 900;
     for (let round = 0; round < ROUNDS; round++) {
       // The client keeps working between runs: new files, a rename, a copy of an old file.
       await mkdir(join(src, `round-${round}`));
@@ -64,10 +73,12 @@ describe('crash safety of collection', () => {
         await rename(join(src, `round-${round - 1}`, `inv-${n - NEW_PER_ROUND - 1}.xml`), join(src, `renamed-${round}.xml`));
         await copyFile(join(src, 'round-0', 'inv-0.xml'), join(src, `copy-${round}.xml`));
       }
-      if (!(await runChild(join(dataDir, 'data'), orgId, channelId, Math.floor(Math.random() * 900)))) kills++;
+      const { finished, ms } = await runChild(join(dataDir, 'data'), orgId, channelId, Math.floor(Math.random() * span));
+      if (finished) span = Math.max(50, ms * 1.2);
+      else kills++;
     }
     assert.ok(kills >= 3, `the process was killed mid-run ${kills} times`);
-    assert.ok(await runChild(join(dataDir, 'data'), orgId, channelId, null));
+    assert.ok((await runChild(join(dataDir, 'data'), orgId, channelId, null)).finished);
 
     const deps = await buildDeps({ config: loadConfig({ DOSSIER_DATA_DIR: join(dataDir, 'data'), LOG_LEVEL: 'silent' }), log: silentLogger });
     try {
