@@ -1,4 +1,4 @@
-// npm run bench:collect -- [--files 10000] [--new 50] [--read] [--keep]
+// npm run bench:collect -- [--files 10000] [--new 50] [--read] [--keep] [--cpu-prof DIR]
 //
 // Collection from an SFTP folder (a throw-away OpenSSH server on loopback):
 //  1. a first run over --files files, against `rclone copy` of the same folder from the same
@@ -19,7 +19,9 @@ import { bootstrapIfEmpty } from '../src/auth/bootstrap.js';
 import { pdfBytes, prng } from './dataset.js';
 import { countTree, flushDisks, nodeChild, rcloneDownload, warmCache, type RcloneRemote } from './tools.js';
 
-const { values: flags } = parseArgs({ options: { files: { type: 'string', default: '10000' }, new: { type: 'string', default: '50' }, read: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } } });
+const { values: flags } = parseArgs({ options: { files: { type: 'string', default: '10000' }, new: { type: 'string', default: '50' }, read: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false }, 'cpu-prof': { type: 'string' } } });
+/** V8 CPU profiles of Dossier's runs (open them in Chrome's DevTools). */
+const profile = flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${flags['cpu-prof']}`] : [];
 const FILES = Number(flags.files), NEW = Number(flags.new);
 if (!Number.isInteger(FILES) || FILES < 1 || !Number.isInteger(NEW) || NEW < 1) { console.error('--files and --new take whole numbers of at least 1.'); process.exit(2); }
 const FOLDERS = 10;
@@ -71,14 +73,14 @@ async function main(): Promise<void> {
     step(`Dossier's first run over ${FILES} files${flags.read ? ' (documents read)' : ' (reading off)'}`);
     await flushDisks();
     await warmCache(source);
-    const full = await nodeChild<ChildOut>(child, job);
+    const full = await nodeChild<ChildOut>(child, job, {}, profile);
     if (full.collected !== FILES) throw new Error(`the first run collected ${full.collected} files, expected ${FILES}`);
 
     step(`${NEW} new files, then an incremental run`);
     await writeFiles(source, FILES, NEW, 2);
-    const inc = await nodeChild<ChildOut>(child, job);
+    const inc = await nodeChild<ChildOut>(child, job, {}, profile);
     if (inc.collected !== NEW || inc.found !== NEW) throw new Error(`the incremental run found ${inc.found} and collected ${inc.collected}, expected ${NEW}`);
-    const quiet = await nodeChild<ChildOut>(child, job);
+    const quiet = await nodeChild<ChildOut>(child, job, {}, profile);
 
     const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
     const calls = (c: Record<string, number>) => Object.entries(c).map(([k, v]) => `${k} ${v}`).join(', ');

@@ -44,16 +44,18 @@ const toItem = (r: Database['inbox_items']): InboxItem => ({
 export type NewInboxItem = Pick<InboxItem, 'companyId' | 'binderId' | 'recipientId' | 'channelId' | 'documentId' | 'sha256' | 'filename'
   | 'sourcePath' | 'fields' | 'extraction' | 'dedupeKey' | 'likelyDuplicateOf' | 'previousId'>;
 
-export async function insertInboxItem(trx: Trx, orgId: string, i: NewInboxItem): Promise<string> {
-  const id = newId('inb'), at = now();
-  await trx.insertInto('inbox_items').values({
-    id, org_id: orgId, company_id: i.companyId, binder_id: i.binderId, recipient_id: i.recipientId, channel_id: i.channelId,
-    document_id: i.documentId, sha256: i.sha256, filename: i.filename, source_path: i.sourcePath, status: 'to_review',
-    fields: JSON.stringify(i.fields), extraction: JSON.stringify(i.extraction), dedupe_key: i.dedupeKey,
-    likely_duplicate_of: i.likelyDuplicateOf, previous_id: i.previousId, duplicates_seen: 0, reviewed_by: null, reviewed_at: null,
-    created_at: at, updated_at: at,
-  }).execute();
-  return id;
+/** Many items at once, their ids chosen by the caller (a batch refers to them before they are written). */
+export async function insertInboxItems(trx: Trx, orgId: string, items: Array<NewInboxItem & { id: string }>): Promise<void> {
+  const at = now();
+  for (let n = 0; n < items.length; n += 500) {
+    await trx.insertInto('inbox_items').values(items.slice(n, n + 500).map((i) => ({
+      id: i.id, org_id: orgId, company_id: i.companyId, binder_id: i.binderId, recipient_id: i.recipientId, channel_id: i.channelId,
+      document_id: i.documentId, sha256: i.sha256, filename: i.filename, source_path: i.sourcePath, status: 'to_review',
+      fields: JSON.stringify(i.fields), extraction: JSON.stringify(i.extraction), dedupe_key: i.dedupeKey,
+      likely_duplicate_of: i.likelyDuplicateOf, previous_id: i.previousId, duplicates_seen: 0, reviewed_by: null, reviewed_at: null,
+      created_at: at, updated_at: at,
+    }))).execute();
+  }
 }
 
 /** The inbox items holding exactly these bytes in this company: from each content to its item. */
@@ -72,6 +74,18 @@ export async function inboxItemWithKey(trx: Trx, companyId: string, key: string,
   if (except) q = q.where('id', '!=', except);
   const r = await q.orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
   return r?.id ?? null;
+}
+
+/** For each supplier + number + amount key, the first item of the company that has it. */
+export async function inboxItemsWithKeys(trx: Trx, companyId: string, keys: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const unique = [...new Set(keys)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await trx.selectFrom('inbox_items').select(['id', 'dedupe_key']).where('company_id', '=', companyId)
+      .where('dedupe_key', 'in', unique.slice(i, i + 500)).orderBy('created_at').orderBy('id').execute();
+    for (const r of rows) if (!out.has(r.dedupe_key!)) out.set(r.dedupe_key!, r.id);
+  }
+  return out;
 }
 
 export async function noteDuplicate(trx: Trx, id: string): Promise<void> {

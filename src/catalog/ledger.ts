@@ -112,13 +112,24 @@ export class LostClaim extends Error {
  * Settles a claimed file, inside the transaction that files it (or records it as a duplicate):
  * throws LostClaim, rolling everything back, when this worker no longer holds the claim.
  */
-export async function settleItem(trx: Transaction<Database> | Db, channelId: string, key: string, owner: string,
-  r: { state: 'collected' | 'duplicate'; sha256: string; inboxItemId: string | null }): Promise<void> {
+export interface Settlement { key: string; state: 'collected' | 'duplicate'; sha256: string; inboxItemId: string | null }
+
+/**
+ * Files a batch's rows as collected or duplicate, in one statement per 200 rows (a CASE per
+ * column picks each row's values), only while this worker holds every claim: a row claimed
+ * away throws LostClaim, and the caller's transaction undoes the batch.
+ */
+export async function settleItems(trx: Transaction<Database> | Db, channelId: string, owner: string, rows: Settlement[]): Promise<void> {
   const at = now();
-  const res = await trx.updateTable('channel_items').set({
-    state: r.state, sha256: r.sha256, inbox_item_id: r.inboxItemId, claim_owner: null, claim_until: null, error: null, collected_at: at, updated_at: at,
-  }).where('channel_id', '=', channelId).where('item_key', '=', key).where('claim_owner', '=', owner).executeTakeFirst();
-  if (Number(res.numUpdatedRows) !== 1) throw new LostClaim(key);
+  for (let i = 0; i < rows.length; i += 200) {
+    const chunk = rows.slice(i, i + 200);
+    const pick = (value: (r: Settlement) => string | null) => sql<string>`case item_key ${sql.join(chunk.map((r) => sql`when ${r.key} then ${value(r)}`), sql` `)} end`;
+    const res = await trx.updateTable('channel_items').set({
+      state: pick((r) => r.state), sha256: pick((r) => r.sha256), inbox_item_id: pick((r) => r.inboxItemId),
+      claim_owner: null, claim_until: null, error: null, collected_at: at, updated_at: at,
+    }).where('channel_id', '=', channelId).where('item_key', 'in', chunk.map((r) => r.key)).where('claim_owner', '=', owner).executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== chunk.length) throw new LostClaim(chunk.length === 1 ? chunk[0]!.key : 'a file of this batch');
+  }
 }
 
 export async function failItem(db: Db, channelId: string, key: string, owner: string, error: string): Promise<void> {

@@ -8,8 +8,9 @@ import type { DocumentMeta, DocumentRow } from '../catalog/documents.js';
 import type { Channel } from '../catalog/channels.js';
 import type { Company } from '../catalog/organizations.js';
 import type { Outcome } from '../catalog/collect-runs.js';
-import { inboxItemsWithContent, inboxItemWithKey, insertInboxItem, noteDuplicate } from '../catalog/inbox.js';
-import { claimItems, collectedOutside, failItem, goneWithContents, LostClaim, settleItem, type LedgerItem } from '../catalog/ledger.js';
+import { inboxItemsWithContent, inboxItemsWithKeys, insertInboxItems, noteDuplicate, type NewInboxItem } from '../catalog/inbox.js';
+import { claimItems, collectedOutside, failItem, goneWithContents, LostClaim, settleItems, type LedgerItem, type Settlement } from '../catalog/ledger.js';
+import { newId } from '../domain/ids.js';
 import type { BlobStore } from '../vault/blobs.js';
 import type { StagedBlob, VaultService } from '../vault/service.js';
 import { extractDocument, type ExtractionResult } from '../extract/index.js';
@@ -41,7 +42,7 @@ const MAX_READ_BYTES = 50 * 1024 * 1024;
 /** Documents read at once: reading is CPU work (PDF text, OCR), so about the cores, not the network. */
 const READ_DEPTH = 2;
 
-type RecordDocument = (meta: DocumentMeta, blob: StagedBlob) => Promise<DocumentRow>;
+type RecordDocuments = (docs: Array<{ meta: DocumentMeta; blob: StagedBlob }>) => Promise<DocumentRow[]>;
 
 const MIME: Record<string, string> = { pdf: 'application/pdf', xml: 'application/xml', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', tif: 'image/tiff', tiff: 'image/tiff' };
 const mimeOf = (name: string) => MIME[name.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream';
@@ -111,41 +112,54 @@ async function read(deps: IntakeDeps, f: Fetched): Promise<Reading> {
 }
 
 /**
- * Files fetched files inside one transaction, each as its verdict says: the vault document and
- * its version, the inbox item, and the ledger row settled (only while this worker holds its
- * claim, else LostClaim rolls it all back). `readings` holds what was read of the files judged
- * new beforehand; a file that became new since throws StaleVerdict.
+ * Files fetched files inside one transaction, each as its verdict says: the vault documents and
+ * their versions, the inbox items, and the ledger rows settled (only while this worker holds
+ * every claim, else LostClaim rolls it all back), a few statements for the whole batch.
+ * `readings` holds what was read of the files judged new beforehand; a file that became new
+ * since throws StaleVerdict.
  */
-async function fileIn(trx: Transaction<Database>, record: RecordDocument, job: IntakeJob, batch: Fetched[], readings: Map<Fetched, Reading>): Promise<IntakeResult[]> {
+async function fileIn(trx: Transaction<Database>, record: RecordDocuments, job: IntakeJob, batch: Fetched[], readings: Map<Fetched, Reading>): Promise<IntakeResult[]> {
   const { channel } = job;
   const out: IntakeResult[] = [];
+  const settled: Settlement[] = [];
+  const duplicatesOf: string[] = [];
+  const fresh: Array<{ f: Fetched; r: Reading; item: Omit<NewInboxItem, 'documentId'> & { id: string } }> = [];
   const k = await known(trx, job, batch);
+  // The first item with each supplier + number + amount: one already filed, else the first of this batch.
+  const firstWithKey = await inboxItemsWithKeys(trx, channel.companyId, [...readings.values()].flatMap((r) => (r.key ? [r.key] : [])));
   for (const f of batch) {
     const v = verdict(k, f);
-    const settle = (state: 'collected' | 'duplicate', inboxItemId: string | null) => settleItem(trx, channel.id, f.item.key, job.owner, { state, sha256: f.blob.sha256, inboxItemId });
+    const settle = (state: Settlement['state'], inboxItemId: string | null) => settled.push({ key: f.item.key, state, sha256: f.blob.sha256, inboxItemId });
     if (v.kind === 'unchanged' || v.kind === 'already_collected') {
-      await settle('collected', v.inboxItemId);
+      settle('collected', v.inboxItemId);
       out.push({ outcome: v.kind, inboxItemId: v.inboxItemId, error: null });
     } else if (v.kind === 'duplicate') {
-      await settle('duplicate', v.of);
-      await noteDuplicate(trx, v.of);
+      settle('duplicate', v.of);
+      duplicatesOf.push(v.of); // noted once every item of the batch is written: it may be one of them
       out.push({ outcome: 'duplicate', inboxItemId: v.of, error: null });
     } else {
       const r = readings.get(f);
       if (!r) throw new StaleVerdict();
-      const fileDate = f.item.modifiedAt ? f.item.modifiedAt.slice(0, 10) : new Date().toISOString().slice(0, 10);
-      const doc = await record(documentMeta(r.fields, job.company.name, fileDate), { ...f.blob, filename: f.name, mime: mimeOf(f.name) });
-      const likely = r.key ? await inboxItemWithKey(trx, channel.companyId, r.key) : null;
-      const id = await insertInboxItem(trx, job.orgId, {
-        companyId: channel.companyId, binderId: channel.binderId, recipientId: channel.recipientId, channelId: channel.id,
-        documentId: doc.id, sha256: f.blob.sha256, filename: f.name, sourcePath: f.item.path, fields: r.fields, extraction: r.extraction,
+      const id = newId('inb');
+      const likely = r.key ? firstWithKey.get(r.key) ?? null : null;
+      if (r.key && !likely) firstWithKey.set(r.key, id);
+      fresh.push({ f, r, item: {
+        id, companyId: channel.companyId, binderId: channel.binderId, recipientId: channel.recipientId, channelId: channel.id,
+        sha256: f.blob.sha256, filename: f.name, sourcePath: f.item.path, fields: r.fields, extraction: r.extraction,
         dedupeKey: r.key, likelyDuplicateOf: likely, previousId: f.item.inboxItemId,
-      });
-      await settle('collected', id);
+      } });
+      settle('collected', id);
       k.inbox.set(f.blob.sha256, id); // the same bytes later in the batch are a duplicate of this one
       out.push({ outcome: f.item.inboxItemId ? 'changed' : likely ? 'likely_duplicate' : 'collected', inboxItemId: id, error: null });
     }
   }
+  const docs = await record(fresh.map(({ f, r }) => {
+    const fileDate = f.item.modifiedAt ? f.item.modifiedAt.slice(0, 10) : new Date().toISOString().slice(0, 10);
+    return { meta: documentMeta(r.fields, job.company.name, fileDate), blob: { ...f.blob, filename: f.name, mime: mimeOf(f.name) } };
+  }));
+  await insertInboxItems(trx, job.orgId, fresh.map(({ item }, i) => ({ ...item, documentId: docs[i]!.id })));
+  for (const id of duplicatesOf) await noteDuplicate(trx, id);
+  await settleItems(trx, channel.id, job.owner, settled);
   return out;
 }
 

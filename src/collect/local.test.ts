@@ -60,6 +60,18 @@ describe('collecting from a local folder', () => {
     assert.equal(inbox.find((i) => i.id === changed.previousId)!.duplicatesSeen, 1);
   });
 
+  it('files the same bytes arriving twice in one run once, and counts the second copy on the first', async () => {
+    const src = await w.folder('twice');
+    await writeFile(join(src, 'd.xml'), ublInvoice({ number: 'D-1' }));
+    await writeFile(join(src, 'd (copy).xml'), ublInvoice({ number: 'D-1' }));
+    const channel = await w.channel({ kind: 'local', folder: src });
+    const run = await w.deps.collect.runs.runNow(w.orgId, channel.id, null);
+    assert.deepEqual([run.found, run.collected, run.duplicates], [2, 1, 1]);
+    const filed = (await listInbox(w.deps.db, w.orgId, { companyId: w.companyId, limit: 100 })).filter((i) => i.channelId === channel.id);
+    assert.equal(filed.length, 1);
+    assert.equal(filed[0]!.duplicatesSeen, 1, 'the copy is counted on the item it duplicates');
+  });
+
   it('with the option on, moves collected files to Collected/ and never collects them from there', async () => {
     const src = await w.folder('moving');
     await writeFile(join(src, 'm.xml'), ublInvoice({ number: 'M-1' }));

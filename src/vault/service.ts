@@ -5,7 +5,7 @@ import { getCompany } from '../catalog/organizations.js';
 import type { Transaction } from 'kysely';
 import type { Database } from '../catalog/schema.js';
 import {
-  addVersion, findDocumentByContent, getDocument, getVersion, insertDocument, insertDocumentIn, listDocuments, listVersions,
+  addVersion, findDocumentByContent, getDocument, getVersion, insertDocument, insertDocumentsIn, listDocuments, listVersions,
   type DocumentFilter, type DocumentMeta, type DocumentRow, type VersionRow,
 } from '../catalog/documents.js';
 import type { BlobStore } from './blobs.js';
@@ -71,15 +71,15 @@ export class VaultService {
 
   /**
    * One transaction in which `within` records any number of documents over staged bytes (a
-   * batch of collected files) beside its own writes: all of them are there, or none.
-   * Listeners are told once, after the commit, when a document was recorded.
+   * batch of collected files, in as few statements as possible) beside its own writes: all of
+   * them are there, or none. Listeners are told once, after the commit, when a document was recorded.
    */
   async recordStaged<T>(orgId: string, companyId: string,
-    within: (trx: Transaction<Database>, record: (meta: DocumentMeta, blob: StagedBlob) => Promise<DocumentRow>) => Promise<T>): Promise<T> {
+    within: (trx: Transaction<Database>, record: (docs: Array<{ meta: DocumentMeta; blob: StagedBlob }>) => Promise<DocumentRow[]>) => Promise<T>): Promise<T> {
     let recorded = false;
-    const result = await this.deps.db.transaction().execute(async (trx) => within(trx, async (meta, blob) => {
-      recorded = true;
-      return insertDocumentIn(trx, orgId, companyId, meta, { ...blob, filename: cleanFilename(blob.filename) });
+    const result = await this.deps.db.transaction().execute(async (trx) => within(trx, async (docs) => {
+      if (docs.length > 0) recorded = true;
+      return insertDocumentsIn(trx, orgId, companyId, docs.map(({ meta, blob }) => ({ meta, blob: { ...blob, filename: cleanFilename(blob.filename) } })));
     }));
     if (recorded) await this.deps.onChange(orgId, companyId);
     return result;
