@@ -66,11 +66,16 @@ export async function markGone(db: Db, channelId: string, keys: string[]): Promi
   }
 }
 
-/** The files a run has to collect: new, changed, or failed fewer than MAX_ATTEMPTS times. */
-export async function itemsToCollect(db: Db, channelId: string, limit: number): Promise<LedgerItem[]> {
-  const rows = await db.selectFrom('channel_items').selectAll().where('channel_id', '=', channelId)
-    .where((eb) => eb.or([eb('state', '=', 'pending'), eb.and([eb('state', '=', 'failed'), eb('attempts', '<', MAX_ATTEMPTS)])]))
-    .orderBy('item_key').limit(limit).execute();
+/**
+ * The files a run has to collect (new, changed, or failed fewer than MAX_ATTEMPTS times), in
+ * key order from just after `after`: a run pages through them instead of reading all that
+ * are left for every batch.
+ */
+export async function itemsToCollect(db: Db, channelId: string, limit: number, after: string | null = null): Promise<LedgerItem[]> {
+  let q = db.selectFrom('channel_items').selectAll().where('channel_id', '=', channelId)
+    .where((eb) => eb.or([eb('state', '=', 'pending'), eb.and([eb('state', '=', 'failed'), eb('attempts', '<', MAX_ATTEMPTS)])]));
+  if (after !== null) q = q.where('item_key', '>', after);
+  const rows = await q.orderBy('item_key').limit(limit).execute();
   return rows.map(toItem);
 }
 

@@ -54,9 +54,13 @@ async function collectPending(deps: RunDeps, job: IntakeJob, runId: string, tall
   };
   let filing: Promise<void> | null = null;
   try {
-    for (;;) {
-      const batch = (await itemsToCollect(deps.db, job.channel.id, BATCH + tried.size)).filter((i) => !tried.has(i.key)).slice(0, BATCH);
-      if (batch.length === 0 || signal.aborted) break;
+    // Paged by key: a file tried once in this run (failed, or being filed right now) is not taken again.
+    for (let after: string | null = null; ;) {
+      const page = await itemsToCollect(deps.db, job.channel.id, BATCH, after);
+      if (page.length === 0 || signal.aborted) break;
+      after = page.at(-1)!.key;
+      const batch = page.filter((i) => !tried.has(i.key));
+      if (batch.length === 0) continue;
       for (const item of batch) tried.add(item.key);
       const fetched = await fetchBatch(deps, job, batch, deps.concurrency, signal);
       await filing; // batches are filed one after the other
