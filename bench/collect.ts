@@ -1,9 +1,11 @@
-// npm run bench:collect -- [--files 10000] [--new 50] [--read] [--keep] [--cpu-prof DIR]
+// npm run bench:collect -- [--files 10000] [--new 50] [--repeat 3] [--read] [--keep] [--cpu-prof DIR]
 //
 // Collection from an SFTP folder (a throw-away OpenSSH server on loopback):
 //  1. a first run over --files files, against `rclone copy` of the same folder from the same
 //     server in the same run (both download every file; Dossier also hashes, stores and files
 //     each one). Reading the documents is off unless --read: this compares the transfer.
+//     Both run --repeat times, one after the other, each Dossier run into a fresh data folder;
+//     the medians are compared (a 2-core machine gives either side a slow run now and then).
 //  2. an incremental run after --new files were added: connector calls per new file, which
 //     must stay O(new files) (one listing per folder, one read per new file).
 // Dossier runs in a child process (bench/collect-child.ts). Results go to stdout as Markdown.
@@ -17,13 +19,13 @@ import { silentLogger } from '../src/log/log.js';
 import { buildDeps } from '../src/main/deps.js';
 import { bootstrapIfEmpty } from '../src/auth/bootstrap.js';
 import { pdfBytes, prng } from './dataset.js';
-import { countTree, flushDisks, nodeChild, rcloneDownload, warmCache, type RcloneRemote } from './tools.js';
+import { countTree, flushDisks, nodeChild, rcloneDownload, warmCache, type Measured, type RcloneRemote } from './tools.js';
 
-const { values: flags } = parseArgs({ options: { files: { type: 'string', default: '10000' }, new: { type: 'string', default: '50' }, read: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false }, 'cpu-prof': { type: 'string' } } });
+const { values: flags } = parseArgs({ options: { files: { type: 'string', default: '10000' }, new: { type: 'string', default: '50' }, repeat: { type: 'string', default: '3' }, read: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false }, 'cpu-prof': { type: 'string' } } });
 /** V8 CPU profiles of Dossier's runs (open them in Chrome's DevTools). */
 const profile = flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${flags['cpu-prof']}`] : [];
-const FILES = Number(flags.files), NEW = Number(flags.new);
-if (!Number.isInteger(FILES) || FILES < 1 || !Number.isInteger(NEW) || NEW < 1) { console.error('--files and --new take whole numbers of at least 1.'); process.exit(2); }
+const FILES = Number(flags.files), NEW = Number(flags.new), REPEAT = Number(flags.repeat);
+if (![FILES, NEW, REPEAT].every((n) => Number.isInteger(n) && n >= 1)) { console.error('--files, --new and --repeat take whole numbers of at least 1.'); process.exit(2); }
 const FOLDERS = 10;
 const child = new URL('./collect-child.ts', import.meta.url).pathname;
 const step = (t: string) => process.stderr.write(`\n== ${t}\n`);
@@ -50,31 +52,46 @@ async function main(): Promise<void> {
     for (let f = 0; f < FOLDERS; f++) await mkdir(join(source, `month-${f}`));
     step(`building the client's folder: ${FILES} files of 2-8 KB in ${FOLDERS} folders`);
     const bytes = await writeFiles(source, 0, FILES, 1);
-    const dataDir = join(work, 'dossier-data');
-    const deps = await buildDeps({ config: loadConfig({ DOSSIER_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), log: silentLogger });
-    const first = (await bootstrapIfEmpty(deps.db))!;
-    const channel = await deps.collect.channels.create(first.orgId, first.userId, {
-      companyId: first.companyId, name: 'Bench', kind: 'sftp', recipientId: first.userId, binderName: 'Purchases', collectAt: '06:00', moveCollected: false,
-      settings: { host: sshd.host, port: sshd.port, username: sshd.username, privateKey: sshd.privateKey, root: source, hostKeySha256: sshd.hostKeySha256 },
-    });
-    await deps.close();
-    const job = { dataDir, orgId: first.orgId, channelId: channel.id, read: flags.read };
+    /** A fresh Dossier data folder with one SFTP channel on the client's folder. */
+    const newChannel = async (dataDir: string) => {
+      const deps = await buildDeps({ config: loadConfig({ DOSSIER_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), log: silentLogger });
+      const first = (await bootstrapIfEmpty(deps.db))!;
+      const channel = await deps.collect.channels.create(first.orgId, first.userId, {
+        companyId: first.companyId, name: 'Bench', kind: 'sftp', recipientId: first.userId, binderName: 'Purchases', collectAt: '06:00', moveCollected: false,
+        settings: { host: sshd.host, port: sshd.port, username: sshd.username, privateKey: sshd.privateKey, root: source, hostKeySha256: sshd.hostKeySha256 },
+      });
+      await deps.close();
+      return { dataDir, orgId: first.orgId, channelId: channel.id, read: flags.read };
+    };
 
     const keyFile = join(work, 'client_key');
     await writeFile(keyFile, sshd.privateKey, { mode: 0o600 });
     const rc: RcloneRemote = { host: sshd.host, port: sshd.port, username: sshd.username, keyFile, configFile: join(work, 'rclone.conf') };
-    step('rclone copy of the folder from the server (--sftp-disable-hashcheck: no per-file remote md5sum)');
-    await flushDisks();
-    await warmCache(source);
-    const rclone = await rcloneDownload(rc, source, join(work, 'rclone-copy'), ['--sftp-disable-hashcheck'], join(work, 'rss.txt'));
-    const got = await countTree(join(work, 'rclone-copy'));
-    if (got.files !== FILES || got.bytes !== bytes) throw new Error(`rclone copied ${got.files} files / ${got.bytes} bytes, expected ${FILES} / ${bytes}`);
+    const rclones: Measured[] = [];
+    const fulls: ChildOut[] = [];
+    let job = await newChannel(join(work, 'dossier-data-1'));
+    for (let rep = 1; rep <= REPEAT; rep++) {
+      step(`[${rep}/${REPEAT}] rclone copy of the folder from the server (--sftp-disable-hashcheck: no per-file remote md5sum)`);
+      await flushDisks();
+      await warmCache(source);
+      const target = join(work, `rclone-copy-${rep}`);
+      rclones.push(await rcloneDownload(rc, source, target, ['--sftp-disable-hashcheck'], join(work, 'rss.txt')));
+      const got = await countTree(target);
+      if (got.files !== FILES || got.bytes !== bytes) throw new Error(`rclone copied ${got.files} files / ${got.bytes} bytes, expected ${FILES} / ${bytes}`);
+      await rm(target, { recursive: true, force: true });
 
-    step(`Dossier's first run over ${FILES} files${flags.read ? ' (documents read)' : ' (reading off)'}`);
-    await flushDisks();
-    await warmCache(source);
-    const full = await nodeChild<ChildOut>(child, job, {}, profile);
-    if (full.collected !== FILES) throw new Error(`the first run collected ${full.collected} files, expected ${FILES}`);
+      step(`[${rep}/${REPEAT}] Dossier's first run over ${FILES} files${flags.read ? ' (documents read)' : ' (reading off)'}`);
+      if (rep > 1) job = await newChannel(join(work, `dossier-data-${rep}`));
+      await flushDisks();
+      await warmCache(source);
+      const full = await nodeChild<ChildOut>(child, job, {}, profile);
+      if (full.collected !== FILES) throw new Error(`the first run collected ${full.collected} files, expected ${FILES}`);
+      fulls.push(full);
+      if (rep < REPEAT) await rm(job.dataDir, { recursive: true, force: true });
+    }
+    const median = <T>(xs: T[], by: (x: T) => number): T => [...xs].sort((a, b) => by(a) - by(b))[Math.floor(xs.length / 2)]!;
+    const rclone = median(rclones, (r) => r.ms);
+    const full = median(fulls, (f) => f.ms);
 
     step(`${NEW} new files, then an incremental run`);
     await writeFiles(source, FILES, NEW, 2);
@@ -92,7 +109,8 @@ async function main(): Promise<void> {
       `| Dossier first run (hashed, stored, filed) | ${s(full.ms)} (${s(full.processMs)} with start-up) | ${s(full.runCpuMs)} (${s(full.cpuMs)} with start-up) | ${full.collected} | ${total(full.calls)} (${calls(full.calls)}) | ${(total(full.calls) / FILES).toFixed(3)} |`,
       `| Dossier incremental run | ${s(inc.ms)} | ${s(inc.runCpuMs)} | ${inc.collected} | ${total(inc.calls)} (${calls(inc.calls)}) | ${(total(inc.calls) / NEW).toFixed(2)} |`,
       `| Dossier run with nothing new | ${s(quiet.ms)} | ${s(quiet.runCpuMs)} | ${quiet.collected} | ${total(quiet.calls)} (${calls(quiet.calls)}) | - |`,
-      '', `First run vs rclone: ${(full.ms / rclone.ms).toFixed(2)}x the time (${(full.processMs / rclone.ms).toFixed(2)}x with Node's start-up), ${rclone.cpuMs ? `${(full.runCpuMs / rclone.cpuMs).toFixed(2)}x the CPU (${(full.cpuMs / rclone.cpuMs).toFixed(2)}x with start-up)` : 'CPU of rclone not measured (no GNU time)'} (goal: within 1.5x).`,
+      '', `Medians of ${REPEAT} runs each (rclone ${rclones.map((r) => s(r.ms)).join(', ')}; Dossier ${fulls.map((f) => s(f.ms)).join(', ')}).`,
+      `First run vs rclone: ${(full.ms / rclone.ms).toFixed(2)}x the time (${(full.processMs / rclone.ms).toFixed(2)}x with Node's start-up), ${rclone.cpuMs ? `${(full.runCpuMs / rclone.cpuMs).toFixed(2)}x the CPU (${(full.cpuMs / rclone.cpuMs).toFixed(2)}x with start-up)` : 'CPU of rclone not measured (no GNU time)'} (goal: within 1.5x).`,
       `Dossier's start-up (Node, tsx compiling TypeScript, opening the database) is timed apart: a running server has it behind it. Machine load (1-minute average) at the end: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores.`,
       `The incremental run lists each of the ${FOLDERS + 1} folders once (SFTP has no change feed) and reads only the ${NEW} new files.`,
     ].join('\n'));
