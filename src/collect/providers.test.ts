@@ -36,13 +36,15 @@ const PAGE = 2;
 const fast = { perSecond: 1e6, burst: 1e6 };
 
 const providers: Array<{ name: string; start(): Promise<Provider> }> = [
-  { name: 'OneDrive for Business (Graph)', start: async () => {
-    const emu = await startGraphEmulator({ driveType: 'business' });
+  // Business serves delta for the whole drive only and leaves names out of deletes; personal
+  // OneDrive serves folder delta and names what it deletes: the connector must do with both.
+  ...(['business', 'personal'] as const).map((driveType) => ({ name: `OneDrive ${driveType === 'business' ? 'for Business' : 'personal'} (Graph)`, start: async (): Promise<Provider> => {
+    const emu = await startGraphEmulator({ driveType });
     return {
       kind: 'onedrive', stop: () => emu.stop(), resetFeed: () => emu.state.invalidateDelta('una'),
       connector: (root, pageSize) => new OneDriveConnector({ baseUrl: emu.url, location: 'drive', root, tokens: emu.tokenSource('una'), feedPageSize: pageSize }),
     };
-  } },
+  } })),
   { name: 'Google Drive', start: async () => {
     const emu = await startGdriveEmulator();
     return {
