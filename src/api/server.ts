@@ -37,7 +37,7 @@ import { sessionRoutes, signInRoute } from './routes/session.js';
 import { eventRoutes } from './routes/events.js';
 import { joinRoutes, userInvitationRoutes } from './routes/user-invitations.js';
 import type { UserInvitationService } from '../auth/user-invitations.js';
-import type { BackupEvents } from '../backup/events.js';
+import type { LiveEvents } from '../events/live.js';
 import { serveWebApp } from './web.js';
 
 /** What the routes need; the composition root's deps object has all of it. */
@@ -61,7 +61,7 @@ export interface ApiDeps {
   /** In-process provider emulators, answered under /sandbox (the prefix removed before they see it). */
   sandbox?: { handle(req: IncomingMessage, res: ServerResponse): Promise<void> } | null;
   /** Live backup events for GET /v1/events; without it that route answers 503. */
-  events?: BackupEvents;
+  events?: LiveEvents;
   /** The built web app (web/dist); served at / when given. */
   webRoot?: string | null;
 }

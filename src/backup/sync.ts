@@ -16,7 +16,7 @@ import type { BlobStore } from '../vault/blobs.js';
 import { blockedBy, DestinationBlocked, execute } from './executor.js';
 import { plan, type Candidate } from './planner.js';
 import { checkSpace, readQuota } from './quota.js';
-import type { BackupEvents } from './events.js';
+import type { LiveEvents } from '../events/live.js';
 
 export interface SyncDeps {
   db: Db;
@@ -29,7 +29,7 @@ export interface SyncDeps {
   /** Closes what is kept open for a destination, at once: after a failure or a removal. */
   forgetConnector?(destinationId: string): Promise<void>;
   /** Where live views hear about passes starting, progressing and ending. */
-  events?: BackupEvents;
+  events?: LiveEvents;
 }
 
 export interface Progress { runId: string; done: number; planned: number; bytes: number }

@@ -9,7 +9,7 @@ import {
 } from '../catalog/collect-runs.js';
 import { fetchBatch, fileBatch, moveOutstanding, type BatchResult, type IntakeDeps, type IntakeJob } from './intake.js';
 import { recordChanges, scanListing } from './scan.js';
-import type { BackupEvents } from '../backup/events.js';
+import type { LiveEvents } from '../events/live.js';
 
 export interface RunDeps extends IntakeDeps {
   /** Opens the channel's source, rooted at its folder; close() when done. */
@@ -17,7 +17,7 @@ export interface RunDeps extends IntakeDeps {
   /** How many files of one channel are downloaded at once. */
   concurrency: number;
   /** Where the run's start, progress and end are told, for live views; none in the CLI. */
-  events?: BackupEvents;
+  events?: LiveEvents;
 }
 
 const LEASE_MS = 60_000;

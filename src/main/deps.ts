@@ -17,7 +17,7 @@ import { listDestinations } from '../catalog/destinations.js';
 import { parseSchedule } from '../domain/destinations.js';
 import { DomainError } from '../domain/errors.js';
 import { BackupService, SYNC_JOB } from '../backup/service.js';
-import { BackupEvents } from '../backup/events.js';
+import { LiveEvents } from '../events/live.js';
 import { Scheduler } from '../backup/schedules.js';
 import { ConnectorPool } from '../backup/connector-pool.js';
 import { closeOcr } from '../extract/index.js';
@@ -49,7 +49,7 @@ export interface Deps {
   backup: BackupService;
   scheduler: Scheduler;
   /** Live progress of passes run in this process, for GET /v1/events. */
-  events: BackupEvents;
+  events: LiveEvents;
   /** The destination kinds this installation offers. */
   definitions: ConnectorDefinition[];
   /** The OAuth token vault. */
@@ -136,7 +136,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     });
   };
 
-  const events = new BackupEvents();
+  const events = new LiveEvents();
   let backup: BackupService;
   const vault = new VaultService({
     db, blobs, maxUploadBytes: config.maxUploadBytes,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BackupEvent } from '../../backup/events.js';
+import type { LiveEvent } from '../../events/live.js';
 import { DomainError } from '../../domain/errors.js';
 import { orgOf } from '../auth.js';
 import { commonErrors, Id } from '../schemas.js';
@@ -44,7 +44,7 @@ export function eventRoutes(app: ZodApp, { deps }: RouteContext): void {
       'x-accel-buffering': 'no',
     });
     res.write('retry: 3000\n\n');
-    const send = (e: BackupEvent) => {
+    const send = (e: LiveEvent) => {
       if (e.orgId !== orgId) return;
       if (destinationId && (!('destinationId' in e) || e.destinationId !== destinationId)) return;
       if (channelId && (!('channelId' in e) || e.channelId !== channelId)) return;

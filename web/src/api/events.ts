@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 
-/** The server-sent events of GET /v1/events (see src/backup/events.ts). */
+/** The server-sent events of GET /v1/events (see src/events/live.ts). */
 export type BackupEvent =
   | { type: 'run.started'; destinationId: string; runId: string; trigger: string }
   | { type: 'run.progress'; destinationId: string; runId: string; done: number; planned: number; bytes: number }

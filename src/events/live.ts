@@ -1,16 +1,21 @@
 import { EventEmitter } from 'node:events';
 
 /**
- * What happens to destinations while it happens, for live views (the web app's progress bars
- * through GET /v1/events). Only passes run by this process are seen; the ledger stays the truth,
- * so a client that missed an event reads the status again.
+ * What happens to destinations and collection channels while it happens, for live views (the
+ * web app's progress bars through GET /v1/events). Only runs of this process are seen; the
+ * ledgers stay the truth, so a client that missed an event reads the status again. Its own
+ * folder: backup and collection both publish here, and neither depends on the other.
  */
+export type LiveEvent =
+  | BackupEvent
+  | CollectEvent;
+
+/** A destination's pass, and the destination's state. */
 export type BackupEvent =
   | { type: 'run.started'; orgId: string; destinationId: string; runId: string; trigger: string }
   | { type: 'run.progress'; orgId: string; destinationId: string; runId: string; done: number; planned: number; bytes: number }
   | { type: 'run.finished'; orgId: string; destinationId: string; runId: string; status: string; planned: number; uploaded: number; failed: number }
-  | { type: 'destination.changed'; orgId: string; destinationId: string; state: string }
-  | CollectEvent;
+  | { type: 'destination.changed'; orgId: string; destinationId: string; state: string };
 
 /** A collection channel's run, for the channel page's live view (same stream, its own names). */
 export type CollectEvent =
@@ -18,7 +23,7 @@ export type CollectEvent =
   | { type: 'collect.progress'; orgId: string; channelId: string; runId: string; found: number; collected: number; failed: number }
   | { type: 'collect.finished'; orgId: string; channelId: string; runId: string; status: string; found: number; collected: number; failed: number };
 
-export class BackupEvents {
+export class LiveEvents {
   private readonly emitter = new EventEmitter();
 
   constructor() {
@@ -26,12 +31,12 @@ export class BackupEvents {
     this.emitter.setMaxListeners(0);
   }
 
-  emit(event: BackupEvent): void {
+  emit(event: LiveEvent): void {
     this.emitter.emit('event', event);
   }
 
   /** Returns the function that stops listening. */
-  subscribe(listener: (event: BackupEvent) => void): () => void {
+  subscribe(listener: (event: LiveEvent) => void): () => void {
     this.emitter.on('event', listener);
     return () => this.emitter.off('event', listener);
   }
