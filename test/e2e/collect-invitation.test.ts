@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { answerConsent } from '../helpers/consent.js';
 import { startServed, type Served } from '../helpers/served.js';
+import { connectLinks } from '../helpers/outbox.js';
 import { ublInvoice } from '../helpers/collect.js';
 import { startSshd } from '../servers/sshd.js';
 import { existsSync } from 'node:fs';
@@ -19,16 +19,6 @@ describe('inviting a client to connect a OneDrive folder (sandbox)', () => {
   });
   after(() => s?.close());
 
-  async function linksInOutbox(): Promise<string[]> {
-    const dir = join(s.deps.config.dataDir, 'outbox');
-    const out: string[] = [];
-    for (const f of (await readdir(dir)).sort()) {
-      const eml = await readFile(join(dir, f), 'utf8');
-      out.push(...(eml.replace(/=\r?\n/g, '').match(/http:\/\/[^\s]+\/connect\/dci_[A-Za-z0-9_-]+/g) ?? []));
-    }
-    return out;
-  }
-
   async function newChannel(name: string) {
     const res = await s.call('POST', '/v1/channels', { companyId: s.companyId, name, kind: 'onedrive', recipientId: adminId, binderName: 'Purchases', clientEmail: 'client@example.com', clientName: 'Anna' });
     assert.equal(res.status, 201, JSON.stringify(res.body));
@@ -38,7 +28,7 @@ describe('inviting a client to connect a OneDrive folder (sandbox)', () => {
 
   it('mails a one-time link; consent asks read-only scopes; the folder is chosen; the first run collects', async () => {
     const channel = await newChannel('Anna OneDrive');
-    const link = (await linksInOutbox()).at(-1)!;
+    const link = (await connectLinks(s.deps.config.dataDir)).at(-1)!;
     assert.ok(link, 'an .eml with the link is in the outbox');
     const token = link.split('/connect/')[1]!;
     const row = await s.deps.db.selectFrom('channel_invitations').selectAll().executeTakeFirstOrThrow();
@@ -98,7 +88,7 @@ describe('inviting a client to connect a OneDrive folder (sandbox)', () => {
       await writeFile(join(sshd.root, 'Scans', 's.xml'), ublInvoice({ number: 'SFTP-INV-1' }));
       const res = await s.call('POST', '/v1/channels', { companyId: s.companyId, name: 'Client NAS', kind: 'sftp', recipientId: adminId, binderName: 'Purchases', clientEmail: 'nas@example.com' });
       assert.equal(res.body.state, 'waiting_for_client');
-      const token = (await linksInOutbox()).at(-1)!.split('/connect/')[1]!;
+      const token = (await connectLinks(s.deps.config.dataDir)).at(-1)!.split('/connect/')[1]!;
       assert.match(await (await fetch(`${s.baseUrl}/connect/${token}`)).text(), /name="host"/);
       const wrong = await s.call('POST', `/v1/invitations/${token}/server`, { settings: { host: sshd.host, port: sshd.port, username: sshd.username, password: 'wrong', root: sshd.root } });
       assert.equal(wrong.status, 400);
@@ -119,10 +109,10 @@ describe('inviting a client to connect a OneDrive folder (sandbox)', () => {
 
   it('refuses expired, replaced and made-up links with a clear message', async () => {
     const channel = await newChannel('Expiring');
-    const first = (await linksInOutbox()).at(-1)!.split('/connect/')[1]!;
+    const first = (await connectLinks(s.deps.config.dataDir)).at(-1)!.split('/connect/')[1]!;
     const resent = await s.call('POST', `/v1/channels/${channel.id}/invite`);
     assert.equal(resent.status, 202);
-    const second = (await linksInOutbox()).at(-1)!.split('/connect/')[1]!;
+    const second = (await connectLinks(s.deps.config.dataDir)).at(-1)!.split('/connect/')[1]!;
     assert.match((await s.call('GET', `/v1/invitations/${first}`)).body.error.message, /replaced by a newer one/);
     assert.equal((await s.call('GET', `/v1/invitations/${second}`)).status, 200);
     await s.deps.db.updateTable('channel_invitations').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', resent.body.invitationId).execute();

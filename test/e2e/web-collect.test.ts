@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startServed, type Served } from '../helpers/served.js';
-import { buildWebApp, CHROMIUM_MISSING, launchBrowser, screenshotDir } from '../helpers/browser.js';
+import { buildWebApp, CHROMIUM_MISSING, launchBrowser, screenshotDir, signInAs } from '../helpers/browser.js';
+import { connectLinks } from '../helpers/outbox.js';
 import { ublInvoice } from '../helpers/collect.js';
 import { setPassword } from '../../src/auth/sessions.js';
 import { resources } from '../../web/src/i18n/index.js';
@@ -48,21 +48,8 @@ describe('collection in the web app, end to end (Chromium, sandbox OneDrive)', a
     await page.goto(`${s.baseUrl}/sign-in`);
     await page.evaluate(() => localStorage.setItem('dossier.language', 'en'));
     await page.reload();
-    await page.getByLabel('E-mail address').fill(email);
-    await page.getByRole('textbox', { name: 'Password' }).fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Documents' }).waitFor();
+    await signInAs(page, email, password);
   };
-
-  async function invitationLinks(): Promise<string[]> {
-    const dir = join(s.deps.config.dataDir, 'outbox');
-    const out: string[] = [];
-    for (const f of (await readdir(dir)).sort()) {
-      const eml = await readFile(join(dir, f), 'utf8');
-      out.push(...(eml.replace(/=\r?\n/g, '').match(/http:\/\/[^\s]+\/connect\/dci_[A-Za-z0-9_-]+/g) ?? []));
-    }
-    return out;
-  }
 
   it('creates a channel, the client connects the folder from the mailed link, run now files the document in the inbox', async () => {
     const page = await context.newPage();
@@ -93,7 +80,7 @@ describe('collection in the web app, end to end (Chromium, sandbox OneDrive)', a
     drive.putFile(invoices, 'first.xml', ublInvoice({ number: 'ANNA-1' }), 'replace');
 
     // The client: a browser with no session opens the link from the e-mail.
-    const link = (await invitationLinks()).at(-1)!;
+    const link = (await connectLinks(s.deps.config.dataDir)).at(-1)!;
     assert.ok(link, 'the invitation is in the development outbox');
     const client = await launchBrowser({ viewport: { width: 390, height: 844 } });
     try {

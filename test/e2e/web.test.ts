@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startServed, type Served } from '../helpers/served.js';
-import { buildWebApp, CHROMIUM_MISSING, launchBrowser, screenshotDir } from '../helpers/browser.js';
+import { buildWebApp, CHROMIUM_MISSING, launchBrowser, screenshotDir, signInAs } from '../helpers/browser.js';
 import { resources } from '../../web/src/i18n/index.js';
 
 /**
@@ -42,10 +42,7 @@ describe('the web app, end to end (Chromium, sandbox OneDrive)', async () => {
   const signIn = async (page: Page) => {
     await page.goto(`${s.baseUrl}/documents`);
     await page.waitForURL(/\/sign-in/);
-    await page.getByLabel('E-mail address').fill(s.email);
-    await page.getByRole('textbox', { name: 'Password' }).fill(s.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Documents' }).waitFor();
+    await signInAs(page, s.email, s.password);
   };
 
   it('signs in, uploads a document, sets up OneDrive with the wizard, and the document lands in the chosen folder', async () => {

@@ -61,3 +61,11 @@ export async function startWebWorld(env: Record<string, string> = {}): Promise<W
     close: async () => { await browser.close(); await served.close(); await web.remove(); await shots.remove(); },
   };
 }
+
+/** Fills the sign-in form the page shows and waits for the documents page it leads to. */
+export async function signInAs(page: import('playwright-core').Page, email: string, password: string): Promise<void> {
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByRole('textbox', { name: 'Password' }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Documents' }).waitFor();
+}
