@@ -2,10 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { freshPostgres, postgresReachable } from '../../test/helpers/databases.js';
+import { freshPostgres, PG_ADMIN, postgresReachable } from '../../test/helpers/databases.js';
 import { openDatabase } from './db.js';
-
-const PG_ADMIN = process.env.DOSSIER_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 describe('database on postgresql', { skip: !(await postgresReachable()) ? 'PostgreSQL is not reachable (install and start postgresql)' : false }, () => {
   it('outlives the server closing its idle connections, and reconnects on the next query', async () => {

@@ -11,7 +11,7 @@ import { migrate, openDatabase, type Db } from '../../src/catalog/db.js';
  */
 export interface TestDatabase { name: string; open(): Promise<{ db: Db; url?: string; drop(): Promise<void> }> }
 
-const PG_ADMIN = process.env.DOSSIER_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const PG_ADMIN = process.env.DOSSIER_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 let pgReachable: Promise<boolean> | null = null;
 export function postgresReachable(): Promise<boolean> {
