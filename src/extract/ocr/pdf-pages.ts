@@ -33,7 +33,6 @@ export async function openPdfForOcr(bytes: Buffer, limits: OcrLimits): Promise<R
   const pdfjs = await loadPdfJs();
   const task = pdfjs.getDocument({
     data: new Uint8Array(bytes), // pdfjs takes ownership of (detaches) the buffer it is given
-    isEvalSupported: false,
     disableFontFace: true,
     useSystemFonts: false,
     standardFontDataUrl,

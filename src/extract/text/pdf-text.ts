@@ -48,7 +48,6 @@ export async function readPdfText(bytes: Buffer, budget: Budget): Promise<PdfTex
   const task = getDocument({
     // pdfjs takes ownership of (and may detach) the buffer it is given, so it gets a copy
     data: new Uint8Array(bytes),
-    isEvalSupported: false,
     disableFontFace: true,
     useSystemFonts: false,
     standardFontDataUrl: STANDARD_FONTS,

@@ -21,7 +21,7 @@ export default function PdfPages({ data, title }: { data: ArrayBuffer; title: st
   useEffect(() => {
     let cancelled = false;
     // pdf.js takes the buffer over; a copy keeps the caller's intact for a second render.
-    const task = getDocument({ data: data.slice(0), isEvalSupported: false });
+    const task = getDocument({ data: data.slice(0) });
     void (async () => {
       try {
         const doc = await task.promise;
