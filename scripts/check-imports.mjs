@@ -1,4 +1,4 @@
-// Enforces the one-way import rules of ARCHITECTURE.md: domain imports nothing of ours,
+// Enforces the one-way import rules of docs/architecture.md ("Import rules"): domain imports nothing of ours,
 // connectors only domain, services only ports, and only main/ wires concrete adapters.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, dirname, resolve, sep } from 'node:path';
