@@ -23,7 +23,7 @@ export interface EmulatorHandle {
 
 /**
  * The provider's own limit on how fast one connection may go, as the connector keeps to it
- * (docs/providers, from research/providers.md). With the latency bound, it sets the ceiling.
+ * (docs/providers/*.md). With the latency bound, it sets the ceiling.
  * - pacer: a token bucket in front of every request (Drive): `burst` at once, then `perSecond`.
  * - commit slots: at most `slots` namespace commits in flight (Dropbox's too_many_write_operations);
  *   each holds its slot for at least one round trip.
@@ -64,7 +64,7 @@ export const targets: CloudTarget[] = [
     emulator: (origin) => createGraphEmulator({ tokenLifetimeMs: 86_400_000, quotaBytes: 1024 ** 4 }, origin),
     settings: (origin) => ({ baseUrl: `${origin}/v1.0`, root: 'Dossier' }),
     definition: (token) => ({ ...onedriveDefinition, create: async (s) => new OneDriveConnector({ ...s, tokens: fixedToken(token) }) }),
-    // Graph counts "resource units" per app and tenant without a published rate (research/providers.md 1.7).
+    // Graph counts "resource units" per app and tenant without a published rate (docs/providers/onedrive.md, "Errors and throttling").
     pacing: { kind: 'none' },
   },
   {

@@ -1,9 +1,14 @@
-// Enforces the one-way import rules of ARCHITECTURE.md: domain imports nothing of ours,
+// Enforces the one-way import rules of docs/architecture.md ("Import rules"): domain imports nothing of ours,
 // connectors only domain, services only ports, and only main/ wires concrete adapters.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, dirname, resolve, sep } from 'node:path';
 
 const SRC = resolve('src');
+// Test-only files: tsconfig.build.json leaves them out of dist/, so code that is built may not
+// import them (tsc would quietly compile an excluded file that a built one imports).
+const buildExcludes = JSON.parse(readFileSync('tsconfig.build.json', 'utf8')).exclude
+  .map((glob) => new RegExp('^' + glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\//g, '(?:.*/)?').replace(/\*\*/g, '.*').replace(/\*/g, '[^/]*') + '$'));
+const testOnly = (srcPath) => buildExcludes.some((re) => re.test(`src/${srcPath}`));
 // folder -> folders of src/ it may import from (besides itself)
 const allowed = {
   domain: [],
@@ -41,10 +46,15 @@ for (const file of walk(SRC)) {
   if (file.endsWith('.test.ts')) continue; // tests may wire real adapters
   const rules = allowed[area];
   if (rules === undefined) { console.error(`${relative('.', file)}: folder src/${area} has no import rule`); failures++; continue; }
-  if (rules === null) continue;
+  const built = !testOnly(from.join('/'));
   const text = readFileSync(file, 'utf8');
-  for (const m of text.matchAll(/(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]/g)) {
-    const target = relative(SRC, resolve(dirname(file), m[1])).split(sep).join('/').replace(/\.js$/, '.ts');
+  for (const m of text.matchAll(/(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]/g)) {
+    const target = relative(SRC, resolve(dirname(file), m[1] ?? m[2])).split(sep).join('/').replace(/\.js$/, '.ts');
+    if (built && testOnly(target)) {
+      console.error(`${relative('.', file)}: is built into dist/ but imports the test-only ${target} (see tsconfig.build.json)`);
+      failures++;
+    }
+    if (rules === null) continue;
     const targetArea = target.split('/')[0];
     if (targetArea === area) {
       // a connector folder may use the port, kit and domain, never a sibling adapter

@@ -1,18 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { extractDocument, type Extraction, type FieldName, type FieldValues } from '../../src/extract/index.js';
+import { EINVOICE_FIXTURES } from '../../test/helpers/fixtures.js';
 
 /**
- * The labelled set: every UBL and CII example of the shared fixtures, read by the structured
+ * The labelled set: every UBL and CII example of test/fixtures/einvoice, read by the structured
  * reader (exact, and checked against hand-read values in src/extract/fixtures.test.ts). Its
  * fields are the expected values for the XML itself and for the PDFs rendered from it.
  */
-
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-/** The fixtures sit beside the repository (CI checks them out there); a worktree may be one level deeper. */
-export const FIXTURES = [path.resolve(repoRoot, '../shared/fixtures/einvoice'), path.resolve(repoRoot, '../../shared/fixtures/einvoice')]
-  .find((p) => existsSync(p)) ?? path.resolve(repoRoot, '../shared/fixtures/einvoice');
 
 /** The fields the benchmark scores, in report order. */
 export const SCORED_FIELDS = [
@@ -33,8 +28,8 @@ export interface FixtureInvoice {
 export async function loadFixtures(): Promise<FixtureInvoice[]> {
   const out: FixtureInvoice[] = [];
   for (const syntax of ['ubl', 'cii'] as const) {
-    for (const file of readdirSync(path.join(FIXTURES, syntax)).sort()) {
-      const bytes = readFileSync(path.join(FIXTURES, syntax, file));
+    for (const file of readdirSync(path.join(EINVOICE_FIXTURES, syntax)).sort()) {
+      const bytes = readFileSync(path.join(EINVOICE_FIXTURES, syntax, file));
       const result = await extractDocument({ bytes, filename: file });
       if (!result.ok) throw new Error(`${syntax}/${file} does not read as an e-invoice: ${result.message}`);
       out.push({ file: `${syntax}/${file}`, syntax, bytes, extraction: result, expected: expectedOf(result) });

@@ -8,7 +8,7 @@ import { accuracyTable, calibrationTable, mergeScores, scoreSource, type KindSco
 
 /**
  * `npm run bench:extract`: accuracy of document reading per field and source kind.
- *   ubl, cii     the shared e-invoice fixtures, read by the structured reader
+ *   ubl, cii     the e-invoice examples in test/fixtures/einvoice, read by the structured reader
  *   pdf-text     the same invoices rendered as text PDFs in nl, fr, de and en, in three layouts
  *   scan-image   those PDFs scanned (200 dpi, a little crooked, noisy) and handed in as PNG or JPEG
  *   scan-pdf     the same kind of scans handed in as a PDF without a text layer

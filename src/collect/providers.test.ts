@@ -17,7 +17,8 @@ import { listInbox } from '../catalog/inbox.js';
 
 /**
  * Collection end to end through the real OneDrive, Google Drive and Dropbox connectors and
- * their change feeds, against the emulators, with the feed's edge cases (research/providers.md):
+ * their change feeds, against the emulators, with the feed's edge cases (docs/providers/onedrive.md,
+ * google-drive.md and dropbox.md, "Change feed"):
  * pages across runs, a feed that resets (Graph 410, Dropbox reset, Drive's refused page
  * token), deletes by id without a name, Dropbox deletes by path, Drive's trashed and removed.
  */

@@ -1,10 +1,10 @@
 import type { OAuthAppConfig, OAuthConfig } from '../../config/config.js';
 
 /**
- * The OAuth providers an installation offers: which authorization server, which app, which
- * scopes and why (research/providers.md 1.1, 2.1, 3.1). A provider is keyed by its id, which
- * the API uses in URLs; several ids may open the same connector kind (the real OneDrive and
- * the sandbox one both open "onedrive").
+ * The OAuth providers an installation offers: which authorization server, which app, which scopes
+ * and why (docs/providers/onedrive.md, google-drive.md and dropbox.md, "Sign-in and scopes"). A
+ * provider is keyed by its id, which the API uses in URLs; several ids may open the same connector
+ * kind (the real OneDrive and the sandbox one both open "onedrive").
  */
 export interface OAuthProvider {
   id: string;

@@ -30,7 +30,7 @@ async function names(c: StorageConnector, dir: string): Promise<string[]> {
   return out.sort();
 }
 
-/** The one suite every StorageConnector passes (see ARCHITECTURE.md, key contracts). */
+/** The one suite every StorageConnector passes (docs/architecture.md, "Conformance suite"). */
 export function defineConformanceSuite(name: string, target: ConformanceTarget): void {
   // The connector is opened while the suite is defined, so that the tests of what it cannot do
   // are not defined at all, rather than defined and skipped.

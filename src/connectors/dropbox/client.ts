@@ -27,13 +27,13 @@ export interface DropboxCall {
   expect?: number[];
 }
 
-/** Routes that change the namespace: they take a write slot (research/providers.md 3.8, too_many_write_operations). */
+/** Routes that change the namespace: they take a write slot (docs/providers/dropbox.md, "Errors and throttling", too_many_write_operations). */
 export const COMMIT_ROUTES: ReadonlySet<string> = new Set(['files/upload', 'files/upload_session/finish', 'files/create_folder_v2', 'files/move_v2', 'files/delete_v2']);
 const CONTENT = new Set(['files/upload', 'files/upload_session/start', 'files/upload_session/append_v2', 'files/upload_session/finish', 'files/download']);
 /** Longest pause a Retry-After may impose on every request of the connector. */
 const MAX_PAUSE_MS = 300_000;
 
-/** JSON for an HTTP header: every code point from U+007F up as \uXXXX (research/providers.md 3.2). */
+/** JSON for an HTTP header: every code point from U+007F up as \uXXXX (docs/providers/dropbox.md, "Transport"). */
 export const headerSafeJson = (value: unknown): string =>
   JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 

@@ -29,8 +29,9 @@ export const failureOf = (e: unknown): DropboxFailure | undefined => {
 };
 
 /**
- * Reads an error body (research/providers.md 3.8): JSON `{"error_summary","error":{...}}` on 401,
- * 409 and 429, whose `error` union is what we branch on (never the summary); plain text on 400 and 5xx.
+ * Reads an error body (docs/providers/dropbox.md, "Errors and throttling"): JSON
+ * `{"error_summary","error":{...}}` on 401, 409 and 429, whose `error` union is what we branch on
+ * (never the summary); plain text on 400 and 5xx.
  */
 export function parseFailure(status: number, route: string, text: string, retryAfter: string | null): DropboxFailure {
   const tags: string[] = [];
@@ -60,7 +61,7 @@ export const AUTH_MESSAGE = 'The Dropbox connection expired or was revoked: reco
 
 const NAME_TAGS = ['malformed_path', 'disallowed_name'];
 
-/** research/providers.md 3.8: tags first (they are stable), then the status. */
+/** docs/providers/dropbox.md, "Errors and throttling": tags first (they are stable), then the status. */
 function kindOf(f: DropboxFailure): ConnectorErrorKind {
   if (f.status === 401) return f.has('missing_scope') ? 'permission_denied' : 'auth_expired';
   if (f.status === 403) return 'permission_denied';

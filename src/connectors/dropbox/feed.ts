@@ -7,13 +7,13 @@ import { failureOf } from './errors.js';
 import { toEntry, type DropboxMetadata, type ListFolderResult } from './items.js';
 
 /**
- * Dropbox's change feed (research/providers.md 3.7): list_folder with recursive: true enumerates
+ * Dropbox's change feed (docs/providers/dropbox.md, "Change feed"): list_folder with recursive: true enumerates
  * the folder, list_folder/continue with its cursor pages on and later reports what changed, in
  * order. Paths are Dropbox's own, so nothing but Dropbox's cursor rides in ours. A 409 reset on
  * continue starts a new enumeration (reset: true); that one asks for include_deleted, so that
  * what went away while the cursor was dead is said too. A folder that is gone answers not_found.
  *
- * Deleted entries carry no id (research/providers.md 3.3): a delete's `id` is then its path
+ * Deleted entries carry no id (docs/providers/dropbox.md, "Listing and metadata"): a delete's `id` is then its path
  * relative to the folder, lower-cased as Dropbox does (path_lower), and never equals the id of
  * an upsert. Match Dropbox deletes by path: a deleted folder is one entry for everything below
  * it, and a move is a delete at the old path followed by an upsert with the same id.
@@ -66,6 +66,6 @@ function changeOf(m: DropboxMetadata, base: string): Change | null {
   if (lower === null) return null; // the folder itself
   if (m['.tag'] === 'deleted') return { type: 'delete', id: lower, path: below(m.path_display, base) ?? lower };
   if (m['.tag'] !== 'file' || !m.id) return null;
-  // path_display has the right case in its last component only (research/providers.md 3.3).
+  // path_display has the right case in its last component only (docs/providers/dropbox.md, "Listing and metadata").
   return { type: 'upsert', entry: { ...toEntry(m, below(m.path_display, base) ?? lower), id: m.id } };
 }

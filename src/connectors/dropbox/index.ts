@@ -12,8 +12,8 @@ const url = (fallback: string) => z.string().trim().url(URL_HINT).refine((u) => 
 export const dropboxSettings = z.object({
   /**
    * "app_folder" (the default): Dossier sees only Apps/Dossier, which is all an app-folder app may
-   * reach. "full": the whole Dropbox, which a Full Dropbox app is needed for (research/providers.md
-   * 3.1). The choice is the app's, made when it is registered; the OAuth flow picks the app by it.
+   * reach. "full": the whole Dropbox, which a Full Dropbox app is needed for (docs/providers/dropbox.md,
+   * "Sign-in and scopes"). The choice is the app's, made when it is registered; the OAuth flow picks the app by it.
    */
   access: z.enum(['app_folder', 'full']).default('app_folder'),
   /** Folder below that root, as plain names separated by "/"; created on first write. */

@@ -1,6 +1,6 @@
 import type { Entry } from '../connector.js';
 
-/** The Metadata union of files.stone, as far as the connector reads it (research/providers.md 3.3). */
+/** The Metadata union of files.stone, as far as the connector reads it (docs/providers/dropbox.md, "Listing and metadata"). */
 export interface DropboxMetadata {
   '.tag': 'file' | 'folder' | 'deleted';
   name: string;

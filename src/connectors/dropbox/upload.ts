@@ -6,7 +6,7 @@ import type { DropboxClient } from './client.js';
 import { failureOf } from './errors.js';
 import { clientModified, type DropboxMetadata } from './items.js';
 
-/** Per-request ceiling of the content routes (research/providers.md 3.5). */
+/** Per-request ceiling of the content routes (docs/providers/dropbox.md, "Uploads"). */
 export const MAX_REQUEST_BYTES = 150 * 1024 * 1024;
 /** How often one chunk is resent after dropped connections, 5xx and 429 before the whole write fails. */
 const MAX_RESUMES = 6;
@@ -71,7 +71,7 @@ export interface Upload {
   signal?: AbortSignal;
 }
 
-/** CommitInfo: overwrite, never an autorename (research/providers.md 3.5), and the time we were given. */
+/** CommitInfo: overwrite, never an autorename (docs/providers/dropbox.md, "Uploads"), and the time we were given. */
 function commitInfo(u: Upload): Record<string, unknown> {
   const info: Record<string, unknown> = { path: u.target, mode: 'overwrite', autorename: false, mute: true, strict_conflict: false };
   if (u.info.modifiedAt) info.client_modified = clientModified(u.info.modifiedAt);

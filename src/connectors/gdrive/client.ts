@@ -18,7 +18,7 @@ export interface DriveClientOptions {
 /** Three more tries within about four seconds. */
 export const READ_RETRY: RetryPolicy = { retries: 3, minTimeoutMs: 250, maxTimeoutMs: 4000 };
 
-/** Escapes a literal for a `q` expression: `\` and `'` get a backslash (research/providers.md 2.2). */
+/** Escapes a literal for a `q` expression: `\` and `'` get a backslash (docs/providers/google-drive.md, "Listing and queries"). */
 export const qLiteral = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /**

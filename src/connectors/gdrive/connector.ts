@@ -18,7 +18,7 @@ import { DriveFolders } from './folders.js';
 import { FILE_FIELDS, isFolder, isNative, toEntry, type DriveFile } from './items.js';
 import { CHUNK_BYTES, CHUNK_MULTIPLE, multipartUpload, resumableUpload, SIMPLE_UPLOAD_MAX, type UploadTarget } from './upload.js';
 
-/** Drive takes nearly any name (research/providers.md 2.8); the maximum length is unconfirmed, so 255 bytes. */
+/** Drive takes nearly any name (docs/providers/google-drive.md, "Names and limits"); the maximum length is unconfirmed, so 255 bytes. */
 export const GDRIVE_NAMES: NameRules = { set: 'gdrive', caseInsensitive: false, maxComponentBytes: 255 };
 /** rclone's Drive pacer: 10 calls a second after a burst of 100, well inside the per-user quota. */
 export const DRIVE_PACING: PacerOptions = { perSecond: 10, burst: 100 };
@@ -320,7 +320,7 @@ export class GoogleDriveConnector implements StorageConnector {
     const about = await this.client.json<{ storageQuota?: { limit?: string; usage?: string } }>('GET', '/drive/v3/about?fields=storageQuota', { path: '', signal: opts?.signal, expect: [200] });
     const q = about.storageQuota;
     const used = q?.usage !== undefined ? Number(q.usage) : null;
-    // No limit: an unlimited account (research/providers.md 2.8).
+    // No limit: an unlimited account (docs/providers/google-drive.md, "Names and limits").
     const total = q?.limit !== undefined ? Number(q.limit) : null;
     return { total, used, free: total !== null && used !== null ? Math.max(0, total - used) : null };
   }

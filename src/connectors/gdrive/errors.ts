@@ -4,8 +4,9 @@ import { classifyHttp } from '../kit/classify-http.js';
 
 /**
  * Reads {"error":{"code","message","errors":[{"domain","reason","message","locationType","location"}]}}.
- * `codes` are the errors[].reason values, in order: what Drive's clients branch on (research/providers.md 2.7),
- * then "param:<name>" for each parameter Drive blames (a refused pageToken says "param:pageToken").
+ * `codes` are the errors[].reason values, in order: what Drive's clients branch on
+ * (docs/providers/google-drive.md, "Errors and throttling"), then "param:<name>" for each parameter
+ * Drive blames (a refused pageToken says "param:pageToken").
  */
 export function parseErrorBody(text: string): { codes: string[]; message: string } {
   try {
@@ -28,7 +29,7 @@ const DAILY_REASONS = ['dailyLimitExceeded', 'uploadLimitExceeded'];
 const FULL_REASONS = ['storageQuotaExceeded', 'quotaExceeded', 'teamDriveFileLimitExceeded'];
 const DENIED_REASONS = ['insufficientFilePermissions', 'appNotAuthorizedToFile', 'domainPolicy', 'forbidden', 'insufficientPermissions'];
 
-/** research/providers.md 2.7: reasons first (403 means many things), then the status. */
+/** docs/providers/google-drive.md, "Errors and throttling": reasons first (403 means many things), then the status. */
 function kindOf(f: HttpFailure): ConnectorErrorKind {
   if (FULL_REASONS.some((r) => f.has(r)) || DAILY_REASONS.some((r) => f.has(r))) return 'quota_exceeded';
   if (f.status === 429 || RATE_REASONS.some((r) => f.has(r))) return 'rate_limited';

@@ -6,7 +6,7 @@ import type { DriveFolders } from './folders.js';
 import { FILE_FIELDS, isFolder, isNative, toEntry, type DriveFile } from './items.js';
 
 /**
- * Drive's changes feed as a tree feed (research/providers.md 2.6). The feed covers the whole
+ * Drive's changes feed as a tree feed (docs/providers/google-drive.md, "Change feed"). The feed covers the whole
  * drive and names parents by id, so: the start page token first, then the folder's tree listed
  * with files.list, then changes.list from that token, kept to what lies below the folder (the
  * folder ids ride in the cursor). Trashed files (file.trashed) and removed ones (removed: true,

@@ -7,12 +7,13 @@ import { byAge, FILE_FIELDS, FOLDER_MIME, isFolder, type DriveFile, type FileLis
 const NAMED_PAGE = 100;
 
 /**
- * Path -> id for Drive, where names are not unique (research/providers.md 2.3) and nothing stops
- * two clients from creating the same folder at once. The rule that keeps one folder per path:
- * of same-named folders, everyone uses the oldest (createdTime, then id). A client that creates
- * a folder lists the name again right after; if its own is not the oldest, it trashes its own
- * (still empty) and uses the oldest. An older folder always existed before the newer one's
- * creator listed, so every client converges on the same id. Full paths include the root folder.
+ * Path -> id for Drive, where names are not unique (docs/providers/google-drive.md, "Names are not
+ * unique") and nothing stops two clients from creating the same folder at once. The rule that keeps
+ * one folder per path: of same-named folders, everyone uses the oldest (createdTime, then id). A
+ * client that creates a folder lists the name again right after; if its own is not the oldest, it
+ * trashes its own (still empty) and uses the oldest. An older folder always existed before the
+ * newer one's creator listed, so every client converges on the same id. Full paths include the root
+ * folder.
  */
 export class DriveFolders {
   private readonly cache = new PathIdCache(false);

@@ -7,13 +7,14 @@ import { GDRIVE_NAMES, GoogleDriveConnector } from './connector.js';
 export const GOOGLE_API_ORIGIN = 'https://www.googleapis.com';
 
 /**
- * OAuth scope for backups: https://www.googleapis.com/auth/drive.file (research/providers.md 2.1).
- * It is non-sensitive (no Google security assessment), and it is all a backup needs: the app sees
- * only the files and folders it created itself (or that the user picked for it in Google Picker),
- * and those are visible to the user in the Drive UI. The consequences for this connector: the
- * root folder is created by Dossier; it never lists or reads anything else of the user's Drive;
- * a folder made by hand with the same name is invisible to it, so Dossier makes its own.
- * Browsing or collecting from existing folders would need drive.readonly, a restricted scope.
+ * OAuth scope for backups: https://www.googleapis.com/auth/drive.file
+ * (docs/providers/google-drive.md, "Sign-in and scopes"). It is non-sensitive (no Google security
+ * assessment), and it is all a backup needs: the app sees only the files and folders it created
+ * itself (or that the user picked for it in Google Picker), and those are visible to the user in
+ * the Drive UI. The consequences for this connector: the root folder is created by Dossier; it
+ * never lists or reads anything else of the user's Drive; a folder made by hand with the same name
+ * is invisible to it, so Dossier makes its own. Browsing or collecting from existing folders would
+ * need drive.readonly, a restricted scope.
  */
 export const GDRIVE_BACKUP_SCOPE = 'https://www.googleapis.com/auth/drive.file';
 

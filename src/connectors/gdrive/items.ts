@@ -1,7 +1,7 @@
 import { splitPath, type Entry } from '../connector.js';
 
 export const FOLDER_MIME = 'application/vnd.google-apps.folder';
-/** The File fields the connector reads; Drive sends only what `fields` names (research/providers.md 2.2, 2.5). */
+/** The File fields the connector reads; Drive sends only what `fields` names (docs/providers/google-drive.md, "Listing and queries" and "Hashes"). */
 export const FILE_FIELDS = 'id,name,mimeType,size,md5Checksum,sha1Checksum,sha256Checksum,modifiedTime,createdTime,parents,trashed';
 
 export interface DriveFile {

@@ -6,7 +6,7 @@ import { discard, type DriveClient } from './client.js';
 import { failureStatus as statusOf } from '../kit/bearer-client.js';
 import { FILE_FIELDS, type DriveFile } from './items.js';
 
-/** Non-final chunks must be multiples of 256 KiB (research/providers.md 2.4). */
+/** Non-final chunks must be multiples of 256 KiB (docs/providers/google-drive.md, "Uploads"). */
 export const CHUNK_MULTIPLE = 262_144;
 /** 8 MiB, rclone's Drive default: 32 × 256 KiB, one chunk in memory per upload. */
 export const CHUNK_BYTES = 32 * CHUNK_MULTIPLE;

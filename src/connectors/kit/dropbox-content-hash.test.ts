@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { contentHashOf } from './content-hash.js';
 import { DROPBOX_BLOCK_BYTES, DropboxContentHash, dropboxContentHash, dropboxContentHashOf } from './dropbox-content-hash.js';
 
-// research/providers.md 3.6: files of n × 'A', hashes checked against rclone's dbhash tests.
+// docs/providers/dropbox.md, "Hashes": files of n × 'A', hashes checked against rclone's dbhash tests.
 const VECTORS: Array<[number, string]> = [
   [0, 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],
   [1, '1cd6ef71e6e0ff46ad2609d403dc3fee244417089aa4461245a4e4fe23a55e42'],

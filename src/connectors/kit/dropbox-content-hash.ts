@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 
-/** Dropbox hashes files in 4 MiB blocks (research/providers.md 3.6). */
+/** Dropbox hashes files in 4 MiB blocks (docs/providers/dropbox.md, "Hashes"). */
 export const DROPBOX_BLOCK_BYTES = 4 * 1024 * 1024;
 
 /**

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { QuickXorHash, quickXorOf } from './quickxorhash.js';
 
-// The vectors of research/providers.md 1.5 (from rclone's quickxorhash tests): input base64 -> hash.
+// The vectors of docs/providers/onedrive.md, "Hashes" (from rclone's quickxorhash tests): input base64 -> hash.
 const VECTORS: Array<[string, string]> = [
   ['', 'AAAAAAAAAAAAAAAAAAAAAAAAAAA='],
   ['Sg==', 'SgAAAAAAAAAAAAAAAQAAAAAAAAA='],

@@ -13,7 +13,7 @@ export interface GraphClientOptions {
 
 export type GraphRequest = BearerRequest;
 
-/** Percent-encodes one path segment on its own (research/providers.md 1.2): never the whole URL. */
+/** Percent-encodes one path segment on its own (docs/providers/onedrive.md, "Items and paths"): never the whole URL. */
 export const encodeSegment = (s: string) => encodeURIComponent(s);
 
 /** The colon form `:/a/b%20c.pdf:` of a path below an item, or "" for the item itself. */

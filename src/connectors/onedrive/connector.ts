@@ -326,7 +326,7 @@ export class OneDriveConnector implements StorageConnector {
         }
         if (item.folder) continue;
         const hash = item.file?.hashes?.quickXorHash;
-        // Hashes can show up some time after the upload (research/providers.md 1.5).
+        // Hashes can show up some time after the upload (docs/providers/onedrive.md, "Hashes").
         if (!hash) throw new ConnectorError('transient', `OneDrive has not computed the hash of ${path} yet; try again`);
         out.set(path, hash);
       }

@@ -25,7 +25,7 @@ export { retryAfterMs } from '../kit/network.js';
 
 const NAME_CODES = ['nameContainsInvalidCharacters', 'invalidPath', 'pathIsTooLong', 'pathTooDeep'];
 
-/** research/providers.md 1.7: codes first (they are stable), then the status. */
+/** docs/providers/onedrive.md, "Errors and throttling": codes first (they are stable), then the status. */
 function kindOf(f: HttpFailure): ConnectorErrorKind {
   if (f.status === 507 || f.has('quotaLimitReached')) return 'quota_exceeded';
   if (f.status === 429 || f.has('activityLimitReached') || f.has('throttledRequest')) return 'rate_limited';

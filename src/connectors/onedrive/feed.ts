@@ -5,7 +5,7 @@ import { encodeSegment, type GraphClient } from './client.js';
 import { toEntry, type DriveItem, type DriveItemPage } from './items.js';
 
 /**
- * Graph delta as a tree feed (research/providers.md 1.6). Where folder delta works (OneDrive
+ * Graph delta as a tree feed (docs/providers/onedrive.md, "Change feed"). Where folder delta works (OneDrive
  * Personal) the connector reads items/{id}/delta: it enumerates the folder itself and names
  * nothing outside it. OneDrive for Business answers folder delta with 501, so there the feed is
  * root/delta from token=latest on, after listing the folder's tree, and filtered by ancestry.

@@ -1,6 +1,6 @@
 import { splitPath, type Entry } from '../connector.js';
 
-/** The driveItem fields the connector reads (research/providers.md 1.2). */
+/** The driveItem fields the connector reads (docs/providers/onedrive.md, "Items and paths"). */
 export interface DriveItem {
   id: string;
   name: string;

@@ -5,7 +5,7 @@ import { failureStatus as statusOf } from '../kit/bearer-client.js';
 import type { ByteReader } from '../kit/byte-reader.js';
 import type { DriveItem } from './items.js';
 
-/** Non-final fragments must be multiples of 320 KiB (research/providers.md 1.4). */
+/** Non-final fragments must be multiples of 320 KiB (docs/providers/onedrive.md, "Uploads"). */
 export const FRAGMENT_MULTIPLE = 327_680;
 /** 10 MiB, rclone's default: within the recommended 5-10 MiB, and 32 × 320 KiB. */
 export const FRAGMENT_BYTES = 32 * FRAGMENT_MULTIPLE;

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 const BLOCK = 4 * 1024 * 1024;
 
 /**
- * The content_hash the service reports (research/providers.md 3.6), over a stored buffer. Kept
+ * The content_hash the service reports (docs/providers/dropbox.md, "Hashes"), over a stored buffer. Kept
  * apart from the connectors' streaming hasher on purpose: the emulator must not share code with
  * the client it checks, or one bug would agree with itself.
  */

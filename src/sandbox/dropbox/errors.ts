@@ -1,5 +1,5 @@
 /**
- * Dropbox's error shapes (research/providers.md 3.8): 409 endpoint errors carry a Stone union
+ * Dropbox's error shapes (docs/providers/dropbox.md, "Errors and throttling"): 409 endpoint errors carry a Stone union
  * in `error` and a human `error_summary` built from its tags; 400 and 5xx answer plain text.
  */
 export type Union = { '.tag': string; [field: string]: unknown };

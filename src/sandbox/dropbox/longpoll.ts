@@ -9,7 +9,7 @@ const ROUTE = 'files/list_folder/longpoll';
 const STEP_MS = 50;
 
 /**
- * list_folder/longpoll on the notify host (research/providers.md 3.7): no Authorization, the
+ * list_folder/longpoll on the notify host (docs/providers/dropbox.md, "Change feed"): no Authorization, the
  * cursor says whose folder it is. Answers {"changes":true} as soon as continue would report
  * something, else {"changes":false} after `timeout` seconds (30..480), cut to `maxMs` here.
  */

@@ -1,6 +1,6 @@
 import { NamespaceError, u } from './errors.js';
 
-/** Names the desktop client ignores and the API refuses with disallowed_name (research/providers.md 3.9). */
+/** Names the desktop client ignores and the API refuses with disallowed_name (docs/providers/dropbox.md, "Names and limits"). */
 const IGNORED = new Set(['desktop.ini', 'thumbs.db', '.ds_store', 'icon\r', '.dropbox', '.dropbox.attr']);
 /** Longest component; counted in UTF-16 units, so symbols outside the BMP count twice, as Dropbox counts some. */
 export const MAX_COMPONENT = 255;
@@ -23,7 +23,7 @@ export function checkName(name: string, kind: 'lookup' | 'write'): void {
 /** Case-insensitive and case-preserving: path_lower is the key. */
 export const nameKey = (name: string) => name.toLowerCase();
 
-/** "x.pdf" -> "x (2).pdf", "x (3).pdf", ...: what autorename picks (research/providers.md 3.5). */
+/** "x.pdf" -> "x (2).pdf", "x (3).pdf", ...: what autorename picks (docs/providers/dropbox.md, "Uploads"). */
 export function autorenamed(name: string, n: number): string {
   const dot = name.lastIndexOf('.');
   return dot > 0 ? `${name.slice(0, dot)} (${n})${name.slice(dot)}` : `${name} (${n})`;

@@ -138,7 +138,7 @@ export class Namespace {
   }
 
   /**
-   * Stores a file by WriteMode (research/providers.md 3.5): add never replaces, overwrite always
+   * Stores a file by WriteMode (docs/providers/dropbox.md, "Uploads"): add never replaces, overwrite always
    * does, update only over the named rev; a folder there is always a conflict; the same bytes
    * already there are no write at all unless strict_conflict asks for the conflict.
    */
@@ -206,7 +206,7 @@ export class Namespace {
     let name = to.at(-1)!;
     checkName(name, 'write');
     if (parent === n.parent && nameKey(name) === nameKey(n.name)) {
-      // A case-only rename: cursors do not report it (research/providers.md 3.3).
+      // A case-only rename: cursors do not report it (docs/providers/dropbox.md, "Listing and metadata").
       n.name = name;
       return n;
     }

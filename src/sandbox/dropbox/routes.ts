@@ -101,7 +101,7 @@ function checkHash(c: Call, wrap: (e: Union) => Union = (e) => e): void {
   if (want !== undefined && want !== contentHash(c.data)) throw endpoint(wrap(u('content_hash_mismatch')), 'content_hash mismatch');
 }
 
-/** Header JSON must be ASCII: everything from U+007F up is sent as \uXXXX (research/providers.md 3.2). */
+/** Header JSON must be ASCII: everything from U+007F up is sent as \uXXXX (docs/providers/dropbox.md, "Transport"). */
 export const headerJson = (value: unknown) => JSON.stringify(value).replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 const ROUTES: Record<string, (c: Call) => unknown> = {

@@ -25,7 +25,7 @@ export interface DropboxEmulatorOptions {
   /** Default `limit` of list_folder. */
   pageSize?: number;
   sessionLifetimeMs?: number;
-  /** Short-lived tokens last about 4 h (research/providers.md 3.1). */
+  /** Short-lived tokens last about 4 h (docs/providers/dropbox.md, "Sign-in and scopes"). */
   tokenLifetimeMs?: number;
   /** Longest a longpoll waits before it says "no changes"; tests shorten it. Default: its `timeout`. */
   longpollMaxMs?: number;
@@ -96,7 +96,7 @@ function sendError(res: ServerResponse, e: DropboxError): void {
   res.writeHead(e.status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(text), ...e.headers }).end(text);
 }
 
-/** The Dropbox-API-Arg header: ASCII-only JSON (research/providers.md 3.2). */
+/** The Dropbox-API-Arg header: ASCII-only JSON (docs/providers/dropbox.md, "Transport"). */
 function headerArg(req: IncomingMessage, route: string): Record<string, unknown> {
   const raw = req.headers['dropbox-api-arg'];
   if (typeof raw !== 'string') throw badRequest(route, 'Missing "Dropbox-API-Arg" header');
@@ -132,7 +132,7 @@ async function body(req: IncomingMessage, max: number, route: string): Promise<B
   }
 }
 
-/** too_many_write_operations as each route nests it (research/providers.md 3.8). */
+/** too_many_write_operations as each route nests it (docs/providers/dropbox.md, "Errors and throttling"). */
 function contention(route: string): Union {
   const tag = u('too_many_write_operations');
   if (route === 'files/upload') return u('path', { reason: tag, upload_session_id: '' });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { badRequest, endpoint, u, type Union } from './errors.js';
 
-/** Largest file a session may build: 2^41 − 2^22 bytes (research/providers.md 3.5). */
+/** Largest file a session may build: 2^41 − 2^22 bytes (docs/providers/dropbox.md, "Uploads"). */
 export const MAX_FILE_BYTES = 2 ** 41 - 2 ** 22;
 /** Dropbox keeps a session for 7 days. */
 export const SESSION_LIFETIME_MS = 7 * 24 * 3600 * 1000;

@@ -2,7 +2,7 @@ import { invalidParameter } from './errors.js';
 import type { DriveStore } from './store.js';
 
 /**
- * changes.getStartPageToken / changes.list (research/providers.md 2.6). A page token is the first
+ * changes.getStartPageToken / changes.list (docs/providers/google-drive.md, "Change feed"). A page token is the first
  * change number it covers. Each file shows up once, in its latest state (feeds report final
  * state, not events): trashing is a change whose file says trashed; a permanent deletion is
  * `removed: true` without a file. A page with more to come carries nextPageToken, the last one

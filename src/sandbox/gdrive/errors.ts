@@ -1,6 +1,7 @@
 /**
- * A Drive v3 failure (research/providers.md 2.7): HTTP status plus the one `errors[]` entry whose
- * `reason` clients branch on. Handlers throw it; the server turns it into Drive's body shape.
+ * A Drive v3 failure (docs/providers/google-drive.md, "Errors and throttling"): HTTP status plus
+ * the one `errors[]` entry whose `reason` clients branch on. Handlers throw it; the server turns it
+ * into Drive's body shape.
  */
 export class DriveError extends Error {
   constructor(

@@ -1,5 +1,5 @@
 /**
- * Drive's fault kinds (research/providers.md 2.4, 2.7); the rule matching is the sandbox kit's.
+ * Drive's fault kinds (docs/providers/google-drive.md, "Uploads" and "Errors and throttling"); the rule matching is the sandbox kit's.
  * throttle: 429 rateLimitExceeded (Retry-After only when the rule gives retryAfterSeconds, as
  * Drive does not promise one); error: 500 backendError; expireToken: 401 authError;
  * quotaFull: 403 storageQuotaExceeded.

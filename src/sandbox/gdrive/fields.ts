@@ -2,7 +2,7 @@ import { invalidParameter } from './errors.js';
 
 /**
  * Drive's partial responses: `fields=nextPageToken,files(id,name)` keeps only what is named, so a
- * client that forgets to ask for sha256Checksum does not get it (research/providers.md 2.5).
+ * client that forgets to ask for sha256Checksum does not get it (docs/providers/google-drive.md, "Hashes").
  * "a/b" is read as "a(b)"; "*" keeps everything at its level.
  */
 export type FieldTree = Map<string, FieldTree | true> | '*';

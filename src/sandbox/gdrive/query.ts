@@ -2,7 +2,7 @@ import { invalidParameter } from './errors.js';
 import type { DriveFile } from './store.js';
 
 /**
- * The part of Drive's `q` language that clients of a backup use (research/providers.md 2.2):
+ * The part of Drive's `q` language that clients of a backup use (docs/providers/google-drive.md, "Listing and queries"):
  * `'<id>' in parents`, `name = '…'` (case-insensitive, as on Drive), `mimeType = / != '…'` and
  * `trashed = true|false`, joined by `and`. Literals are single-quoted with \' and \\ escapes.
  * Anything else is refused, so a connector cannot come to rely on more than this.

@@ -106,7 +106,7 @@ function listFiles(ctx: RouteContext, url: URL): Record<string, unknown> {
   return out;
 }
 
-/** /upload/drive/v3/files[/{id}]: multipart uploads and the start of resumable ones (research/providers.md 2.4). */
+/** /upload/drive/v3/files[/{id}]: multipart uploads and the start of resumable ones (docs/providers/google-drive.md, "Uploads"). */
 export async function routeUpload(ctx: RouteContext, rest: string, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const m = /^\/files(?:\/([^/]+))?$/.exec(rest);
   if (!m) throw new DriveError(404, 'notFound', `${rest} is not an upload address.`);

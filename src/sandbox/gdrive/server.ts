@@ -15,7 +15,7 @@ export interface GdriveEmulatorOptions {
   quotaBytes?: number | null;
   /** Default pageSize of files.list and changes.list; Drive's is 100. */
   pageSize?: number;
-  /** About a week on Drive (unconfirmed, research/providers.md 2.4). */
+  /** About a week on Drive (unconfirmed, docs/providers/google-drive.md, "Uploads"). */
   sessionLifetimeMs?: number;
   /** Access tokens last about an hour. */
   tokenLifetimeMs?: number;

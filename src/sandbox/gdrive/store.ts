@@ -31,9 +31,9 @@ const digest = (algorithm: string, b: Buffer) => createHash(algorithm).update(b)
 const newId = () => '1' + randomBytes(24).toString('base64url').slice(0, 32);
 
 /**
- * One user's My Drive, in memory. Names are not unique (research/providers.md 2.3): a second
- * create makes a second file. Every change takes the next number of one sequence, which the
- * change feed reads; permanent deletions leave their number in `removed`.
+ * One user's My Drive, in memory. Names are not unique (docs/providers/google-drive.md, "Names are
+ * not unique"): a second create makes a second file. Every change takes the next number of one
+ * sequence, which the change feed reads; permanent deletions leave their number in `removed`.
  */
 export class DriveStore {
   readonly files = new Map<string, DriveFile>();
@@ -192,7 +192,7 @@ export class DriveStore {
     this.removed.set(file.id, { seq: ++this.seq, time: new Date().toISOString() });
   }
 
-  /** The full File resource; `fields` picks from it. int64 values are strings (research/providers.md 2.2). */
+  /** The full File resource; `fields` picks from it. int64 values are strings (docs/providers/google-drive.md, "Listing and queries"). */
   toJson(file: DriveFile): Record<string, unknown> {
     const out: Record<string, unknown> = {
       kind: 'drive#file', id: file.id, name: file.name, mimeType: file.mimeType, parents: [...file.parents],

@@ -7,7 +7,7 @@ import { sendJson, tooLarge } from './http.js';
 import { applyUpdate, forCreate, parseMetadata, type FileMetadata } from './metadata.js';
 import type { DriveFile, DriveStore } from './store.js';
 
-/** Non-final chunks must be multiples of 256 KiB (research/providers.md 2.4). */
+/** Non-final chunks must be multiples of 256 KiB (docs/providers/google-drive.md, "Uploads"). */
 export const CHUNK_MULTIPLE = 262_144;
 /** Multipart uploads are limited to 5 MB per the docs; the emulator holds clients to the strict reading. */
 export const MAX_MULTIPART_BYTES = 5_000_000;
@@ -26,7 +26,7 @@ export function commit(store: DriveStore, target: UploadTarget, content: Buffer)
   return { file: applyUpdate(store, file, { ...target.meta, modifiedTime: undefined }, target.url), created: false };
 }
 
-/** multipart/related: a JSON metadata part, then the media part (research/providers.md 2.4). */
+/** multipart/related: a JSON metadata part, then the media part (docs/providers/google-drive.md, "Uploads"). */
 export async function readMultipart(req: IncomingMessage): Promise<{ meta: FileMetadata; media: Buffer } | null> {
   const boundary = /boundary="?([^";]+)"?/i.exec(req.headers['content-type'] ?? '')?.[1];
   if (!/^multipart\/related/i.test(req.headers['content-type'] ?? '') || !boundary) throw badRequest('A multipart upload needs Content-Type multipart/related with a boundary.');

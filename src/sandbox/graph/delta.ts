@@ -27,7 +27,7 @@ const later = (a: Key, b: Key) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
 export interface DeltaPage { value: Record<string, unknown>[]; nextLink?: string; deltaLink?: string }
 
 /**
- * root/delta and, on Personal, items/{id}/delta (research/providers.md 1.6): a first call without
+ * root/delta and, on Personal, items/{id}/delta (docs/providers/onedrive.md, "Change feed"): a first call without
  * token enumerates everything; pages carry @odata.nextLink and the last one @odata.deltaLink,
  * whose token lists what changed since. Each item appears once per round, with its latest state;
  * folders come before their children; deleted items carry `deleted: {}` (Business leaves out

@@ -241,7 +241,7 @@ export class Drive {
     return mine;
   }
 
-  /** The driveItem JSON; in delta, parentReference carries no path (research/providers.md 1.6). */
+  /** The driveItem JSON; in delta, parentReference carries no path (docs/providers/onedrive.md, "Change feed"). */
   toJson(item: Item, inDelta = false): Record<string, unknown> {
     const out: Record<string, unknown> = {
       id: item.id, name: item.name, eTag: `"{${item.id}},${item.version}"`, size: this.size(item),

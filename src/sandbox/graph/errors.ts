@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 /**
  * A Graph failure: HTTP status, top-level code and the inner code Graph nests below it
- * (research/providers.md 1.7). Handlers throw it; the server turns it into the exact body shape.
+ * (docs/providers/onedrive.md, "Errors and throttling"). Handlers throw it; the server turns it
+ * into the exact body shape.
  */
 export class GraphError extends Error {
   constructor(

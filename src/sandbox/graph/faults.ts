@@ -1,5 +1,5 @@
 /**
- * Graph's fault kinds (research/providers.md 1.4, 1.7); the rule matching is the sandbox kit's.
+ * Graph's fault kinds (docs/providers/onedrive.md, "Uploads" and "Errors and throttling"); the rule matching is the sandbox kit's.
  * throttle: 429 activityLimitReached/throttledRequest with Retry-After in seconds; error: 500
  * generalException; expireToken: 401 naming expired_token; quotaFull: 507 quotaLimitReached.
  */

@@ -4,11 +4,11 @@ const FORBIDDEN = /["*:<>?/\\|]/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const RESERVED = /^(\.lock|desktop\.ini|con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
-/** Whole paths must stay below 400 characters (research/providers.md 1.8). */
+/** Whole paths must stay below 400 characters (docs/providers/onedrive.md, "Names and limits"). */
 export const MAX_PATH = 400;
 
 /**
- * Refuses a name the way OneDrive does (research/providers.md 1.8): 400 invalidRequest with the
+ * Refuses a name the way OneDrive does (docs/providers/onedrive.md, "Names and limits"): 400 invalidRequest with the
  * inner code nameContainsInvalidCharacters. Business also refuses a leading "~".
  */
 export function checkName(name: string, business: boolean): void {

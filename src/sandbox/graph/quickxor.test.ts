@@ -5,7 +5,7 @@ import { QuickXorHash } from '../../connectors/kit/quickxorhash.js';
 import { quickXor } from './quickxor.js';
 
 describe("the Graph emulator's QuickXorHash", () => {
-  it("gives rclone's vectors (research/providers.md 1.5)", () => {
+  it("gives rclone's vectors (docs/providers/onedrive.md, 'Hashes')", () => {
     assert.equal(quickXor(Buffer.alloc(0)), 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=');
     assert.equal(quickXor(Buffer.from('h490d57Pqz5q2rtT', 'base64')), 'h3gEHe7giWeswgdq3MYupgAAAAA=');
     assert.equal(quickXor(Buffer.from('NbYXsp5/K6mR+NmHwExjvWeWDJFnXTKWVlzYHoesp2E=', 'base64')), 'wjuAuWDiq04qDt1R8hHWDDcwVoQ=');

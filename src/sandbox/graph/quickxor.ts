@@ -1,5 +1,5 @@
 /**
- * QuickXorHash of a whole file, from its definition (research/providers.md 1.5), kept apart from
+ * QuickXorHash of a whole file, from its definition (docs/providers/onedrive.md, "Hashes"), kept apart from
  * the connector's streaming version on purpose: the emulator is the referee the connector's hash
  * is checked against, so the two must not share code. Per byte, XOR it into the 160-bit register
  * at bit offset (11·i) mod 160, wrapping past bit 159; then XOR the length into the last 8 bytes.

@@ -109,7 +109,7 @@ export async function routeItems(ctx: RouteContext, rest: string, url: URL, req:
       const { parent, name } = target();
       const body = await readBody(req, ctx.maxSimpleUpload);
       if (!body) return; // the client went away; a simple upload is all or nothing
-      // A simple PUT always replaces (research/providers.md 1.4), whatever the query says.
+      // A simple PUT always replaces (docs/providers/onedrive.md, "Uploads"), whatever the query says.
       const { item } = drive.putFile(parent, name, body, 'replace');
       return sendJson(res, 201, drive.toJson(item));
     }

@@ -5,7 +5,7 @@ import { GraphError, invalidRequest, nameExists, quotaReached } from './errors.j
 import { drain, readBody, sendError, sendJson } from './http.js';
 import { nameKey } from './names.js';
 
-/** Non-final fragments must be multiples of 320 KiB and every fragment below 60 MiB (research/providers.md 1.4). */
+/** Non-final fragments must be multiples of 320 KiB and every fragment below 60 MiB (docs/providers/onedrive.md, "Uploads"). */
 export const FRAGMENT_MULTIPLE = 327_680;
 export const MAX_FRAGMENT = 60 * 1024 * 1024;
 
@@ -41,7 +41,7 @@ export class Sessions {
     if (fileSize !== undefined && fileSize > drive.remaining()) throw quotaReached();
     const fs = item.fileSystemInfo as { lastModifiedDateTime?: string } | undefined;
     if (drive.business) {
-      // Business keeps one open session per path until it is DELETEd (research/providers.md 1.4).
+      // Business keeps one open session per path until it is DELETEd (docs/providers/onedrive.md, "Uploads").
       for (const s of this.open.values()) {
         if (s.drive === drive && s.parentId === parent.id && nameKey(s.name) === nameKey(name) && s.expiresAt > Date.now()) throw nameExists(name);
       }

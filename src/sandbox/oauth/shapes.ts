@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 
 /**
- * What differs between the three authorization servers the sandbox imitates: where their
- * endpoints are, how long their tokens live, whether a refresh rotates the refresh token, and
- * the exact shape of their error bodies (research/providers.md 1.1, 2.1, 3.1).
+ * What differs between the three authorization servers the sandbox imitates: where their endpoints
+ * are, how long their tokens live, whether a refresh rotates the refresh token, and the exact shape
+ * of their error bodies (docs/providers/onedrive.md, google-drive.md and dropbox.md, "Sign-in and
+ * scopes").
  */
 export type ProviderName = 'microsoft' | 'google' | 'dropbox';
 
