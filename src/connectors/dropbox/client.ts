@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectorError, type TokenSource } from '../connector.js';
+import { pause } from '../kit/abort.js';
 import { SharedBearer } from '../kit/bearer.js';
 import { classify, parseFailure } from './errors.js';
 
@@ -74,7 +74,7 @@ export class DropboxClient {
 
   private async pause(signal?: AbortSignal): Promise<void> {
     const wait = this.pausedUntil - Date.now();
-    if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => { throw new ConnectorError('cancelled', 'The operation was cancelled.'); });
+    if (wait > 0) await pause(wait, signal);
   }
 
   /** One call; anything but 200 (or `expect`) throws a classified ConnectorError. */

@@ -1,4 +1,5 @@
 import { ConnectorError, type ConnectorErrorKind } from '../connector.js';
+import { cancelled } from '../kit/abort.js';
 
 /** A Dropbox answer with a status the caller did not expect; classify() turns it into a ConnectorError. */
 export class DropboxFailure extends Error {
@@ -107,9 +108,7 @@ function isNetworkFailure(err: unknown): boolean {
 export function classify(err: unknown, path: string, signal?: AbortSignal): ConnectorError {
   if (err instanceof ConnectorError) return err;
   const where = path || 'the root folder';
-  if (signal?.aborted || (err as Error)?.name === 'AbortError') {
-    return new ConnectorError('cancelled', 'The operation was cancelled.', undefined, { cause: err });
-  }
+  if (signal?.aborted || (err as Error)?.name === 'AbortError') return cancelled(err);
   if (err instanceof DropboxFailure) {
     const kind = kindOf(err);
     return new ConnectorError(kind, message(kind, err, where), kind === 'rate_limited' ? err.retryAfterMs : undefined, { cause: err });

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectorError, isConnectorError, type WriteInfo } from '../connector.js';
+import { cancelled, pause } from '../kit/abort.js';
 import { DropboxContentHash, dropboxContentHash } from '../kit/dropbox-content-hash.js';
 import type { DropboxClient } from './client.js';
 import { failureOf } from './errors.js';
@@ -32,7 +32,7 @@ export class ChunkSource {
       try {
         next = await this.it.next();
       } catch (e) {
-        if (this.signal?.aborted) throw new ConnectorError('cancelled', 'The operation was cancelled.');
+        if (this.signal?.aborted) throw cancelled(e);
         if (isConnectorError(e)) throw e;
         throw new ConnectorError('transient', `The data to upload as ${this.path} could not be read (${(e as Error).message})`, undefined, { cause: e });
       }
@@ -86,7 +86,6 @@ export async function uploadSimple(u: Upload): Promise<DropboxMetadata> {
   });
 }
 
-const cancelled = () => new ConnectorError('cancelled', 'The operation was cancelled.');
 const backoff = (attempt: number, e: ConnectorError) => e.retryAfterMs ?? Math.min(250 * 2 ** attempt, 8000);
 const sessionGone = (path: string, cause: unknown) =>
   new ConnectorError('transient', `The Dropbox upload session for ${path} expired; the upload starts over`, undefined, { cause });
@@ -132,7 +131,7 @@ export async function uploadInSession(u: Upload): Promise<DropboxMetadata> {
         }
         if (f?.has('not_found')) throw sessionGone(path, e);
         if (!e.retryable || resumes >= MAX_RESUMES) throw e;
-        await sleep(backoff(resumes++, e), undefined, { signal }).catch(() => { throw cancelled(); });
+        await pause(backoff(resumes++, e), signal);
       }
     }
   }
@@ -158,7 +157,7 @@ async function finish(u: Upload, sessionId: string, size: number, hash: string):
       }
       if (f?.has('lookup_failed') && f.has('not_found')) throw sessionGone(path, e);
       if (!e.retryable || attempt >= MAX_RESUMES) throw e;
-      await sleep(backoff(attempt, e), undefined, { signal }).catch(() => { throw cancelled(); });
+      await pause(backoff(attempt, e), signal);
     }
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectorError, isConnectorError } from '../connector.js';
+import { pause } from '../kit/abort.js';
 import type { ByteReader } from '../kit/byte-reader.js';
 import { discard, type DriveClient } from './client.js';
 import { failureStatus as statusOf } from '../kit/bearer-client.js';
@@ -117,7 +117,7 @@ async function askWhereItStands(u: ResumableUpload, session: string, first: Conn
     if (statusOf(failure) === 404) throw expired(u.path, failure);
     const attempt = resume();
     if (!failure.retryable || attempt >= MAX_RESUMES) throw failure;
-    await sleep(backoff(attempt, failure), undefined, { signal: u.signal }).catch(() => { throw new ConnectorError('cancelled', 'The operation was cancelled.'); });
+    await pause(backoff(attempt, failure), u.signal);
     try {
       return await u.client.request('PUT', session, { path: u.path, signal: u.signal, expect: [200, 201, 308], headers: { 'Content-Range': `bytes */${u.size}` } });
     } catch (e) {

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { ConnectorError, isConnectorError } from '../connector.js';
+import { cancelled } from './abort.js';
 
 /**
  * Pulls exact byte counts out of a stream, keeping only what it was asked for: the memory of an
@@ -25,7 +26,7 @@ export class ByteReader {
         try {
           next = await this.it.next();
         } catch (e) {
-          if (this.signal?.aborted) throw new ConnectorError('cancelled', 'The operation was cancelled.');
+          if (this.signal?.aborted) throw cancelled(e);
           if (isConnectorError(e)) throw e;
           throw new ConnectorError('transient', `The data to upload as ${this.path} could not be read (${(e as Error).message})`, undefined, { cause: e });
         }

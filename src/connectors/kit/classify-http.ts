@@ -1,4 +1,5 @@
 import { ConnectorError, type ConnectorErrorKind } from '../connector.js';
+import { cancelled } from './abort.js';
 import { HttpFailure } from './bearer-client.js';
 import { detailOf, networkFailure, retryAfterMs } from './network.js';
 
@@ -17,9 +18,7 @@ export interface HttpClassifier {
 export function classifyHttp(err: unknown, path: string, signal: AbortSignal | undefined, c: HttpClassifier): ConnectorError {
   if (err instanceof ConnectorError) return err;
   const where = path || 'the root folder';
-  if (signal?.aborted || (err as Error)?.name === 'AbortError') {
-    return new ConnectorError('cancelled', 'The operation was cancelled.', undefined, { cause: err });
-  }
+  if (signal?.aborted || (err as Error)?.name === 'AbortError') return cancelled(err);
   if (err instanceof HttpFailure) {
     const kind = c.kindOf(err);
     const wait = kind === 'rate_limited' ? retryAfterMs(err.retryAfter) : undefined;

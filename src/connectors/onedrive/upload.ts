@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectorError, isConnectorError } from '../connector.js';
+import { pause } from '../kit/abort.js';
 import { discard, type GraphClient } from './client.js';
 import { failureStatus as statusOf } from '../kit/bearer-client.js';
 import type { ByteReader } from '../kit/byte-reader.js';
@@ -86,7 +87,7 @@ export async function uploadInSession(u: SessionUpload): Promise<DriveItem> {
         if (statusOf(e) === 404) throw new ConnectorError('transient', `The OneDrive upload session for ${path} expired; the upload starts over`, undefined, { cause: e });
         const resumable = e.retryable || statusOf(e) === 416;
         if (!resumable || resumes >= MAX_RESUMES) throw e;
-        await sleep(backoff(resumes++, e), undefined, { signal }).catch(() => { throw new ConnectorError('cancelled', 'The operation was cancelled.'); });
+        await pause(backoff(resumes++, e), signal);
         const next = await position(client, uploadUrl, path, signal);
         if (next < offset || next > offset + pending.length) {
           throw new ConnectorError('transient', `OneDrive lost part of ${path} during the upload; it starts over`);
@@ -112,7 +113,7 @@ async function position(client: GraphClient, uploadUrl: string, path: string, si
       return start;
     } catch (e) {
       if (!isConnectorError(e) || !e.retryable || attempt >= 3) throw e;
-      await sleep(backoff(attempt, e), undefined, { signal });
+      await pause(backoff(attempt, e), signal);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { ConnectorError, type ConnectorErrorKind } from '../connector.js';
+import { cancelled } from '../kit/abort.js';
 
 /** A WebDAV answer with a status the caller did not expect; classify() turns it into a ConnectorError. */
 export class HttpFailure extends Error {
@@ -80,9 +81,7 @@ function statusMessage(kind: ConnectorErrorKind, f: HttpFailure, op: Op, where: 
 export function classify(err: unknown, path: string, op: Op = 'read', signal?: AbortSignal): ConnectorError {
   if (err instanceof ConnectorError) return err;
   const where = path || 'the root folder';
-  if (signal?.aborted || (err as Error)?.name === 'AbortError') {
-    return new ConnectorError('cancelled', 'The operation was cancelled.', undefined, { cause: err });
-  }
+  if (signal?.aborted || (err as Error)?.name === 'AbortError') return cancelled(err);
   if (err instanceof HttpFailure) {
     const kind = statusKind(err.status, op, err.retryAfter);
     const wait = kind === 'rate_limited' ? retryAfterMs(err.retryAfter) : undefined;
