@@ -6,13 +6,14 @@ import {
 } from '../connector.js';
 import type { NameRules } from '../../domain/names.js';
 import { throwIfAborted } from '../kit/abort.js';
+import { ByteReader } from '../kit/byte-reader.js';
 import { DROPBOX_BLOCK_BYTES } from '../kit/dropbox-content-hash.js';
 import { DropboxClient } from './client.js';
 import { classify, failureOf } from './errors.js';
 import { dropboxFeedPage } from './feed.js';
 import { toEntry, type DropboxMetadata, type ListFolderResult } from './items.js';
 import { hashesOf } from './hashes.js';
-import { ChunkSource, discard, MAX_REQUEST_BYTES, uploadInSession, uploadSimple } from './upload.js';
+import { discard, MAX_REQUEST_BYTES, uploadInSession, uploadSimple } from './upload.js';
 
 export const DROPBOX_NAMES: NameRules = { set: 'dropbox', caseInsensitive: true, maxComponentBytes: 255 };
 /** 16 MiB: one request (one write operation) for nearly every document; see docs/providers/dropbox.md. */
@@ -153,7 +154,7 @@ export class DropboxConnector implements StorageConnector {
     try {
       throwIfAborted(signal);
       // No folder calls: upload and finish create missing parents themselves.
-      const upload = { client: this.client, path, target: this.dropboxPath(path), info, source: new ChunkSource(body, path, signal), chunkBytes: this.chunkBytes, signal };
+      const upload = { client: this.client, path, target: this.dropboxPath(path), info, source: new ByteReader(body, path, signal), chunkBytes: this.chunkBytes, signal };
       const meta = info.size <= this.simpleMax ? await uploadSimple(upload) : await uploadInSession(upload);
       return toEntry(meta, path);
     } catch (e) {

@@ -1,6 +1,6 @@
-import type { Readable } from 'node:stream';
 import { ConnectorError, isConnectorError, type WriteInfo } from '../connector.js';
-import { cancelled, pause } from '../kit/abort.js';
+import { pause } from '../kit/abort.js';
+import type { ByteReader } from '../kit/byte-reader.js';
 import { DropboxContentHash, dropboxContentHash } from '../kit/dropbox-content-hash.js';
 import type { DropboxClient } from './client.js';
 import { failureOf } from './errors.js';
@@ -11,54 +11,6 @@ export const MAX_REQUEST_BYTES = 150 * 1024 * 1024;
 /** How often one chunk is resent after dropped connections, 5xx and 429 before the whole write fails. */
 const MAX_RESUMES = 6;
 
-/**
- * Takes exact byte counts off a stream, holding no more than one request's worth: the memory of
- * an upload is one chunk, whatever the file size. A failing source comes out as a ConnectorError.
- */
-export class ChunkSource {
-  private readonly it: AsyncIterator<unknown>;
-  private held: Buffer[] = [];
-  private heldBytes = 0;
-  private ended = false;
-
-  constructor(body: Readable, private readonly path: string, private readonly signal?: AbortSignal) {
-    this.it = body[Symbol.asyncIterator]();
-  }
-
-  /** `n` bytes, or fewer if the stream ends first. */
-  async take(n: number): Promise<Buffer> {
-    while (this.heldBytes < n && !this.ended) {
-      let next: IteratorResult<unknown>;
-      try {
-        next = await this.it.next();
-      } catch (e) {
-        if (this.signal?.aborted) throw cancelled(e);
-        if (isConnectorError(e)) throw e;
-        throw new ConnectorError('transient', `The data to upload as ${this.path} could not be read (${(e as Error).message})`, undefined, { cause: e });
-      }
-      if (next.done) this.ended = true;
-      else {
-        const chunk = Buffer.from(next.value as Uint8Array);
-        this.held.push(chunk);
-        this.heldBytes += chunk.length;
-      }
-    }
-    const all = this.held.length === 1 ? this.held[0]! : Buffer.concat(this.held);
-    const rest = all.subarray(n);
-    this.held = rest.length ? [rest] : [];
-    this.heldBytes = rest.length;
-    return all.subarray(0, n);
-  }
-
-  /** Exactly `n` bytes, where the announced size says there must be that many; `last`: and nothing after. */
-  async exactly(n: number, last: boolean): Promise<Buffer> {
-    const data = await this.take(n);
-    if (data.length < n) throw new ConnectorError('transient', `The data to upload as ${this.path} ended before the announced size`);
-    if (last && (await this.take(1)).length) throw new ConnectorError('transient', `The data to upload as ${this.path} is longer than announced`);
-    return data;
-  }
-}
-
 export interface Upload {
   client: DropboxClient;
   /** Connector path, for messages. */
@@ -66,7 +18,7 @@ export interface Upload {
   /** Dropbox path. */
   target: string;
   info: WriteInfo;
-  source: ChunkSource;
+  source: ByteReader;
   chunkBytes: number;
   signal?: AbortSignal;
 }
