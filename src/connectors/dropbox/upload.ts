@@ -1,6 +1,7 @@
 import { ConnectorError, isConnectorError, type WriteInfo } from '../connector.js';
 import { pause } from '../kit/abort.js';
 import type { ByteReader } from '../kit/byte-reader.js';
+import { discard } from '../kit/response-body.js';
 import { DropboxContentHash, dropboxContentHash } from '../kit/dropbox-content-hash.js';
 import type { DropboxClient } from './client.js';
 import { failureOf } from './errors.js';
@@ -112,9 +113,4 @@ async function finish(u: Upload, sessionId: string, size: number, hash: string):
       await pause(backoff(attempt, e), signal);
     }
   }
-}
-
-/** Frees the connection of a response whose body we do not need. */
-export async function discard(res: Response): Promise<void> {
-  await res.body?.cancel().catch(() => undefined);
 }

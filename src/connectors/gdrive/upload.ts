@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { ConnectorError, isConnectorError } from '../connector.js';
 import { pause } from '../kit/abort.js';
 import type { ByteReader } from '../kit/byte-reader.js';
-import { discard, type DriveClient } from './client.js';
+import type { DriveClient } from './client.js';
+import { discard } from '../kit/response-body.js';
 import { failureStatus as statusOf } from '../kit/bearer-client.js';
 import { FILE_FIELDS, type DriveFile } from './items.js';
 

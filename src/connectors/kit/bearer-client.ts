@@ -103,8 +103,3 @@ export class BearerHttpClient {
     }
   }
 }
-
-/** Frees the connection of a response whose body we do not need. */
-export async function discard(res: Response): Promise<void> {
-  await res.body?.cancel().catch(() => undefined);
-}

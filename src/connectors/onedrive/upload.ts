@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectorError, isConnectorError } from '../connector.js';
 import { pause } from '../kit/abort.js';
-import { discard, type GraphClient } from './client.js';
+import type { GraphClient } from './client.js';
+import { discard } from '../kit/response-body.js';
 import { failureStatus as statusOf } from '../kit/bearer-client.js';
 import type { ByteReader } from '../kit/byte-reader.js';
 import type { DriveItem } from './items.js';

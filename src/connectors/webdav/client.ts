@@ -1,4 +1,5 @@
 import { ConnectorError } from '../connector.js';
+import { discard } from '../kit/response-body.js';
 import { classify, HttpFailure, type Op } from './errors.js';
 import { decodeSegment, decodeXmlText, parseMultistatus, type DavResource } from './multistatus.js';
 
@@ -126,11 +127,6 @@ export class DavClient {
       throw classify(e, path, 'read', signal);
     }
   }
-}
-
-/** Frees the connection of a response whose body we do not need (fetch keeps it busy otherwise). */
-export async function discard(res: Response): Promise<void> {
-  await res.body?.cancel().catch(() => undefined);
 }
 
 /** The human part of an error answer: Sabre's <s:message>, else the start of a plain-text body. */

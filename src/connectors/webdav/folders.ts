@@ -1,6 +1,7 @@
 import { ConnectorError } from '../connector.js';
 import { abortable, throwIfAborted } from '../kit/abort.js';
-import { discard, type DavClient } from './client.js';
+import { discard } from '../kit/response-body.js';
+import type { DavClient } from './client.js';
 import { ENTRY_PROPS } from './multistatus.js';
 
 const key = (segments: string[]) => segments.join('/');
