@@ -1,5 +1,6 @@
 import { ConnectorError, isConnectorError, type WriteInfo } from '../connector.js';
 import { pause } from '../kit/abort.js';
+import { resumeDelayMs } from '../kit/retry.js';
 import type { ByteReader } from '../kit/byte-reader.js';
 import { discard } from '../kit/response-body.js';
 import { DropboxContentHash, dropboxContentHash } from '../kit/dropbox-content-hash.js';
@@ -39,7 +40,6 @@ export async function uploadSimple(u: Upload): Promise<DropboxMetadata> {
   });
 }
 
-const backoff = (attempt: number, e: ConnectorError) => e.retryAfterMs ?? Math.min(250 * 2 ** attempt, 8000);
 const sessionGone = (path: string, cause: unknown) =>
   new ConnectorError('transient', `The Dropbox upload session for ${path} expired; the upload starts over`, undefined, { cause });
 
@@ -84,7 +84,7 @@ export async function uploadInSession(u: Upload): Promise<DropboxMetadata> {
         }
         if (f?.has('not_found')) throw sessionGone(path, e);
         if (!e.retryable || resumes >= MAX_RESUMES) throw e;
-        await pause(backoff(resumes++, e), signal);
+        await pause(resumeDelayMs(resumes++, e), signal);
       }
     }
   }
@@ -110,7 +110,7 @@ async function finish(u: Upload, sessionId: string, size: number, hash: string):
       }
       if (f?.has('lookup_failed') && f.has('not_found')) throw sessionGone(path, e);
       if (!e.retryable || attempt >= MAX_RESUMES) throw e;
-      await pause(backoff(attempt, e), signal);
+      await pause(resumeDelayMs(attempt, e), signal);
     }
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConnectorError, isConnectorError } from '../connector.js';
 import { pause } from '../kit/abort.js';
+import { resumeDelayMs } from '../kit/retry.js';
 import type { ByteReader } from '../kit/byte-reader.js';
 import type { DriveClient } from './client.js';
 import { discard } from '../kit/response-body.js';
@@ -52,7 +53,6 @@ export interface ResumableUpload {
   chunkBytes?: number;
 }
 
-const backoff = (attempt: number, e: ConnectorError) => e.retryAfterMs ?? Math.min(250 * 2 ** attempt, 8000);
 /** "Range: bytes=0-N" of a 308: N + 1 bytes are stored; no header means none. */
 const storedOf = (res: Response) => Number(/^bytes=0-(\d+)$/.exec(res.headers.get('range') ?? '')?.[1] ?? -1) + 1;
 
@@ -118,7 +118,7 @@ async function askWhereItStands(u: ResumableUpload, session: string, first: Conn
     if (statusOf(failure) === 404) throw expired(u.path, failure);
     const attempt = resume();
     if (!failure.retryable || attempt >= MAX_RESUMES) throw failure;
-    await pause(backoff(attempt, failure), u.signal);
+    await pause(resumeDelayMs(attempt, failure), u.signal);
     try {
       return await u.client.request('PUT', session, { path: u.path, signal: u.signal, expect: [200, 201, 308], headers: { 'Content-Range': `bytes */${u.size}` } });
     } catch (e) {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectorError, isConnectorError } from '../connector.js';
 import { pause } from '../kit/abort.js';
+import { resumeDelayMs } from '../kit/retry.js';
 import type { GraphClient } from './client.js';
 import { discard } from '../kit/response-body.js';
 import { failureStatus as statusOf } from '../kit/bearer-client.js';
@@ -29,8 +30,6 @@ export interface SessionUpload {
   stale: Map<string, string>;
   staleKey: string;
 }
-
-const backoff = (attempt: number, e: ConnectorError) => e.retryAfterMs ?? Math.min(250 * 2 ** attempt, 8000);
 
 /**
  * An upload session: fragments of 10 MiB read from the body one at a time, sequential and with a
@@ -88,7 +87,7 @@ export async function uploadInSession(u: SessionUpload): Promise<DriveItem> {
         if (statusOf(e) === 404) throw new ConnectorError('transient', `The OneDrive upload session for ${path} expired; the upload starts over`, undefined, { cause: e });
         const resumable = e.retryable || statusOf(e) === 416;
         if (!resumable || resumes >= MAX_RESUMES) throw e;
-        await pause(backoff(resumes++, e), signal);
+        await pause(resumeDelayMs(resumes++, e), signal);
         const next = await position(client, uploadUrl, path, signal);
         if (next < offset || next > offset + pending.length) {
           throw new ConnectorError('transient', `OneDrive lost part of ${path} during the upload; it starts over`);
@@ -114,7 +113,7 @@ async function position(client: GraphClient, uploadUrl: string, path: string, si
       return start;
     } catch (e) {
       if (!isConnectorError(e) || !e.retryable || attempt >= 3) throw e;
-      await pause(backoff(attempt, e), signal);
+      await pause(resumeDelayMs(attempt, e), signal);
     }
   }
 }
