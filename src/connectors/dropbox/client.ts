@@ -112,8 +112,8 @@ export class DropboxClient {
         continue;
       }
       const failure = parseFailure(res.status, route, text, res.headers.get('retry-after'));
-      if (failure.retryAfterMs && (res.status === 429 || res.status === 503)) {
-        this.pausedUntil = Math.max(this.pausedUntil, Date.now() + Math.min(failure.retryAfterMs, MAX_PAUSE_MS));
+      if (failure.waitMs() && (res.status === 429 || res.status === 503)) {
+        this.pausedUntil = Math.max(this.pausedUntil, Date.now() + Math.min(failure.waitMs()!, MAX_PAUSE_MS));
       }
       throw classify(failure, c.path, c.signal);
     }

@@ -5,7 +5,7 @@ import { resumeDelayMs } from '../kit/retry.js';
 import type { ByteReader } from '../kit/byte-reader.js';
 import type { DriveClient } from './client.js';
 import { discard } from '../kit/response-body.js';
-import { failureStatus as statusOf } from '../kit/bearer-client.js';
+import { failureStatus as statusOf } from '../kit/http-failure.js';
 import { FILE_FIELDS, type DriveFile } from './items.js';
 
 /** Non-final chunks must be multiples of 256 KiB (research/providers.md 2.4). */

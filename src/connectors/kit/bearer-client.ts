@@ -1,27 +1,6 @@
 import type { ConnectorError, TokenSource } from '../connector.js';
 import { SharedBearer } from './bearer.js';
-
-/** An answer with a status the caller did not expect; each connector's classify() turns it into a ConnectorError. */
-export class HttpFailure extends Error {
-  constructor(
-    readonly status: number,
-    readonly method: string,
-    /** The provider's error codes or reasons, in order: what classify() branches on. */
-    readonly codes: string[],
-    readonly retryAfter: string | null,
-    readonly detail: string,
-  ) {
-    super(`${method} answered HTTP ${status}${codes.length ? ` ${codes.join('/')}` : ''}${detail ? `: ${detail}` : ''}`);
-    this.name = 'HttpFailure';
-  }
-
-  has(code: string): boolean {
-    return this.codes.includes(code);
-  }
-}
-
-/** The HTTP status behind a classified ConnectorError, or 0. */
-export const failureStatus = (e: unknown): number => ((e as { cause?: unknown })?.cause instanceof HttpFailure ? (e as { cause: HttpFailure }).cause.status : 0);
+import { HttpFailure } from './http-failure.js';
 
 export interface BearerRequest {
   /** Relative path the request is about, for error messages. */

@@ -1,7 +1,7 @@
 import { ConnectorError, type ConnectorErrorKind } from '../connector.js';
 import { cancelled } from './abort.js';
-import { HttpFailure } from './bearer-client.js';
-import { detailOf, networkFailure, retryAfterMs } from './network.js';
+import { HttpFailure } from './http-failure.js';
+import { detailOf, networkFailure } from './network.js';
 
 /** What one HTTP provider decides for itself when failures are classified. */
 export interface HttpClassifier {
@@ -21,7 +21,7 @@ export function classifyHttp(err: unknown, path: string, signal: AbortSignal | u
   if (signal?.aborted || (err as Error)?.name === 'AbortError') return cancelled(err);
   if (err instanceof HttpFailure) {
     const kind = c.kindOf(err);
-    const wait = kind === 'rate_limited' ? retryAfterMs(err.retryAfter) : undefined;
+    const wait = kind === 'rate_limited' ? err.waitMs() : undefined;
     return new ConnectorError(kind, c.message(kind, err, where), wait, { cause: err });
   }
   const network = networkFailure(err);

@@ -24,10 +24,11 @@ export function detailOf(err: unknown): string {
   return (cause as Error)?.message ?? (err as Error)?.message ?? String(err);
 }
 
-/** Milliseconds from a Retry-After header (seconds, or an HTTP date). */
+/** Milliseconds from a Retry-After header (seconds, or an HTTP date); undefined if unreadable. */
 export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
   if (!header) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const when = Date.parse(header);
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const when = Date.parse(value);
   return Number.isNaN(when) ? undefined : Math.max(0, when - now);
 }

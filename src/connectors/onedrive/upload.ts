@@ -4,7 +4,7 @@ import { pause } from '../kit/abort.js';
 import { resumeDelayMs } from '../kit/retry.js';
 import type { GraphClient } from './client.js';
 import { discard } from '../kit/response-body.js';
-import { failureStatus as statusOf } from '../kit/bearer-client.js';
+import { failureStatus as statusOf } from '../kit/http-failure.js';
 import type { ByteReader } from '../kit/byte-reader.js';
 import type { DriveItem } from './items.js';
 

@@ -1,20 +1,6 @@
 import { ConnectorError, type ConnectorErrorKind } from '../connector.js';
 import { cancelled } from '../kit/abort.js';
-
-/** A WebDAV answer with a status the caller did not expect; classify() turns it into a ConnectorError. */
-export class HttpFailure extends Error {
-  constructor(
-    readonly status: number,
-    readonly method: string,
-    /** The Retry-After header as sent: delay in seconds or an HTTP date. */
-    readonly retryAfter: string | null,
-    /** The server's own explanation (Sabre's <s:message>), if it gave one. */
-    readonly detail: string,
-  ) {
-    super(`${method} answered HTTP ${status}${detail ? `: ${detail}` : ''}`);
-    this.name = 'HttpFailure';
-  }
-}
+import { HttpFailure } from '../kit/http-failure.js';
 
 /**
  * What the request was for. A 404 or 409 on a read means the item is missing; on a write it
@@ -23,15 +9,6 @@ export class HttpFailure extends Error {
 export type Op = 'read' | 'write';
 
 export const AUTH_MESSAGE = 'The WebDAV server refused the user name or app password: check them under Destinations';
-
-/** Milliseconds to wait according to a Retry-After header (seconds or HTTP date); undefined if unreadable. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const value = header.trim();
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const when = Date.parse(value);
-  return Number.isNaN(when) ? undefined : Math.max(0, when - now);
-}
 
 // Connection-level failures that say nothing about the request itself; trying again may work.
 const NETWORK_CODES = new Set([
@@ -84,7 +61,7 @@ export function classify(err: unknown, path: string, op: Op = 'read', signal?: A
   if (signal?.aborted || (err as Error)?.name === 'AbortError') return cancelled(err);
   if (err instanceof HttpFailure) {
     const kind = statusKind(err.status, op, err.retryAfter);
-    const wait = kind === 'rate_limited' ? retryAfterMs(err.retryAfter) : undefined;
+    const wait = kind === 'rate_limited' ? err.waitMs() : undefined;
     return new ConnectorError(kind, statusMessage(kind, err, op, where), wait, { cause: err });
   }
   // fetch wraps connection failures in a TypeError("fetch failed") whose cause has the code.
