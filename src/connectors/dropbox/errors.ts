@@ -1,5 +1,5 @@
-import { ConnectorError, type ConnectorErrorKind } from '../connector.js';
-import { cancelled } from '../kit/abort.js';
+import type { ConnectorError, ConnectorErrorKind } from '../connector.js';
+import { classifyHttp } from '../kit/classify-http.js';
 import { HttpFailure } from '../kit/http-failure.js';
 
 /** A Dropbox answer with a status the caller did not expect; classify() turns it into a ConnectorError. */
@@ -98,24 +98,7 @@ function message(kind: ConnectorErrorKind, f: DropboxFailure, where: string): st
   }
 }
 
-/** fetch wraps connection failures in TypeError("fetch failed"), the reason in `cause`. */
-function isNetworkFailure(err: unknown): boolean {
-  const cause = (err as { cause?: unknown })?.cause as NodeJS.ErrnoException | undefined;
-  const code = String(cause?.code ?? (err as NodeJS.ErrnoException)?.code ?? '');
-  return (err instanceof TypeError && err.message === 'fetch failed') || /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code)
-    || /terminated|other side closed|socket/i.test(cause?.message ?? (err as Error)?.message ?? '');
-}
-
 /** Maps any Dropbox failure to a ConnectorError; the one place Dropbox failures are classified. */
 export function classify(err: unknown, path: string, signal?: AbortSignal): ConnectorError {
-  if (err instanceof ConnectorError) return err;
-  const where = path || 'the root folder';
-  if (signal?.aborted || (err as Error)?.name === 'AbortError') return cancelled(err);
-  if (err instanceof DropboxFailure) {
-    const kind = kindOf(err);
-    return new ConnectorError(kind, message(kind, err, where), kind === 'rate_limited' ? err.waitMs() : undefined, { cause: err });
-  }
-  const detail = ((err as { cause?: Error })?.cause ?? (err as Error))?.message ?? String(err);
-  if (isNetworkFailure(err)) return new ConnectorError('transient', `Could not reach Dropbox for ${where} (${detail})`, undefined, { cause: err });
-  return new ConnectorError('fatal', `${detail} (${where})`, undefined, { cause: err });
+  return classifyHttp(err, path, signal, { provider: 'Dropbox', kindOf, message });
 }

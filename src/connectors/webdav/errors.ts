@@ -1,6 +1,7 @@
 import { ConnectorError, type ConnectorErrorKind } from '../connector.js';
-import { cancelled } from '../kit/abort.js';
-import { HttpFailure } from '../kit/http-failure.js';
+import { classifyHttp } from '../kit/classify-http.js';
+import type { HttpFailure } from '../kit/http-failure.js';
+import { detailOf } from '../kit/network.js';
 
 /**
  * What the request was for. A 404 or 409 on a read means the item is missing; on a write it
@@ -9,14 +10,6 @@ import { HttpFailure } from '../kit/http-failure.js';
 export type Op = 'read' | 'write';
 
 export const AUTH_MESSAGE = 'The WebDAV server refused the user name or app password: check them under Destinations';
-
-// Connection-level failures that say nothing about the request itself; trying again may work.
-const NETWORK_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH',
-  'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
-  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-]);
 
 // The server's certificate is not trusted: retrying will not help, the user has to act.
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
@@ -56,18 +49,18 @@ function statusMessage(kind: ConnectorErrorKind, f: HttpFailure, op: Op, where: 
 
 /** Maps any WebDAV failure to a ConnectorError; the one place WebDAV failures are classified. */
 export function classify(err: unknown, path: string, op: Op = 'read', signal?: AbortSignal): ConnectorError {
-  if (err instanceof ConnectorError) return err;
-  const where = path || 'the root folder';
-  if (signal?.aborted || (err as Error)?.name === 'AbortError') return cancelled(err);
-  if (err instanceof HttpFailure) {
-    const kind = statusKind(err.status, op, err.retryAfter);
-    const wait = kind === 'rate_limited' ? err.waitMs() : undefined;
-    return new ConnectorError(kind, statusMessage(kind, err, op, where), wait, { cause: err });
-  }
-  // fetch wraps connection failures in a TypeError("fetch failed") whose cause has the code.
-  const cause = (err as { cause?: unknown })?.cause;
-  const code = String((cause as NodeJS.ErrnoException)?.code ?? (err as NodeJS.ErrnoException)?.code ?? '');
-  const detail = (cause as Error)?.message ?? (err as Error)?.message ?? String(err);
+  return classifyHttp(err, path, signal, {
+    provider: 'the WebDAV server',
+    kindOf: (f) => statusKind(f.status, op, f.retryAfter),
+    message: (kind, f, where) => statusMessage(kind, f, op, where),
+    otherFailure: connectionFailure,
+  });
+}
+
+/** What the WebDAV connection itself can say: an untrusted certificate, a redirect, a body not as long as announced. */
+function connectionFailure(err: unknown, where: string): ConnectorError | undefined {
+  const code = String((err as { cause?: NodeJS.ErrnoException })?.cause?.code ?? (err as NodeJS.ErrnoException)?.code ?? '');
+  const detail = detailOf(err);
   if (TLS_CODES.test(code)) {
     return new ConnectorError('fatal', `The WebDAV server's certificate is not trusted (${detail})`, undefined, { cause: err });
   }
@@ -77,8 +70,5 @@ export function classify(err: unknown, path: string, op: Op = 'read', signal?: A
   if (code === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH') {
     return new ConnectorError('transient', `The data for ${where} was not as long as announced`, undefined, { cause: err });
   }
-  if (NETWORK_CODES.has(code) || (err instanceof TypeError && err.message === 'fetch failed')) {
-    return new ConnectorError('transient', `Could not reach the WebDAV server for ${where} (${detail})`, undefined, { cause: err });
-  }
-  return new ConnectorError('fatal', `${detail} (${where})`, undefined, { cause: err });
+  return undefined;
 }
