@@ -8,6 +8,15 @@ export async function discard(res: Response): Promise<void> {
   await res.body?.cancel().catch(() => undefined);
 }
 
+/** A JSON answer's body; a body that breaks off or is no JSON comes out as `fail(e)`. */
+export async function jsonOf<T>(res: Response, fail: (e: unknown) => Error): Promise<T> {
+  try {
+    return (await res.json()) as T;
+  } catch (e) {
+    throw fail(e);
+  }
+}
+
 /** Bytes [skip, skip + limit) of a response body; stream failures come out as `fail(e)`. */
 export async function* bytesOf(body: AsyncIterable<Uint8Array>, skip: number, limit: number, fail: (e: unknown) => Error): AsyncGenerator<Buffer> {
   let seen = 0;
