@@ -25,6 +25,8 @@ export interface ServeRequest<K extends string, A extends string> {
   res: ServerResponse;
   record: RequestRecordOf<A>;
   faults: FaultRules<K, A>;
+  /** Refuses a malformed request (throws) before any fault fires, as the provider's front door does. */
+  check?(): void;
   /** Applies a fired fault; true when it answered (or cut) the request itself. */
   inject(f: FiredFaultOf<K, A>): Promise<boolean>;
   route(): Promise<void>;
@@ -32,9 +34,10 @@ export interface ServeRequest<K extends string, A extends string> {
   fail(e: unknown): void;
 }
 
-/** Faults first (delays, then at most one failure), then the route; errors answered unless the socket is gone. */
+/** The check, then faults (delays, then at most one failure), then the route; errors answered unless the socket is gone. */
 export async function serveRequest<K extends string, A extends string>(p: ServeRequest<K, A>): Promise<void> {
   try {
+    p.check?.();
     const { delayMs, failure } = p.faults.pick(p.record.area, p.record.method, p.record.path);
     if (delayMs) await sleep(delayMs);
     if (failure && (await p.inject(failure))) return;
