@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../../log/log.js';
 import {
-  bearerOf, EmulatorStateBase, IssuedTokens, logRequest, serveOnLoopback, serveRequest, tokenSourceOver, type EmulatorTokenSource, type RequestRecordOf,
+  bearerOf, EmulatorStateBase, type EmulatorOptionsBase, IssuedTokens, logRequest, serveOnLoopback, serveRequest, tokenSourceOver, type EmulatorTokenSource, type RequestRecordOf,
 } from '../kit/emulator.js';
 import { drain, readLimited, resetAfter } from '../kit/http.js';
 import { authError, badRequest, DropboxError, endpoint, errorText, rateLimited, u, type Union } from './errors.js';
@@ -13,7 +12,7 @@ import { SESSION_LIFETIME_MS, Sessions } from './sessions.js';
 
 export type Access = 'app_folder' | 'full';
 
-export interface DropboxEmulatorOptions {
+export interface DropboxEmulatorOptions extends EmulatorOptionsBase {
   /** What tokens see by default: the app folder Apps/{appName} as "" (the default), or the whole Dropbox. */
   access?: Access;
   appName?: string;
@@ -30,10 +29,6 @@ export interface DropboxEmulatorOptions {
   longpollMaxMs?: number;
   /** Per-request body limit of the content routes: 150 MiB. */
   maxRequestBytes?: number;
-  seed?: number;
-  /** Where clients reach it, when mounted behind another server; default the listening address. */
-  publicOrigin?: string;
-  log?: Logger;
 }
 
 /** area: api (RPC host), upload (content host, uploads), download (content host, files/download); path: /2/{route}. */

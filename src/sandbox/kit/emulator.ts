@@ -2,10 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../../log/log.js';
 import type { FaultRules, FiredFaultOf } from './faults.js';
 import { drain } from './http.js';
 
 /** The request loop, token source and loopback server every emulator shares. */
+
+/** What every emulator is started with, besides its own options. */
+export interface EmulatorOptionsBase {
+  /** Seeds the fault rules' random picks, so a failing run can be made again. */
+  seed?: number;
+  /** Where clients reach it, when mounted behind another server; default the listening address. */
+  publicOrigin?: string;
+  log?: Logger;
+}
 
 export interface RequestRecordOf<A extends string> { method: string; path: string; area: A; status?: number }
 
