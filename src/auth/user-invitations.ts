@@ -4,6 +4,7 @@ import { DomainError } from '../domain/errors.js';
 import type { Language } from '../domain/documents.js';
 import type { Right, Role } from '../domain/rights.js';
 import type { Mail, Mailer } from '../mail/mailer.js';
+import { fillTemplate, mailTime } from '../mail/template.js';
 import { getUser, getUserWithPassword, insertUser, type User } from '../catalog/users.js';
 import { insertUserInvitation, userInvitationByToken, useUserInvitation, type UserInvitation } from '../catalog/user-invitations.js';
 import { assertPasswordAcceptable, setPassword } from './sessions.js';
@@ -102,9 +103,10 @@ const WORDS: Record<Language, Words> = {
 /** The invitation e-mail, in the language the inviter used. */
 export function userInvitationMail(m: { to: string; name: string; organization: string; inviter: string | null; language: Language; link: string; expiresAt: Date }): Mail {
   const w = WORDS[m.language];
-  const fill = (s: string) => s.replace('{organization}', m.organization).replace('{name}', m.name).replace('{email}', m.to)
-    .replace('{by}', m.inviter ? w.by.replace('{inviter}', m.inviter) : '')
-    .replace('{until}', m.expiresAt.toISOString().slice(0, 16).replace('T', ' ') + ' UTC');
+  const fill = (s: string) => fillTemplate(s, {
+    organization: m.organization, name: m.name, email: m.to, by: m.inviter ? fillTemplate(w.by, { inviter: m.inviter }) : '',
+    until: mailTime(m.expiresAt),
+  });
   const text = [fill(w.hello), '', fill(w.body), '', m.link, '', fill(w.valid), fill(w.ignore), ''].join('\n');
   return { to: m.to, subject: fill(w.subject), text };
 }

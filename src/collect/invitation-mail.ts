@@ -1,5 +1,6 @@
 import type { Language } from '../domain/documents.js';
 import type { Mail } from '../mail/mailer.js';
+import { fillTemplate, mailTime } from '../mail/template.js';
 
 /** The invitation e-mail, in the company's language. */
 interface Words { subject: string; hello: string; body: string; reconnect: string; valid: string; ignore: string }
@@ -53,9 +54,10 @@ export interface InvitationMail {
 
 export function invitationMail(m: InvitationMail): Mail {
   const w = WORDS[m.language];
-  const fill = (s: string) => s.replace('{firm}', m.firm).replace('{company}', m.company).replace(/\{provider\}/g, m.provider)
-    .replace('{name}', m.clientName ? ` ${m.clientName}` : '').replace('{move}', m.move ? MOVE[m.language] : '')
-    .replace('{until}', m.expiresAt.toISOString().slice(0, 16).replace('T', ' ') + ' UTC');
+  const fill = (s: string) => fillTemplate(s, {
+    firm: m.firm, company: m.company, provider: m.provider, name: m.clientName ? ` ${m.clientName}` : '', move: m.move ? MOVE[m.language] : '',
+    until: mailTime(m.expiresAt),
+  });
   const text = [fill(w.hello), '', fill(m.reconnect ? w.reconnect : w.body), '', m.link, '', fill(w.valid), fill(w.ignore), ''].join('\n');
   return { to: m.to, subject: fill(w.subject), text };
 }

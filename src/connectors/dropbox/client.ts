@@ -1,6 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { ConnectorError, type TokenSource } from '../connector.js';
+import { pause } from '../kit/abort.js';
 import { SharedBearer } from '../kit/bearer.js';
+import { jsonOf } from '../kit/response-body.js';
 import { classify, parseFailure } from './errors.js';
 
 export interface DropboxClientOptions {
@@ -37,24 +39,6 @@ const MAX_PAUSE_MS = 300_000;
 export const headerSafeJson = (value: unknown): string =>
   JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
-/** A counting semaphore: at most `size` holders at once, the others queue in order. */
-class Slots {
-  private free: number;
-  private readonly waiting: Array<() => void> = [];
-  constructor(size: number) { this.free = size; }
-  async take(): Promise<() => void> {
-    if (this.free > 0) this.free--;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = this.waiting.shift();
-      if (next) next(); else this.free++;
-    };
-  }
-}
-
 /**
  * Dropbox API v2 over fetch: RPC routes with JSON bodies, content routes with the argument in
  * Dropbox-API-Arg. Bearer tokens come from the TokenSource (one refresh on 401). A 429 pauses
@@ -64,25 +48,25 @@ export class DropboxClient {
   private readonly fetchFn: typeof fetch;
   private readonly bearer: SharedBearer;
   private pausedUntil = 0;
-  private readonly writes: Slots;
+  /** Commits in flight at once: Dropbox answers too_many_write_operations to more. */
+  private readonly writes: LimitFunction;
 
   constructor(private readonly opts: DropboxClientOptions) {
     this.fetchFn = opts.fetch ?? fetch;
-    this.writes = new Slots(opts.writeConcurrency);
+    this.writes = pLimit(opts.writeConcurrency);
     this.bearer = new SharedBearer(opts.tokens);
   }
 
   private async pause(signal?: AbortSignal): Promise<void> {
     const wait = this.pausedUntil - Date.now();
-    if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => { throw new ConnectorError('cancelled', 'The operation was cancelled.'); });
+    if (wait > 0) await pause(wait, signal);
   }
 
   /** One call; anything but 200 (or `expect`) throws a classified ConnectorError. */
   async call(route: string, c: DropboxCall): Promise<Response> {
     const content = CONTENT.has(route);
     const url = `${(content ? this.opts.contentUrl : this.opts.apiUrl).replace(/\/+$/, '')}/${route}`;
-    let token = await this.bearer.get(null, c.signal);
-    for (let attempt = 0; ; attempt++) {
+    const send = async (token: string): Promise<Response> => {
       await this.pause(c.signal);
       const headers: Record<string, string> = { Authorization: `Bearer ${token}`, ...c.headers };
       let body: Uint8Array | string | undefined;
@@ -96,36 +80,24 @@ export class DropboxClient {
         headers['Content-Type'] = 'application/json';
         body = JSON.stringify(c.arg);
       }
-      const release = COMMIT_ROUTES.has(route) ? await this.writes.take() : () => undefined;
-      let res: Response;
+      const post = () => this.fetchFn(url, { method: 'POST', headers, body: body as BodyInit | undefined, signal: c.signal });
       try {
-        res = await this.fetchFn(url, { method: 'POST', headers, body: body as BodyInit | undefined, signal: c.signal });
+        return await (COMMIT_ROUTES.has(route) ? this.writes(post) : post());
       } catch (e) {
         throw classify(e, c.path, c.signal);
-      } finally {
-        release();
       }
-      if (res.status === 200 || c.expect?.includes(res.status)) return res;
-      const text = await res.text().catch(() => '');
-      if (res.status === 401 && attempt === 0) {
-        token = await this.bearer.get(token, c.signal);
-        continue;
-      }
-      const failure = parseFailure(res.status, route, text, res.headers.get('retry-after'));
-      if (failure.retryAfterMs && (res.status === 429 || res.status === 503)) {
-        this.pausedUntil = Math.max(this.pausedUntil, Date.now() + Math.min(failure.retryAfterMs, MAX_PAUSE_MS));
-      }
-      throw classify(failure, c.path, c.signal);
-    }
+    };
+    const res = await this.bearer.send(c.signal, send);
+    if (res.status === 200 || c.expect?.includes(res.status)) return res;
+    const text = await res.text().catch(() => '');
+    const failure = parseFailure(res.status, route, text, res.headers.get('retry-after'));
+    const wait = failure.waitMs();
+    if (wait && (res.status === 429 || res.status === 503)) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + Math.min(wait, MAX_PAUSE_MS));
+    throw classify(failure, c.path, c.signal);
   }
 
   async json<T>(route: string, c: DropboxCall): Promise<T> {
-    const res = await this.call(route, c);
-    try {
-      return (await res.json()) as T;
-    } catch (e) {
-      throw classify(e, c.path, c.signal);
-    }
+    return jsonOf<T>(await this.call(route, c), (e) => classify(e, c.path, c.signal));
   }
 }
 

@@ -6,13 +6,15 @@ import {
 } from '../connector.js';
 import type { NameRules } from '../../domain/names.js';
 import { throwIfAborted } from '../kit/abort.js';
+import { ByteReader } from '../kit/byte-reader.js';
+import { bodyOf, discard, emptyBody } from '../kit/response-body.js';
 import { DROPBOX_BLOCK_BYTES } from '../kit/dropbox-content-hash.js';
 import { DropboxClient } from './client.js';
 import { classify, failureOf } from './errors.js';
 import { dropboxFeedPage } from './feed.js';
 import { toEntry, type DropboxMetadata, type ListFolderResult } from './items.js';
 import { hashesOf } from './hashes.js';
-import { ChunkSource, discard, MAX_REQUEST_BYTES, uploadInSession, uploadSimple } from './upload.js';
+import { MAX_REQUEST_BYTES, uploadInSession, uploadSimple } from './upload.js';
 
 export const DROPBOX_NAMES: NameRules = { set: 'dropbox', caseInsensitive: true, maxComponentBytes: 255 };
 /** 16 MiB: one request (one write operation) for nearly every document; see docs/providers/dropbox.md. */
@@ -38,7 +40,6 @@ export interface DropboxOptions {
   feedPageSize?: number;
 }
 
-const empty = () => Readable.from([], { objectMode: false });
 
 /** Dropbox through API v2, path-addressed, over plain fetch. */
 export class DropboxConnector implements StorageConnector {
@@ -128,14 +129,14 @@ export class DropboxConnector implements StorageConnector {
     const end = opts?.range?.end;
     if (end !== undefined && end <= start) {
       if ((await this.stat(path, { signal })).isDir) throw new ConnectorError('is_directory', `${path} is a folder.`);
-      return empty();
+      return emptyBody();
     }
     const headers: Record<string, string> = {};
     if (opts?.range) headers.Range = `bytes=${start}-${end !== undefined ? end - 1 : ''}`;
     const res = await this.client.call('files/download', { path, signal, headers, arg: { path: this.dropboxPath(path) }, expect: [206, 416] });
     if (res.status === 416) {
       await discard(res);
-      if (start >= (await this.stat(path, { signal })).size) return empty();
+      if (start >= (await this.stat(path, { signal })).size) return emptyBody();
       throw new ConnectorError('transient', `Dropbox refused bytes ${start}-${end ?? ''} of ${path}; try again`);
     }
     // Dropbox honours Range with 206; a 200 to a range that is not the whole file would hand out wrong bytes.
@@ -143,7 +144,7 @@ export class DropboxConnector implements StorageConnector {
       await discard(res);
       throw new ConnectorError('transient', `Dropbox ignored the byte range asked for ${path}; try again`);
     }
-    return bodyOf(res, (e) => classify(e, path, signal));
+    return bodyOf(res, 0, Infinity, (e) => classify(e, path, signal));
   }
 
   async write(path: string, body: Readable, info: WriteInfo, opts?: CallOptions): Promise<Entry> {
@@ -153,7 +154,7 @@ export class DropboxConnector implements StorageConnector {
     try {
       throwIfAborted(signal);
       // No folder calls: upload and finish create missing parents themselves.
-      const upload = { client: this.client, path, target: this.dropboxPath(path), info, source: new ChunkSource(body, path, signal), chunkBytes: this.chunkBytes, signal };
+      const upload = { client: this.client, path, target: this.dropboxPath(path), info, source: new ByteReader(body, path, signal), chunkBytes: this.chunkBytes, signal };
       const meta = info.size <= this.simpleMax ? await uploadSimple(upload) : await uploadInSession(upload);
       return toEntry(meta, path);
     } catch (e) {
@@ -250,18 +251,4 @@ interface SpaceUsage {
     '.tag': 'individual' | 'team' | string; allocated?: number; used?: number;
     user_within_team_space_allocated?: number; user_within_team_space_used_cached?: number;
   };
-}
-
-/** The download body as a stream; a failure midway comes out classified. */
-function bodyOf(res: Response, fail: (e: unknown) => Error): Readable {
-  const source = res.body;
-  if (!source) return empty();
-  async function* bytes(): AsyncGenerator<Buffer> {
-    try {
-      for await (const raw of source!) yield Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-    } catch (e) {
-      throw fail(e);
-    }
-  }
-  return Readable.from(bytes(), { objectMode: false });
 }

@@ -29,7 +29,7 @@ describe('Dropbox connector on the emulator', () => {
   const make = (o: Partial<DropboxOptions> = {}) => new DropboxConnector({
     apiUrl: emu.url, contentUrl: emu.contentUrl, root: 'Backups', tokens: emu.tokenSource('carol'), simpleUploadMax: SIMPLE, chunkBytes: CHUNK, ...o,
   });
-  const routes = (name: string) => emu.state.requests.filter((r) => r.route === name);
+  const routes = (name: string) => emu.state.requests.filter((r) => r.path === `/2/${name}`);
   before(async () => {
     emu = await startDropboxEmulator();
     c = make({ listLimit: 3 });

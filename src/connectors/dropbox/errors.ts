@@ -1,24 +1,28 @@
-import { ConnectorError, type ConnectorErrorKind } from '../connector.js';
+import type { ConnectorError, ConnectorErrorKind } from '../connector.js';
+import { classifyHttp } from '../kit/classify-http.js';
+import { HttpFailure } from '../kit/http-failure.js';
 
 /** A Dropbox answer with a status the caller did not expect; classify() turns it into a ConnectorError. */
-export class DropboxFailure extends Error {
+export class DropboxFailure extends HttpFailure {
   constructor(
-    readonly status: number,
+    status: number,
+    /** The route, where other providers name the method. */
     readonly route: string,
     /** Every `.tag` of the error union, outside in: ["path", "conflict", "file"]. */
-    readonly tags: string[],
-    /** From Retry-After, else the body's error.retry_after. */
-    readonly retryAfterMs: number | undefined,
-    readonly detail: string,
+    tags: string[],
+    retryAfter: string | null,
+    /** The body's error.retry_after, for when Retry-After is missing. */
+    private readonly bodyWaitMs: number | undefined,
+    detail: string,
     /** incorrect_offset: where the session really stands. */
     readonly correctOffset?: number,
   ) {
-    super(`${route} answered HTTP ${status}${tags.length ? ` ${tags.join('/')}` : ''}${detail ? `: ${detail}` : ''}`);
+    super(status, route, tags, retryAfter, detail);
     this.name = 'DropboxFailure';
   }
 
-  has(tag: string): boolean {
-    return this.tags.includes(tag);
+  override waitMs(): number | undefined {
+    return super.waitMs() ?? this.bodyWaitMs;
   }
 }
 
@@ -53,8 +57,7 @@ export function parseFailure(status: number, route: string, text: string, retryA
   } catch {
     detail = text.slice(0, 300);
   }
-  const header = retryAfter && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter.trim()) * 1000 : undefined;
-  return new DropboxFailure(status, route, tags, header ?? bodyWait, detail, correctOffset);
+  return new DropboxFailure(status, route, tags, retryAfter, bodyWait, detail, correctOffset);
 }
 
 export const AUTH_MESSAGE = 'The Dropbox connection expired or was revoked: reconnect it under Destinations';
@@ -66,7 +69,7 @@ function kindOf(f: DropboxFailure): ConnectorErrorKind {
   if (f.status === 401) return f.has('missing_scope') ? 'permission_denied' : 'auth_expired';
   if (f.status === 403) return 'permission_denied';
   if (f.status === 429 || f.has('too_many_write_operations') || f.has('too_many_requests')) return 'rate_limited';
-  if (f.status >= 500) return f.status === 503 && f.retryAfterMs !== undefined ? 'rate_limited' : 'transient';
+  if (f.status >= 500) return f.status === 503 && f.waitMs() !== undefined ? 'rate_limited' : 'transient';
   if (f.status !== 409) return 'fatal';
   if (f.has('insufficient_space')) return 'quota_exceeded';
   if (NAME_TAGS.some((t) => f.has(t))) return 'invalid_name';
@@ -89,33 +92,14 @@ function message(kind: ConnectorErrorKind, f: DropboxFailure, where: string): st
     case 'not_found': return `${where} does not exist on Dropbox`;
     case 'is_directory': return `${where} is a folder on Dropbox`;
     case 'already_exists': return `${where} already exists on Dropbox`;
-    case 'invalid_name': return `Dropbox refused the name ${where} (${f.tags.join('/')})`;
+    case 'invalid_name': return `Dropbox refused the name ${where} (${f.codes.join('/')})`;
     case 'rate_limited': return `Dropbox asks us to slow down (${where})`;
-    case 'transient': return `Dropbox had a temporary problem with ${where} (${f.detail || f.tags.join('/') || `HTTP ${f.status}`})`;
-    default: return `Dropbox rejected ${f.route} for ${where} (${f.detail || f.tags.join('/') || `HTTP ${f.status}`})`;
+    case 'transient': return `Dropbox had a temporary problem with ${where} (${f.detail || f.codes.join('/') || `HTTP ${f.status}`})`;
+    default: return `Dropbox rejected ${f.route} for ${where} (${f.detail || f.codes.join('/') || `HTTP ${f.status}`})`;
   }
-}
-
-/** fetch wraps connection failures in TypeError("fetch failed"), the reason in `cause`. */
-function isNetworkFailure(err: unknown): boolean {
-  const cause = (err as { cause?: unknown })?.cause as NodeJS.ErrnoException | undefined;
-  const code = String(cause?.code ?? (err as NodeJS.ErrnoException)?.code ?? '');
-  return (err instanceof TypeError && err.message === 'fetch failed') || /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code)
-    || /terminated|other side closed|socket/i.test(cause?.message ?? (err as Error)?.message ?? '');
 }
 
 /** Maps any Dropbox failure to a ConnectorError; the one place Dropbox failures are classified. */
 export function classify(err: unknown, path: string, signal?: AbortSignal): ConnectorError {
-  if (err instanceof ConnectorError) return err;
-  const where = path || 'the root folder';
-  if (signal?.aborted || (err as Error)?.name === 'AbortError') {
-    return new ConnectorError('cancelled', 'The operation was cancelled.', undefined, { cause: err });
-  }
-  if (err instanceof DropboxFailure) {
-    const kind = kindOf(err);
-    return new ConnectorError(kind, message(kind, err, where), kind === 'rate_limited' ? err.retryAfterMs : undefined, { cause: err });
-  }
-  const detail = ((err as { cause?: Error })?.cause ?? (err as Error))?.message ?? String(err);
-  if (isNetworkFailure(err)) return new ConnectorError('transient', `Could not reach Dropbox for ${where} (${detail})`, undefined, { cause: err });
-  return new ConnectorError('fatal', `${detail} (${where})`, undefined, { cause: err });
+  return classifyHttp(err, path, signal, { provider: 'Dropbox', kindOf, message });
 }

@@ -20,7 +20,7 @@ describe('Dropbox connector under injected faults', () => {
   let emu: DropboxEmulator;
   let tokens: ReturnType<DropboxEmulator['tokenSource']>;
   let c: DropboxConnector;
-  const requests = (route: string) => emu.state.requests.filter((r) => r.route === route);
+  const requests = (route: string) => emu.state.requests.filter((r) => r.path === `/2/${route}`);
   const large = () => randomBytes(SIMPLE + 3 * CHUNK + 11);
   before(async () => {
     emu = await startDropboxEmulator({ seed: 7 });

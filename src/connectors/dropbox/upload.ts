@@ -1,6 +1,8 @@
-import type { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectorError, isConnectorError, type WriteInfo } from '../connector.js';
+import { pause } from '../kit/abort.js';
+import { resumeDelayMs } from '../kit/retry.js';
+import type { ByteReader } from '../kit/byte-reader.js';
+import { discard } from '../kit/response-body.js';
 import { DropboxContentHash, dropboxContentHash } from '../kit/dropbox-content-hash.js';
 import type { DropboxClient } from './client.js';
 import { failureOf } from './errors.js';
@@ -11,54 +13,6 @@ export const MAX_REQUEST_BYTES = 150 * 1024 * 1024;
 /** How often one chunk is resent after dropped connections, 5xx and 429 before the whole write fails. */
 const MAX_RESUMES = 6;
 
-/**
- * Takes exact byte counts off a stream, holding no more than one request's worth: the memory of
- * an upload is one chunk, whatever the file size. A failing source comes out as a ConnectorError.
- */
-export class ChunkSource {
-  private readonly it: AsyncIterator<unknown>;
-  private held: Buffer[] = [];
-  private heldBytes = 0;
-  private ended = false;
-
-  constructor(body: Readable, private readonly path: string, private readonly signal?: AbortSignal) {
-    this.it = body[Symbol.asyncIterator]();
-  }
-
-  /** `n` bytes, or fewer if the stream ends first. */
-  async take(n: number): Promise<Buffer> {
-    while (this.heldBytes < n && !this.ended) {
-      let next: IteratorResult<unknown>;
-      try {
-        next = await this.it.next();
-      } catch (e) {
-        if (this.signal?.aborted) throw new ConnectorError('cancelled', 'The operation was cancelled.');
-        if (isConnectorError(e)) throw e;
-        throw new ConnectorError('transient', `The data to upload as ${this.path} could not be read (${(e as Error).message})`, undefined, { cause: e });
-      }
-      if (next.done) this.ended = true;
-      else {
-        const chunk = Buffer.from(next.value as Uint8Array);
-        this.held.push(chunk);
-        this.heldBytes += chunk.length;
-      }
-    }
-    const all = this.held.length === 1 ? this.held[0]! : Buffer.concat(this.held);
-    const rest = all.subarray(n);
-    this.held = rest.length ? [rest] : [];
-    this.heldBytes = rest.length;
-    return all.subarray(0, n);
-  }
-
-  /** Exactly `n` bytes, where the announced size says there must be that many; `last`: and nothing after. */
-  async exactly(n: number, last: boolean): Promise<Buffer> {
-    const data = await this.take(n);
-    if (data.length < n) throw new ConnectorError('transient', `The data to upload as ${this.path} ended before the announced size`);
-    if (last && (await this.take(1)).length) throw new ConnectorError('transient', `The data to upload as ${this.path} is longer than announced`);
-    return data;
-  }
-}
-
 export interface Upload {
   client: DropboxClient;
   /** Connector path, for messages. */
@@ -66,7 +20,7 @@ export interface Upload {
   /** Dropbox path. */
   target: string;
   info: WriteInfo;
-  source: ChunkSource;
+  source: ByteReader;
   chunkBytes: number;
   signal?: AbortSignal;
 }
@@ -86,8 +40,6 @@ export async function uploadSimple(u: Upload): Promise<DropboxMetadata> {
   });
 }
 
-const cancelled = () => new ConnectorError('cancelled', 'The operation was cancelled.');
-const backoff = (attempt: number, e: ConnectorError) => e.retryAfterMs ?? Math.min(250 * 2 ** attempt, 8000);
 const sessionGone = (path: string, cause: unknown) =>
   new ConnectorError('transient', `The Dropbox upload session for ${path} expired; the upload starts over`, undefined, { cause });
 
@@ -132,7 +84,7 @@ export async function uploadInSession(u: Upload): Promise<DropboxMetadata> {
         }
         if (f?.has('not_found')) throw sessionGone(path, e);
         if (!e.retryable || resumes >= MAX_RESUMES) throw e;
-        await sleep(backoff(resumes++, e), undefined, { signal }).catch(() => { throw cancelled(); });
+        await pause(resumeDelayMs(resumes++, e), signal);
       }
     }
   }
@@ -158,12 +110,7 @@ async function finish(u: Upload, sessionId: string, size: number, hash: string):
       }
       if (f?.has('lookup_failed') && f.has('not_found')) throw sessionGone(path, e);
       if (!e.retryable || attempt >= MAX_RESUMES) throw e;
-      await sleep(backoff(attempt, e), undefined, { signal }).catch(() => { throw cancelled(); });
+      await pause(resumeDelayMs(attempt, e), signal);
     }
   }
-}
-
-/** Frees the connection of a response whose body we do not need. */
-export async function discard(res: Response): Promise<void> {
-  await res.body?.cancel().catch(() => undefined);
 }

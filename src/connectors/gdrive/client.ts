@@ -3,7 +3,6 @@ import { BearerHttpClient, type BearerRequest } from '../kit/bearer-client.js';
 import { withRetry, type RetryPolicy } from '../kit/retry.js';
 import { classify, parseErrorBody } from './errors.js';
 
-export { discard } from '../kit/bearer-client.js';
 export type DriveRequest = BearerRequest;
 
 export interface DriveClientOptions {

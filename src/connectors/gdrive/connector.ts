@@ -9,9 +9,9 @@ import { throwIfAborted } from '../kit/abort.js';
 import { ByteReader } from '../kit/byte-reader.js';
 import { Pacer, type PacerOptions } from '../kit/pacer.js';
 import type { RetryPolicy } from '../kit/retry.js';
-import { bodyOf } from '../kit/response-body.js';
+import { bodyOf, discard, emptyBody } from '../kit/response-body.js';
 import { treeFeedPage } from '../kit/tree-feed.js';
-import { discard, DriveClient, qLiteral } from './client.js';
+import { DriveClient, qLiteral } from './client.js';
 import { classify } from './errors.js';
 import { driveFeedSource } from './feed.js';
 import { DriveFolders } from './folders.js';
@@ -44,7 +44,6 @@ export interface GdriveOptions {
   readRetry?: RetryPolicy | null;
 }
 
-const empty = () => Readable.from([], { objectMode: false });
 const fileUrl = (id: string, query = `fields=${FILE_FIELDS}`) => `/drive/v3/files/${encodeURIComponent(id)}?${query}`;
 
 /** Google Drive through the v3 REST API: ids only, so paths are resolved one level at a time. */
@@ -155,7 +154,7 @@ export class GoogleDriveConnector implements StorageConnector {
     const start = opts?.range?.start ?? 0;
     const end = opts?.range?.end;
     const size = Number(file.size ?? 0);
-    if ((end !== undefined && end <= start) || (start > 0 && start >= size)) return empty();
+    if ((end !== undefined && end <= start) || (start > 0 && start >= size)) return emptyBody();
     const headers: Record<string, string> = {};
     if (opts?.range) headers.Range = `bytes=${start}-${end !== undefined ? end - 1 : ''}`;
     const res = await this.client.request('GET', fileUrl(file.id, 'alt=media'), { path, signal, headers, expect: [200, 206, 416] });

@@ -1,5 +1,5 @@
 import type { ConnectorError, ConnectorErrorKind } from '../connector.js';
-import type { HttpFailure } from '../kit/bearer-client.js';
+import type { HttpFailure } from '../kit/http-failure.js';
 import { classifyHttp } from '../kit/classify-http.js';
 
 /**

@@ -1,5 +1,5 @@
 import { ConnectorError } from '../connector.js';
-import { HttpFailure } from '../kit/bearer-client.js';
+import { HttpFailure } from '../kit/http-failure.js';
 import { FeedExpired, type FeedItem, type TreeFeedSource } from '../kit/tree-feed.js';
 import { qLiteral, type DriveClient } from './client.js';
 import type { DriveFolders } from './folders.js';

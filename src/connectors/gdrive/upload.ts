@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectorError, isConnectorError } from '../connector.js';
+import { pause } from '../kit/abort.js';
+import { resumeDelayMs } from '../kit/retry.js';
 import type { ByteReader } from '../kit/byte-reader.js';
-import { discard, type DriveClient } from './client.js';
-import { failureStatus as statusOf } from '../kit/bearer-client.js';
+import type { DriveClient } from './client.js';
+import { discard } from '../kit/response-body.js';
+import { failureStatus as statusOf } from '../kit/http-failure.js';
 import { FILE_FIELDS, type DriveFile } from './items.js';
 
 /** Non-final chunks must be multiples of 256 KiB (docs/providers/google-drive.md, "Uploads"). */
@@ -51,7 +53,6 @@ export interface ResumableUpload {
   chunkBytes?: number;
 }
 
-const backoff = (attempt: number, e: ConnectorError) => e.retryAfterMs ?? Math.min(250 * 2 ** attempt, 8000);
 /** "Range: bytes=0-N" of a 308: N + 1 bytes are stored; no header means none. */
 const storedOf = (res: Response) => Number(/^bytes=0-(\d+)$/.exec(res.headers.get('range') ?? '')?.[1] ?? -1) + 1;
 
@@ -117,7 +118,7 @@ async function askWhereItStands(u: ResumableUpload, session: string, first: Conn
     if (statusOf(failure) === 404) throw expired(u.path, failure);
     const attempt = resume();
     if (!failure.retryable || attempt >= MAX_RESUMES) throw failure;
-    await sleep(backoff(attempt, failure), undefined, { signal: u.signal }).catch(() => { throw new ConnectorError('cancelled', 'The operation was cancelled.'); });
+    await pause(resumeDelayMs(attempt, failure), u.signal);
     try {
       return await u.client.request('PUT', session, { path: u.path, signal: u.signal, expect: [200, 201, 308], headers: { 'Content-Range': `bytes */${u.size}` } });
     } catch (e) {

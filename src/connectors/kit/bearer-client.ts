@@ -1,27 +1,7 @@
 import type { ConnectorError, TokenSource } from '../connector.js';
 import { SharedBearer } from './bearer.js';
-
-/** An answer with a status the caller did not expect; each connector's classify() turns it into a ConnectorError. */
-export class HttpFailure extends Error {
-  constructor(
-    readonly status: number,
-    readonly method: string,
-    /** The provider's error codes or reasons, in order: what classify() branches on. */
-    readonly codes: string[],
-    readonly retryAfter: string | null,
-    readonly detail: string,
-  ) {
-    super(`${method} answered HTTP ${status}${codes.length ? ` ${codes.join('/')}` : ''}${detail ? `: ${detail}` : ''}`);
-    this.name = 'HttpFailure';
-  }
-
-  has(code: string): boolean {
-    return this.codes.includes(code);
-  }
-}
-
-/** The HTTP status behind a classified ConnectorError, or 0. */
-export const failureStatus = (e: unknown): number => ((e as { cause?: unknown })?.cause instanceof HttpFailure ? (e as { cause: HttpFailure }).cause.status : 0);
+import { HttpFailure } from './http-failure.js';
+import { jsonOf } from './response-body.js';
 
 export interface BearerRequest {
   /** Relative path the request is about, for error messages. */
@@ -66,9 +46,7 @@ export class BearerHttpClient {
   }
 
   async request(method: string, target: string, req: BearerRequest): Promise<Response> {
-    const auth = req.auth ?? true;
-    let token = auth ? await this.bearer.get(null, req.signal) : null;
-    for (let attempt = 0; ; attempt++) {
+    const send = async (token: string | null): Promise<Response> => {
       const headers: Record<string, string> = { ...this.opts.headers, ...req.headers };
       if (token) headers.Authorization = `Bearer ${token}`;
       let body: Uint8Array | string | undefined = req.body ? new Uint8Array(req.body.buffer, req.body.byteOffset, req.body.byteLength) : undefined;
@@ -76,35 +54,21 @@ export class BearerHttpClient {
         body = JSON.stringify(req.json);
         headers['Content-Type'] = 'application/json; charset=UTF-8';
       }
-      let res: Response;
       try {
         // Redirects and 308 Resume Incomplete are the caller's: a download redirect must not carry the token.
-        res = await this.fetchFn(this.url(target), { method, headers, body: body as BodyInit | undefined, signal: req.signal, redirect: 'manual' });
+        return await this.fetchFn(this.url(target), { method, headers, body: body as BodyInit | undefined, signal: req.signal, redirect: 'manual' });
       } catch (e) {
         throw this.opts.classify(e, req.path, req.signal);
       }
-      if (req.expect.includes(res.status)) return res;
-      const text = await res.text().catch(() => '');
-      if (res.status === 401 && token && attempt === 0) {
-        token = await this.bearer.get(token, req.signal);
-        continue;
-      }
-      const { codes, message } = this.opts.parseError(text);
-      throw this.opts.classify(new HttpFailure(res.status, method, codes, res.headers.get('retry-after'), message), req.path, req.signal);
-    }
+    };
+    const res = (req.auth ?? true) ? await this.bearer.send(req.signal, send) : await send(null);
+    if (req.expect.includes(res.status)) return res;
+    const text = await res.text().catch(() => '');
+    const { codes, message } = this.opts.parseError(text);
+    throw this.opts.classify(new HttpFailure(res.status, method, codes, res.headers.get('retry-after'), message), req.path, req.signal);
   }
 
   async json<T>(method: string, target: string, req: BearerRequest): Promise<T> {
-    const res = await this.request(method, target, req);
-    try {
-      return (await res.json()) as T;
-    } catch (e) {
-      throw this.opts.classify(e, req.path, req.signal);
-    }
+    return jsonOf<T>(await this.request(method, target, req), (e) => this.opts.classify(e, req.path, req.signal));
   }
-}
-
-/** Frees the connection of a response whose body we do not need. */
-export async function discard(res: Response): Promise<void> {
-  await res.body?.cancel().catch(() => undefined);
 }

@@ -1,4 +1,5 @@
 import type { TokenSource } from '../connector.js';
+import { discard } from './response-body.js';
 
 /**
  * The bearer token of an OAuth connector's client. A 401 means the token expired early or was
@@ -10,6 +11,18 @@ export class SharedBearer {
   private token: Promise<string> | null = null;
 
   constructor(private readonly tokens: TokenSource) {}
+
+  /**
+   * Sends a request with the current token and, when it answers 401, once more with a refreshed
+   * one; whatever the second answer is, it is the caller's. `send` must be repeatable (buffered bodies).
+   */
+  async send(signal: AbortSignal | undefined, send: (token: string) => Promise<Response>): Promise<Response> {
+    const token = await this.get(null, signal);
+    const res = await send(token);
+    if (res.status !== 401) return res;
+    await discard(res);
+    return send(await this.get(token, signal));
+  }
 
   /** The current token; with `refreshFrom` (the token a 401 came back for), a refreshed one. */
   async get(refreshFrom: string | null, signal?: AbortSignal): Promise<string> {

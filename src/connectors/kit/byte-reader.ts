@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { ConnectorError, isConnectorError } from '../connector.js';
+import { cancelled } from './abort.js';
 
 /**
  * Pulls exact byte counts out of a stream, keeping only what it was asked for: the memory of an
@@ -25,7 +26,7 @@ export class ByteReader {
         try {
           next = await this.it.next();
         } catch (e) {
-          if (this.signal?.aborted) throw new ConnectorError('cancelled', 'The operation was cancelled.');
+          if (this.signal?.aborted) throw cancelled(e);
           if (isConnectorError(e)) throw e;
           throw new ConnectorError('transient', `The data to upload as ${this.path} could not be read (${(e as Error).message})`, undefined, { cause: e });
         }
@@ -41,12 +42,14 @@ export class ByteReader {
     return out.subarray(0, filled);
   }
 
-  /** The whole body, which must be exactly `size` bytes long. */
-  async exactly(size: number): Promise<Buffer> {
-    const data = await this.read(size);
-    if (data.length !== size || (await this.read(1)).length !== 0) {
-      throw new ConnectorError('transient', `The data to upload as ${this.path} was not ${size} bytes long as announced`);
-    }
+  /**
+   * Exactly `n` bytes, where the announced size says there must be that many; `last`: and
+   * nothing after them (the whole body, or its final chunk).
+   */
+  async exactly(n: number, last = true): Promise<Buffer> {
+    const data = await this.read(n);
+    if (data.length < n) throw new ConnectorError('transient', `The data to upload as ${this.path} ended before the announced size`);
+    if (last && (await this.read(1)).length) throw new ConnectorError('transient', `The data to upload as ${this.path} is longer than announced`);
     return data;
   }
 }

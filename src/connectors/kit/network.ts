@@ -1,10 +1,14 @@
-/** What HTTP connectors over fetch share when telling a dropped connection from a real error. */
+/** What connectors share when telling a dropped connection from a real error. */
 
+/** Socket, DNS and (for fetch) undici codes of a connection that failed: trying again may work. */
 const NETWORK_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'ENOTFOUND', 'EAI_AGAIN',
   'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
   'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
 ]);
+
+/** True for the code of a connection failure (reset, refused, timed out, unreachable, DNS). */
+export const isNetworkCode = (code: unknown): boolean => typeof code === 'string' && NETWORK_CODES.has(code);
 
 /**
  * The detail of a connection failure (reset, refused, timed out), or null when `err` is something
@@ -12,9 +16,9 @@ const NETWORK_CODES = new Set([
  */
 export function networkFailure(err: unknown): string | null {
   const cause = (err as { cause?: unknown })?.cause;
-  const code = String((cause as NodeJS.ErrnoException)?.code ?? (err as NodeJS.ErrnoException)?.code ?? '');
-  const detail = (cause as Error)?.message ?? (err as Error)?.message ?? String(err);
-  if (NETWORK_CODES.has(code) || (err instanceof TypeError && err.message === 'fetch failed') || /terminated|other side closed/i.test(detail)) return detail;
+  const code = (cause as NodeJS.ErrnoException)?.code ?? (err as NodeJS.ErrnoException)?.code;
+  const detail = detailOf(err);
+  if (isNetworkCode(code) || (err instanceof TypeError && err.message === 'fetch failed') || /terminated|other side closed|socket hang up/i.test(detail)) return detail;
   return null;
 }
 
@@ -24,10 +28,11 @@ export function detailOf(err: unknown): string {
   return (cause as Error)?.message ?? (err as Error)?.message ?? String(err);
 }
 
-/** Milliseconds from a Retry-After header (seconds, or an HTTP date). */
+/** Milliseconds from a Retry-After header (seconds, or an HTTP date); undefined if unreadable. */
 export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
   if (!header) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const when = Date.parse(header);
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const when = Date.parse(value);
   return Number.isNaN(when) ? undefined : Math.max(0, when - now);
 }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectorError } from '../connector.js';
+import { cancelled } from './abort.js';
 
 export interface PacerOptions {
   /** Requests per second in the long run. */
@@ -35,7 +36,7 @@ export class Pacer {
     });
     this.queue = turn.catch(() => undefined);
     return turn.catch((e) => {
-      if (signal?.aborted) throw new ConnectorError('cancelled', 'The operation was cancelled.');
+      if (signal?.aborted) throw cancelled(e);
       throw e;
     });
   }

@@ -1,16 +1,4 @@
-import { ConnectorError } from '../connector.js';
-import { throwIfAborted } from './abort.js';
-
-/** Waits for a shared promise, but lets this caller's signal stop the wait. */
-function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new ConnectorError('cancelled', 'The operation was cancelled.'));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
+import { abortable, throwIfAborted } from './abort.js';
 
 /**
  * Folder path -> provider id, for id-addressed APIs (Graph, Drive). A backup writes many files

@@ -12,6 +12,12 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { retries: 8, minTimeoutMs: 250, maxTimeoutMs: 30_000 };
 
 /**
+ * How long an upload waits before it resumes a chunk that failed: what the provider asked for
+ * (Retry-After), else 250 ms doubling up to 8 s. No jitter: one upload resumes one session.
+ */
+export const resumeDelayMs = (attempt: number, e: ConnectorError): number => e.retryAfterMs ?? Math.min(250 * 2 ** attempt, 8000);
+
+/**
  * Runs `fn` again on transient and rate-limit failures, with exponential backoff and jitter,
  * waiting at least what the provider asked for in Retry-After. Anything else (not found, full,
  * credentials) fails at once: trying again would only hammer the provider.

@@ -2,8 +2,6 @@ import { ConnectorError, type TokenSource } from '../connector.js';
 import { BearerHttpClient, type BearerRequest } from '../kit/bearer-client.js';
 import { classify, parseErrorBody } from './errors.js';
 
-export { discard } from '../kit/bearer-client.js';
-
 export interface GraphClientOptions {
   /** https://graph.microsoft.com/v1.0, or a national cloud or the sandbox. */
   baseUrl: string;

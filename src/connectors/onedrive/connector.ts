@@ -7,12 +7,12 @@ import {
 import type { NameRules } from '../../domain/names.js';
 import { throwIfAborted } from '../kit/abort.js';
 import { PathIdCache } from '../kit/path-cache.js';
-import { colonPath, discard, encodeSegment, GraphClient } from './client.js';
+import { colonPath, encodeSegment, GraphClient } from './client.js';
 import { classify } from './errors.js';
 import { graphFeedSource, probeMode } from './feed.js';
 import { toEntry, type DriveItem, type DriveItemPage } from './items.js';
 import { ByteReader } from '../kit/byte-reader.js';
-import { bodyOf } from '../kit/response-body.js';
+import { bodyOf, discard, emptyBody } from '../kit/response-body.js';
 import { treeFeedPage } from '../kit/tree-feed.js';
 import { FRAGMENT_BYTES, FRAGMENT_MULTIPLE, uploadInSession } from './upload.js';
 
@@ -40,7 +40,6 @@ export interface OneDriveOptions {
   feedPageSize?: number;
 }
 
-const empty = () => Readable.from([], { objectMode: false });
 
 /** OneDrive (Personal and Business) through Microsoft Graph, addressed by item id and colon paths. */
 export class OneDriveConnector implements StorageConnector {
@@ -197,7 +196,7 @@ export class OneDriveConnector implements StorageConnector {
       if (e.isDir) throw new ConnectorError('is_directory', `${path} is a folder.`);
       return e;
     };
-    if (end !== undefined && end <= start) { await file(); return empty(); }
+    if (end !== undefined && end <= start) { await file(); return emptyBody(); }
     let res: Response;
     try {
       res = await this.graph.request('GET', `${await this.itemUrl(path, signal)}/content`, { path, signal, expect: [200, 302] });
@@ -219,7 +218,7 @@ export class OneDriveConnector implements StorageConnector {
     }
     if (res.status === 416) {
       await discard(res);
-      if (start >= (await file()).size) return empty();
+      if (start >= (await file()).size) return emptyBody();
       throw new ConnectorError('transient', `OneDrive refused bytes ${start}-${end ?? ''} of ${path}; try again`);
     }
     // A server that ignores Range answers 200 with everything: skip and trim here instead.

@@ -1,5 +1,5 @@
 import type { ConnectorError, ConnectorErrorKind } from '../connector.js';
-import type { HttpFailure } from '../kit/bearer-client.js';
+import type { HttpFailure } from '../kit/http-failure.js';
 import { classifyHttp } from '../kit/classify-http.js';
 
 /** Reads Graph's error body: {"error":{"code","message","innerError":{"code",...}}}; the codes are what we branch on. */
@@ -20,8 +20,6 @@ export function parseErrorBody(text: string): { codes: string[]; message: string
 }
 
 export const AUTH_MESSAGE = 'The OneDrive connection expired or was revoked: reconnect it under Destinations';
-
-export { retryAfterMs } from '../kit/network.js';
 
 const NAME_CODES = ['nameContainsInvalidCharacters', 'invalidPath', 'pathIsTooLong', 'pathTooDeep'];
 

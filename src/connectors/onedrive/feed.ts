@@ -1,5 +1,5 @@
 import { ConnectorError, isConnectorError } from '../connector.js';
-import { discard } from '../kit/bearer-client.js';
+import { discard } from '../kit/response-body.js';
 import { FeedExpired, type FeedItem, type TreeFeedSource } from '../kit/tree-feed.js';
 import { encodeSegment, type GraphClient } from './client.js';
 import { toEntry, type DriveItem, type DriveItemPage } from './items.js';

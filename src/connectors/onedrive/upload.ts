@@ -1,7 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectorError, isConnectorError } from '../connector.js';
-import { discard, type GraphClient } from './client.js';
-import { failureStatus as statusOf } from '../kit/bearer-client.js';
+import { pause } from '../kit/abort.js';
+import { resumeDelayMs } from '../kit/retry.js';
+import type { GraphClient } from './client.js';
+import { discard } from '../kit/response-body.js';
+import { failureStatus as statusOf } from '../kit/http-failure.js';
 import type { ByteReader } from '../kit/byte-reader.js';
 import type { DriveItem } from './items.js';
 
@@ -27,8 +30,6 @@ export interface SessionUpload {
   stale: Map<string, string>;
   staleKey: string;
 }
-
-const backoff = (attempt: number, e: ConnectorError) => e.retryAfterMs ?? Math.min(250 * 2 ** attempt, 8000);
 
 /**
  * An upload session: fragments of 10 MiB read from the body one at a time, sequential and with a
@@ -86,7 +87,7 @@ export async function uploadInSession(u: SessionUpload): Promise<DriveItem> {
         if (statusOf(e) === 404) throw new ConnectorError('transient', `The OneDrive upload session for ${path} expired; the upload starts over`, undefined, { cause: e });
         const resumable = e.retryable || statusOf(e) === 416;
         if (!resumable || resumes >= MAX_RESUMES) throw e;
-        await sleep(backoff(resumes++, e), undefined, { signal }).catch(() => { throw new ConnectorError('cancelled', 'The operation was cancelled.'); });
+        await pause(resumeDelayMs(resumes++, e), signal);
         const next = await position(client, uploadUrl, path, signal);
         if (next < offset || next > offset + pending.length) {
           throw new ConnectorError('transient', `OneDrive lost part of ${path} during the upload; it starts over`);
@@ -112,7 +113,7 @@ async function position(client: GraphClient, uploadUrl: string, path: string, si
       return start;
     } catch (e) {
       if (!isConnectorError(e) || !e.retryable || attempt >= 3) throw e;
-      await sleep(backoff(attempt, e), undefined, { signal });
+      await pause(resumeDelayMs(attempt, e), signal);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { ConnectorError, type ConnectorErrorKind } from '../connector.js';
+import { isNetworkCode } from '../kit/network.js';
 
 /** SFTP v3 status codes (draft-ietf-secsh-filexfer-02, section 7). */
 export const STATUS = {
@@ -37,12 +38,6 @@ const byStatus: Record<number, ConnectorErrorKind> = {
   [STATUS.OP_UNSUPPORTED]: 'fatal',
 };
 
-// Socket and DNS failures: the server may well be back soon.
-const transientCodes = new Set([
-  'ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH',
-  'ENETDOWN', 'EAI_AGAIN',
-]);
-
 // What ssh2 says when the connection or a channel goes away under a pending request.
 const transientMessages = /no response from server|not connected|channel open failure|channel (is )?closed|connection (lost|closed)|keepalive timeout|timed out while waiting for handshake|socket (closed|hang up)/i;
 
@@ -77,7 +72,8 @@ export function classify(err: unknown, path: string, ctx: ErrorContext = {}): Co
     if (kind) return make(kind, `${message} ${where}`);
   }
 
-  if (typeof e?.code === 'string' && transientCodes.has(e.code)) return make('transient', `The connection to the SFTP server failed: ${message}`);
+  // Socket and DNS failures (a name that does not resolve at all is fatal, above): the server may well be back soon.
+  if (isNetworkCode(e?.code)) return make('transient', `The connection to the SFTP server failed: ${message}`);
   if (e?.level === 'client-socket' || e?.level === 'client-timeout' || transientMessages.test(message)) {
     return make('transient', `The connection to the SFTP server failed: ${message}`);
   }

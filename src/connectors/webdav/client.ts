@@ -1,5 +1,7 @@
 import { ConnectorError } from '../connector.js';
-import { classify, HttpFailure, type Op } from './errors.js';
+import { discard } from '../kit/response-body.js';
+import { HttpFailure } from '../kit/http-failure.js';
+import { classify, type Op } from './errors.js';
 import { decodeSegment, decodeXmlText, parseMultistatus, type DavResource } from './multistatus.js';
 
 export interface DavClientOptions {
@@ -101,7 +103,7 @@ export class DavClient {
     const redirect = res.status >= 300 && res.status < 400;
     if (redirect) await discard(res);
     const detail = redirect ? `to ${res.headers.get('location') ?? 'an address it does not name'}` : await serverMessage(res);
-    throw classify(new HttpFailure(res.status, method, res.headers.get('retry-after'), detail), req.path, op, req.signal);
+    throw classify(new HttpFailure(res.status, method, [], res.headers.get('retry-after'), detail), req.path, op, req.signal);
   }
 
   /** Reads a response body, classifying a connection that drops halfway. */
@@ -126,11 +128,6 @@ export class DavClient {
       throw classify(e, path, 'read', signal);
     }
   }
-}
-
-/** Frees the connection of a response whose body we do not need (fetch keeps it busy otherwise). */
-export async function discard(res: Response): Promise<void> {
-  await res.body?.cancel().catch(() => undefined);
 }
 
 /** The human part of an error answer: Sabre's <s:message>, else the start of a plain-text body. */

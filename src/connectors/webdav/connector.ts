@@ -9,8 +9,10 @@ import {
 import type { NameRules } from '../../domain/names.js';
 import { throwIfAborted } from '../kit/abort.js';
 import { tempPathFor } from '../kit/temp-name.js';
-import { DavClient, discard, type DavClientOptions } from './client.js';
-import { classify, HttpFailure } from './errors.js';
+import { bodyOf, discard, emptyBody } from '../kit/response-body.js';
+import { DavClient, type DavClientOptions } from './client.js';
+import { HttpFailure } from '../kit/http-failure.js';
+import { classify } from './errors.js';
 import { FolderMaker } from './folders.js';
 import { bytesOf, nonEmpty } from './streams.js';
 import { ENTRY_PROPS, QUOTA_PROPS, splitListing, type DavResource } from './multistatus.js';
@@ -22,7 +24,6 @@ export const WEBDAV_NAMES: NameRules = { set: 'webdav', caseInsensitive: false, 
 const DONE = [200, 201, 204];
 const CLEANUP_TIMEOUT_MS = 30_000;
 
-const empty = () => Readable.from([], { objectMode: false });
 
 function toEntry(r: DavResource, path: string): Entry {
   const entry: Entry = { path, name: splitPath(path)[1], isDir: r.isDir, size: r.size, modifiedAt: r.modifiedAt };
@@ -97,7 +98,7 @@ export class WebdavConnector implements StorageConnector {
     const end = opts?.range?.end;
     if (end !== undefined && end <= start) {
       await this.statFile(path, signal);
-      return empty();
+      return emptyBody();
     }
     const headers: Record<string, string> = { 'Accept-Encoding': 'identity' };
     if (opts?.range) headers['Range'] = `bytes=${start}-${end !== undefined ? end - 1 : ''}`;
@@ -114,7 +115,7 @@ export class WebdavConnector implements StorageConnector {
     if (res.status === 416) {
       await discard(res);
       const entry = await this.statFile(path, signal);
-      if (start >= entry.size) return empty(); // a range starting at the end is empty, not an error
+      if (start >= entry.size) return emptyBody(); // a range starting at the end is empty, not an error
       throw new ConnectorError('transient', `The WebDAV server refused bytes ${start}-${end ?? ''} of ${path} (${entry.size} bytes); try again`);
     }
     if (res.status === 200 && (res.headers.get('content-type') ?? '').startsWith('text/html')) {
@@ -124,11 +125,10 @@ export class WebdavConnector implements StorageConnector {
         throw new ConnectorError('is_directory', `${path} is a folder.`);
       }
     }
-    if (!res.body) return empty();
     // A server that ignores Range answers 200 with the whole file: skip and trim here instead.
     const skip = res.status === 200 ? start : 0;
     const limit = end !== undefined ? end - start : Infinity;
-    return Readable.from(bytesOf(res.body, skip, limit, (e) => classify(e, path, 'read', signal)), { objectMode: false });
+    return bodyOf(res, skip, limit, (e) => classify(e, path, 'read', signal));
   }
 
   async write(path: string, body: Readable, info: WriteInfo, opts?: CallOptions): Promise<Entry> {

@@ -1,19 +1,7 @@
 import { ConnectorError, type ConnectorErrorKind } from '../connector.js';
-
-/** A WebDAV answer with a status the caller did not expect; classify() turns it into a ConnectorError. */
-export class HttpFailure extends Error {
-  constructor(
-    readonly status: number,
-    readonly method: string,
-    /** The Retry-After header as sent: delay in seconds or an HTTP date. */
-    readonly retryAfter: string | null,
-    /** The server's own explanation (Sabre's <s:message>), if it gave one. */
-    readonly detail: string,
-  ) {
-    super(`${method} answered HTTP ${status}${detail ? `: ${detail}` : ''}`);
-    this.name = 'HttpFailure';
-  }
-}
+import { classifyHttp } from '../kit/classify-http.js';
+import type { HttpFailure } from '../kit/http-failure.js';
+import { detailOf } from '../kit/network.js';
 
 /**
  * What the request was for. A 404 or 409 on a read means the item is missing; on a write it
@@ -22,23 +10,6 @@ export class HttpFailure extends Error {
 export type Op = 'read' | 'write';
 
 export const AUTH_MESSAGE = 'The WebDAV server refused the user name or app password: check them under Destinations';
-
-/** Milliseconds to wait according to a Retry-After header (seconds or HTTP date); undefined if unreadable. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const value = header.trim();
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const when = Date.parse(value);
-  return Number.isNaN(when) ? undefined : Math.max(0, when - now);
-}
-
-// Connection-level failures that say nothing about the request itself; trying again may work.
-const NETWORK_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH',
-  'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
-  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-]);
 
 // The server's certificate is not trusted: retrying will not help, the user has to act.
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
@@ -78,20 +49,18 @@ function statusMessage(kind: ConnectorErrorKind, f: HttpFailure, op: Op, where: 
 
 /** Maps any WebDAV failure to a ConnectorError; the one place WebDAV failures are classified. */
 export function classify(err: unknown, path: string, op: Op = 'read', signal?: AbortSignal): ConnectorError {
-  if (err instanceof ConnectorError) return err;
-  const where = path || 'the root folder';
-  if (signal?.aborted || (err as Error)?.name === 'AbortError') {
-    return new ConnectorError('cancelled', 'The operation was cancelled.', undefined, { cause: err });
-  }
-  if (err instanceof HttpFailure) {
-    const kind = statusKind(err.status, op, err.retryAfter);
-    const wait = kind === 'rate_limited' ? retryAfterMs(err.retryAfter) : undefined;
-    return new ConnectorError(kind, statusMessage(kind, err, op, where), wait, { cause: err });
-  }
-  // fetch wraps connection failures in a TypeError("fetch failed") whose cause has the code.
-  const cause = (err as { cause?: unknown })?.cause;
-  const code = String((cause as NodeJS.ErrnoException)?.code ?? (err as NodeJS.ErrnoException)?.code ?? '');
-  const detail = (cause as Error)?.message ?? (err as Error)?.message ?? String(err);
+  return classifyHttp(err, path, signal, {
+    provider: 'the WebDAV server',
+    kindOf: (f) => statusKind(f.status, op, f.retryAfter),
+    message: (kind, f, where) => statusMessage(kind, f, op, where),
+    otherFailure: connectionFailure,
+  });
+}
+
+/** What the WebDAV connection itself can say: an untrusted certificate, a redirect, a body not as long as announced. */
+function connectionFailure(err: unknown, where: string): ConnectorError | undefined {
+  const code = String((err as { cause?: NodeJS.ErrnoException })?.cause?.code ?? (err as NodeJS.ErrnoException)?.code ?? '');
+  const detail = detailOf(err);
   if (TLS_CODES.test(code)) {
     return new ConnectorError('fatal', `The WebDAV server's certificate is not trusted (${detail})`, undefined, { cause: err });
   }
@@ -101,8 +70,5 @@ export function classify(err: unknown, path: string, op: Op = 'read', signal?: A
   if (code === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH') {
     return new ConnectorError('transient', `The data for ${where} was not as long as announced`, undefined, { cause: err });
   }
-  if (NETWORK_CODES.has(code) || (err instanceof TypeError && err.message === 'fetch failed')) {
-    return new ConnectorError('transient', `Could not reach the WebDAV server for ${where} (${detail})`, undefined, { cause: err });
-  }
-  return new ConnectorError('fatal', `${detail} (${where})`, undefined, { cause: err });
+  return undefined;
 }

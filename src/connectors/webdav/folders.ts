@@ -1,20 +1,10 @@
 import { ConnectorError } from '../connector.js';
-import { throwIfAborted } from '../kit/abort.js';
-import { discard, type DavClient } from './client.js';
+import { abortable, throwIfAborted } from '../kit/abort.js';
+import { discard } from '../kit/response-body.js';
+import type { DavClient } from './client.js';
 import { ENTRY_PROPS } from './multistatus.js';
 
 const key = (segments: string[]) => segments.join('/');
-
-/** Waits for a shared promise, but lets this caller's signal stop the wait. */
-function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new ConnectorError('cancelled', 'The operation was cancelled.'));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
 
 /**
  * Creates folders with MKCOL, level by level, and remembers which exist. A backup writes many

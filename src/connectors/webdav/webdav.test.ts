@@ -6,7 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { RCLONE_MISSING, startWebdav, type TestWebdav } from '../../../test/servers/webdav.js';
 import { isConnectorError } from '../connector.js';
 import { WebdavConnector } from './connector.js';
-import { AUTH_MESSAGE, retryAfterMs } from './errors.js';
+import { retryAfterMs } from '../kit/network.js';
+import { AUTH_MESSAGE } from './errors.js';
 import { webdavSettings } from './index.js';
 import { decodeXmlText, parseMultistatus, splitListing } from './multistatus.js';
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sendJson } from '../graph/http.js';
+import { sendJsonBody as sendJson } from '../kit/http.js';
 import { badRequest } from './errors.js';
 import { peekCursor, pending } from './listing.js';
 import type { Namespace, Node } from './namespace.js';

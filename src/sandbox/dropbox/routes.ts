@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseRange, sendJson } from '../graph/http.js';
+import { parseRange, sendJsonBody as sendJson } from '../kit/http.js';
 import { badRequest, endpoint, NamespaceError, u, type Union } from './errors.js';
 import { decodeCursor, encodeCursor, folderAt, listPage, type CursorState } from './listing.js';
 import type { Commit, Namespace, Node, WriteMode } from './namespace.js';

@@ -1,20 +1,18 @@
-import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from '../../log/log.js';
-import { GraphError } from '../graph/errors.js';
-import { Faults, type Area, type FiredFault } from '../graph/faults.js';
-import { drain, readBody, resetAfter } from '../graph/http.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  bearerOf, EmulatorStateBase, type EmulatorOptionsBase, IssuedTokens, logRequest, serveOnLoopback, serveRequest, tokenSourceOver, type EmulatorTokenSource, type RequestRecordOf,
+} from '../kit/emulator.js';
+import { drain, readLimited, resetAfter } from '../kit/http.js';
 import { authError, badRequest, DropboxError, endpoint, errorText, rateLimited, u, type Union } from './errors.js';
 import { longpoll } from './longpoll.js';
 import { Namespace } from './namespace.js';
-import { CONTENT_ROUTES, knownRoute, runRoute, VOID_ROUTES, WRITE_ROUTES, type Call } from './routes.js';
+import { CONTENT_ROUTES, knownRoute, runRoute, VOID_ROUTES, WRITE_ROUTES } from './routes.js';
+import { Faults, type Area, type FiredFault } from './faults.js';
 import { SESSION_LIFETIME_MS, Sessions } from './sessions.js';
 
 export type Access = 'app_folder' | 'full';
 
-export interface DropboxEmulatorOptions {
+export interface DropboxEmulatorOptions extends EmulatorOptionsBase {
   /** What tokens see by default: the app folder Apps/{appName} as "" (the default), or the whole Dropbox. */
   access?: Access;
   appName?: string;
@@ -31,24 +29,19 @@ export interface DropboxEmulatorOptions {
   longpollMaxMs?: number;
   /** Per-request body limit of the content routes: 150 MiB. */
   maxRequestBytes?: number;
-  seed?: number;
-  /** Where clients reach it, when mounted behind another server; default the listening address. */
-  publicOrigin?: string;
-  log?: Logger;
 }
 
-interface Token { user: string; access: Access; expiresAt: number; dead: boolean }
+/** area: api (RPC host), upload (content host, uploads), download (content host, files/download); path: /2/{route}. */
+export type RequestRecord = RequestRecordOf<Area>;
 
-/** area: api (RPC host), upload (content host, uploads), download (content host, files/download). */
-export interface RequestRecord { method: string; route: string; area: Area; status?: number }
-
-export class DropboxState {
+export class DropboxState extends EmulatorStateBase<Area> {
   readonly namespaces = new Map<string, Namespace>();
-  readonly tokens = new Map<string, Token>();
-  /** The last requests, so tests can count what an operation cost. */
-  readonly requests: RequestRecord[] = [];
+  /** What each issued token sees: the app folder or the whole Dropbox. */
+  readonly access = new Map<string, Access>();
 
-  constructor(private readonly quotaBytes: number, readonly sessions: Sessions) {}
+  constructor(private readonly quotaBytes: number, readonly sessions: Sessions, tokens: IssuedTokens) {
+    super(tokens);
+  }
 
   namespace(user: string): Namespace {
     let ns = this.namespaces.get(user);
@@ -63,11 +56,6 @@ export class DropboxState {
   resetCursors(user: string): void {
     this.namespace(user).epoch++;
   }
-
-  /** Ends every token of a user (or all), as if they had expired. */
-  expireTokens(user?: string): void {
-    for (const t of this.tokens.values()) if (!user || t.user === user) t.dead = true;
-  }
 }
 
 export interface DropboxEmulator {
@@ -79,14 +67,13 @@ export interface DropboxEmulator {
   notifyUrl: string;
   tokenFor(user: string, opts?: { access?: Access }): string;
   /** A TokenSource over tokens this emulator issues: one token until asked to refresh. */
-  tokenSource(user: string, opts?: { access?: Access }): { accessToken(opts?: { refresh?: boolean }): Promise<string>; refreshes: number };
+  tokenSource(user: string, opts?: { access?: Access }): EmulatorTokenSource;
   stop(): Promise<void>;
   state: DropboxState;
   faults: Faults;
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
 }
 
-const MAX_LOG = 5000;
 const MAX_JSON = 1024 * 1024;
 const MAX_ARG = 8192;
 
@@ -115,7 +102,7 @@ function jsonObject(text: string, route: string, where: string): Record<string, 
   throw badRequest(route, `${where}: could not decode input as JSON`);
 }
 
-/** Graph's body reader, with Dropbox's answer for a body over the limit. */
+/** The request body, with Dropbox's answer for one over the limit; null when the client went away midway. */
 async function body(req: IncomingMessage, max: number, route: string): Promise<Buffer | null> {
   const tooLarge = () => {
     const e = u('payload_too_large');
@@ -124,12 +111,9 @@ async function body(req: IncomingMessage, max: number, route: string): Promise<B
   // Refused from the announced length when there is one, so the answer reaches the client
   // before the body is read (cutting a read short would reset the connection).
   if (Number(req.headers['content-length'] ?? 0) > max) throw tooLarge();
-  try {
-    return await readBody(req, max);
-  } catch (e) {
-    if (!(e instanceof GraphError)) throw e;
-    throw tooLarge();
-  }
+  const read = await readLimited(req, max);
+  if (read === 'too-large') throw tooLarge();
+  return Buffer.isBuffer(read) ? read : null;
 }
 
 /** too_many_write_operations as each route nests it (docs/providers/dropbox.md, "Errors and throttling"). */
@@ -143,27 +127,24 @@ function contention(route: string): Union {
 /** Builds the emulator's handler; startDropboxEmulator() serves it on a loopback port. */
 export function createDropboxEmulator(opts: DropboxEmulatorOptions = {}): Omit<DropboxEmulator, 'url' | 'contentUrl' | 'notifyUrl' | 'stop'> {
   const sessions = new Sessions(opts.sessionLifetimeMs ?? SESSION_LIFETIME_MS);
-  const state = new DropboxState(opts.quotaBytes ?? 2 * 1024 ** 3, sessions);
+  const state = new DropboxState(opts.quotaBytes ?? 2 * 1024 ** 3, sessions, new IssuedTokens('sl.', opts.tokenLifetimeMs ?? 4 * 3600_000));
   const faults = new Faults(opts.seed);
-  const tokenLifetime = opts.tokenLifetimeMs ?? 4 * 3600_000;
   const appName = opts.appName ?? 'Dossier';
 
   const tokenFor = (user: string, o?: { access?: Access }) => {
     state.namespace(user);
-    const token = `sl.${randomBytes(32).toString('base64url')}`;
-    state.tokens.set(token, { user, access: o?.access ?? opts.access ?? 'app_folder', expiresAt: Date.now() + tokenLifetime, dead: false });
+    const token = state.tokens.issue(user);
+    state.access.set(token, o?.access ?? opts.access ?? 'app_folder');
     return token;
   };
 
-  const bearer = (req: IncomingMessage) => /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-
-  const authenticate = (req: IncomingMessage, route: string): Token => {
-    const token = bearer(req);
+  const authenticate = (req: IncomingMessage, route: string): { user: string; access: Access } => {
+    const token = bearerOf(req);
     if (!token) throw badRequest(route, 'Must provide HTTP header "Authorization" or URL parameter "authorization".');
-    const t = state.tokens.get(token);
+    const t = state.tokens.check(token);
     if (!t) throw authError('invalid_access_token');
-    if (t.dead || t.expiresAt <= Date.now()) throw authError('expired_access_token');
-    return t;
+    if (t === 'dead') throw authError('expired_access_token');
+    return { user: t.user, access: state.access.get(token)! };
   };
 
   /** Applies an injected failure: 'answered' when it answered (or cut) the request itself. */
@@ -187,11 +168,9 @@ export function createDropboxEmulator(opts: DropboxEmulatorOptions = {}): Omit<D
         if (arg) sessions.expire(arg[1]!);
         return 'go on';
       }
-      case 'expireToken': {
-        const t = state.tokens.get(bearer(req) ?? '');
-        if (t) t.dead = true;
+      case 'expireToken':
+        state.tokens.kill(bearerOf(req) ?? '');
         return answer(authError('expired_access_token'));
-      }
       case 'quotaFull':
         return 'full';
       default:
@@ -221,37 +200,38 @@ export function createDropboxEmulator(opts: DropboxEmulatorOptions = {}): Omit<D
     const m = /^\/(api|content|notify)\/2\/(.+)$/.exec(path);
     const route = m?.[2] ?? path;
     const area: Area = m?.[1] !== 'content' ? 'api' : route === 'files/download' ? 'download' : 'upload';
-    const record: RequestRecord = { method: req.method ?? 'GET', route, area };
-    state.requests.push(record);
-    if (state.requests.length > MAX_LOG) state.requests.splice(0, state.requests.length - MAX_LOG);
-    res.on('finish', () => { record.status = res.statusCode; });
-    try {
-      if (!m || !(knownRoute(route) || route === 'files/list_folder/longpoll')) throw new DropboxError(404, null, `Unknown API function: "${route}"`);
-      if (req.method !== 'POST') throw badRequest(route, 'Only POST is supported.');
-      if ((m[1] === 'notify') !== (route === 'files/list_folder/longpoll')) throw badRequest(route, 'The longpoll, and only it, is served by the notify host.');
-      // RPC routes live on the api host, uploads and downloads on the content host.
-      if (m[1] !== 'notify' && (m[1] === 'content') !== CONTENT_ROUTES.has(route)) throw badRequest(route, `This route is served by the ${m[1] === 'content' ? 'api' : 'content'} host.`);
-      const { delayMs, failure } = faults.pick(area, record.method, `/2/${route}`);
-      if (delayMs) await sleep(delayMs);
-      const fired = failure ? await inject(failure, route, req, res) : 'go on';
-      if (fired === 'answered') return;
-      if (m[1] === 'notify') return await notify(route, req, res);
-      const token = authenticate(req, route);
-      const call = await readCall(route, req);
-      if (!call) return; // the client went away midway: nothing was applied
-      const { ns, base } = place(token.user, token.access);
-      const c: Call = {
-        route, user: token.user, ns, base, view: token.access, ...call, sessions, pageSize: opts.pageSize ?? 2000,
-        team: opts.team ?? false, full: fired === 'full', req, res,
-      };
-      runRoute(c);
-    } catch (e) {
-      if (res.headersSent || !req.socket || req.socket.destroyed) return;
-      await drain(req);
-      if (e instanceof DropboxError) return sendError(res, e);
-      opts.log?.error({ err: e }, 'dropbox emulator failure');
-      sendError(res, new DropboxError(500, null, 'Internal Server Error'));
-    }
+    let full = false;
+    await serveRequest({
+      req, res, faults, record: logRequest(state.requests, req, res, m ? `/2/${route}` : path, area),
+      check: () => {
+        if (!m || !(knownRoute(route) || route === 'files/list_folder/longpoll')) throw new DropboxError(404, null, `Unknown API function: "${route}"`);
+        if (req.method !== 'POST') throw badRequest(route, 'Only POST is supported.');
+        if ((m[1] === 'notify') !== (route === 'files/list_folder/longpoll')) throw badRequest(route, 'The longpoll, and only it, is served by the notify host.');
+        // RPC routes live on the api host, uploads and downloads on the content host.
+        if (m[1] !== 'notify' && (m[1] === 'content') !== CONTENT_ROUTES.has(route)) throw badRequest(route, `This route is served by the ${m[1] === 'content' ? 'api' : 'content'} host.`);
+      },
+      inject: async (f) => {
+        const fired = await inject(f, route, req, res);
+        full = fired === 'full';
+        return fired === 'answered';
+      },
+      route: async () => {
+        if (m![1] === 'notify') return notify(route, req, res);
+        const token = authenticate(req, route);
+        const call = await readCall(route, req);
+        if (!call) return; // the client went away midway: nothing was applied
+        const { ns, base } = place(token.user, token.access);
+        runRoute({
+          route, user: token.user, ns, base, view: token.access, ...call, sessions, pageSize: opts.pageSize ?? 2000,
+          team: opts.team ?? false, full, req, res,
+        });
+      },
+      fail: (e) => {
+        if (e instanceof DropboxError) return sendError(res, e);
+        opts.log?.error({ err: e }, 'dropbox emulator failure');
+        sendError(res, new DropboxError(500, null, 'Internal Server Error'));
+      },
+    });
   };
 
   const place = (user: string, view: string) => {
@@ -266,18 +246,7 @@ export function createDropboxEmulator(opts: DropboxEmulatorOptions = {}): Omit<D
     await longpoll(jsonObject(raw.toString('utf8'), route, 'request body'), place, opts.longpollMaxMs ?? Infinity, req, res);
   };
 
-  const tokenSource = (user: string, o?: { access?: Access }) => {
-    let current: string | null = null;
-    const source = {
-      refreshes: 0,
-      accessToken: async (a?: { refresh?: boolean }) => {
-        if (a?.refresh) source.refreshes++;
-        if (!current || a?.refresh) current = tokenFor(user, o);
-        return current;
-      },
-    };
-    return source;
-  };
+  const tokenSource = (user: string, o?: { access?: Access }) => tokenSourceOver(() => tokenFor(user, o));
 
   return { tokenFor, tokenSource, state, faults, handle };
 }
@@ -285,17 +254,7 @@ export function createDropboxEmulator(opts: DropboxEmulatorOptions = {}): Omit<D
 /** Serves the emulator on a free loopback port: RPC under /api/2, content under /content/2. */
 export async function startDropboxEmulator(opts: DropboxEmulatorOptions = {}): Promise<DropboxEmulator> {
   const emu = createDropboxEmulator(opts);
-  const server = createServer((req, res) => void emu.handle(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = opts.publicOrigin ?? `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    ...emu,
-    url: `${origin}/api/2`,
-    contentUrl: `${origin}/content/2`,
-    notifyUrl: `${origin}/notify/2`,
-    stop: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
+  const served = await serveOnLoopback(emu.handle);
+  const origin = opts.publicOrigin ?? served.origin;
+  return { ...emu, url: `${origin}/api/2`, contentUrl: `${origin}/content/2`, notifyUrl: `${origin}/notify/2`, stop: served.stop };
 }

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../../log/log.js';
 import {
-  bearerOf, EmulatorStateBase, IssuedTokens, logRequest, serveOnLoopback, serveRequest, tokenSourceOver, type EmulatorTokenSource, type RequestRecordOf,
+  bearerOf, EmulatorStateBase, type EmulatorOptionsBase, IssuedTokens, logRequest, serveOnLoopback, serveRequest, tokenSourceOver, type EmulatorTokenSource, type RequestRecordOf,
 } from '../kit/emulator.js';
 import { authError, backendError, DriveError, rateLimitExceeded, storageQuotaExceeded, userRateLimitExceeded } from './errors.js';
 import { Faults, type Area, type FiredFault } from './faults.js';
@@ -10,7 +9,7 @@ import { routeApi, routeUpload } from './routes.js';
 import { DriveStore } from './store.js';
 import { ResumableSessions } from './uploads.js';
 
-export interface GdriveEmulatorOptions {
+export interface GdriveEmulatorOptions extends EmulatorOptionsBase {
   /** Bytes per user; null for an unlimited account (storageQuota without limit). Default 15 GiB, the free tier. */
   quotaBytes?: number | null;
   /** Default pageSize of files.list and changes.list; Drive's is 100. */
@@ -19,10 +18,6 @@ export interface GdriveEmulatorOptions {
   sessionLifetimeMs?: number;
   /** Access tokens last about an hour. */
   tokenLifetimeMs?: number;
-  seed?: number;
-  /** Where clients reach it, when mounted behind another server; default the listening address. */
-  publicOrigin?: string;
-  log?: Logger;
 }
 
 export type RequestRecord = RequestRecordOf<Area>;

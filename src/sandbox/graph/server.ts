@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../../log/log.js';
 import {
-  bearerOf, EmulatorStateBase, IssuedTokens, logRequest, serveOnLoopback, serveRequest, tokenSourceOver, type RequestRecordOf,
+  bearerOf, EmulatorStateBase, type EmulatorOptionsBase, IssuedTokens, logRequest, serveOnLoopback, serveRequest, tokenSourceOver, type RequestRecordOf,
 } from '../kit/emulator.js';
 import { Drive, newId, type DriveType } from './drive.js';
 import { GraphError, notFound } from './errors.js';
@@ -10,7 +9,7 @@ import { drain, resetAfter, sendContent, sendError, sendJson } from './http.js';
 import { routeItems } from './routes.js';
 import { Sessions } from './sessions.js';
 
-export interface GraphEmulatorOptions {
+export interface GraphEmulatorOptions extends EmulatorOptionsBase {
   /** Business (the default) is the stricter flavour: root-only delta, one session per path, no leading "~". */
   driveType?: DriveType;
   quotaBytes?: number;
@@ -22,10 +21,6 @@ export interface GraphEmulatorOptions {
   tokenLifetimeMs?: number;
   /** Older docs and rclone cap simple uploads at 4 MiB; the emulator holds clients to that. */
   maxSimpleUploadBytes?: number;
-  seed?: number;
-  /** Where clients reach it, when mounted behind another server; default the listening address. */
-  publicOrigin?: string;
-  log?: Logger;
 }
 
 export type RequestRecord = RequestRecordOf<Area>;

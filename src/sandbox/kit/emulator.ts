@@ -2,10 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../../log/log.js';
 import type { FaultRules, FiredFaultOf } from './faults.js';
 import { drain } from './http.js';
 
 /** The request loop, token source and loopback server every emulator shares. */
+
+/** What every emulator is started with, besides its own options. */
+export interface EmulatorOptionsBase {
+  /** Seeds the fault rules' random picks, so a failing run can be made again. */
+  seed?: number;
+  /** Where clients reach it, when mounted behind another server; default the listening address. */
+  publicOrigin?: string;
+  log?: Logger;
+}
 
 export interface RequestRecordOf<A extends string> { method: string; path: string; area: A; status?: number }
 
@@ -25,6 +35,8 @@ export interface ServeRequest<K extends string, A extends string> {
   res: ServerResponse;
   record: RequestRecordOf<A>;
   faults: FaultRules<K, A>;
+  /** Refuses a malformed request (throws) before any fault fires, as the provider's front door does. */
+  check?(): void;
   /** Applies a fired fault; true when it answered (or cut) the request itself. */
   inject(f: FiredFaultOf<K, A>): Promise<boolean>;
   route(): Promise<void>;
@@ -32,9 +44,10 @@ export interface ServeRequest<K extends string, A extends string> {
   fail(e: unknown): void;
 }
 
-/** Faults first (delays, then at most one failure), then the route; errors answered unless the socket is gone. */
+/** The check, then faults (delays, then at most one failure), then the route; errors answered unless the socket is gone. */
 export async function serveRequest<K extends string, A extends string>(p: ServeRequest<K, A>): Promise<void> {
   try {
+    p.check?.();
     const { delayMs, failure } = p.faults.pick(p.record.area, p.record.method, p.record.path);
     if (delayMs) await sleep(delayMs);
     if (failure && (await p.inject(failure))) return;

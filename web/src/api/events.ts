@@ -1,20 +1,15 @@
 import { useEffect, useRef } from 'react';
+import type { BackupEvent as ServerBackupEvent, CollectEvent as ServerCollectEvent, EventOnTheWire } from '../../../src/events/event-types';
 
-/** The server-sent events of GET /v1/events (see src/events/live.ts). */
-export type BackupEvent =
-  | { type: 'run.started'; destinationId: string; runId: string; trigger: string }
-  | { type: 'run.progress'; destinationId: string; runId: string; done: number; planned: number; bytes: number }
-  | { type: 'run.finished'; destinationId: string; runId: string; status: string; planned: number; uploaded: number; failed: number }
-  | { type: 'destination.changed'; destinationId: string; state: string };
+/** The server-sent events of GET /v1/events: the server's own types (src/events/event-types.ts), as sent. */
+export type BackupEvent = EventOnTheWire<ServerBackupEvent>;
 
 /** A collection channel's run, on the same stream. */
-export type CollectEvent =
-  | { type: 'collect.started'; channelId: string; runId: string }
-  | { type: 'collect.progress'; channelId: string; runId: string; found: number; collected: number; failed: number }
-  | { type: 'collect.finished'; channelId: string; runId: string; status: string; found: number; collected: number; failed: number };
+export type CollectEvent = EventOnTheWire<ServerCollectEvent>;
 
-const BACKUP_TYPES = ['run.started', 'run.progress', 'run.finished', 'destination.changed'] as const;
-const COLLECT_TYPES = ['collect.started', 'collect.progress', 'collect.finished'] as const;
+// Every event name once: `satisfies` fails the build when the server adds, renames or drops one.
+const BACKUP_TYPES = Object.keys({ 'run.started': 1, 'run.progress': 1, 'run.finished': 1, 'destination.changed': 1 } satisfies Record<BackupEvent['type'], 1>);
+const COLLECT_TYPES = Object.keys({ 'collect.started': 1, 'collect.progress': 1, 'collect.finished': 1 } satisfies Record<CollectEvent['type'], 1>);
 
 /** Listens to the named events of GET /v1/events (narrowed by `query`) while the component is shown. */
 function useServerEvents<E>(types: readonly string[], query: string, onEvent: (e: E) => void): void {
