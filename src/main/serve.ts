@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bootstrapIfEmpty, firstStartNotice } from '../auth/bootstrap.js';
 import { buildServer } from '../api/server.js';
+import { startBlobCollection } from '../vault/gc.js';
 
 /** The built web app, beside src/ and dist/ alike (both are two levels below the repository). */
 export const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -27,6 +28,8 @@ export async function serve(): Promise<void> {
   keepAlive();
   const keepAliveTimer = setInterval(keepAlive, 3_600_000);
   keepAliveTimer.unref();
+  // What killed uploads and intakes left in the blob store: partial files, blobs never recorded.
+  const blobCollection = startBlobCollection({ db: deps.db, blobs: deps.blobs, log: deps.log, ...deps.config.blobGc }, deps.config.blobGc.intervalMs);
   if (deps.sandbox) {
     deps.log.warn({ providers: deps.connections.providers().filter((p) => p.sandbox).map((p) => p.title), url: `${deps.config.baseUrl}/sandbox/` },
       'sandbox providers are on: emulated accounts whose data lives in memory. Configure real provider credentials (docs/providers/oauth-apps.md) to turn them off.');
@@ -40,6 +43,7 @@ export async function serve(): Promise<void> {
     clearInterval(keepAliveTimer);
     deps.log.info({ signal }, 'stopping: finishing the transfers in flight');
     await app.close();
+    await blobCollection.stop();
     await deps.close();
     process.exit(0);
   };
