@@ -1,7 +1,8 @@
 import { buildDeps, KEEP_ALIVE_JOB } from './deps.js';
-import { existsSync } from 'node:fs';
+import { existsSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bootstrapIfEmpty, firstStartNotice } from '../auth/bootstrap.js';
+import { bootstrapIfEmpty, FIRST_START_MARKER, firstStartNotice } from '../auth/bootstrap.js';
 import { buildServer } from '../api/server.js';
 import { startBlobCollection } from '../vault/gc.js';
 
@@ -11,11 +12,12 @@ export const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url)
 /** `npm start`: the API, the sync worker and the scheduler in one process. */
 export async function serve(): Promise<void> {
   const deps = await buildDeps({ worker: true });
-  const first = await bootstrapIfEmpty(deps.db);
-  if (first) {
-    // Printed once, to the terminal only: the key and password are stored hashed and cannot be shown again.
-    process.stdout.write(['', ...firstStartNotice(first, deps.config.baseUrl), ''].join('\n') + '\n');
-  }
+  // Printed once, to the terminal only (the key and password are stored hashed and cannot be shown
+  // again), and written out before the set-up commits, so that a kill cannot keep unseen credentials.
+  await bootstrapIfEmpty(deps.db, {
+    markerPath: join(deps.config.dataDir, FIRST_START_MARKER),
+    show: (first) => writeSync(process.stdout.fd, ['', ...firstStartNotice(first, deps.config.baseUrl), ''].join('\n') + '\n'),
+  });
   const webRoot = existsSync(WEB_ROOT) ? WEB_ROOT : null;
   if (!webRoot) deps.log.warn({ path: WEB_ROOT }, 'the web app is not built (npm run build): only the API is served');
   const app = await buildServer({ ...deps, webRoot });
