@@ -24,7 +24,7 @@ function gcDeps(w: World) {
 for (const database of [{ name: 'sqlite', postgres: false }, { name: 'postgresql', postgres: true }]) {
   const skip = database.postgres && !(await postgresReachable()) ? 'PostgreSQL is not reachable (install and start postgresql)' : false;
   describe(`storage clean-up on ${database.name}`, { skip }, () => {
-    it('removes old unreferenced blobs and never the bytes of a document's version', async (t) => {
+    it('removes old unreferenced blobs and never the bytes of a document\'s version', async (t) => {
       const w = await createWorld({ postgres: database.postgres });
       t.after(() => w.close());
       const root = join(w.deps.config.dataDir, 'blobs');
