@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../catalog/db.js';
 import { referencedBlobs } from '../catalog/blob-references.js';
+import { removeExpiredKeys } from '../catalog/idempotency.js';
 import type { BlobStore, Removed, StoredBlob } from './blobs.js';
 
 /**
@@ -62,12 +63,12 @@ export async function collectBlobGarbage(deps: BlobGcDeps, opts: { dryRun?: bool
   return { partial, unreferenced, dryRun };
 }
 
-/** Runs the clean-up now and then every `intervalMs`, one run at a time, logging what it removed. */
+/** Runs the clean-up (and forgets expired Idempotency-Keys) now and then every `intervalMs`, one run at a time, logging what it removed. */
 export function startBlobCollection(deps: BlobGcDeps, intervalMs: number): { stop(): Promise<void> } {
   let running: Promise<void> | null = null;
   const run = () => {
     if (running) return;
-    running = collectBlobGarbage(deps).then((r) => {
+    running = removeExpiredKeys(deps.db).then(() => collectBlobGarbage(deps)).then((r) => {
       const removed = { partialFiles: r.partial.files, partialBytes: r.partial.bytes, unreferencedBlobs: r.unreferenced.files, unreferencedBytes: r.unreferenced.bytes };
       if (r.partial.files + r.unreferenced.files > 0) deps.log.info(removed, 'storage clean-up removed files');
       else deps.log.debug(removed, 'storage clean-up found nothing to remove');
