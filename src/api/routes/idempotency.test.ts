@@ -62,6 +62,17 @@ for (const database of [{ name: 'sqlite', postgres: false }, { name: 'postgresql
       assert.match(bad.body.error.message, /Idempotency-Key header must be 1 to 255/);
     });
 
+    it('makes one document of two requests with the same key sent at the same moment', async (t) => {
+      const s = await serve(t);
+      const key = { 'idempotency-key': 'twice-at-once' };
+      const file = pdf('at once');
+      const [a, b] = await Promise.all([post(s, '/v1/documents', invoice(s.companyId), file, key), post(s, '/v1/documents', invoice(s.companyId), file, key)]);
+      assert.deepEqual([a.status, b.status], [201, 201], JSON.stringify([a.body, b.body]));
+      assert.equal(a.body.id, b.body.id);
+      assert.equal([a, b].filter((r) => r.headers.get('idempotent-replayed') === 'true').length, 1, 'one of them is the replay');
+      assert.equal(await documentCount(s), 1);
+    });
+
     it('makes one new version for a retried version upload with the same key', async (t) => {
       const s = await serve(t);
       const doc = (await post(s, '/v1/documents', invoice(s.companyId), pdf('v1'))).body;
