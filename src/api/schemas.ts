@@ -69,6 +69,15 @@ const FilePart = z.string().meta({ format: 'binary', description: 'The document 
 export const NewDocumentMultipart = describeOnly(NewDocumentFields.extend({ file: FilePart }));
 export const NewVersionMultipart = describeOnly(DocumentPatch.extend({ file: FilePart }));
 
+/** The Idempotency-Key header of uploads; the route checks it (its own message), this describes it. */
+export const UploadHeaders = describeOnly(z.object({
+  'idempotency-key': z.string().min(1).max(255).optional().describe(
+    'Any unique string of up to 255 visible characters (a UUID will do). Sending the request again with the same key and the same '
+    + 'fields and file, within 24 hours, gives the first answer again (header Idempotent-Replayed: true) instead of a second '
+    + 'document; the same key with a different request is a 422 idempotency_key_reused. Keys are your own: another API key or user '
+    + 'may use the same string.'),
+}));
+
 // ---- outputs ----
 
 export const Company = z.object({

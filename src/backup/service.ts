@@ -196,7 +196,7 @@ export class BackupService {
         quota = { ...q, warning: low ? `Only ${formatBytes(q.free!)} free at the destination: make room soon.` : null };
       }
     }
-    return { ...rest, documents: await deliveryCounts(this.deps.db, id), quota };
+    return { ...rest, documents: await deliveryCounts(this.deps.db, dst), quota };
   }
 
   /** Changes settings; a new layout or start date makes the next pass look at every document again. */

@@ -10,6 +10,8 @@ import * as oauth from './migrations/002-oauth.js';
 import * as collect from './migrations/003-collect.js';
 import * as sessions from './migrations/004-sessions.js';
 import * as userInvitations from './migrations/005-user-invitations.js';
+import * as blobReferences from './migrations/006-blob-references.js';
+import * as idempotencyKeys from './migrations/007-idempotency-keys.js';
 
 export type Db = Kysely<Database>;
 
@@ -22,6 +24,8 @@ const migrations: Record<string, Migration> = {
   '003-collect': collect,
   '004-sessions': sessions,
   '005-user-invitations': userInvitations,
+  '006-blob-references': blobReferences,
+  '007-idempotency-keys': idempotencyKeys,
 };
 
 export interface DatabaseOptions {

@@ -108,11 +108,22 @@ export async function markAbandoned(db: Db, destinationId: string, documentId: s
     .where('destination_id', '=', destinationId).where('document_id', '=', documentId).execute();
 }
 
-export async function deliveryCounts(db: Db, destinationId: string): Promise<Record<DeliveryState, number>> {
-  const rows = await db.selectFrom('deliveries').select(['state', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('destination_id', '=', destinationId).groupBy('state').execute();
+/**
+ * How far a destination is, over every document it is to hold (its company's, from its start
+ * date on), in one query: the ledger has rows only for documents a pass has reached, a page at
+ * a time, so counting rows alone would leave the rest of a first copy out of `pending`. Synced
+ * means the current version is there; a document with no row, or an older version there, is pending.
+ */
+export async function deliveryCounts(db: Db, dst: { id: string; companyId: string; startDate: string | null }): Promise<Record<DeliveryState, number>> {
+  let q = db.selectFrom('documents as doc')
+    .leftJoin('deliveries as d', (j) => j.onRef('d.document_id', '=', 'doc.id').on('d.destination_id', '=', dst.id))
+    .select(sql<DeliveryState>`case when d.state = 'failed' then 'failed' when d.state = 'synced' and d.version_id = doc.current_version_id then 'synced' else 'pending' end`.as('bucket'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('doc.company_id', '=', dst.companyId);
+  if (dst.startDate) q = q.where('doc.date', '>=', dst.startDate);
+  const rows = await q.groupBy('bucket').execute();
   const out: Record<DeliveryState, number> = { pending: 0, synced: 0, failed: 0 };
-  for (const r of rows) out[r.state as DeliveryState] = Number(r.n);
+  for (const r of rows) out[r.bucket] = Number(r.n);
   return out;
 }
 

@@ -85,29 +85,33 @@ export async function insertDocumentsIn(trx: Transaction<Database>, orgId: strin
 /** A new version: new bytes and/or new metadata. The old version stays, unchanged. */
 export async function addVersion(db: Db, orgId: string, documentId: string, meta: Partial<DocumentMeta>,
   blob: { sha256: string; size: number; filename: string; mime: string } | null): Promise<DocumentRow> {
-  return db.transaction().execute(async (trx) => {
-    const doc = await trx.selectFrom('documents').selectAll().where('org_id', '=', orgId).where('id', '=', documentId).executeTakeFirst();
-    if (!doc) throw notFound('Document', documentId);
-    const at = now();
-    const seq = await nextChangeSeq(trx);
-    let versionId = doc.current_version_id, count = doc.version_count;
-    if (blob) {
-      versionId = newId('ver');
-      count += 1;
-      await trx.insertInto('document_versions').values({ id: versionId, org_id: orgId, document_id: documentId, version: count, ...blob, created_at: at }).execute();
-    }
-    await trx.updateTable('documents').set({
-      ...(meta.type !== undefined && { type: meta.type }),
-      ...(meta.number !== undefined && { number: meta.number }),
-      ...(meta.date !== undefined && { date: meta.date }),
-      ...(meta.counterparty !== undefined && { counterparty: meta.counterparty }),
-      ...(meta.amount !== undefined && { amount: meta.amount }),
-      ...(meta.currency !== undefined && { currency: meta.currency }),
-      ...(meta.businessAccount !== undefined && { business_account: meta.businessAccount }),
-      current_version_id: versionId, version_count: count, change_seq: seq, updated_at: at,
-    }).where('id', '=', documentId).execute();
-    return toDocument((await trx.selectFrom('documents').selectAll().where('id', '=', documentId).executeTakeFirstOrThrow()));
-  });
+  return db.transaction().execute((trx) => addVersionIn(trx, orgId, documentId, meta, blob));
+}
+
+/** addVersion inside the caller's transaction, beside its own writes. */
+export async function addVersionIn(trx: Transaction<Database>, orgId: string, documentId: string, meta: Partial<DocumentMeta>,
+  blob: { sha256: string; size: number; filename: string; mime: string } | null): Promise<DocumentRow> {
+  const doc = await trx.selectFrom('documents').selectAll().where('org_id', '=', orgId).where('id', '=', documentId).executeTakeFirst();
+  if (!doc) throw notFound('Document', documentId);
+  const at = now();
+  const seq = await nextChangeSeq(trx);
+  let versionId = doc.current_version_id, count = doc.version_count;
+  if (blob) {
+    versionId = newId('ver');
+    count += 1;
+    await trx.insertInto('document_versions').values({ id: versionId, org_id: orgId, document_id: documentId, version: count, ...blob, created_at: at }).execute();
+  }
+  await trx.updateTable('documents').set({
+    ...(meta.type !== undefined && { type: meta.type }),
+    ...(meta.number !== undefined && { number: meta.number }),
+    ...(meta.date !== undefined && { date: meta.date }),
+    ...(meta.counterparty !== undefined && { counterparty: meta.counterparty }),
+    ...(meta.amount !== undefined && { amount: meta.amount }),
+    ...(meta.currency !== undefined && { currency: meta.currency }),
+    ...(meta.businessAccount !== undefined && { business_account: meta.businessAccount }),
+    current_version_id: versionId, version_count: count, change_seq: seq, updated_at: at,
+  }).where('id', '=', documentId).execute();
+  return toDocument((await trx.selectFrom('documents').selectAll().where('id', '=', documentId).executeTakeFirstOrThrow()));
 }
 
 export async function getDocument(db: Db, orgId: string, id: string): Promise<DocumentRow> {
@@ -168,6 +172,14 @@ export async function currentChangeSeq(db: Db): Promise<number> {
 }
 
 /** A document of this company whose current bytes are exactly these: how a re-run import skips. */
+/** A document of this company with the same type and number (or both without) whose current bytes are these. */
+export async function findSameDocument(db: Db, orgId: string, companyId: string, meta: Pick<DocumentMeta, 'type' | 'number'>, sha256: string): Promise<string | undefined> {
+  const r = await db.selectFrom('documents as d').innerJoin('document_versions as v', 'v.id', 'd.current_version_id')
+    .select('d.id').where('d.org_id', '=', orgId).where('d.company_id', '=', companyId).where('d.type', '=', meta.type)
+    .where('d.number', meta.number === null ? 'is' : '=', meta.number).where('v.sha256', '=', sha256).orderBy('d.id').executeTakeFirst();
+  return r?.id;
+}
+
 export async function findDocumentByContent(db: Db, orgId: string, companyId: string, sha256: string): Promise<string | undefined> {
   const r = await db.selectFrom('documents as d').innerJoin('document_versions as v', 'v.id', 'd.current_version_id')
     .select('d.id').where('d.org_id', '=', orgId).where('d.company_id', '=', companyId).where('v.sha256', '=', sha256).executeTakeFirst();

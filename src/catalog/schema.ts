@@ -90,4 +90,8 @@ export interface Database {
     dedupe_key: string | null; likely_duplicate_of: string | null; previous_id: string | null; duplicates_seen: number;
     reviewed_by: string | null; reviewed_at: string | null; created_at: string; updated_at: string;
   };
+  idempotency_keys: {
+    org_id: string; principal: string; key: string; fingerprint: string; status: number | null; document_id: string | null;
+    created_at: string; expires_at: string;
+  };
 }

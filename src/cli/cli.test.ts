@@ -181,4 +181,17 @@ describe('dossier CLI', () => {
     const { destinations } = json(ok(await dossier('destinations', 'list', '--json')));
     assert.deepEqual(destinations, []);
   });
+
+  it('removes partial uploads of killed processes with blobs gc, and only counts them with --dry-run', async () => {
+    const partial = join(dataDir, 'blobs', 'incoming', '0123456789ab-7');
+    await mkdir(join(dataDir, 'blobs', 'incoming'), { recursive: true });
+    await writeFile(partial, Buffer.alloc(4096, 1));
+    const longAgo = new Date(Date.now() - 7 * 3_600_000);
+    await utimes(partial, longAgo, longAgo);
+    const dry = json(ok(await dossier('blobs', 'gc', '--dry-run', '--json')));
+    assert.deepEqual(dry, { partial: { files: 1, bytes: 4096 }, unreferenced: { files: 0, bytes: 0 }, dryRun: true });
+    assert.ok(await readFile(partial), 'a dry run removes nothing');
+    assert.match(ok(await dossier('blobs', 'gc')).stdout, /Removed 1 partial upload\(s\), 4\.0 KB\.\nRemoved 0 stored file\(s\) no document refers to/);
+    await assert.rejects(readFile(partial), { code: 'ENOENT' });
+  });
 });

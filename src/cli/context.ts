@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { join } from 'node:path';
 import type { Deps } from '../main/deps.js';
-import { bootstrapIfEmpty, firstStartNotice } from '../auth/bootstrap.js';
+import { bootstrapIfEmpty, FIRST_START_MARKER, firstStartNotice } from '../auth/bootstrap.js';
 import { listCompanies } from '../catalog/organizations.js';
 import { DomainError } from '../domain/errors.js';
 
@@ -60,11 +61,8 @@ export function createContext(opts: ContextOptions, readOrg: () => string | unde
     }
     // An operator may run the CLI before the server ever started: set up the same first
     // organization, company and API key `serve` would, and show the key once.
-    const first = await bootstrapIfEmpty(d.db);
-    if (first) {
-      opts.notice(firstStartNotice(first).join('\n'));
-      return first.orgId;
-    }
+    const first = await bootstrapIfEmpty(d.db, { markerPath: join(d.config.dataDir, FIRST_START_MARKER), show: (f) => opts.notice(firstStartNotice(f).join('\n')) });
+    if (first) return first.orgId;
     const row = await d.db.selectFrom('organizations').select('id').orderBy('created_at').orderBy('id').executeTakeFirstOrThrow();
     return row.id;
   };

@@ -21,6 +21,15 @@ const schema = z.object({
   DOSSIER_DEBOUNCE_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
   /** Largest document accepted, in bytes. */
   DOSSIER_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(2 * 1024 ** 3),
+  /**
+   * Storage clean-up. A blob no document refers to is removed once it is this old: longer than
+   * any intake takes from storing bytes to recording them (an upload, a collected batch being read).
+   */
+  DOSSIER_BLOB_GRACE_SECONDS: z.coerce.number().int().min(1).default(24 * 3600),
+  /** A partial upload left by a killed process is removed once nothing was written to it for this long. */
+  DOSSIER_INCOMING_MAX_AGE_SECONDS: z.coerce.number().int().min(1).default(6 * 3600),
+  /** How often the clean-up runs (also once at start-up). */
+  DOSSIER_BLOB_GC_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(3600),
   /** OAuth apps (docs/providers/oauth-apps.md). A provider is offered once its client id and secret are set. */
   DOSSIER_ONEDRIVE_CLIENT_ID: z.string().trim().min(1).optional(),
   DOSSIER_ONEDRIVE_CLIENT_SECRET: z.string().min(1).optional(),
@@ -72,6 +81,8 @@ export interface Config {
   transfers: number;
   debounceMs: number;
   maxUploadBytes: number;
+  /** Storage clean-up (src/vault/gc.ts): grace period of unreferenced blobs, age of abandoned partial uploads, period. */
+  blobGc: { graceMs: number; incomingMaxAgeMs: number; intervalMs: number };
   oauth: OAuthConfig;
   /** Offer the sandbox providers (emulators mounted under /sandbox/). */
   sandbox: boolean;
@@ -119,6 +130,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     transfers: e.DOSSIER_TRANSFERS,
     debounceMs: e.DOSSIER_DEBOUNCE_MS,
     maxUploadBytes: e.DOSSIER_MAX_UPLOAD_BYTES,
+    blobGc: {
+      graceMs: e.DOSSIER_BLOB_GRACE_SECONDS * 1000,
+      incomingMaxAgeMs: e.DOSSIER_INCOMING_MAX_AGE_SECONDS * 1000,
+      intervalMs: e.DOSSIER_BLOB_GC_INTERVAL_SECONDS * 1000,
+    },
     oauth,
     sandbox: e.DOSSIER_SANDBOX === 'on' || (e.DOSSIER_SANDBOX === 'auto' && !anyReal),
     mail: { smtpUrl: e.DOSSIER_SMTP_URL ?? null, from: e.DOSSIER_MAIL_FROM },

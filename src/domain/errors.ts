@@ -6,6 +6,7 @@ export type DomainErrorCode =
   | 'not_found'
   | 'invalid_input'
   | 'conflict'
+  | 'idempotency_key_reused'
   | 'unauthorized'
   | 'forbidden'
   | 'unavailable';
@@ -14,6 +15,7 @@ const statusOf: Record<DomainErrorCode, number> = {
   not_found: 404,
   invalid_input: 400,
   conflict: 409,
+  idempotency_key_reused: 422,
   unauthorized: 401,
   forbidden: 403,
   unavailable: 503,

@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { createContext } from '../cli/context.js';
 import { describeFailure } from '../cli/output.js';
@@ -26,7 +27,7 @@ async function runCli(argv: string[]): Promise<{ code: number; keepAlive: boolea
   const ctx = createContext({
     buildDeps: buildCliDeps,
     env: process.env,
-    notice: (text) => void process.stderr.write(text + '\n'),
+    notice: (text) => { writeSync(process.stderr.fd, text + '\n'); }, // at once: the first start shows its credentials before it commits
   }, () => readOrg());
   const program = buildProgram(ctx, {
     writeOut: (s) => void process.stdout.write(s),

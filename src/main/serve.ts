@@ -1,8 +1,10 @@
 import { buildDeps, KEEP_ALIVE_JOB } from './deps.js';
-import { existsSync } from 'node:fs';
+import { existsSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bootstrapIfEmpty, firstStartNotice } from '../auth/bootstrap.js';
+import { bootstrapIfEmpty, FIRST_START_MARKER, firstStartNotice } from '../auth/bootstrap.js';
 import { buildServer } from '../api/server.js';
+import { startBlobCollection } from '../vault/gc.js';
 
 /** The built web app, beside src/ and dist/ alike (both are two levels below the repository). */
 export const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -10,11 +12,12 @@ export const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url)
 /** `npm start`: the API, the sync worker and the scheduler in one process. */
 export async function serve(): Promise<void> {
   const deps = await buildDeps({ worker: true });
-  const first = await bootstrapIfEmpty(deps.db);
-  if (first) {
-    // Printed once, to the terminal only: the key and password are stored hashed and cannot be shown again.
-    process.stdout.write(['', ...firstStartNotice(first, deps.config.baseUrl), ''].join('\n') + '\n');
-  }
+  // Printed once, to the terminal only (the key and password are stored hashed and cannot be shown
+  // again), and written out before the set-up commits, so that a kill cannot keep unseen credentials.
+  await bootstrapIfEmpty(deps.db, {
+    markerPath: join(deps.config.dataDir, FIRST_START_MARKER),
+    show: (first) => writeSync(process.stdout.fd, ['', ...firstStartNotice(first, deps.config.baseUrl), ''].join('\n') + '\n'),
+  });
   const webRoot = existsSync(WEB_ROOT) ? WEB_ROOT : null;
   if (!webRoot) deps.log.warn({ path: WEB_ROOT }, 'the web app is not built (npm run build): only the API is served');
   const app = await buildServer({ ...deps, webRoot });
@@ -27,6 +30,8 @@ export async function serve(): Promise<void> {
   keepAlive();
   const keepAliveTimer = setInterval(keepAlive, 3_600_000);
   keepAliveTimer.unref();
+  // What killed uploads and intakes left in the blob store: partial files, blobs never recorded.
+  const blobCollection = startBlobCollection({ db: deps.db, blobs: deps.blobs, log: deps.log, ...deps.config.blobGc }, deps.config.blobGc.intervalMs);
   if (deps.sandbox) {
     deps.log.warn({ providers: deps.connections.providers().filter((p) => p.sandbox).map((p) => p.title), url: `${deps.config.baseUrl}/sandbox/` },
       'sandbox providers are on: emulated accounts whose data lives in memory. Configure real provider credentials (docs/providers/oauth-apps.md) to turn them off.');
@@ -40,6 +45,7 @@ export async function serve(): Promise<void> {
     clearInterval(keepAliveTimer);
     deps.log.info({ signal }, 'stopping: finishing the transfers in flight');
     await app.close();
+    await blobCollection.stop();
     await deps.close();
     process.exit(0);
   };

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DomainError } from '../domain/errors.js';
@@ -10,6 +10,12 @@ const READ_CHUNK = 1024 * 1024;
 const SYNC_DEPTH = 16;
 
 export interface PutOptions { maxBytes?: number; durable?: boolean }
+
+/** A stored blob as garbage collection sees it: `storedAt` is when its bytes were last put (ms since the epoch). */
+export interface StoredBlob { sha256: string; size: number; storedAt: number }
+
+/** What a clean-up removed. */
+export interface Removed { files: number; bytes: number }
 
 async function fsyncPath(path: string): Promise<void> {
   const handle = await open(path, 'r');
@@ -32,7 +38,29 @@ export interface BlobStore {
   /** With the blob's size (known from its version), small files are read without waste. */
   open(sha256: string, size?: number): Readable;
   has(sha256: string): Promise<boolean>;
+
+  // ---- garbage collection (src/vault/gc.ts); an S3 store implements the same three ----
+
+  /** Every stored blob, in no particular order; partial uploads are not blobs. */
+  list(): AsyncIterable<StoredBlob>;
+  /**
+   * Removes the blob unless it was put at or after `before` (ms since the epoch); true when
+   * removed. Must be atomic with respect to put(): a put of the same bytes that lands while this
+   * runs leaves the blob in place, because the intake that put it is about to refer to it. (On
+   * S3: a DeleteObject conditional on the ETag and Last-Modified that list() read.)
+   */
+  removeIfOlder(sha256: string, before: number): Promise<boolean>;
+  /**
+   * Removes what interrupted puts left behind (partial files of a killed process; on S3,
+   * incomplete multipart uploads) last written before `before`. Puts running in this process are
+   * never touched; those of other processes sharing the store are protected by `before` alone,
+   * so it must be older than any live upload can have been idle.
+   */
+  removeAbandoned(before: number, opts?: { dryRun?: boolean }): Promise<Removed>;
 }
+
+/** Names in incoming/: `<prefix>-<n>` for a put in progress, `gc-<sha256>-<prefix>-<n>` for a blob being removed. */
+const ASIDE = /^gc-([0-9a-f]{64})-/;
 
 export class FileBlobStore implements BlobStore {
   /** Folders known to exist: a batch of small files would otherwise pay two mkdir calls each. */
@@ -40,6 +68,8 @@ export class FileBlobStore implements BlobStore {
   /** Temp names: unique to this store (another process has another prefix), no random bytes per file. */
   private readonly tempPrefix = randomBytes(6).toString('hex');
   private temps = 0;
+  /** The temp files of puts running now: never removed as abandoned, however long a client takes. */
+  private readonly live = new Set<string>();
 
   constructor(private readonly root: string) {}
 
@@ -58,6 +88,15 @@ export class FileBlobStore implements BlobStore {
     const incoming = join(this.root, 'incoming');
     await this.folder(incoming);
     const temp = join(incoming, `${this.tempPrefix}-${++this.temps}`);
+    this.live.add(temp);
+    try {
+      return await this.write(temp, body, opts);
+    } finally {
+      this.live.delete(temp);
+    }
+  }
+
+  private async write(temp: string, body: Readable, opts: PutOptions): Promise<{ sha256: string; size: number }> {
     const hash = createHash('sha256');
     let size = 0;
     const max = opts.maxBytes ?? Number.MAX_SAFE_INTEGER;
@@ -80,7 +119,8 @@ export class FileBlobStore implements BlobStore {
       const sha256 = hash.digest('hex');
       const final = this.pathOf(sha256);
       await this.folder(dirname(final));
-      // Same bytes already there: rename replaces them with identical bytes.
+      // Same bytes already there: rename replaces them with identical bytes, and the fresh file's
+      // time tells garbage collection that an intake is about to refer to them (removeIfOlder).
       await rename(temp, final).catch(async (e: NodeJS.ErrnoException) => {
         if (e.code !== 'ENOENT') throw e;
         this.made.delete(dirname(final)); // the folder went away since it was made: make it again
@@ -114,5 +154,76 @@ export class FileBlobStore implements BlobStore {
 
   async has(sha256: string): Promise<boolean> {
     return stat(this.pathOf(sha256)).then(() => true, () => false);
+  }
+
+  async *list(): AsyncIterable<StoredBlob> {
+    const names = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).sort();
+    for (const a of await names(this.root)) {
+      if (!/^[0-9a-f]{2}$/.test(a)) continue; // incoming/ and anything else that is not a blob folder
+      for (const b of await names(join(this.root, a))) {
+        for (const name of await names(join(this.root, a, b))) {
+          if (!/^[0-9a-f]{64}$/.test(name)) continue;
+          const s = await stat(join(this.root, a, b, name)).catch(() => null);
+          if (s?.isFile()) yield { sha256: name, size: s.size, storedAt: s.mtimeMs };
+        }
+      }
+    }
+  }
+
+  /**
+   * Moves the blob aside first (one atomic rename), then looks at the time of what it moved: a
+   * put that renamed fresh bytes over the blob before the move makes the moved file young, and it
+   * goes back; a put after the move makes a new file, which the move did not take.
+   */
+  async removeIfOlder(sha256: string, before: number): Promise<boolean> {
+    const path = this.pathOf(sha256);
+    const incoming = join(this.root, 'incoming');
+    await this.folder(incoming);
+    const aside = join(incoming, `gc-${sha256}-${this.tempPrefix}-${++this.temps}`);
+    const gone = (e: NodeJS.ErrnoException): false => { if (e.code === 'ENOENT') return false; throw e; };
+    this.live.add(aside);
+    try {
+      if (!(await rename(path, aside).then(() => true, gone))) return false;
+      // Another process's clean-up may have put it back already (removeAbandoned): then it stays.
+      const s = await stat(aside).catch(gone);
+      if (!s) return false;
+      if (s.mtimeMs >= before) {
+        await rename(aside, path).catch(gone); // identical bytes, should another put have landed since
+        return false;
+      }
+      return await unlink(aside).then(() => true, gone);
+    } finally {
+      this.live.delete(aside);
+    }
+  }
+
+  async removeAbandoned(before: number, opts: { dryRun?: boolean } = {}): Promise<Removed> {
+    const incoming = join(this.root, 'incoming');
+    const removed: Removed = { files: 0, bytes: 0 };
+    for (const name of await readdir(incoming).catch(() => [] as string[])) {
+      const path = join(incoming, name);
+      if (this.live.has(path)) continue;
+      const s = await stat(path).catch(() => null);
+      if (!s?.isFile()) continue;
+      // A removal killed between its two renames, whatever its age: the blob goes back unless
+      // its bytes are in place again (garbage collection looks at it afresh next time).
+      const blob = ASIDE.exec(name)?.[1];
+      if (blob) {
+        if (opts.dryRun) continue;
+        if (!(await this.has(blob))) {
+          await this.folder(dirname(this.pathOf(blob)));
+          await rename(path, this.pathOf(blob)).catch(() => undefined);
+        } else {
+          await unlink(path).catch(() => undefined);
+        }
+        continue;
+      }
+      if (s.mtimeMs >= before) continue;
+      if (opts.dryRun || await unlink(path).then(() => true, () => false)) {
+        removed.files++;
+        removed.bytes += s.size;
+      }
+    }
+    return removed;
   }
 }

@@ -4,8 +4,10 @@ import type { Db } from '../catalog/db.js';
 import { getCompany } from '../catalog/organizations.js';
 import type { Transaction } from 'kysely';
 import type { Database } from '../catalog/schema.js';
+import { createHash } from 'node:crypto';
+import { claimKeyIn, keepAnswerIn, keptAnswer, type KeyedRequest } from '../catalog/idempotency.js';
 import {
-  addVersion, findDocumentByContent, getDocument, getVersion, insertDocument, insertDocumentsIn, listDocuments, listVersions,
+  addVersion, addVersionIn, findDocumentByContent, findSameDocument, getDocument, getVersion, insertDocument, insertDocumentsIn, listDocuments, listVersions,
   type DocumentFilter, type DocumentMeta, type DocumentRow, type VersionRow,
 } from '../catalog/documents.js';
 import type { BlobStore } from './blobs.js';
@@ -32,6 +34,23 @@ export interface StagedBlob { sha256: string; size: number; filename: string; mi
 
 export interface DocumentView extends DocumentRow { versions: VersionRow[] }
 
+/** An Idempotency-Key as a caller sent it: `principal` is who (an API key, or a signed-in user). */
+export interface IdempotencyKeyUse { principal: string; key: string }
+
+/**
+ * How an upload was answered: 201 for a new document or version; 200 for a document this
+ * company already held (same type, number and bytes: `existing`); `replayed` when it is the
+ * first answer to the same Idempotency-Key again.
+ */
+export interface Submitted { document: DocumentView; status: 200 | 201; existing: boolean; replayed: boolean }
+
+/** How long an Idempotency-Key is remembered: a client retries within minutes, not days. */
+export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
+
+class KeyTaken extends Error {}
+
+const fingerprintOf = (parts: unknown[]) => createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+
 const cleanFilename = (name: string) => name.replace(/[\\/]/g, '_').replace(/[\u0000-\u001f]/g, '').slice(0, 255) || 'document';
 
 export class VaultService {
@@ -54,6 +73,62 @@ export class VaultService {
     const doc = await insertDocument(this.deps.db, orgId, companyId, meta, { ...blob, filename: cleanFilename(upload.filename), mime: upload.mime });
     await this.deps.onChange(orgId, companyId);
     return { document: await this.get(orgId, doc.id), created: true };
+  }
+
+  /**
+   * An upload through the API: create(), unless this company holds a document of the same type
+   * and number with these bytes (then that one, status 200), and once per Idempotency-Key.
+   */
+  async submit(orgId: string, companyId: string, meta: DocumentMeta, upload: Upload, idempotency?: IdempotencyKeyUse): Promise<Submitted> {
+    await getCompany(this.deps.db, orgId, companyId);
+    const blob = { ...(await this.deps.blobs.put(upload.body, { maxBytes: this.deps.maxUploadBytes })), filename: cleanFilename(upload.filename), mime: upload.mime };
+    const keyed = idempotency && { orgId, ...idempotency, fingerprint: fingerprintOf(['document', companyId, meta, blob]) };
+    return this.once(orgId, companyId, keyed, async (trx) => {
+      const same = await findSameDocument(trx, orgId, companyId, meta, blob.sha256);
+      if (same) return { documentId: same, status: 200 };
+      const [doc] = await insertDocumentsIn(trx, orgId, companyId, [{ meta, blob }]);
+      return { documentId: doc!.id, status: 201 };
+    });
+  }
+
+  /** A new version through the API: update(), once per Idempotency-Key. */
+  async submitVersion(orgId: string, documentId: string, meta: Partial<DocumentMeta>, upload: Upload, idempotency?: IdempotencyKeyUse): Promise<Submitted> {
+    const current = await getDocument(this.deps.db, orgId, documentId);
+    const blob = { ...(await this.deps.blobs.put(upload.body, { maxBytes: this.deps.maxUploadBytes })), filename: cleanFilename(upload.filename), mime: upload.mime };
+    const keyed = idempotency && { orgId, ...idempotency, fingerprint: fingerprintOf(['version', documentId, meta, blob]) };
+    return this.once(orgId, current.companyId, keyed, async (trx) => {
+      await addVersionIn(trx, orgId, documentId, meta, blob);
+      return { documentId, status: 201 };
+    });
+  }
+
+  /**
+   * Runs `work` in one transaction with the claim of the key, so that a key is answered exactly
+   * when its work is committed: a crash leaves neither, and the client's retry does the work.
+   */
+  private async once(orgId: string, companyId: string, keyed: KeyedRequest | undefined,
+    work: (trx: Transaction<Database>) => Promise<{ documentId: string; status: 200 | 201 }>): Promise<Submitted> {
+    let done: { documentId: string; status: 200 | 201 };
+    try {
+      done = await this.deps.db.transaction().execute(async (trx) => {
+        if (keyed && !(await claimKeyIn(trx, keyed, IDEMPOTENCY_TTL_MS))) throw new KeyTaken();
+        const r = await work(trx);
+        if (keyed) await keepAnswerIn(trx, keyed, r.status, r.documentId);
+        return r;
+      });
+    } catch (e) {
+      if (!(e instanceof KeyTaken)) throw e;
+      const kept = await keptAnswer(this.deps.db, keyed!);
+      if (!kept) throw new DomainError('conflict', 'A request with this Idempotency-Key is being answered at this moment; send it again in a few seconds.');
+      if (kept.fingerprint !== keyed!.fingerprint) {
+        throw new DomainError('idempotency_key_reused',
+          'This Idempotency-Key was already used, within the last 24 hours, for a different request (other fields or another file). Send a new key with each new upload.');
+      }
+      const status = kept.status === 200 ? 200 : 201;
+      return { document: await this.get(orgId, kept.documentId), status, existing: status === 200, replayed: true };
+    }
+    if (done.status === 201) await this.deps.onChange(orgId, companyId);
+    return { document: await this.get(orgId, done.documentId), status: done.status, existing: done.status === 200, replayed: false };
   }
 
   /**

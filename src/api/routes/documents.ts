@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import { DOCUMENT_TYPES } from '../../domain/documents.js';
-import { notFound } from '../../domain/errors.js';
+import { DomainError, notFound } from '../../domain/errors.js';
 import { getCompany } from '../../catalog/organizations.js';
-import { orgOf } from '../auth.js';
+import { orgOf, principalOf } from '../auth.js';
 import { parseFields, withUpload } from '../uploads.js';
 import {
   commonErrors, Document, DocumentDetail, DocumentPatch, DocumentWithVersions, ErrorBody, Id, IdParams, IsoDate,
-  NewDocumentFields, NewDocumentMultipart, NewVersionMultipart,
+  NewDocumentFields, NewDocumentMultipart, NewVersionMultipart, UploadHeaders,
 } from '../schemas.js';
 import type { RouteContext, ZodApp } from '../server.js';
+import type { IdempotencyKeyUse, Submitted } from '../../vault/service.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const tags = ['documents'];
 const multipart = ['multipart/form-data'];
@@ -35,20 +37,45 @@ export function contentDisposition(filename: string): string {
   return `attachment; filename="${fallback}"; filename*=UTF-8''${exact}`;
 }
 
+/** The caller's Idempotency-Key, scoped to who they are (an API key, or a signed-in user); undefined without one. */
+function idempotencyOf(request: FastifyRequest): IdempotencyKeyUse | undefined {
+  const raw = request.headers['idempotency-key'];
+  if (raw === undefined) return undefined;
+  const key = Array.isArray(raw) ? raw.join(',') : raw;
+  if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
+    throw new DomainError('invalid_input', 'The Idempotency-Key header must be 1 to 255 visible ASCII characters, such as a UUID.');
+  }
+  const p = principalOf(request);
+  return { principal: p.keyId ? `key:${p.keyId}` : `user:${p.userId}`, key };
+}
+
+/** The status and document of an upload, and headers that say when it was not new. */
+function sendSubmitted(reply: FastifyReply, s: Submitted) {
+  if (s.replayed) reply.header('idempotent-replayed', 'true');
+  if (s.existing) reply.header('dossier-existing-document', s.document.id);
+  return reply.code(s.status).send(s.document);
+}
+
+const idempotencyHelp = ' With an Idempotency-Key header, a retry of the same request within 24 hours gives the first answer again, header Idempotent-Replayed: true.';
+
 export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteContext): void {
   app.post('/documents', {
     schema: {
       summary: 'Upload a document',
-      description: 'multipart/form-data: the metadata fields first, then the file in a part named "file" (the body is streamed, so fields after the file cannot be read).',
-      tags, consumes: multipart, body: NewDocumentMultipart, response: { 201: DocumentWithVersions, ...uploadErrors },
+      description: 'multipart/form-data: the metadata fields first, then the file in a part named "file" (the body is streamed, so fields after the file cannot be read). '
+        + 'When the company already holds a document of the same type and number (or both without a number) with the same bytes, the answer is that document '
+        + 'with status 200 and header Dossier-Existing-Document: its id, instead of a second document (201).' + idempotencyHelp,
+      tags, consumes: multipart, headers: UploadHeaders, body: NewDocumentMultipart,
+      response: { 201: DocumentWithVersions, 200: DocumentWithVersions.describe('The document the company already held.'), ...uploadErrors, 422: ErrorBody },
     },
   }, async (request, reply) => {
     const orgId = orgOf(request);
-    const doc = await withUpload(request, maxUploadBytes, async (fields, upload) => {
+    const idempotency = idempotencyOf(request);
+    const submitted = await withUpload(request, maxUploadBytes, async (fields, upload) => {
       const { companyId, ...meta } = parseFields(NewDocumentFields, fields);
-      return deps.vault.create(orgId, companyId, meta, upload);
+      return deps.vault.submit(orgId, companyId, meta, upload, idempotency);
     });
-    return reply.code(201).send(doc);
+    return sendSubmitted(reply, submitted);
   });
 
   app.get('/documents', {
@@ -86,13 +113,14 @@ export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteConte
   app.post('/documents/:id/versions', {
     schema: {
       summary: 'Upload a new version of a document',
-      description: 'multipart/form-data: optional metadata fields first, then the new file in a part named "file".',
-      tags, consumes: multipart, params: IdParams, body: NewVersionMultipart, response: { 201: DocumentWithVersions, ...uploadErrors },
+      description: 'multipart/form-data: optional metadata fields first, then the new file in a part named "file".' + idempotencyHelp,
+      tags, consumes: multipart, headers: UploadHeaders, params: IdParams, body: NewVersionMultipart, response: { 201: DocumentWithVersions, ...uploadErrors, 422: ErrorBody },
     },
   }, async (request, reply) => {
     const orgId = orgOf(request);
-    const doc = await withUpload(request, maxUploadBytes, (fields, upload) => deps.vault.update(orgId, request.params.id, parseFields(DocumentPatch, fields), upload));
-    return reply.code(201).send(doc);
+    const idempotency = idempotencyOf(request);
+    const submitted = await withUpload(request, maxUploadBytes, (fields, upload) => deps.vault.submitVersion(orgId, request.params.id, parseFields(DocumentPatch, fields), upload, idempotency));
+    return sendSubmitted(reply, submitted);
   });
 
   app.get('/documents/:id/content', {

@@ -76,12 +76,15 @@ export interface paths {
         put?: never;
         /**
          * Upload a document
-         * @description multipart/form-data: the metadata fields first, then the file in a part named "file" (the body is streamed, so fields after the file cannot be read).
+         * @description multipart/form-data: the metadata fields first, then the file in a part named "file" (the body is streamed, so fields after the file cannot be read). When the company already holds a document of the same type and number (or both without a number) with the same bytes, the answer is that document with status 200 and header Dossier-Existing-Document: its id, instead of a second document (201). With an Idempotency-Key header, a retry of the same request within 24 hours gives the first answer again, header Idempotent-Replayed: true.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Any unique string of up to 255 visible characters (a UUID will do). Sending the request again with the same key and the same fields and file, within 24 hours, gives the first answer again (header Idempotent-Replayed: true) instead of a second document; the same key with a different request is a 422 idempotency_key_reused. Keys are your own: another API key or user may use the same string. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -110,6 +113,15 @@ export interface paths {
                 };
             };
             responses: {
+                /** @description The document the company already held. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DocumentWithVersions"];
+                    };
+                };
                 /** @description Default Response */
                 201: {
                     headers: {
@@ -157,6 +169,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -313,12 +334,15 @@ export interface paths {
         put?: never;
         /**
          * Upload a new version of a document
-         * @description multipart/form-data: optional metadata fields first, then the new file in a part named "file".
+         * @description multipart/form-data: optional metadata fields first, then the new file in a part named "file". With an Idempotency-Key header, a retry of the same request within 24 hours gives the first answer again, header Idempotent-Replayed: true.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Any unique string of up to 255 visible characters (a UUID will do). Sending the request again with the same key and the same fields and file, within 24 hours, gives the first answer again (header Idempotent-Replayed: true) instead of a second document; the same key with a different request is a 422 idempotency_key_reused. Keys are your own: another API key or user may use the same string. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -391,6 +415,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
