@@ -52,8 +52,8 @@ export interface ApiDeps {
   definitions?: readonly ConnectorDefinition[];
   /** OAuth accounts (OneDrive, Google Drive, Dropbox); without it the connection routes answer 503. */
   connections?: ConnectionService;
-  /** The public address, for OAuth callbacks and the pages they return to. */
-  config?: { baseUrl: string };
+  /** The public address, for OAuth callbacks and the pages they return to; which proxies to believe. */
+  config?: { baseUrl: string; trustProxy?: boolean | number | string[] };
   /** Collection: channels and their runs (invitations when mail is set up). */
   collect: { channels: ChannelService; runs: CollectRuns; invitations?: InvitationService; inbox: InboxService };
   /** Users invited by e-mail; without it those routes answer 503. */
@@ -103,8 +103,18 @@ const transformObject: typeof jsonSchemaTransformObject = (input) => {
   return doc as ReturnType<typeof jsonSchemaTransformObject>;
 };
 
+/**
+ * Fastify's trustProxy. A hop count trusts the nearest n addresses of the chain whatever they
+ * are (Express's meaning; Fastify itself would trust none): only for a Dossier that nothing
+ * but its proxies can reach, which docs/security.md says.
+ */
+function trustProxyOption(trust: boolean | number | string[] | undefined): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return trust ?? false;
+}
+
 export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.log }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({ loggerInstance: deps.log, trustProxy: trustProxyOption(deps.config?.trustProxy) }).withTypeProvider<ZodTypeProvider>();
   // Multipart routes read their body as a stream; their body schema only documents it.
   app.setValidatorCompiler((route) => (documentationOnly.has(route.schema as object) ? (data: unknown) => ({ value: data }) : validatorCompiler(route as Parameters<typeof validatorCompiler>[0])));
   app.setSerializerCompiler(serializerCompiler);

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -43,9 +44,38 @@ const schema = z.object({
   /** smtp://user:password@host:587 (or smtps://...:465). Without it, mail goes to an outbox folder in the data folder. */
   DOSSIER_SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'Give an smtp:// or smtps:// URL, such as smtp://dossier:secret@mail.example.com:587.').optional(),
   DOSSIER_MAIL_FROM: z.string().trim().min(3).default('Dossier <dossier@localhost>'),
+  /**
+   * Which reverse proxies may say who the client is (X-Forwarded-For, X-Forwarded-Proto): true
+   * (any), a number of proxies in front of Dossier, or their addresses and CIDR ranges. Unset:
+   * none, and the client is the connection's own address.
+   */
+  DOSSIER_TRUST_PROXY: z.string().trim().optional().transform((v, c) => {
+    const parsed = parseTrustProxy(v);
+    if (parsed === null) c.addIssue({ code: 'custom', message: 'Give true, the number of proxies in front of Dossier (1), or the proxies\' addresses or CIDR ranges separated by commas (127.0.0.1,10.0.0.0/8).' });
+    return parsed ?? false;
+  }),
   /** How long a client's invitation link stays valid, in hours. */
   DOSSIER_INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
 });
+
+/** Names proxy-addr (Fastify's trustProxy) knows for well-known ranges. */
+const RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrRange(s: string): boolean {
+  if (RANGE_NAMES.has(s) || isIP(s)) return true;
+  const [address = '', bits, ...rest] = s.split('/');
+  const version = isIP(address);
+  return rest.length === 0 && version > 0 && /^\d{1,3}$/.test(bits ?? '') && Number(bits) <= (version === 4 ? 32 : 128);
+}
+
+/** Fastify's trustProxy from DOSSIER_TRUST_PROXY; null when it is none of the accepted forms. */
+export function parseTrustProxy(value: string | undefined): boolean | number | string[] | null {
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  return list.length > 0 && list.every(isAddressOrRange) ? list : null;
+}
 
 export type OAuthProviderId = 'onedrive' | 'gdrive' | 'dropbox';
 
@@ -78,6 +108,8 @@ export interface Config {
   /** SMTP, or null: mails are written to an outbox folder. */
   mail: { smtpUrl: string | null; from: string };
   invitationTtlMs: number;
+  /** Fastify's trustProxy: which proxies' X-Forwarded-* headers are believed. */
+  trustProxy: boolean | number | string[];
 }
 
 const CALLBACK_PATH = '/v1/oauth/callback';
@@ -123,5 +155,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sandbox: e.DOSSIER_SANDBOX === 'on' || (e.DOSSIER_SANDBOX === 'auto' && !anyReal),
     mail: { smtpUrl: e.DOSSIER_SMTP_URL ?? null, from: e.DOSSIER_MAIL_FROM },
     invitationTtlMs: e.DOSSIER_INVITATION_TTL_HOURS * 3_600_000,
+    trustProxy: e.DOSSIER_TRUST_PROXY,
   };
 }

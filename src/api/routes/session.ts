@@ -4,7 +4,7 @@ import { getUser } from '../../catalog/users.js';
 import {
   changePassword, checkCredentials, csrfTokenFor, CSRF_HEADER, endSession, MAX_AGE_MS, SESSION_COOKIE, startSession,
 } from '../../auth/sessions.js';
-import { SignInLimiter } from '../../auth/sign-in-limiter.js';
+import { SIGN_IN_LIMITS, SignInLimiter } from '../../auth/sign-in-limiter.js';
 import { MIN_PASSWORD_LENGTH } from '../../auth/passwords.js';
 import { HttpError } from '../errors.js';
 import { principalOf, sessionOf } from '../auth.js';
@@ -37,27 +37,24 @@ async function view(ctx: RouteContext, p: { orgId: string; userId: string }, via
 
 /** Signing in: the one /v1 route that needs neither a key nor a session. */
 export function signInRoute(app: ZodApp, ctx: RouteContext): void {
-  const limiter = new SignInLimiter();
+  const limiter = new SignInLimiter(ctx.deps.db);
+  const { perAccountAndClient, perClient, windowMs } = SIGN_IN_LIMITS;
   app.post('/session', {
     schema: {
       summary: 'Sign in with e-mail and password',
-      description: 'Sets an HttpOnly session cookie. After 5 failed attempts for an address or from a client within 15 minutes, further attempts are refused with 429 until then.',
+      description: `Sets an HttpOnly session cookie. After ${perAccountAndClient} attempts for one address from one client, or ${perClient} failed attempts from one client for any addresses, within ${windowMs / 60_000} minutes, further attempts from that client are refused with 429 and a Retry-After header until then.`,
       tags, security: [], body: SignIn, response: { 200: SessionView, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
     },
   }, async (request, reply) => {
     const email = request.body.email.toLowerCase();
-    const keys = [`email:${email}`, `ip:${request.ip}`];
-    const wait = limiter.retryAfterMs(keys);
-    if (wait > 0) {
-      reply.header('retry-after', String(Math.ceil(wait / 1000)));
-      throw new HttpError(429, 'too_many_attempts', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60_000)} minute(s).`);
+    const gate = await limiter.attempt(email, request.ip);
+    if (gate.retryAfterMs > 0) {
+      reply.header('retry-after', String(Math.ceil(gate.retryAfterMs / 1000)));
+      throw new HttpError(429, 'too_many_attempts', `Too many sign-in attempts from your address. Try again in ${Math.ceil(gate.retryAfterMs / 60_000)} minute(s); if you forgot your password, an admin can set a new one.`);
     }
     const user = await checkCredentials(ctx.deps.db, email, request.body.password);
-    if (!user) {
-      limiter.fail(keys);
-      throw new DomainError('unauthorized', 'The e-mail address or the password is not right.');
-    }
-    limiter.succeed([`email:${email}`]);
+    if (!user) throw new DomainError('unauthorized', 'The e-mail address or the password is not right.');
+    await gate.succeeded();
     const s = await startSession(ctx.deps.db, user);
     reply.header('set-cookie', cookie(ctx, s.sessionId, MAX_AGE_MS / 1000)).header('cache-control', 'no-store');
     return view(ctx, { orgId: user.orgId, userId: user.id }, 'session', s.csrfToken);
