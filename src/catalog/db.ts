@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
@@ -44,7 +44,9 @@ export function openDatabase(opts: DatabaseOptions): Db {
     pool.on('error', (err) => opts.onConnectionLost?.(err));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
-  mkdirSync(dirname(opts.sqlitePath), { recursive: true });
+  // The database is for Dossier's user only; SQLite gives its -wal and -shm files the same mode.
+  mkdirSync(dirname(opts.sqlitePath), { recursive: true, mode: 0o700 });
+  closeSync(openSync(opts.sqlitePath, 'a', 0o600));
   const sqlite = new SQLite(opts.sqlitePath);
   // WAL lets readers (the API) run beside the writer (a sync). With WAL, synchronous=NORMAL never
   // loses a committed transaction when the process dies (only a power cut can drop the last few),
