@@ -39,6 +39,7 @@ import { joinRoutes, userInvitationRoutes } from './routes/user-invitations.js';
 import type { UserInvitationService } from '../auth/user-invitations.js';
 import type { LiveEvents } from '../events/live.js';
 import { serveWebApp } from './web.js';
+import { DOCS_CSP, registerSecurityHeaders } from './security-headers.js';
 
 /** What the routes need; the composition root's deps object has all of it. */
 export interface ApiDeps {
@@ -52,8 +53,8 @@ export interface ApiDeps {
   definitions?: readonly ConnectorDefinition[];
   /** OAuth accounts (OneDrive, Google Drive, Dropbox); without it the connection routes answer 503. */
   connections?: ConnectionService;
-  /** The public address, for OAuth callbacks and the pages they return to; which proxies to believe. */
-  config?: { baseUrl: string; trustProxy?: boolean | number | string[] };
+  /** The public address, for OAuth callbacks and the pages they return to; which proxies to believe; the limits on slow clients. */
+  config?: { baseUrl: string; trustProxy?: boolean | number | string[]; timeouts?: ServerTimeouts };
   /** Collection: channels and their runs (invitations when mail is set up). */
   collect: { channels: ChannelService; runs: CollectRuns; invitations?: InvitationService; inbox: InboxService };
   /** Users invited by e-mail; without it those routes answer 503. */
@@ -64,6 +65,21 @@ export interface ApiDeps {
   events?: LiveEvents;
   /** The built web app (web/dist); served at / when given. */
   webRoot?: string | null;
+}
+
+export interface ServerTimeouts { headersMs: number; requestMs: number; idleMs: number; keepAliveMs: number }
+
+/**
+ * Limits on slow and silent clients (docs/security.md): the headers within headersMs, the whole
+ * request within requestMs (an upload's body included), no silence longer than idleMs. Node
+ * checks the first two every connectionsCheckingInterval, kept below them so they hold.
+ */
+function timeoutOptions(t: ServerTimeouts | undefined) {
+  if (!t) return {};
+  return {
+    connectionTimeout: t.idleMs, requestTimeout: t.requestMs, keepAliveTimeout: t.keepAliveMs,
+    http: { headersTimeout: t.headersMs, requestTimeout: t.requestMs, connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(t.headersMs / 2))) },
+  };
 }
 
 /** The same 2 GiB the vault enforces, so the two limits agree when none is configured. */
@@ -114,7 +130,10 @@ function trustProxyOption(trust: boolean | number | string[] | undefined): boole
 }
 
 export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.log, trustProxy: trustProxyOption(deps.config?.trustProxy) }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({
+    loggerInstance: deps.log, trustProxy: trustProxyOption(deps.config?.trustProxy), ...timeoutOptions(deps.config?.timeouts),
+  }).withTypeProvider<ZodTypeProvider>();
+  await registerSecurityHeaders(app as unknown as FastifyInstance, { https: new URL(deps.config?.baseUrl ?? 'http://localhost').protocol === 'https:' });
   // Multipart routes read their body as a stream; their body schema only documents it.
   app.setValidatorCompiler((route) => (documentationOnly.has(route.schema as object) ? (data: unknown) => ({ value: data }) : validatorCompiler(route as Parameters<typeof validatorCompiler>[0])));
   app.setSerializerCompiler(serializerCompiler);
@@ -144,7 +163,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
     transformObject,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
 
   app.get('/health', {
     schema: { summary: 'Liveness and database check', tags: ['service'], security: [], response: { 200: z.object({ status: z.literal('ok') }), 503: ErrorBody } },

@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
 import { getUser } from '../../catalog/users.js';
@@ -8,6 +9,7 @@ import { SIGN_IN_LIMITS, SignInLimiter } from '../../auth/sign-in-limiter.js';
 import { MIN_PASSWORD_LENGTH } from '../../auth/passwords.js';
 import { HttpError } from '../errors.js';
 import { principalOf, sessionOf } from '../auth.js';
+import { setCookie } from '../cookies.js';
 import { commonErrors, ErrorBody } from '../schemas.js';
 import type { RouteContext, ZodApp } from '../server.js';
 
@@ -22,10 +24,9 @@ const SessionView = z.object({
 
 const SignIn = z.strictObject({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1000) });
 
-function cookie(ctx: RouteContext, value: string, maxAgeSeconds: number): string {
-  const secure = new URL(ctx.deps.config?.baseUrl ?? 'http://localhost').protocol === 'https:' ? '; Secure' : '';
-  return `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Lax; Path=/; Max-Age=${maxAgeSeconds}${secure}`;
-}
+/** The session cookie: sent to every path, as long as the session may last at most. */
+const sessionCookie = (ctx: RouteContext, reply: FastifyReply, value: string, maxAgeSeconds: number) =>
+  setCookie(reply, ctx.deps.config?.baseUrl, SESSION_COOKIE, value, { path: '/', maxAgeSeconds });
 
 async function view(ctx: RouteContext, p: { orgId: string; userId: string }, via: 'session' | 'api_key', csrfToken: string | null) {
   // A user removed since the session began: the same answer as an ended session.
@@ -56,7 +57,7 @@ export function signInRoute(app: ZodApp, ctx: RouteContext): void {
     if (!user) throw new DomainError('unauthorized', 'The e-mail address or the password is not right.');
     await gate.succeeded();
     const s = await startSession(ctx.deps.db, user);
-    reply.header('set-cookie', cookie(ctx, s.sessionId, MAX_AGE_MS / 1000)).header('cache-control', 'no-store');
+    sessionCookie(ctx, reply, s.sessionId, MAX_AGE_MS / 1000).header('cache-control', 'no-store');
     return view(ctx, { orgId: user.orgId, userId: user.id }, 'session', s.csrfToken);
   });
 }
@@ -75,7 +76,7 @@ export function sessionRoutes(app: ZodApp, ctx: RouteContext): void {
   }, async (request, reply) => {
     const s = sessionOf(request);
     if (s) await endSession(ctx.deps.db, s.sessionId);
-    return reply.header('set-cookie', cookie(ctx, '', 0)).code(204).send(null);
+    return sessionCookie(ctx, reply, '', 0).code(204).send(null);
   });
 
   app.post('/session/password', {
