@@ -40,6 +40,7 @@ import type { UserInvitationService } from '../auth/user-invitations.js';
 import type { LiveEvents } from '../events/live.js';
 import { serveWebApp } from './web.js';
 import { DOCS_CSP, registerSecurityHeaders } from './security-headers.js';
+import { serverOptions, type ServerTimeouts } from './server-options.js';
 
 /** What the routes need; the composition root's deps object has all of it. */
 export interface ApiDeps {
@@ -65,21 +66,6 @@ export interface ApiDeps {
   events?: LiveEvents;
   /** The built web app (web/dist); served at / when given. */
   webRoot?: string | null;
-}
-
-export interface ServerTimeouts { headersMs: number; requestMs: number; idleMs: number; keepAliveMs: number }
-
-/**
- * Limits on slow and silent clients (docs/security.md): the headers within headersMs, the whole
- * request within requestMs (an upload's body included), no silence longer than idleMs. Node
- * checks the first two every connectionsCheckingInterval, kept below them so they hold.
- */
-function timeoutOptions(t: ServerTimeouts | undefined) {
-  if (!t) return {};
-  return {
-    connectionTimeout: t.idleMs, requestTimeout: t.requestMs, keepAliveTimeout: t.keepAliveMs,
-    http: { headersTimeout: t.headersMs, requestTimeout: t.requestMs, connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(t.headersMs / 2))) },
-  };
 }
 
 /** The same 2 GiB the vault enforces, so the two limits agree when none is configured. */
@@ -119,19 +105,9 @@ const transformObject: typeof jsonSchemaTransformObject = (input) => {
   return doc as ReturnType<typeof jsonSchemaTransformObject>;
 };
 
-/**
- * Fastify's trustProxy. A hop count trusts the nearest n addresses of the chain whatever they
- * are (Express's meaning; Fastify itself would trust none): only for a Dossier that nothing
- * but its proxies can reach, which docs/security.md says.
- */
-function trustProxyOption(trust: boolean | number | string[] | undefined): boolean | string[] | ((address: string, hop: number) => boolean) {
-  if (typeof trust === 'number') return (_address, hop) => hop < trust;
-  return trust ?? false;
-}
-
 export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: deps.log, trustProxy: trustProxyOption(deps.config?.trustProxy), ...timeoutOptions(deps.config?.timeouts),
+    loggerInstance: deps.log, ...serverOptions(deps.config ?? {}),
   }).withTypeProvider<ZodTypeProvider>();
   await registerSecurityHeaders(app as unknown as FastifyInstance, { https: new URL(deps.config?.baseUrl ?? 'http://localhost').protocol === 'https:' });
   // Multipart routes read their body as a stream; their body schema only documents it.
