@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { loadConfig } from '../../src/config/config.js';
-import { silentLogger } from '../../src/log/log.js';
+import { Writable } from 'node:stream';
+import { createLogger, silentLogger } from '../../src/log/log.js';
 import { buildDeps } from '../../src/main/deps.js';
 import { buildServer } from '../../src/api/server.js';
 import { startServed, type Served } from '../helpers/served.js';
@@ -84,11 +85,15 @@ describe('the client address behind a reverse proxy', () => {
     });
   }
 
-  it('without it, X-Forwarded-For is ignored: a client cannot claim another address', async (t) => {
+  it('without it, X-Forwarded-For is ignored: a client cannot claim another address; the log says once that a proxy is not believed', async (t) => {
     const s = await served('sqlite');
-    t.after(() => s.drop());
-    await lockOut(s.app, s.email, ATTACKER);
-    assert.equal((await signIn(s.app, s.email, s.password, { forwardedFor: REAL_USER })).statusCode, 429);
+    const lines: string[] = [];
+    const app = await buildServer({ ...s.deps, log: createLogger('info', new Writable({ write(chunk: Buffer, _e, done) { lines.push(chunk.toString()); done(); } })) });
+    t.after(async () => { await app.close(); await s.drop(); });
+    await lockOut(app, s.email, ATTACKER);
+    assert.equal((await signIn(app, s.email, s.password, { forwardedFor: REAL_USER })).statusCode, 429);
+    const notes = lines.filter((l) => l.includes('DOSSIER_TRUST_PROXY does not name'));
+    assert.equal(notes.length, 1, 'one note, not one per request');
   });
 
   it('DOSSIER_TRUST_PROXY takes true, a hop count, or addresses and CIDR ranges; anything else stops the start with a message', () => {

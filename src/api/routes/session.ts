@@ -39,6 +39,8 @@ async function view(ctx: RouteContext, p: { orgId: string; userId: string }, via
 /** Signing in: the one /v1 route that needs neither a key nor a session. */
 export function signInRoute(app: ZodApp, ctx: RouteContext): void {
   const limiter = new SignInLimiter(ctx.deps.db);
+  // Behind a proxy that Dossier does not believe, every client is the proxy: said once, as it matters for the limits.
+  let untrustedProxyNoted = !!ctx.deps.config?.trustProxy;
   const { perAccountAndClient, perClient, windowMs } = SIGN_IN_LIMITS;
   app.post('/session', {
     schema: {
@@ -48,6 +50,10 @@ export function signInRoute(app: ZodApp, ctx: RouteContext): void {
     },
   }, async (request, reply) => {
     const email = request.body.email.toLowerCase();
+    if (!untrustedProxyNoted && request.headers['x-forwarded-for']) {
+      untrustedProxyNoted = true;
+      ctx.deps.log.warn({ client: request.ip }, `sign-ins arrive with X-Forwarded-For from ${request.ip}, which DOSSIER_TRUST_PROXY does not name: every client behind that proxy counts as ${request.ip} for the sign-in limits. Set DOSSIER_TRUST_PROXY to the proxy's address (docs/security.md).`);
+    }
     const gate = await limiter.attempt(email, request.ip);
     if (gate.retryAfterMs > 0) {
       reply.header('retry-after', String(Math.ceil(gate.retryAfterMs / 1000)));
