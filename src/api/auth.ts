@@ -4,6 +4,7 @@ import { authenticateSession, checkCsrf, CSRF_HEADER, SESSION_COOKIE } from '../
 import { DomainError } from '../domain/errors.js';
 import type { Db } from '../catalog/db.js';
 import { RIGHT_TITLES, type Right } from '../domain/rights.js';
+import { readCookie } from './cookies.js';
 
 /**
  * Who is calling, per request. Kept beside the request rather than decorated onto it, so a
@@ -12,16 +13,6 @@ import { RIGHT_TITLES, type Right } from '../domain/rights.js';
 const principals = new WeakMap<FastifyRequest, Principal & { sessionId?: string; sessionHash?: string }>();
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-export function readCookie(request: FastifyRequest, name: string): string | null {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) {
-      try { return decodeURIComponent(v.join('=')); } catch { return null; }
-    }
-  }
-  return null;
-}
 
 /**
  * The onRequest hook of every /v1 route: an API key (Authorization: Bearer) or a browser's

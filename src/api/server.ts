@@ -39,6 +39,8 @@ import { joinRoutes, userInvitationRoutes } from './routes/user-invitations.js';
 import type { UserInvitationService } from '../auth/user-invitations.js';
 import type { LiveEvents } from '../events/live.js';
 import { serveWebApp } from './web.js';
+import { DOCS_CSP, registerSecurityHeaders } from './security-headers.js';
+import { serverOptions, type ServerTimeouts } from './server-options.js';
 
 /** What the routes need; the composition root's deps object has all of it. */
 export interface ApiDeps {
@@ -52,8 +54,8 @@ export interface ApiDeps {
   definitions?: readonly ConnectorDefinition[];
   /** OAuth accounts (OneDrive, Google Drive, Dropbox); without it the connection routes answer 503. */
   connections?: ConnectionService;
-  /** The public address, for OAuth callbacks and the pages they return to. */
-  config?: { baseUrl: string };
+  /** The public address, for OAuth callbacks and the pages they return to; which proxies to believe; the limits on slow clients. */
+  config?: { baseUrl: string; trustProxy?: boolean | number | string[]; timeouts?: ServerTimeouts };
   /** Collection: channels and their runs (invitations when mail is set up). */
   collect: { channels: ChannelService; runs: CollectRuns; invitations?: InvitationService; inbox: InboxService };
   /** Users invited by e-mail; without it those routes answer 503. */
@@ -104,7 +106,10 @@ const transformObject: typeof jsonSchemaTransformObject = (input) => {
 };
 
 export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.log }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({
+    loggerInstance: deps.log, ...serverOptions(deps.config ?? {}),
+  }).withTypeProvider<ZodTypeProvider>();
+  await registerSecurityHeaders(app as unknown as FastifyInstance, { https: new URL(deps.config?.baseUrl ?? 'http://localhost').protocol === 'https:' });
   // Multipart routes read their body as a stream; their body schema only documents it.
   app.setValidatorCompiler((route) => (documentationOnly.has(route.schema as object) ? (data: unknown) => ({ value: data }) : validatorCompiler(route as Parameters<typeof validatorCompiler>[0])));
   app.setSerializerCompiler(serializerCompiler);
@@ -134,7 +139,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
     transformObject,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
 
   app.get('/health', {
     schema: { summary: 'Liveness and database check', tags: ['service'], security: [], response: { 200: z.object({ status: z.literal('ok') }), 503: ErrorBody } },

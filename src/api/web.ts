@@ -7,15 +7,6 @@ import fastifyStatic from '@fastify/static';
 const SERVER_PATHS = /^\/(v1|docs|sandbox|health|openapi\.json)(\/|$|\?)/;
 
 /**
- * The page of the web app, its own policy: scripts only from this origin, no framing, and
- * inline styles only because the component library sets CSS variables in a <style> element.
- */
-const CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
-  "connect-src 'self'", "frame-src 'self' blob:", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'",
-].join('; ');
-
-/**
  * Serves the built web app (web/dist): its files as they are, and its page for every other
  * GET a browser makes outside the server's own paths, so a deep link like /destinations/dst_x
  * opens the app, which then routes it.
@@ -31,12 +22,8 @@ export async function serveWebApp(app: FastifyInstance, root: string, notFound: 
       if (path.startsWith(join(root, 'assets'))) reply.header('cache-control', 'public, max-age=31536000, immutable');
     },
   });
-  const page = (reply: FastifyReply) => reply
-    .header('cache-control', 'no-cache')
-    .header('content-security-policy', CSP)
-    .header('x-content-type-options', 'nosniff')
-    .header('referrer-policy', 'same-origin')
-    .sendFile('index.html');
+  // Its policy and the other security headers are every response's (security-headers.ts).
+  const page = (reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html');
   app.get('/', { schema: { hide: true } }, (_request, reply) => page(reply));
   app.setNotFoundHandler((request, reply) => {
     const wantsPage = (request.method === 'GET' || request.method === 'HEAD') && (request.headers.accept ?? '').includes('text/html');

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
-import { SignInLimiter } from './sign-in-limiter.js';
 
 test('a password hash verifies the password and nothing else; a malformed hash verifies nothing', async () => {
   const hash = await hashPassword('Grüße aus Köln');
@@ -17,19 +16,4 @@ test('an initial password is four groups of five unambiguous characters', () => 
   const p = generatePassword();
   assert.match(p, /^[a-hj-km-np-z2-9]{5}(-[a-hj-km-np-z2-9]{5}){3}$/);
   assert.notEqual(p, generatePassword());
-});
-
-test('the sign-in limiter refuses after five failures in the window and forgets them afterwards', () => {
-  let now = 0;
-  const limiter = new SignInLimiter({ maxFailures: 5, windowMs: 1000, now: () => now });
-  for (let i = 0; i < 4; i++) { limiter.fail(['a']); now += 10; }
-  assert.equal(limiter.retryAfterMs(['a']), 0);
-  limiter.fail(['a']);
-  assert.equal(limiter.retryAfterMs(['a']), 1000 - 40);
-  assert.equal(limiter.retryAfterMs(['b']), 0);
-  now += 1000;
-  assert.equal(limiter.retryAfterMs(['a']), 0);
-  limiter.fail(['b']);
-  limiter.succeed(['b']);
-  assert.equal(limiter.retryAfterMs(['b']), 0);
 });

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
@@ -12,6 +12,7 @@ import * as sessions from './migrations/004-sessions.js';
 import * as userInvitations from './migrations/005-user-invitations.js';
 import * as blobReferences from './migrations/006-blob-references.js';
 import * as idempotencyKeys from './migrations/007-idempotency-keys.js';
+import * as signInAttempts from './migrations/008-sign-in-attempts.js';
 
 export type Db = Kysely<Database>;
 
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '005-user-invitations': userInvitations,
   '006-blob-references': blobReferences,
   '007-idempotency-keys': idempotencyKeys,
+  '008-sign-in-attempts': signInAttempts,
 };
 
 export interface DatabaseOptions {
@@ -46,7 +48,9 @@ export function openDatabase(opts: DatabaseOptions): Db {
     pool.on('error', (err) => opts.onConnectionLost?.(err));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
-  mkdirSync(dirname(opts.sqlitePath), { recursive: true });
+  // The database is for Dossier's user only; SQLite gives its -wal and -shm files the same mode.
+  mkdirSync(dirname(opts.sqlitePath), { recursive: true, mode: 0o700 });
+  closeSync(openSync(opts.sqlitePath, 'a', 0o600));
   const sqlite = new SQLite(opts.sqlitePath);
   // WAL lets readers (the API) run beside the writer (a sync). With WAL, synchronous=NORMAL never
   // loses a committed transaction when the process dies (only a power cut can drop the last few),

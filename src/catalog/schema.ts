@@ -11,6 +11,7 @@ export interface Database {
     id: string; org_id: string; user_id: string; token_hash: string; expires_at: string; used_at: string | null; revoked_at: string | null;
     created_by: string | null; created_at: string;
   };
+  sign_in_attempts: { key: string; count: number; reset_at: number };
   sessions: { id_hash: string; org_id: string; user_id: string; created_at: string; last_seen_at: string; expires_at: string };
   api_keys: {
     id: string; org_id: string; user_id: string; name: string; prefix: string; hash: string;

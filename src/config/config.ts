@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -8,7 +9,8 @@ import { z } from 'zod';
 const schema = z.object({
   DOSSIER_DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().url().optional(),
-  HOST: z.string().default('0.0.0.0'),
+  /** The address to listen on: this machine only by default; 0.0.0.0 (or ::) for every interface. */
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** Public URL of this service, used in links (OAuth redirects, invitations). */
   DOSSIER_BASE_URL: z.string().url().optional(),
@@ -46,15 +48,63 @@ const schema = z.object({
   DOSSIER_DROPBOX_REDIRECT_URL: z.string().url().optional(),
   /**
    * The in-process provider emulators under /sandbox/. "auto": on only while no provider
-   * credentials are configured, so a real installation never offers them by accident.
+   * credentials are configured and Dossier listens on a loopback address, so a real
+   * installation, or one reachable from the network, never offers them by accident.
    */
   DOSSIER_SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
   /** smtp://user:password@host:587 (or smtps://...:465). Without it, mail goes to an outbox folder in the data folder. */
   DOSSIER_SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'Give an smtp:// or smtps:// URL, such as smtp://dossier:secret@mail.example.com:587.').optional(),
   DOSSIER_MAIL_FROM: z.string().trim().min(3).default('Dossier <dossier@localhost>'),
+  /**
+   * Which reverse proxies may say who the client is (X-Forwarded-For, X-Forwarded-Proto): true
+   * (any), a number of proxies in front of Dossier, or their addresses and CIDR ranges. Unset:
+   * none, and the client is the connection's own address.
+   */
+  DOSSIER_TRUST_PROXY: z.string().trim().optional().transform((v, c) => {
+    const parsed = parseTrustProxy(v);
+    if (parsed === null) c.addIssue({ code: 'custom', message: 'Give true, the number of proxies in front of Dossier (1), or the proxies\' addresses or CIDR ranges separated by commas (127.0.0.1,10.0.0.0/8).' });
+    return parsed ?? false;
+  }),
+  /** Milliseconds a client has to send a request's headers (slow clients holding connections open). */
+  DOSSIER_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Milliseconds a client has to send a whole request, body included: the longest upload. Live event streams are not requests being received. */
+  DOSSIER_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(3_600_000),
+  /** Milliseconds a connection may stay silent (nothing received or sent) before it is closed; live event streams are exempt. */
+  DOSSIER_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
+  /** Milliseconds an idle keep-alive connection is kept for the next request: above a load balancer's own idle timeout (often 60 s). */
+  DOSSIER_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(72_000),
   /** How long a client's invitation link stays valid, in hours. */
   DOSSIER_INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
+}).superRefine((e, c) => {
+  if (e.DOSSIER_HEADERS_TIMEOUT_MS > e.DOSSIER_REQUEST_TIMEOUT_MS) {
+    c.addIssue({ code: 'custom', path: ['DOSSIER_HEADERS_TIMEOUT_MS'], message: `The headers are part of the request: give at most DOSSIER_REQUEST_TIMEOUT_MS (${e.DOSSIER_REQUEST_TIMEOUT_MS}).` });
+  }
 });
+
+/** Names proxy-addr (Fastify's trustProxy) knows for well-known ranges. */
+const RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrRange(s: string): boolean {
+  if (RANGE_NAMES.has(s) || isIP(s)) return true;
+  const [address = '', bits, ...rest] = s.split('/');
+  const version = isIP(address);
+  return rest.length === 0 && version > 0 && /^\d{1,3}$/.test(bits ?? '') && Number(bits) <= (version === 4 ? 32 : 128);
+}
+
+/** Only this machine can reach an address of the loopback interface. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || /^::ffff:127\./.test(h);
+}
+
+/** Fastify's trustProxy from DOSSIER_TRUST_PROXY; null when it is none of the accepted forms. */
+export function parseTrustProxy(value: string | undefined): boolean | number | string[] | null {
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  return list.length > 0 && list.every(isAddressOrRange) ? list : null;
+}
 
 export type OAuthProviderId = 'onedrive' | 'gdrive' | 'dropbox';
 
@@ -86,9 +136,15 @@ export interface Config {
   oauth: OAuthConfig;
   /** Offer the sandbox providers (emulators mounted under /sandbox/). */
   sandbox: boolean;
+  /** Why "auto" left the sandbox off although no provider is configured, for the start-up log. */
+  sandboxNote: string | null;
   /** SMTP, or null: mails are written to an outbox folder. */
   mail: { smtpUrl: string | null; from: string };
   invitationTtlMs: number;
+  /** Fastify's trustProxy: which proxies' X-Forwarded-* headers are believed. */
+  trustProxy: boolean | number | string[];
+  /** The HTTP server's limits on slow and silent clients. */
+  timeouts: { headersMs: number; requestMs: number; idleMs: number; keepAliveMs: number };
 }
 
 const CALLBACK_PATH = '/v1/oauth/callback';
@@ -119,6 +175,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(dropbox && { dropbox }),
   };
   const anyReal = Object.keys(oauth).length > 0;
+  const loopback = isLoopback(e.HOST);
+  const sandboxNote = e.DOSSIER_SANDBOX === 'auto' && !anyReal && !loopback
+    ? `The sandbox providers are off because Dossier listens on ${e.HOST}, where anyone who can reach it could use them. Set DOSSIER_SANDBOX=on to offer them anyway.`
+    : null;
   return {
     dataDir: resolve(e.DOSSIER_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
@@ -136,8 +196,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       intervalMs: e.DOSSIER_BLOB_GC_INTERVAL_SECONDS * 1000,
     },
     oauth,
-    sandbox: e.DOSSIER_SANDBOX === 'on' || (e.DOSSIER_SANDBOX === 'auto' && !anyReal),
+    sandbox: e.DOSSIER_SANDBOX === 'on' || (e.DOSSIER_SANDBOX === 'auto' && !anyReal && loopback),
+    sandboxNote,
     mail: { smtpUrl: e.DOSSIER_SMTP_URL ?? null, from: e.DOSSIER_MAIL_FROM },
     invitationTtlMs: e.DOSSIER_INVITATION_TTL_HOURS * 3_600_000,
+    trustProxy: e.DOSSIER_TRUST_PROXY,
+    timeouts: {
+      headersMs: e.DOSSIER_HEADERS_TIMEOUT_MS, requestMs: e.DOSSIER_REQUEST_TIMEOUT_MS, idleMs: e.DOSSIER_IDLE_TIMEOUT_MS, keepAliveMs: e.DOSSIER_KEEP_ALIVE_TIMEOUT_MS,
+    },
   };
 }

@@ -17,13 +17,18 @@ export const REDACT_PATHS = [
 ];
 
 /**
- * Credentials that travel inside text, whatever the field is called: a client's one-time
- * invitation link (/connect/dci_...), a bearer token, OAuth tokens and codes in a query string.
+ * Credentials that travel inside text, whatever the field is called: the one redaction for log
+ * messages, request URLs and the outbox's mail lines. One-time links (a client's /connect/dci_...,
+ * a user's /join/dui_...), API keys (their public prefix stays, to tell which key it was), bearer
+ * tokens, Dossier's cookies written out, and query parameters that carry OAuth codes, states and
+ * tokens, keys or passwords.
  */
 const SECRET_TEXT: Array<[RegExp, string]> = [
-  [/dci_[A-Za-z0-9_-]{20,}/g, 'dci_[redacted]'],
+  [/\b(dci|dui)_[A-Za-z0-9_-]{20,}/g, '$1_[redacted]'],
+  [/\bdsk_([0-9a-f]{12})_[A-Za-z0-9_-]+/g, 'dsk_$1_[redacted]'],
   [/\b(Bearer)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]'],
-  [/([?&#](?:access_token|refresh_token|id_token|code|token)=)[^&#\s"']+/gi, '$1[redacted]'],
+  [/\b(dossier_[a-z_]+)=[^;\s,"']+/g, '$1=[redacted]'],
+  [/([?&#;](?:access_token|refresh_token|id_token|code|state|token|client_secret|password|key|api_key|session)=)[^&#\s"']+/gi, '$1[redacted]'],
 ];
 
 export function scrubText(text: string): string {
@@ -40,9 +45,16 @@ function scrub(value: unknown, depth = 0): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, depth + 1)]));
 }
 
+/** What a request's log lines say about it (Fastify's own fields), its URL without credentials. */
+interface LoggedRequest { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } }
+const requestSerializer = (req: LoggedRequest) => ({
+  method: req.method, url: scrubText(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort,
+});
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino({
     level, redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: { req: requestSerializer },
     hooks: { logMethod(args, method) { method.apply(this, args.map((a) => scrub(a)) as Parameters<typeof method>); } },
   }, destination);
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Mail, Mailer } from './mailer.js';
+import { scrubText } from '../log/log.js';
 
 /**
  * For development and installations without SMTP: every mail is written as an .eml file (open
@@ -18,11 +19,12 @@ export class OutboxMailer implements Mailer {
 
   async send(mail: Mail): Promise<void> {
     const info = await this.composer.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
-    await mkdir(this.dir, { recursive: true });
+    // The mails hold one-time links: for Dossier's own user only.
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const file = join(this.dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}.eml`);
     await writeFile(file, info.message as Buffer, { mode: 0o600 });
-    const links = mail.text.match(/https?:\/\/\S+/g) ?? [];
-    // The log shows where the mail is and its links without their one-time tokens (the logger takes them out): the file holds them.
+    // The log shows where the mail is and its links without their one-time tokens: the file holds them.
+    const links = (mail.text.match(/https?:\/\/\S+/g) ?? []).map(scrubText);
     this.log.info({ file, to: mail.to, subject: mail.subject, links }, 'mail written to the outbox (no SMTP server configured)');
   }
 }

@@ -26,6 +26,7 @@ import { ConnectionService } from '../auth/oauth/connections.js';
 import { configuredProviders, sandboxProviders } from '../auth/oauth/providers.js';
 import { providerOf, TokenVault } from '../auth/oauth/vault.js';
 import { buildSandbox, type InstalledSandbox } from './sandbox.js';
+import { secureDataFolder } from './data-folder.js';
 import type { Channel } from '../catalog/channels.js';
 import { ChannelService } from '../collect/channels.js';
 import { CollectRuns, COLLECT_JOB } from '../collect/service.js';
@@ -84,6 +85,7 @@ export const KEEP_ALIVE_JOB = 'connections.keep-alive';
 export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   const config = opts.config ?? loadConfig();
   const log = opts.log ?? createLogger(config.logLevel);
+  secureDataFolder(config.dataDir, log);
   const db = openDatabase({
     url: config.databaseUrl, sqlitePath: join(config.dataDir, 'dossier.db'),
     onConnectionLost: (err) => log.warn({ err: err.message }, 'a database connection was closed by the server; it is replaced on next use'),

@@ -36,6 +36,7 @@ export async function serve(): Promise<void> {
     deps.log.warn({ providers: deps.connections.providers().filter((p) => p.sandbox).map((p) => p.title), url: `${deps.config.baseUrl}/sandbox/` },
       'sandbox providers are on: emulated accounts whose data lives in memory. Configure real provider credentials (docs/providers/oauth-apps.md) to turn them off.');
   }
+  if (deps.config.sandboxNote) deps.log.warn(deps.config.sandboxNote);
   deps.log.info({ url: deps.config.baseUrl, data: deps.config.dataDir, database: deps.config.databaseUrl ? 'postgresql' : 'sqlite' }, 'Dossier is running');
 
   let stopping = false;

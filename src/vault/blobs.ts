@@ -75,7 +75,8 @@ export class FileBlobStore implements BlobStore {
 
   private async folder(path: string): Promise<void> {
     if (this.made.has(path)) return;
-    await mkdir(path, { recursive: true });
+    // Documents are for Dossier's user only.
+    await mkdir(path, { recursive: true, mode: 0o700 });
     this.made.add(path);
   }
 

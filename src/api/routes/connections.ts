@@ -3,7 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
 import { SignInFailed, type ConnectionService } from '../../auth/oauth/connections.js';
 import { mapError } from '../errors.js';
-import { orgOf, principalOf, readCookie, requireRight } from '../auth.js';
+import { orgOf, principalOf, requireRight } from '../auth.js';
+import { clearCookie, readCookie, setCookie } from '../cookies.js';
 import { commonErrors, ErrorBody, Id, IdParams } from '../schemas.js';
 import type { RouteContext, ZodApp } from '../server.js';
 
@@ -63,10 +64,8 @@ export async function startSignIn(ctx: RouteContext, request: FastifyRequest, re
   // sends Sec-Fetch-Mode, but not Sec-Fetch-Site).
   const browser = body.browser ?? request.headers['sec-fetch-site'] !== undefined;
   const { url, browserBinding } = await run({ browser, returnTo: body.returnTo ?? null });
-  if (browserBinding) {
-    const secure = base.protocol === 'https:' ? '; Secure' : '';
-    reply.header('set-cookie', `${COOKIE}=${browserBinding}; HttpOnly; SameSite=Lax; Path=/v1${CALLBACK_PATH}; Max-Age=600${secure}`);
-  }
+  // Only the callback needs it, for the ten minutes a sign-in at the provider may take.
+  if (browserBinding) setCookie(reply, ctx.deps.config?.baseUrl, COOKIE, browserBinding, { path: `/v1${CALLBACK_PATH}`, maxAgeSeconds: 600 });
   return { url };
 }
 
@@ -152,7 +151,7 @@ export function oauthCallbackRoute(app: ZodApp, ctx: RouteContext): void {
       querystring: z.object({ state: z.string().max(512).optional(), code: z.string().max(4096).optional(), error: z.string().max(200).optional() }).passthrough(),
     },
   }, async (request, reply) => {
-    reply.header('set-cookie', `${COOKIE}=; HttpOnly; SameSite=Lax; Path=/v1${CALLBACK_PATH}; Max-Age=0`);
+    clearCookie(reply, ctx.deps.config?.baseUrl, COOKIE, `/v1${CALLBACK_PATH}`);
     reply.header('cache-control', 'no-store');
     const callback = new URL(request.url, publicUrl(ctx));
     try {

@@ -35,6 +35,9 @@ export function eventRoutes(app: ZodApp, { deps }: RouteContext): void {
     if (destinationId) await deps.backup.get(orgId, destinationId);
     if (channelId) await deps.collect.channels.get(orgId, channelId);
     reply.hijack();
+    // A stream is meant to stay open: exempt from the idle timeout (DOSSIER_IDLE_TIMEOUT_MS).
+    // The request timeout does not apply: the request itself was received whole.
+    request.raw.socket.setTimeout(0);
     const res = reply.raw;
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',

@@ -5,6 +5,8 @@ import { DomainError } from '../../domain/errors.js';
 import type { InvitationService } from '../../collect/invitations.js';
 import { mapError } from '../errors.js';
 import { ErrorBody } from '../schemas.js';
+import { clearCookie, readCookie, setCookie } from '../cookies.js';
+import { INVITATION_PAGE_CSP } from '../security-headers.js';
 import type { RouteContext, ZodApp } from '../server.js';
 import { escapeHtml, startSignIn } from './connections.js';
 
@@ -78,7 +80,8 @@ function field(name: string, label: string, type = 'text', extra = ''): string {
 export function invitationPages(app: ZodApp, ctx: RouteContext): void {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
   const html = (reply: FastifyReply, status: number, title: string, body: string) =>
-    reply.code(status).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').type('text/html; charset=utf-8').send(page(title, body));
+    reply.code(status).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').header('content-security-policy', INVITATION_PAGE_CSP)
+      .type('text/html; charset=utf-8').send(page(title, body));
   const fail = (reply: FastifyReply, e: unknown) => {
     const mapped = mapError(e);
     return html(reply, mapped?.status ?? 500, 'This did not work', `<p>${escapeHtml(mapped?.message ?? 'Something went wrong on our side. Try again, or ask your accountant.')}</p>`);
@@ -86,11 +89,11 @@ export function invitationPages(app: ZodApp, ctx: RouteContext): void {
   const base = (token: string) => `/connect/${encodeURIComponent(token)}`;
 
   app.get('/connect/resume', { schema: { hide: true } }, async (request, reply) => {
-    const token = /(?:^|;\s*)dossier_invite=([^;]+)/.exec(request.headers.cookie ?? '')?.[1];
+    const token = readCookie(request, COOKIE);
     if (!token) return html(reply, 400, 'Open your link again', '<p>Open the link from the invitation e-mail again to continue.</p>');
     // A sign-in that failed at the provider (declined, say) comes back with ?error=: shown there.
     const error = new URL(request.url, 'http://x').searchParams.get('error');
-    return reply.code(303).header('location', `${base(decodeURIComponent(token))}${error ? `?error=${encodeURIComponent(error)}` : ''}`).send();
+    return reply.code(303).header('location', `${base(token)}${error ? `?error=${encodeURIComponent(error)}` : ''}`).send();
   });
 
   app.get('/connect/:token', { schema: { hide: true, params: Token, querystring: z.object({ path: z.string().max(1000).optional(), error: z.string().max(1000).optional() }).passthrough() } }, async (request, reply) => {
@@ -99,9 +102,8 @@ export function invitationPages(app: ZodApp, ctx: RouteContext): void {
     if (ctx.deps.webRoot) return reply.code(303).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').header('location', `/invite/${encodeURIComponent(token)}`).send();
     try {
       const view = await service(ctx).view(token);
-      const secure = new URL(ctx.deps.config?.baseUrl ?? 'http://localhost').protocol === 'https:' ? '; Secure' : '';
       // Brings the browser back to this page after the provider's consent, without the token in any stored URL.
-      reply.header('set-cookie', `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Lax; Path=/connect; Max-Age=3600${secure}`);
+      setCookie(reply, ctx.deps.config?.baseUrl, COOKIE, token, { path: '/connect', maxAgeSeconds: 3600 });
       const failed = request.query.error ? `<p role="alert"><strong>Not connected:</strong> ${escapeHtml(request.query.error)}</p>` : '';
       const intro = `${failed}<p><strong>${escapeHtml(view.channel.company)}</strong>: connect the ${escapeHtml(view.channel.title)} folder that documents should be collected from. `
         + `Dossier only reads it${view.channel.moveCollected ? ' and moves what it collected to a "Collected" subfolder' : '; nothing in it is changed'}.</p>`;
@@ -149,7 +151,7 @@ export function invitationPages(app: ZodApp, ctx: RouteContext): void {
   app.post('/connect/:token/folder', { schema: { hide: true, params: Token } }, async (request, reply) => {
     try {
       const done = await service(ctx).choose(request.params.token, String((request.body as Record<string, string> | undefined)?.path ?? ''));
-      reply.header('set-cookie', `${COOKIE}=; HttpOnly; SameSite=Lax; Path=/connect; Max-Age=0`);
+      clearCookie(reply, ctx.deps.config?.baseUrl, COOKIE, '/connect');
       return html(reply, 200, 'Connected', `<p>Thank you: documents in this folder are now collected for <strong>${escapeHtml(done.channel)}</strong>, once a day. You can close this window.</p>`);
     } catch (e) {
       return fail(reply, e);

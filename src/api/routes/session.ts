@@ -1,13 +1,15 @@
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
 import { getUser } from '../../catalog/users.js';
 import {
   changePassword, checkCredentials, csrfTokenFor, CSRF_HEADER, endSession, MAX_AGE_MS, SESSION_COOKIE, startSession,
 } from '../../auth/sessions.js';
-import { SignInLimiter } from '../../auth/sign-in-limiter.js';
+import { SIGN_IN_LIMITS, SignInLimiter } from '../../auth/sign-in-limiter.js';
 import { MIN_PASSWORD_LENGTH } from '../../auth/passwords.js';
 import { HttpError } from '../errors.js';
 import { principalOf, sessionOf } from '../auth.js';
+import { setCookie } from '../cookies.js';
 import { commonErrors, ErrorBody } from '../schemas.js';
 import type { RouteContext, ZodApp } from '../server.js';
 
@@ -22,10 +24,9 @@ const SessionView = z.object({
 
 const SignIn = z.strictObject({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1000) });
 
-function cookie(ctx: RouteContext, value: string, maxAgeSeconds: number): string {
-  const secure = new URL(ctx.deps.config?.baseUrl ?? 'http://localhost').protocol === 'https:' ? '; Secure' : '';
-  return `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Lax; Path=/; Max-Age=${maxAgeSeconds}${secure}`;
-}
+/** The session cookie: sent to every path, as long as the session may last at most. */
+const sessionCookie = (ctx: RouteContext, reply: FastifyReply, value: string, maxAgeSeconds: number) =>
+  setCookie(reply, ctx.deps.config?.baseUrl, SESSION_COOKIE, value, { path: '/', maxAgeSeconds });
 
 async function view(ctx: RouteContext, p: { orgId: string; userId: string }, via: 'session' | 'api_key', csrfToken: string | null) {
   // A user removed since the session began: the same answer as an ended session.
@@ -37,29 +38,32 @@ async function view(ctx: RouteContext, p: { orgId: string; userId: string }, via
 
 /** Signing in: the one /v1 route that needs neither a key nor a session. */
 export function signInRoute(app: ZodApp, ctx: RouteContext): void {
-  const limiter = new SignInLimiter();
+  const limiter = new SignInLimiter(ctx.deps.db);
+  // Behind a proxy that Dossier does not believe, every client is the proxy: said once, as it matters for the limits.
+  let untrustedProxyNoted = !!ctx.deps.config?.trustProxy;
+  const { perAccountAndClient, perClient, windowMs } = SIGN_IN_LIMITS;
   app.post('/session', {
     schema: {
       summary: 'Sign in with e-mail and password',
-      description: 'Sets an HttpOnly session cookie. After 5 failed attempts for an address or from a client within 15 minutes, further attempts are refused with 429 until then.',
+      description: `Sets an HttpOnly session cookie. After ${perAccountAndClient} attempts for one address from one client, or ${perClient} failed attempts from one client for any addresses, within ${windowMs / 60_000} minutes, further attempts from that client are refused with 429 and a Retry-After header until then.`,
       tags, security: [], body: SignIn, response: { 200: SessionView, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
     },
   }, async (request, reply) => {
     const email = request.body.email.toLowerCase();
-    const keys = [`email:${email}`, `ip:${request.ip}`];
-    const wait = limiter.retryAfterMs(keys);
-    if (wait > 0) {
-      reply.header('retry-after', String(Math.ceil(wait / 1000)));
-      throw new HttpError(429, 'too_many_attempts', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60_000)} minute(s).`);
+    if (!untrustedProxyNoted && request.headers['x-forwarded-for']) {
+      untrustedProxyNoted = true;
+      ctx.deps.log.warn({ client: request.ip }, `sign-ins arrive with X-Forwarded-For from ${request.ip}, which DOSSIER_TRUST_PROXY does not name: every client behind that proxy counts as ${request.ip} for the sign-in limits. Set DOSSIER_TRUST_PROXY to the proxy's address (docs/security.md).`);
+    }
+    const gate = await limiter.attempt(email, request.ip);
+    if (gate.retryAfterMs > 0) {
+      reply.header('retry-after', String(Math.ceil(gate.retryAfterMs / 1000)));
+      throw new HttpError(429, 'too_many_attempts', `Too many sign-in attempts from your address. Try again in ${Math.ceil(gate.retryAfterMs / 60_000)} minute(s); if you forgot your password, an admin can set a new one.`);
     }
     const user = await checkCredentials(ctx.deps.db, email, request.body.password);
-    if (!user) {
-      limiter.fail(keys);
-      throw new DomainError('unauthorized', 'The e-mail address or the password is not right.');
-    }
-    limiter.succeed([`email:${email}`]);
+    if (!user) throw new DomainError('unauthorized', 'The e-mail address or the password is not right.');
+    await gate.succeeded();
     const s = await startSession(ctx.deps.db, user);
-    reply.header('set-cookie', cookie(ctx, s.sessionId, MAX_AGE_MS / 1000)).header('cache-control', 'no-store');
+    sessionCookie(ctx, reply, s.sessionId, MAX_AGE_MS / 1000).header('cache-control', 'no-store');
     return view(ctx, { orgId: user.orgId, userId: user.id }, 'session', s.csrfToken);
   });
 }
@@ -78,7 +82,7 @@ export function sessionRoutes(app: ZodApp, ctx: RouteContext): void {
   }, async (request, reply) => {
     const s = sessionOf(request);
     if (s) await endSession(ctx.deps.db, s.sessionId);
-    return reply.header('set-cookie', cookie(ctx, '', 0)).code(204).send(null);
+    return sessionCookie(ctx, reply, '', 0).code(204).send(null);
   });
 
   app.post('/session/password', {
