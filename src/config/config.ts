@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { isIP } from 'node:net';
+import { delimiter, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -45,7 +46,30 @@ const schema = z.object({
   DOSSIER_MAIL_FROM: z.string().trim().min(3).default('Dossier <dossier@localhost>'),
   /** How long a client's invitation link stays valid, in hours. */
   DOSSIER_INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
+  /**
+   * The folders local destinations and channels may point into, separated by the path list
+   * delimiter (":" on Linux). None listed: the local kinds are off (docs/security.md).
+   */
+  DOSSIER_LOCAL_ROOTS: z.string().default('').transform((v) => v.split(delimiter).map((p) => p.trim()).filter(Boolean))
+    .refine((list) => list.every((p) => isAbsolute(p) && !p.split(/[\\/]/).includes('..')), 'List absolute folders without "..", separated by ":", such as /srv/dossier:/mnt/scans.'),
+  /**
+   * Host names, addresses and CIDR ranges (comma-separated) that servers typed by users may be
+   * on although they are loopback or private, such as nas.internal,10.0.5.0/24. Default: none.
+   */
+  DOSSIER_ALLOW_HOSTS: z.string().default('').transform((v) => v.split(/[\s,]+/).filter(Boolean))
+    .refine((list) => list.every(isHostOrRange), 'List host names, addresses or CIDR ranges separated by commas, such as nas.internal,10.0.5.0/24.'),
 });
+
+/** A host name, an IPv4/IPv6 address, or an address with a /prefix. */
+function isHostOrRange(entry: string): boolean {
+  const [address, prefix, extra] = entry.split('/');
+  if (extra !== undefined) return false;
+  if (prefix !== undefined) {
+    const family = isIP(address!);
+    return family !== 0 && /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+  }
+  return isIP(address!) !== 0 || /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(address!);
+}
 
 export type OAuthProviderId = 'onedrive' | 'gdrive' | 'dropbox';
 
@@ -78,6 +102,10 @@ export interface Config {
   /** SMTP, or null: mails are written to an outbox folder. */
   mail: { smtpUrl: string | null; from: string };
   invitationTtlMs: number;
+  /** Real folders local destinations and channels may use; empty: the local kinds are off. */
+  localRoots: string[];
+  /** Loopback and private hosts (names, addresses, CIDR ranges) users' servers may be on. */
+  allowHosts: string[];
 }
 
 const CALLBACK_PATH = '/v1/oauth/callback';
@@ -123,5 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sandbox: e.DOSSIER_SANDBOX === 'on' || (e.DOSSIER_SANDBOX === 'auto' && !anyReal),
     mail: { smtpUrl: e.DOSSIER_SMTP_URL ?? null, from: e.DOSSIER_MAIL_FROM },
     invitationTtlMs: e.DOSSIER_INVITATION_TTL_HOURS * 3_600_000,
+    localRoots: e.DOSSIER_LOCAL_ROOTS.map((p) => resolve(p)),
+    allowHosts: e.DOSSIER_ALLOW_HOSTS,
   };
 }

@@ -235,6 +235,16 @@ export interface TokenSource {
   accessToken(opts?: { refresh?: boolean; signal?: AbortSignal }): Promise<string>;
 }
 
+/**
+ * Where a local destination or channel may point: below one of the folders the operator listed
+ * (DOSSIER_LOCAL_ROOTS), never into or around Dossier's own folders (the data folder with the
+ * key and the databases, the install folder with the code and the web app browsers load).
+ */
+export interface LocalFolderPolicy {
+  roots: readonly string[];
+  forbidden: readonly string[];
+}
+
 export interface ConnectorContext {
   /** For providers that use OAuth (OneDrive, Google Drive, Dropbox). */
   tokens?: TokenSource;
@@ -244,4 +254,6 @@ export interface ConnectorContext {
    * later connection must present the same key.
    */
   pinHostKey?(fingerprint: string): Promise<void>;
+  /** Where local folders may be (DOSSIER_LOCAL_ROOTS and Dossier's own folders); without it the local kind is off. */
+  localFolders?: LocalFolderPolicy;
 }
