@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { ZodType } from 'zod';
 import type { NameRules } from '../domain/names.js';
+import type { EgressPolicy } from './kit/egress.js';
 
 /**
  * The StorageConnector port: what the backup and collection engines need from any storage.
@@ -187,6 +188,17 @@ export class ConnectorError extends Error {
   }
 }
 
+/**
+ * A connection the egress policy refused (a loopback or private address a user typed): the one
+ * connection failure whose own words may be shown to a visitor who is not signed in.
+ */
+export class AddressRefused extends ConnectorError {
+  constructor(message: string) {
+    super('permission_denied', message);
+    this.name = 'AddressRefused';
+  }
+}
+
 export function isConnectorError(e: unknown, kind?: ConnectorErrorKind): e is ConnectorError {
   return e instanceof ConnectorError && (kind === undefined || e.kind === kind);
 }
@@ -256,4 +268,6 @@ export interface ConnectorContext {
   pinHostKey?(fingerprint: string): Promise<void>;
   /** Where local folders may be (DOSSIER_LOCAL_ROOTS and Dossier's own folders); without it the local kind is off. */
   localFolders?: LocalFolderPolicy;
+  /** Which hosts a server a user typed may be on (DOSSIER_ALLOW_HOSTS); without it, public addresses only. */
+  egress?: EgressPolicy;
 }

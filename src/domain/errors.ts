@@ -8,7 +8,8 @@ export type DomainErrorCode =
   | 'conflict'
   | 'unauthorized'
   | 'forbidden'
-  | 'unavailable';
+  | 'unavailable'
+  | 'too_many_attempts';
 
 const statusOf: Record<DomainErrorCode, number> = {
   not_found: 404,
@@ -17,6 +18,7 @@ const statusOf: Record<DomainErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   unavailable: 503,
+  too_many_attempts: 429,
 };
 
 export class DomainError extends Error {

@@ -8,6 +8,7 @@ import { getConnection, updateConnectionSettings, type DestinationRow } from '..
 import { definitionsByKind } from '../connectors/registry.js';
 import type { ConnectorContext, ConnectorDefinition, StorageConnector, TokenSource } from '../connectors/connector.js';
 import type { RetryPolicy } from '../connectors/kit/retry.js';
+import { EgressPolicy } from '../connectors/kit/egress.js';
 import { FileBlobStore, type BlobStore } from '../vault/blobs.js';
 import { VaultService } from '../vault/service.js';
 import { SecretBox, loadSecretKey } from '../auth/secret-box.js';
@@ -96,7 +97,10 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   const definitions = new Map(definitionsByKind);
   for (const d of opts.definitions ?? []) definitions.set(d.kind, d);
   // Every connector, wherever it is opened, gets the operator's limits on where it may go.
-  const limits: ConnectorContext = { localFolders: { roots: config.localRoots, forbidden: [config.dataDir, INSTALL_DIR, WEB_ROOT] } };
+  const limits: ConnectorContext = {
+    localFolders: { roots: config.localRoots, forbidden: [config.dataDir, INSTALL_DIR, WEB_ROOT] },
+    egress: new EgressPolicy(config.allowHosts),
+  };
   for (const [kind, d] of definitions) definitions.set(kind, { ...d, create: (settings, context) => d.create(settings, { ...context, ...limits }) });
 
   const connectors = new ConnectorPool();

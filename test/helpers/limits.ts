@@ -1,4 +1,6 @@
 import { tmpdir } from 'node:os';
+import type { ConnectorContext } from '../../src/connectors/connector.js';
+import { EgressPolicy } from '../../src/connectors/kit/egress.js';
 
 /**
  * What the tests allow that a real installation does not by default: local destinations and
@@ -8,4 +10,10 @@ import { tmpdir } from 'node:os';
 export const TEST_LIMITS: Record<string, string> = {
   DOSSIER_LOCAL_ROOTS: tmpdir(),
   DOSSIER_ALLOW_HOSTS: '127.0.0.1,::1,localhost',
+};
+
+/** The same, for a connector a test opens itself, without a whole Dossier around it. */
+export const TEST_CONTEXT: ConnectorContext = {
+  egress: new EgressPolicy(TEST_LIMITS.DOSSIER_ALLOW_HOSTS!.split(',')),
+  localFolders: { roots: [tmpdir()], forbidden: [] },
 };

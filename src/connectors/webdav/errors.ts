@@ -90,6 +90,7 @@ export function classify(err: unknown, path: string, op: Op = 'read', signal?: A
   }
   // fetch wraps connection failures in a TypeError("fetch failed") whose cause has the code.
   const cause = (err as { cause?: unknown })?.cause;
+  if (cause instanceof ConnectorError) return cause; // the egress policy refused the address
   const code = String((cause as NodeJS.ErrnoException)?.code ?? (err as NodeJS.ErrnoException)?.code ?? '');
   const detail = (cause as Error)?.message ?? (err as Error)?.message ?? String(err);
   if (TLS_CODES.test(code)) {
