@@ -9,6 +9,7 @@ import { isConnectorError } from '../../src/connectors/connector.js';
 import { EgressPolicy } from '../../src/connectors/kit/egress.js';
 import { WebdavConnector } from '../../src/connectors/webdav/connector.js';
 import { connectLinks } from '../helpers/outbox.js';
+import { loadConfig } from '../../src/config/config.js';
 import { freePort } from '../servers/net.js';
 
 const SECRET = 'INTERNAL-ADMIN-PANEL-SECRET';
@@ -22,6 +23,12 @@ async function internalService(status = 500): Promise<{ server: Server; port: nu
 
 describe('the egress policy', () => {
   const none = new EgressPolicy([]);
+  it('reads DOSSIER_ALLOW_HOSTS as names, addresses and ranges, and allows none by default', () => {
+    assert.deepEqual(loadConfig({}).allowHosts, []);
+    assert.deepEqual(loadConfig({ DOSSIER_ALLOW_HOSTS: 'nas.internal, 10.0.5.0/24,fd00::/8' }).allowHosts, ['nas.internal', '10.0.5.0/24', 'fd00::/8']);
+    assert.throws(() => loadConfig({ DOSSIER_ALLOW_HOSTS: '10.0.0.0/33' }), /DOSSIER_ALLOW_HOSTS/);
+    assert.throws(() => loadConfig({ DOSSIER_ALLOW_HOSTS: 'http://nas' }), /DOSSIER_ALLOW_HOSTS/);
+  });
   it('refuses loopback, private, link-local, CGNAT, multicast, reserved addresses and their IPv6 forms', () => {
     for (const a of [
       '127.0.0.1', '127.8.9.10', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '100.127.255.254',

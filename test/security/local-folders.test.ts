@@ -10,6 +10,7 @@ import { LocalConnector } from '../../src/connectors/local/connector.js';
 import { isConnectorError } from '../../src/connectors/connector.js';
 import { issueApiKey } from '../../src/auth/api-keys.js';
 import { ublInvoice } from '../helpers/collect.js';
+import { loadConfig } from '../../src/config/config.js';
 
 /** The repository (the install folder in a source checkout). */
 const INSTALL = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
@@ -159,6 +160,13 @@ describe('the local connector at every open', () => {
     await rm(swapped, { recursive: true });
     await symlink(outside, swapped);
     await assert.rejects(c.read('secret.key'), refused);
+  });
+
+  it('reads DOSSIER_LOCAL_ROOTS as absolute folders, none by default', () => {
+    assert.deepEqual(loadConfig({}).localRoots, []);
+    assert.deepEqual(loadConfig({ DOSSIER_LOCAL_ROOTS: ['/srv/a', '/mnt/b'].join(delimiter) }).localRoots, ['/srv/a', '/mnt/b']);
+    assert.throws(() => loadConfig({ DOSSIER_LOCAL_ROOTS: 'relative/folder' }), /DOSSIER_LOCAL_ROOTS/);
+    assert.throws(() => loadConfig({ DOSSIER_LOCAL_ROOTS: '/srv/../etc' }), /DOSSIER_LOCAL_ROOTS/);
   });
 
   it('is off when no folder is listed, and says how to turn it on', async () => {
