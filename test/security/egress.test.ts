@@ -52,6 +52,15 @@ describe('the egress policy', () => {
     await assert.rejects(none.resolve('127.0.0.1'), /not allowed/i);
     assert.match((await new EgressPolicy(['localhost']).resolve('LocalHost')).address, /^(127\.0\.0\.1|::1)$/);
   });
+  it('gives sockets (WebDAV\'s connections) only checked addresses, and refuses the rest', async () => {
+    const lookup = (p: EgressPolicy, all: boolean) => new Promise<unknown>((resolve, reject) => {
+      p.lookup('localhost', { all }, (err: Error | null, address: unknown) => (err ? reject(err) : resolve(address)));
+    });
+    await assert.rejects(lookup(none, true), /not allowed/);
+    await assert.rejects(lookup(none, false), /not allowed/);
+    const listed = await lookup(new EgressPolicy(['localhost']), true) as Array<{ address: string }>;
+    assert.ok(listed.length >= 1 && listed.every((a) => ['127.0.0.1', '::1'].includes(a.address)), JSON.stringify(listed));
+  });
 });
 
 describe('the client invitation page reaches no internal service', () => {

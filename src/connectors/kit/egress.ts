@@ -65,6 +65,8 @@ function embeddedV4(ipv6: string): string | null {
   return null;
 }
 
+export interface Resolved { address: string; family: 4 | 6; all: Array<{ address: string; family: 4 | 6 }> }
+
 /** Why a connection is refused, in words a visitor may read. */
 export const ADDRESS_REFUSED = 'The address is not allowed';
 
@@ -97,15 +99,17 @@ export class EgressPolicy {
 
   /**
    * The address to connect to for `host`: the host itself when it is an address, else the first
-   * address its name resolves to, once every address it resolves to was checked (a name with
-   * one private address among public ones is refused: it is not the server it claims to be).
+   * address its name resolves to (IPv4 first, which every network routes), once every address it
+   * resolves to was checked (a name with one private address among public ones is refused: it is
+   * not the server it claims to be). `all` holds every checked address, IPv4 first.
    */
-  async resolve(host: string): Promise<{ address: string; family: 4 | 6 }> {
+  async resolve(host: string): Promise<Resolved> {
     const bare = host.replace(/^\[(.*)\]$/, '$1');
     const family = isIP(bare);
     if (family !== 0) {
       if (!this.allowsAddress(bare)) throw refused(host);
-      return { address: bare, family: family as 4 | 6 };
+      const one = { address: bare, family: family as 4 | 6 };
+      return { ...one, all: [one] };
     }
     let found: Array<{ address: string; family: number }>;
     try {
@@ -116,7 +120,8 @@ export class EgressPolicy {
     if (found.length === 0) throw new ConnectorError('transient', `The server could not be reached: the name ${host} was not found.`);
     const listed = this.names.has(bare.toLowerCase().replace(/\.$/, ''));
     if (!listed && found.some((a) => !this.allowsAddress(a.address))) throw refused(host);
-    return { address: found[0]!.address, family: found[0]!.family as 4 | 6 };
+    const all = [...found].sort((x, y) => x.family - y.family).map((a) => ({ address: a.address, family: a.family as 4 | 6 }));
+    return { ...all[0]!, all };
   }
 
   /**
@@ -125,8 +130,9 @@ export class EgressPolicy {
    */
   readonly lookup: LookupFunction = (hostname, options, callback) => {
     this.resolve(hostname).then(
-      ({ address, family }) => {
-        if (options.all) (callback as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [{ address, family }]);
+      ({ address, family, all }) => {
+        // With `all`, net tries the checked addresses in turn (happy eyeballs); never others.
+        if (options.all) (callback as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, all);
         else callback(null, address, family);
       },
       (e: Error) => callback(Object.assign(e, { code: (e as NodeJS.ErrnoException).code ?? 'EGRESS_REFUSED' }) as NodeJS.ErrnoException, '', 0),
