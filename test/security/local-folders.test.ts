@@ -39,9 +39,10 @@ describe('local folders: only below DOSSIER_LOCAL_ROOTS, never Dossier\'s own fo
     method: 'POST', url: '/v1/channels', key,
     payload: { companyId: api.companyId, name: `c${Math.random()}`, kind: 'local', folder, recipientId: adminId, binderName: 'Purchases' },
   });
+  // Should one be accepted by mistake, it copies nothing there: its documents start in 2999, once a day.
   const destination = (root: string, key?: string) => api.call({
     method: 'POST', url: '/v1/destinations', key,
-    payload: { companyId: api.companyId, name: `d${Math.random()}`, kind: 'local', settings: { root }, layout: '{number}' },
+    payload: { companyId: api.companyId, name: `d${Math.random()}`, kind: 'local', settings: { root }, layout: '{number}', startDate: '2999-01-01', schedule: 'daily@03:00' },
   });
 
   it('refuses a local channel or destination from a member who is not an admin', async () => {
