@@ -5,6 +5,7 @@ import { silentLogger } from '../src/log/log.js';
 import { buildDeps } from '../src/main/deps.js';
 import { sftpDefinition } from '../src/connectors/sftp/index.js';
 import type { ConnectorDefinition, StorageConnector } from '../src/connectors/connector.js';
+import { TEST_LIMITS } from '../test/helpers/limits.js';
 
 interface Job { dataDir: string; orgId: string; channelId: string; read: boolean }
 const job = JSON.parse(process.argv[2] ?? '{}') as Job;
@@ -26,7 +27,7 @@ const counting: ConnectorDefinition = {
 };
 
 const deps = await buildDeps({
-  config: loadConfig({ ...process.env, DOSSIER_DATA_DIR: job.dataDir, LOG_LEVEL: 'silent' }), log: silentLogger, definitions: [counting], readDocuments: job.read,
+  config: loadConfig({ ...TEST_LIMITS, ...process.env, DOSSIER_DATA_DIR: job.dataDir, LOG_LEVEL: 'silent' }), log: silentLogger, definitions: [counting], readDocuments: job.read,
 });
 try {
   const start = performance.now();

@@ -20,6 +20,7 @@ import { buildDeps } from '../src/main/deps.js';
 import { bootstrapIfEmpty } from '../src/auth/bootstrap.js';
 import { pdfBytes, prng } from './dataset.js';
 import { countTree, flushDisks, nodeChild, rcloneDownload, warmCache, type Measured, type RcloneRemote } from './tools.js';
+import { TEST_LIMITS } from '../test/helpers/limits.js';
 
 const { values: flags } = parseArgs({ options: { files: { type: 'string', default: '10000' }, new: { type: 'string', default: '50' }, repeat: { type: 'string', default: '3' }, read: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false }, 'cpu-prof': { type: 'string' } } });
 /** V8 CPU profiles of Dossier's runs (open them in Chrome's DevTools). */
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
     const bytes = await writeFiles(source, 0, FILES, 1);
     /** A fresh Dossier data folder with one SFTP channel on the client's folder. */
     const newChannel = async (dataDir: string) => {
-      const deps = await buildDeps({ config: loadConfig({ DOSSIER_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), log: silentLogger });
+      const deps = await buildDeps({ config: loadConfig({ DOSSIER_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...TEST_LIMITS }), log: silentLogger });
       const first = (await bootstrapIfEmpty(deps.db))!;
       const channel = await deps.collect.channels.create(first.orgId, first.userId, {
         companyId: first.companyId, name: 'Bench', kind: 'sftp', recipientId: first.userId, binderName: 'Purchases', collectAt: '06:00', moveCollected: false,

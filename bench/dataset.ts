@@ -13,6 +13,7 @@ import { buildDeps, type Deps } from '../src/main/deps.js';
 import { bootstrapIfEmpty } from '../src/auth/bootstrap.js';
 import type { DocumentType } from '../src/domain/documents.js';
 import { seededRandom } from '../src/sandbox/kit/random.js';
+import { TEST_LIMITS } from '../test/helpers/limits.js';
 
 export interface SshTarget { host: string; port: number; username: string; privateKey: string; hostKeySha256: string }
 
@@ -107,7 +108,7 @@ export function progress(label: string, total: number): (done: number) => void {
 
 export async function buildSet(opts: SetOptions): Promise<BenchSet> {
   const planned = planDocs(opts);
-  const deps = await buildDeps({ config: loadConfig({ DOSSIER_DATA_DIR: opts.dataDir, LOG_LEVEL: 'silent' }), log: silentLogger });
+  const deps = await buildDeps({ config: loadConfig({ DOSSIER_DATA_DIR: opts.dataDir, LOG_LEVEL: 'silent', ...TEST_LIMITS }), log: silentLogger });
   try {
     const first = (await bootstrapIfEmpty(deps.db))!;
     const docs: BenchDoc[] = new Array(planned.length);
@@ -155,7 +156,7 @@ async function addDestinationWith(deps: Deps, orgId: string, ssh: SshTarget, rem
 
 /** Another destination over the same set: a repeated measurement needs one that holds nothing yet. */
 export async function addDestination(set: BenchSet, ssh: SshTarget, remoteRoot: string): Promise<string> {
-  const deps = await buildDeps({ config: loadConfig({ DOSSIER_DATA_DIR: set.dataDir, LOG_LEVEL: 'silent' }), log: silentLogger });
+  const deps = await buildDeps({ config: loadConfig({ DOSSIER_DATA_DIR: set.dataDir, LOG_LEVEL: 'silent', ...TEST_LIMITS }), log: silentLogger });
   try {
     return await addDestinationWith(deps, set.orgId, ssh, remoteRoot);
   } finally {

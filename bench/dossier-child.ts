@@ -12,11 +12,12 @@ import { loadConfig } from '../src/config/config.js';
 import { silentLogger } from '../src/log/log.js';
 import { buildDeps, type Deps } from '../src/main/deps.js';
 import type { ChildJob } from './tools.js';
+import { TEST_LIMITS } from '../test/helpers/limits.js';
 
 const job = JSON.parse(process.argv[2] ?? '{}') as ChildJob;
 // The rest of the environment passes through, so DOSSIER_TRANSFERS (and the like) apply here.
 const deps = await buildDeps({
-  config: loadConfig({ ...process.env, DOSSIER_DATA_DIR: job.dataDir, LOG_LEVEL: 'silent' }),
+  config: loadConfig({ ...TEST_LIMITS, ...process.env, DOSSIER_DATA_DIR: job.dataDir, LOG_LEVEL: 'silent' }),
   log: silentLogger,
 });
 

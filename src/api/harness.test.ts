@@ -12,6 +12,7 @@ import { createCompany, createOrganization, createUser } from '../catalog/organi
 import { definitions } from '../connectors/registry.js';
 import type { ConnectorDefinition } from '../connectors/connector.js';
 import { buildServer } from './server.js';
+import { TEST_LIMITS } from '../../test/helpers/limits.js';
 
 /**
  * A whole Dossier behind the API (temp SQLite, real blob store, real services, the in-process
@@ -32,9 +33,9 @@ export interface Api {
   close(): Promise<void>;
 }
 
-export async function startApi(opts: { maxUploadBytes?: number; definitions?: ConnectorDefinition[] } = {}): Promise<Api> {
+export async function startApi(opts: { maxUploadBytes?: number; definitions?: ConnectorDefinition[]; env?: Record<string, string> } = {}): Promise<Api> {
   const dir = await mkdtemp(join(tmpdir(), 'dossier-api-'));
-  const config = loadConfig({ DOSSIER_DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'silent', DOSSIER_DEBOUNCE_MS: '0' });
+  const config = loadConfig({ DOSSIER_DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'silent', DOSSIER_DEBOUNCE_MS: '0', ...TEST_LIMITS, ...opts.env });
   const deps = await buildDeps({ config, log: silentLogger, worker: true, definitions: opts.definitions });
   const first = (await bootstrapIfEmpty(deps.db))!;
   const app = await buildServer({

@@ -13,6 +13,7 @@ import * as userInvitations from './migrations/005-user-invitations.js';
 import * as blobReferences from './migrations/006-blob-references.js';
 import * as idempotencyKeys from './migrations/007-idempotency-keys.js';
 import * as signInAttempts from './migrations/008-sign-in-attempts.js';
+import * as invitationTries from './migrations/009-invitation-tries.js';
 
 export type Db = Kysely<Database>;
 
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '006-blob-references': blobReferences,
   '007-idempotency-keys': idempotencyKeys,
   '008-sign-in-attempts': signInAttempts,
+  '009-invitation-tries': invitationTries,
 };
 
 export interface DatabaseOptions {

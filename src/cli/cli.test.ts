@@ -4,6 +4,7 @@ import { mkdtemp, mkdir, readFile, rm, symlink, utimes, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { TEST_LIMITS } from '../../test/helpers/limits.js';
 
 /**
  * The real `dossier` binary, spawned against a temp data folder. The first command finds the
@@ -16,7 +17,7 @@ interface Result { code: number | null; stdout: string; stderr: string }
 
 let dataDir = '';
 function dossier(...args: string[]): Promise<Result> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DOSSIER_DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DOSSIER_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...TEST_LIMITS };
   delete env.DATABASE_URL; // this test's own SQLite file, whatever the shell has set
   delete env.DOSSIER_SECRET_KEY;
   return new Promise((resolve, reject) => {

@@ -5,13 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ublInvoice } from '../../test/helpers/collect.js';
+import { TEST_LIMITS } from '../../test/helpers/limits.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 
 describe('dossier channels and inbox (CLI)', () => {
   let work = '';
   const dossier = (...args: string[]): Promise<any> => new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, DOSSIER_DATA_DIR: join(work, 'data'), LOG_LEVEL: 'silent' };
+    const env: NodeJS.ProcessEnv = { ...process.env, DOSSIER_DATA_DIR: join(work, 'data'), LOG_LEVEL: 'silent', ...TEST_LIMITS };
     delete env.DATABASE_URL;
     const child = spawn(process.execPath, [join(repo, 'bin', 'dossier.js'), ...args, '--json'], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '', err = '';

@@ -106,11 +106,31 @@ export class ChannelService {
     return channel;
   }
 
-  /** Stores a server's details as a connection of the channel's own; the secret fields sealed. */
-  async serverConnection(orgId: string, def: ConnectorDefinition, label: string, given: Record<string, unknown>): Promise<string> {
+  /**
+   * Opens a server from its details alone and lists its folder once, storing nothing: what a
+   * client's try on the invitation page may cost. Returns the host key it presented, to pin.
+   */
+  async tryServer(def: ConnectorDefinition, given: Record<string, unknown>): Promise<{ hostKeySha256: string | null }> {
+    const parsed = this.parseServer(def, given);
+    let hostKeySha256: string | null = null;
+    const connector = await def.create(parsed, { pinHostKey: async (fingerprint) => { hostKeySha256 = fingerprint; } });
+    try {
+      for await (const _ of connector.list('')) break;
+    } finally {
+      await connector.close().catch(() => undefined);
+    }
+    return { hostKeySha256 };
+  }
+
+  private parseServer(def: ConnectorDefinition, given: Record<string, unknown>): unknown {
     const parsed = def.settings.safeParse(given);
     if (!parsed.success) throw new DomainError('invalid_input', `The ${def.title} settings are incomplete: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const settings = { ...(parsed.data as Record<string, unknown>) };
+    return parsed.data;
+  }
+
+  /** Stores a server's details as a connection of the channel's own; the secret fields sealed. */
+  async serverConnection(orgId: string, def: ConnectorDefinition, label: string, given: Record<string, unknown>): Promise<string> {
+    const settings = { ...(this.parseServer(def, given) as Record<string, unknown>) };
     delete settings.root;
     const secrets: Record<string, unknown> = {};
     for (const key of def.secrets) if (settings[key] !== undefined) { secrets[key] = settings[key]; delete settings[key]; }

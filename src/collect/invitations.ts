@@ -2,12 +2,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DomainError } from '../domain/errors.js';
 import { CHANNEL_TITLES } from '../domain/channels.js';
-import type { StorageConnector } from '../connectors/connector.js';
+import { AddressRefused, isConnectorError, type StorageConnector } from '../connectors/connector.js';
 import type { Db } from '../catalog/db.js';
 import { getCompany } from '../catalog/organizations.js';
 import { deleteConnectionSecrets, getConnection, updateConnectionSettings } from '../catalog/destinations.js';
 import { joinPath } from '../connectors/connector.js';
 import { getChannel, updateChannel, type Channel } from '../catalog/channels.js';
+import { recordInvitationTry } from '../catalog/invitation-tries.js';
 import {
   insertInvitation, invitationById, invitationByToken, latestInvitation, recordInvitationConnection, useInvitation, type Invitation,
 } from '../catalog/invitations.js';
@@ -41,6 +42,21 @@ export interface InvitationView {
 }
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** How often a client may try server details: per link, and per client address an hour. */
+export const TRIES_PER_LINK = 10;
+export const TRIES_PER_CLIENT_HOUR = 20;
+
+/**
+ * What a visitor, who is not signed in, hears when a server could not be used: in words, the
+ * same for every way of not reaching it (closed, filtered, not SFTP or WebDAV at all), and never
+ * the remote's own answer, so the page cannot map or read services it should not see.
+ */
+function forVisitor(e: unknown): Error {
+  if (e instanceof DomainError || e instanceof AddressRefused) return new DomainError('invalid_input', e.message);
+  if (isConnectorError(e, 'auth_expired')) return new DomainError('invalid_input', 'Sign-in was refused: check the user name and the password or key, then try again.');
+  return new DomainError('invalid_input', 'The server could not be reached: check its address and port, then try again. If they are right, the server may be down or may not accept connections from outside.');
+}
 const TOKEN = /^dci_[A-Za-z0-9_-]{43}$/;
 
 /**
@@ -115,19 +131,26 @@ export class InvitationService {
     await recordInvitationConnection(this.deps.db, invitationId, connectionId);
   }
 
-  /** SFTP or WebDAV: the client gives the server's details; they are tested before they are kept. */
-  async server(token: string, settings: Record<string, unknown>): Promise<InvitationView> {
+  /**
+   * SFTP or WebDAV: the client gives the server's details; they are tried before anything is
+   * kept, a failed try leaves nothing behind, and tries are limited per link and per client.
+   */
+  async server(token: string, settings: Record<string, unknown>, client: string): Promise<InvitationView> {
     const { inv, channel } = await this.open(token);
     if (channel.kind !== 'sftp' && channel.kind !== 'webdav') throw new DomainError('invalid_input', `A ${CHANNEL_TITLES[channel.kind]} is connected by signing in, not with server details.`);
+    const tries = await recordInvitationTry(this.deps.db, inv.id, hash(`client:${client}`), 3_600_000);
+    if (tries.onLink > TRIES_PER_LINK) throw new DomainError('too_many_attempts', 'Too many tries with this link. Ask your accountant for a new link, and check the server details with whoever runs the server.');
+    if (tries.fromClient > TRIES_PER_CLIENT_HOUR) throw new DomainError('too_many_attempts', 'Too many tries from your connection. Try again in an hour.');
     const def = this.deps.definitions.get(channel.kind)!;
-    const connectionId = await this.deps.channels.serverConnection(inv.orgId, def, channel.name, settings);
-    const folder = typeof settings.root === 'string' ? settings.root : '';
+    let hostKeySha256: string | null;
     try {
-      await this.deps.channels.test(inv.orgId, { ...channel, connectionId, folder });
+      ({ hostKeySha256 } = await this.deps.channels.tryServer(def, settings));
     } catch (e) {
-      await deleteConnectionSecrets(this.deps.db, inv.orgId, connectionId);
-      throw e;
+      this.deps.log.info({ channel: channel.id, err: (e as Error).message }, 'a client\'s server details did not work');
+      throw forVisitor(e);
     }
+    const connectionId = await this.deps.channels.serverConnection(inv.orgId, def, channel.name, { ...settings, ...(hostKeySha256 && !settings.hostKeySha256 && { hostKeySha256 }) });
+    const folder = typeof settings.root === 'string' ? settings.root : '';
     // Where the client said the documents are: the folder browser starts there.
     const conn = await getConnection(this.deps.db, inv.orgId, connectionId);
     await updateConnectionSettings(this.deps.db, inv.orgId, connectionId, { ...conn.settings, browseRoot: folder });

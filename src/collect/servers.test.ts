@@ -9,6 +9,7 @@ import { testDatabases } from '../../test/helpers/databases.js';
 import { listInbox } from '../catalog/inbox.js';
 import { Readable } from 'node:stream';
 import { webdavDefinition } from '../connectors/webdav/index.js';
+import { TEST_CONTEXT } from '../../test/helpers/limits.js';
 
 /** The same exactly-once story against each real server: collect, rename, add, touch nothing. */
 interface Client { write(path: string, body: Buffer): Promise<void>; rename(from: string, to: string): Promise<void> }
@@ -21,7 +22,7 @@ const onDisk = (dir: string): Client => ({
 
 /** The client's side over WebDAV itself: the server caches listings, as Nextcloud's clients see it. */
 async function overWebdav(webdav: TestWebdav, root: string): Promise<Client> {
-  const c = await webdavDefinition.create(webdavDefinition.settings.parse({ url: webdav.url, username: webdav.username, password: webdav.password, root }), {});
+  const c = await webdavDefinition.create(webdavDefinition.settings.parse({ url: webdav.url, username: webdav.username, password: webdav.password, root }), TEST_CONTEXT);
   return {
     write: async (path, body) => { await c.write(path, Readable.from([body]), { size: body.length }); },
     rename: async (from, to) => { await c.move!(from, to); },

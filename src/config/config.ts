@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { resolve } from 'node:path';
+import { delimiter, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -75,6 +75,18 @@ const schema = z.object({
   DOSSIER_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(72_000),
   /** How long a client's invitation link stays valid, in hours. */
   DOSSIER_INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
+  /**
+   * The folders local destinations and channels may point into, separated by the path list
+   * delimiter (":" on Linux). None listed: the local kinds are off (docs/security.md).
+   */
+  DOSSIER_LOCAL_ROOTS: z.string().default('').transform((v) => v.split(delimiter).map((p) => p.trim()).filter(Boolean))
+    .refine((list) => list.every((p) => isAbsolute(p) && !p.split(/[\\/]/).includes('..')), 'List absolute folders without "..", separated by ":", such as /srv/dossier:/mnt/scans.'),
+  /**
+   * Host names, addresses and CIDR ranges (comma-separated) that servers typed by users may be
+   * on although they are loopback or private, such as nas.internal,10.0.5.0/24. Default: none.
+   */
+  DOSSIER_ALLOW_HOSTS: z.string().default('').transform((v) => v.split(/[\s,]+/).filter(Boolean))
+    .refine((list) => list.every(isHostOrRange), 'List host names, addresses or CIDR ranges separated by commas, such as nas.internal,10.0.5.0/24.'),
 }).superRefine((e, c) => {
   if (e.DOSSIER_HEADERS_TIMEOUT_MS > e.DOSSIER_REQUEST_TIMEOUT_MS) {
     c.addIssue({ code: 'custom', path: ['DOSSIER_HEADERS_TIMEOUT_MS'], message: `The headers are part of the request: give at most DOSSIER_REQUEST_TIMEOUT_MS (${e.DOSSIER_REQUEST_TIMEOUT_MS}).` });
@@ -84,12 +96,15 @@ const schema = z.object({
 /** Names proxy-addr (Fastify's trustProxy) knows for well-known ranges. */
 const RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
-function isAddressOrRange(s: string): boolean {
-  if (RANGE_NAMES.has(s) || isIP(s)) return true;
+/** An IPv4/IPv6 address, or one with a /prefix. */
+function isAddressOrCidr(s: string): boolean {
   const [address = '', bits, ...rest] = s.split('/');
   const version = isIP(address);
-  return rest.length === 0 && version > 0 && /^\d{1,3}$/.test(bits ?? '') && Number(bits) <= (version === 4 ? 32 : 128);
+  if (version === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
 }
+
+const isAddressOrRange = (s: string): boolean => RANGE_NAMES.has(s) || isAddressOrCidr(s);
 
 /** Only this machine can reach an address of the loopback interface. */
 export function isLoopback(host: string): boolean {
@@ -104,6 +119,11 @@ export function parseTrustProxy(value: string | undefined): boolean | number | s
   if (/^\d+$/.test(value)) return Number(value);
   const list = value.split(',').map((s) => s.trim()).filter(Boolean);
   return list.length > 0 && list.every(isAddressOrRange) ? list : null;
+}
+
+/** A host name, an IPv4/IPv6 address, or an address with a /prefix. */
+function isHostOrRange(entry: string): boolean {
+  return isAddressOrCidr(entry) || /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(entry);
 }
 
 export type OAuthProviderId = 'onedrive' | 'gdrive' | 'dropbox';
@@ -145,6 +165,10 @@ export interface Config {
   trustProxy: boolean | number | string[];
   /** The HTTP server's limits on slow and silent clients. */
   timeouts: { headersMs: number; requestMs: number; idleMs: number; keepAliveMs: number };
+  /** Real folders local destinations and channels may use; empty: the local kinds are off. */
+  localRoots: string[];
+  /** Loopback and private hosts (names, addresses, CIDR ranges) users' servers may be on. */
+  allowHosts: string[];
 }
 
 const CALLBACK_PATH = '/v1/oauth/callback';
@@ -204,5 +228,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     timeouts: {
       headersMs: e.DOSSIER_HEADERS_TIMEOUT_MS, requestMs: e.DOSSIER_REQUEST_TIMEOUT_MS, idleMs: e.DOSSIER_IDLE_TIMEOUT_MS, keepAliveMs: e.DOSSIER_KEEP_ALIVE_TIMEOUT_MS,
     },
+    localRoots: e.DOSSIER_LOCAL_ROOTS.map((p) => resolve(p)),
+    allowHosts: e.DOSSIER_ALLOW_HOSTS,
   };
 }

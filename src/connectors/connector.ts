@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { ZodType } from 'zod';
 import type { NameRules } from '../domain/names.js';
+import type { EgressPolicy } from './kit/egress.js';
 
 /**
  * The StorageConnector port: what the backup and collection engines need from any storage.
@@ -187,6 +188,17 @@ export class ConnectorError extends Error {
   }
 }
 
+/**
+ * A connection the egress policy refused (a loopback or private address a user typed): the one
+ * connection failure whose own words may be shown to a visitor who is not signed in.
+ */
+export class AddressRefused extends ConnectorError {
+  constructor(message: string) {
+    super('permission_denied', message);
+    this.name = 'AddressRefused';
+  }
+}
+
 export function isConnectorError(e: unknown, kind?: ConnectorErrorKind): e is ConnectorError {
   return e instanceof ConnectorError && (kind === undefined || e.kind === kind);
 }
@@ -235,6 +247,16 @@ export interface TokenSource {
   accessToken(opts?: { refresh?: boolean; signal?: AbortSignal }): Promise<string>;
 }
 
+/**
+ * Where a local destination or channel may point: below one of the folders the operator listed
+ * (DOSSIER_LOCAL_ROOTS), never into or around Dossier's own folders (the data folder with the
+ * key and the databases, the install folder with the code and the web app browsers load).
+ */
+export interface LocalFolderPolicy {
+  roots: readonly string[];
+  forbidden: readonly string[];
+}
+
 export interface ConnectorContext {
   /** For providers that use OAuth (OneDrive, Google Drive, Dropbox). */
   tokens?: TokenSource;
@@ -244,4 +266,8 @@ export interface ConnectorContext {
    * later connection must present the same key.
    */
   pinHostKey?(fingerprint: string): Promise<void>;
+  /** Where local folders may be (DOSSIER_LOCAL_ROOTS and Dossier's own folders); without it the local kind is off. */
+  localFolders?: LocalFolderPolicy;
+  /** Which hosts a server a user typed may be on (DOSSIER_ALLOW_HOSTS); without it, public addresses only. */
+  egress?: EgressPolicy;
 }

@@ -9,7 +9,8 @@ export type DomainErrorCode =
   | 'idempotency_key_reused'
   | 'unauthorized'
   | 'forbidden'
-  | 'unavailable';
+  | 'unavailable'
+  | 'too_many_attempts';
 
 const statusOf: Record<DomainErrorCode, number> = {
   not_found: 404,
@@ -19,6 +20,7 @@ const statusOf: Record<DomainErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   unavailable: 503,
+  too_many_attempts: 429,
 };
 
 export class DomainError extends Error {

@@ -6,8 +6,9 @@ import { createLogger } from '../log/log.js';
 import { migrate, openDatabase, type Db } from '../catalog/db.js';
 import { getConnection, updateConnectionSettings, type DestinationRow } from '../catalog/destinations.js';
 import { definitionsByKind } from '../connectors/registry.js';
-import type { ConnectorDefinition, StorageConnector, TokenSource } from '../connectors/connector.js';
+import type { ConnectorContext, ConnectorDefinition, StorageConnector, TokenSource } from '../connectors/connector.js';
 import type { RetryPolicy } from '../connectors/kit/retry.js';
+import { EgressPolicy } from '../connectors/kit/egress.js';
 import { FileBlobStore, type BlobStore } from '../vault/blobs.js';
 import { VaultService } from '../vault/service.js';
 import { SecretBox, loadSecretKey } from '../auth/secret-box.js';
@@ -27,6 +28,7 @@ import { configuredProviders, sandboxProviders } from '../auth/oauth/providers.j
 import { providerOf, TokenVault } from '../auth/oauth/vault.js';
 import { buildSandbox, type InstalledSandbox } from './sandbox.js';
 import { secureDataFolder } from './data-folder.js';
+import { INSTALL_DIR, WEB_ROOT } from './install.js';
 import type { Channel } from '../catalog/channels.js';
 import { ChannelService } from '../collect/channels.js';
 import { CollectRuns, COLLECT_JOB } from '../collect/service.js';
@@ -96,6 +98,12 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   const queue = new InProcessQueue(log);
   const definitions = new Map(definitionsByKind);
   for (const d of opts.definitions ?? []) definitions.set(d.kind, d);
+  // Every connector, wherever it is opened, gets the operator's limits on where it may go.
+  const limits: ConnectorContext = {
+    localFolders: { roots: config.localRoots, forbidden: [config.dataDir, INSTALL_DIR, WEB_ROOT] },
+    egress: new EgressPolicy(config.allowHosts),
+  };
+  for (const [kind, d] of definitions) definitions.set(kind, { ...d, create: (settings, context) => d.create(settings, { ...context, ...limits }) });
 
   const connectors = new ConnectorPool();
   const sandbox = config.sandbox ? buildSandbox(config, log) : null;

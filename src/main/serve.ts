@@ -1,13 +1,11 @@
 import { buildDeps, KEEP_ALIVE_JOB } from './deps.js';
 import { existsSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { bootstrapIfEmpty, FIRST_START_MARKER, firstStartNotice } from '../auth/bootstrap.js';
 import { buildServer } from '../api/server.js';
 import { startBlobCollection } from '../vault/gc.js';
 
-/** The built web app, beside src/ and dist/ alike (both are two levels below the repository). */
-export const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
+import { WEB_ROOT } from './install.js';
 
 /** `npm start`: the API, the sync worker and the scheduler in one process. */
 export async function serve(): Promise<void> {

@@ -14,6 +14,7 @@ import { bootstrapIfEmpty } from '../../src/auth/bootstrap.js';
 import { isTempName } from '../../src/connectors/kit/temp-name.js';
 import { startSshd } from '../servers/sshd.js';
 import { walkFiles } from '../helpers/files.js';
+import { TEST_LIMITS } from '../helpers/limits.js';
 
 const DOCUMENTS = 2000;
 const KILLS = 6;
@@ -55,7 +56,7 @@ describe('crash safety of a 2,000-document backfill', async () => {
       before(async () => {
         dataDir = await mkdtemp(join(tmpdir(), 'dossier-crash-'));
         localRoot = await mkdtemp(join(tmpdir(), 'dossier-crash-dst-'));
-        const deps = await buildDeps({ config: loadConfig({ DOSSIER_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), log: silentLogger });
+        const deps = await buildDeps({ config: loadConfig({ DOSSIER_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...TEST_LIMITS }), log: silentLogger });
         const first = (await bootstrapIfEmpty(deps.db))!;
         orgId = first.orgId;
         for (let i = 0; i < DOCUMENTS; i++) {
@@ -85,7 +86,7 @@ describe('crash safety of a 2,000-document backfill', async () => {
         const last = await runChild(dataDir, orgId, dstId, null);
         assert.ok(last.finished);
 
-        const deps = await buildDeps({ config: loadConfig({ DOSSIER_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), log: silentLogger });
+        const deps = await buildDeps({ config: loadConfig({ DOSSIER_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...TEST_LIMITS }), log: silentLogger });
         try {
           const remote = new Map<string, string>();
           for await (const file of walkFiles(target.root())) {

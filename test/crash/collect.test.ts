@@ -12,6 +12,7 @@ import { buildDeps } from '../../src/main/deps.js';
 import { bootstrapIfEmpty } from '../../src/auth/bootstrap.js';
 import { ublInvoice } from '../helpers/collect.js';
 import { walkFiles } from '../helpers/files.js';
+import { TEST_LIMITS } from '../helpers/limits.js';
 
 const ROUNDS = 8;
 const NEW_PER_ROUND = 40;
@@ -49,7 +50,7 @@ describe('crash safety of collection', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'dossier-crash-collect-'));
     src = join(dataDir, 'client-folder');
     await mkdir(src);
-    const deps = await buildDeps({ config: loadConfig({ DOSSIER_DATA_DIR: join(dataDir, 'data'), LOG_LEVEL: 'silent' }), log: silentLogger });
+    const deps = await buildDeps({ config: loadConfig({ DOSSIER_DATA_DIR: join(dataDir, 'data'), LOG_LEVEL: 'silent', ...TEST_LIMITS }), log: silentLogger });
     const first = (await bootstrapIfEmpty(deps.db))!;
     orgId = first.orgId;
     const channel = await deps.collect.channels.create(orgId, first.userId, {
@@ -80,7 +81,7 @@ describe('crash safety of collection', () => {
     assert.ok(kills >= 3, `the process was killed mid-run ${kills} times`);
     assert.ok((await runChild(join(dataDir, 'data'), orgId, channelId, null)).finished);
 
-    const deps = await buildDeps({ config: loadConfig({ DOSSIER_DATA_DIR: join(dataDir, 'data'), LOG_LEVEL: 'silent' }), log: silentLogger });
+    const deps = await buildDeps({ config: loadConfig({ DOSSIER_DATA_DIR: join(dataDir, 'data'), LOG_LEVEL: 'silent', ...TEST_LIMITS }), log: silentLogger });
     try {
       const contents = new Map<string, string>();
       for await (const file of walkFiles(src)) contents.set(relative(src, file), createHash('sha256').update(await readFile(file)).digest('hex'));

@@ -9,6 +9,7 @@ import type { ConnectorDefinition } from '../../src/connectors/connector.js';
 import type { NewChannelInput } from '../../src/collect/channels.js';
 import type { Channel } from '../../src/catalog/channels.js';
 import { freshPostgres } from './databases.js';
+import { TEST_LIMITS } from './limits.js';
 
 /**
  * A whole Dossier (temp data folder, SQLite or a fresh PostgreSQL database, the real vault and
@@ -30,7 +31,7 @@ export interface CollectWorld {
 export async function startCollectWorld(opts: { postgres?: boolean; definitions?: ConnectorDefinition[]; env?: Record<string, string>; readDocuments?: boolean; log?: Logger } = {}): Promise<CollectWorld> {
   const dir = await mkdtemp(join(tmpdir(), 'dossier-collect-'));
   const pgdb = opts.postgres ? await freshPostgres() : null;
-  const config = loadConfig({ DOSSIER_DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'silent', DOSSIER_DEBOUNCE_MS: '0', ...(pgdb && { DATABASE_URL: pgdb.url }), ...opts.env });
+  const config = loadConfig({ DOSSIER_DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'silent', DOSSIER_DEBOUNCE_MS: '0', ...TEST_LIMITS, ...(pgdb && { DATABASE_URL: pgdb.url }), ...opts.env });
   const deps = await buildDeps({ config, log: opts.log ?? silentLogger, worker: true, definitions: opts.definitions, readDocuments: opts.readDocuments });
   const first = (await bootstrapIfEmpty(deps.db))!;
   let n = 0;

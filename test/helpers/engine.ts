@@ -6,6 +6,7 @@ import { silentLogger } from '../../src/log/log.js';
 import { buildDeps, type Deps } from '../../src/main/deps.js';
 import { bootstrapIfEmpty } from '../../src/auth/bootstrap.js';
 import type { ConnectorDefinition } from '../../src/connectors/connector.js';
+import { TEST_LIMITS } from './limits.js';
 
 export interface Engine { deps: Deps; orgId: string; companyId: string; close(): Promise<void> }
 
@@ -16,7 +17,7 @@ export interface Engine { deps: Deps; orgId: string; companyId: string; close():
  */
 export async function startEngine(definition: ConnectorDefinition): Promise<Engine> {
   const dir = await mkdtemp(join(tmpdir(), `dossier-${definition.kind}-`));
-  const config = loadConfig({ DOSSIER_DATA_DIR: dir, LOG_LEVEL: 'silent', DOSSIER_DEBOUNCE_MS: '0' });
+  const config = loadConfig({ DOSSIER_DATA_DIR: dir, LOG_LEVEL: 'silent', DOSSIER_DEBOUNCE_MS: '0', ...TEST_LIMITS });
   const deps = await buildDeps({ config, log: silentLogger, definitions: [definition], worker: true, retry: { retries: 8, minTimeoutMs: 2, maxTimeoutMs: 50 } });
   const org = (await bootstrapIfEmpty(deps.db))!;
   return {

@@ -8,6 +8,7 @@ import { buildDeps, type Deps } from '../../src/main/deps.js';
 import { bootstrapIfEmpty } from '../../src/auth/bootstrap.js';
 import { buildServer } from '../../src/api/server.js';
 import { freePort } from '../servers/net.js';
+import { TEST_LIMITS } from './limits.js';
 
 /**
  * A whole Dossier listening on a loopback port, as `npm start` runs it, sandbox included: a
@@ -32,7 +33,7 @@ export async function startServed(env: Record<string, string> = {}, opts: { webR
   const dir = await mkdtemp(join(tmpdir(), 'dossier-served-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ DOSSIER_DATA_DIR: dir, LOG_LEVEL: 'silent', DOSSIER_DEBOUNCE_MS: '0', PORT: String(port), DOSSIER_BASE_URL: baseUrl, ...env });
+  const config = loadConfig({ DOSSIER_DATA_DIR: dir, LOG_LEVEL: 'silent', DOSSIER_DEBOUNCE_MS: '0', PORT: String(port), DOSSIER_BASE_URL: baseUrl, ...TEST_LIMITS, ...env });
   const deps = await buildDeps({ config, log: silentLogger, worker: true, retry: { retries: 3, minTimeoutMs: 2, maxTimeoutMs: 20 } });
   const first = (await bootstrapIfEmpty(deps.db))!;
   const app = await buildServer({ ...deps, webRoot: opts.webRoot ?? null });

@@ -12,6 +12,7 @@ import type { ConnectorDefinition, StorageConnector } from '../../src/connectors
 import type { DocumentMeta } from '../../src/catalog/documents.js';
 import { freshPostgres } from './databases.js';
 import { FaultyConnector, type FaultRules } from './faulty.js';
+import { TEST_LIMITS } from './limits.js';
 
 /**
  * A whole Dossier (real database, real blob store, real services and queue) whose
@@ -45,7 +46,7 @@ export async function createWorld(opts: { postgres?: boolean; env?: Record<strin
     },
   };
   const config = loadConfig({
-    DOSSIER_DATA_DIR: dir, LOG_LEVEL: 'silent', DOSSIER_DEBOUNCE_MS: '0',
+    DOSSIER_DATA_DIR: dir, LOG_LEVEL: 'silent', DOSSIER_DEBOUNCE_MS: '0', ...TEST_LIMITS,
     ...(pgdb && { DATABASE_URL: pgdb.url }), ...opts.env,
   });
   const deps = await buildDeps({ config, log: silentLogger, definitions: [testmem], worker: true, retry: { retries: 8, minTimeoutMs: 2, maxTimeoutMs: 20 } });

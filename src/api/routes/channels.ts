@@ -5,6 +5,7 @@ import { getCompany } from '../../catalog/organizations.js';
 import { insertBinder, listBinders } from '../../catalog/channels.js';
 import { listUsers } from '../../catalog/users.js';
 import { orgOf, principalOf, requireRight } from '../auth.js';
+import { checkLocalKindAllowed } from '../local-kinds.js';
 import { commonErrors, ErrorBody, Id, IdParams } from '../schemas.js';
 import type { RouteContext, ZodApp } from '../server.js';
 
@@ -113,6 +114,7 @@ export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
     },
   }, async (request, reply) => {
     const p = principalOf(request);
+    await checkLocalKindAllowed(deps.db, request, request.body.kind);
     const channel = await channels.create(p.orgId, p.userId, request.body);
     if (channel.state === 'waiting_for_client') await deps.collect.invitations?.send(p.orgId, channel.id, p.userId);
     return reply.code(201).send(channel);
@@ -141,7 +143,10 @@ export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
 
   app.patch('/channels/:id', {
     ...configure, schema: { summary: 'Change a channel', tags, params: IdParams, body: ChannelPatch, response: { 200: Channel, ...commonErrors, ...forbidden } },
-  }, async (request) => channels.update(orgOf(request), request.params.id, request.body));
+  }, async (request) => {
+    await checkLocalKindAllowed(deps.db, request, (await channels.get(orgOf(request), request.params.id)).kind);
+    return channels.update(orgOf(request), request.params.id, request.body);
+  });
 
   app.post('/channels/:id/pause', {
     ...configure, schema: { summary: 'Pause a channel', tags, params: IdParams, response: { 200: Channel, ...commonErrors, ...forbidden } },

@@ -4,6 +4,7 @@ import { getCompany } from '../../catalog/organizations.js';
 import { findConnection } from '../../catalog/connections.js';
 import type { ConnectorDefinition } from '../../connectors/connector.js';
 import { orgOf, requireRight } from '../auth.js';
+import { checkLocalKindAllowed } from '../local-kinds.js';
 import { commonErrors, Destination, DestinationStatus, ErrorBody, Id, IdParams, IsoDate, Run } from '../schemas.js';
 import type { RouteContext, ZodApp } from '../server.js';
 
@@ -76,9 +77,14 @@ export function destinationRoutes(app: ZodApp, { deps, definitions }: RouteConte
       description: 'Tests the connection first (a wrong password fails here), then queues the first copy of every document.',
       tags, body: NewDestination, response: { 201: Destination, ...commonErrors },
     },
-  }, async (request, reply) => reply.code(201).send(await deps.backup.add(orgOf(request), request.body)));
+  }, async (request, reply) => {
+    await checkLocalKindAllowed(deps.db, request, request.body.kind);
+    return reply.code(201).send(await deps.backup.add(orgOf(request), request.body));
+  });
 
   app.post('/destinations/test', {
+    // It connects wherever the settings say: only for those who may add destinations.
+    preHandler: requireRight('manage_destinations'),
     schema: {
       summary: 'Try the settings of a destination before adding it',
       description: 'Logs in with these settings (SFTP, WebDAV, local) and reads the folder and free space; nothing is stored. An SFTP server\'s host key comes back as hostKeySha256: show it to the user, and once they confirm it, send it in the settings of POST /v1/destinations.',
@@ -86,7 +92,7 @@ export function destinationRoutes(app: ZodApp, { deps, definitions }: RouteConte
       response: { 200: ConnectionTest, ...commonErrors },
     },
   }, async (request) => {
-    orgOf(request);
+    await checkLocalKindAllowed(deps.db, request, request.body.kind);
     return deps.backup.tryConnection(request.body.kind, request.body.settings);
   });
 
@@ -124,7 +130,10 @@ export function destinationRoutes(app: ZodApp, { deps, definitions }: RouteConte
       description: 'A new layout or start date makes the next pass look at every document again (files are moved, not copied twice).',
       tags, params: IdParams, body: DestinationPatch, response: { 200: Destination, ...commonErrors },
     },
-  }, async (request) => deps.backup.update(orgOf(request), request.params.id, request.body));
+  }, async (request) => {
+    await checkLocalKindAllowed(deps.db, request, (await deps.backup.get(orgOf(request), request.params.id)).kind);
+    return deps.backup.update(orgOf(request), request.params.id, request.body);
+  });
 
   app.post('/destinations/:id/pause', {
     preHandler: requireRight('manage_destinations'),

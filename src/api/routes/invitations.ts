@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyReply } from 'fastify';
 import { CHANNEL_KINDS } from '../../domain/channels.js';
 import { DomainError } from '../../domain/errors.js';
-import type { InvitationService } from '../../collect/invitations.js';
+import { TRIES_PER_CLIENT_HOUR, TRIES_PER_LINK, type InvitationService } from '../../collect/invitations.js';
 import { mapError } from '../errors.js';
 import { ErrorBody } from '../schemas.js';
 import { clearCookie, readCookie, setCookie } from '../cookies.js';
@@ -49,9 +49,10 @@ export function invitationRoutes(app: ZodApp, ctx: RouteContext): void {
   app.post('/invitations/:token/server', {
     schema: {
       summary: 'Give the SFTP or WebDAV server\'s details (tested before they are kept)', tags, security: [], params: Token,
-      body: z.strictObject({ settings: z.record(z.string(), z.unknown()) }), response: { 200: InvitationView, ...errors },
+      description: `Tried before anything is kept. At most ${TRIES_PER_LINK} tries per link, and ${TRIES_PER_CLIENT_HOUR} an hour from one client address (then 429).`,
+      body: z.strictObject({ settings: z.record(z.string(), z.unknown()) }), response: { 200: InvitationView, ...errors, 429: ErrorBody },
     },
-  }, async (request) => service(ctx).server(request.params.token, request.body.settings));
+  }, async (request) => service(ctx).server(request.params.token, request.body.settings, request.ip));
 
   app.get('/invitations/:token/folders', {
     schema: {
@@ -141,7 +142,7 @@ export function invitationPages(app: ZodApp, ctx: RouteContext): void {
     const settings: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(form)) if (v !== '') settings[k] = k === 'port' ? Number(v) : v;
     try {
-      await service(ctx).server(request.params.token, settings);
+      await service(ctx).server(request.params.token, settings, request.ip);
       return reply.code(303).header('location', base(request.params.token)).send();
     } catch (e) {
       return fail(reply, e);

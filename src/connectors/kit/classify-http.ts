@@ -19,6 +19,9 @@ export interface HttpClassifier<F extends HttpFailure = HttpFailure> {
  */
 export function classifyHttp<F extends HttpFailure>(err: unknown, path: string, signal: AbortSignal | undefined, c: HttpClassifier<F>): ConnectorError {
   if (err instanceof ConnectorError) return err;
+  // A check made while the request was being sent (the egress policy refusing an address) comes wrapped by fetch.
+  const cause = (err as { cause?: unknown })?.cause;
+  if (cause instanceof ConnectorError) return cause;
   const where = path || 'the root folder';
   if (signal?.aborted || (err as Error)?.name === 'AbortError') return cancelled(err);
   if (err instanceof HttpFailure) {

@@ -6,6 +6,9 @@ import { LocalConnector } from './connector.js';
 
 let dir = '';
 defineConformanceSuite('local', {
-  create: async () => new LocalConnector({ root: (dir = await mkdtemp(join(tmpdir(), 'dossier-local-'))) }),
+  create: async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dossier-local-'));
+    return new LocalConnector({ root: dir }, { localFolders: { roots: [dir], forbidden: [] } });
+  },
   cleanup: () => rm(dir, { recursive: true, force: true }),
 });

@@ -1,24 +1,31 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, statfs, unlink } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { constants } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat, statfs, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import {
   checkPath, ConnectorError, splitPath,
-  type CallOptions, type Capabilities, type Entry, type HashType, type Quota, type ReadOptions,
+  type CallOptions, type Capabilities, type ConnectorContext, type Entry, type HashType, type Quota, type ReadOptions,
   type StorageConnector, type WriteInfo,
 } from '../connector.js';
 import { sha256Of } from '../kit/hashing.js';
 import { tempPathFor } from '../kit/temp-name.js';
 import { throwIfAborted } from '../kit/abort.js';
 import { classify } from './errors.js';
+import { checkLocalRoot, realPathOf, within } from './folders.js';
 
 export interface LocalOptions {
   /** Absolute folder that is the connector's root; created if missing. */
   root: string;
 }
 
-/** A folder on this machine: Dossier's own drive, a mounted share, or a test destination. */
+const NO_POLICY = { roots: [], forbidden: [] };
+
+/**
+ * A folder on this machine: Dossier's own drive, a mounted share, or a test destination. It
+ * works only below a folder the operator allowed (context.localFolders), and every path it
+ * opens is resolved to its real path and checked to be inside the root: a symbolic link
+ * planted in the folder, or the folder itself replaced by one, leads nowhere.
+ */
 export class LocalConnector implements StorageConnector {
   readonly kind = 'local';
   readonly capabilities: Capabilities = {
@@ -26,29 +33,56 @@ export class LocalConnector implements StorageConnector {
     names: { set: 'posix', caseInsensitive: false, maxComponentBytes: 255 },
     serverSideMove: true,
   };
-  private readonly root: string;
+  private real: Promise<string> | null = null;
 
-  constructor(opts: LocalOptions) {
-    this.root = resolve(opts.root);
+  constructor(private readonly opts: LocalOptions, private readonly context: ConnectorContext = {}) {}
+
+  /** The root's real path, checked against the allowed folders once per connector. */
+  open(): Promise<string> {
+    return (this.real ??= checkLocalRoot(this.opts.root, this.context.localFolders ?? NO_POLICY));
   }
 
-  private abs(path: string): string {
-    const full = join(this.root, checkPath(path));
-    if (full !== this.root && !full.startsWith(this.root + sep)) throw new ConnectorError('invalid_name', `"${path}" leaves the root folder.`);
-    return full;
+  /** The real path of `path` below the root; anything a symbolic link leads out of the root to is refused. */
+  private async place(path: string): Promise<string> {
+    const root = await this.open();
+    const real = await realPathOf(join(root, checkPath(path)));
+    if (!within(real, root)) {
+      throw new ConnectorError('permission_denied', `"${path || '/'}" leads out of the folder through a symbolic link, which Dossier does not follow.`);
+    }
+    return real;
+  }
+
+  /**
+   * Opens a file without following a link in its last name, then makes sure the file opened is
+   * the one at its checked place: a folder on the way swapped for a link between the check and
+   * the open (to point it at the data folder) gives another file, and is refused.
+   */
+  private async openFile(path: string, flags: number, mode?: number): Promise<FileHandle> {
+    const handle = await open(await this.place(path), flags | constants.O_NOFOLLOW, mode);
+    try {
+      const [opened, there] = await Promise.all([handle.stat(), this.place(path).then((p) => stat(p))]);
+      if (opened.dev !== there.dev || opened.ino !== there.ino) {
+        throw new ConnectorError('permission_denied', `"${path}" changed while it was opened (a symbolic link on the way?); Dossier did not use it.`);
+      }
+      return handle;
+    } catch (e) {
+      await handle.close().catch(() => undefined);
+      throw e;
+    }
   }
 
   private async entry(path: string): Promise<Entry> {
-    const s = await stat(this.abs(path));
+    const s = await stat(await this.place(path));
     return { path, name: splitPath(path)[1], isDir: s.isDirectory(), size: s.isDirectory() ? 0 : s.size, modifiedAt: s.mtime };
   }
 
   async *list(dir: string, opts?: CallOptions): AsyncIterable<Entry> {
     let names: string[];
     try {
-      const s = await stat(this.abs(dir));
+      const real = await this.place(dir);
+      const s = await stat(real);
       if (!s.isDirectory()) throw new ConnectorError('not_found', `${dir} is not a folder.`);
-      names = await readdir(this.abs(dir));
+      names = await readdir(real);
     } catch (e) {
       throw classify(e, dir);
     }
@@ -58,7 +92,9 @@ export class LocalConnector implements StorageConnector {
       try {
         yield await this.entry(path);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw classify(e, path); // vanished while listing
+        const err = classify(e, path);
+        // Vanished while listing, or a link out of the folder: not part of it.
+        if (err.kind !== 'not_found' && err.kind !== 'permission_denied') throw err;
       }
     }
   }
@@ -72,53 +108,58 @@ export class LocalConnector implements StorageConnector {
   }
 
   async read(path: string, opts?: ReadOptions): Promise<Readable> {
+    let handle: FileHandle | null = null;
     try {
-      const s = await stat(this.abs(path));
-      if (s.isDirectory()) throw new ConnectorError('is_directory', `${path} is a folder.`);
+      handle = await this.openFile(path, constants.O_RDONLY);
+      if ((await handle.stat()).isDirectory()) throw new ConnectorError('is_directory', `${path} is a folder.`);
       const range = opts?.range;
-      return createReadStream(this.abs(path), {
+      return handle.createReadStream({
         start: range?.start,
         end: range?.end !== undefined ? range.end - 1 : undefined,
         signal: opts?.signal,
       });
     } catch (e) {
+      await handle?.close().catch(() => undefined);
       throw classify(e, path);
     }
   }
 
   async write(path: string, body: Readable, info: WriteInfo, opts?: CallOptions): Promise<Entry> {
-    const target = this.abs(path);
-    const temp = this.abs(tempPathFor(path));
+    const tempPath = tempPathFor(path);
+    let temp: string | null = null;
     try {
       throwIfAborted(opts?.signal);
-      await mkdir(this.abs(splitPath(path)[0]), { recursive: true });
-      const out = createWriteStream(temp);
-      await pipeline(body, out, { signal: opts?.signal });
-      // fsync before rename: after a crash the final name never points at a half-written file.
-      const handle = await open(temp, 'r+');
+      await mkdir(await this.place(splitPath(path)[0]), { recursive: true });
+      temp = await this.place(tempPath);
+      const handle = await this.openFile(tempPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o666);
       try {
+        await handle.writeFile(body, { signal: opts?.signal });
+        // fsync before rename: after a crash the final name never points at a half-written file.
         await handle.sync();
         if (info.modifiedAt) await handle.utimes(info.modifiedAt, info.modifiedAt);
+        const written = (await handle.stat()).size;
+        if (written !== info.size) {
+          throw new ConnectorError('transient', `Wrote ${written} bytes to ${path} but expected ${info.size}.`);
+        }
       } finally {
         await handle.close();
       }
-      const written = (await stat(temp)).size;
-      if (written !== info.size) {
-        throw new ConnectorError('transient', `Wrote ${written} bytes to ${path} but expected ${info.size}.`);
-      }
+      const target = await this.place(path);
+      if (dirname(target) !== dirname(await this.place(tempPath))) throw new ConnectorError('permission_denied', `"${path}" changed while it was written; Dossier did not put it there.`);
       await rename(temp, target);
       return await this.entry(path);
     } catch (e) {
-      await unlink(temp).catch(() => undefined);
+      if (temp) await unlink(temp).catch(() => undefined);
       throw classify(e, path);
     }
   }
 
   async remove(path: string): Promise<void> {
     try {
-      const s = await stat(this.abs(path));
+      const real = await this.place(path);
+      const s = await stat(real);
       if (s.isDirectory()) throw new ConnectorError('is_directory', `${path} is a folder.`);
-      await unlink(this.abs(path));
+      await unlink(real);
     } catch (e) {
       throw classify(e, path);
     }
@@ -126,7 +167,8 @@ export class LocalConnector implements StorageConnector {
 
   async mkdir(path: string): Promise<void> {
     try {
-      await mkdir(this.abs(path), { recursive: true });
+      await mkdir(await this.place(path), { recursive: true });
+      await this.place(path); // a link made on the way while the folders were created
     } catch (e) {
       throw classify(e, path);
     }
@@ -135,8 +177,9 @@ export class LocalConnector implements StorageConnector {
   async rmdir(path: string): Promise<void> {
     if (path === '') throw new ConnectorError('permission_denied', 'The root folder cannot be removed.');
     try {
-      await stat(this.abs(path));
-      await rm(this.abs(path), { recursive: true });
+      const real = await this.place(path);
+      await stat(real);
+      await rm(real, { recursive: true });
     } catch (e) {
       throw classify(e, path);
     }
@@ -144,9 +187,10 @@ export class LocalConnector implements StorageConnector {
 
   async move(from: string, to: string): Promise<Entry> {
     try {
-      await stat(this.abs(from));
-      await mkdir(this.abs(splitPath(to)[0]), { recursive: true });
-      await rename(this.abs(from), this.abs(to));
+      const source = await this.place(from);
+      await stat(source);
+      await mkdir(await this.place(splitPath(to)[0]), { recursive: true });
+      await rename(source, await this.place(to));
       return await this.entry(to);
     } catch (e) {
       throw classify(e, from);
@@ -159,10 +203,11 @@ export class LocalConnector implements StorageConnector {
     for (const path of paths) {
       throwIfAborted(opts?.signal);
       try {
-        out.set(path, (await sha256Of(createReadStream(this.abs(path)))).sha256);
+        const handle = await this.openFile(path, constants.O_RDONLY);
+        out.set(path, (await sha256Of(handle.createReadStream())).sha256);
       } catch (e) {
         const err = classify(e, path);
-        if (err.kind !== 'not_found' && err.kind !== 'is_directory') throw err;
+        if (err.kind !== 'not_found' && err.kind !== 'is_directory' && err.kind !== 'permission_denied') throw err;
       }
     }
     return out;
@@ -170,8 +215,9 @@ export class LocalConnector implements StorageConnector {
 
   async quota(): Promise<Quota> {
     try {
-      await mkdir(this.root, { recursive: true });
-      const s = await statfs(this.root);
+      const root = await this.open();
+      await mkdir(root, { recursive: true });
+      const s = await statfs(root);
       const total = s.blocks * s.bsize;
       return { total, free: s.bavail * s.bsize, used: total - s.bfree * s.bsize };
     } catch (e) {

@@ -11,6 +11,7 @@ const byCode: Record<string, ConnectorErrorKind> = {
   EACCES: 'permission_denied',
   EPERM: 'permission_denied',
   EROFS: 'permission_denied',
+  ELOOP: 'permission_denied', // O_NOFOLLOW met a symbolic link
   ENAMETOOLONG: 'invalid_name',
   EILSEQ: 'invalid_name',
   EBUSY: 'transient',

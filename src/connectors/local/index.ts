@@ -12,5 +12,9 @@ export const localDefinition: ConnectorDefinition<z.infer<typeof localSettings>>
   settings: localSettings,
   secrets: [],
   names: { set: 'posix', caseInsensitive: false, maxComponentBytes: 255 },
-  create: async (settings) => new LocalConnector(settings),
+  create: async (settings, context) => {
+    const connector = new LocalConnector(settings, context);
+    await connector.open(); // a folder this installation does not allow fails here, before anything is stored
+    return connector;
+  },
 };

@@ -10,6 +10,7 @@ import type { NameRules } from '../../domain/names.js';
 import { throwIfAborted } from '../kit/abort.js';
 import { sha256Of } from '../kit/hashing.js';
 import { tempPathFor } from '../kit/temp-name.js';
+import { PUBLIC_ONLY } from '../kit/egress.js';
 import { classify, hasStatus, STATUS } from './errors.js';
 import { batches, execSha256, MAX_COMMAND_BYTES } from './hash.js';
 import { readRange, writeBody } from './io.js';
@@ -63,11 +64,12 @@ export class SftpConnector implements StorageConnector {
 
   private async session(): Promise<Session> {
     if (this.live && !this.live.closed) return this.live;
-    this.connecting ??= openSession(this.options, {
+    // ssh2 is given the checked address, never the name: it cannot resolve it again elsewhere.
+    this.connecting ??= (this.context.egress ?? PUBLIC_ONLY).resolve(this.options.host).then(({ address }) => openSession({ ...this.options, host: address }, {
       pinned: () => this.pinned,
       // Trust on first use: the caller stores it and every later connection must match.
       trust: async (fp) => { await this.context.pinHostKey?.(fp); this.pinned = fp; },
-    }).then((s) => (this.live = s)).finally(() => { this.connecting = undefined; });
+    })).then((s) => (this.live = s)).finally(() => { this.connecting = undefined; });
     return this.connecting;
   }
 

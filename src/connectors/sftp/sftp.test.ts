@@ -13,6 +13,7 @@ import { SftpConnector, type SftpOptions } from './connector.js';
 import { AUTH_MESSAGE, classify, STATUS } from './errors.js';
 import { sftpSettings } from './index.js';
 import { body, readAll, rejectsKind, sha256 } from '../conformance/helpers.js';
+import { TEST_CONTEXT } from '../../../test/helpers/limits.js';
 
 
 /** A TCP relay in front of sshd whose connections the test can cut, like a dropped network. */
@@ -40,7 +41,7 @@ describe('sftp connector', { skip: server ? false : SSHD_MISSING }, () => {
   const connect = async (extra: Partial<SftpOptions> = {}, pins?: string[]): Promise<SftpConnector> => {
     const c = new SftpConnector(
       { host: sshd.host, port: sshd.port, username: sshd.username, privateKey: sshd.privateKey, root: await sshd.newRoot(), ...extra },
-      { pinHostKey: async (fp) => { pins?.push(fp); } },
+      { ...TEST_CONTEXT, pinHostKey: async (fp) => { pins?.push(fp); } },
     );
     opened.push(c);
     return c;
@@ -65,7 +66,7 @@ describe('sftp connector', { skip: server ? false : SSHD_MISSING }, () => {
   });
 
   it('reports refused credentials as auth_expired', async () => {
-    const password = new SftpConnector({ host: sshd.host, port: sshd.port, username: sshd.username, password: 'wrong', root: sshd.root, hostKeySha256: sshd.hostKeySha256 });
+    const password = new SftpConnector({ host: sshd.host, port: sshd.port, username: sshd.username, password: 'wrong', root: sshd.root, hostKeySha256: sshd.hostKeySha256 }, TEST_CONTEXT);
     opened.push(password);
     await rejectsKind(password.stat(''), 'auth_expired', new RegExp(AUTH_MESSAGE.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')));
     const otherKey = await connect({ privateKey: ssh2.utils.generateKeyPairSync('ed25519').private });
@@ -111,7 +112,7 @@ describe('sftp connector', { skip: server ? false : SSHD_MISSING }, () => {
   it('falls back to reading files back when the server allows no commands', async () => {
     const sftpOnly = await startSshd({ extraConfig: ['ForceCommand internal-sftp'] });
     assert.ok(sftpOnly);
-    const c = new SftpConnector({ ...sftpOnly, root: sftpOnly.root });
+    const c = new SftpConnector({ ...sftpOnly, root: sftpOnly.root }, TEST_CONTEXT);
     try {
       const a = randomBytes(300_000);
       await c.write('f/a b.bin', body(a), { size: a.length });

@@ -1,6 +1,9 @@
+import { isIP } from 'node:net';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { ConnectorError } from '../connector.js';
 import { discard } from '../kit/response-body.js';
 import { HttpFailure } from '../kit/http-failure.js';
+import { PUBLIC_ONLY, type EgressPolicy } from '../kit/egress.js';
 import { classify, type Op } from './errors.js';
 import { decodeSegment, decodeXmlText, parseMultistatus, type DavResource } from './multistatus.js';
 
@@ -11,8 +14,12 @@ export interface DavClientOptions {
   password: string;
   /** Folder below the base URL, as plain names ("Dossier/Backups"), "" for the base itself. */
   root: string;
+  /** For tests that count requests; it bypasses the egress policy, so never set from settings. */
   fetch?: typeof fetch;
 }
+
+/** How many same-server redirects a GET follows (a server moving a file behind a new URL). */
+const MAX_REDIRECTS = 5;
 
 export interface DavRequest {
   /** Relative path the request is about, for error messages. */
@@ -44,8 +51,10 @@ export class DavClient {
   private readonly basePath: string;
   private readonly authorization: string;
   private readonly fetchFn: typeof fetch;
+  private readonly agent: Agent | null = null;
+  private readonly egress: EgressPolicy;
 
-  constructor(opts: DavClientOptions) {
+  constructor(opts: DavClientOptions, egress: EgressPolicy = PUBLIC_ONLY) {
     const base = URL.canParse(opts.url) ? new URL(opts.url) : null;
     if (base?.protocol !== 'http:' && base?.protocol !== 'https:') {
       throw new ConnectorError('fatal', `The WebDAV address must be an http:// or https:// URL, not "${opts.url}"`);
@@ -55,7 +64,27 @@ export class DavClient {
     this.baseSegments = this.basePath.split('/').filter((s) => s !== '').map(decodeSegment);
     this.rootSegments = rootSegments(opts.root);
     this.authorization = 'Basic ' + Buffer.from(`${opts.username}:${opts.password}`, 'utf8').toString('base64');
-    this.fetchFn = opts.fetch ?? fetch;
+    this.egress = egress;
+    if (opts.fetch) {
+      this.fetchFn = opts.fetch;
+    } else {
+      // Every socket goes to an address the policy checked when it resolved the name, once;
+      // TLS still verifies the certificate for the name itself.
+      const agent = new Agent({ connect: { lookup: egress.lookup } });
+      this.agent = agent;
+      this.fetchFn = ((url: string, init: RequestInit) => undiciFetch(url, { ...(init as object), dispatcher: agent })) as unknown as typeof fetch;
+    }
+  }
+
+  /** Frees the connections this client keeps open. */
+  async close(): Promise<void> {
+    await this.agent?.close().catch(() => undefined);
+  }
+
+  /** A server given by address is checked here: no name lookup happens for it. */
+  private async checkAddress(url: string): Promise<void> {
+    const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
+    if (isIP(host)) await this.egress.resolve(host);
   }
 
   /** Segments from the base URL down to `path` (relative to the root). */
@@ -83,27 +112,44 @@ export class DavClient {
     const op = req.op ?? 'read';
     const streamed = req.body !== undefined && typeof req.body !== 'string';
     let res: Response;
-    try {
-      res = await this.fetchFn(url, {
-        method,
-        headers: { Authorization: this.authorization, ...req.headers },
-        // Node's fetch streams an async iterable body; duplex 'half' is required for that.
-        body: req.body as BodyInit | undefined,
-        ...(streamed ? { duplex: 'half' } : {}),
-        signal: req.signal,
-        // Node 20's fetch keeps every byte of a streamed body in memory to replay it on a redirect,
-        // unless redirects are refused. Other WebDAV methods must not be silently redirected
-        // either; a redirect means the address in the settings is not the real one.
-        redirect: streamed ? 'error' : method === 'GET' ? 'follow' : 'manual',
-      } as RequestInit);
-    } catch (e) {
-      throw classify(e, req.path, op, req.signal);
+    let target = url;
+    for (let hops = 0; ; hops++) {
+      try {
+        await this.checkAddress(target);
+        res = await this.fetchFn(target, {
+          method,
+          headers: { Authorization: this.authorization, ...req.headers },
+          // Node's fetch streams an async iterable body; duplex 'half' is required for that.
+          body: req.body as BodyInit | undefined,
+          ...(streamed ? { duplex: 'half' } : {}),
+          signal: req.signal,
+          // Redirects are looked at here, never followed blindly: one to another server could
+          // hand back an internal service's answer as a file, or send it our password.
+          // A streamed body would be kept in memory to replay it: uploads refuse redirects outright.
+          redirect: streamed ? 'error' : 'manual',
+        } as RequestInit);
+      } catch (e) {
+        throw classify(e, req.path, op, req.signal);
+      }
+      const next = method === 'GET' && hops < MAX_REDIRECTS ? this.sameServer(res, target) : null;
+      if (!next) break;
+      await discard(res);
+      target = next;
     }
     if (req.expect.includes(res.status)) return res;
     const redirect = res.status >= 300 && res.status < 400;
     if (redirect) await discard(res);
     const detail = redirect ? `to ${res.headers.get('location') ?? 'an address it does not name'}` : await serverMessage(res);
     throw classify(new HttpFailure(res.status, method, [], res.headers.get('retry-after'), detail), req.path, op, req.signal);
+  }
+
+  /** Where a redirect leads, when it stays on the same server (scheme, host and port); else null. */
+  private sameServer(res: Response, from: string): string | null {
+    if (![301, 302, 303, 307, 308].includes(res.status)) return null;
+    const location = res.headers.get('location');
+    if (!location || !URL.canParse(location, from)) return null;
+    const to = new URL(location, from);
+    return to.origin === this.origin ? to.toString() : null;
   }
 
   /** Reads a response body, classifying a connection that drops halfway. */

@@ -2,6 +2,7 @@ import { describe } from 'node:test';
 import { RCLONE_MISSING, startWebdav, type TestWebdav } from '../../../test/servers/webdav.js';
 import { defineConformanceSuite } from '../conformance/suite.js';
 import { WebdavConnector } from './connector.js';
+import { TEST_CONTEXT } from '../../../test/helpers/limits.js';
 
 const server: TestWebdav | null = await startWebdav();
 
@@ -10,7 +11,7 @@ if (!server) {
 } else {
   // A root with a space and a non-ASCII letter that does not exist yet: writes must create it.
   defineConformanceSuite('webdav', {
-    create: async () => new WebdavConnector({ url: server.url, username: server.username, password: server.password, root: 'Dossier Bücher/backup' }),
+    create: async () => new WebdavConnector({ url: server.url, username: server.username, password: server.password, root: 'Dossier Bücher/backup' }, TEST_CONTEXT),
     cleanup: () => server.stop(),
   });
 }

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   checkPath, ConnectorError, isConnectorError, joinPath, splitPath,
-  type CallOptions, type Capabilities, type Entry, type HashType, type Quota, type ReadOptions,
+  type CallOptions, type Capabilities, type ConnectorContext, type Entry, type HashType, type Quota, type ReadOptions,
   type StorageConnector, type WriteInfo,
 } from '../connector.js';
 import type { NameRules } from '../../domain/names.js';
@@ -44,8 +44,8 @@ export class WebdavConnector implements StorageConnector {
   private readonly dav: DavClient;
   private readonly folders: FolderMaker;
 
-  constructor(opts: WebdavOptions) {
-    this.dav = new DavClient(opts);
+  constructor(opts: WebdavOptions, context: ConnectorContext = {}) {
+    this.dav = new DavClient(opts, context.egress);
     this.folders = new FolderMaker(this.dav);
   }
 
@@ -306,7 +306,7 @@ export class WebdavConnector implements StorageConnector {
   }
 
   async close(): Promise<void> {
-    // fetch keeps no per-connector connections; only the folder cache goes.
     this.folders.clear();
+    await this.dav.close();
   }
 }

@@ -31,5 +31,5 @@ export const webdavDefinition: ConnectorDefinition<WebdavSettings> = {
   settings: webdavSettings,
   secrets: ['password'],
   names: WEBDAV_NAMES,
-  create: async (settings) => new WebdavConnector(settings),
+  create: async (settings, context) => new WebdavConnector(settings, context),
 };

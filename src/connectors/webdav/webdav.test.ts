@@ -10,6 +10,7 @@ import { retryAfterMs } from '../kit/network.js';
 import { AUTH_MESSAGE } from './errors.js';
 import { webdavSettings } from './index.js';
 import { decodeXmlText, parseMultistatus, splitListing } from './multistatus.js';
+import { TEST_CONTEXT } from '../../../test/helpers/limits.js';
 
 const body = (s: string) => Readable.from([Buffer.from(s)]);
 
@@ -38,7 +39,7 @@ async function fakeServer(handle: (req: IncomingMessage, res: ServerResponse) =>
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/remote.php/dav/files/alice/`;
   return {
     url,
-    connector: (root = 'Root') => new WebdavConnector({ url, username: 'alice', password: 'pw', root }),
+    connector: (root = 'Root') => new WebdavConnector({ url, username: 'alice', password: 'pw', root }, TEST_CONTEXT),
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
 }
@@ -193,14 +194,14 @@ describe('webdav against rclone serve webdav', () => {
 
   it('reports a wrong password as auth_expired with a message that says what to check', async (t) => {
     if (!server) { t.skip(RCLONE_MISSING); return; }
-    const c = new WebdavConnector({ url: server.url, username: server.username, password: 'wrong', root: 'x' });
+    const c = new WebdavConnector({ url: server.url, username: server.username, password: 'wrong', root: 'x' }, TEST_CONTEXT);
     await rejectsKind(c.stat(''), 'auth_expired', (e) => assert.equal(e.message, AUTH_MESSAGE));
     await rejectsKind(c.write('a/b.pdf', body('abc'), { size: 3 }), 'auth_expired');
   });
 
   it('refuses to read or remove a folder as a file, and cancels an upload midway without leftovers', async (t) => {
     if (!server) { t.skip(RCLONE_MISSING); return; }
-    const c = new WebdavConnector({ url: server.url, username: server.username, password: server.password, root: 'kinds' });
+    const c = new WebdavConnector({ url: server.url, username: server.username, password: server.password, root: 'kinds' }, TEST_CONTEXT);
     await c.mkdir('folder');
     await rejectsKind(c.read('folder'), 'is_directory');
     await rejectsKind(c.remove('folder'), 'is_directory');
@@ -218,7 +219,7 @@ describe('webdav against rclone serve webdav', () => {
     if (!server) { t.skip(RCLONE_MISSING); return; }
     const methods: string[] = [];
     const counting: typeof fetch = (input, init) => { methods.push(init?.method ?? 'GET'); return fetch(input, init); };
-    const c = new WebdavConnector({ url: server.url, username: server.username, password: server.password, root: 'cache test', fetch: counting });
+    const c = new WebdavConnector({ url: server.url, username: server.username, password: server.password, root: 'cache test', fetch: counting }, TEST_CONTEXT);
     const mkcols = () => methods.filter((m) => m === 'MKCOL').length;
     const files = Array.from({ length: 50 }, (_, i) => `2024/03/${i}.pdf`);
     // Ten at a time, as the backup engine writes in parallel.
