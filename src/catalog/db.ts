@@ -10,6 +10,7 @@ import * as oauth from './migrations/002-oauth.js';
 import * as collect from './migrations/003-collect.js';
 import * as sessions from './migrations/004-sessions.js';
 import * as userInvitations from './migrations/005-user-invitations.js';
+import * as rights from './migrations/006-rights.js';
 
 export type Db = Kysely<Database>;
 
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '003-collect': collect,
   '004-sessions': sessions,
   '005-user-invitations': userInvitations,
+  '006-rights': rights,
 };
 
 export interface DatabaseOptions {

@@ -1,8 +1,11 @@
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DOCUMENT_TYPES } from '../../domain/documents.js';
-import { notFound } from '../../domain/errors.js';
+import { DomainError, notFound } from '../../domain/errors.js';
 import { getCompany } from '../../catalog/organizations.js';
-import { orgOf } from '../auth.js';
+import { isCollectedDocument } from '../../catalog/inbox.js';
+import type { Db } from '../../catalog/db.js';
+import { orgOf, principalOf } from '../auth.js';
 import { parseFields, withUpload } from '../uploads.js';
 import {
   commonErrors, Document, DocumentDetail, DocumentPatch, DocumentWithVersions, ErrorBody, Id, IdParams, IsoDate,
@@ -35,6 +38,17 @@ export function contentDisposition(filename: string): string {
   return `attachment; filename="${fallback}"; filename*=UTF-8''${exact}`;
 }
 
+/**
+ * A file collected from a client is the inbox's: reading or changing it through /v1/documents
+ * needs review_inbox too, before and after it is reviewed (see docs/security.md, Rights).
+ */
+const readsInbox = (request: FastifyRequest) => principalOf(request).rights.includes('review_inbox');
+
+async function assertMayOpen(db: Db, request: FastifyRequest, documentId: string): Promise<void> {
+  if (readsInbox(request) || !(await isCollectedDocument(db, orgOf(request), documentId))) return;
+  throw new DomainError('forbidden', 'This document was collected from a client into the inbox: opening or changing it needs the right "review_inbox". Ask a user who manages users to give it to you.');
+}
+
 export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteContext): void {
   app.post('/documents', {
     schema: {
@@ -62,7 +76,7 @@ export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteConte
     const { limit, ...filter } = request.query;
     if (filter.companyId) await getCompany(deps.db, orgId, filter.companyId); // an unknown company is a 404, not an empty page
     // One extra row tells whether another page exists without a count query.
-    const rows = await deps.vault.list(orgId, { ...filter, limit: limit + 1 });
+    const rows = await deps.vault.list(orgId, { ...filter, limit: limit + 1, withoutCollected: !readsInbox(request) });
     const items = rows.slice(0, limit);
     return { items, next: rows.length > limit ? items.at(-1)!.id : null };
   });
@@ -71,6 +85,7 @@ export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteConte
     schema: { summary: 'One document, its versions and where it is backed up', tags, params: IdParams, response: { 200: DocumentDetail, ...commonErrors } },
   }, async (request) => {
     const orgId = orgOf(request);
+    await assertMayOpen(deps.db, request, request.params.id);
     const doc = await deps.vault.get(orgId, request.params.id);
     return { ...doc, destinations: await deps.backup.documentStatus(orgId, doc.id) };
   });
@@ -81,7 +96,10 @@ export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteConte
       description: 'The change is recorded as a new version of the document; its bytes stay the same.',
       tags, params: IdParams, body: DocumentPatch, response: { 200: DocumentWithVersions, ...commonErrors },
     },
-  }, async (request) => deps.vault.update(orgOf(request), request.params.id, request.body));
+  }, async (request) => {
+    await assertMayOpen(deps.db, request, request.params.id);
+    return deps.vault.update(orgOf(request), request.params.id, request.body);
+  });
 
   app.post('/documents/:id/versions', {
     schema: {
@@ -91,6 +109,7 @@ export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteConte
     },
   }, async (request, reply) => {
     const orgId = orgOf(request);
+    await assertMayOpen(deps.db, request, request.params.id);
     const doc = await withUpload(request, maxUploadBytes, (fields, upload) => deps.vault.update(orgId, request.params.id, parseFields(DocumentPatch, fields), upload));
     return reply.code(201).send(doc);
   });
@@ -104,6 +123,7 @@ export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteConte
   }, async (request, reply) => {
     const orgId = orgOf(request);
     const { id } = request.params;
+    await assertMayOpen(deps.db, request, id);
     const wanted = request.query.version;
     // The vault looks a version up by id alone; it must also belong to this document.
     if (wanted && !(await deps.vault.get(orgId, id)).versions.some((v) => v.id === wanted)) throw notFound('Version', wanted);
