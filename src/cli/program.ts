@@ -10,6 +10,7 @@ import { registerExtract } from './extract.js';
 import { registerChannels } from './channels.js';
 import { registerInbox } from './inbox.js';
 import { registerUsers } from './users.js';
+import { registerApiKeys } from './api-keys.js';
 
 export interface ProgramIO {
   writeOut(s: string): void;
@@ -40,5 +41,6 @@ export function buildProgram(ctx: CliContext, io: ProgramIO): Command {
   registerChannels(program, ctx);
   registerInbox(program, ctx);
   registerUsers(program, ctx);
+  registerApiKeys(program, ctx);
   return program;
 }
