@@ -140,6 +140,16 @@ function guardFor(need: Need): onRequestAsyncHookHandler | null {
   return async (request) => checkRight(request, need);
 }
 
+/** The reference says, for each route, who may call it: the same words the table holds. */
+function describeNeed(route: RouteOptions, need: Need): void {
+  const schema = route.schema as { hide?: boolean; description?: string } | undefined;
+  if (!schema || schema.hide || typeof need === 'object') return;
+  const who = need === 'signed_in' ? 'Any user of the organization.' : need === 'admin' ? 'Administrators only.' : `Needs the right \`${need}\`.`;
+  // GET routes come by again as their HEAD twin, with the same schema.
+  if (schema.description?.endsWith(who)) return;
+  schema.description = schema.description ? `${schema.description}\n\n${who}` : who;
+}
+
 /**
  * The onRoute hook of the whole server: adds each route's guard as its last onRequest hook
  * (after the caller is identified), and refuses to register a route the table does not name.
@@ -152,6 +162,7 @@ export function applyRightsTable(route: RouteOptions): void {
   if (need === undefined || needs.some((n) => n !== need)) {
     throw new Error(`The route ${methods.join(',')} ${route.url} is not in src/api/rights-table.ts (one entry per method): say there who may call it.`);
   }
+  describeNeed(route, need);
   const guard = guardFor(need);
   if (!guard) return;
   const existing = route.onRequest ? (Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]) : [];

@@ -68,7 +68,7 @@ export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteConte
   app.get('/documents', {
     schema: {
       summary: 'List documents',
-      description: 'A page at a time, in id order; pass `next` as `after` for the following page (null on the last one).',
+      description: 'A page at a time, in id order; pass `next` as `after` for the following page (null on the last one). Documents collected into the inbox are listed only for users with the right `review_inbox`.',
       tags, querystring: ListQuery, response: { 200: z.object({ items: z.array(Document), next: z.string().nullable() }), ...commonErrors },
     },
   }, async (request) => {
@@ -82,7 +82,7 @@ export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteConte
   });
 
   app.get('/documents/:id', {
-    schema: { summary: 'One document, its versions and where it is backed up', tags, params: IdParams, response: { 200: DocumentDetail, ...commonErrors } },
+    schema: { summary: 'One document, its versions and where it is backed up', description: 'A document collected into the inbox needs the right `review_inbox` (403 without).', tags, params: IdParams, response: { 200: DocumentDetail, ...commonErrors, 403: ErrorBody } },
   }, async (request) => {
     const orgId = orgOf(request);
     await assertMayOpen(deps.db, request, request.params.id);

@@ -9,7 +9,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who is signed in, and the CSRF token for changes */
+        /**
+         * Who is signed in, and the CSRF token for changes
+         * @description Any user of the organization.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -98,7 +101,10 @@ export interface paths {
                 };
             };
         };
-        /** Sign out */
+        /**
+         * Sign out
+         * @description Any user of the organization.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -163,6 +169,8 @@ export interface paths {
         /**
          * Change your own password
          * @description Your other sessions end; this one stays signed in.
+         *
+         *     Any user of the organization.
          */
         post: {
             parameters: {
