@@ -5,6 +5,8 @@ import { countAdmins, getUser, setUserDeactivated, type User } from '../catalog/
 import { revokeApiKeysOfUser } from '../catalog/organizations.js';
 import { deleteSessionsOfUser } from '../catalog/sessions.js';
 
+const onlyAdmin = (user: User) => new DomainError('conflict', `${user.name} is the organization's only active administrator: make another user admin first.`);
+
 /**
  * A user who leaves is deactivated rather than removed: what they did (uploads, reviews,
  * runs) keeps naming them. From that moment their sessions end, their API keys are revoked,
@@ -16,9 +18,7 @@ export async function deactivateUser(db: Db, orgId: string, userId: string): Pro
   return db.transaction().execute(async (trx) => {
     const user = await getUser(trx, orgId, userId);
     if (!user.active) return user;
-    if (user.role === 'admin' && (await countAdmins(trx, orgId)) <= 1) {
-      throw new DomainError('conflict', `${user.name} is the organization's only active administrator: make another user admin first.`);
-    }
+    if (user.role === 'admin' && (await countAdmins(trx, orgId)) <= 1) throw onlyAdmin(user);
     const deactivated = await setUserDeactivated(trx, orgId, userId, now());
     await revokeApiKeysOfUser(trx, orgId, userId);
     await deleteSessionsOfUser(trx, orgId, userId);
@@ -32,7 +32,5 @@ export async function reactivateUser(db: Db, orgId: string, userId: string): Pro
 
 /** Demoting the last active administrator would leave nobody able to grant admin again. */
 export async function assertNotLastAdmin(db: Db, orgId: string, user: User, change: { role?: string }): Promise<void> {
-  if (user.role === 'admin' && user.active && change.role === 'member' && (await countAdmins(db, orgId)) <= 1) {
-    throw new DomainError('conflict', `${user.name} is the organization's only active administrator: make another user admin first.`);
-  }
+  if (user.role === 'admin' && user.active && change.role === 'member' && (await countAdmins(db, orgId)) <= 1) throw onlyAdmin(user);
 }
