@@ -19,7 +19,7 @@ export const API_TYPES_DIR = fileURLToPath(new URL('../web/src/api/types/', impo
 const AREAS: Array<[file: string, routes: RegExp]> = [
   ['service', /^\/health$|^\/v1\/events/],
   ['session', /^\/v1\/(session|user-invitations|oauth)\b/],
-  ['users', /^\/v1\/users\b/],
+  ['users', /^\/v1\/(users|api-keys)\b/],
   ['companies', /^\/v1\/(companies|binders)\b/],
   ['documents', /^\/v1\/(documents|extract)\b/],
   ['destination-runs', /^\/v1\/(destinations\/\{id\}\/(pause|resume|sync|verify|runs)|runs)\b/],

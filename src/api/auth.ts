@@ -1,4 +1,4 @@
-import type { FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { authenticateApiKey, type Principal } from '../auth/api-keys.js';
 import { authenticateSession, checkCsrf, CSRF_HEADER, SESSION_COOKIE } from '../auth/sessions.js';
 import { DomainError } from '../domain/errors.js';
@@ -57,14 +57,9 @@ export function orgOf(request: FastifyRequest): string {
   return principalOf(request).orgId;
 }
 
-/** Throws the 403 a caller without `right` gets. */
+/** Throws the 403 a caller without `right` gets. The rights table (rights-table.ts) calls it for each route. */
 export function checkRight(request: FastifyRequest, right: Right): void {
   if (!principalOf(request).rights.includes(right)) {
     throw new DomainError('forbidden', `This needs the right "${right}" (${RIGHT_TITLES[right]}), which your user does not have. Ask a user who manages users to give it to you.`);
   }
-}
-
-/** A route guard: `{ preHandler: requireRight('configure_collection') }`. */
-export function requireRight(right: Right): preHandlerAsyncHookHandler {
-  return async (request) => checkRight(request, right);
 }

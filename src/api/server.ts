@@ -17,6 +17,7 @@ import { definitions as registeredDefinitions } from '../connectors/registry.js'
 import { ErrorBody, mapError } from './errors.js';
 import { documentationOnly } from './schemas.js';
 import { requireCaller } from './auth.js';
+import { applyRightsTable } from './rights-table.js';
 import { companyRoutes } from './routes/companies.js';
 import { documentRoutes } from './routes/documents.js';
 import { destinationRoutes } from './routes/destinations.js';
@@ -26,6 +27,7 @@ import { connectionRoutes, oauthCallbackRoute } from './routes/connections.js';
 import type { ConnectionService } from '../auth/oauth/connections.js';
 import { extractRoutes } from './routes/extract.js';
 import { userRoutes } from './routes/users.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
 import { channelRoutes } from './routes/channels.js';
 import { invitationPages, invitationRoutes } from './routes/invitations.js';
 import type { ChannelService } from '../collect/channels.js';
@@ -109,6 +111,8 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log, ...serverOptions(deps.config ?? {}),
   }).withTypeProvider<ZodTypeProvider>();
+  // Before any route: every route registered from here on gets its guard from the rights table.
+  app.addHook('onRoute', applyRightsTable);
   await registerSecurityHeaders(app as unknown as FastifyInstance, { https: new URL(deps.config?.baseUrl ?? 'http://localhost').protocol === 'https:' });
   // Multipart routes read their body as a stream; their body schema only documents it.
   app.setValidatorCompiler((route) => (documentationOnly.has(route.schema as object) ? (data: unknown) => ({ value: data }) : validatorCompiler(route as Parameters<typeof validatorCompiler>[0])));
@@ -170,6 +174,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     connectionRoutes(zv1, ctx);
     extractRoutes(zv1, ctx);
     userRoutes(zv1, ctx);
+    apiKeyRoutes(zv1, ctx);
     userInvitationRoutes(zv1, ctx);
     channelRoutes(zv1, ctx);
     inboxRoutes(zv1, ctx);

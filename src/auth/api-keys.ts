@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../domain/errors.js';
 import { findApiKeyByPrefix, insertApiKey, touchApiKey } from '../catalog/organizations.js';
 import type { Db } from '../catalog/db.js';
-import { getUser } from '../catalog/users.js';
+import { getUser, type User } from '../catalog/users.js';
 import type { Right } from '../domain/rights.js';
 
 /**
@@ -12,14 +12,27 @@ import type { Right } from '../domain/rights.js';
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
 export async function issueApiKey(db: Db, orgId: string, userId: string, name: string): Promise<string> {
-  const prefix = randomBytes(6).toString('hex');
-  const key = `dsk_${prefix}_${randomBytes(24).toString('base64url')}`;
-  await insertApiKey(db, { orgId, userId, name, prefix, hash: hashKey(key) });
-  return key;
+  return (await createApiKey(db, orgId, userId, name)).apiKey;
 }
 
-/** Who is calling: an API key's user (keyId) or a signed-in browser's (keyId null), with the rights that user holds now (changes apply at once). */
-export interface Principal { orgId: string; userId: string; keyId: string | null; rights: readonly Right[] }
+/** A new key for a user, with the id it is listed and revoked by; the key itself is never stored. */
+export async function createApiKey(db: Db, orgId: string, userId: string, name: string): Promise<{ id: string; apiKey: string }> {
+  const prefix = randomBytes(6).toString('hex');
+  const apiKey = `dsk_${prefix}_${randomBytes(24).toString('base64url')}`;
+  const id = await insertApiKey(db, { orgId, userId, name, prefix, hash: hashKey(apiKey) });
+  return { id, apiKey };
+}
+
+/**
+ * Who is calling: an API key's user (keyId) or a signed-in browser's (keyId null), with the
+ * role and rights that user holds now (changes apply at once).
+ */
+export interface Principal { orgId: string; userId: string; keyId: string | null; admin: boolean; rights: readonly Right[] }
+
+/** The 401 for a deactivated user's key or session, checked on every request. */
+export function assertActive(user: User): void {
+  if (!user.active) throw new DomainError('unauthorized', 'This user was deactivated by an administrator of the organization: ask one to reactivate it.');
+}
 
 export async function authenticateApiKey(db: Db, key: string | undefined): Promise<Principal> {
   const m = key ? /^dsk_([0-9a-f]{12})_[A-Za-z0-9_-]{32}$/.exec(key) : null;
@@ -31,5 +44,6 @@ export async function authenticateApiKey(db: Db, key: string | undefined): Promi
   // Recorded at most once a minute: a write per read request would compete with syncs for the lock.
   if (!row.last_used_at || Date.now() - Date.parse(row.last_used_at) > 60_000) await touchApiKey(db, row.id);
   const user = await getUser(db, row.org_id, row.user_id);
-  return { orgId: row.org_id, userId: row.user_id, keyId: row.id, rights: user.rights };
+  assertActive(user);
+  return { orgId: row.org_id, userId: row.user_id, keyId: row.id, admin: user.role === 'admin', rights: user.rights };
 }

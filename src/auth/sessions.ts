@@ -4,7 +4,7 @@ import type { Db } from '../catalog/db.js';
 import { deleteExpiredSessions, deleteSession, deleteSessionsOfUser, findSession, insertSession, touchSession } from '../catalog/sessions.js';
 import { getUser, getUserWithPassword, setPasswordHash, usersByEmail, type UserWithPassword } from '../catalog/users.js';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
-import type { Principal } from './api-keys.js';
+import { assertActive, type Principal } from './api-keys.js';
 
 /**
  * Browser sessions. The cookie holds a random id; the database holds only its SHA-256. A
@@ -31,7 +31,8 @@ export function checkCsrf(sessionId: string, header: string | undefined): boolea
 
 /** The user whose e-mail and password these are, or null. Every path costs one scrypt, found or not. */
 export async function checkCredentials(db: Db, email: string, password: string): Promise<UserWithPassword | null> {
-  const candidates = (await usersByEmail(db, email)).filter((u) => u.passwordHash);
+  // A deactivated user cannot sign in: their password is checked as if they had none.
+  const candidates = (await usersByEmail(db, email)).filter((u) => u.passwordHash && u.active);
   if (candidates.length === 0) { await verifyPassword(password, null); return null; }
   for (const u of candidates) if (await verifyPassword(password, u.passwordHash)) return u;
   return null;
@@ -58,7 +59,8 @@ export async function authenticateSession(db: Db, sessionId: string): Promise<Se
     await touchSession(db, idHash, new Date(Math.min(now + IDLE_MS, Date.parse(row.createdAt) + MAX_AGE_MS)).toISOString());
   }
   const user = await getUser(db, row.orgId, row.userId);
-  return { orgId: row.orgId, userId: row.userId, keyId: null, rights: user.rights, sessionHash: idHash };
+  assertActive(user);
+  return { orgId: row.orgId, userId: row.userId, keyId: null, admin: user.role === 'admin', rights: user.rights, sessionHash: idHash };
 }
 
 export async function endSession(db: Db, sessionId: string): Promise<void> {

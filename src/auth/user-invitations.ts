@@ -71,6 +71,7 @@ export class UserInvitationService {
     if (inv.revokedAt) throw new DomainError('conflict', 'This link was replaced by a newer one: use the link in the latest e-mail.');
     if (Date.parse(inv.expiresAt) <= Date.now()) throw new DomainError('conflict', 'This link has expired: ask for a new invitation.');
     const user = await getUserWithPassword(this.deps.db, inv.orgId, inv.userId);
+    if (!user.active) throw new DomainError('conflict', 'This user was deactivated: ask an administrator of the organization to reactivate it.');
     return { inv, user };
   }
 }

@@ -14,6 +14,7 @@ import * as blobReferences from './migrations/006-blob-references.js';
 import * as idempotencyKeys from './migrations/007-idempotency-keys.js';
 import * as signInAttempts from './migrations/008-sign-in-attempts.js';
 import * as invitationTries from './migrations/009-invitation-tries.js';
+import * as rights from './migrations/010-rights.js';
 
 export type Db = Kysely<Database>;
 
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '007-idempotency-keys': idempotencyKeys,
   '008-sign-in-attempts': signInAttempts,
   '009-invitation-tries': invitationTries,
+  '010-rights': rights,
 };
 
 export interface DatabaseOptions {

@@ -132,7 +132,11 @@ export async function getVersion(db: Db, orgId: string, versionId: string): Prom
   return { id: r.id, documentId: r.document_id, version: r.version, sha256: r.sha256, size: Number(r.size), filename: r.filename, mime: r.mime, createdAt: r.created_at };
 }
 
-export interface DocumentFilter { companyId?: string; type?: string; from?: string; to?: string; after?: string; limit: number }
+export interface DocumentFilter {
+  companyId?: string; type?: string; from?: string; to?: string; after?: string; limit: number;
+  /** Leave out documents collected into the inbox (for a caller without review_inbox). */
+  withoutCollected?: boolean;
+}
 
 /** A page of documents in id order; `after` is the last id of the previous page. */
 export async function listDocuments(db: Db, orgId: string, f: DocumentFilter): Promise<DocumentRow[]> {
@@ -142,6 +146,7 @@ export async function listDocuments(db: Db, orgId: string, f: DocumentFilter): P
   if (f.from) q = q.where('date', '>=', f.from);
   if (f.to) q = q.where('date', '<=', f.to);
   if (f.after) q = q.where('id', '>', f.after);
+  if (f.withoutCollected) q = q.where(({ not, exists, selectFrom }) => not(exists(selectFrom('inbox_items').select('inbox_items.id').whereRef('inbox_items.document_id', '=', 'documents.id'))));
   const rows = await q.orderBy('id').limit(f.limit).execute();
   return rows.map(toDocument);
 }

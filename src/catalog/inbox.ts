@@ -105,6 +105,12 @@ export async function listInbox(db: Db, orgId: string, f: InboxFilter): Promise<
   return (await q.orderBy('id').limit(f.limit).execute()).map(toItem);
 }
 
+/** Whether a document of the vault came from collection (is an inbox item's original). */
+export async function isCollectedDocument(db: Db, orgId: string, documentId: string): Promise<boolean> {
+  const r = await db.selectFrom('inbox_items').select('id').where('org_id', '=', orgId).where('document_id', '=', documentId).limit(1).executeTakeFirst();
+  return !!r;
+}
+
 export async function getInboxItem(db: Db, orgId: string, id: string): Promise<InboxItem> {
   const r = await db.selectFrom('inbox_items').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
   if (!r) throw notFound('Inbox item', id);

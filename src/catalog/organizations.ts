@@ -35,6 +35,29 @@ export async function findApiKeyByPrefix(db: Db, prefix: string) {
   return db.selectFrom('api_keys').selectAll().where('prefix', '=', prefix).where('revoked_at', 'is', null).executeTakeFirst();
 }
 
+/** An API key as listed: never its hash, and the secret was never stored. */
+export interface ApiKeyRow { id: string; orgId: string; userId: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null }
+
+/** The organization's keys that still work, oldest first; only this user's when userId is given. */
+export async function listApiKeys(db: Db, orgId: string, userId?: string): Promise<ApiKeyRow[]> {
+  let q = db.selectFrom('api_keys').select(['id', 'org_id', 'user_id', 'name', 'prefix', 'created_at', 'last_used_at'])
+    .where('org_id', '=', orgId).where('revoked_at', 'is', null);
+  if (userId) q = q.where('user_id', '=', userId);
+  const rows = await q.orderBy('created_at').orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, orgId: r.org_id, userId: r.user_id, name: r.name, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at }));
+}
+
+/** Revokes one key (true) or none when it is not this organization's or already revoked (false). */
+export async function revokeApiKey(db: Db, orgId: string, id: string): Promise<boolean> {
+  const r = await db.updateTable('api_keys').set({ revoked_at: now() }).where('org_id', '=', orgId).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Revokes every key of a user (when the user is deactivated). */
+export async function revokeApiKeysOfUser(db: Db, orgId: string, userId: string): Promise<void> {
+  await db.updateTable('api_keys').set({ revoked_at: now() }).where('org_id', '=', orgId).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+}
+
 export async function touchApiKey(db: Db, id: string): Promise<void> {
   await db.updateTable('api_keys').set({ last_used_at: now() }).where('id', '=', id).execute();
 }

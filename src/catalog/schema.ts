@@ -6,7 +6,7 @@ import type { Generated } from 'kysely';
  */
 export interface Database {
   organizations: { id: string; name: string; created_at: string };
-  users: { id: string; org_id: string; email: string; name: string; role: string; created_at: string; rights: Generated<string>; password_hash: string | null };
+  users: { id: string; org_id: string; email: string; name: string; role: string; created_at: string; rights: Generated<string>; password_hash: string | null; deactivated_at: Generated<string | null> };
   user_invitations: {
     id: string; org_id: string; user_id: string; token_hash: string; expires_at: string; used_at: string | null; revoked_at: string | null;
     created_by: string | null; created_at: string;

@@ -2,24 +2,29 @@ import { newId } from '../domain/ids.js';
 import { DomainError, notFound } from '../domain/errors.js';
 import { effectiveRights, type Right, type Role } from '../domain/rights.js';
 import { now, type Db } from './db.js';
+import type { Selectable } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
  * Users of an organization, with their role and rights, and the hash of the password they sign
  * in with (none until they chose one). Every call but usersByEmail is scoped to one organization.
  */
-export interface User { id: string; orgId: string; email: string; name: string; role: Role; rights: Right[]; createdAt: string; hasPassword: boolean }
+export interface User {
+  id: string; orgId: string; email: string; name: string; role: Role; rights: Right[]; createdAt: string; hasPassword: boolean;
+  /** false once deactivated: the user can no longer sign in or use a key, and stays listed with their history. */
+  active: boolean;
+}
 /** A user as signing in sees one: with the password's hash, which nothing else reads. */
 export interface UserWithPassword extends User { passwordHash: string | null }
 
-const withPassword = (r: Omit<Database['users'], 'rights'> & { rights: string }): UserWithPassword => {
+const withPassword = (r: Selectable<Database['users']>): UserWithPassword => {
   const rights = JSON.parse(r.rights) as string[];
   return {
     id: r.id, orgId: r.org_id, email: r.email, name: r.name, role: r.role as Role, rights: effectiveRights(r.role, rights), createdAt: r.created_at,
-    hasPassword: r.password_hash !== null, passwordHash: r.password_hash,
+    hasPassword: r.password_hash !== null, active: r.deactivated_at === null, passwordHash: r.password_hash,
   };
 };
-const toUser = (r: Omit<Database['users'], 'rights'> & { rights: string }): User => {
+const toUser = (r: Selectable<Database['users']>): User => {
   const { passwordHash: _hidden, ...user } = withPassword(r);
   return user;
 };
@@ -69,7 +74,16 @@ export async function updateUser(db: Db, orgId: string, id: string, patch: { nam
   return getUser(db, orgId, id);
 }
 
+/** The organization's active administrators: a deactivated one can do nothing, so does not count. */
 export async function countAdmins(db: Db, orgId: string): Promise<number> {
-  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', orgId).where('role', '=', 'admin').executeTakeFirstOrThrow();
+  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('org_id', '=', orgId).where('role', '=', 'admin').where('deactivated_at', 'is', null).executeTakeFirstOrThrow();
   return Number(r.n);
+}
+
+/** Deactivates (at = now) or reactivates (at = null) a user; the row and its history stay. */
+export async function setUserDeactivated(db: Db, orgId: string, id: string, at: string | null): Promise<User> {
+  await getUser(db, orgId, id);
+  await db.updateTable('users').set({ deactivated_at: at }).where('org_id', '=', orgId).where('id', '=', id).execute();
+  return getUser(db, orgId, id);
 }

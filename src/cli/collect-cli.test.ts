@@ -1,28 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ublInvoice } from '../../test/helpers/collect.js';
-import { TEST_LIMITS } from '../../test/helpers/limits.js';
-
-const repo = join(import.meta.dirname, '..', '..');
+import { dossierJson } from '../../test/helpers/cli.js';
 
 describe('dossier channels and inbox (CLI)', () => {
   let work = '';
-  const dossier = (...args: string[]): Promise<any> => new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, DOSSIER_DATA_DIR: join(work, 'data'), LOG_LEVEL: 'silent', ...TEST_LIMITS };
-    delete env.DATABASE_URL;
-    const child = spawn(process.execPath, [join(repo, 'bin', 'dossier.js'), ...args, '--json'], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      try { resolve({ code, ...JSON.parse(out) }); } catch { reject(new Error(`not one JSON document (exit ${code}): ${out}\n${err}`)); }
-    });
-  });
+  const dossier = (...args: string[]): Promise<any> => dossierJson(join(work, 'data'), ...args);
   before(async () => { work = await mkdtemp(join(tmpdir(), 'dossier-cli-collect-')); });
   after(() => rm(work, { recursive: true, force: true }));
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Deps } from '../main/deps.js';
 import { bootstrapIfEmpty, FIRST_START_MARKER, firstStartNotice } from '../auth/bootstrap.js';
 import { listCompanies } from '../catalog/organizations.js';
+import { usersByEmail, type User } from '../catalog/users.js';
 import { DomainError } from '../domain/errors.js';
 
 /**
@@ -109,4 +110,13 @@ export function positiveInt(name: string, max = 100_000) {
     if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${name} must be a whole number from 1 to ${max}, not "${value}".`);
     return n;
   };
+}
+
+/** The user with this e-mail address in the organization the command acts on. */
+export async function userInOrganization(ctx: CliContext, email: string): Promise<User> {
+  const [db, orgId] = [(await ctx.deps()).db, await ctx.orgId()];
+  const user = (await usersByEmail(db, email)).find((u) => u.orgId === orgId);
+  if (!user) throw new UsageError(`There is no user ${email} in this organization.`);
+  const { passwordHash: _hidden, ...rest } = user;
+  return rest;
 }

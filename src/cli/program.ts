@@ -11,6 +11,7 @@ import { registerChannels } from './channels.js';
 import { registerInbox } from './inbox.js';
 import { registerUsers } from './users.js';
 import { registerBlobs } from './blobs.js';
+import { registerApiKeys } from './api-keys.js';
 
 export interface ProgramIO {
   writeOut(s: string): void;
@@ -42,5 +43,6 @@ export function buildProgram(ctx: CliContext, io: ProgramIO): Command {
   registerInbox(program, ctx);
   registerUsers(program, ctx);
   registerBlobs(program, ctx);
+  registerApiKeys(program, ctx);
   return program;
 }

@@ -7,9 +7,19 @@ import { JoinPage } from '../src/pages/JoinPage';
 import { UsersPage } from '../src/pages/UsersPage';
 import { mockApi, renderPage } from './render';
 
-const user = (id: string, email: string, hasPassword: boolean, rights: string[] = []) => ({ id, email, name: email.split('@')[0], role: 'member', rights, createdAt: 'x', hasPassword });
+const user = (id: string, email: string, hasPassword: boolean, rights: string[] = [], active = true) => ({ id, email, name: email.split('@')[0], role: 'member', rights, createdAt: 'x', hasPassword, active });
 
 describe('the users page', () => {
+  it('shows a deactivated user as such, without an invitation to send again', async () => {
+    mockApi({ 'GET /v1/users': () => ({ items: [user('usr_d', 'gone@example.com', false, ['manage_documents'], false)] }) });
+    renderPage(<UsersPage />, '/users');
+    expect(await screen.findByText('gone@example.com')).toBeInTheDocument();
+    const table = within(screen.getByTestId('users'));
+    expect(table.getByText('Deactivated')).toBeInTheDocument();
+    expect(table.getByText('Manage documents')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Send again: gone@example.com' })).not.toBeInTheDocument();
+  });
+
   it('lists who joined and who is invited, and invites with the rights chosen, in the app\'s language', async () => {
     const calls = mockApi({
       'GET /v1/users': () => ({ items: [user('usr_a', 'anna@example.com', true, ['review_inbox']), user('usr_b', 'ben@example.com', false)] }),

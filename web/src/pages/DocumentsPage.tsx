@@ -7,6 +7,7 @@ import { Link } from 'react-router-dom';
 import { api, unwrap, type Schemas } from '../api/client';
 import { useCompany } from '../api/company';
 import { useLoad } from '../api/use-load';
+import { useRight } from '../api/rights';
 import { useFormat } from '../i18n/format';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { UploadForm } from '../components/UploadForm';
@@ -15,6 +16,8 @@ export function DocumentsPage() {
   const { t } = useTranslation();
   const format = useFormat();
   const { company } = useCompany();
+  // Uploading needs manage_documents: without it there is nothing to drop files on.
+  const canUpload = useRight('manage_documents');
   const [queue, setQueue] = useState<File[]>([]);
   const [more, setMore] = useState<{ items: Schemas['Document'][]; next: string | null } | null>(null);
   const list = useLoad(async () => {
@@ -33,12 +36,12 @@ export function DocumentsPage() {
   return (
     <Stack>
       <Title order={1}>{t('documents.title')}</Title>
-      <Dropzone onDrop={(files) => setQueue((q) => [...q, ...files])} aria-label={t('documents.drop')} data-testid="dropzone">
+      {canUpload && <Dropzone onDrop={(files) => setQueue((q) => [...q, ...files])} aria-label={t('documents.drop')} data-testid="dropzone">
         <Stack align="center" gap={4} p="md" style={{ pointerEvents: 'none' }}>
           <Text fw={500}>{t('documents.drop')}</Text>
           <Text size="sm" c="dimmed">{t('documents.dropHint')}</Text>
         </Stack>
-      </Dropzone>
+      </Dropzone>}
       <ErrorAlert error={list.error} />
       {list.data && items.length === 0 && <Text c="dimmed">{t('documents.empty')}</Text>}
       {items.length > 0 && (

@@ -10,7 +10,7 @@ import { ErrorAlert } from '../components/ErrorAlert';
 
 type Right = Schemas['User']['rights'][number];
 type Role = Schemas['User']['role'];
-const RIGHTS: readonly Right[] = ['configure_collection', 'review_inbox', 'manage_destinations', 'manage_users'];
+const RIGHTS: readonly Right[] = ['manage_companies', 'manage_documents', 'configure_collection', 'review_inbox', 'manage_destinations', 'manage_users'];
 
 /** The organization's users and their rights; an administrator (or whoever manages users) invites more by e-mail. */
 export function UsersPage() {
@@ -62,7 +62,7 @@ export function UsersPage() {
                   <Table.Td className="path">{u.email}</Table.Td>
                   <Table.Td>{u.role === 'admin' ? t('users.roles.admin') : u.rights.map((r) => t(`users.rightNames.${r}`)).join(', ') || '—'}</Table.Td>
                   <Table.Td>
-                    {u.hasPassword ? <Badge color="green" variant="light">{t('users.joined')}</Badge> : (
+                    {!u.active ? <Badge color="red" variant="light">{t('users.deactivated')}</Badge> : u.hasPassword ? <Badge color="green" variant="light">{t('users.joined')}</Badge> : (
                       <Group gap="xs" wrap="nowrap">
                         <Badge color="gray" variant="light">{t('users.invited')}</Badge>
                         <Button size="compact-xs" variant="subtle" loading={busy === u.id} onClick={() => void resend(u)} aria-label={`${t('users.resend')}: ${u.email}`}>{t('users.resend')}</Button>

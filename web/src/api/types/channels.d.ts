@@ -9,7 +9,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List collection channels */
+        /**
+         * List collection channels
+         * @description Any user of the organization.
+         */
         get: {
             parameters: {
                 query?: {
@@ -65,6 +68,8 @@ export interface paths {
         /**
          * Create a collection channel
          * @description A local folder, or an SFTP/WebDAV server given with its settings, is tested and starts active. Otherwise the channel waits for the client, who gets an e-mail with a one-time link to connect the folder.
+         *
+         *     Needs the right `configure_collection`.
          */
         post: {
             parameters: {
@@ -166,7 +171,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A channel, with its files by state */
+        /**
+         * A channel, with its files by state
+         * @description Any user of the organization.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -221,6 +229,8 @@ export interface paths {
         /**
          * Remove a channel
          * @description Stops collecting and forgets the credentials; collected documents and the history stay.
+         *
+         *     Needs the right `configure_collection`.
          */
         delete: {
             parameters: {
@@ -282,7 +292,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a channel */
+        /**
+         * Change a channel
+         * @description Needs the right `configure_collection`.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -367,6 +380,8 @@ export interface paths {
         /**
          * The users a channel can file for
          * @description For choosing a channel's recipient without the right to manage users: names and addresses only.
+         *
+         *     Needs the right `configure_collection`.
          */
         get: {
             parameters: {
@@ -446,6 +461,8 @@ export interface paths {
         /**
          * Send the client the link to connect (or reconnect) the folder again
          * @description A new one-time link, valid for DOSSIER_INVITATION_TTL_HOURS; the previous link stops working.
+         *
+         *     Needs the right `configure_collection`.
          */
         post: {
             parameters: {

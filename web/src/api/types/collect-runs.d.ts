@@ -11,7 +11,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Pause a channel */
+        /**
+         * Pause a channel
+         * @description Needs the right `configure_collection`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -85,7 +88,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Resume a paused channel */
+        /**
+         * Resume a paused channel
+         * @description Needs the right `configure_collection`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -162,6 +168,8 @@ export interface paths {
         /**
          * Run the collection now
          * @description Asks for confirmation: send {"confirm": true}. Answers at once with the run's id; follow it at GET /v1/collect-runs/{id}.
+         *
+         *     Needs the right `configure_collection`.
          */
         post: {
             parameters: {
@@ -253,7 +261,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The latest runs of a channel */
+        /**
+         * The latest runs of a channel
+         * @description Any user of the organization.
+         */
         get: {
             parameters: {
                 query?: {
@@ -322,7 +333,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One collection run and the outcome per file */
+        /**
+         * One collection run and the outcome per file
+         * @description Any user of the organization.
+         */
         get: {
             parameters: {
                 query?: {

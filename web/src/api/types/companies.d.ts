@@ -9,7 +9,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the companies */
+        /**
+         * List the companies
+         * @description Any user of the organization.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -42,7 +45,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Add a company */
+        /**
+         * Add a company
+         * @description Needs the right `manage_companies`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -116,7 +122,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One company */
+        /**
+         * One company
+         * @description Any user of the organization.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -171,7 +180,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a company */
+        /**
+         * Change a company
+         * @description Needs the right `manage_companies`.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -243,7 +255,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List binders */
+        /**
+         * List binders
+         * @description Any user of the organization.
+         */
         get: {
             parameters: {
                 query?: {
@@ -296,7 +311,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Add a binder to a company */
+        /**
+         * Add a binder to a company
+         * @description Needs the right `configure_collection`.
+         */
         post: {
             parameters: {
                 query?: never;

@@ -354,6 +354,25 @@ export interface components {
             reason: "too_large" | "unsupported" | "malformed" | "unsafe_xml" | "too_many_pages" | "timeout";
             message: string;
         };
+        IssuedApiKey: {
+            /** @description Lists and revokes the key (key_...). */
+            id: string;
+            /** @description The key itself (dsk_...): shown only in this answer. */
+            apiKey: string;
+        };
+        ApiKey: {
+            id: string;
+            name: string;
+            /** @description The part after dsk_ that tells keys apart; the rest is secret and never shown again. */
+            prefix: string;
+            /** @description The user the key acts as, with that user's rights. */
+            userId: string;
+            userName: string;
+            userEmail: string;
+            createdAt: string;
+            /** @description Recorded at most once a minute. */
+            lastUsedAt: string | null;
+        };
         User: {
             id: string;
             email: string;
@@ -361,10 +380,12 @@ export interface components {
             /** @enum {string} */
             role: "admin" | "member";
             /** @description What the user may do; an admin holds every right. */
-            rights: ("configure_collection" | "review_inbox" | "manage_destinations" | "manage_users")[];
+            rights: ("manage_companies" | "manage_documents" | "configure_collection" | "review_inbox" | "manage_destinations" | "manage_users")[];
             createdAt: string;
             /** @description false while an invited user has not chosen a password yet. */
             hasPassword: boolean;
+            /** @description false once deactivated: the user cannot sign in and its keys are revoked. */
+            active: boolean;
         };
         Channel: {
             id: string;

@@ -9,7 +9,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The accounts that can be connected (OneDrive, Google Drive, Dropbox, and their sandboxes) */
+        /**
+         * The accounts that can be connected (OneDrive, Google Drive, Dropbox, and their sandboxes)
+         * @description Any user of the organization.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -61,6 +64,8 @@ export interface paths {
         /**
          * Start connecting an account
          * @description Returns the provider's consent page. After the user allows access, the provider sends the browser to /v1/oauth/callback, which stores the connection. The sign-in is single-use and expires after 10 minutes.
+         *
+         *     Needs the right `manage_destinations`.
          */
         post: {
             parameters: {
@@ -138,7 +143,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in again to a connection that needs reconnecting */
+        /**
+         * Sign in again to a connection that needs reconnecting
+         * @description Needs the right `manage_destinations`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -213,7 +221,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List connected accounts */
+        /**
+         * List connected accounts
+         * @description Any user of the organization.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -278,7 +289,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A connected account: who, how much space is free, and whether it needs reconnecting */
+        /**
+         * A connected account: who, how much space is free, and whether it needs reconnecting
+         * @description Any user of the organization.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -342,6 +356,8 @@ export interface paths {
         /**
          * Disconnect an account
          * @description Revokes the grant where the provider allows it (Google, Dropbox) and deletes the tokens. Microsoft has no way to revoke a single grant: `note` says where the user can remove Dossier from the account.
+         *
+         *     Needs the right `manage_destinations`.
          */
         delete: {
             parameters: {
@@ -407,7 +423,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Browse the folders of a connected account, a page at a time */
+        /**
+         * Browse the folders of a connected account, a page at a time
+         * @description Any user of the organization.
+         */
         get: {
             parameters: {
                 query?: {
@@ -480,7 +499,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a folder (and its missing parents) in a connected account */
+        /**
+         * Create a folder (and its missing parents) in a connected account
+         * @description Needs the right `manage_destinations`.
+         */
         post: {
             parameters: {
                 query?: never;

@@ -11,7 +11,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Pause a destination */
+        /**
+         * Pause a destination
+         * @description Needs the right `manage_destinations`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -76,7 +79,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Resume a destination */
+        /**
+         * Resume a destination
+         * @description Needs the right `manage_destinations`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -141,7 +147,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Queue a pass now */
+        /**
+         * Queue a pass now
+         * @description Needs the right `manage_destinations`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -221,6 +230,8 @@ export interface paths {
         /**
          * Check the destination against the ledger and restore what is missing
          * @description Lists the destination, compares every file with what Dossier delivered, then runs a pass that puts back what was deleted or altered.
+         *
+         *     Needs the right `manage_destinations`.
          */
         post: {
             parameters: {
@@ -302,7 +313,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The latest passes of a destination */
+        /**
+         * The latest passes of a destination
+         * @description Any user of the organization.
+         */
         get: {
             parameters: {
                 query?: {
@@ -374,6 +388,8 @@ export interface paths {
         /**
          * One pass and its per-file outcomes
          * @description Items come a page at a time; pass `next` as `after` for the following page (null on the last one).
+         *
+         *     Any user of the organization.
          */
         get: {
             parameters: {

@@ -9,7 +9,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The kinds of storage a destination can be */
+        /**
+         * The kinds of storage a destination can be
+         * @description Any user of the organization.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -56,7 +59,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List destinations */
+        /**
+         * List destinations
+         * @description Any user of the organization.
+         */
         get: {
             parameters: {
                 query?: {
@@ -112,6 +118,8 @@ export interface paths {
         /**
          * Add a destination
          * @description Tests the connection first (a wrong password fails here), then queues the first copy of every document.
+         *
+         *     Needs the right `manage_destinations`.
          */
         post: {
             parameters: {
@@ -221,6 +229,8 @@ export interface paths {
         /**
          * Try the settings of a destination before adding it
          * @description Logs in with these settings (SFTP, WebDAV, local) and reads the folder and free space; nothing is stored. An SFTP server's host key comes back as hostKeySha256: show it to the user, and once they confirm it, send it in the settings of POST /v1/destinations.
+         *
+         *     Needs the right `manage_destinations`.
          */
         post: {
             parameters: {
@@ -292,7 +302,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A destination with its counts, free space and state */
+        /**
+         * A destination with its counts, free space and state
+         * @description Any user of the organization.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -347,6 +360,8 @@ export interface paths {
         /**
          * Remove a destination
          * @description Stops copying and forgets its credentials; files already copied stay where they are, and its history stays.
+         *
+         *     Needs the right `manage_destinations`.
          */
         delete: {
             parameters: {
@@ -402,6 +417,8 @@ export interface paths {
         /**
          * Change a destination
          * @description A new layout or start date makes the next pass look at every document again (files are moved, not copied twice).
+         *
+         *     Needs the right `manage_destinations`.
          */
         patch: {
             parameters: {

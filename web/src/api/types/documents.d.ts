@@ -11,7 +11,9 @@ export interface paths {
         };
         /**
          * List documents
-         * @description A page at a time, in id order; pass `next` as `after` for the following page (null on the last one).
+         * @description A page at a time, in id order; pass `next` as `after` for the following page (null on the last one). Documents collected into the inbox are listed only for users with the right `review_inbox`.
+         *
+         *     Any user of the organization.
          */
         get: {
             parameters: {
@@ -77,6 +79,8 @@ export interface paths {
         /**
          * Upload a document
          * @description multipart/form-data: the metadata fields first, then the file in a part named "file" (the body is streamed, so fields after the file cannot be read). When the company already holds a document of the same type and number (or both without a number) with the same bytes, the answer is that document with status 200 and header Dossier-Existing-Document: its id, instead of a second document (201). With an Idempotency-Key header, a retry of the same request within 24 hours gives the first answer again, header Idempotent-Replayed: true.
+         *
+         *     Needs the right `manage_documents`.
          */
         post: {
             parameters: {
@@ -200,7 +204,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One document, its versions and where it is backed up */
+        /**
+         * One document, its versions and where it is backed up
+         * @description A document collected into the inbox needs the right `review_inbox` (403 without).
+         *
+         *     Any user of the organization.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -240,6 +249,15 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -258,6 +276,8 @@ export interface paths {
         /**
          * Change a document's metadata
          * @description The change is recorded as a new version of the document; its bytes stay the same.
+         *
+         *     Needs the right `manage_documents`.
          */
         patch: {
             parameters: {
@@ -335,6 +355,8 @@ export interface paths {
         /**
          * Upload a new version of a document
          * @description multipart/form-data: optional metadata fields first, then the new file in a part named "file". With an Idempotency-Key header, a retry of the same request within 24 hours gives the first answer again, header Idempotent-Replayed: true.
+         *
+         *     Needs the right `manage_documents`.
          */
         post: {
             parameters: {
@@ -446,7 +468,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download a document's bytes */
+        /**
+         * Download a document's bytes
+         * @description Any user of the organization.
+         */
         get: {
             parameters: {
                 query?: {
@@ -519,6 +544,8 @@ export interface paths {
         /**
          * Read the fields of a document without storing it
          * @description multipart/form-data with the file in a part named "file". E-invoices (UBL, CII, Factur-X/ZUGFeRD) are read exactly; other PDFs through their text, each field with a confidence and where it was found.
+         *
+         *     Any user of the organization.
          */
         post: {
             parameters: {

@@ -9,7 +9,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the inbox */
+        /**
+         * List the inbox
+         * @description Needs the right `review_inbox`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -92,7 +95,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One inbox item: the fields read, their confidence, and the original */
+        /**
+         * One inbox item: the fields read, their confidence, and the original
+         * @description Needs the right `review_inbox`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -156,7 +162,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Correct or confirm fields, mark done, reassign, or move to another binder */
+        /**
+         * Correct or confirm fields, mark done, reassign, or move to another binder
+         * @description Needs the right `review_inbox`.
+         */
         patch: {
             parameters: {
                 query?: never;

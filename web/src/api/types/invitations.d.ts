@@ -154,7 +154,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Give the SFTP or WebDAV server's details (tested before they are kept) */
+        /**
+         * Give the SFTP or WebDAV server's details (tested before they are kept)
+         * @description Tried before anything is kept. At most 10 tries per link, and 20 an hour from one client address (then 429).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -203,6 +206,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -9,7 +9,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The layout presets and tokens */
+        /**
+         * The layout presets and tokens
+         * @description Any user of the organization.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -59,6 +62,8 @@ export interface paths {
         /**
          * Where a document would land
          * @description Give a layout or a destination, a company (or a destination or real document that has one), and a document or its description.
+         *
+         *     Any user of the organization.
          */
         post: {
             parameters: {

@@ -60,6 +60,8 @@ export interface paths {
         /**
          * Live progress of backups (text/event-stream)
          * @description Each message has an event name (run.started, run.progress, run.finished, destination.changed) and a JSON body with destinationId and runId; collection runs send collect.started, collect.progress and collect.finished with channelId and runId. Only passes run by this server process are seen: after a reconnect, read the status again.
+         *
+         *     Any user of the organization.
          */
         get: {
             parameters: {

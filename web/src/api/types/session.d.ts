@@ -9,7 +9,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who is signed in, and the CSRF token for changes */
+        /**
+         * Who is signed in, and the CSRF token for changes
+         * @description Any user of the organization.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -42,7 +45,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with e-mail and password
-         * @description Sets an HttpOnly session cookie. After 5 failed attempts for an address or from a client within 15 minutes, further attempts are refused with 429 until then.
+         * @description Sets an HttpOnly session cookie. After 5 attempts for one address from one client, or 20 failed attempts from one client for any addresses, within 15 minutes, further attempts from that client are refused with 429 and a Retry-After header until then.
          */
         post: {
             parameters: {
@@ -98,7 +101,10 @@ export interface paths {
                 };
             };
         };
-        /** Sign out */
+        /**
+         * Sign out
+         * @description Any user of the organization.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -163,6 +169,8 @@ export interface paths {
         /**
          * Change your own password
          * @description Your other sessions end; this one stays signed in.
+         *
+         *     Any user of the organization.
          */
         post: {
             parameters: {

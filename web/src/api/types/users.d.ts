@@ -9,7 +9,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the users */
+        /**
+         * List the users
+         * @description Deactivated users stay listed (active false): their history names them.
+         *
+         *     Needs the right `manage_users`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -51,7 +56,12 @@ export interface paths {
             };
         };
         put?: never;
-        /** Add a user */
+        /**
+         * Add a user
+         * @description A member who is not an administrator may give only rights it holds itself, and not the admin role.
+         *
+         *     Needs the right `manage_users`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -71,7 +81,7 @@ export interface paths {
                          */
                         role?: "admin" | "member";
                         /** @default [] */
-                        rights?: ("configure_collection" | "review_inbox" | "manage_destinations" | "manage_users")[];
+                        rights?: ("manage_companies" | "manage_documents" | "configure_collection" | "review_inbox" | "manage_destinations" | "manage_users")[];
                     };
                 };
             };
@@ -145,7 +155,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The user this API key belongs to, with its rights */
+        /**
+         * The user this API key belongs to, with its rights
+         * @description Any user of the organization.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -196,7 +209,12 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a user's name, role or rights */
+        /**
+         * Change a user's name, role or rights
+         * @description A member who is not an administrator may not change an administrator, make anyone admin, or give or take away a right it does not hold.
+         *
+         *     Needs the right `manage_users`.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -213,7 +231,7 @@ export interface paths {
                         /** @enum {string} */
                         role?: "admin" | "member";
                         /** @description The whole new list: rights left out are taken away. */
-                        rights?: ("configure_collection" | "review_inbox" | "manage_destinations" | "manage_users")[];
+                        rights?: ("manage_companies" | "manage_documents" | "configure_collection" | "review_inbox" | "manage_destinations" | "manage_users")[];
                     };
                 };
             };
@@ -276,7 +294,7 @@ export interface paths {
         };
         trace?: never;
     };
-    "/v1/users/{id}/api-keys": {
+    "/v1/users/{id}/deactivate": {
         parameters: {
             query?: never;
             header?: never;
@@ -286,8 +304,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Issue an API key for a user
-         * @description The key is shown only in this answer; Dossier keeps only its hash. It acts with the user's rights.
+         * Deactivate a user
+         * @description At once: the user's sessions end, its API keys are revoked, and it can no longer sign in. It stays listed, with its history. Only an administrator deactivates an administrator, and never the last active one.
+         *
+         *     Needs the right `manage_users`.
          */
         post: {
             parameters: {
@@ -298,23 +318,103 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        name: string;
-                    };
-                };
-            };
+            requestBody?: never;
             responses: {
                 /** @description Default Response */
-                201: {
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            apiKey: string;
-                        };
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reactivate a deactivated user (administrators only)
+         * @description The user can sign in again; its old API keys stay revoked.
+         *
+         *     Administrators only.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
                     };
                 };
                 /** @description Default Response */
@@ -361,6 +461,283 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users/{id}/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue an API key for a user
+         * @description The key is shown only in this answer; Dossier keeps only its hash. It acts with the user's rights. For yourself; an administrator may issue one for anyone. The same as POST /v1/api-keys.
+         *
+         *     Any user of the organization.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description What the key is for, such as "invoicing app". */
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IssuedApiKey"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the API keys that still work
+         * @description Your own; an administrator sees every key of the organization. Never the secret.
+         *
+         *     Any user of the organization.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ApiKey"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Make an API key
+         * @description For yourself; an administrator may give userId to make one for another user. The key is shown only in this answer and acts with its user's rights.
+         *
+         *     Any user of the organization.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description What the key is for, such as "invoicing app". */
+                        name: string;
+                        userId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IssuedApiKey"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key
+         * @description At once: the next request made with it is refused (401). Your own keys; an administrator revokes anyone's.
+         *
+         *     Any user of the organization.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Revoked */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users/invitations": {
         parameters: {
             query?: never;
@@ -373,6 +750,8 @@ export interface paths {
         /**
          * Invite a user by e-mail
          * @description Adds the user with these rights, without a password, and mails a one-time link (it expires; only its hash is kept) to a page where they choose a password.
+         *
+         *     Needs the right `manage_users`.
          */
         post: {
             parameters: {
@@ -393,7 +772,7 @@ export interface paths {
                          */
                         role?: "admin" | "member";
                         /** @default [] */
-                        rights?: ("configure_collection" | "review_inbox" | "manage_destinations" | "manage_users")[];
+                        rights?: ("manage_companies" | "manage_documents" | "configure_collection" | "review_inbox" | "manage_destinations" | "manage_users")[];
                         /**
                          * @description The language of the e-mail.
                          * @default en
@@ -478,6 +857,8 @@ export interface paths {
         /**
          * Send a user's invitation again
          * @description The earlier link stops working. Refused once the user has a password.
+         *
+         *     Needs the right `manage_users`.
          */
         post: {
             parameters: {

@@ -125,11 +125,11 @@ export const de: Messages = {
   users: {
     nav: 'Benutzer', title: 'Benutzer', invite: 'Einen Benutzer einladen', email: 'E-Mail-Adresse', name: 'Name', role: 'Rolle', rights: 'Rechte', state: 'Stand',
     roles: { admin: 'Administrator', member: 'Mitglied' },
-    rightNames: { configure_collection: 'Abholung einrichten', review_inbox: 'Posteingang prüfen', manage_destinations: 'Sicherungen verwalten', manage_users: 'Benutzer verwalten' },
+    rightNames: { manage_companies: 'Unternehmen verwalten', manage_documents: 'Dokumente verwalten', configure_collection: 'Abholung einrichten', review_inbox: 'Posteingang prüfen', manage_destinations: 'Sicherungen verwalten', manage_users: 'Benutzer verwalten' },
     adminAll: 'Ein Administrator hat alle Rechte.', send: 'Die Einladung senden',
     sent: 'Die Einladung ist unterwegs an {{email}}. Ihr Link funktioniert einmal, bis {{until}}.',
     resend: 'Erneut senden', resent: 'Ein neuer Link ist unterwegs an {{email}}; der frühere funktioniert nicht mehr.',
-    joined: 'Angemeldet', invited: 'Eingeladen', forbidden: 'Die Benutzer brauchen das Recht „Benutzer verwalten". Fragen Sie einen Administrator danach.',
+    deactivated: 'Deaktiviert', joined: 'Angemeldet', invited: 'Eingeladen', forbidden: 'Die Benutzer brauchen das Recht „Benutzer verwalten". Fragen Sie einen Administrator danach.',
   },
   join: {
     title: 'Willkommen bei {{organization}}', intro: 'Wählen Sie ein Passwort für {{email}}; danach sind Sie angemeldet.', password: 'Passwort',

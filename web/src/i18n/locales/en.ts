@@ -124,11 +124,11 @@ export const en = {
   users: {
     nav: 'Users', title: 'Users', invite: 'Invite a user', email: 'E-mail address', name: 'Name', role: 'Role', rights: 'Rights', state: 'State',
     roles: { admin: 'Administrator', member: 'Member' },
-    rightNames: { configure_collection: 'Set up collection', review_inbox: 'Review the inbox', manage_destinations: 'Manage backups', manage_users: 'Manage users' },
+    rightNames: { manage_companies: 'Manage companies', manage_documents: 'Manage documents', configure_collection: 'Set up collection', review_inbox: 'Review the inbox', manage_destinations: 'Manage backups', manage_users: 'Manage users' },
     adminAll: 'An administrator holds every right.', send: 'Send the invitation',
     sent: 'The invitation is on its way to {{email}}. Its link works once, until {{until}}.',
     resend: 'Send again', resent: 'A new link is on its way to {{email}}; the earlier one no longer works.',
-    joined: 'Signed up', invited: 'Invited', forbidden: 'Managing users needs the right "Manage users". Ask an administrator for it.',
+    deactivated: 'Deactivated', joined: 'Signed up', invited: 'Invited', forbidden: 'Managing users needs the right "Manage users". Ask an administrator for it.',
   },
   join: {
     title: 'Welcome to {{organization}}', intro: 'Choose a password for {{email}}; then you are signed in.', password: 'Password',

@@ -125,11 +125,11 @@ export const fr: Messages = {
   users: {
     nav: 'Utilisateurs', title: 'Utilisateurs', invite: 'Inviter un utilisateur', email: 'Adresse e-mail', name: 'Nom', role: 'Rôle', rights: 'Droits', state: 'État',
     roles: { admin: 'Administrateur', member: 'Membre' },
-    rightNames: { configure_collection: 'Configurer la collecte', review_inbox: 'Vérifier la boîte de réception', manage_destinations: 'Gérer les sauvegardes', manage_users: 'Gérer les utilisateurs' },
+    rightNames: { manage_companies: 'Gérer les entreprises', manage_documents: 'Gérer les documents', configure_collection: 'Configurer la collecte', review_inbox: 'Vérifier la boîte de réception', manage_destinations: 'Gérer les sauvegardes', manage_users: 'Gérer les utilisateurs' },
     adminAll: 'Un administrateur a tous les droits.', send: 'Envoyer l\'invitation',
     sent: 'L\'invitation part vers {{email}}. Son lien fonctionne une fois, jusqu\'au {{until}}.',
     resend: 'Envoyer à nouveau', resent: 'Un nouveau lien part vers {{email}} ; le précédent ne fonctionne plus.',
-    joined: 'Inscrit', invited: 'Invité', forbidden: 'Les utilisateurs demandent le droit « Gérer les utilisateurs ». Demandez-le à un administrateur.',
+    deactivated: 'Désactivé', joined: 'Inscrit', invited: 'Invité', forbidden: 'Les utilisateurs demandent le droit « Gérer les utilisateurs ». Demandez-le à un administrateur.',
   },
   join: {
     title: 'Bienvenue chez {{organization}}', intro: 'Choisissez un mot de passe pour {{email}} ; vous serez ensuite connecté.', password: 'Mot de passe',

@@ -125,11 +125,11 @@ export const nl: Messages = {
   users: {
     nav: 'Gebruikers', title: 'Gebruikers', invite: 'Een gebruiker uitnodigen', email: 'E-mailadres', name: 'Naam', role: 'Rol', rights: 'Rechten', state: 'Stand',
     roles: { admin: 'Beheerder', member: 'Lid' },
-    rightNames: { configure_collection: 'Ophalen instellen', review_inbox: 'De inbox nakijken', manage_destinations: 'Back-ups beheren', manage_users: 'Gebruikers beheren' },
+    rightNames: { manage_companies: 'Bedrijven beheren', manage_documents: 'Documenten beheren', configure_collection: 'Ophalen instellen', review_inbox: 'De inbox nakijken', manage_destinations: 'Back-ups beheren', manage_users: 'Gebruikers beheren' },
     adminAll: 'Een beheerder heeft alle rechten.', send: 'De uitnodiging versturen',
     sent: 'De uitnodiging is onderweg naar {{email}}. De link werkt één keer, tot {{until}}.',
     resend: 'Opnieuw versturen', resent: 'Een nieuwe link is onderweg naar {{email}}; de vorige werkt niet meer.',
-    joined: 'Aangemeld', invited: 'Uitgenodigd', forbidden: 'Voor gebruikers is het recht "Gebruikers beheren" nodig. Vraag het aan een beheerder.',
+    deactivated: 'Gedeactiveerd', joined: 'Aangemeld', invited: 'Uitgenodigd', forbidden: 'Voor gebruikers is het recht "Gebruikers beheren" nodig. Vraag het aan een beheerder.',
   },
   join: {
     title: 'Welkom bij {{organization}}', intro: 'Kies een wachtwoord voor {{email}}; daarna bent u aangemeld.', password: 'Wachtwoord',
