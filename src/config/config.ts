@@ -45,6 +45,17 @@ const schema = z.object({
   DOSSIER_MAIL_FROM: z.string().trim().min(3).default('Dossier <dossier@localhost>'),
   /** How long a client's invitation link stays valid, in hours. */
   DOSSIER_INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
+  /** Documents read at once, each in its own thread (docs/security.md, "Untrusted files"); default min(2, cores). */
+  DOSSIER_EXTRACT_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  /** Documents that may wait for a free thread; one more is answered busy (HTTP 503). */
+  DOSSIER_EXTRACT_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
+  /** Heap of each extraction thread, in MB. */
+  DOSSIER_EXTRACT_MEMORY_MB: z.coerce.number().int().min(64).max(16_384).default(512),
+  /** Time to read one document, in seconds; its thread is terminated soon after. */
+  DOSSIER_EXTRACT_TIMEOUT_S: z.coerce.number().min(1).max(3600).default(10),
+  DOSSIER_EXTRACT_MAX_PAGES: z.coerce.number().int().min(1).max(100_000).default(300),
+  /** What decompressing one document's streams may produce, in MB (the compression-bomb limit). */
+  DOSSIER_EXTRACT_MAX_INFLATED_MB: z.coerce.number().int().min(1).max(65_536).default(200),
 });
 
 export type OAuthProviderId = 'onedrive' | 'gdrive' | 'dropbox';
@@ -78,6 +89,13 @@ export interface Config {
   /** SMTP, or null: mails are written to an outbox folder. */
   mail: { smtpUrl: string | null; from: string };
   invitationTtlMs: number;
+  /** Reading documents: threads, waiting line, memory and per-document limits. */
+  extract: {
+    workers: number | undefined;
+    queue: number;
+    memoryMb: number;
+    limits: { timeoutMs: number; maxPages: number; maxInflatedBytes: number };
+  };
 }
 
 const CALLBACK_PATH = '/v1/oauth/callback';
@@ -123,5 +141,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sandbox: e.DOSSIER_SANDBOX === 'on' || (e.DOSSIER_SANDBOX === 'auto' && !anyReal),
     mail: { smtpUrl: e.DOSSIER_SMTP_URL ?? null, from: e.DOSSIER_MAIL_FROM },
     invitationTtlMs: e.DOSSIER_INVITATION_TTL_HOURS * 3_600_000,
+    extract: {
+      workers: e.DOSSIER_EXTRACT_WORKERS, queue: e.DOSSIER_EXTRACT_QUEUE, memoryMb: e.DOSSIER_EXTRACT_MEMORY_MB,
+      limits: { timeoutMs: e.DOSSIER_EXTRACT_TIMEOUT_S * 1000, maxPages: e.DOSSIER_EXTRACT_MAX_PAGES, maxInflatedBytes: e.DOSSIER_EXTRACT_MAX_INFLATED_MB * 1024 * 1024 },
+    },
   };
 }
