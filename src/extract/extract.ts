@@ -3,6 +3,7 @@ import { formatBytes } from './budget.js';
 import { failure } from './read.js';
 import { readScan } from './text/read-scan.js';
 import { closeOcr } from './ocr/index.js';
+import type { PoolStats } from './threads/pool.js';
 import { BUSY_RETRY_AFTER_S, DEFAULT_EXTRACTION_QUEUE, ExtractionThreads, type ExtractionThreadOptions } from './isolated/service.js';
 
 /**
@@ -26,10 +27,18 @@ let threads: ExtractionThreads | null = null;
 /** Scans and photos in OCR now: bounded like the extraction line, as each holds its bytes while it waits. */
 let inOcr = 0;
 
-/** Sets the threads and limits of later reads (the composition root calls it from the configuration). */
+/**
+ * Sets the threads and limits of later reads (the composition root calls it from the
+ * configuration, before any document is read). Threads already started are ended.
+ */
 export function configureExtraction(next: ExtractionOptions): void {
   options = { ...next };
+  void threads?.close();
+  threads = null;
 }
+
+/** The extraction threads' counts (replaced: threads ended because their document had to be stopped). */
+export const extractionStats = (): PoolStats | null => threads?.stats() ?? null;
 
 /** The limits a document is read with when the call gives none. */
 export const extractionLimits = (): Limits => resolveLimits(options.limits ?? {});

@@ -1,5 +1,5 @@
 /** The public face of document reading; other folders import from here, not from the parts. */
-export { extractDocument, resolveLimits, configureExtraction, closeExtraction, extractionLimits, type ExtractionOptions } from './extract.js';
+export { extractDocument, resolveLimits, configureExtraction, closeExtraction, extractionLimits, extractionStats, type ExtractionOptions } from './extract.js';
 export { BUSY_RETRY_AFTER_S, defaultExtractionWorkers } from './isolated/service.js';
 export { closeOcr } from './ocr/index.js';
 export * from './types.js';

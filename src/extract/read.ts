@@ -3,6 +3,7 @@ import { Budget } from './budget.js';
 import { sniff } from './sniff.js';
 import { readStructuredXml } from './structured.js';
 import { checkPageLimit, readPdf } from './facturx.js';
+import { checkInflatedSizes } from './pdf/inflation.js';
 import { readTextPdf } from './text/read-text-pdf.js';
 
 /**
@@ -37,6 +38,7 @@ export async function readUntrusted(bytes: Buffer, filename: string | undefined,
           'and no e-invoice XML was found in what is there. Ask the sender for a new copy.');
       }
       checkPageLimit(reading.pages, budget);
+      checkInflatedSizes(reading.doc, budget);
       return readTextPdf(bytes, budget);
     }
     case 'image':

@@ -6,15 +6,25 @@ import type { Reading } from '../read.js';
  * thread (the caller keeps its own, for OCR); the reply is the plain-data Reading.
  */
 
+/** Sent once to a new thread: load the readers' code, so a document's time is not spent on it. */
+export interface WarmRequest {
+  job: number;
+  op: 'warm';
+}
+
 export interface ReadRequest {
   job: number;
+  op: 'read';
   bytes: Uint8Array;
   filename?: string;
   mime?: string;
   limits: Limits;
 }
 
+export type ThreadRequest = WarmRequest | ReadRequest;
+
 export interface ReadReply {
   job: number;
-  reading: Reading;
+  /** null: the answer to a warm request. */
+  reading: Reading | null;
 }

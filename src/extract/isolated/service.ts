@@ -4,7 +4,7 @@ import { failure, type Reading } from '../read.js';
 import { PoolBusyError, WorkerPool, type PoolStats } from '../threads/pool.js';
 import { RequestThread, threadModule, type ThreadEnd } from '../threads/thread.js';
 import type { Limits } from '../types.js';
-import type { ReadReply, ReadRequest } from './protocol.js';
+import type { ReadReply, ThreadRequest } from './protocol.js';
 
 /**
  * Untrusted documents are read in a fixed number of extraction threads (worker.ts), each with
@@ -37,7 +37,7 @@ export const KILL_GRACE_MS = 1_000;
 /** What a `busy` answer suggests as the wait before trying again (the API's Retry-After). */
 export const BUSY_RETRY_AFTER_S = 5;
 
-type Request = Omit<ReadRequest, 'job'>;
+type Request = ThreadRequest extends infer R ? R extends { job: number } ? Omit<R, 'job'> : never : never;
 
 const workerModule = threadModule('worker', import.meta.url);
 
@@ -49,7 +49,12 @@ export class ExtractionThreads {
     const memoryMb = options.memoryMb ?? DEFAULT_EXTRACTION_MEMORY_MB;
     this.pool = new WorkerPool(
       options.workers ?? defaultExtractionWorkers(),
-      async (key) => new RequestThread<Request, ReadReply>(key, { module: workerModule, memoryMb, died: (end) => threadDied(end, memoryMb) }),
+      async (key) => {
+        const thread = new RequestThread<Request, ReadReply>(key, { module: workerModule, memoryMb, died: (end) => threadDied(end, memoryMb) });
+        // the thread's start (its modules, pdfjs) happens before a document's time starts
+        await thread.request({ op: 'warm' });
+        return thread;
+      },
       options.idleMs,
       options.queue ?? DEFAULT_EXTRACTION_QUEUE,
     );
@@ -59,11 +64,12 @@ export class ExtractionThreads {
   async read(bytes: Buffer, filename: string | undefined, mime: string | undefined, limits: Limits): Promise<Reading> {
     if (this.closed) return stopping();
     try {
-      const reply = await this.pool.run('extract', (thread) => thread.request({ bytes: new Uint8Array(bytes), filename, mime, limits }), {
+      const reply = await this.pool.run('extract', (thread) => thread.request({ op: 'read', bytes: new Uint8Array(bytes), filename, mime, limits }), {
         timeoutMs: limits.timeoutMs + KILL_GRACE_MS,
         onTimeout: () => new ThreadStopped('timeout', timeoutMessage(limits.timeoutMs)),
         onAbort: () => new ThreadStopped('timeout', timeoutMessage(limits.timeoutMs)),
       });
+      if (!reply.reading) throw new Error('An extraction thread answered a document with nothing.');
       return reply.reading;
     } catch (err) {
       if (err instanceof ThreadStopped) return failure(err.reason, err.message);

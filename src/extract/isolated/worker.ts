@@ -1,7 +1,8 @@
 import { parentPort } from 'node:worker_threads';
 import { ExtractionError } from '../budget.js';
 import { failure, readUntrusted, type Reading } from '../read.js';
-import type { ReadReply, ReadRequest } from './protocol.js';
+import { preloadPdfJs } from '../text/pdf-text.js';
+import type { ReadReply, ReadRequest, ThreadRequest } from './protocol.js';
 
 /**
  * An extraction thread: reads one document at a time (the pool sees to that) with the readers
@@ -22,6 +23,7 @@ async function answer(request: ReadRequest): Promise<Reading> {
   }
 }
 
-parentPort?.on('message', (request: ReadRequest) => {
-  void answer(request).then((reading) => parentPort!.postMessage({ job: request.job, reading } satisfies ReadReply));
+parentPort?.on('message', (request: ThreadRequest) => {
+  const work = request.op === 'warm' ? preloadPdfJs().then(() => null) : answer(request);
+  void work.then((reading) => parentPort!.postMessage({ job: request.job, reading } satisfies ReadReply));
 });

@@ -33,6 +33,19 @@ export function decodeStream(stream: PdfStream, budget: Budget, cap: number, wha
   return data;
 }
 
+/**
+ * What the first filter of a Flate-compressed stream unpacks to, counted against the budget
+ * and then dropped: how much another reader (pdfjs) would have to hold to decode it. Streams
+ * not compressed with Flate first are not measured (0).
+ */
+export function inflatedSize(stream: PdfStream, budget: Budget, what: string): number {
+  const first = asArray(stream.dict.get('Filter'))[0];
+  const name = first instanceof PdfName ? first.name : null;
+  if (name !== 'FlateDecode' && name !== 'Fl') return 0;
+  budget.checkTime();
+  return inflateBounded(stream.data, budget, Infinity, what).length;
+}
+
 /** Hex digits up to ">", whitespace ignored; an odd last digit is followed by an implied 0. */
 function decodeHex(data: Buffer): Buffer {
   let hex = data.toString('latin1').replace(/>[\s\S]*$/, '').replace(/[^0-9A-Fa-f]/g, '');
