@@ -29,9 +29,11 @@ let inOcr = 0;
 
 /**
  * Sets the threads and limits of later reads (the composition root calls it from the
- * configuration, before any document is read). Threads already started are ended.
+ * configuration, before any document is read). Threads already started with other settings
+ * are ended; the same settings again (a second composition in one process) keep them.
  */
 export function configureExtraction(next: ExtractionOptions): void {
+  if (JSON.stringify(next) === JSON.stringify(options)) return;
   options = { ...next };
   void threads?.close();
   threads = null;

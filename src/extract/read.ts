@@ -38,7 +38,7 @@ export async function readUntrusted(bytes: Buffer, filename: string | undefined,
           'and no e-invoice XML was found in what is there. Ask the sender for a new copy.');
       }
       checkPageLimit(reading.pages, budget);
-      checkInflatedSizes(reading.doc, budget);
+      await checkInflatedSizes(reading.doc, budget);
       return readTextPdf(bytes, budget);
     }
     case 'image':

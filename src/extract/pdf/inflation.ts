@@ -5,8 +5,8 @@ import { PdfDict, PdfName, PdfStream, type PdfValue } from './objects.js';
 
 /**
  * Before pdfjs reads a PDF's text, every stream it would decompress for that is unpacked once
- * here, under the document's decompression limit: page contents, form XObjects and fonts
- * (with their ToUnicode maps). pdfjs keeps a decoded stream in one growing buffer outside the
+ * here (counted, not kept), under the document's decompression limit: page contents, form
+ * XObjects and fonts (with their ToUnicode maps). pdfjs keeps a decoded stream in one growing buffer outside the
  * JavaScript heap, where a thread's heap limit does not reach, so a 1 MB page whose content
  * unpacks to gigabytes would otherwise take that memory before its time runs out. zlib stops
  * at the limit, and the stream ends as too_large. Images are left out: the text layer never
@@ -15,13 +15,15 @@ import { PdfDict, PdfName, PdfStream, type PdfValue } from './objects.js';
 
 const MAX_DEPTH = 16;
 
-export function checkInflatedSizes(doc: PdfDocument, budget: Budget): void {
+export async function checkInflatedSizes(doc: PdfDocument, budget: Budget): Promise<void> {
   const seen = new Set<PdfValue>();
+  // the walk is synchronous and cheap; the unpacking, streamed by zlib, comes after it
+  const streams: Array<{ stream: PdfStream; what: string }> = [];
   const measure = (value: PdfValue | undefined, what: string): void => {
     const stream = doc.resolve(value);
     if (!(stream instanceof PdfStream) || seen.has(stream)) return;
     seen.add(stream);
-    inflatedSize(stream, budget, what);
+    streams.push({ stream, what });
   };
   const resources = (value: PdfValue | undefined, depth: number): void => {
     const dict = doc.resolve(value);
@@ -52,6 +54,7 @@ export function checkInflatedSizes(doc: PdfDocument, budget: Budget): void {
     resources(own, 0);
   };
   pages(doc.catalog().get('Pages'), undefined, 0);
+  for (const { stream, what } of streams) await inflatedSize(stream, budget, what);
 }
 
 /** The values of a resource dictionary such as /Font or /XObject, resolved. */
