@@ -27,4 +27,9 @@ export interface ReadReply {
   job: number;
   /** null: the answer to a warm request. */
   reading: Reading | null;
+  /**
+   * The time ran out inside the reading: work the reader raced (a pdfjs page) may still be
+   * running in the thread, so the thread must be ended, not given the next document.
+   */
+  spent: boolean;
 }

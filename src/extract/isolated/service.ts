@@ -64,7 +64,12 @@ export class ExtractionThreads {
   async read(bytes: Buffer, filename: string | undefined, mime: string | undefined, limits: Limits): Promise<Reading> {
     if (this.closed) return stopping();
     try {
-      const reply = await this.pool.run('extract', (thread) => thread.request({ op: 'read', bytes: new Uint8Array(bytes), filename, mime, limits }), {
+      const reply = await this.pool.run('extract', async (thread) => {
+        const answer = await thread.request({ op: 'read', bytes: new Uint8Array(bytes), filename, mime, limits });
+        // a rejected job takes its thread with it: the answer stands, the thread is ended
+        if (answer.spent && answer.reading) throw new SpentThread(answer.reading);
+        return answer;
+      }, {
         timeoutMs: limits.timeoutMs + KILL_GRACE_MS,
         onTimeout: () => new ThreadStopped('timeout', timeoutMessage(limits.timeoutMs)),
         onAbort: () => new ThreadStopped('timeout', timeoutMessage(limits.timeoutMs)),
@@ -72,6 +77,7 @@ export class ExtractionThreads {
       if (!reply.reading) throw new Error('An extraction thread answered a document with nothing.');
       return reply.reading;
     } catch (err) {
+      if (err instanceof SpentThread) return err.reading;
       if (err instanceof ThreadStopped) return failure(err.reason, err.message);
       if (err instanceof PoolBusyError) {
         return failure('busy', `Dossier is already reading as many documents as it can, with ${err.queued} more waiting. ` +
@@ -102,6 +108,13 @@ export class ExtractionThreads {
 class ThreadStopped extends Error {
   constructor(readonly reason: 'timeout' | 'too_large' | 'malformed', message: string) {
     super(message);
+  }
+}
+
+/** The thread answered, but its time ran out while reading: it is ended after this answer. */
+class SpentThread extends Error {
+  constructor(readonly reading: Reading) {
+    super('The extraction thread ran out of time while reading.');
   }
 }
 

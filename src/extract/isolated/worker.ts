@@ -23,7 +23,11 @@ async function answer(request: ReadRequest): Promise<Reading> {
   }
 }
 
+/** A timeout, or pages left unread when the time ran out: see ReadReply.spent. */
+const timeRanOut = (reading: Reading | null): boolean => reading !== null && !('ocr' in reading) &&
+  (reading.ok ? reading.warnings.some((w) => w.code === 'partial_read') : reading.reason === 'timeout');
+
 parentPort?.on('message', (request: ThreadRequest) => {
   const work = request.op === 'warm' ? preloadPdfJs().then(() => null) : answer(request);
-  void work.then((reading) => parentPort!.postMessage({ job: request.job, reading } satisfies ReadReply));
+  void work.then((reading) => parentPort!.postMessage({ job: request.job, reading, spent: timeRanOut(reading) } satisfies ReadReply));
 });
