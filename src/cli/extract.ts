@@ -1,7 +1,8 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { closeOcr, DEFAULT_LIMITS, extractDocument, FIELD_NAMES, type ExtractionResult } from '../extract/index.js';
+import { loadConfig } from '../config/config.js';
+import { closeExtraction, configureExtraction, extractDocument, extractionLimits, FIELD_NAMES, type ExtractionResult } from '../extract/index.js';
 import { UsageError } from './context.js';
 import { EXIT, printerFor, table } from './output.js';
 
@@ -17,8 +18,11 @@ export function registerExtract(program: Command): void {
     .argument('<file>', 'the document to read')
     .action(async (file: string, _opts: unknown, cmd: Command) => {
       const out = printerFor(cmd);
-      // A scan starts OCR workers; end them once the answer is in, so the command exits at once.
-      const result = await extractDocument({ bytes: await readLimited(file), filename: basename(file) }).finally(() => closeOcr());
+      // the same threads and limits as the server; a bad setting stops here with its name
+      configureExtraction(loadConfig().extract);
+      // The file is read in a thread (a scan also starts OCR workers); end them once the
+      // answer is in, so the command exits at once.
+      const result = await extractDocument({ bytes: await readLimited(file), filename: basename(file) }).finally(() => closeExtraction());
       out.result(result, describe);
       if (!result.ok) process.exitCode = EXIT.failure;
     });
@@ -36,7 +40,7 @@ async function readLimited(file: string): Promise<Buffer> {
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) throw new UsageError(`${file} is not a file.`);
-    const buf = Buffer.alloc(Math.min(stat.size, DEFAULT_LIMITS.maxInputBytes + 1));
+    const buf = Buffer.alloc(Math.min(stat.size, extractionLimits().maxInputBytes + 1));
     const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
     return buf.subarray(0, bytesRead);
   } finally {

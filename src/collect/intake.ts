@@ -13,7 +13,7 @@ import { claimItems, collectedOutside, failItem, goneWithContents, LostClaim, se
 import { newId } from '../domain/ids.js';
 import type { BlobStore } from '../vault/blobs.js';
 import type { StagedBlob, VaultService } from '../vault/service.js';
-import { extractDocument, type ExtractionResult } from '../extract/index.js';
+import { BUSY_RETRY_AFTER_S, extractDocument, type ExtractionInput, type ExtractionResult } from '../extract/index.js';
 import { dedupeKey, documentMeta, extractionSummary, inboxFields } from './fields.js';
 
 export interface IntakeDeps {
@@ -106,9 +106,25 @@ async function read(deps: IntakeDeps, f: Fetched): Promise<Reading> {
   let skipped: string | undefined;
   if (!deps.readDocuments) skipped = 'Reading is turned off for this run.';
   else if (f.blob.size > MAX_READ_BYTES) skipped = 'The file is too large to be read; enter its fields by hand.';
-  else result = await extractDocument({ bytes: await readAll(deps.blobs, f.blob.sha256), filename: f.name, mime: mimeOf(f.name) });
+  else result = await extractWhenFree({ bytes: await readAll(deps.blobs, f.blob.sha256), filename: f.name, mime: mimeOf(f.name) });
   const fields = inboxFields(result);
   return { fields, extraction: extractionSummary(result, skipped), key: dedupeKey(fields) };
+}
+
+/** How long a collected file waits, at most, for a free extraction thread before it is filed as not read. */
+const MAX_BUSY_WAIT_MS = 5 * 60_000;
+
+/**
+ * Reading is shared with uploads to the API; when all of it is taken (`busy`), a collected file
+ * waits its turn rather than being filed as unread, within a bound well inside the claim.
+ */
+async function extractWhenFree(input: ExtractionInput): Promise<ExtractionResult> {
+  const giveUpAt = Date.now() + MAX_BUSY_WAIT_MS;
+  for (;;) {
+    const result = await extractDocument(input);
+    if (result.ok || result.reason !== 'busy' || Date.now() >= giveUpAt) return result;
+    await new Promise((r) => setTimeout(r, BUSY_RETRY_AFTER_S * 1000));
+  }
 }
 
 /**

@@ -87,6 +87,17 @@ const schema = z.object({
    */
   DOSSIER_ALLOW_HOSTS: z.string().default('').transform((v) => v.split(/[\s,]+/).filter(Boolean))
     .refine((list) => list.every(isHostOrRange), 'List host names, addresses or CIDR ranges separated by commas, such as nas.internal,10.0.5.0/24.'),
+  /** Documents read at once, each in its own thread (docs/security.md, "Untrusted files"); default min(2, cores). */
+  DOSSIER_EXTRACT_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  /** Documents that may wait for a free thread; one more is answered busy (HTTP 503). */
+  DOSSIER_EXTRACT_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
+  /** Heap of each extraction thread, in MB. */
+  DOSSIER_EXTRACT_MEMORY_MB: z.coerce.number().int().min(64).max(16_384).default(512),
+  /** Time to read one document, in seconds; its thread is terminated soon after. */
+  DOSSIER_EXTRACT_TIMEOUT_S: z.coerce.number().min(1).max(3600).default(10),
+  DOSSIER_EXTRACT_MAX_PAGES: z.coerce.number().int().min(1).max(100_000).default(300),
+  /** What decompressing one document's streams may produce, in MB (the compression-bomb limit). */
+  DOSSIER_EXTRACT_MAX_INFLATED_MB: z.coerce.number().int().min(1).max(65_536).default(200),
 }).superRefine((e, c) => {
   if (e.DOSSIER_HEADERS_TIMEOUT_MS > e.DOSSIER_REQUEST_TIMEOUT_MS) {
     c.addIssue({ code: 'custom', path: ['DOSSIER_HEADERS_TIMEOUT_MS'], message: `The headers are part of the request: give at most DOSSIER_REQUEST_TIMEOUT_MS (${e.DOSSIER_REQUEST_TIMEOUT_MS}).` });
@@ -169,6 +180,13 @@ export interface Config {
   localRoots: string[];
   /** Loopback and private hosts (names, addresses, CIDR ranges) users' servers may be on. */
   allowHosts: string[];
+  /** Reading documents: threads, waiting line, memory and per-document limits. */
+  extract: {
+    workers: number | undefined;
+    queue: number;
+    memoryMb: number;
+    limits: { timeoutMs: number; maxPages: number; maxInflatedBytes: number };
+  };
 }
 
 const CALLBACK_PATH = '/v1/oauth/callback';
@@ -230,5 +248,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     localRoots: e.DOSSIER_LOCAL_ROOTS.map((p) => resolve(p)),
     allowHosts: e.DOSSIER_ALLOW_HOSTS,
+    extract: {
+      workers: e.DOSSIER_EXTRACT_WORKERS, queue: e.DOSSIER_EXTRACT_QUEUE, memoryMb: e.DOSSIER_EXTRACT_MEMORY_MB,
+      limits: { timeoutMs: e.DOSSIER_EXTRACT_TIMEOUT_S * 1000, maxPages: e.DOSSIER_EXTRACT_MAX_PAGES, maxInflatedBytes: e.DOSSIER_EXTRACT_MAX_INFLATED_MB * 1024 * 1024 },
+    },
   };
 }

@@ -23,6 +23,10 @@ const MB = 1024 * 1024;
 export const formatBytes = (n: number): string =>
   n >= MB ? `${(n / MB).toFixed(n >= 10 * MB ? 0 : 1)} MB` : n >= 1024 ? `${Math.ceil(n / 1024)} KB` : `${n} bytes`;
 
+export const timeoutMessage = (timeoutMs: number): string =>
+  `Reading the document took longer than ${timeoutMs / 1000} s and was stopped. ` +
+  'Try again later; if it keeps happening the file is probably damaged or unusually complex.';
+
 /**
  * The work one document may still cause: time left and decompressed bytes left. Passed down
  * to every reader, so a zip bomb or a pathological file stops at the limit wherever it is.
@@ -37,10 +41,7 @@ export class Budget {
 
   /** Throws a timeout failure once the time budget is spent. Cheap enough for inner loops. */
   checkTime(): void {
-    if (this.now() - this.startedAt >= this.limits.timeoutMs) {
-      fail('timeout', `Reading the document took longer than ${this.limits.timeoutMs / 1000} s and was stopped. ` +
-        'Try again later; if it keeps happening the file is probably damaged or unusually complex.');
-    }
+    if (this.now() - this.startedAt >= this.limits.timeoutMs) fail('timeout', timeoutMessage(this.limits.timeoutMs));
   }
 
   /**

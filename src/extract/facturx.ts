@@ -16,7 +16,7 @@ const KNOWN_NAMES = ['factur-x.xml', 'zugferd-invoice.xml', 'xrechnung.xml'];
 /** What reading a PDF found, before a text reader takes over for PDFs without XML. */
 export type PdfReading =
   | { found: 'xml'; extraction: Extraction }
-  | { found: 'none'; pages: number | null; truncated: boolean };
+  | { found: 'none'; pages: number | null; truncated: boolean; doc: PdfDocument };
 
 export function readPdf(bytes: Buffer, budget: Budget): PdfReading {
   const doc = PdfDocument.open(bytes, budget);
@@ -45,7 +45,7 @@ export function readPdf(bytes: Buffer, budget: Budget): PdfReading {
       if (isKnown(file) || err.reason === 'unsafe_xml' || err.reason === 'timeout') throw withFileName(err, file);
     }
   }
-  return { found: 'none', pages, truncated: doc.truncated };
+  return { found: 'none', pages, truncated: doc.truncated, doc };
 }
 
 /** Embedded files that may hold the invoice: standard names first, then any other XML. */

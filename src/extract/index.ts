@@ -1,5 +1,6 @@
 /** The public face of document reading; other folders import from here, not from the parts. */
-export { extractDocument, resolveLimits } from './extract.js';
+export { extractDocument, resolveLimits, configureExtraction, closeExtraction, extractionLimits, extractionStats, type ExtractionOptions } from './extract.js';
+export { BUSY_RETRY_AFTER_S, defaultExtractionWorkers } from './isolated/service.js';
 export { closeOcr } from './ocr/index.js';
 export * from './types.js';
 export { validateVatId, normalizeVatId, VAT_CHECK_DIGIT_COUNTRIES, type VatIdCheck } from './validate/vat.js';

@@ -69,7 +69,9 @@ describe('unsafe XML', () => {
   it('ends absurd nesting as malformed, without a stack overflow', async () => {
     const depth = 100_000;
     const xml = `<Invoice>${'<a>'.repeat(depth)}x${'</a>'.repeat(depth)}</Invoice>`;
-    assert.equal(reasonOf(await extractDocument({ bytes: Buffer.from(xml) })), 'malformed');
+    const result = await extractDocument({ bytes: Buffer.from(xml) });
+    assert.equal(reasonOf(result), 'malformed');
+    assert.match(messageOf(result), /nests elements more than 100 deep/);
   });
 });
 

@@ -160,7 +160,11 @@ export interface Extraction {
   pages: number | null;
 }
 
-export const FAILURE_REASONS = ['too_large', 'unsupported', 'malformed', 'unsafe_xml', 'too_many_pages', 'timeout'] as const;
+/**
+ * `busy`: every extraction thread is taken and the waiting line is full (or the service is
+ * stopping); nothing is wrong with the document, so try it again later.
+ */
+export const FAILURE_REASONS = ['too_large', 'unsupported', 'malformed', 'unsafe_xml', 'too_many_pages', 'timeout', 'busy'] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
 /** Reading stopped: `message` says what happened and what the user can do. */

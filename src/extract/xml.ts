@@ -23,7 +23,11 @@ export interface XmlElement {
 /** Base64 payloads are kept out of the parse: they can be megabytes and carry no invoice data. */
 export const BINARY_ELEMENTS = new Set(['EmbeddedDocumentBinaryObject', 'AttachmentBinaryObject']);
 
+/** Element nesting allowed; UBL and CII, even in a Peppol envelope, stay under 20. */
+export const MAX_XML_DEPTH = 100;
+
 const parser = new XMLParser({
+  maxNestedTags: MAX_XML_DEPTH,
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
   removeNSPrefix: true,
@@ -61,7 +65,11 @@ export function parseXml(bytes: Buffer, maxBytes: number): ParsedXml {
   try {
     parsed = parser.parse(text) as Record<string, unknown>;
   } catch (err) {
-    return fail('malformed', `The XML could not be read: ${(err as Error).message}`);
+    const message = (err as Error).message;
+    if (/nested tags/i.test(message)) {
+      fail('malformed', `The XML nests elements more than ${MAX_XML_DEPTH} deep, which no e-invoice does, so it was not read. Ask the sender for a standard UBL or CII file.`);
+    }
+    return fail('malformed', `The XML could not be read: ${message}`);
   }
   const rootName = Object.keys(parsed).find((k) => !k.startsWith('?') && !k.startsWith('@_') && k !== '#text');
   if (!rootName) fail('malformed', 'The XML has no root element.');

@@ -21,7 +21,7 @@ import { BackupService, SYNC_JOB } from '../backup/service.js';
 import { LiveEvents } from '../events/live.js';
 import { Scheduler } from '../backup/schedules.js';
 import { ConnectorPool } from '../backup/connector-pool.js';
-import { closeOcr } from '../extract/index.js';
+import { closeExtraction, configureExtraction } from '../extract/index.js';
 import { OAuthClient } from '../auth/oauth/client.js';
 import { ConnectionService } from '../auth/oauth/connections.js';
 import { configuredProviders, sandboxProviders } from '../auth/oauth/providers.js';
@@ -88,6 +88,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   const config = opts.config ?? loadConfig();
   const log = opts.log ?? createLogger(config.logLevel);
   secureDataFolder(config.dataDir, log);
+  configureExtraction(config.extract);
   const db = openDatabase({
     url: config.databaseUrl, sqlitePath: join(config.dataDir, 'dossier.db'),
     onConnectionLost: (err) => log.warn({ err: err.message }, 'a database connection was closed by the server; it is replaced on next use'),
@@ -217,7 +218,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
       collectScheduler.stop();
       await queue.stop();
       await connectors.closeAll();
-      await closeOcr();
+      await closeExtraction();
       await db.destroy();
     },
   };

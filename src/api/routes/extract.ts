@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import {
-  DEFAULT_LIMITS, extractDocument, FAILURE_REASONS, FIELD_NAMES, SOURCE_KINDS, WARNING_CODES,
+  BUSY_RETRY_AFTER_S, extractDocument, extractionLimits, FAILURE_REASONS, FIELD_NAMES, SOURCE_KINDS, WARNING_CODES,
 } from '../../extract/index.js';
+import { HttpError } from '../errors.js';
 import { withUpload } from '../uploads.js';
 import { commonErrors, documentationOnly, ErrorBody } from '../schemas.js';
 import type { RouteContext, ZodApp } from '../server.js';
@@ -9,7 +10,8 @@ import type { RouteContext, ZodApp } from '../server.js';
 /**
  * POST /v1/extract: what Dossier reads from a document, without storing it. The answer is the
  * same JSON as `dossier extract --json`: an Extraction, or a typed failure (`ok: false`) when
- * the file could not be read; an unreadable document is a result, not an HTTP error.
+ * the file could not be read; an unreadable document is a result, not an HTTP error. Only
+ * `busy` (every extraction thread taken, the waiting line full) is: 503 with Retry-After.
  */
 
 const Provenance = z.discriminatedUnion('kind', [
@@ -56,14 +58,19 @@ export function extractRoutes(app: ZodApp, { maxUploadBytes }: RouteContext): vo
       description: 'multipart/form-data with the file in a part named "file". E-invoices (UBL, CII, Factur-X/ZUGFeRD) are read exactly; ' +
         'other PDFs through their text, each field with a confidence and where it was found.',
       tags: ['extract'], consumes: ['multipart/form-data'], body: ExtractMultipart,
-      response: { 200: z.union([Extraction, ExtractionFailure]), ...commonErrors, 413: ErrorBody, 415: ErrorBody },
+      response: { 200: z.union([Extraction, ExtractionFailure]), ...commonErrors, 413: ErrorBody, 415: ErrorBody, 503: ErrorBody },
     },
-  }, async (request) => {
-    const limit = Math.min(maxUploadBytes, DEFAULT_LIMITS.maxInputBytes);
-    return withUpload(request, limit, async (_fields, upload) => {
+  }, async (request, reply) => {
+    const limit = Math.min(maxUploadBytes, extractionLimits().maxInputBytes);
+    const result = await withUpload(request, limit, async (_fields, upload) => {
       const chunks: Buffer[] = [];
       for await (const chunk of upload.body) chunks.push(chunk as Buffer);
       return extractDocument({ bytes: Buffer.concat(chunks), filename: upload.filename, mime: upload.mime });
     });
+    if (!result.ok && result.reason === 'busy') {
+      reply.header('retry-after', String(BUSY_RETRY_AFTER_S));
+      throw new HttpError(503, 'busy', result.message);
+    }
+    return result;
   });
 }

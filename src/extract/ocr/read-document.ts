@@ -4,7 +4,7 @@ import { languageKey } from './engines/engine.js';
 import type { GrayImage } from './gray.js';
 import { readUpright } from './orientation.js';
 import type { PageSource } from './pages/renderer.js';
-import type { RunOptions } from './pool.js';
+import type { RunOptions } from '../threads/pool.js';
 import type { RunningEngine } from './service.js';
 import {
   OCR_LANGUAGES, OcrError, ocrFail, resolveOcrLimits,

@@ -4,7 +4,7 @@ import { nativeEngine, nativeLanguages } from './engines/native.js';
 import { tesseractJsDataInstalled, tesseractJsEngine } from './engines/tesseract-js.js';
 import { describe } from './images.js';
 import { PageRenderer } from './pages/renderer.js';
-import { WorkerPool, type PoolStats } from './pool.js';
+import { WorkerPool, type PoolStats } from '../threads/pool.js';
 import { readDocument } from './read-document.js';
 import {
   OcrError, ocrFail,

@@ -1,4 +1,4 @@
-import { constants, inflateSync } from 'node:zlib';
+import { constants, createInflate, inflateSync } from 'node:zlib';
 import { ExtractionError, fail, formatBytes, type Budget } from '../budget.js';
 import { PdfDict, PdfName, type PdfStream, type PdfValue } from './objects.js';
 
@@ -43,6 +43,35 @@ function decodeHex(data: Buffer): Buffer {
 function asArray(value: PdfValue | undefined): PdfValue[] {
   if (value === undefined || value === null) return [];
   return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * What a stream compressed with Flate first unpacks to, counted and dropped as it comes (so
+ * measuring a bomb holds no more than zlib's chunk), and counted against the budget: how much
+ * another reader (pdfjs) would have to hold to decode it. Other streams are not measured (0);
+ * a damaged one counts what unpacks before the damage, as much as a reader could get from it.
+ */
+export async function inflatedSize(stream: PdfStream, budget: Budget, what: string): Promise<number> {
+  const first = asArray(stream.dict.get('Filter'))[0];
+  const name = first instanceof PdfName ? first.name : null;
+  if (name !== 'FlateDecode' && name !== 'Fl') return 0;
+  budget.checkTime();
+  const allowance = budget.inflateAllowance();
+  const total = await new Promise<number>((resolve) => {
+    // large chunks: fewer events to count, the same memory (each is dropped once counted)
+    const inflate = createInflate({ finishFlush: constants.Z_SYNC_FLUSH, chunkSize: 1024 * 1024 });
+    let count = 0;
+    inflate.on('data', (chunk: Buffer) => {
+      count += chunk.length;
+      if (count > allowance) { inflate.destroy(); resolve(count); }
+    });
+    inflate.on('end', () => resolve(count));
+    inflate.on('error', () => resolve(count));
+    inflate.end(stream.data);
+  });
+  if (total > allowance) return budget.tooMuchInflated(what);
+  budget.recordInflated(total);
+  return total;
 }
 
 function inflateBounded(data: Buffer, budget: Budget, cap: number, what: string): Buffer {

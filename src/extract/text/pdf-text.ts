@@ -37,6 +37,9 @@ const loadPdfJs = (): Promise<PdfJs> => (loading ??= (async () => {
   return import('pdfjs-dist/legacy/build/pdf.mjs');
 })());
 
+/** Loads pdfjs ahead of the first PDF (a new extraction thread does, before it takes documents). */
+export const preloadPdfJs = async (): Promise<void> => { await loadPdfJs(); };
+
 const packageDir = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 // pdfjs on Node reads these with fs; a trailing separator is required
 const STANDARD_FONTS = `${path.join(packageDir, 'standard_fonts')}${path.sep}`;

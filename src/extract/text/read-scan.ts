@@ -6,7 +6,7 @@ import { readFieldsFromText } from '../heuristics/read-fields.js';
 /** OCR's own failures, said in the words every reader uses. */
 const REASONS: Record<OcrFailureReason, FailureReason> = {
   too_large: 'too_large', unsupported: 'unsupported', malformed: 'malformed', unsafe_xml: 'unsafe_xml',
-  too_many_pages: 'too_many_pages', timeout: 'timeout', cancelled: 'timeout', engine_unavailable: 'unsupported',
+  too_many_pages: 'too_many_pages', timeout: 'timeout', busy: 'busy', cancelled: 'timeout', engine_unavailable: 'unsupported',
 };
 
 /**

@@ -1,5 +1,5 @@
 import type { GrayImage } from '../gray.js';
-import { WorkerPool, type PoolStats, type RunOptions } from '../pool.js';
+import { WorkerPool, type PoolStats, type RunOptions } from '../../threads/pool.js';
 import { OcrError, type OcrLimits } from '../types.js';
 import type { DocumentRef, PageReply } from './protocol.js';
 import { PageThread } from './thread.js';

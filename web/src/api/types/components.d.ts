@@ -351,7 +351,7 @@ export interface components {
             /** @constant */
             ok: false;
             /** @enum {string} */
-            reason: "too_large" | "unsupported" | "malformed" | "unsafe_xml" | "too_many_pages" | "timeout";
+            reason: "too_large" | "unsupported" | "malformed" | "unsafe_xml" | "too_many_pages" | "timeout" | "busy";
             message: string;
         };
         IssuedApiKey: {

@@ -1,9 +1,11 @@
 /**
- * A bounded set of OCR workers: created when first needed, reused between jobs, ended on close.
+ * A bounded set of workers (OCR engines, page threads, extraction threads): created when first
+ * needed, reused between jobs, ended on close.
  * A job that runs past its timeout or is cancelled takes its worker with it (a stuck engine
  * cannot be trusted to finish), and so does one that failed: the next job gets a fresh worker.
- * Workers are made per language set; when every slot is taken by another set, an idle worker
- * of that set makes way.
+ * Workers are made per key (an OCR language set); when every slot is taken by another key, an
+ * idle worker of that key makes way. The waiting line may be bounded: a job that finds it full
+ * is refused at once with PoolBusyError, so a flood of work cannot pile up bytes in memory.
  */
 
 export interface PoolWorker {
@@ -31,6 +33,14 @@ export interface RunOptions {
   onAbort: () => Error;
 }
 
+/** Every worker is busy and the waiting line is full: try again later. */
+export class PoolBusyError extends Error {
+  constructor(readonly queued: number) {
+    super(`All workers are busy and ${queued} jobs are already waiting.`);
+    this.name = 'PoolBusyError';
+  }
+}
+
 interface Waiter<W> {
   key: string;
   grant: (worker: W) => void;
@@ -54,9 +64,13 @@ export class WorkerPool<W extends PoolWorker> {
   /**
    * `idleMs`: a worker unused that long is ended, so an idle service gives its memory back and
    * a one-shot command (or a test) is not kept alive by workers nobody will use again.
+   * `maxQueued`: jobs that may wait for a worker; one more is refused with PoolBusyError.
    */
-  constructor(readonly size: number, private readonly create: (key: string) => Promise<W>, private readonly idleMs = IDLE_WORKER_MS) {
-    if (!(size >= 1)) throw new RangeError(`An OCR pool needs at least one worker (got ${size}).`);
+  constructor(
+    readonly size: number, private readonly create: (key: string) => Promise<W>,
+    private readonly idleMs = IDLE_WORKER_MS, private readonly maxQueued = Infinity,
+  ) {
+    if (!(size >= 1)) throw new RangeError(`A worker pool needs at least one worker (got ${size}).`);
   }
 
   stats(): PoolStats {
@@ -88,7 +102,7 @@ export class WorkerPool<W extends PoolWorker> {
   /** Ends every worker and refuses waiting and later jobs. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const waiter of this.queue.splice(0)) waiter.refuse(new Error('The OCR pool was closed.'));
+    for (const waiter of this.queue.splice(0)) waiter.refuse(new Error('The worker pool was closed.'));
     for (const w of this.idle) this.wake(w);
     const all = [...this.idle.splice(0), ...this.busy];
     this.busy.clear();
@@ -96,7 +110,7 @@ export class WorkerPool<W extends PoolWorker> {
   }
 
   private acquire(key: string, options: RunOptions): Promise<W> {
-    if (this.closed) return Promise.reject(new Error('The OCR pool was closed.'));
+    if (this.closed) return Promise.reject(new Error('The worker pool was closed.'));
     if (options.signal?.aborted) return Promise.reject(abortReason(options));
     return new Promise<W>((resolve, reject) => {
       let gaveUp = false;
@@ -118,6 +132,11 @@ export class WorkerPool<W extends PoolWorker> {
       options.signal?.addEventListener('abort', onAbort, { once: true });
       this.queue.push(waiter);
       this.dispatch();
+      // still waiting and beyond the line's length: refused now rather than held
+      if (this.queue.length > this.maxQueued && this.queue.at(-1) === waiter) {
+        this.queue.pop();
+        waiter.refuse(new PoolBusyError(this.maxQueued));
+      }
     });
   }
 
@@ -152,7 +171,7 @@ export class WorkerPool<W extends PoolWorker> {
     this.create(waiter.key).then(
       (worker) => {
         this.starting--;
-        if (this.closed) { void worker.terminate().catch(() => {}); waiter.refuse(new Error('The OCR pool was closed.')); return; }
+        if (this.closed) { void worker.terminate().catch(() => {}); waiter.refuse(new Error('The worker pool was closed.')); return; }
         this.busy.add(worker);
         waiter.grant(worker);
       },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { WorkerPool, type PoolWorker, type RunOptions } from './pool.js';
+import { PoolBusyError, WorkerPool, type PoolWorker, type RunOptions } from './pool.js';
 
 /** Workers that answer when told to, so each test decides when a job ends. */
 class FakeWorker implements PoolWorker {
@@ -27,7 +27,7 @@ function makePool(size: number): WorkerPool<FakeWorker> {
   return new WorkerPool(size, async (key) => new FakeWorker(key));
 }
 
-describe('OCR worker pool', () => {
+describe('worker pool', () => {
   it('creates workers lazily, never more than its size, and reuses them', async () => {
     const pool = makePool(2);
     assert.equal(pool.stats().alive, 0);
@@ -112,5 +112,20 @@ describe('OCR worker pool', () => {
     await assert.rejects(pool.run('eng', (w) => w.work(3), options()), /closed/);
     assert.equal(FakeWorker.made[0]!.terminated, true);
     void running.catch(() => {});
+  });
+
+  it('refuses a job as busy when the waiting line is full, and takes jobs again once it moves', async () => {
+    FakeWorker.made = [];
+    const pool = new WorkerPool<FakeWorker>(1, async (key) => new FakeWorker(key), undefined, 1);
+    let finish!: () => void;
+    const running = pool.run('x', () => new Promise<string>((r) => { finish = () => r('first'); }), options());
+    const waiting = pool.run('x', (w) => w.work('second'), options());
+    await assert.rejects(pool.run('x', (w) => w.work('third'), options()), PoolBusyError);
+    assert.equal(pool.stats().queued, 1);
+    await new Promise((r) => setTimeout(r, 5));
+    finish();
+    assert.deepEqual(await Promise.all([running, waiting]), ['first', 'second']);
+    assert.equal(await pool.run('x', (w) => w.work('fourth'), options()), 'fourth');
+    await pool.close();
   });
 });
