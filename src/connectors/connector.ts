@@ -188,6 +188,11 @@ export class ConnectorError extends Error {
   }
 }
 
+/** The one `cancelled` error: the caller's signal fired, so nothing failed and nothing is retried. */
+export function cancelled(cause?: unknown): ConnectorError {
+  return new ConnectorError('cancelled', 'The operation was cancelled.', undefined, cause === undefined ? undefined : { cause });
+}
+
 /**
  * A connection the egress policy refused (a loopback or private address a user typed): the one
  * connection failure whose own words may be shown to a visitor who is not signed in.

@@ -1,5 +1,5 @@
 import * as oauth from 'oauth4webapi';
-import { ConnectorError } from '../../connectors/connector.js';
+import { cancelled, ConnectorError } from '../../connectors/connector.js';
 import { DomainError } from '../../domain/errors.js';
 import type { OAuthProvider } from './providers.js';
 
@@ -136,7 +136,7 @@ export class OAuthClient {
 
   private classify(p: OAuthProvider, e: unknown, signal?: AbortSignal): Error {
     if (e instanceof GrantGone || e instanceof DomainError || e instanceof ConnectorError) return e;
-    if (signal?.aborted) return new ConnectorError('cancelled', 'The operation was cancelled.', undefined, { cause: e });
+    if (signal?.aborted) return cancelled(e);
     if (e instanceof oauth.ResponseBodyError) {
       if (e.error === 'invalid_grant') return new GrantGone(e.error_description ?? 'no detail');
       if (e.status >= 500 || e.error === 'temporarily_unavailable') return new ConnectorError('transient', `${p.title} sign-in is temporarily unavailable (${e.error}); Dossier tries again later.`, undefined, { cause: e });

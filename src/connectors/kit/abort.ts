@@ -1,10 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConnectorError } from '../connector.js';
+import { cancelled } from '../connector.js';
 
-/** The one `cancelled` error: the caller's signal fired, so nothing failed and nothing is retried. */
-export function cancelled(cause?: unknown): ConnectorError {
-  return new ConnectorError('cancelled', 'The operation was cancelled.', undefined, cause === undefined ? undefined : { cause });
-}
+export { cancelled };
 
 /** Throws a `cancelled` ConnectorError if the signal has fired. */
 export function throwIfAborted(signal?: AbortSignal): void {

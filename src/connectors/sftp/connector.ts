@@ -7,7 +7,7 @@ import {
   type ReadOptions, type StorageConnector, type WriteInfo,
 } from '../connector.js';
 import type { NameRules } from '../../domain/names.js';
-import { throwIfAborted } from '../kit/abort.js';
+import { cancelled, throwIfAborted } from '../kit/abort.js';
 import { sha256Of } from '../kit/hashing.js';
 import { tempPathFor } from '../kit/temp-name.js';
 import { PUBLIC_ONLY } from '../kit/egress.js';
@@ -157,7 +157,7 @@ export class SftpConnector implements StorageConnector {
   async write(path: string, body: Readable, info: WriteInfo, opts?: CallOptions): Promise<Entry> {
     if (checkPath(path) === '') throw new ConnectorError('invalid_name', 'A file needs a name.');
     const signal = opts?.signal;
-    const cancel = () => body.destroy(new ConnectorError('cancelled', 'The upload was cancelled.'));
+    const cancel = () => body.destroy(cancelled());
     let s: Session | undefined;
     let temp = '';
     let handle: Buffer | undefined;

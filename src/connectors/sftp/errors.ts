@@ -1,4 +1,5 @@
 import { ConnectorError, type ConnectorErrorKind } from '../connector.js';
+import { cancelled } from '../kit/abort.js';
 import { isNetworkCode } from '../kit/network.js';
 
 /** SFTP v3 status codes (draft-ietf-secsh-filexfer-02, section 7). */
@@ -49,7 +50,7 @@ export function classify(err: unknown, path: string, ctx: ErrorContext = {}): Co
   const where = `(${path || '/'})`;
   const make = (kind: ConnectorErrorKind, text: string) => new ConnectorError(kind, text, undefined, { cause: err });
 
-  if (e?.name === 'AbortError' || e?.code === 'ABORT_ERR') return make('cancelled', `The operation was cancelled ${where}`);
+  if (e?.name === 'AbortError' || e?.code === 'ABORT_ERR') return cancelled(err);
   if (e?.level === 'client-authentication') return make('auth_expired', AUTH_MESSAGE);
   if (/cannot parse privatekey|encrypted private ?key|bad passphrase|no passphrase/i.test(message)) {
     return make('auth_expired', `The private key could not be read (${message}); check the key and its passphrase under Destinations.`);

@@ -1,5 +1,6 @@
 import type { Client } from 'ssh2';
 import { ConnectorError } from '../connector.js';
+import { cancelled } from '../kit/abort.js';
 
 /**
  * Server-side hashing with `sha256sum` over an exec channel: one round trip hashes a whole
@@ -72,7 +73,6 @@ export function execSha256(client: Client, paths: string[], signal?: AbortSignal
       }
       const out: Buffer[] = [];
       let exitCode: number | null = null;
-      const cancelled = () => new ConnectorError('cancelled', 'Hashing was cancelled.');
       const onAbort = () => { channel.close(); reject(cancelled()); };
       if (signal?.aborted) { onAbort(); return; }
       signal?.addEventListener('abort', onAbort, { once: true });
