@@ -62,24 +62,25 @@ export const LABELS: Dictionary = {
   de: {
     number: ['rechnungsnummer', 'rechnung nr', 'rechnungs nr', 'rechnungsnr', 'rechnung no', 'gutschriftsnummer', 'gutschrift nr',
       'gutschriftnummer', 'beleg nr', 'belegnummer', 'bon nr'],
-    issueDate: ['rechnungsdatum', 'datum', 'belegdatum', 'ausstellungsdatum', 'gutschriftsdatum', 'rechnungs datum'],
+    issueDate: ['rechnungsdatum', 'datum', 'belegdatum', 'beleg datum', 'ausstellungsdatum', 'gutschriftsdatum', 'rechnungs datum'],
     dueDate: ['fallig am', 'faellig am', 'falligkeit', 'falligkeitsdatum', 'zahlbar bis', 'zahlungsziel', 'fallig'],
-    totalWithoutVat: ['nettobetrag', 'summe netto', 'gesamt netto', 'netto', 'gesamtbetrag netto', 'rechnungsbetrag netto', 'zwischensumme netto',
+    totalWithoutVat: ['nettobetrag', 'summe netto', 'rechnungssumme netto', 'rechnungssumme ohne ust', 'summe ohne ust', 'gesamt netto', 'netto', 'gesamtbetrag netto', 'rechnungsbetrag netto', 'zwischensumme netto',
       'nettosumme', 'betrag netto', 'warenwert netto'],
-    totalVat: ['mwst', 'ust', 'umsatzsteuer', 'mehrwertsteuer', 'summe mwst', 'summe ust', 'mwst betrag', 'ust betrag', 'gesamt mwst'],
+    totalVat: ['mwst', 'ust', 'umsatzsteuer', 'mehrwertsteuer', 'steuerbetrag', 'summe mwst', 'summe ust', 'mwst betrag', 'ust betrag', 'gesamt mwst'],
     totalWithVat: ['gesamtbetrag', 'bruttobetrag', 'summe brutto', 'gesamt brutto', 'gesamtsumme', 'rechnungsbetrag', 'endbetrag', 'brutto',
-      'summe', 'gesamt', 'rechnungsbetrag brutto', 'gesamtbetrag brutto'],
+      'summe', 'gesamt', 'rechnungsbetrag brutto', 'gesamtbetrag brutto', 'bruttosumme', 'rechnungssumme brutto', 'rechnungssumme'],
     amountDue: ['zahlbetrag', 'zu zahlen', 'zu zahlender betrag', 'offener betrag', 'faelliger betrag', 'falliger betrag', 'restbetrag'],
-    prepaidAmount: ['bereits bezahlt', 'anzahlung', 'geleistete anzahlung', 'vorauszahlung', 'bezahlt'],
+    prepaidAmount: ['bereits bezahlt', 'anzahlung', 'erhaltene anzahlungen', 'erhaltene anzahlung', 'geleistete anzahlung', 'vorauszahlung', 'bezahlt'],
     vatId: ['ust idnr', 'ust id', 'ust id nr', 'ustid', 'ust identifikationsnummer', 'umsatzsteuer id', 'mwst nr', 'umsatzsteuer identifikationsnummer',
-      'steuernummer', 'st nr', 'ustidnr'],
+      'ustidnr', 'ust identnr', 'ust ident nr', 'ust idnr'],
     buyerVatId: ['ihre ust idnr', 'ihre ust id', 'kunden ust id', 'ust id kunde', 'ihre ustid'],
     iban: ['iban', 'konto', 'kontonummer', 'bankverbindung', 'konto nr'],
     paymentReference: ['verwendungszweck', 'zahlungsreferenz', 'referenz', 'bitte angeben'],
-    seller: ['lieferant', 'verkaufer', 'rechnungssteller', 'von'],
+    seller: ['lieferant', 'verkaufer', 'rechnungssteller', 'rechnungsersteller', 'von'],
     buyer: ['kunde', 'rechnung an', 'rechnungsempfanger', 'empfanger', 'kaufer', 'an'],
     other: ['kundennummer', 'kunden nr', 'bestellnummer', 'bestellung', 'auftragsnummer', 'lieferdatum', 'leistungsdatum', 'zwischensumme',
-      'mwst satz', 'ust satz', 'steuersatz', 'bic', 'handelsregister', 'beschreibung', 'menge', 'einzelpreis', 'betrag'],
+      'mwst satz', 'ust satz', 'steuersatz', 'bic', 'handelsregister', 'beschreibung', 'menge', 'einzelpreis', 'betrag',
+      'steuernummer', 'steuernr', 'st nr', 'gesamtbetrag der zuschlage', 'gesamtbetrag der abschlage', 'positionssumme', 'steuerbasisbetrag'],
   },
   en: {
     number: ['invoice number', 'invoice no', 'invoice nr', 'invoice #', 'invoice id', 'credit note number', 'credit note no', 'credit memo number',
@@ -88,10 +89,10 @@ export const LABELS: Dictionary = {
     dueDate: ['due date', 'payment due', 'due', 'pay by', 'payable by', 'date due'],
     totalWithoutVat: ['total excl vat', 'total excluding vat', 'excl vat', 'net amount', 'total net', 'net total', 'subtotal excl vat',
       'total before tax', 'taxable amount', 'amount excl vat', 'total excl tax'],
-    totalVat: ['vat', 'total vat', 'vat amount', 'tax', 'total tax', 'sales tax', 'tax amount'],
+    totalVat: ['vat', 'total vat', 'vat amount', 'tax', 'total tax', 'tax total', 'vat total', 'sales tax', 'tax amount'],
     totalWithVat: ['total incl vat', 'total including vat', 'incl vat', 'total', 'invoice total', 'grand total', 'total amount', 'gross amount',
       'amount incl vat', 'total incl tax'],
-    amountDue: ['amount due', 'balance due', 'total due', 'amount to pay', 'to pay', 'amount payable', 'balance'],
+    amountDue: ['amount due', 'balance due', 'total due', 'amount to pay', 'to pay', 'amount payable', 'balance', 'residual'],
     prepaidAmount: ['prepaid', 'paid amount', 'amount paid', 'already paid', 'deposit', 'paid'],
     vatId: ['vat number', 'vat no', 'vat id', 'vat reg no', 'vat registration number', 'vat reg', 'tax id', 'vat nr', 'company vat'],
     buyerVatId: ['customer vat', 'customer vat number', 'your vat number', 'buyer vat', 'client vat', 'customer vat id'],
@@ -115,7 +116,7 @@ export const CELL_START_ONLY = new Set(['datum', 'date', 'van', 'aan', 'de', 'vo
 
 /** Title words that say the document gives money back. */
 export const CREDIT_NOTE_TITLES = ['creditnota', 'credit nota', 'creditfactuur', 'note de credit', 'avoir', 'facture d avoir', 'gutschrift',
-  'rechnungskorrektur', 'stornorechnung', 'credit note', 'credit memo', 'creditnote'];
+  'stornorechnung', 'credit note', 'credit memo', 'creditnote'];
 /** Title words that say it asks for money; a receipt is an invoice for our purposes. */
 export const INVOICE_TITLES = ['factuur', 'facture', 'rechnung', 'invoice', 'kassabon', 'kassenbon', 'quittung', 'recu', 'ticket de caisse',
   'receipt', 'bon', 'kassenbeleg'];
