@@ -90,13 +90,23 @@ function score(cases: Case[], kind: Kind, misses: string[] | null): Group {
       const tally = group.tallies[field];
       tally.scored++;
       if (!got) { tally.missing++; misses?.push(`${kind}  ${c.file}  ${field}: want ${JSON.stringify(want)}, none`); continue; }
-      const right = same(field, String(got.value), want);
+      const right = sameForCorpus(field, String(got.value), want);
       if (right) tally.right++;
       else { tally.wrong++; misses?.push(`${kind}  ${c.file}  ${field}: want ${JSON.stringify(want)}, got ${JSON.stringify(got.value)} (${got.confidence})`); }
       group.observations.push({ right, confidence: got.confidence });
     }
   }
   return group;
+}
+
+/**
+ * As score.ts's same(), except that a seller name is right with or without its legal form:
+ * the XML may say "Au bon moulin" where the letterhead prints "Au bon moulin SARL".
+ */
+function sameForCorpus(field: CorpusField, got: string, want: string): boolean {
+  if (same(field, got, want)) return true;
+  const bare = (s: string) => s.replace(/[\s,]+(?:gmbh|ag|kg|ug|sarl|sas|sa|srl|bv|nv|ltd\.?|inc\.?|llc|plc|e\.k\.)$/i, '');
+  return field === 'sellerName' && same(field, bare(got), bare(want));
 }
 
 const pct = (n: number, d: number): string => (d === 0 ? '-' : `${((100 * n) / d).toFixed(0)}%`);
