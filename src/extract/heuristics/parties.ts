@@ -44,7 +44,8 @@ export function zonesOf(layout: Layout): Zones {
     const p: Party = hit.kind === 'seller' ? 'seller' : 'buyer';
     const rest = layout.text.slice(hit.end, hit.line.start + hit.line.text.length);
     const lead = /^\s*[:\-–]?\s*/.exec(rest)?.[0].length ?? 0;
-    const inline = isStray(rest.slice(lead)) ? '' : rest.slice(lead).trim();
+    // "Käufer/Leistungsempfänger:" names the party twice; what follows the slash is no name
+    const inline = isStray(rest.slice(lead)) || /^\//.test(rest) ? '' : rest.slice(lead).trim();
     party.set(hit.line.index, p);
     let first: { line: Line; start: number; text: string } | null = inline ? { line: hit.line, start: hit.end + lead, text: inline } : null;
     for (let i = hit.line.index + 1, n = 0; i < layout.lines.length && n < BLOCK_LINES; i++, n++) {

@@ -9,6 +9,7 @@ import { zonesOf, sellerName, buyerName, isTitle } from './parties.js';
 import { readIdentifiers } from './identifiers.js';
 import { readAmounts } from './amounts.js';
 import { readCurrency, readDocumentType } from './document.js';
+import { fold } from './labels.js';
 import { CONFIDENCE } from './confidence.js';
 
 /**
@@ -37,7 +38,19 @@ export function readFieldsFromText(pages: PageText[], source: TextSource, budget
   readAmounts(layout, out);
   readCurrency(layout, out);
   readDocumentType(layout, out);
+  if (out.fields.documentType?.value === 'credit_note') creditNoteAmounts(out);
   return out.finish();
+}
+
+/**
+ * A credit note states what it gives back as positive amounts (EN 16931 has no negative
+ * credit note), however the page prints them: "-233,47" on an "Avoir" is 233.47.
+ */
+function creditNoteAmounts(out: TextFields): void {
+  for (const name of ['totalWithoutVat', 'totalVat', 'totalWithVat', 'amountDue', 'prepaidAmount'] as const) {
+    const field = out.fields[name];
+    if (field?.value.startsWith('-')) field.value = field.value.slice(1);
+  }
 }
 
 /** Collects fields with text provenance, scales confidence by the source, and assembles the Extraction. */
@@ -90,12 +103,14 @@ const round = (n: number): number => Math.round(Math.max(0, Math.min(1, n)) * 10
  * is returned for readDates; else from a title line ("FACTUUR 2024-017").
  */
 function readNumber(layout: Layout, out: TextFields): DateInHeading | null {
-  const found = labelled(layout, 'number').flatMap(({ region }) => {
+  const found = labelled(layout, 'number').flatMap(({ hit, region }) => {
     const m = findDocumentNumber(region.text);
-    return m ? [{ ...m, start: region.start + m.start, end: region.start + m.end, placement: region.placement }] : [];
+    return m ? [{ ...m, start: region.start + m.start, end: region.start + m.end, placement: region.placement, label: hit.label }] : [];
   });
-  const first = found[0];
   const heading = numberInHeading(layout);
+  // "Rechnung Nr. 4711" in the heading names the invoice's number; a generic label
+  // ("Belegnummer", "Document number") in the text below may be another document's
+  const first = heading && found[0] && !INVOICE_WORD.test(fold(found[0].label)) ? undefined : found[0];
   if (first) {
     const agreed = found.every((f) => f.value === first.value);
     const confidence = (first.placement === 'after' ? CONFIDENCE.labelled : CONFIDENCE.below) - (agreed ? 0 : CONFIDENCE.disagreement);
@@ -119,7 +134,8 @@ function readNumber(layout: Layout, out: TextFields): DateInHeading | null {
 interface DateInHeading { value: string; start: number; end: number }
 
 /** A document word, perhaps inside a compound ("Handelsrechnung"), then "Nr." or "No" and the number. */
-const HEADING = /(?:rechnung|gutschrift|factuur|creditnota|facture|avoir|note de credit|invoice|credit note)\s*(?:nr|no|n°|nummer|number|numero|#)\s*\.?\s*:?\s*/;
+const INVOICE_WORD = /rechnung|gutschrift|factuur|creditnota|facture|avoir|note de credit|invoice|credit note|credit memo/;
+const HEADING = /(?:rechnung|gutschrift|factuur|creditnota|facture|avoir|note de credit|invoice|credit note)[a-z]*\s*(?:nr|no|n°|nummer|number|numero|#)\s*\.?\s*:?\s*/;
 /** What puts a date after the number: "vom", "du", "van", "of", "dated". */
 const DATED = /^\s*(?:vom|von|du|van|of|dated|d\.d\.|le)\s+/i;
 
