@@ -30,6 +30,9 @@ export function readAmounts(layout: Layout, out: TextFields): void {
       });
     }
   }
+  candidates.anywhere = layout.lines.flatMap((line) => findAmounts(line.text, layout.language).map((a) => ({
+    value: a.value.value, start: line.start + a.start, end: line.start + a.end, weight: 0, confidence: CONFIDENCE.totalsUnchecked,
+  })));
   const chosen = chooseTotals(candidates);
   const totalsConfidence = chosen.addsUp ? CONFIDENCE.totalsAddUp : CONFIDENCE.totalsUnchecked;
   for (const name of ['totalWithoutVat', 'totalVat', 'totalWithVat'] as const) {

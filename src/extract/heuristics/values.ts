@@ -31,9 +31,12 @@ const AMOUNT = new RegExp(`(?:${CURRENCY}\\s?)?(?:-\\s?|\\()?(?:${CURRENCY}\\s?)
 
 export interface AmountValue { value: string; currency: string | null }
 
-/** Every amount in `s`, left to right; numbers followed by "%" are rates, not amounts. */
+/**
+ * Every amount in `s`, left to right; numbers followed by "%" are rates, not amounts, and the
+ * digits of a VAT id or IBAN ("BE0417.497.106") are none.
+ */
 export function findAmounts(s: string, locale: Language): Array<Match<AmountValue>> {
-  const text = ocrDigits(s);
+  const text = maskIdentifiers(ocrDigits(s));
   const out: Array<Match<AmountValue>> = [];
   for (const m of text.matchAll(AMOUNT)) {
     const raw = m[0];
@@ -43,6 +46,15 @@ export function findAmounts(s: string, locale: Language): Array<Match<AmountValu
     const parsed = parseAmount(raw.replace(/\($/, ''), locale);
     if (parsed) out.push({ value: parsed, start: m.index, end: m.index + raw.trimEnd().length });
   }
+  return out;
+}
+
+/** The text with VAT ids and IBANs blanked out (same length, so offsets hold). */
+function maskIdentifiers(text: string): string {
+  const spans: Array<[number, number]> = [...findVatIds(text), ...findIbans(text)].map((m) => [m.start, m.end]);
+  for (const m of text.matchAll(IDENTIFIER_LIKE)) spans.push([m.index, m.index + m[0].length]);
+  let out = text;
+  for (const [start, end] of spans) out = out.slice(0, start) + ' '.repeat(end - start) + out.slice(end);
   return out;
 }
 
@@ -77,6 +89,8 @@ export function findDates(s: string, locale: Language, monthFirst = false): Arra
 }
 
 const VAT_COUNTRIES = 'AT|BE|BG|CY|CZ|DE|DK|EE|EL|GR|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI|GB|NO|CH';
+/** A VAT id or IBAN written with dots or without its spaces: country letters run into digits. */
+const IDENTIFIER_LIKE = new RegExp(`(?<![A-Za-z0-9])(?:${VAT_COUNTRIES})\\d[\\d.]{7,}[\\dA-Z]*`, 'gi');
 const VAT_CANDIDATE = new RegExp(`(?<![A-Z0-9])(?:${VAT_COUNTRIES})[ .\\-]?[0-9OIl][0-9A-Z .\\-/]{5,18}[0-9A-Z]`, 'g');
 
 export interface VatMatch extends Match<string> { check: VatIdCheck }
