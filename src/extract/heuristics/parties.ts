@@ -122,7 +122,8 @@ export function sellerName(layout: Layout, zones: Zones, sellerIdLines: Line[]):
   const formal = names.find((g) => LEGAL_FORM.test(g.value));
   const chosen = formal ?? names[0];
   if (!chosen) return null;
-  return { ...chosen, confidence: formal ? Math.min(0.95, chosen.confidence + 0.1) : chosen.confidence };
+  // without a legal form a line that passed every test is still a guess
+  return { ...chosen, confidence: formal ? Math.min(0.95, chosen.confidence + 0.1) : Math.min(0.7, chosen.confidence) };
 }
 
 function firstCell(line: Line, confidence: number): Array<{ text: string; start: number; confidence: number }> {

@@ -85,8 +85,12 @@ export function chooseTotals(c: TotalsCandidates): ChosenTotals {
   const gross = out.totalWithVat ? cents(out.totalWithVat.value) : null;
   const expectedDue = gross === null ? null : gross - (prepaid ? cents(prepaid.value) ?? 0n : 0n);
   const matching = dues.find((d) => expectedDue !== null && cents(d.value) === expectedDue);
-  out.amountDue = matching ?? dues[0];
-  out.dueAddsUp = matching !== undefined;
+  // something was prepaid and no due label gave gross - prepaid: the amount printed as that
+  // difference below the total is the amount due, under a label we do not know
+  const printed = !matching && prepaid && expectedDue !== null && expectedDue !== gross && out.totalWithVat
+    ? (c.anywhere ?? []).find((a) => a.start > out.totalWithVat!.start && cents(a.value) === expectedDue) : undefined;
+  out.amountDue = matching ?? printed ?? dues[0];
+  out.dueAddsUp = matching !== undefined || printed !== undefined;
   if (prepaid) out.prepaidAmount = prepaid;
   return out;
 }
