@@ -187,6 +187,12 @@ Please remit   121.00`);
 Rechnungssumme Brutto (inkl. USt.)   529,87`);
     assert.equal(value(x, 'totalWithVat'), '529.87');
   });
+
+  it('reads a long total label that the text layer glued to a footer ending in a digit (de)', () => {
+    const x = read(`Rechnung 7
+Musterbeispiel, Copyright 2014Rechnungssumme Brutto   529,87`);
+    assert.equal(value(x, 'totalWithVat'), '529.87');
+  });
 });
 
 describe('credit notes', () => {
