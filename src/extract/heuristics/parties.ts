@@ -123,7 +123,7 @@ export function sellerName(layout: Layout, zones: Zones, sellerIdLines: Line[]):
   const chosen = formal ?? names[0];
   if (!chosen) return null;
   // without a legal form a line that passed every test is still a guess
-  return { ...chosen, confidence: formal ? Math.min(0.95, chosen.confidence + 0.1) : Math.min(0.7, chosen.confidence) };
+  return { value: chosen.value, start: chosen.start, end: chosen.end, confidence: formal ? Math.min(0.95, chosen.confidence + 0.1) : Math.min(0.7, chosen.confidence) };
 }
 
 function firstCell(line: Line, confidence: number): Array<{ text: string; start: number; confidence: number }> {
@@ -148,9 +148,9 @@ function isName(layout: Layout, g: NameGuess): boolean {
 
 /**
  * What separates the parts of a one-line address ("Acme BV · Kerkstraat 1 · 1000 Brussel"): a
- * bar or a dot, which OCR often reads as a dash, a period or a guillemet, with spaces around.
+ * bar or a dot, which OCR often reads as a dash, a period, a colon or a guillemet, with spaces around.
  */
-const PART_SEPARATOR = /\s+[·|•\-–.«»]\s+|[·|•]/;
+const PART_SEPARATOR = /\s+[·|•\-–.«»:]\s+|[·|•]/;
 
 /** A footer such as "Acme BV · Kerkstraat 1 · 1000 Brussel": the last line of parts joined by dots or bars. */
 function footerParty(layout: Layout, zones: Zones): NameGuess | null {
