@@ -4,6 +4,8 @@ import { loadFixtures, type FixtureInvoice } from './labelled-set.js';
 import { LAYOUTS, renderInvoicePdf } from './render.js';
 import { cachedScanReader } from './ocr-cache.js';
 import { DEFAULT_SCAN_SEED, scanCases, type ScanSet } from './scans.js';
+import { findOutsideSet, FACTURX_CORPUS } from '../../test/helpers/outside-sets.js';
+import { runCorpus } from './corpus.js';
 import { accuracyTable, calibrationTable, mergeScores, scoreSource, type KindScore, type LabelledCase, type Reader } from './score.js';
 
 /**
@@ -19,6 +21,10 @@ import { accuracyTable, calibrationTable, mergeScores, scoreSource, type KindSco
  *   --scan-part    only the fixtures at even or odd positions: tune on one half, hold out the other
  *   --ocr-cache    keep each scan's OCR result in DIR and replay it (see ocr-cache.ts)
  * BENCH_VERBOSE=1 lists every wrong, missing or unexpected value.
+ *
+ * npm run bench:extract -- --corpus [DIR] [--scans]: invoices of other producers instead (the
+ * Factur-X / ZUGFeRD corpus in DIR, else in DOSSIER_FACTURX_CORPUS), scored per producer with
+ * some producers held out (see corpus.ts).
  */
 
 const arg = (name: string): string | undefined => {
@@ -41,7 +47,15 @@ export async function textPdfCases(fixtures: FixtureInvoice[]): Promise<Labelled
 
 export const readWithDossier: Reader = (bytes, name) => extractDocument({ bytes: Buffer.from(bytes), filename: name });
 
+async function corpusMain(): Promise<void> {
+  const given = arg('corpus');
+  const set = given && !given.startsWith('--') ? { dir: given } : findOutsideSet(FACTURX_CORPUS);
+  if (!set.dir) { console.log(`bench:extract: ${set.skip}`); return; }
+  await runCorpus(set.dir, { scans: process.argv.includes('--scans'), verbose: Boolean(process.env.BENCH_VERBOSE) });
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--corpus')) return corpusMain();
   const started = Date.now();
   const only = new Set((arg('only') ?? 'ubl,cii,pdf-text,scan').split(','));
   const part = arg('scan-part') ?? 'all';

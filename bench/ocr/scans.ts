@@ -9,14 +9,14 @@ import { resolveOcrLimits } from '../../src/extract/ocr/types.js';
 export const SCAN_DPI = 200;
 
 /**
- * Page 1 of `pdfBytes` as a scanned PNG (or JPEG, as many scanners save): rendered at 200 dpi
+ * Page `pageNumber` (1 unless given) of `pdfBytes` as a scanned PNG (or JPEG, as many scanners save): rendered at 200 dpi
  * in grayscale, turned by 0.5 to 2 degrees either way, with gaussian noise, a slightly gray
  * paper and a few dark specks. The same seed gives the same scan.
  */
-export async function makeScan(pdfBytes: Uint8Array, seed: number, format: 'png' | 'jpeg' = 'png'): Promise<Buffer> {
+export async function makeScan(pdfBytes: Uint8Array, seed: number, format: 'png' | 'jpeg' = 'png', pageNumber = 1): Promise<Buffer> {
   const random = seededRandom(seed);
   const pdf = await openPdfForOcr(Buffer.from(pdfBytes), resolveOcrLimits({ dpi: SCAN_DPI }));
-  const page = await pdf.render(1).finally(() => pdf.close());
+  const page = await pdf.render(pageNumber).finally(() => pdf.close());
   const { width, height } = page;
 
   const flat = createCanvas(width, height);

@@ -30,6 +30,10 @@ export function readAmounts(layout: Layout, out: TextFields): void {
       });
     }
   }
+  candidates.anywhere = layout.lines.flatMap((line) => findAmounts(line.text, layout.language).map((a) => ({
+    // used only when it is the sum of the net and VAT read: an unlabelled value, proven by the addition
+    value: a.value.value, start: line.start + a.start, end: line.start + a.end, weight: 0, confidence: CONFIDENCE.below,
+  })));
   const chosen = chooseTotals(candidates);
   const totalsConfidence = chosen.addsUp ? CONFIDENCE.totalsAddUp : CONFIDENCE.totalsUnchecked;
   for (const name of ['totalWithoutVat', 'totalVat', 'totalWithVat'] as const) {

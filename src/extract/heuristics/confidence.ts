@@ -9,6 +9,8 @@ export const CONFIDENCE = {
   below: 0.85,
   /** Several labels of the same field gave different values. */
   disagreement: 0.2,
+  /** The number (and its date) read from a heading "Rechnung Nr. 4711 vom 05.03.2024". */
+  heading: 0.8,
   /** The number read from a title line ("Rechnung 4711"). */
   title: 0.6,
   /** The first date in a document without a date label. */

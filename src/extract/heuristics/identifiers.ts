@@ -29,9 +29,14 @@ interface IdFound {
   own: boolean;
 }
 
-export function readIdentifiers(layout: Layout, zones: Zones, out: TextFields): { sellerVatLine: Line | null } {
+/**
+ * `sellerLines` are where the seller's VAT id and IBAN are printed: the seller's block is
+ * around them, which is evidence for its name.
+ */
+export function readIdentifiers(layout: Layout, zones: Zones, out: TextFields): { sellerLines: Line[] } {
   const ibanSpans = readIban(layout, zones, out);
-  const vat = readVatIds(layout, zones, ibanSpans);
+  // an id that passes its checks beats one that does not, wherever each is printed
+  const vat = readVatIds(layout, zones, ibanSpans).sort((a, b) => Number(a.invalid !== null) - Number(b.invalid !== null));
   const buyer = vat.find((v) => v.party === 'buyer');
   const seller = vat.find((v) => v.party === 'seller') ?? vat.find((v) => v.party === null && (v.own || v.value !== buyer?.value));
   for (const [name, id] of [['sellerVatId', seller], ['buyerVatId', buyer]] as const) {
@@ -40,7 +45,9 @@ export function readIdentifiers(layout: Layout, zones: Zones, out: TextFields): 
     if (id.invalid) out.warn('invalid_vat_id', `The ${name === 'sellerVatId' ? 'seller' : 'buyer'} VAT id "${id.value}" is not a valid VAT number: ${id.invalid}.`, name);
   }
   readPaymentReference(layout, out);
-  return { sellerVatLine: seller?.line ?? null };
+  const iban = out.fields.iban?.provenance;
+  const ibanLine = iban?.kind === 'text' ? layout.lines.find((l) => l.start <= iban.start && iban.start <= l.start + l.text.length) : undefined;
+  return { sellerLines: [...(seller && !seller.invalid ? [seller.line] : []), ...(ibanLine ? [ibanLine] : [])] };
 }
 
 function readVatIds(layout: Layout, zones: Zones, exclude: Array<[number, number]>): IdFound[] {

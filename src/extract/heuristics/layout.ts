@@ -103,7 +103,9 @@ const toPattern = (label: string): string => label.split(' ').map(tolerant).join
 const COMPILED: CompiledLabel[] = LANGUAGES.flatMap((language) =>
   Object.entries(LABELS[language]).flatMap(([kind, labels]) => labels.map((label) => ({
     kind: kind as LabelKind, language, label,
-    pattern: new RegExp(`(?<![a-z0-9])${toPattern(label)}(?![a-z])`, 'g'),
+    // a word label runs into no digit either: "DE5467..." is an IBAN, not the label "de"; a long
+    // one may follow a digit, where a text layer glued two runs ("...2014Rechnungssumme Brutto")
+    pattern: new RegExp(`(?<![a-z${label.length >= 10 ? '' : '0-9'}])${toPattern(label)}(?![a-z]|(?<=[a-z])\\d)`, 'g'),
     cellStartOnly: CELL_START_ONLY.has(label),
   }))));
 

@@ -4,11 +4,12 @@ import type { PageText } from '../text/page-text.js';
 import { checkTotals } from '../validate/totals.js';
 import { layoutOf, pageAt, type Layout } from './layout.js';
 import { labelled } from './regions.js';
-import { findDates, findDocumentNumber } from './values.js';
+import { findDates, findDocumentNumber, monthFirstDates } from './values.js';
 import { zonesOf, sellerName, buyerName, isTitle } from './parties.js';
 import { readIdentifiers } from './identifiers.js';
 import { readAmounts } from './amounts.js';
 import { readCurrency, readDocumentType } from './document.js';
+import { fold } from './labels.js';
 import { CONFIDENCE } from './confidence.js';
 
 /**
@@ -24,12 +25,12 @@ export function readFieldsFromText(pages: PageText[], source: TextSource, budget
   const layout = layoutOf(pages);
   budget?.checkTime();
   const out = new TextFields(layout, source);
-  readNumber(layout, out);
-  readDates(layout, out);
+  const headingDate = readNumber(layout, out);
+  readDates(layout, out, headingDate);
   budget?.checkTime();
   const zones = zonesOf(layout);
   const ids = readIdentifiers(layout, zones, out);
-  const seller = sellerName(layout, zones, ids.sellerVatLine);
+  const seller = sellerName(layout, zones, ids.sellerLines);
   if (seller) out.set('sellerName', seller.value, seller.start, seller.end, seller.confidence);
   const buyer = buyerName(zones);
   if (buyer && buyer.value !== seller?.value) out.set('buyerName', buyer.value, buyer.start, buyer.end, buyer.confidence);
@@ -37,7 +38,19 @@ export function readFieldsFromText(pages: PageText[], source: TextSource, budget
   readAmounts(layout, out);
   readCurrency(layout, out);
   readDocumentType(layout, out);
+  if (out.fields.documentType?.value === 'credit_note') creditNoteAmounts(out);
   return out.finish();
+}
+
+/**
+ * A credit note states what it gives back as positive amounts (EN 16931 has no negative
+ * credit note), however the page prints them: "-233,47" on an "Avoir" is 233.47.
+ */
+function creditNoteAmounts(out: TextFields): void {
+  for (const name of ['totalWithoutVat', 'totalVat', 'totalWithVat', 'amountDue', 'prepaidAmount'] as const) {
+    const field = out.fields[name];
+    if (field?.value.startsWith('-')) field.value = field.value.slice(1);
+  }
 }
 
 /** Collects fields with text provenance, scales confidence by the source, and assembles the Extraction. */
@@ -84,32 +97,74 @@ export class TextFields {
 const DESCRIPTIONS = { number: 'invoice number', issueDate: 'issue date', totalWithVat: 'total with VAT' } as const;
 const round = (n: number): number => Math.round(Math.max(0, Math.min(1, n)) * 100) / 100;
 
-function readNumber(layout: Layout, out: TextFields): void {
-  const found = labelled(layout, 'number').flatMap(({ region }) => {
+/**
+ * The number after its label; else from a heading that names the document and its number,
+ * "Handelsrechnung Nr. 471102 vom 05.03.2018", "Facture n° F-12 du 3 mars 2024", whose date
+ * is returned for readDates; else from a title line ("FACTUUR 2024-017").
+ */
+function readNumber(layout: Layout, out: TextFields): DateInHeading | null {
+  const found = labelled(layout, 'number').flatMap(({ hit, region }) => {
     const m = findDocumentNumber(region.text);
-    return m ? [{ ...m, start: region.start + m.start, end: region.start + m.end, placement: region.placement }] : [];
+    return m ? [{ ...m, start: region.start + m.start, end: region.start + m.end, placement: region.placement, label: hit.label }] : [];
   });
-  const first = found[0];
+  const heading = numberInHeading(layout);
+  // "Rechnung Nr. 4711" in the heading names the invoice's number; a generic label
+  // ("Belegnummer", "Document number") in the text below may be another document's
+  const first = heading && found[0] && !INVOICE_WORD.test(fold(found[0].label)) ? undefined : found[0];
   if (first) {
     const agreed = found.every((f) => f.value === first.value);
     const confidence = (first.placement === 'after' ? CONFIDENCE.labelled : CONFIDENCE.below) - (agreed ? 0 : CONFIDENCE.disagreement);
     out.set('number', first.value, first.start, first.end, confidence);
-    return;
+    return heading?.date ?? null;
+  }
+  if (heading) {
+    out.set('number', heading.value, heading.start, heading.end, CONFIDENCE.heading);
+    return heading.date;
   }
   // a title that carries the number: "FACTUUR 2024-017", "Rechnung 4711"
   for (const line of layout.lines.slice(0, 30)) {
     if (!isTitle(line.text)) continue;
     const rest = /^\S+\s+/.exec(line.text);
     const m = rest ? findDocumentNumber(line.text.slice(rest[0].length)) : null;
-    if (rest && m) { out.set('number', m.value, line.start + rest[0].length + m.start, line.start + rest[0].length + m.end, CONFIDENCE.title); return; }
+    if (rest && m) { out.set('number', m.value, line.start + rest[0].length + m.start, line.start + rest[0].length + m.end, CONFIDENCE.title); return null; }
   }
+  return null;
 }
 
-function readDates(layout: Layout, out: TextFields): void {
+interface DateInHeading { value: string; start: number; end: number }
+
+/** A document word, perhaps inside a compound ("Handelsrechnung"), then "Nr." or "No" and the number. */
+const INVOICE_WORD = /rechnung|gutschrift|factuur|creditnota|facture|avoir|note de credit|invoice|credit note|credit memo/;
+const HEADING = /(?:rechnung|gutschrift|factuur|creditnota|facture|avoir|note de credit|invoice|credit note)[a-z]*\s*(?:nr|no|n°|nummer|number|numero|#)\s*\.?\s*:?\s*/;
+/** What puts a date after the number: "vom", "du", "van", "of", "dated". */
+const DATED = /^\s*(?:vom|von|du|van|of|dated|d\.d\.|le)\s+/i;
+
+function numberInHeading(layout: Layout): { value: string; start: number; end: number; date: DateInHeading | null } | null {
+  for (const line of layout.lines.slice(0, 30)) {
+    const h = HEADING.exec(line.folded);
+    if (!h) continue;
+    const at = h.index + h[0].length;
+    const m = findDocumentNumber(line.text.slice(at));
+    if (!m) continue;
+    const start = line.start + at + m.start, end = line.start + at + m.end;
+    const after = line.text.slice(at + m.end);
+    const dated = DATED.exec(after);
+    const d = dated ? findDates(after.slice(dated[0].length), layout.language)[0] : undefined;
+    const base = line.start + at + m.end + (dated?.[0].length ?? 0);
+    return { value: m.value, start, end, date: d && d.start === 0 ? { value: d.value, start: base + d.start, end: base + d.end } : null };
+  }
+  return null;
+}
+
+/** Lines whose dates are not the invoice's: a delivery, an order, a stylesheet or version. */
+const OTHER_DATE_LINE = /liefer|leistung|bestell|auftrag|livraison|commande|levering|bestelling|delivery|order|stylesheet|version|copyright|gultig|valid/;
+
+function readDates(layout: Layout, out: TextFields, headingDate: DateInHeading | null): void {
   const used = new Set<number>();
+  const monthFirst = monthFirstDates(layout.text);
   for (const kind of ['issueDate', 'dueDate'] as const) {
     for (const { region } of labelled(layout, kind)) {
-      const d = findDates(region.text, layout.language)[0];
+      const d = findDates(region.text, layout.language, monthFirst)[0];
       if (!d) continue;
       used.add(region.start + d.start);
       out.set(kind, d.value, region.start + d.start, region.start + d.end, region.placement === 'after' ? CONFIDENCE.labelled : CONFIDENCE.below);
@@ -117,9 +172,11 @@ function readDates(layout: Layout, out: TextFields): void {
     }
   }
   if (out.fields.issueDate) return;
-  // no label: the first date printed is most often the invoice date
+  if (headingDate) { out.set('issueDate', headingDate.value, headingDate.start, headingDate.end, CONFIDENCE.heading); return; }
+  // no label: the first date printed is most often the invoice date, unless its line says it is another one
   for (const line of layout.lines) {
-    const d = findDates(line.text, layout.language).find((x) => !used.has(line.start + x.start));
+    if (OTHER_DATE_LINE.test(line.folded)) continue;
+    const d = findDates(line.text, layout.language, monthFirst).find((x) => !used.has(line.start + x.start));
     if (d) { out.set('issueDate', d.value, line.start + d.start, line.start + d.end, CONFIDENCE.unlabelledDate); return; }
   }
 }

@@ -21,7 +21,8 @@ const LEAD = /^(?:[\s:#=.–|*]|-(?!\s?\d))*(?:\((?:[A-Z]{3}|€)\)\s*:?\s*)?/;
 export function regionsOf(layout: Layout, hit: LabelHit): Region[] {
   const out: Region[] = [];
   const line = hit.line;
-  const next = layout.labels.find((h) => h.line === line && h.start >= hit.end);
+  // a label in brackets explains this one ("Rechnungssumme Brutto (inkl. USt.)   529,87"): it does not start another
+  const next = layout.labels.find((h) => h.line === line && h.start >= hit.end && !insideBrackets(layout.text.slice(hit.end, h.start)));
   const lineEnd = line.start + line.text.length;
   const rawAfter = layout.text.slice(hit.end, next ? next.start : lineEnd);
   const lead = LEAD.exec(rawAfter)?.[0].length ?? 0;
@@ -39,7 +40,10 @@ export function regionsOf(layout: Layout, hit: LabelHit): Region[] {
       const cell = values[column];
       if (cell) out.push({ text: cell.text, start: cell.start, placement: 'below' });
     } else if ((after === '' || isStray(after)) && !next && header.length === 1) {
-      const cell = values[0];
+      // a label alone on its line over a line of two columns ("Rechnungsnummer" over
+      // "80333 München   471102"): the other column ran on beside it, so the value is the
+      // last cell; a lone value is the only one
+      const cell = values.length === 2 ? values[1] : values[0];
       if (cell && !layout.labels.some((h) => h.line === below && h.start === cell.start)) out.push({ text: cell.text, start: cell.start, placement: 'below' });
     }
   }
@@ -69,6 +73,8 @@ function headerCells(layout: Layout, line: Line): Cell[] {
   const labels = cells.filter((c) => isLabelCell(layout, line, c)).length;
   return labels >= 2 ? cells.filter((c) => isLabelCell(layout, line, c) || c.text.length > 2) : cells;
 }
+
+const insideBrackets = (between: string): boolean => between.lastIndexOf('(') > between.lastIndexOf(')');
 
 /** The next line with text on the same page, skipping at most one empty line. */
 export function nextLine(layout: Layout, line: Line): Line | null {

@@ -28,12 +28,28 @@ export interface ChosenTotals {
   dueAddsUp: boolean;
 }
 
-export type TotalsCandidates = Record<'totalWithoutVat' | 'totalVat' | 'totalWithVat' | 'amountDue' | 'prepaidAmount', AmountCandidate[]>;
+export type TotalsCandidates = Record<'totalWithoutVat' | 'totalVat' | 'totalWithVat' | 'amountDue' | 'prepaidAmount', AmountCandidate[]> & {
+  /** Every amount of the document, for a total whose label was not recognised. */
+  anywhere?: AmountCandidate[];
+};
 
 const cents = (v: string): bigint | null => {
   const d = parseDecimal(v);
   return d ? rescale(d, 4) : null;
 };
+
+/**
+ * Net and VAT read but no total that adds up to them: the total is the amount printed as their
+ * sum, the lowest one on the page ("Endbetrag" in a column no label points at). It then adds
+ * up, so all three are facts.
+ */
+function completeByAddition(out: ChosenTotals, anywhere: AmountCandidate[]): void {
+  const [net, vat] = [out.totalWithoutVat, out.totalVat];
+  const n = net ? cents(net.value) : null, v = vat ? cents(vat.value) : null;
+  if (n === null || v === null || v === 0n) return;
+  const sum = [...anywhere].reverse().find((a) => cents(a.value) === n + v && a.start > Math.max(net!.start, vat!.start));
+  if (sum) { out.totalWithVat = sum; out.addsUp = true; }
+}
 
 /** Most specific first, then the lowest on the page: totals come after the lines. */
 const byPreference = (a: AmountCandidate, b: AmountCandidate): number => b.weight - a.weight || b.start - a.start;
@@ -57,16 +73,24 @@ export function chooseTotals(c: TotalsCandidates): ChosenTotals {
       }
     }
   }
+  // unchecked, a negative amount after a total label is a discount or a VAT correction row, not
+  // the total, unless every candidate is negative (a corrective invoice)
+  const positive = grosses.filter((g) => !g.value.startsWith('-'));
   const out: ChosenTotals = best
     ? { totalWithoutVat: best.net, totalVat: best.vat, totalWithVat: best.gross, addsUp: true, dueAddsUp: false }
-    : { totalWithoutVat: nets[0], totalVat: vats[0], totalWithVat: grosses[0], addsUp: false, dueAddsUp: false };
+    : { totalWithoutVat: nets[0], totalVat: vats[0], totalWithVat: positive[0] ?? grosses[0], addsUp: false, dueAddsUp: false };
+  if (!best) completeByAddition(out, c.anywhere ?? []);
   const prepaid = [...c.prepaidAmount].sort(byPreference)[0];
   const dues = [...c.amountDue].sort(byPreference);
   const gross = out.totalWithVat ? cents(out.totalWithVat.value) : null;
   const expectedDue = gross === null ? null : gross - (prepaid ? cents(prepaid.value) ?? 0n : 0n);
   const matching = dues.find((d) => expectedDue !== null && cents(d.value) === expectedDue);
-  out.amountDue = matching ?? dues[0];
-  out.dueAddsUp = matching !== undefined;
+  // something was prepaid and no due label gave gross - prepaid: the amount printed as that
+  // difference below the total is the amount due, under a label we do not know
+  const printed = !matching && prepaid && expectedDue !== null && expectedDue !== gross && out.totalWithVat
+    ? (c.anywhere ?? []).find((a) => a.start > out.totalWithVat!.start && cents(a.value) === expectedDue) : undefined;
+  out.amountDue = matching ?? printed ?? dues[0];
+  out.dueAddsUp = matching !== undefined || printed !== undefined;
   if (prepaid) out.prepaidAmount = prepaid;
   return out;
 }

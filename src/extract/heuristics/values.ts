@@ -31,9 +31,12 @@ const AMOUNT = new RegExp(`(?:${CURRENCY}\\s?)?(?:-\\s?|\\()?(?:${CURRENCY}\\s?)
 
 export interface AmountValue { value: string; currency: string | null }
 
-/** Every amount in `s`, left to right; numbers followed by "%" are rates, not amounts. */
+/**
+ * Every amount in `s`, left to right; numbers followed by "%" are rates, not amounts, and the
+ * digits of a VAT id or IBAN ("BE0417.497.106") are none.
+ */
 export function findAmounts(s: string, locale: Language): Array<Match<AmountValue>> {
-  const text = ocrDigits(s);
+  const text = maskIdentifiers(ocrDigits(s));
   const out: Array<Match<AmountValue>> = [];
   for (const m of text.matchAll(AMOUNT)) {
     const raw = m[0];
@@ -46,6 +49,15 @@ export function findAmounts(s: string, locale: Language): Array<Match<AmountValu
   return out;
 }
 
+/** The text with VAT ids and IBANs blanked out (same length, so offsets hold). */
+function maskIdentifiers(text: string): string {
+  const spans: Array<[number, number]> = [...findVatIds(text), ...findIbans(text)].map((m) => [m.start, m.end]);
+  for (const m of text.matchAll(IDENTIFIER_LIKE)) spans.push([m.index, m.index + m[0].length]);
+  let out = text;
+  for (const [start, end] of spans) out = out.slice(0, start) + ' '.repeat(end - start) + out.slice(end);
+  return out;
+}
+
 const MONTH_WORD = '[A-Za-zÀ-ÿ]{3,10}\\.?';
 const DATE = new RegExp([
   '\\d{4}-\\d{1,2}-\\d{1,2}',
@@ -54,18 +66,31 @@ const DATE = new RegExp([
   `${MONTH_WORD} \\d{1,2}(?:st|nd|rd|th)?,? \\d{4}`,
 ].join('|'), 'g');
 
-export function findDates(s: string, locale: Language): Array<Match<string>> {
+/**
+ * Whether a document writes its slashed dates month first (11/17/2017): some have a second
+ * part over 12 and none a first part over 12. One such date decides for all of them, so
+ * 11/03/2017 on the same page is the 3rd of November.
+ */
+export function monthFirstDates(text: string): boolean {
+  const parts = [...text.matchAll(/(?<!\d)(\d{1,2})\/(\d{1,2})\/\d{4}(?!\d)/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
+  return parts.some(([a, b]) => b > 12 && a <= 12) && !parts.some(([a]) => a > 12);
+}
+
+export function findDates(s: string, locale: Language, monthFirst = false): Array<Match<string>> {
   const text = ocrDigits(s);
   const out: Array<Match<string>> = [];
   for (const m of text.matchAll(DATE)) {
     if (/\d$/.test(text.slice(0, m.index))) continue;
-    const value = parseDate(m[0], locale);
+    const slashed = monthFirst ? /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(m[0]) : null;
+    const value = parseDate(slashed ? `${slashed[2]}/${slashed[1]}/${slashed[3]}` : m[0], locale);
     if (value) out.push({ value, start: m.index, end: m.index + m[0].length });
   }
   return out;
 }
 
 const VAT_COUNTRIES = 'AT|BE|BG|CY|CZ|DE|DK|EE|EL|GR|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI|GB|NO|CH';
+/** A VAT id or IBAN written with dots or without its spaces: country letters run into digits. */
+const IDENTIFIER_LIKE = new RegExp(`(?<![A-Za-z0-9])(?:${VAT_COUNTRIES})\\d[\\d.]{7,}[\\dA-Z]*`, 'gi');
 const VAT_CANDIDATE = new RegExp(`(?<![A-Z0-9])(?:${VAT_COUNTRIES})[ .\\-]?[0-9OIl][0-9A-Z .\\-/]{5,18}[0-9A-Z]`, 'g');
 
 export interface VatMatch extends Match<string> { check: VatIdCheck }
@@ -135,16 +160,31 @@ function bestPrefix(s: string, score: (candidate: string) => number): string | n
   return best?.text ?? null;
 }
 
+/** "Nr.", "No", "N°", "#": a word that announces a number and is not part of it. */
+const NUMBER_WORD = /^(?:nr|no|n°|nº|num(?:ber|mer|ero|éro)?|#)\.?\s*:?\s*/i;
+/** What ends a number: "von", "vom", "du", "van", "of", "dated", "le", "d.d." or a date. */
+const NUMBER_END = /\s+(?:du|van|vom|von|of|dated|le|d\.d\.)\b.*$|\s+\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b.*$/i;
+
 /**
  * An invoice number: the first word group after its label, up to a wide gap. It must hold a
- * digit (a bare word after "Invoice" is more likely the next label) and stays under 40 characters.
+ * digit (a bare word after "Invoice" is more likely the next label) and stays under 40
+ * characters. "Nr. RK-17" and "des Versicherers Nr. 00.123.456.7" give what follows the
+ * "Nr."; "RE-2024/506 von 12.03.2024" stops before "von".
  */
 export function findDocumentNumber(s: string): Match<string> | null {
-  const m = /[A-Za-z0-9][A-Za-z0-9\-/._]*(?: [\-/] ?[A-Za-z0-9][A-Za-z0-9\-/._]*| [A-Za-z0-9][A-Za-z0-9\-/._]*)*/.exec(s);
+  let offset = 0;
+  // words before a "Nr." are a description ("des Versicherers Nr. 123"): the number follows it
+  const announced = /(?:^|\s)(?:(?:nr|no)(?:[.:]|\s)|n[°º])\s*:?\s*(?=[A-Za-z0-9]*\d)/i.exec(s.split(/\s{3,}/)[0]!);
+  if (announced) offset = announced.index + announced[0].length;
+  else {
+    const lead = NUMBER_WORD.exec(s)?.[0].length ?? 0;
+    offset = lead;
+  }
+  const rest = s.slice(offset);
+  const m = /[A-Za-z0-9][A-Za-z0-9\-/._]*(?: [\-/] ?[A-Za-z0-9][A-Za-z0-9\-/._]*| [A-Za-z0-9][A-Za-z0-9\-/._]*)*/.exec(rest);
   if (!m) return null;
-  let value = m[0];
   // a trailing date or words that belong to the next label are not part of it
-  value = value.replace(/\s+(?:du|van|vom|of|dated|le|d\.d\.)\b.*$/i, '');
+  const value = m[0].replace(NUMBER_END, '').replace(/[.\-/]+$/, '');
   if (!/\d/.test(value) || value.length > 40) return null;
-  return { value, start: m.index, end: m.index + value.length };
+  return { value, start: offset + m.index, end: offset + m.index + value.length };
 }
