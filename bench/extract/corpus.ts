@@ -60,13 +60,14 @@ async function readCases(dir: string, scans: boolean): Promise<Case[]> {
     const xml = embeddedXml(bytes);
     if (!xml) { console.error(`bench:extract: ${file} carries no XML, left out`); continue; }
     const relative = path.relative(dir, file);
-    const text = await readTextPdf(bytes, new Budget(resolveLimits({})));
+    const reading = await readTextPdf(bytes, new Budget(resolveLimits({})));
+    const text = 'ocr' in reading ? undefined : reading; // no text layer: nothing read from text
     const results: Case['results'] = { 'e-invoice': await extractDocument({ bytes, filename: path.basename(file) }), 'pdf-text': text };
     if (scans) {
       console.error(`bench:extract: scanning ${relative}...`);
       results.scan = await extractDocument({ bytes: await scanOf(bytes, 7000 + 10 * i), filename: 'scan.pdf' });
     }
-    cases.push({ file: relative, producer: producerOf(relative), truth: truthOf(xml), text: text.ok ? text.text : '', results });
+    cases.push({ file: relative, producer: producerOf(relative), truth: truthOf(xml), text: text?.ok ? text.text : '', results });
   }
   return cases;
 }
