@@ -64,14 +64,22 @@ for (const database of [{ name: 'sqlite', postgres: false }, { name: 'postgresql
       const key = /API key:\s+(dsk_\S+)/.exec(first.output())![1]!;
       const companyId = /Company id:\s+(cmp_\S+)/.exec(first.output())![1]!;
       let killed = false;
-      const slow = Array.from({ length: SLOW_UPLOADS }, (_, i) => streamUpload(port, key, companyId, `SLOW-${i}`, 400, 10));
+      // 400 chunks 50 ms apart: still being sent at the kill however slowly the machine answers the quick ones.
+      const slow = Array.from({ length: SLOW_UPLOADS }, (_, i) => streamUpload(port, key, companyId, `SLOW-${i}`, 400, 50));
+      let answeredBeforeKill = 0;
       const quick = Array.from({ length: QUICK_WORKERS }, async (_, w) => {
         const answers: Array<{ status: number; id?: string } | null> = [];
-        for (let n = 0; !killed; n++) answers.push(await streamUpload(port, key, companyId, `Q-${w}-${n}`, 1 + (n % 3), 0));
+        for (let n = 0; !killed; n++) {
+          const answer = await streamUpload(port, key, companyId, `Q-${w}-${n}`, 1 + (n % 3), 0);
+          if (answer?.status === 201 && !killed) answeredBeforeKill++;
+          answers.push(answer);
+        }
         return answers;
       });
-      // Killed once the slow uploads have written a good part of their files, at a random moment.
-      await new Promise((r) => setTimeout(r, 800 + Math.floor(Math.random() * 700)));
+      // Killed at a random moment once some uploads were answered (a loaded machine takes longer to
+      // answer the first), while the slow ones are still sending.
+      for (let waited = 0; answeredBeforeKill === 0 && waited < 15_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 300 + Math.floor(Math.random() * 700)));
       first.child.kill('SIGKILL');
       killed = true;
       await first.exited;
