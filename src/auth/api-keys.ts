@@ -1,15 +1,15 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../domain/errors.js';
 import { findApiKeyByPrefix, insertApiKey, touchApiKey } from '../catalog/organizations.js';
 import type { Db } from '../catalog/db.js';
 import { getUser, type User } from '../catalog/users.js';
 import type { Right } from '../domain/rights.js';
+import { sha256Hex } from './hash.js';
 
 /**
  * API keys look like "dsk_<prefix>_<secret>". Only a SHA-256 of the whole key is stored; the
  * prefix finds the row without scanning, and the comparison is constant-time.
  */
-const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
 export async function issueApiKey(db: Db, orgId: string, userId: string, name: string): Promise<string> {
   return (await createApiKey(db, orgId, userId, name)).apiKey;
@@ -19,7 +19,7 @@ export async function issueApiKey(db: Db, orgId: string, userId: string, name: s
 export async function createApiKey(db: Db, orgId: string, userId: string, name: string): Promise<{ id: string; apiKey: string }> {
   const prefix = randomBytes(6).toString('hex');
   const apiKey = `dsk_${prefix}_${randomBytes(24).toString('base64url')}`;
-  const id = await insertApiKey(db, { orgId, userId, name, prefix, hash: hashKey(apiKey) });
+  const id = await insertApiKey(db, { orgId, userId, name, prefix, hash: sha256Hex(apiKey) });
   return { id, apiKey };
 }
 
@@ -39,7 +39,7 @@ export async function authenticateApiKey(db: Db, key: string | undefined): Promi
   if (!m) throw new DomainError('unauthorized', 'Send an API key in the Authorization header: "Bearer dsk_...".');
   const row = await findApiKeyByPrefix(db, m[1]!);
   const expected = row ? Buffer.from(row.hash, 'hex') : Buffer.alloc(32);
-  const ok = timingSafeEqual(expected, Buffer.from(hashKey(key!), 'hex')) && !!row;
+  const ok = timingSafeEqual(expected, Buffer.from(sha256Hex(key!), 'hex')) && !!row;
   if (!ok || !row) throw new DomainError('unauthorized', 'This API key is not valid or was revoked.');
   // Recorded at most once a minute: a write per read request would compete with syncs for the lock.
   if (!row.last_used_at || Date.now() - Date.parse(row.last_used_at) > 60_000) await touchApiKey(db, row.id);

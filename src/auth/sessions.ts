@@ -5,6 +5,7 @@ import { deleteExpiredSessions, deleteSession, deleteSessionsOfUser, findSession
 import { getUser, getUserWithPassword, setPasswordHash, usersByEmail, type UserWithPassword } from '../catalog/users.js';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
 import { assertActive, type Principal } from './api-keys.js';
+import { sha256Hex } from './hash.js';
 
 /**
  * Browser sessions. The cookie holds a random id; the database holds only its SHA-256. A
@@ -18,7 +19,6 @@ export const IDLE_MS = 12 * 3_600_000;
 export const MAX_AGE_MS = 14 * 24 * 3_600_000;
 const TOUCH_EVERY_MS = 5 * 60_000;
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 export const csrfTokenFor = (sessionId: string) => createHash('sha256').update(`csrf:${sessionId}`).digest('base64url');
 
 export interface SessionPrincipal extends Principal { sessionHash: string }
@@ -41,14 +41,14 @@ export async function checkCredentials(db: Db, email: string, password: string):
 export async function startSession(db: Db, user: { id: string; orgId: string }): Promise<{ sessionId: string; csrfToken: string; expiresAt: string }> {
   const sessionId = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + IDLE_MS).toISOString();
-  await insertSession(db, { idHash: sha256(sessionId), orgId: user.orgId, userId: user.id, expiresAt });
+  await insertSession(db, { idHash: sha256Hex(sessionId), orgId: user.orgId, userId: user.id, expiresAt });
   // Expired rows are cleared now and then; a sign-in is a rare enough moment.
   await deleteExpiredSessions(db);
   return { sessionId, csrfToken: csrfTokenFor(sessionId), expiresAt };
 }
 
 export async function authenticateSession(db: Db, sessionId: string): Promise<SessionPrincipal> {
-  const idHash = sha256(sessionId);
+  const idHash = sha256Hex(sessionId);
   const row = sessionId.length === 43 ? await findSession(db, idHash) : null;
   const now = Date.now();
   if (!row || Date.parse(row.expiresAt) <= now || Date.parse(row.createdAt) + MAX_AGE_MS <= now) {
@@ -64,7 +64,7 @@ export async function authenticateSession(db: Db, sessionId: string): Promise<Se
 }
 
 export async function endSession(db: Db, sessionId: string): Promise<void> {
-  await deleteSession(db, sha256(sessionId));
+  await deleteSession(db, sha256Hex(sessionId));
 }
 
 export function assertPasswordAcceptable(password: string): void {

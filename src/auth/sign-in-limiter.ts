@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import type { Db } from '../catalog/db.js';
 import { countAttempt, deleteExpiredAttempts, forgetAttempts, uncountAttempt } from '../catalog/sign-in-attempts.js';
+import { sha256Hex } from './hash.js';
 
 /**
  * Slows down password guessing (docs/security.md, "Sign-in, sessions and headers"):
@@ -22,7 +22,6 @@ export interface SignInGate {
   succeeded(): Promise<void>;
 }
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /**
  * The address a limit applies to. An IPv6 client usually holds a whole /64 and can pick any
@@ -44,8 +43,8 @@ export class SignInLimiter {
   /** Counts an attempt to sign in as `email` from `ip`, and says whether it may go ahead. */
   async attempt(email: string, ip: string): Promise<SignInGate> {
     const client = clientKey(ip);
-    const accountKey = sha256(`account:${email.toLowerCase()}\nclient:${client}`);
-    const clientOnlyKey = sha256(`client:${client}`);
+    const accountKey = sha256Hex(`account:${email.toLowerCase()}\nclient:${client}`);
+    const clientOnlyKey = sha256Hex(`client:${client}`);
     const now = this.now();
     const account = await countAttempt(this.db, accountKey, this.limits.windowMs, now);
     const overall = await countAttempt(this.db, clientOnlyKey, this.limits.windowMs, now);

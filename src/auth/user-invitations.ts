@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Db } from '../catalog/db.js';
 import { DomainError } from '../domain/errors.js';
 import type { Language } from '../domain/documents.js';
@@ -8,13 +8,13 @@ import { fillTemplate, mailTime } from '../mail/template.js';
 import { getUser, getUserWithPassword, insertUser, type User } from '../catalog/users.js';
 import { insertUserInvitation, userInvitationByToken, useUserInvitation, type UserInvitation } from '../catalog/user-invitations.js';
 import { assertPasswordAcceptable, setPassword } from './sessions.js';
+import { sha256Hex } from './hash.js';
 
 export interface UserInvitationDeps { db: Db; mailer: Mailer; baseUrl: string; ttlMs: number }
 
 /** What the invited person's page shows before they choose a password. */
 export interface UserInvitationView { email: string; name: string; organization: string; expiresAt: string }
 
-const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 const TOKEN = /^dui_[A-Za-z0-9_-]{43}$/;
 /** Where the web app's page for the link is. */
 export const JOIN_PATH = '/join/';
@@ -38,7 +38,7 @@ export class UserInvitationService {
     if (user.hasPassword) throw new DomainError('conflict', `${user.email} already has a password and signs in with it: there is nothing to invite to.`);
     const token = `dui_${randomBytes(32).toString('base64url')}`;
     const expiresAt = new Date(Date.now() + this.deps.ttlMs);
-    const invitation = await insertUserInvitation(this.deps.db, orgId, { userId, tokenHash: hash(token), expiresAt: expiresAt.toISOString(), createdBy: by });
+    const invitation = await insertUserInvitation(this.deps.db, orgId, { userId, tokenHash: sha256Hex(token), expiresAt: expiresAt.toISOString(), createdBy: by });
     const org = await this.deps.db.selectFrom('organizations').select('name').where('id', '=', orgId).executeTakeFirstOrThrow();
     const inviter = by ? (await getUser(this.deps.db, orgId, by).catch(() => null))?.name ?? null : null;
     await this.deps.mailer.send(userInvitationMail({
@@ -65,7 +65,7 @@ export class UserInvitationService {
   }
 
   private async open(token: string): Promise<{ inv: UserInvitation; user: User }> {
-    const inv = TOKEN.test(token) ? await userInvitationByToken(this.deps.db, hash(token)) : null;
+    const inv = TOKEN.test(token) ? await userInvitationByToken(this.deps.db, sha256Hex(token)) : null;
     if (!inv) throw new DomainError('not_found', 'This link is not valid. Check that it was copied whole, or ask for a new invitation.');
     if (inv.usedAt) throw new DomainError('conflict', 'This link was already used: sign in with your e-mail address and the password you chose.');
     if (inv.revokedAt) throw new DomainError('conflict', 'This link was replaced by a newer one: use the link in the latest e-mail.');

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DomainError } from '../domain/errors.js';
 import { CHANNEL_TITLES } from '../domain/channels.js';
@@ -13,6 +13,7 @@ import {
   insertInvitation, invitationById, invitationByToken, latestInvitation, recordInvitationConnection, useInvitation, type Invitation,
 } from '../catalog/invitations.js';
 import type { ConnectionService } from '../auth/oauth/connections.js';
+import { sha256Hex } from '../auth/hash.js';
 import type { Mailer } from '../mail/mailer.js';
 import { ChannelService } from './channels.js';
 import type { CollectRuns } from './service.js';
@@ -41,7 +42,6 @@ export interface InvitationView {
   expiresAt: string;
 }
 
-const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** How often a client may try server details: per link, and per client address an hour. */
 export const TRIES_PER_LINK = 10;
@@ -74,7 +74,7 @@ export class InvitationService {
     const token = `dci_${randomBytes(32).toString('base64url')}`;
     const expiresAt = new Date(Date.now() + this.deps.ttlMs);
     const purpose = channel.connectionId ? 'reconnect' : 'connect';
-    const inv = await insertInvitation(this.deps.db, orgId, { channelId, tokenHash: hash(token), email: channel.clientEmail, purpose, expiresAt: expiresAt.toISOString(), createdBy: by });
+    const inv = await insertInvitation(this.deps.db, orgId, { channelId, tokenHash: sha256Hex(token), email: channel.clientEmail, purpose, expiresAt: expiresAt.toISOString(), createdBy: by });
     const company = await getCompany(this.deps.db, orgId, channel.companyId);
     const org = await this.deps.db.selectFrom('organizations').select('name').where('id', '=', orgId).executeTakeFirstOrThrow();
     await this.deps.mailer.send(invitationMail({
@@ -91,7 +91,7 @@ export class InvitationService {
 
   /** The invitation behind a token, if it may still be used; every other case says why. */
   private async open(token: string): Promise<{ inv: Invitation; channel: Channel }> {
-    const inv = TOKEN.test(token) ? await invitationByToken(this.deps.db, hash(token)) : null;
+    const inv = TOKEN.test(token) ? await invitationByToken(this.deps.db, sha256Hex(token)) : null;
     if (!inv) throw new DomainError('not_found', 'This link is not valid. Check that it was copied whole, or ask your accountant for a new one.');
     if (inv.usedAt) throw new DomainError('conflict', 'This link was already used: the folder is connected. If something is wrong, ask your accountant for a new link.');
     if (inv.revokedAt) throw new DomainError('conflict', 'This link was replaced by a newer one: use the link in the latest e-mail.');
@@ -138,7 +138,7 @@ export class InvitationService {
   async server(token: string, settings: Record<string, unknown>, client: string): Promise<InvitationView> {
     const { inv, channel } = await this.open(token);
     if (channel.kind !== 'sftp' && channel.kind !== 'webdav') throw new DomainError('invalid_input', `A ${CHANNEL_TITLES[channel.kind]} is connected by signing in, not with server details.`);
-    const tries = await recordInvitationTry(this.deps.db, inv.id, hash(`client:${client}`), 3_600_000);
+    const tries = await recordInvitationTry(this.deps.db, inv.id, sha256Hex(`client:${client}`), 3_600_000);
     if (tries.onLink > TRIES_PER_LINK) throw new DomainError('too_many_attempts', 'Too many tries with this link. Ask your accountant for a new link, and check the server details with whoever runs the server.');
     if (tries.fromClient > TRIES_PER_CLIENT_HOUR) throw new DomainError('too_many_attempts', 'Too many tries from your connection. Try again in an hour.');
     const def = this.deps.definitions.get(channel.kind)!;
