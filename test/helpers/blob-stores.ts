@@ -39,7 +39,7 @@ const blobKey = (h: string) => `${h.slice(0, 2)}/${h.slice(2, 4)}/${h}`;
 const when = (ms: number) => new Date(Date.now() - ms);
 
 export function fileStores(): BlobStoreKind {
-  const around = (store: BlobStore, root: string, cleanup = async () => undefined): BlobStoreFixture => ({
+  const around = (store: BlobStore, root: string, cleanup: () => Promise<void> = async () => undefined): BlobStoreFixture => ({
     store,
     stored: (h) => readFile(join(root, blobKey(h))),
     leftovers: () => readdir(join(root, 'incoming')).catch(() => []),
