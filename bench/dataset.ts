@@ -17,6 +17,11 @@ import { TEST_LIMITS } from '../test/helpers/limits.js';
 
 export interface SshTarget { host: string; port: number; username: string; privateKey: string; hostKeySha256: string }
 
+/** A destination other than SFTP: `settings(remoteRoot)` gives its settings for one remote folder. */
+export interface OtherTarget { kind: string; settings(remoteRoot: string): Record<string, unknown> }
+
+const isOther = (t: SshTarget | OtherTarget): t is OtherTarget => 'kind' in t;
+
 export interface BenchDoc {
   id: string;
   /** Path of its file in the source folder, relative to it. */
@@ -41,9 +46,10 @@ export interface SetOptions {
   seed: number;
   srcDir: string;
   dataDir: string;
-  /** Absolute folder on the SSH server that the Dossier destination writes to. */
+  /** Absolute folder on the SSH server (or key prefix in the bucket) that the Dossier destination writes to. */
   remoteRoot: string;
-  ssh: SshTarget;
+  /** The SFTP server, or another destination kind with its settings (the root or prefix then comes from remoteRoot). */
+  ssh: SshTarget | OtherTarget;
   /** Extra documents of exactly these sizes (the 1 GiB file of the memory run). */
   extraSizes?: number[];
   label: string;
@@ -143,19 +149,19 @@ export async function buildSet(opts: SetOptions): Promise<BenchSet> {
   }
 }
 
-async function addDestinationWith(deps: Deps, orgId: string, ssh: SshTarget, remoteRoot: string): Promise<string> {
+async function addDestinationWith(deps: Deps, orgId: string, ssh: SshTarget | OtherTarget, remoteRoot: string): Promise<string> {
   const company = await deps.db.selectFrom('companies').select('id').where('org_id', '=', orgId).executeTakeFirstOrThrow();
   // A daily schedule keeps vault changes from queueing background passes; the benchmark runs them itself.
   const dst = await deps.backup.add(orgId, {
-    companyId: company.id, name: `Benchmark SFTP ${remoteRoot}`, kind: 'sftp', layout: 'company-year-type', startDate: null,
+    companyId: company.id, name: `Benchmark ${isOther(ssh) ? ssh.kind : 'SFTP'} ${remoteRoot}`, kind: isOther(ssh) ? ssh.kind : 'sftp', layout: 'company-year-type', startDate: null,
     schedule: 'daily@03:00', restoreDeleted: true, respectFolderDeletions: false,
-    settings: { ...ssh, root: remoteRoot },
+    settings: isOther(ssh) ? ssh.settings(remoteRoot) : { ...ssh, root: remoteRoot },
   });
   return dst.id;
 }
 
 /** Another destination over the same set: a repeated measurement needs one that holds nothing yet. */
-export async function addDestination(set: BenchSet, ssh: SshTarget, remoteRoot: string): Promise<string> {
+export async function addDestination(set: BenchSet, ssh: SshTarget | OtherTarget, remoteRoot: string): Promise<string> {
   const deps = await buildDeps({ config: loadConfig({ DOSSIER_DATA_DIR: set.dataDir, LOG_LEVEL: 'silent', ...TEST_LIMITS }), log: silentLogger });
   try {
     return await addDestinationWith(deps, set.orgId, ssh, remoteRoot);

@@ -73,11 +73,16 @@ export async function rcloneDownload(r: RcloneRemote, remoteDir: string, dest: s
 }
 
 async function rcloneRun(r: RcloneRemote, args: string[], rssFile: string): Promise<Measured> {
+  return rcloneWith(rcloneEnv(r), args, rssFile);
+}
+
+/** rclone with its remotes in `env` (RCLONE_CONFIG_<NAME>_...), wall time, CPU time and peak RSS. */
+export async function rcloneWith(env: NodeJS.ProcessEnv, args: string[], rssFile: string): Promise<Measured> {
   if (!hasGnuTime()) {
-    const { ms } = await runProcess('rclone', args, rcloneEnv(r));
+    const { ms } = await runProcess('rclone', args, env);
     return { ms, maxRssBytes: null, cpuMs: null };
   }
-  const { ms } = await runProcess(GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, 'rclone', ...args], rcloneEnv(r));
+  const { ms } = await runProcess(GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, 'rclone', ...args], env);
   const [kib, user, system] = ((await readFile(rssFile, 'utf8')).trim().split('\n').at(-1) ?? '').split(' ').map(Number);
   const cpu = (user ?? NaN) + (system ?? NaN);
   return { ms, maxRssBytes: Number.isFinite(kib) ? kib! * 1024 : null, cpuMs: Number.isFinite(cpu) ? cpu * 1000 : null };

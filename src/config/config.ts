@@ -98,6 +98,17 @@ const schema = z.object({
   DOSSIER_EXTRACT_MAX_PAGES: z.coerce.number().int().min(1).max(100_000).default(300),
   /** What decompressing one document's streams may produce, in MB (the compression-bomb limit). */
   DOSSIER_EXTRACT_MAX_INFLATED_MB: z.coerce.number().int().min(1).max(65_536).default(200),
+  /** Where document bytes are kept: the data folder by default, or s3://bucket/prefix (docs/providers/s3.md). */
+  DOSSIER_BLOB_URL: z.string().trim().regex(/^s3:\/\/[a-z0-9][a-z0-9.\-_]{1,254}(\/.*)?$/i, 'Give s3://bucket or s3://bucket/prefix.').optional(),
+  /** The S3 endpoint of the blob bucket; the AWS SDK's own AWS_ENDPOINT_URL_S3 also works; neither: AWS S3. */
+  DOSSIER_BLOB_S3_ENDPOINT: z.string().url().optional(),
+  AWS_ENDPOINT_URL_S3: z.string().url().optional(),
+  AWS_REGION: z.string().trim().min(1).optional(),
+  /** on: bucket in the path (MinIO, Garage and most self-hosted servers). */
+  DOSSIER_BLOB_S3_PATH_STYLE: z.enum(['on', 'off']).default('off'),
+  /** Both or neither; neither: the AWS SDK's default chain (profile, instance or container role). */
+  AWS_ACCESS_KEY_ID: z.string().trim().min(1).optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
 }).superRefine((e, c) => {
   if (e.DOSSIER_HEADERS_TIMEOUT_MS > e.DOSSIER_REQUEST_TIMEOUT_MS) {
     c.addIssue({ code: 'custom', path: ['DOSSIER_HEADERS_TIMEOUT_MS'], message: `The headers are part of the request: give at most DOSSIER_REQUEST_TIMEOUT_MS (${e.DOSSIER_REQUEST_TIMEOUT_MS}).` });
@@ -180,12 +191,36 @@ export interface Config {
   localRoots: string[];
   /** Loopback and private hosts (names, addresses, CIDR ranges) users' servers may be on. */
   allowHosts: string[];
+  /** Where document bytes are kept (src/vault): the data folder, or an S3 bucket. */
+  blobStore: BlobStoreConfig;
   /** Reading documents: threads, waiting line, memory and per-document limits. */
   extract: {
     workers: number | undefined;
     queue: number;
     memoryMb: number;
     limits: { timeoutMs: number; maxPages: number; maxInflatedBytes: number };
+  };
+}
+
+export type BlobStoreConfig =
+  | { kind: 'file' }
+  | {
+    kind: 's3'; bucket: string; prefix: string; endpoint?: string; region: string; forcePathStyle: boolean;
+    credentials?: { accessKeyId: string; secretAccessKey: string };
+  };
+
+function blobStoreOf(e: z.infer<typeof schema>): BlobStoreConfig {
+  if (!e.DOSSIER_BLOB_URL) return { kind: 'file' };
+  const [bucket, ...rest] = e.DOSSIER_BLOB_URL.slice('s3://'.length).split('/');
+  if (!e.AWS_ACCESS_KEY_ID !== !e.AWS_SECRET_ACCESS_KEY) {
+    throw new Error('Dossier cannot start: set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither.');
+  }
+  const endpoint = e.DOSSIER_BLOB_S3_ENDPOINT ?? e.AWS_ENDPOINT_URL_S3;
+  return {
+    kind: 's3', bucket: bucket!, prefix: rest.filter(Boolean).join('/'), region: e.AWS_REGION ?? 'us-east-1',
+    forcePathStyle: e.DOSSIER_BLOB_S3_PATH_STYLE === 'on',
+    ...(endpoint ? { endpoint } : {}),
+    ...(e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY ? { credentials: { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY } } : {}),
   };
 }
 
@@ -248,6 +283,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     localRoots: e.DOSSIER_LOCAL_ROOTS.map((p) => resolve(p)),
     allowHosts: e.DOSSIER_ALLOW_HOSTS,
+    blobStore: blobStoreOf(e),
     extract: {
       workers: e.DOSSIER_EXTRACT_WORKERS, queue: e.DOSSIER_EXTRACT_QUEUE, memoryMb: e.DOSSIER_EXTRACT_MEMORY_MB,
       limits: { timeoutMs: e.DOSSIER_EXTRACT_TIMEOUT_S * 1000, maxPages: e.DOSSIER_EXTRACT_MAX_PAGES, maxInflatedBytes: e.DOSSIER_EXTRACT_MAX_INFLATED_MB * 1024 * 1024 },

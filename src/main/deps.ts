@@ -10,6 +10,8 @@ import type { ConnectorContext, ConnectorDefinition, StorageConnector, TokenSour
 import type { RetryPolicy } from '../connectors/kit/retry.js';
 import { EgressPolicy } from '../connectors/kit/egress.js';
 import { FileBlobStore, type BlobStore } from '../vault/blobs.js';
+import { S3BlobStore } from '../vault/s3-blobs.js';
+import { createS3Client } from '../connectors/kit/s3-client.js';
 import { VaultService } from '../vault/service.js';
 import { SecretBox, loadSecretKey } from '../auth/secret-box.js';
 import { InProcessQueue } from '../jobs/in-process.js';
@@ -84,6 +86,17 @@ export interface BuildOptions {
 
 export const KEEP_ALIVE_JOB = 'connections.keep-alive';
 
+/**
+ * The data folder, or the S3 bucket of DOSSIER_BLOB_URL. The operator set that endpoint, not a
+ * user: the egress policy, which guards addresses users type, does not apply to it.
+ */
+function blobStoreOf(config: Config): BlobStore {
+  const b = config.blobStore;
+  if (b.kind === 'file') return new FileBlobStore(join(config.dataDir, 'blobs'));
+  const client = createS3Client({ endpoint: b.endpoint, region: b.region, forcePathStyle: b.forcePathStyle, credentials: b.credentials, maxSockets: 32 });
+  return new S3BlobStore({ client, bucket: b.bucket, prefix: b.prefix });
+}
+
 export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   const config = opts.config ?? loadConfig();
   const log = opts.log ?? createLogger(config.logLevel);
@@ -94,7 +107,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     onConnectionLost: (err) => log.warn({ err: err.message }, 'a database connection was closed by the server; it is replaced on next use'),
   });
   await migrate(db);
-  const blobs = new FileBlobStore(join(config.dataDir, 'blobs'));
+  const blobs = blobStoreOf(config);
   const box = new SecretBox(loadSecretKey(config.secretKey, join(config.dataDir, 'secret.key')));
   const queue = new InProcessQueue(log);
   const definitions = new Map(definitionsByKind);
@@ -219,6 +232,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
       await queue.stop();
       await connectors.closeAll();
       await closeExtraction();
+      if (blobs instanceof S3BlobStore) blobs.close();
       await db.destroy();
     },
   };

@@ -4,12 +4,13 @@ import { mkdir, mkdtemp, readdir, rename, rm, stat, utimes, writeFile } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { postgresReachable } from '../../test/helpers/databases.js';
 import { createWorld, type World } from '../../test/helpers/world.js';
 import { silentLogger } from '../log/log.js';
 import { collectBlobGarbage } from './gc.js';
 import { FileBlobStore } from './blobs.js';
+import { fileStores, s3Stores } from '../../test/helpers/blob-stores.js';
 
 const HOUR = 3_600_000;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -21,20 +22,23 @@ function gcDeps(w: World) {
   return { db: w.deps.db, blobs: w.deps.blobs, log: silentLogger, graceMs: 24 * HOUR, incomingMaxAgeMs: 6 * HOUR };
 }
 
+const kinds = [fileStores(), await s3Stores()];
+after(() => Promise.all(kinds.map((k) => k.stop())));
+
 for (const database of [{ name: 'sqlite', postgres: false }, { name: 'postgresql', postgres: true }]) {
   const skip = database.postgres && !(await postgresReachable()) ? 'PostgreSQL is not reachable (install and start postgresql)' : false;
-  describe(`storage clean-up on ${database.name}`, { skip }, () => {
+  for (const kind of kinds) describe(`storage clean-up on ${database.name}, blobs on ${kind.name}`, { skip }, () => {
     it('removes old unreferenced blobs and never the bytes of a document\'s version', async (t) => {
-      const w = await createWorld({ postgres: database.postgres });
+      const w = await createWorld({ postgres: database.postgres, env: await kind.env() });
       t.after(() => w.close());
-      const root = join(w.deps.config.dataDir, 'blobs');
+      const f = kind.around(w.deps.blobs, w.deps.config.dataDir);
       const docId = await w.addDocument({}, 'referenced bytes');
       const [version] = (await w.deps.vault.get(w.orgId, docId)).versions;
       // Stored, then the process died before the database commit: nothing refers to these.
       const orphan = await w.deps.blobs.put(Readable.from([Buffer.from('killed before the commit')]));
       const young = await w.deps.blobs.put(Readable.from([Buffer.from('an intake still running')]));
-      await age(blobPath(root, version!.sha256), 30 * 24 * HOUR);
-      await age(blobPath(root, orphan.sha256), 25 * HOUR);
+      await f.age(version!.sha256, 30 * 24 * HOUR);
+      await f.age(orphan.sha256, 25 * HOUR);
 
       const dry = await collectBlobGarbage(gcDeps(w), { dryRun: true });
       assert.deepEqual(dry.unreferenced, { files: 1, bytes: orphan.size });
@@ -49,7 +53,23 @@ for (const database of [{ name: 'sqlite', postgres: false }, { name: 'postgresql
       assert.deepEqual(again.unreferenced, { files: 0, bytes: 0 });
     });
 
-    it('removes partial uploads of killed processes, not those still being written', async (t) => {
+    it('removes partial uploads a killed process left, not those written to lately', async (t) => {
+      const w = await createWorld({ postgres: database.postgres, env: await kind.env() });
+      t.after(() => w.close());
+      const f = kind.around(w.deps.blobs, w.deps.config.dataDir);
+      await f.plantPartial('a1b2c3d4e5f6-1', 5000, 7 * HOUR);
+      await f.plantPartial('f6e5d4c3b2a1-9', 100, 0); // written to a moment ago: another process's upload
+      const dry = await collectBlobGarbage(gcDeps(w), { dryRun: true });
+      assert.deepEqual(dry.partial, { files: 1, bytes: 5000 });
+      assert.deepEqual((await f.leftovers()).sort(), ['a1b2c3d4e5f6-1', 'f6e5d4c3b2a1-9']);
+      const result = await collectBlobGarbage(gcDeps(w));
+      assert.deepEqual(result.partial, { files: 1, bytes: 5000 });
+      assert.deepEqual(await f.leftovers(), ['f6e5d4c3b2a1-9']);
+    });
+  });
+
+  describe(`storage clean-up on ${database.name}, blobs in the data folder`, { skip }, () => {
+    it('never removes an upload of this process, however long a slow client stalls it', async (t) => {
       const w = await createWorld({ postgres: database.postgres });
       t.after(() => w.close());
       const incoming = join(w.deps.config.dataDir, 'blobs', 'incoming');
@@ -78,6 +98,25 @@ for (const database of [{ name: 'sqlite', postgres: false }, { name: 'postgresql
     });
   });
 }
+
+for (const kind of kinds) describe(`blob removal on ${kind.name}`, () => {
+  it('keeps a blob an intake stores again after the collector chose it, removes it once old again', async (t) => {
+    const f = await kind.open();
+    t.after(() => f.close());
+    const bytes = Buffer.from('found by its hash by an intake');
+    const h = sha(bytes);
+    await f.store.put(Readable.from([bytes]));
+    await f.age(h, 48 * HOUR);
+    const decidedAt = Date.now() - 24 * HOUR; // the collector listed it as old and unreferenced...
+    await f.store.put(Readable.from([bytes])); // ...and an intake deduplicating to it stores it again
+    assert.equal(await f.store.removeIfOlder(h, decidedAt), false);
+    assert.ok(await f.store.has(h), 'the intake\'s blob is still there');
+    await f.age(h, 48 * HOUR);
+    assert.equal(await f.store.removeIfOlder(h, decidedAt), true);
+    assert.equal(await f.store.has(h), false);
+    assert.equal(await f.store.removeIfOlder(h, decidedAt), false, 'a blob already gone is not removed twice');
+  });
+});
 
 describe('blob removal against a put of the same bytes', () => {
   it('keeps a blob an intake stores again just before the removal, and brings back one a killed removal moved aside', async (t) => {

@@ -9,6 +9,7 @@ import {
 import type { NameRules } from '../../domain/names.js';
 import { cancelled, throwIfAborted } from '../kit/abort.js';
 import { sha256Of } from '../kit/hashing.js';
+import { eachLimit } from '../kit/limit.js';
 import { tempPathFor } from '../kit/temp-name.js';
 import { PUBLIC_ONLY } from '../kit/egress.js';
 import { classify, hasStatus, STATUS } from './errors.js';
@@ -32,12 +33,6 @@ export const READ_BACK_MAX_BYTES = 1024 * 1024;
 const isDirMode = (mode: number) => (mode & 0o170000) === 0o040000;
 const isLinkMode = (mode: number) => (mode & 0o170000) === 0o120000;
 
-/** Runs `fn` over `items` with at most `limit` at a time. */
-async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => { while (next < items.length) await fn(items[next++]!); };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
 
 /**
  * A folder on an SSH server the company runs, over SFTP. One connection per connector, opened

@@ -1,0 +1,96 @@
+import { createHash, type Hash } from 'node:crypto';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { EgressPolicy } from './egress.js';
+
+/**
+ * The one place an S3 client is built, for the S3 destination (src/connectors/s3) and the S3
+ * blob store (src/vault/s3-blobs.ts, handed a client by src/main), so both speak to
+ * S3-compatible servers the same way.
+ */
+export interface S3Endpoint {
+  /** https://s3.eu-central-1.amazonaws.com, https://s3.eu-central-003.backblazeb2.com, ...; absent: AWS for `region`. */
+  endpoint?: string;
+  region: string;
+  /** bucket in the path (https://host/bucket/key) rather than the host name: MinIO, Garage, Ceph and most self-hosted servers need it. */
+  forcePathStyle: boolean;
+  /** Absent: the AWS SDK's default chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile, an instance role). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Where a user-given endpoint may be: the socket goes only to addresses the policy allowed. */
+  egress?: EgressPolicy;
+  /** Parallel connections to the server. */
+  maxSockets?: number;
+}
+
+export function createS3Client(e: S3Endpoint): S3Client {
+  const agentOptions = { keepAlive: true, maxSockets: e.maxSockets ?? 16, ...(e.egress ? { lookup: e.egress.lookup } : {}) };
+  return new S3Client({
+    region: e.region,
+    ...(e.endpoint ? { endpoint: e.endpoint } : {}),
+    forcePathStyle: e.forcePathStyle,
+    ...(e.credentials ? { credentials: e.credentials } : {}),
+    // The SDK's default (since 3.729) adds CRC32 trailers in aws-chunked bodies to every upload,
+    // which many S3-compatible servers (older MinIO, Garage, s3rver, some B2 and Wasabi
+    // endpoints) refuse or store wrongly. Dossier sends Content-MD5 itself, and an explicit
+    // checksum where the destination says its server checks one (see docs/providers/s3.md).
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    // Retries belong to the backup engine (one policy for every connector, with its pacing).
+    maxAttempts: 1,
+    requestHandler: { httpAgent: new HttpAgent(agentOptions), httpsAgent: new HttpsAgent(agentOptions), connectionTimeout: 30_000, requestTimeout: 300_000 },
+  });
+}
+
+/**
+ * S3's ETag of an upload, computed while the bytes go by: the MD5 (hex) of the whole body for
+ * a single PUT; for a multipart upload of N parts, the MD5 of the concatenated binary MD5s of
+ * the parts, then "-N". Parts are cut every `partSize` bytes, as the upload cuts them.
+ */
+export class ETagHasher {
+  private readonly whole = createHash('md5');
+  private readonly parts: Buffer[] = [];
+  private part: Hash = createHash('md5');
+  private inPart = 0;
+  bytes = 0;
+
+  constructor(private readonly partSize: number) {}
+
+  update(chunk: Buffer): void {
+    this.whole.update(chunk);
+    this.bytes += chunk.length;
+    for (let at = 0; at < chunk.length;) {
+      const take = Math.min(chunk.length - at, this.partSize - this.inPart);
+      this.part.update(chunk.subarray(at, at + take));
+      this.inPart += take;
+      at += take;
+      if (this.inPart === this.partSize) this.closePart();
+    }
+  }
+
+  private closePart(): void {
+    this.parts.push(this.part.digest());
+    this.part = createHash('md5');
+    this.inPart = 0;
+  }
+
+  /** The MD5 of the whole body (hex) and the multipart ETag its parts give. Call once, at the end. */
+  digest(): { md5: string; multipart: string } {
+    if (this.inPart > 0 || this.parts.length === 0) this.closePart();
+    const md5 = this.whole.digest('hex');
+    const multipart = `${createHash('md5').update(Buffer.concat(this.parts)).digest('hex')}-${this.parts.length}`;
+    return { md5, multipart };
+  }
+}
+
+/** An ETag as S3 sends it ("\"abc...\"") in the bare lower-case form ETagHasher gives. */
+export const bareETag = (etag: string | undefined): string => (etag ?? '').replace(/"/g, '').toLowerCase();
+
+/** True when the ETag is the MD5 of a multipart upload's parts ("...-N") rather than of the body. */
+export const isMultipartETag = (etag: string): boolean => /^[0-9a-f]{32}-\d+$/.test(etag);
+
+/** True when the ETag matches what the body's hashes say it must be, whichever way it was uploaded. */
+export function etagMatches(etag: string | undefined, local: { md5: string; multipart: string }): boolean {
+  const bare = bareETag(etag);
+  return isMultipartETag(bare) ? bare === local.multipart : bare === local.md5;
+}
