@@ -13,6 +13,8 @@ import { FileBlobStore, type BlobStore } from '../vault/blobs.js';
 import { VaultService } from '../vault/service.js';
 import { SecretBox, loadSecretKey } from '../auth/secret-box.js';
 import { InProcessQueue } from '../jobs/in-process.js';
+import { PgBossQueue } from '../jobs/pg-boss.js';
+import { PostgresEventRelay } from '../events/pg-relay.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { listDestinations } from '../catalog/destinations.js';
 import { parseSchedule } from '../domain/destinations.js';
@@ -96,7 +98,11 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   await migrate(db);
   const blobs = new FileBlobStore(join(config.dataDir, 'blobs'));
   const box = new SecretBox(loadSecretKey(config.secretKey, join(config.dataDir, 'secret.key')));
-  const queue = new InProcessQueue(log);
+  // SQLite: one process, jobs in its memory. PostgreSQL: jobs in the database, for any number
+  // of API and worker processes (docs/scale.md).
+  const queue: JobQueue = config.databaseUrl
+    ? new PgBossQueue({ connectionString: config.databaseUrl, schema: config.jobs.schema, log, heartbeatSeconds: config.jobs.heartbeatSeconds })
+    : new InProcessQueue(log);
   const definitions = new Map(definitionsByKind);
   for (const d of opts.definitions ?? []) definitions.set(d.kind, d);
   // Every connector, wherever it is opened, gets the operator's limits on where it may go.
@@ -148,6 +154,8 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   };
 
   const events = new LiveEvents();
+  const relay = config.databaseUrl ? new PostgresEventRelay(config.databaseUrl, events, log) : null;
+  await relay?.start();
   let backup: BackupService;
   const vault = new VaultService({
     db, blobs, maxUploadBytes: config.maxUploadBytes,
@@ -217,6 +225,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
       scheduler.stop();
       collectScheduler.stop();
       await queue.stop();
+      await relay?.stop();
       await connectors.closeAll();
       await closeExtraction();
       await db.destroy();

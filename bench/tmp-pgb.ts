@@ -1,0 +1,14 @@
+import { PgBossQueue } from '../src/jobs/pg-boss.js';
+import { createLogger } from '../src/log/log.js';
+import { freshPostgres } from '../test/helpers/databases.js';
+const d = await freshPostgres();
+const q = new PgBossQueue({ connectionString: d.url, schema: 'jobs_x', log: createLogger('debug'), superviseSeconds: 1 });
+console.time('send');
+await q.send('sync', { n: 1 }, { singletonKey: 'a' });
+console.timeEnd('send');
+let n = 0;
+q.work('sync', async (x) => { n++; console.log('ran', x); });
+await q.idle();
+console.log('idle', n);
+await q.stop(); console.log('stopped');
+await d.drop();
