@@ -25,6 +25,7 @@ export class PostgresEventRelay {
   private stopped = false;
   private readonly pending = new Map<string, { event: Progress; timer: NodeJS.Timeout }>();
   private retryMs = 500;
+  private sending: Promise<void> = Promise.resolve();
 
   constructor(private readonly url: string, private readonly events: LiveEvents, private readonly log: Logger) {}
 
@@ -34,6 +35,7 @@ export class PostgresEventRelay {
   }
 
   private async connect(): Promise<void> {
+    // LISTEN needs a session of its own: a pooled connection would drop the subscription.
     const client = new pg.Client({ connectionString: this.url });
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client, new Error('connection ended')));
@@ -93,13 +95,17 @@ export class PostgresEventRelay {
       this.log.warn({ type: event.type }, 'a live event too large for NOTIFY was not relayed');
       return;
     }
-    this.client?.query('SELECT pg_notify($1, $2)', [CHANNEL, payload])
-      .catch((err: unknown) => this.log.warn({ err }, 'could not relay a live event'));
+    const client = this.client;
+    if (!client) return;
+    // One after the other, in order, on the one connection.
+    this.sending = this.sending.then(() => client.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]))
+      .then(() => undefined, (err: unknown) => this.log.warn({ err }, 'could not relay a live event'));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     for (const key of [...this.pending.keys()]) this.flush(key);
+    await this.sending;
     const client = this.client;
     this.client = null;
     await client?.end().catch(() => undefined);
