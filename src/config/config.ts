@@ -109,6 +109,10 @@ const schema = z.object({
   /** Both or neither; neither: the AWS SDK's default chain (profile, instance or container role). */
   AWS_ACCESS_KEY_ID: z.string().trim().min(1).optional(),
   AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** With PostgreSQL: the schema the job queue (pg-boss) keeps its tables in. */
+  DOSSIER_JOBS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'Give a lower-case PostgreSQL schema name, such as pgboss.').default('pgboss'),
+  /** With PostgreSQL: seconds after which a job whose worker stopped answering (killed, cut off) is taken over by another worker. */
+  DOSSIER_JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(3600).default(30),
 }).superRefine((e, c) => {
   if (e.DOSSIER_HEADERS_TIMEOUT_MS > e.DOSSIER_REQUEST_TIMEOUT_MS) {
     c.addIssue({ code: 'custom', path: ['DOSSIER_HEADERS_TIMEOUT_MS'], message: `The headers are part of the request: give at most DOSSIER_REQUEST_TIMEOUT_MS (${e.DOSSIER_REQUEST_TIMEOUT_MS}).` });
@@ -193,6 +197,8 @@ export interface Config {
   allowHosts: string[];
   /** Where document bytes are kept (src/vault): the data folder, or an S3 bucket. */
   blobStore: BlobStoreConfig;
+  /** With PostgreSQL, the shared job queue: its schema and how soon a dead worker's jobs are taken over. */
+  jobs: { schema: string; heartbeatSeconds: number };
   /** Reading documents: threads, waiting line, memory and per-document limits. */
   extract: {
     workers: number | undefined;
@@ -284,6 +290,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     localRoots: e.DOSSIER_LOCAL_ROOTS.map((p) => resolve(p)),
     allowHosts: e.DOSSIER_ALLOW_HOSTS,
     blobStore: blobStoreOf(e),
+    jobs: { schema: e.DOSSIER_JOBS_SCHEMA, heartbeatSeconds: e.DOSSIER_JOB_HEARTBEAT_SECONDS },
     extract: {
       workers: e.DOSSIER_EXTRACT_WORKERS, queue: e.DOSSIER_EXTRACT_QUEUE, memoryMb: e.DOSSIER_EXTRACT_MEMORY_MB,
       limits: { timeoutMs: e.DOSSIER_EXTRACT_TIMEOUT_S * 1000, maxPages: e.DOSSIER_EXTRACT_MAX_PAGES, maxInflatedBytes: e.DOSSIER_EXTRACT_MAX_INFLATED_MB * 1024 * 1024 },

@@ -15,6 +15,8 @@ import { createS3Client } from '../connectors/kit/s3-client.js';
 import { VaultService } from '../vault/service.js';
 import { SecretBox, loadSecretKey } from '../auth/secret-box.js';
 import { InProcessQueue } from '../jobs/in-process.js';
+import { PgBossQueue } from '../jobs/pg-boss.js';
+import { PostgresEventRelay } from '../events/pg-relay.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { listDestinations } from '../catalog/destinations.js';
 import { parseSchedule } from '../domain/destinations.js';
@@ -109,7 +111,11 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   await migrate(db);
   const blobs = blobStoreOf(config);
   const box = new SecretBox(loadSecretKey(config.secretKey, join(config.dataDir, 'secret.key')));
-  const queue = new InProcessQueue(log);
+  // SQLite: one process, jobs in its memory. PostgreSQL: jobs in the database, for any number
+  // of API and worker processes (docs/scale.md).
+  const queue: JobQueue = config.databaseUrl
+    ? new PgBossQueue({ connectionString: config.databaseUrl, schema: config.jobs.schema, log, heartbeatSeconds: config.jobs.heartbeatSeconds })
+    : new InProcessQueue(log);
   const definitions = new Map(definitionsByKind);
   for (const d of opts.definitions ?? []) definitions.set(d.kind, d);
   // Every connector, wherever it is opened, gets the operator's limits on where it may go.
@@ -161,6 +167,8 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   };
 
   const events = new LiveEvents();
+  const relay = config.databaseUrl ? new PostgresEventRelay(config.databaseUrl, events, log) : null;
+  await relay?.start();
   let backup: BackupService;
   const vault = new VaultService({
     db, blobs, maxUploadBytes: config.maxUploadBytes,
@@ -230,6 +238,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
       scheduler.stop();
       collectScheduler.stop();
       await queue.stop();
+      await relay?.stop();
       await connectors.closeAll();
       await closeExtraction();
       if (blobs instanceof S3BlobStore) blobs.close();

@@ -1,25 +1,66 @@
-import { buildDeps, KEEP_ALIVE_JOB } from './deps.js';
+import { buildDeps, KEEP_ALIVE_JOB, type Deps } from './deps.js';
 import { existsSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootstrapIfEmpty, FIRST_START_MARKER, firstStartNotice } from '../auth/bootstrap.js';
 import { buildServer } from '../api/server.js';
 import { startBlobCollection } from '../vault/gc.js';
+import { Leadership } from './leader.js';
 
 import { WEB_ROOT } from './install.js';
 
-/** `npm start`: the API, the sync worker and the scheduler in one process. */
-export async function serve(): Promise<void> {
-  const deps = await buildDeps({ worker: true });
+/**
+ * What a process does (docs/scale.md). `all`: the API, the workers and the schedulers in one
+ * process, the only way with SQLite. With PostgreSQL, any number of `api` processes answer HTTP
+ * and any number of `worker` processes run passes, collection and reading; one of the processes
+ * that run jobs also runs the schedulers (an advisory lock decides which).
+ */
+export type Role = 'all' | 'api' | 'worker';
+
+/** `npm start` and `dossier serve`: the API, the sync worker and the scheduler in one process. */
+export async function serve(role: Role = 'all'): Promise<void> {
+  const deps = await buildDeps({ worker: role !== 'api' });
+  if (role !== 'all' && !deps.config.databaseUrl) {
+    await deps.close();
+    throw new Error(`Dossier cannot start as "${role}": separate API and worker processes share their jobs through PostgreSQL. Set DATABASE_URL, or run "dossier serve" alone.`);
+  }
   // Printed once, to the terminal only (the key and password are stored hashed and cannot be shown
   // again), and written out before the set-up commits, so that a kill cannot keep unseen credentials.
   await bootstrapIfEmpty(deps.db, {
     markerPath: join(deps.config.dataDir, FIRST_START_MARKER),
     show: (first) => writeSync(process.stdout.fd, ['', ...firstStartNotice(first, deps.config.baseUrl), ''].join('\n') + '\n'),
   });
-  const webRoot = existsSync(WEB_ROOT) ? WEB_ROOT : null;
-  if (!webRoot) deps.log.warn({ path: WEB_ROOT }, 'the web app is not built (npm run build): only the API is served');
-  const app = await buildServer({ ...deps, webRoot });
-  await app.listen({ host: deps.config.host, port: deps.config.port });
+  let app: Awaited<ReturnType<typeof buildServer>> | null = null;
+  if (role !== 'worker') {
+    const webRoot = existsSync(WEB_ROOT) ? WEB_ROOT : null;
+    if (!webRoot) deps.log.warn({ path: WEB_ROOT }, 'the web app is not built (npm run build): only the API is served');
+    app = await buildServer({ ...deps, webRoot });
+    await app.listen({ host: deps.config.host, port: deps.config.port });
+  }
+  const leadership = role === 'api' ? null : new Leadership(deps.config.databaseUrl, () => startSchedulers(deps), deps.log);
+  await leadership?.start();
+  if (deps.sandbox && app) {
+    deps.log.warn({ providers: deps.connections.providers().filter((p) => p.sandbox).map((p) => p.title), url: `${deps.config.baseUrl}/sandbox/` },
+      'sandbox providers are on: emulated accounts whose data lives in memory. Configure real provider credentials (docs/providers/oauth-apps.md) to turn them off.');
+  }
+  if (deps.config.sandboxNote) deps.log.warn(deps.config.sandboxNote);
+  deps.log.info({ role, url: app ? deps.config.baseUrl : undefined, data: deps.config.dataDir, database: deps.config.databaseUrl ? 'postgresql' : 'sqlite' }, 'Dossier is running');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    deps.log.info({ signal }, 'stopping: finishing the transfers in flight');
+    await app?.close();
+    await leadership?.stop();
+    await deps.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** The work of one process only: schedules, the hourly token keep-alive, the storage clean-up. */
+async function startSchedulers(deps: Deps): Promise<{ stop(): Promise<void> }> {
   await deps.scheduler.start();
   await deps.collect.scheduler.start();
   // Idle OAuth connections are refreshed at least daily (an unused OneDrive refresh token lapses
@@ -30,30 +71,19 @@ export async function serve(): Promise<void> {
   keepAliveTimer.unref();
   // What killed uploads and intakes left in the blob store: partial files, blobs never recorded.
   const blobCollection = startBlobCollection({ db: deps.db, blobs: deps.blobs, log: deps.log, ...deps.config.blobGc }, deps.config.blobGc.intervalMs);
-  if (deps.sandbox) {
-    deps.log.warn({ providers: deps.connections.providers().filter((p) => p.sandbox).map((p) => p.title), url: `${deps.config.baseUrl}/sandbox/` },
-      'sandbox providers are on: emulated accounts whose data lives in memory. Configure real provider credentials (docs/providers/oauth-apps.md) to turn them off.');
-  }
-  if (deps.config.sandboxNote) deps.log.warn(deps.config.sandboxNote);
-  deps.log.info({ url: deps.config.baseUrl, data: deps.config.dataDir, database: deps.config.databaseUrl ? 'postgresql' : 'sqlite' }, 'Dossier is running');
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    clearInterval(keepAliveTimer);
-    deps.log.info({ signal }, 'stopping: finishing the transfers in flight');
-    await app.close();
-    await blobCollection.stop();
-    await deps.close();
-    process.exit(0);
+  return {
+    stop: async () => {
+      clearInterval(keepAliveTimer);
+      deps.scheduler.stop();
+      deps.collect.scheduler.stop();
+      await blobCollection.stop();
+    },
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  serve().catch((err) => {
+  const role = (process.argv.find((a) => a.startsWith('--role='))?.slice('--role='.length) ?? 'all') as Role;
+  serve(role).catch((err) => {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   });
