@@ -20,6 +20,7 @@ import { ChannelsPage } from './pages/collect/ChannelsPage';
 import { NewChannelPage } from './pages/collect/NewChannelPage';
 import { ChannelPage } from './pages/collect/ChannelPage';
 import { InvitationPage } from './pages/collect/InvitationPage';
+import { SettingsPage } from './pages/settings/SettingsPage';
 
 function SignedIn() {
   const { t } = useTranslation();
@@ -49,6 +50,7 @@ export function App() {
         <Route path="/account" element={<AccountPage />} />
         <Route path="/inbox" element={<InboxPage />} />
         <Route path="/users" element={<UsersPage />} />
+        <Route path="/settings" element={<SettingsPage />} />
         <Route path="/collection" element={<ChannelsPage />} />
         <Route path="/collection/new" element={<NewChannelPage />} />
         <Route path="/collection/:id" element={<ChannelPage />} />

@@ -19,6 +19,13 @@ export interface components {
             /** @enum {string} */
             language: "nl" | "fr" | "de" | "en";
             timeZone: string;
+            /** @description Normalised, with its country prefix; null when not given. */
+            vatId: string | null;
+            createdAt: string;
+        };
+        Organization: {
+            id: string;
+            name: string;
             createdAt: string;
         };
         Version: {
