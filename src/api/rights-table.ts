@@ -60,6 +60,7 @@ export const ROUTE_RIGHTS: Record<string, Need> = {
   'POST /v1/destinations': 'manage_destinations',
   'POST /v1/destinations/test': 'manage_destinations',
   'PATCH /v1/destinations/:id': 'manage_destinations',
+  'POST /v1/destinations/:id/preview-change': 'manage_destinations',
   'POST /v1/destinations/:id/pause': 'manage_destinations',
   'POST /v1/destinations/:id/resume': 'manage_destinations',
   'POST /v1/destinations/:id/sync': 'manage_destinations',

@@ -199,6 +199,16 @@ export interface components {
             /** @description Free space in bytes, when the server reports it. */
             free: number | null;
         };
+        ChangePreview: {
+            /** @description Files at the destination that would go to another folder or name. */
+            moves: number;
+            /** @description Files that would be sent: new, a new version, or one to retry. */
+            uploads: number;
+            /** @description Documents the start date keeps out. */
+            skipped: number;
+            /** @description Files that stay where they are. */
+            unchanged: number;
+        };
         VerifyReport: {
             checked: number;
             missing: number;

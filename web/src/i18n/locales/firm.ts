@@ -18,7 +18,7 @@ const en = {
     previewMoves_one: 'With this structure {{count}} file moves to a new place.', previewMoves_other: 'With this structure {{count}} files move to a new place.',
     previewNone: 'No file changes place.', previewUploads_one: '{{count}} file is sent again.', previewUploads_other: '{{count}} files are sent again.',
     previewSkipped_one: '{{count}} document stays out (before the start date).', previewSkipped_other: '{{count}} documents stay out (before the start date).',
-    preview: 'Check what changes', saved: 'Saved. The next pass applies the changes.',
+    preview: 'Check what changes', previewFirst: 'A new structure or start date applies to the files already there: check what changes before saving.', saved: 'Saved. The next pass applies the changes.',
   },
 } as const;
 
@@ -40,7 +40,7 @@ const nl: FirmMessages = {
     previewMoves_one: 'Met deze structuur verhuist {{count}} bestand naar een nieuwe plaats.', previewMoves_other: 'Met deze structuur verhuizen {{count}} bestanden naar een nieuwe plaats.',
     previewNone: 'Geen enkel bestand verandert van plaats.', previewUploads_one: '{{count}} bestand wordt opnieuw verstuurd.', previewUploads_other: '{{count}} bestanden worden opnieuw verstuurd.',
     previewSkipped_one: '{{count}} document blijft erbuiten (vóór de begindatum).', previewSkipped_other: '{{count}} documenten blijven erbuiten (vóór de begindatum).',
-    preview: 'Nagaan wat verandert', saved: 'Opgeslagen. De volgende ronde voert de wijzigingen uit.',
+    preview: 'Nagaan wat verandert', previewFirst: 'Een nieuwe structuur of begindatum geldt ook voor de bestanden die er al staan: ga na wat verandert voor u opslaat.', saved: 'Opgeslagen. De volgende ronde voert de wijzigingen uit.',
   },
 };
 
@@ -59,7 +59,7 @@ const fr: FirmMessages = {
     previewMoves_one: 'Avec cette structure, {{count}} fichier change de place.', previewMoves_other: 'Avec cette structure, {{count}} fichiers changent de place.',
     previewNone: 'Aucun fichier ne change de place.', previewUploads_one: '{{count}} fichier est renvoyé.', previewUploads_other: '{{count}} fichiers sont renvoyés.',
     previewSkipped_one: '{{count}} document reste à l\'écart (avant la date de début).', previewSkipped_other: '{{count}} documents restent à l\'écart (avant la date de début).',
-    preview: 'Vérifier ce qui change', saved: 'Enregistré. Le prochain passage applique les modifications.',
+    preview: 'Vérifier ce qui change', previewFirst: 'Une nouvelle structure ou date de début s\'applique aussi aux fichiers déjà présents : vérifiez ce qui change avant d\'enregistrer.', saved: 'Enregistré. Le prochain passage applique les modifications.',
   },
 };
 
@@ -78,7 +78,7 @@ const de: FirmMessages = {
     previewMoves_one: 'Mit dieser Struktur zieht {{count}} Datei an einen neuen Ort.', previewMoves_other: 'Mit dieser Struktur ziehen {{count}} Dateien an einen neuen Ort.',
     previewNone: 'Keine Datei ändert ihren Ort.', previewUploads_one: '{{count}} Datei wird erneut gesendet.', previewUploads_other: '{{count}} Dateien werden erneut gesendet.',
     previewSkipped_one: '{{count}} Beleg bleibt draußen (vor dem Startdatum).', previewSkipped_other: '{{count}} Belege bleiben draußen (vor dem Startdatum).',
-    preview: 'Prüfen, was sich ändert', saved: 'Gespeichert. Der nächste Durchlauf übernimmt die Änderungen.',
+    preview: 'Prüfen, was sich ändert', previewFirst: 'Eine neue Struktur oder ein neues Startdatum gilt auch für die Dateien, die schon dort liegen: prüfen Sie vor dem Speichern, was sich ändert.', saved: 'Gespeichert. Der nächste Durchlauf übernimmt die Änderungen.',
   },
 };
 
