@@ -22,7 +22,7 @@ const AREAS: Array<[file: string, routes: RegExp]> = [
   ['api-keys', /^\/v1\/(api-keys|users\/\{id\}\/api-keys)\b/],
   ['user-invitations', /^\/v1\/users\/(invitations|\{id\}\/invitation)\b/],
   ['users', /^\/v1\/users\b/],
-  ['companies', /^\/v1\/(companies|binders)\b/],
+  ['companies', /^\/v1\/(companies|binders|organization)\b/],
   ['extract', /^\/v1\/extract\b/],
   ['documents', /^\/v1\/documents\b/],
   ['destination-runs', /^\/v1\/(destinations\/\{id\}\/(pause|resume|sync|verify|runs)|runs)\b/],

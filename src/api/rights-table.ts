@@ -38,6 +38,8 @@ export const ROUTE_RIGHTS: Record<string, Need> = {
   'GET /v1/companies/:id': 'signed_in',
   'POST /v1/companies': 'manage_companies',
   'PATCH /v1/companies/:id': 'manage_companies',
+  'GET /v1/organization': 'signed_in',
+  'PATCH /v1/organization': 'admin',
 
   'GET /v1/documents': 'signed_in',
   'GET /v1/documents/:id': 'signed_in',
@@ -58,6 +60,7 @@ export const ROUTE_RIGHTS: Record<string, Need> = {
   'POST /v1/destinations': 'manage_destinations',
   'POST /v1/destinations/test': 'manage_destinations',
   'PATCH /v1/destinations/:id': 'manage_destinations',
+  'POST /v1/destinations/:id/preview-change': 'manage_destinations',
   'POST /v1/destinations/:id/pause': 'manage_destinations',
   'POST /v1/destinations/:id/resume': 'manage_destinations',
   'POST /v1/destinations/:id/sync': 'manage_destinations',

@@ -81,8 +81,11 @@ export const UploadHeaders = describeOnly(z.object({
 // ---- outputs ----
 
 export const Company = z.object({
-  id: z.string(), name: z.string(), language: z.enum(LANGUAGES), timeZone: z.string(), createdAt: z.string(),
+  id: z.string(), name: z.string(), language: z.enum(LANGUAGES), timeZone: z.string(),
+  vatId: z.string().nullable().describe('Normalised, with its country prefix; null when not given.'), createdAt: z.string(),
 }).meta({ id: 'Company' });
+
+export const Organization = z.object({ id: z.string(), name: z.string(), createdAt: z.string() }).meta({ id: 'Organization' });
 
 export const Version = z.object({
   id: z.string(), version: z.number().int(), sha256: z.string(), size: z.number().int(), filename: z.string(), mime: z.string(), createdAt: z.string(),

@@ -35,6 +35,7 @@ test('an organization cannot see or touch another organization\'s objects', asyn
     ['destination', { method: 'GET', url: `/v1/destinations/${dst.id}` }],
     ['destinations of A\'s company', { method: 'GET', url: `/v1/destinations?companyId=${api.companyId}` }],
     ['destination change', { method: 'PATCH', url: `/v1/destinations/${dst.id}`, payload: { name: 'Mine now' } }],
+    ['destination change preview', { method: 'POST', url: `/v1/destinations/${dst.id}/preview-change`, payload: { layout: 'company-year-month' } }],
     ['destination pause', { method: 'POST', url: `/v1/destinations/${dst.id}/pause` }],
     ['destination resume', { method: 'POST', url: `/v1/destinations/${dst.id}/resume` }],
     ['destination sync', { method: 'POST', url: `/v1/destinations/${dst.id}/sync` }],

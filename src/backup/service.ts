@@ -17,6 +17,7 @@ import type { JobQueue } from '../jobs/queue.js';
 import { readQuota, NEARLY_FULL, formatBytes } from './quota.js';
 import { syncDestination, type Progress, type SyncDeps } from './sync.js';
 import { verifyDestination, type VerifyReport } from './verify.js';
+import { previewChange, type ChangePreview } from './change-preview.js';
 
 export const SYNC_JOB = 'destination.sync';
 
@@ -208,6 +209,12 @@ export class BackupService {
     const after = await updateDestination(this.deps.db, orgId, id, { ...patch, ...(replan && { cursorSeq: 0 }) });
     if (replan) await this.requestSync(orgId, id, 'settings');
     return after;
+  }
+
+  /** How many files a new layout or start date would move, send or leave out, before it is saved. */
+  async previewChange(orgId: string, id: string, change: { layout?: string; startDate?: string | null }): Promise<ChangePreview> {
+    const dst = await getDestination(this.deps.db, orgId, id);
+    return previewChange(this.deps.db, dst, this.definition(dst.kind).names, change);
   }
 
   /** A company's name or language is part of every path: its destinations look at everything again. */

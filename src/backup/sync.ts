@@ -44,7 +44,7 @@ const STATE_POLL_MS = 2_000;
  */
 const takenCache = new Map<string, { lastRunId: string | null; taken: Map<string, string> }>();
 
-const toCandidate = (d: PlannableDocument): Candidate => ({
+export const toCandidate = (d: PlannableDocument): Candidate => ({
   id: d.id, type: d.type as Candidate['type'], number: d.number, date: d.date, counterparty: d.counterparty,
   businessAccount: d.business_account, filename: d.filename, versionId: d.current_version_id, sha256: d.sha256, size: Number(d.size),
 });

@@ -1,6 +1,7 @@
 import { newId } from '../domain/ids.js';
 import { DomainError, notFound } from '../domain/errors.js';
 import type { ChannelKind, ChannelState } from '../domain/channels.js';
+import type { Language } from '../domain/documents.js';
 import { now, type Db } from './db.js';
 import type { Database } from './schema.js';
 
@@ -18,6 +19,8 @@ export interface Channel {
   collectAt: string;
   moveCollected: boolean;
   clientEmail: string | null; clientName: string | null;
+  /** The language the client reads their mails in; null: the company's. */
+  clientLanguage: Language | null;
   state: ChannelState | 'removed'; stateReason: string | null;
   /** The change feed's position, stored only after the changes it covered are in the ledger. */
   cursor: string | null;
@@ -53,19 +56,19 @@ export async function insertBinder(db: Db, orgId: string, companyId: string, nam
 const toChannel = (r: Database['channels']): Channel => ({
   id: r.id, orgId: r.org_id, companyId: r.company_id, name: r.name, kind: r.kind as ChannelKind, connectionId: r.connection_id,
   folder: r.folder, recipientId: r.recipient_id, binderId: r.binder_id, collectAt: r.collect_at, moveCollected: r.move_collected === 1,
-  clientEmail: r.client_email, clientName: r.client_name, state: r.state as Channel['state'], stateReason: r.state_reason,
+  clientEmail: r.client_email, clientName: r.client_name, clientLanguage: r.client_language as Language | null, state: r.state as Channel['state'], stateReason: r.state_reason,
   cursor: r.cursor, lastRunId: r.last_run_id, createdBy: r.created_by, createdAt: r.created_at, updatedAt: r.updated_at,
 });
 
 export type NewChannel = Pick<Channel, 'companyId' | 'name' | 'kind' | 'connectionId' | 'folder' | 'recipientId' | 'binderId' | 'collectAt'
-  | 'moveCollected' | 'clientEmail' | 'clientName' | 'createdBy'> & { state: ChannelState };
+  | 'moveCollected' | 'clientEmail' | 'clientName' | 'createdBy'> & { state: ChannelState; clientLanguage?: Language | null };
 
 export async function insertChannel(db: Db, orgId: string, c: NewChannel): Promise<Channel> {
   const id = newId('chn'), at = now();
   await db.insertInto('channels').values({
     id, org_id: orgId, company_id: c.companyId, name: c.name, kind: c.kind, connection_id: c.connectionId, folder: c.folder,
     recipient_id: c.recipientId, binder_id: c.binderId, collect_at: c.collectAt, move_collected: c.moveCollected ? 1 : 0,
-    client_email: c.clientEmail, client_name: c.clientName, state: c.state, state_reason: null, cursor: null,
+    client_email: c.clientEmail, client_name: c.clientName, client_language: c.clientLanguage ?? null, state: c.state, state_reason: null, cursor: null,
     lease_owner: null, lease_until: null, last_run_id: null, created_by: c.createdBy, created_at: at, updated_at: at,
   }).execute();
   return getChannel(db, orgId, id);
@@ -92,7 +95,7 @@ export type ChannelPatch = Partial<Omit<Channel, 'id' | 'orgId' | 'companyId' | 
 
 const COLUMNS: Record<keyof ChannelPatch, keyof Database['channels']> = {
   name: 'name', connectionId: 'connection_id', folder: 'folder', recipientId: 'recipient_id', binderId: 'binder_id', collectAt: 'collect_at',
-  moveCollected: 'move_collected', clientEmail: 'client_email', clientName: 'client_name', state: 'state', stateReason: 'state_reason',
+  moveCollected: 'move_collected', clientEmail: 'client_email', clientName: 'client_name', clientLanguage: 'client_language', state: 'state', stateReason: 'state_reason',
   cursor: 'cursor', lastRunId: 'last_run_id',
 };
 

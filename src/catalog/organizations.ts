@@ -4,12 +4,25 @@ import type { Language } from '../domain/documents.js';
 import { now, type Db } from './db.js';
 
 /** Organizations, their users, API keys and companies. Every read is scoped to one organization. */
-export interface Company { id: string; orgId: string; name: string; language: Language; timeZone: string; createdAt: string }
+export interface Company { id: string; orgId: string; name: string; language: Language; timeZone: string; vatId: string | null; createdAt: string }
+export interface Organization { id: string; name: string; createdAt: string }
 
 export async function createOrganization(db: Db, name: string): Promise<string> {
   const id = newId('org');
   await db.insertInto('organizations').values({ id, name, created_at: now() }).execute();
   return id;
+}
+
+export async function getOrganization(db: Db, orgId: string): Promise<Organization> {
+  const row = await db.selectFrom('organizations').selectAll().where('id', '=', orgId).executeTakeFirst();
+  if (!row) throw notFound('Organization', orgId);
+  return { id: row.id, name: row.name, createdAt: row.created_at };
+}
+
+/** The firm's name: the sender and signature of every mail to clients. */
+export async function renameOrganization(db: Db, orgId: string, name: string): Promise<Organization> {
+  await db.updateTable('organizations').set({ name }).where('id', '=', orgId).execute();
+  return getOrganization(db, orgId);
 }
 
 export async function countOrganizations(db: Db): Promise<number> {
@@ -62,12 +75,14 @@ export async function touchApiKey(db: Db, id: string): Promise<void> {
   await db.updateTable('api_keys').set({ last_used_at: now() }).where('id', '=', id).execute();
 }
 
-const toCompany = (r: { id: string; org_id: string; name: string; language: string; time_zone: string; created_at: string }): Company => ({
-  id: r.id, orgId: r.org_id, name: r.name, language: r.language as Language, timeZone: r.time_zone, createdAt: r.created_at,
+const toCompany = (r: { id: string; org_id: string; name: string; language: string; time_zone: string; vat_id?: string | null; created_at: string }): Company => ({
+  id: r.id, orgId: r.org_id, name: r.name, language: r.language as Language, timeZone: r.time_zone, vatId: r.vat_id ?? null, createdAt: r.created_at,
 });
 
-export async function createCompany(db: Db, orgId: string, c: { name: string; language: Language; timeZone: string }): Promise<Company> {
-  const row = { id: newId('cmp'), org_id: orgId, name: c.name, language: c.language, time_zone: c.timeZone, created_at: now() };
+type CompanyFields = { name: string; language: Language; timeZone: string; vatId?: string | null };
+
+export async function createCompany(db: Db, orgId: string, c: CompanyFields): Promise<Company> {
+  const row = { id: newId('cmp'), org_id: orgId, name: c.name, language: c.language, time_zone: c.timeZone, vat_id: c.vatId ?? null, created_at: now() };
   await db.insertInto('companies').values(row).execute();
   return toCompany(row);
 }
@@ -83,12 +98,13 @@ export async function getCompany(db: Db, orgId: string, id: string): Promise<Com
   return toCompany(row);
 }
 
-export async function updateCompany(db: Db, orgId: string, id: string, patch: Partial<{ name: string; language: Language; timeZone: string }>): Promise<Company> {
+export async function updateCompany(db: Db, orgId: string, id: string, patch: Partial<CompanyFields>): Promise<Company> {
   await getCompany(db, orgId, id);
-  const set: Record<string, string> = {};
+  const set: Record<string, string | null> = {};
   if (patch.name !== undefined) set.name = patch.name;
   if (patch.language !== undefined) set.language = patch.language;
   if (patch.timeZone !== undefined) set.time_zone = patch.timeZone;
+  if (patch.vatId !== undefined) set.vat_id = patch.vatId;
   if (Object.keys(set).length) await db.updateTable('companies').set(set).where('org_id', '=', orgId).where('id', '=', id).execute();
   return getCompany(db, orgId, id);
 }

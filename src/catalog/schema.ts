@@ -17,7 +17,7 @@ export interface Database {
     id: string; org_id: string; user_id: string; name: string; prefix: string; hash: string;
     created_at: string; last_used_at: string | null; revoked_at: string | null;
   };
-  companies: { id: string; org_id: string; name: string; language: string; time_zone: string; created_at: string };
+  companies: { id: string; org_id: string; name: string; language: string; time_zone: string; created_at: string; vat_id: Generated<string | null> };
   documents: {
     id: string; org_id: string; company_id: string; type: string; number: string | null; date: string;
     counterparty: string | null; amount: string | null; currency: string | null; business_account: string | null;
@@ -65,7 +65,7 @@ export interface Database {
   channels: {
     id: string; org_id: string; company_id: string; name: string; kind: string; connection_id: string | null; folder: string | null;
     recipient_id: string; binder_id: string; collect_at: string; move_collected: number; client_email: string | null;
-    client_name: string | null; state: string; state_reason: string | null; cursor: string | null; lease_owner: string | null;
+    client_name: string | null; client_language: string | null; state: string; state_reason: string | null; cursor: string | null; lease_owner: string | null;
     lease_until: string | null; last_run_id: string | null; created_by: string | null; created_at: string; updated_at: string;
   };
   channel_items: {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { DomainError } from '../domain/errors.js';
 import { CHANNEL_KINDS, OAUTH_CHANNEL_KINDS, type ChannelKind } from '../domain/channels.js';
+import type { Language } from '../domain/documents.js';
 import { TIME_OF_DAY } from '../domain/schedules.js';
 import type { ConnectorDefinition, StorageConnector } from '../connectors/connector.js';
 import type { Db } from '../catalog/db.js';
@@ -39,9 +40,10 @@ export interface NewChannelInput {
   moveCollected: boolean;
   clientEmail?: string | null;
   clientName?: string | null;
+  clientLanguage?: Language | null;
 }
 
-export type ChannelUpdate = Partial<Pick<NewChannelInput, 'name' | 'recipientId' | 'binderId' | 'binderName' | 'collectAt' | 'moveCollected' | 'clientEmail' | 'clientName'>>;
+export type ChannelUpdate = Partial<Pick<NewChannelInput, 'name' | 'recipientId' | 'binderId' | 'binderName' | 'collectAt' | 'moveCollected' | 'clientEmail' | 'clientName' | 'clientLanguage'>>;
 
 /** Create, change, pause and remove channels; whoever calls has been checked for configure_collection. */
 export class ChannelService {
@@ -93,7 +95,7 @@ export class ChannelService {
     let channel = await insertChannel(this.deps.db, orgId, {
       companyId: input.companyId, name: input.name, kind: input.kind, connectionId, folder, recipientId: input.recipientId, binderId: binder.id,
       collectAt: input.collectAt, moveCollected: input.moveCollected, clientEmail: input.clientEmail ?? null, clientName: input.clientName ?? null,
-      createdBy: userId, state: ready ? 'active' : 'waiting_for_client',
+      clientLanguage: input.clientLanguage ?? null, createdBy: userId, state: ready ? 'active' : 'waiting_for_client',
     });
     if (ready) {
       try {
@@ -164,7 +166,7 @@ export class ChannelService {
     if (u.collectAt !== undefined) this.checkTime(u.collectAt);
     const patch: ChannelPatch = {
       name: u.name, recipientId: u.recipientId, collectAt: u.collectAt, moveCollected: u.moveCollected,
-      clientEmail: u.clientEmail, clientName: u.clientName,
+      clientEmail: u.clientEmail, clientName: u.clientName, clientLanguage: u.clientLanguage,
     };
     if (u.binderId !== undefined || u.binderName !== undefined) patch.binderId = (await this.binderFor(orgId, channel.companyId, u.binderId, u.binderName)).id;
     return updateChannel(this.deps.db, orgId, id, patch);

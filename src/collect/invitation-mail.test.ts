@@ -15,3 +15,26 @@ describe('invitation mail', () => {
     assert.ok(mail.text.includes('the documents of R&D $&$1 BV from'), mail.text);
   });
 });
+
+describe('invitation mail in the client\'s language', () => {
+  const base = {
+    to: 'c@example.com', clientName: null, firm: 'Boekhouding Peeters', company: 'Bakkerij BV', provider: 'OneDrive',
+    link: 'https://dossier.example/connect/x', expiresAt: new Date('2026-03-01T10:00:00Z'), reconnect: false, move: false,
+  };
+  const greeting = { nl: 'Beste,', fr: 'Bonjour,', de: 'Guten Tag,', en: 'Hello,' } as const;
+  const closing = { nl: 'Met vriendelijke groeten,', fr: 'Bien cordialement,', de: 'Mit freundlichen Grüßen', en: 'Kind regards,' } as const;
+
+  for (const language of ['nl', 'fr', 'de', 'en'] as const) {
+    it(`is written in ${language}, sent under the firm's name and signed by it`, () => {
+      const mail = invitationMail({ ...base, language });
+      assert.equal(mail.fromName, 'Boekhouding Peeters');
+      assert.match(mail.text, new RegExp(`^${greeting[language]}$`, 'm'));
+      assert.ok(mail.text.trimEnd().endsWith(`${closing[language]}\nBoekhouding Peeters`), mail.text);
+      assert.ok(mail.subject.startsWith('Boekhouding Peeters '), mail.subject);
+    });
+  }
+
+  it('falls back to English when no language is known', () => {
+    assert.match(invitationMail({ ...base, language: null }).text, /^Hello,$/m);
+  });
+});

@@ -1,8 +1,8 @@
 import type { Language } from '../domain/documents.js';
 import type { Mail } from '../mail/mailer.js';
-import { fillTemplate, mailTime } from '../mail/template.js';
+import { fillTemplate, inLanguage, mailTime, signature } from '../mail/template.js';
 
-/** The invitation e-mail, in the company's language. */
+/** The invitation e-mail, in the client's language (else the company's), sent and signed in the firm's name. */
 interface Words { subject: string; hello: string; body: string; reconnect: string; valid: string; ignore: string }
 
 const WORDS: Record<Language, Words> = {
@@ -48,16 +48,16 @@ const MOVE: Record<Language, string> = {
 };
 
 export interface InvitationMail {
-  to: string; clientName: string | null; firm: string; company: string; provider: string; language: Language;
+  to: string; clientName: string | null; firm: string; company: string; provider: string; language: Language | null;
   link: string; expiresAt: Date; reconnect: boolean; move: boolean;
 }
 
 export function invitationMail(m: InvitationMail): Mail {
-  const w = WORDS[m.language];
+  const { language, words: w } = inLanguage(WORDS, m.language);
   const fill = (s: string) => fillTemplate(s, {
-    firm: m.firm, company: m.company, provider: m.provider, name: m.clientName ? ` ${m.clientName}` : '', move: m.move ? MOVE[m.language] : '',
+    firm: m.firm, company: m.company, provider: m.provider, name: m.clientName ? ` ${m.clientName}` : '', move: m.move ? MOVE[language] : '',
     until: mailTime(m.expiresAt),
   });
-  const text = [fill(w.hello), '', fill(m.reconnect ? w.reconnect : w.body), '', m.link, '', fill(w.valid), fill(w.ignore), ''].join('\n');
-  return { to: m.to, subject: fill(w.subject), text };
+  const text = [fill(w.hello), '', fill(m.reconnect ? w.reconnect : w.body), '', m.link, '', fill(w.valid), fill(w.ignore), '', signature(language, m.firm), ''].join('\n');
+  return { to: m.to, subject: fill(w.subject), text, fromName: m.firm };
 }

@@ -79,7 +79,7 @@ export class InvitationService {
     const org = await this.deps.db.selectFrom('organizations').select('name').where('id', '=', orgId).executeTakeFirstOrThrow();
     await this.deps.mailer.send(invitationMail({
       to: channel.clientEmail, clientName: channel.clientName, firm: org.name, company: company.name, provider: CHANNEL_TITLES[channel.kind],
-      language: company.language, link: new URL(`/connect/${token}`, this.deps.baseUrl).toString(), expiresAt, reconnect: purpose === 'reconnect', move: channel.moveCollected,
+      language: channel.clientLanguage ?? company.language, link: new URL(`/connect/${token}`, this.deps.baseUrl).toString(), expiresAt, reconnect: purpose === 'reconnect', move: channel.moveCollected,
     }));
     return { invitationId: inv.id, sentTo: channel.clientEmail, expiresAt: inv.expiresAt };
   }

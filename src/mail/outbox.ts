@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
-import type { Mail, Mailer } from './mailer.js';
+import { fromHeader, type Mail, type Mailer } from './mailer.js';
 import { scrubText } from '../log/log.js';
 
 /**
@@ -18,7 +18,7 @@ export class OutboxMailer implements Mailer {
   constructor(readonly dir: string, private readonly from: string, private readonly log: Logger) {}
 
   async send(mail: Mail): Promise<void> {
-    const info = await this.composer.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+    const info = await this.composer.sendMail({ from: fromHeader(this.from, mail.fromName), to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
     // The mails hold one-time links: for Dossier's own user only.
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const file = join(this.dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}.eml`);

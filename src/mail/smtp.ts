@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
-import type { Mail, Mailer } from './mailer.js';
+import { fromHeader, type Mail, type Mailer } from './mailer.js';
 
 export interface SmtpSettings {
   /** smtp://user:password@host:587 or smtps://...:465 */
@@ -18,7 +18,7 @@ export class SmtpMailer implements Mailer {
 
   async send(mail: Mail): Promise<void> {
     try {
-      await this.transport.sendMail({ from: this.settings.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+      await this.transport.sendMail({ from: fromHeader(this.settings.from, mail.fromName), to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
     } catch (e) {
       throw new Error(`The e-mail to ${mail.to} could not be sent (${(e as Error).message}): check DOSSIER_SMTP_URL.`, { cause: e });
     }

@@ -20,6 +20,8 @@ import { ChannelsPage } from './pages/collect/ChannelsPage';
 import { NewChannelPage } from './pages/collect/NewChannelPage';
 import { ChannelPage } from './pages/collect/ChannelPage';
 import { InvitationPage } from './pages/collect/InvitationPage';
+import { SettingsPage } from './pages/settings/SettingsPage';
+import { EditDestinationPage } from './pages/destination/EditDestinationPage';
 
 function SignedIn() {
   const { t } = useTranslation();
@@ -46,9 +48,11 @@ export function App() {
         <Route path="/destinations" element={<DestinationsPage />} />
         <Route path="/destinations/new" element={<WizardPage />} />
         <Route path="/destinations/:id" element={<DestinationPage />} />
+        <Route path="/destinations/:id/edit" element={<EditDestinationPage />} />
         <Route path="/account" element={<AccountPage />} />
         <Route path="/inbox" element={<InboxPage />} />
         <Route path="/users" element={<UsersPage />} />
+        <Route path="/settings" element={<SettingsPage />} />
         <Route path="/collection" element={<ChannelsPage />} />
         <Route path="/collection/new" element={<NewChannelPage />} />
         <Route path="/collection/:id" element={<ChannelPage />} />

@@ -8,7 +8,7 @@ import type { Right } from './api/rights';
 export interface NavEntry {
   path: string;
   label: 'nav.documents' | 'nav.destinations' | 'nav.integrations'
-    | 'inbox.nav' | 'users.nav' | 'collect.nav';
+    | 'inbox.nav' | 'users.nav' | 'collect.nav' | 'settings.nav';
   right?: Right;
 }
 
@@ -19,6 +19,7 @@ export const NAVIGATION: readonly NavEntry[] = [
   { path: '/integrations', label: 'nav.integrations' },
   { path: '/collection', label: 'collect.nav' },
   { path: '/users', label: 'users.nav', right: 'manage_users' },
+  { path: '/settings', label: 'settings.nav' },
 ];
 
 /** The entries the user may open; those that need a right wait until the rights are known (null). */

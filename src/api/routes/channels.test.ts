@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { InjectOptions } from 'fastify';
 import { otherOrganization, startApi, type Api } from '../harness.test.js';
 import { ublInvoice } from '../../../test/helpers/collect.js';
+import { mailsTo } from '../../../test/helpers/outbox.js';
 
 describe('channel routes', () => {
   let api: Api;
@@ -126,5 +127,25 @@ describe('channel routes', () => {
     assert.deepEqual((await api.call({ method: 'GET', url: '/v1/channels', key: b.apiKey })).json().items, []);
     assert.deepEqual((await api.call({ method: 'GET', url: '/v1/binders', key: b.apiKey })).json().items, []);
     assert.equal((await api.call({ method: 'GET', url: `/v1/channels/${channel.id}` })).json().name, 'tenant');
+  });
+
+  it('writes the invitation in the client\'s language, from and signed by the firm', async () => {
+    await api.call({ method: 'PATCH', url: '/v1/organization', payload: { name: 'Fiduciaire Dupont' } });
+    const made = await api.call({ method: 'POST', url: '/v1/channels', payload: {
+      companyId: api.companyId, name: 'Client FR', kind: 'sftp', recipientId: adminId, binderName: 'Purchases', clientEmail: 'client-fr@example.com', clientLanguage: 'fr',
+    } });
+    assert.equal(made.statusCode, 201, made.body);
+    assert.equal(made.json().clientLanguage, 'fr');
+    assert.equal((await api.call({ method: 'POST', url: `/v1/channels/${made.json().id}/invite` })).statusCode, 202);
+    const mail = (await mailsTo(api.deps.config.dataDir, 'client-fr@example.com')).at(-1)!;
+    assert.match(mail, /^From: "?Fiduciaire Dupont"? </m);
+    assert.match(mail, /^Fiduciaire Dupont collecte les documents de My company/m);
+    assert.match(mail, /Bien cordialement,\s+Fiduciaire Dupont/);
+
+    // Changed to German, the next link goes out in German.
+    const changed = await api.call({ method: 'PATCH', url: `/v1/channels/${made.json().id}`, payload: { clientLanguage: 'de' } });
+    assert.equal(changed.json().clientLanguage, 'de');
+    await api.call({ method: 'POST', url: `/v1/channels/${made.json().id}/invite` });
+    assert.match((await mailsTo(api.deps.config.dataDir, 'client-fr@example.com')).at(-1)!, /^Fiduciaire Dupont holt die Belege/m);
   });
 });

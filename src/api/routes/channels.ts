@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
 import { CHANNEL_KINDS, CHANNEL_STATES } from '../../domain/channels.js';
+import { LANGUAGES } from '../../domain/documents.js';
 import { getCompany } from '../../catalog/organizations.js';
 import { insertBinder, listBinders } from '../../catalog/channels.js';
 import { listUsers } from '../../catalog/users.js';
@@ -19,6 +20,7 @@ export const Channel = z.object({
   recipientId: z.string(), binderId: z.string(), collectAt: z.string().describe('Daily collection time, HH:MM in the company\'s time zone.'),
   moveCollected: z.boolean().describe('Collected files are moved to a Collected subfolder of the source (off: the source is never changed).'),
   clientEmail: z.string().nullable(), clientName: z.string().nullable(),
+  clientLanguage: z.enum(LANGUAGES).nullable().describe('The language of the client\'s mails; null: the company\'s.'),
   state: z.enum([...CHANNEL_STATES, 'removed']), stateReason: z.string().nullable().describe('Why it needs attention, and what to do.'),
   lastRunId: z.string().nullable(), createdAt: z.string(), updatedAt: z.string(),
 }).meta({ id: 'Channel' });
@@ -50,6 +52,7 @@ const NewChannel = z.strictObject({
   moveCollected: z.boolean().default(false),
   clientEmail: z.string().trim().email().optional().describe('Where the invitation to connect goes.'),
   clientName: z.string().trim().min(1).max(200).optional(),
+  clientLanguage: z.enum(LANGUAGES).optional().describe('The language the client reads: the invitation and reminders are written in it (default: the company\'s).'),
 });
 
 const ChannelPatch = z.strictObject({
@@ -57,6 +60,7 @@ const ChannelPatch = z.strictObject({
   recipientId: Id.optional(), binderId: Id.optional(), binderName: z.string().trim().min(1).max(200).optional(),
   collectAt: HHMM.optional(), moveCollected: z.boolean().optional(),
   clientEmail: z.string().trim().email().optional(), clientName: z.string().trim().min(1).max(200).optional(),
+  clientLanguage: z.enum(LANGUAGES).nullable().optional(),
 });
 
 export const CollectRun = z.object({

@@ -64,6 +64,15 @@ test('a local destination receives every document at its layout path, and report
   assert.match(report.json().runId, /^run_/);
   assert.equal(sha256(await readFile(join(root, EXPECTED))), sha256(content));
 
+  // Before saving, the preview counts what the new layout or start date would do, and does nothing.
+  const previewChange = (payload: object) => api.call({ method: 'POST', url: `/v1/destinations/${dst.id}/preview-change`, payload });
+  assert.deepEqual((await previewChange({ layout: 'company-year-month' })).json(), { moves: 1, uploads: 0, skipped: 0, unchanged: 0 });
+  assert.deepEqual((await previewChange({ layout: 'company-year-type' })).json(), { moves: 0, uploads: 0, skipped: 0, unchanged: 1 });
+  assert.deepEqual((await previewChange({ startDate: '2025-01-01' })).json(), { moves: 0, uploads: 0, skipped: 1, unchanged: 0 });
+  assert.equal((await previewChange({ layout: '{nonsense}' })).statusCode, 400);
+  assert.equal(sha256(await readFile(join(root, EXPECTED))), sha256(content), 'a preview moves nothing');
+  assert.equal((await api.call({ method: 'GET', url: `/v1/destinations/${dst.id}` })).json().layout, 'company-year-type');
+
   // A new layout moves the file on the next pass.
   const patched = await api.call({ method: 'PATCH', url: `/v1/destinations/${dst.id}`, payload: { layout: 'company-year-month', name: 'NAS 2' } });
   assert.equal(patched.statusCode, 200, patched.body);

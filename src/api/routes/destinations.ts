@@ -49,6 +49,13 @@ const ConnectionTest = z.object({
   free: z.number().nullable().describe('Free space in bytes, when the server reports it.'),
 }).meta({ id: 'ConnectionTest' });
 
+const ChangePreview = z.object({
+  moves: z.number().int().describe('Files at the destination that would go to another folder or name.'),
+  uploads: z.number().int().describe('Files that would be sent: new, a new version, or one to retry.'),
+  skipped: z.number().int().describe('Documents the start date keeps out.'),
+  unchanged: z.number().int().describe('Files that stay where they are.'),
+}).meta({ id: 'ChangePreview' });
+
 const VerifyReport = z.object({
   checked: z.number().int(), missing: z.number().int(), altered: z.number().int(), abandoned: z.number().int(), strays: z.number().int(),
   runId: z.string().nullable().describe('The pass that restored what was missing; null when the destination is paused.'),
@@ -130,6 +137,15 @@ export function destinationRoutes(app: ZodApp, { deps, definitions }: RouteConte
     await checkLocalKindAllowed(deps.db, request, (await deps.backup.get(orgOf(request), request.params.id)).kind);
     return deps.backup.update(orgOf(request), request.params.id, request.body);
   });
+
+  app.post('/destinations/:id/preview-change', {
+    schema: {
+      summary: 'What a new layout or start date would do, before saving it',
+      description: 'Plans every document of the company with the given layout and start date against what is at the destination now, as the next pass would, and counts: files that would move, files that would be sent, documents the start date keeps out, and files that stay. Nothing changes.',
+      tags, params: IdParams, body: z.strictObject({ layout: Layout.optional(), startDate: IsoDate.nullable().optional() }),
+      response: { 200: ChangePreview, ...commonErrors },
+    },
+  }, async (request) => deps.backup.previewChange(orgOf(request), request.params.id, request.body));
 
   app.post('/destinations/:id/pause', {
     schema: { summary: 'Pause a destination', tags, params: IdParams, response: { 200: Destination, ...commonErrors } },

@@ -3,7 +3,7 @@ import { Alert, Button, Code, Group, Modal, Paper, Progress, SimpleGrid, Stack, 
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
 import { useBackupEvents, type BackupEvent } from '../api/events';
 import { useLoad } from '../api/use-load';
@@ -84,6 +84,7 @@ export function DestinationPage() {
               ? <Button onClick={() => void act(() => unwrap(api.POST('/v1/destinations/{id}/resume', { params: { path: { id } } })))}>{t('destination.resume')}</Button>
               : <Button variant="default" onClick={() => void act(() => unwrap(api.POST('/v1/destinations/{id}/pause', { params: { path: { id } } })))}>{t('destination.pause')}</Button>}
             <Button variant="light" disabled={d.state === 'paused'} onClick={() => void act(() => unwrap(api.POST('/v1/destinations/{id}/sync', { params: { path: { id } } })), t('destination.syncQueued'))}>{t('destination.syncNow')}</Button>
+            <Button variant="default" component={Link} to={`/destinations/${id}/edit`}>{t('destinationEdit.edit')}</Button>
             <Button color="red" variant="subtle" onClick={removeDialog.open}>{t('destination.remove')}</Button>
           </Group>
         )}

@@ -107,6 +107,11 @@ export interface paths {
                          */
                         clientEmail?: string;
                         clientName?: string;
+                        /**
+                         * @description The language the client reads: the invitation and reminders are written in it (default: the company's).
+                         * @enum {string}
+                         */
+                        clientLanguage?: "nl" | "fr" | "de" | "en";
                     };
                 };
             };
@@ -317,6 +322,8 @@ export interface paths {
                         /** Format: email */
                         clientEmail?: string;
                         clientName?: string;
+                        /** @enum {string|null} */
+                        clientLanguage?: "nl" | "fr" | "de" | "en" | null;
                     };
                 };
             };

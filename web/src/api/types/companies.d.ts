@@ -67,6 +67,8 @@ export interface paths {
                         language: "nl" | "fr" | "de" | "en";
                         /** @description IANA time zone, used for daily schedules. */
                         timeZone: string;
+                        /** @description The VAT identification number with its country prefix, such as BE0403170701; checked (check digits for BE, DE, FR, LU, NL) and stored normalised. Empty or null removes it. */
+                        vatId?: string | null;
                     };
                 };
             };
@@ -204,6 +206,8 @@ export interface paths {
                         language?: "nl" | "fr" | "de" | "en";
                         /** @description IANA time zone, used for daily schedules. */
                         timeZone?: string;
+                        /** @description The VAT identification number with its country prefix, such as BE0403170701; checked (check digits for BE, DE, FR, LU, NL) and stored normalised. Empty or null removes it. */
+                        vatId?: string | null;
                     };
                 };
             };
@@ -215,6 +219,112 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Company"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/organization": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organization (the firm) of the caller
+         * @description Any user of the organization.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Organization"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename the organization
+         * @description The firm's name is the sender name and signature of the mails to clients, and shows on their invitation page.
+         *
+         *     Administrators only.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Organization"];
                     };
                 };
                 /** @description Default Response */

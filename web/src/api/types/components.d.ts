@@ -19,6 +19,13 @@ export interface components {
             /** @enum {string} */
             language: "nl" | "fr" | "de" | "en";
             timeZone: string;
+            /** @description Normalised, with its country prefix; null when not given. */
+            vatId: string | null;
+            createdAt: string;
+        };
+        Organization: {
+            id: string;
+            name: string;
             createdAt: string;
         };
         Version: {
@@ -191,6 +198,16 @@ export interface components {
             hostKeySha256: string | null;
             /** @description Free space in bytes, when the server reports it. */
             free: number | null;
+        };
+        ChangePreview: {
+            /** @description Files at the destination that would go to another folder or name. */
+            moves: number;
+            /** @description Files that would be sent: new, a new version, or one to retry. */
+            uploads: number;
+            /** @description Documents the start date keeps out. */
+            skipped: number;
+            /** @description Files that stay where they are. */
+            unchanged: number;
         };
         VerifyReport: {
             checked: number;

@@ -18,6 +18,8 @@ export interface schemas {
             moveCollected: boolean;
             clientEmail: string | null;
             clientName: string | null;
+            /** @description The language of the client's mails; null: the company's. */
+            clientLanguage: ("nl" | "fr" | "de" | "en") | null;
             /** @enum {string} */
             state: "waiting_for_client" | "active" | "paused" | "needs_attention" | "removed";
             /** @description Why it needs attention, and what to do. */
@@ -42,6 +44,8 @@ export interface schemas {
             moveCollected: boolean;
             clientEmail: string | null;
             clientName: string | null;
+            /** @description The language of the client's mails; null: the company's. */
+            clientLanguage: ("nl" | "fr" | "de" | "en") | null;
             /** @enum {string} */
             state: "waiting_for_client" | "active" | "paused" | "needs_attention" | "removed";
             /** @description Why it needs attention, and what to do. */

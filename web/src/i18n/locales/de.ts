@@ -1,4 +1,5 @@
 import type { Messages } from './en.js';
+import { firmMessages } from './firm.js';
 
 export const de: Messages = {
   app: { name: 'Dossier', skipToContent: 'Zum Inhalt springen', openMenu: 'Menü öffnen', language: 'Sprache', company: 'Unternehmen', loading: 'Wird geladen…' },
@@ -177,4 +178,5 @@ export const de: Messages = {
     },
   },
   notFound: { title: 'Diese Seite gibt es nicht', home: 'Zu den Dokumenten' },
+  ...firmMessages.de,
 };

@@ -1,3 +1,5 @@
+import { firmMessages } from './firm.js';
+
 /** The English messages: the source every other language must match key for key (types and a test check it). */
 export const en = {
   app: { name: 'Dossier', skipToContent: 'Skip to content', openMenu: 'Open the menu', language: 'Language', company: 'Company', loading: 'Loading…' },
@@ -176,6 +178,7 @@ export const en = {
     },
   },
   notFound: { title: 'This page does not exist', home: 'Go to the documents' },
+  ...firmMessages.en,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

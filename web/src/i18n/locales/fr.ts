@@ -1,4 +1,5 @@
 import type { Messages } from './en.js';
+import { firmMessages } from './firm.js';
 
 export const fr: Messages = {
   app: { name: 'Dossier', skipToContent: 'Aller au contenu', openMenu: 'Ouvrir le menu', language: 'Langue', company: 'Société', loading: 'Chargement…' },
@@ -177,4 +178,5 @@ export const fr: Messages = {
     },
   },
   notFound: { title: 'Cette page n\'existe pas', home: 'Aller aux documents' },
+  ...firmMessages.fr,
 };

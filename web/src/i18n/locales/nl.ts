@@ -1,4 +1,5 @@
 import type { Messages } from './en.js';
+import { firmMessages } from './firm.js';
 
 export const nl: Messages = {
   app: { name: 'Dossier', skipToContent: 'Naar de inhoud', openMenu: 'Menu openen', language: 'Taal', company: 'Bedrijf', loading: 'Laden…' },
@@ -177,4 +178,5 @@ export const nl: Messages = {
     },
   },
   notFound: { title: 'Deze pagina bestaat niet', home: 'Naar de documenten' },
+  ...firmMessages.nl,
 };

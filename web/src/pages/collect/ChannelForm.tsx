@@ -6,6 +6,7 @@ import { useCompany } from '../../api/company';
 import { useSession } from '../../api/session';
 import { useLoad } from '../../api/use-load';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { LANGUAGE_NAMES, LANGUAGES } from '../../i18n';
 
 type Kind = Schemas['Channel']['kind'];
 export const CHANNEL_KINDS: readonly Kind[] = ['onedrive', 'gdrive', 'dropbox', 'sftp', 'webdav', 'local'];
@@ -15,6 +16,8 @@ const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 export interface Form {
   kind: Kind; name: string; companyId: string; recipientId: string; binder: string; binderName: string; folder: string;
   collectAt: string; moveCollected: boolean; clientEmail: string; clientName: string;
+  /** The language of the client's mails; '' keeps the company's. */
+  clientLanguage: string;
 }
 
 /** What is missing or wrong, by field, in the user's language; empty when the form can be sent. */
@@ -34,8 +37,15 @@ export function formOf(c?: Schemas['Channel']): Form {
   return {
     kind: c?.kind ?? 'onedrive', name: c?.name ?? '', companyId: c?.companyId ?? '', recipientId: c?.recipientId ?? '', binder: c?.binderId ?? '', binderName: '',
     folder: c?.folder ?? '', collectAt: c?.collectAt ?? '06:00', moveCollected: c?.moveCollected ?? false, clientEmail: c?.clientEmail ?? '', clientName: c?.clientName ?? '',
+    clientLanguage: c?.clientLanguage ?? '',
   };
 }
+
+/** The body's client: where the invitation goes, to whom, and in which language (left out: the company's). */
+export const clientFields = (f: Form) => ({
+  clientEmail: f.clientEmail.trim(), ...(f.clientName.trim() && { clientName: f.clientName.trim() }),
+  ...(f.clientLanguage && { clientLanguage: f.clientLanguage as (typeof LANGUAGES)[number] }),
+});
 
 /** The body's binder: the one chosen, or a new one by name. */
 export const binderChoice = (f: Form) => (f.binder === NEW_BINDER ? { binderName: f.binderName.trim() } : { binderId: f.binder });
@@ -110,6 +120,8 @@ export function ChannelForm({ initial, editing = false, submitLabel, onSubmit }:
               <SimpleGrid cols={{ base: 1, sm: 2 }}>
                 <TextInput type="email" label={t('collect.clientEmail')} description={t('collect.clientEmailHint')} value={form.clientEmail} onChange={(e) => set('clientEmail', e.currentTarget.value)} error={err('clientEmail')} required autoComplete="off" />
                 <TextInput label={t('collect.clientName')} value={form.clientName} onChange={(e) => set('clientName', e.currentTarget.value)} maxLength={200} autoComplete="off" />
+                <NativeSelect label={t('channelMail.language')} description={t('channelMail.languageHint')} value={form.clientLanguage} onChange={(e) => set('clientLanguage', e.currentTarget.value)}
+                  data={[{ value: '', label: t('channelMail.companyLanguage', { language: LANGUAGE_NAMES[(companies.find((c) => c.id === companyId)?.language ?? 'en') as (typeof LANGUAGES)[number]] }) }, ...LANGUAGES.map((l) => ({ value: l, label: LANGUAGE_NAMES[l] }))]} />
               </SimpleGrid>
             </Stack>
           </Paper>

@@ -12,7 +12,7 @@ import { useFormat } from '../../i18n/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { RunAccordion } from '../../components/RunHistory';
 import { StateBadge } from '../../components/StateBadge';
-import { binderChoice, ChannelForm, formOf, type Form } from './ChannelForm';
+import { binderChoice, ChannelForm, clientFields, formOf, type Form } from './ChannelForm';
 
 type Live = Extract<CollectEvent, { type: 'collect.progress' }> | null;
 type Detail = Schemas['ChannelDetail'];
@@ -108,7 +108,7 @@ export function ChannelPage() {
       params: { path: { id } },
       body: {
         name: f.name.trim(), recipientId: f.recipientId, collectAt: f.collectAt, moveCollected: f.moveCollected, ...binderChoice(f),
-        ...(f.kind !== 'local' && { clientEmail: f.clientEmail.trim(), ...(f.clientName.trim() && { clientName: f.clientName.trim() }) }),
+        ...(f.kind !== 'local' && clientFields(f)),
       },
     }));
     editDialog.close();

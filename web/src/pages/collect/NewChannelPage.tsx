@@ -3,7 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api, unwrap } from '../../api/client';
-import { binderChoice, CHANNEL_KINDS, ChannelForm, formOf } from './ChannelForm';
+import { binderChoice, CHANNEL_KINDS, ChannelForm, clientFields, formOf } from './ChannelForm';
 
 /**
  * A new channel; the client is invited to connect the folder (a local folder needs no one).
@@ -22,7 +22,7 @@ export function NewChannelPage() {
         const channel = await unwrap(api.POST('/v1/channels', {
           body: {
             companyId: f.companyId, kind: f.kind, name: f.name.trim(), recipientId: f.recipientId, collectAt: f.collectAt, moveCollected: f.moveCollected, ...binderChoice(f),
-            ...(local ? { folder: f.folder.trim() } : { clientEmail: f.clientEmail.trim(), ...(f.clientName.trim() && { clientName: f.clientName.trim() }) }),
+            ...(local ? { folder: f.folder.trim() } : clientFields(f)),
           },
         }));
         notifications.show({ color: 'green', message: local ? t('collect.created', { name: channel.name }) : `${t('collect.created', { name: channel.name })} ${t('collect.invited', { email: channel.clientEmail })}` });
