@@ -9,7 +9,9 @@ import { printerFor } from './output.js';
 export interface AddOptions {
   company?: string; name: string; kind: string; root?: string; host?: string; port?: number; username?: string;
   passwordEnv?: string; passwordFile?: string; keyFile?: string; passphraseEnv?: string; passphraseFile?: string; hostKey?: string;
-  url?: string; layout: string; startDate?: string; schedule: string; restoreDeleted: boolean; respectFolderDeletions: boolean;
+  url?: string; endpoint?: string; region?: string; bucket?: string; prefix?: string; pathStyle?: boolean;
+  accessKeyId?: string; secretEnv?: string; secretFile?: string; objectLockYears?: number; checksumSha256?: boolean;
+  layout: string; startDate?: string; schedule: string; restoreDeleted: boolean; respectFolderDeletions: boolean;
 }
 
 /**
@@ -60,9 +62,16 @@ export async function settingsFor(o: AddOptions, env: Record<string, string | un
         url: need(o.url, '--url <address>', 'webdav'), username: need(o.username, '--username <name>', 'webdav'),
         password: need(await password(), '--password-env VAR or --password-file FILE', 'webdav'), root: o.root ?? '',
       };
+    case 's3':
+      return {
+        endpoint: o.endpoint ?? '', region: o.region ?? 'us-east-1', bucket: need(o.bucket, '--bucket <name>', 's3'), prefix: o.prefix ?? '',
+        pathStyle: o.pathStyle ?? false, accessKeyId: need(o.accessKeyId, '--access-key-id <id>', 's3'),
+        secretAccessKey: need(await secret('secret access key', env, o.secretEnv, o.secretFile), '--secret-env VAR or --secret-file FILE', 's3'),
+        objectLockYears: o.objectLockYears ?? 0, checksumSha256: o.checksumSha256 ?? false,
+      };
     default:
       // Kinds without a command-line form (OAuth ones) are connected in the web interface.
-      throw new UsageError(`--kind must be local, sftp or webdav, not "${o.kind}". Other kinds are connected in the web interface.`);
+      throw new UsageError(`--kind must be local, sftp, webdav or s3, not "${o.kind}". Other kinds are connected in the web interface.`);
   }
 }
 
@@ -81,11 +90,11 @@ export function humanDestination(d: Omit<DestinationRow, 'cursorSeq'>): string[]
 export function registerDestinationAdd(destinations: Command, ctx: CliContext): void {
   destinations
     .command('add')
-    .summary('Add a local, SFTP or WebDAV destination.')
+    .summary('Add a local, SFTP, WebDAV or S3 destination.')
     .description('Add a destination; the connection is tested before it is saved. Secrets are read from an environment variable or a file, never from the command line.')
     .option('--company <id>', 'the company whose documents go there (default: the only company)')
     .requiredOption('--name <name>', 'a name for people')
-    .requiredOption('--kind <kind>', 'local|sftp|webdav')
+    .requiredOption('--kind <kind>', 'local|sftp|webdav|s3')
     .option('--root <folder>', 'local: the folder; sftp and webdav: the folder below the login folder or address')
     .option('--host <name>', 'sftp: server name or address')
     .option('--port <port>', 'sftp: port (default 22)', positiveInt('--port', 65535))
@@ -97,6 +106,16 @@ export function registerDestinationAdd(destinations: Command, ctx: CliContext): 
     .option('--passphrase-file <file>', 'sftp: read the key\'s passphrase from this file')
     .option('--host-key <SHA256:...>', 'sftp: the server\'s host key fingerprint (else the first one seen is trusted and pinned)')
     .option('--url <address>', 'webdav: the WebDAV address, such as https://cloud.example.com/remote.php/dav/files/alice/')
+    .option('--endpoint <url>', 's3: the S3 endpoint, such as https://s3.eu-central-003.backblazeb2.com (default: AWS S3)')
+    .option('--region <region>', 's3: the region (default us-east-1)')
+    .option('--bucket <name>', 's3: the bucket')
+    .option('--prefix <prefix>', 's3: the key prefix below which the backup goes')
+    .option('--path-style', 's3: bucket in the path, not the host name (MinIO, Garage, most self-hosted servers)')
+    .option('--access-key-id <id>', 's3: the access key id')
+    .option('--secret-env <VAR>', 's3: read the secret access key from this environment variable')
+    .option('--secret-file <file>', 's3: read the secret access key from this file')
+    .option('--object-lock-years <years>', 's3: keep each object this many years under Object Lock (compliance mode)', positiveInt('--object-lock-years', 100))
+    .option('--checksum-sha256', 's3: also send x-amz-checksum-sha256 (AWS S3 and MinIO check it)')
     .requiredOption('--layout <layout>', `folder layout: ${Object.keys(LAYOUT_PRESETS).join('|')} or a template such as "{company}/{year}/{file}"`)
     .option('--start-date <YYYY-MM-DD>', 'only documents dated on or after this day')
     .option('--schedule <schedule>', 'continuous|daily@HH:MM', 'continuous')

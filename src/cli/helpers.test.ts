@@ -17,6 +17,12 @@ describe('destination settings from the command line', () => {
   before(async () => { dir = await mkdtemp(join(tmpdir(), 'dossier-cli-secrets-')); });
   after(async () => { await rm(dir, { recursive: true, force: true }); });
 
+  it('takes an S3 secret access key from the environment, never from the command line', async () => {
+    const s = await settingsFor({ ...base, kind: 's3', bucket: 'backups', accessKeyId: 'AKIA1', secretEnv: 'S3_SECRET', pathStyle: true, endpoint: 'https://minio.example' }, { S3_SECRET: 'k3y' });
+    assert.deepEqual(s, { endpoint: 'https://minio.example', region: 'us-east-1', bucket: 'backups', prefix: '', pathStyle: true, accessKeyId: 'AKIA1', secretAccessKey: 'k3y', objectLockYears: 0, checksumSha256: false });
+    await assert.rejects(settingsFor({ ...base, kind: 's3', bucket: 'backups', accessKeyId: 'AKIA1' }, {}), /--secret-env VAR or --secret-file FILE/);
+  });
+
   it('reads an SFTP password from the environment variable the user names', async () => {
     const s = await settingsFor({ ...base, host: 'h', username: 'u', passwordEnv: 'SFTP_PW' }, { SFTP_PW: 's3cret' });
     assert.deepEqual(s, { host: 'h', port: 22, username: 'u', password: 's3cret', root: '' });

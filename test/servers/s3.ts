@@ -30,7 +30,9 @@ export async function startS3(): Promise<TestS3> {
   const dir = await mkdtemp(join(tmpdir(), 'dossier-s3-'));
   const port = await freePort();
   const cli = join(require.resolve('s3rver/package.json'), '..', 'bin', 's3rver.js');
-  const child = spawn(process.execPath, [cli, '-d', dir, '-a', '127.0.0.1', '-p', String(port), '--silent', '--no-vhost-buckets'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // s3rver's ListObjectsV2 continuation tokens are DES-encrypted, which OpenSSL 3 keeps in its
+  // legacy provider: without it every listing longer than one page fails with InternalError.
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', cli, '-d', dir, '-a', '127.0.0.1', '-p', String(port), '--silent', '--no-vhost-buckets'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (d: Buffer) => { log = (log + d.toString()).slice(-4000); });
   const deadline = Date.now() + 15_000;

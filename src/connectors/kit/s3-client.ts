@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { isIP } from 'node:net';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { EgressPolicy } from './egress.js';
 
@@ -24,8 +25,10 @@ export interface S3Endpoint {
 }
 
 export function createS3Client(e: S3Endpoint): S3Client {
+  // Names are checked by the sockets' lookup, at the address connected to; an address typed as
+  // such never goes through a lookup, so it is checked before each request.
   const agentOptions = { keepAlive: true, maxSockets: e.maxSockets ?? 16, ...(e.egress ? { lookup: e.egress.lookup } : {}) };
-  return new S3Client({
+  const client = new S3Client({
     region: e.region,
     ...(e.endpoint ? { endpoint: e.endpoint } : {}),
     forcePathStyle: e.forcePathStyle,
@@ -40,6 +43,15 @@ export function createS3Client(e: S3Endpoint): S3Client {
     maxAttempts: 1,
     requestHandler: { httpAgent: new HttpAgent(agentOptions), httpsAgent: new HttpsAgent(agentOptions), connectionTimeout: 30_000, requestTimeout: 300_000 },
   });
+  const egress = e.egress;
+  if (egress) {
+    client.middlewareStack.add((next) => async (args) => {
+      const host = (args.request as { hostname?: string }).hostname ?? '';
+      if (isIP(host.replace(/^\[(.*)\]$/, '$1'))) await egress.resolve(host);
+      return next(args);
+    }, { step: 'finalizeRequest', name: 'dossierEgressCheck' });
+  }
+  return client;
 }
 
 /**

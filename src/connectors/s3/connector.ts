@@ -85,9 +85,9 @@ export class S3Connector implements StorageConnector {
     return dir === '' ? this.base : this.base + dir + '/';
   }
 
-  private async page(prefix: string, token: string | undefined, delimiter: boolean, signal?: AbortSignal): Promise<ListObjectsV2CommandOutput> {
+  private async page(prefix: string, token: string | undefined, delimiter: boolean, signal?: AbortSignal, max?: number): Promise<ListObjectsV2CommandOutput> {
     return this.client.send(new ListObjectsV2Command({
-      Bucket: this.bucket, Prefix: prefix, ContinuationToken: token, ...(delimiter ? { Delimiter: '/' } : {}),
+      Bucket: this.bucket, Prefix: prefix, ContinuationToken: token, ...(delimiter ? { Delimiter: '/' } : {}), ...(max ? { MaxKeys: max } : {}),
     }), { abortSignal: signal });
   }
 
@@ -126,8 +126,7 @@ export class S3Connector implements StorageConnector {
   }
 
   private async isFolder(path: string, signal?: AbortSignal): Promise<boolean> {
-    // No MaxKeys=1: s3rver fails on a truncated listing like that one, and a page costs S3 the same.
-    const res = await this.page(this.prefixOf(path), undefined, false, signal);
+    const res = await this.page(this.prefixOf(path), undefined, false, signal, 1);
     return (res.KeyCount ?? res.Contents?.length ?? 0) > 0;
   }
 

@@ -48,6 +48,7 @@ export const de: Messages = {
       dropbox: { title: 'Dropbox', description: 'Unter Apps/Dossier in Dropbox, angemeldet mit Dropbox.' },
       sftp: { title: 'SFTP-Server', description: 'Ihr eigener Server oder NAS über SSH, mit Passwort oder Schlüssel.' },
       webdav: { title: 'WebDAV', description: 'Nextcloud, ownCloud, Synology, kDrive und andere WebDAV-Server.' },
+      s3: { title: 'S3-Bucket', description: 'AWS S3, Backblaze B2, Wasabi, Scaleway, OVH, MinIO, Garage und anderer S3-kompatibler Speicher.' },
       local: { title: 'Dossier Drive', description: 'Ein Ordner auf dem Dossier-Server selbst oder eine dort eingebundene Freigabe.' },
     },
   },
@@ -65,7 +66,7 @@ export const de: Messages = {
     hostKey: 'Der Server hat diesen Hostschlüssel vorgelegt', hostKeyHint: 'Vergleichen Sie ihn mit dem des Servers (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub). Dossier lehnt ab jetzt jeden anderen Schlüssel ab.',
     hostKeyConfirm: 'Das ist der Schlüssel meines Servers', fields: {
       host: 'Server', port: 'Port', username: 'Benutzername', password: 'Passwort', privateKey: 'Privater Schlüssel', passphrase: 'Passphrase des Schlüssels',
-      authMethod: 'Anmelden mit', usePassword: 'Passwort', useKey: 'Privatem Schlüssel', root: 'Ordner auf dem Server', url: 'WebDAV-Adresse', localRoot: 'Ordner (absoluter Pfad)',
+      authMethod: 'Anmelden mit', usePassword: 'Passwort', useKey: 'Privatem Schlüssel', root: 'Ordner auf dem Server', url: 'WebDAV-Adresse', localRoot: 'Ordner (absoluter Pfad)', endpoint: 'S3-Endpunkt (leer für AWS S3)', region: 'Region', bucket: 'Bucket', prefix: 'Schlüsselpräfix (Ordner im Bucket)', pathStyle: 'Bucket im Pfad (MinIO, Garage, die meisten selbst betriebenen Server)', accessKeyId: 'Zugriffsschlüssel-ID', secretAccessKey: 'Geheimer Zugriffsschlüssel', objectLockYears: 'Object Lock (Jahre)', objectLockHint: 'Hält jede Kopie so viele Jahre unveränderlich (Compliance-Modus). Der Bucket muss Object Lock aktiviert haben; 0 für keinen.', checksumSha256: 'Den Server zusätzlich eine SHA-256 prüfen lassen (AWS S3, MinIO)',
     },
     folderPath: 'Ordnerpfad', folder: 'Ordner wählen', top: 'Oberste Ebene', newFolder: 'Neuer Ordner', create: 'Anlegen', selectCurrent: 'Aktuellen Ordner wählen',
     selected: 'Gewählt: {{path}}', emptyFolder: 'Hier gibt es keine Ordner.', selectFirst: 'Wählen Sie zuerst einen Ordner.',

@@ -48,6 +48,7 @@ export const en = {
       dropbox: { title: 'Dropbox', description: 'Under Apps/Dossier in Dropbox, signed in with Dropbox.' },
       sftp: { title: 'SFTP server', description: 'Your own server or NAS over SSH, with a password or a key.' },
       webdav: { title: 'WebDAV', description: 'Nextcloud, ownCloud, Synology, kDrive and other WebDAV servers.' },
+      s3: { title: 'S3 bucket', description: 'AWS S3, Backblaze B2, Wasabi, Scaleway, OVH, MinIO, Garage and other S3-compatible storage.' },
       local: { title: 'Dossier Drive', description: 'A folder on the Dossier server itself, or a share mounted there.' },
     },
   },
@@ -65,7 +66,7 @@ export const en = {
     hostKey: 'The server presented this host key', hostKeyHint: 'Compare it with the server\'s own (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub). Dossier will refuse any other key from now on.',
     hostKeyConfirm: 'This is my server\'s key', fields: {
       host: 'Server', port: 'Port', username: 'User name', password: 'Password', privateKey: 'Private key', passphrase: 'Key passphrase',
-      authMethod: 'Log in with', usePassword: 'Password', useKey: 'Private key', root: 'Folder on the server', url: 'WebDAV address', localRoot: 'Folder (absolute path)',
+      authMethod: 'Log in with', usePassword: 'Password', useKey: 'Private key', root: 'Folder on the server', url: 'WebDAV address', localRoot: 'Folder (absolute path)', endpoint: 'S3 endpoint (empty for AWS S3)', region: 'Region', bucket: 'Bucket', prefix: 'Key prefix (folder in the bucket)', pathStyle: 'Bucket in the path (MinIO, Garage, most self-hosted servers)', accessKeyId: 'Access key id', secretAccessKey: 'Secret access key', objectLockYears: 'Object Lock (years)', objectLockHint: 'Keeps every copy unchangeable this many years (compliance mode). The bucket must have Object Lock on; 0 for none.', checksumSha256: 'Also have the server check a SHA-256 (AWS S3, MinIO)',
     },
     folderPath: 'Folder path', folder: 'Choose the folder', top: 'Top', newFolder: 'New folder', create: 'Create', selectCurrent: 'Select current folder',
     selected: 'Selected: {{path}}', emptyFolder: 'No folders here.', selectFirst: 'Select a folder first.',

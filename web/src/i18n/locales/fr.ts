@@ -48,6 +48,7 @@ export const fr: Messages = {
       dropbox: { title: 'Dropbox', description: 'Sous Applications/Dossier dans Dropbox, connexion avec Dropbox.' },
       sftp: { title: 'Serveur SFTP', description: 'Votre propre serveur ou NAS via SSH, avec un mot de passe ou une clé.' },
       webdav: { title: 'WebDAV', description: 'Nextcloud, ownCloud, Synology, kDrive et autres serveurs WebDAV.' },
+      s3: { title: 'Bucket S3', description: 'AWS S3, Backblaze B2, Wasabi, Scaleway, OVH, MinIO, Garage et autres stockages compatibles S3.' },
       local: { title: 'Dossier Drive', description: 'Un dossier sur le serveur Dossier lui-même, ou un partage qui y est monté.' },
     },
   },
@@ -65,7 +66,7 @@ export const fr: Messages = {
     hostKey: 'Le serveur a présenté cette clé d\'hôte', hostKeyHint: 'Comparez-la avec celle du serveur (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub). Dossier refusera désormais toute autre clé.',
     hostKeyConfirm: 'C\'est la clé de mon serveur', fields: {
       host: 'Serveur', port: 'Port', username: 'Nom d\'utilisateur', password: 'Mot de passe', privateKey: 'Clé privée', passphrase: 'Phrase de passe de la clé',
-      authMethod: 'Se connecter avec', usePassword: 'Mot de passe', useKey: 'Clé privée', root: 'Dossier sur le serveur', url: 'Adresse WebDAV', localRoot: 'Dossier (chemin absolu)',
+      authMethod: 'Se connecter avec', usePassword: 'Mot de passe', useKey: 'Clé privée', root: 'Dossier sur le serveur', url: 'Adresse WebDAV', localRoot: 'Dossier (chemin absolu)', endpoint: 'Point de terminaison S3 (vide pour AWS S3)', region: 'Région', bucket: 'Bucket', prefix: 'Préfixe des clés (dossier dans le bucket)', pathStyle: 'Bucket dans le chemin (MinIO, Garage, la plupart des serveurs auto-hébergés)', accessKeyId: 'Identifiant de clé d\'accès', secretAccessKey: 'Clé d\'accès secrète', objectLockYears: 'Object Lock (années)', objectLockHint: 'Garde chaque copie inaltérable pendant autant d\'années (mode conformité). Le bucket doit avoir Object Lock activé ; 0 pour aucun.', checksumSha256: 'Faire aussi vérifier un SHA-256 par le serveur (AWS S3, MinIO)',
     },
     folderPath: 'Chemin du dossier', folder: 'Choisissez le dossier', top: 'Racine', newFolder: 'Nouveau dossier', create: 'Créer', selectCurrent: 'Sélectionner le dossier actuel',
     selected: 'Sélectionné : {{path}}', emptyFolder: 'Aucun dossier ici.', selectFirst: 'Sélectionnez d\'abord un dossier.',

@@ -48,6 +48,7 @@ export const nl: Messages = {
       dropbox: { title: 'Dropbox', description: 'Onder Apps/Dossier in Dropbox, aangemeld via Dropbox.' },
       sftp: { title: 'SFTP-server', description: 'Je eigen server of NAS via SSH, met een wachtwoord of een sleutel.' },
       webdav: { title: 'WebDAV', description: 'Nextcloud, ownCloud, Synology, kDrive en andere WebDAV-servers.' },
+      s3: { title: 'S3-bucket', description: 'AWS S3, Backblaze B2, Wasabi, Scaleway, OVH, MinIO, Garage en andere S3-compatibele opslag.' },
       local: { title: 'Dossier Drive', description: 'Een map op de Dossier-server zelf, of een share die daar gekoppeld is.' },
     },
   },
@@ -65,7 +66,7 @@ export const nl: Messages = {
     hostKey: 'De server toonde deze hostsleutel', hostKeyHint: 'Vergelijk hem met die van de server zelf (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub). Dossier weigert vanaf nu elke andere sleutel.',
     hostKeyConfirm: 'Dit is de sleutel van mijn server', fields: {
       host: 'Server', port: 'Poort', username: 'Gebruikersnaam', password: 'Wachtwoord', privateKey: 'Private sleutel', passphrase: 'Wachtwoordzin van de sleutel',
-      authMethod: 'Aanmelden met', usePassword: 'Wachtwoord', useKey: 'Private sleutel', root: 'Map op de server', url: 'WebDAV-adres', localRoot: 'Map (absoluut pad)',
+      authMethod: 'Aanmelden met', usePassword: 'Wachtwoord', useKey: 'Private sleutel', root: 'Map op de server', url: 'WebDAV-adres', localRoot: 'Map (absoluut pad)', endpoint: 'S3-endpoint (leeg voor AWS S3)', region: 'Regio', bucket: 'Bucket', prefix: 'Sleutelprefix (map in de bucket)', pathStyle: 'Bucket in het pad (MinIO, Garage, de meeste eigen servers)', accessKeyId: 'Toegangssleutel-id', secretAccessKey: 'Geheime toegangssleutel', objectLockYears: 'Object Lock (jaren)', objectLockHint: 'Houdt elke kopie zoveel jaar onveranderlijk (compliance-modus). De bucket moet Object Lock aan hebben; 0 voor geen.', checksumSha256: 'Laat de server ook een SHA-256 controleren (AWS S3, MinIO)',
     },
     folderPath: 'Mappad', folder: 'Kies de map', top: 'Bovenste niveau', newFolder: 'Nieuwe map', create: 'Aanmaken', selectCurrent: 'Huidige map selecteren',
     selected: 'Geselecteerd: {{path}}', emptyFolder: 'Geen mappen hier.', selectFirst: 'Selecteer eerst een map.',

@@ -19,7 +19,7 @@ export function serverSettings(d: Draft): Record<string, unknown> {
   return out;
 }
 
-/** SFTP, WebDAV and local folders: the form, "test connection", and for SFTP the host key to confirm. */
+/** SFTP, WebDAV, S3 and local folders: the form, "test connection", and for SFTP the host key to confirm. */
 export function ServerForm({ draft, update }: { draft: Draft; update(p: Partial<Draft>): void }) {
   const { t } = useTranslation();
   const format = useFormat();
@@ -28,7 +28,7 @@ export function ServerForm({ draft, update }: { draft: Draft; update(p: Partial<
   const [busy, setBusy] = useState(false);
   const s = draft.settings;
   // Any change means the last test no longer speaks for these settings.
-  const set = (k: string, v: string | number) => { setResult(null); update({ settings: { ...s, [k]: v }, tested: false, hostKeySha256: null, hostKeyConfirmed: false }); };
+  const set = (k: string, v: string | number | boolean) => { setResult(null); update({ settings: { ...s, [k]: v }, tested: false, hostKeySha256: null, hostKeyConfirmed: false }); };
   const text = (k: string, label: string, props: Record<string, unknown> = {}) => (
     <TextInput label={label} value={String(s[k] ?? '')} onChange={(e) => set(k, e.currentTarget.value)} {...props} />
   );
@@ -69,6 +69,17 @@ export function ServerForm({ draft, update }: { draft: Draft; update(p: Partial<
         {text('username', t('wizard.fields.username'), { required: true, autoComplete: 'off' })}
         {secret('password', t('wizard.fields.password'))}
         {text('root', t('wizard.fields.root'))}
+      </>}
+      {draft.kind === 's3' && <>
+        {text('endpoint', t('wizard.fields.endpoint'), { type: 'url', placeholder: 'https://s3.eu-central-003.backblazeb2.com' })}
+        {text('region', t('wizard.fields.region'), { placeholder: 'us-east-1' })}
+        {text('bucket', t('wizard.fields.bucket'), { required: true, autoComplete: 'off' })}
+        {text('prefix', t('wizard.fields.prefix'))}
+        <Checkbox label={t('wizard.fields.pathStyle')} checked={s.pathStyle === true} onChange={(e) => set('pathStyle', e.currentTarget.checked)} />
+        {text('accessKeyId', t('wizard.fields.accessKeyId'), { required: true, autoComplete: 'off' })}
+        {secret('secretAccessKey', t('wizard.fields.secretAccessKey'))}
+        <NumberInput label={t('wizard.fields.objectLockYears')} description={t('wizard.fields.objectLockHint')} value={Number(s.objectLockYears ?? 0)} min={0} max={100} onChange={(v) => set('objectLockYears', Number(v) || 0)} />
+        <Checkbox label={t('wizard.fields.checksumSha256')} checked={s.checksumSha256 === true} onChange={(e) => set('checksumSha256', e.currentTarget.checked)} />
       </>}
       {draft.kind === 'local' && text('root', t('wizard.fields.localRoot'), { required: true, placeholder: '/srv/dossier/backup' })}
       <Button onClick={() => void test()} loading={busy} variant="light" w="fit-content">{busy ? t('wizard.testing') : t('wizard.testConnection')}</Button>

@@ -10,8 +10,8 @@ export interface Draft {
   /** OAuth kinds: the connected account, and the folder chosen in it ("" is the top). */
   connectionId: string | null;
   root: string | null;
-  /** Server kinds (SFTP, WebDAV, local): the form's fields, secrets included. Never written to storage. */
-  settings: Record<string, string | number>;
+  /** Server kinds (SFTP, WebDAV, S3, local): the form's fields, secrets included. Never written to storage. */
+  settings: Record<string, string | number | boolean>;
   tested: boolean;
   /** The SFTP host key the server presented, and whether the user confirmed it. */
   hostKeySha256: string | null;
