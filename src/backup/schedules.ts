@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import { parseSchedule } from '../domain/destinations.js';
 import { previousDailyRun } from '../domain/schedules.js';
 import type { Db } from '../catalog/db.js';
-import { allActiveDestinations, hasPendingWork } from '../catalog/destinations.js';
-import { getCompany } from '../catalog/organizations.js';
+import { allActiveDestinations } from '../catalog/destinations.js';
+import { continuousDestinationsWithWork, dailyDestinations } from '../catalog/due.js';
 import type { BackupService } from './service.js';
 
 export { previousDailyRun };
@@ -14,7 +14,9 @@ export { previousDailyRun };
  * changed while the service was down); every few seconds a continuous destination with work
  * waiting gets one (changes made by another process, failed files to retry); and each daily
  * destination whose last run started before its most recent slot gets one, so a slot missed
- * while the service was down is caught up once.
+ * while the service was down is caught up once. A tick is two statements whatever the number of
+ * destinations (src/catalog/due.ts); a new document wakes its destinations through the job
+ * queue at once, so the tick only catches what nothing announced (retries of failed files).
  */
 export class Scheduler {
   private timer: NodeJS.Timeout | null = null;
@@ -31,16 +33,13 @@ export class Scheduler {
   }
 
   async tick(now: DateTime = DateTime.utc()): Promise<void> {
-    for (const dst of await allActiveDestinations(this.db)) {
+    const retryFailedBefore = now.minus({ minutes: 15 }).toJSDate().toISOString();
+    for (const dst of await continuousDestinationsWithWork(this.db, retryFailedBefore)) await this.backup.requestSync(dst.orgId, dst.id, 'continuous');
+    for (const dst of await dailyDestinations(this.db)) {
       const schedule = parseSchedule(dst.schedule);
-      if (schedule.kind === 'continuous') {
-        if (await hasPendingWork(this.db, dst)) await this.backup.requestSync(dst.orgId, dst.id, 'continuous');
-        continue;
-      }
-      const company = await getCompany(this.db, dst.orgId, dst.companyId);
-      const due = previousDailyRun(schedule.at, company.timeZone, now);
-      const last = (await this.backup.runs(dst.orgId, dst.id, 1))[0];
-      if (!last || DateTime.fromISO(last.startedAt) < due) await this.backup.requestSync(dst.orgId, dst.id, 'daily');
+      if (schedule.kind !== 'daily') continue;
+      const due = previousDailyRun(schedule.at, dst.timeZone, now);
+      if (!dst.lastStartedAt || DateTime.fromISO(dst.lastStartedAt) < due) await this.backup.requestSync(dst.orgId, dst.id, 'daily');
     }
   }
 

@@ -53,7 +53,7 @@ export async function insertBinder(db: Db, orgId: string, companyId: string, nam
   return toBinder(row);
 }
 
-const toChannel = (r: Database['channels']): Channel => ({
+export const toChannel = (r: Database['channels']): Channel => ({
   id: r.id, orgId: r.org_id, companyId: r.company_id, name: r.name, kind: r.kind as ChannelKind, connectionId: r.connection_id,
   folder: r.folder, recipientId: r.recipient_id, binderId: r.binder_id, collectAt: r.collect_at, moveCollected: r.move_collected === 1,
   clientEmail: r.client_email, clientName: r.client_name, clientLanguage: r.client_language as Language | null, state: r.state as Channel['state'], stateReason: r.state_reason,
@@ -87,10 +87,6 @@ export async function listChannels(db: Db, orgId: string, f: { companyId?: strin
 }
 
 /** Channels of every organization that collect on a schedule (active, or waiting for a fix). */
-export async function scheduledChannels(db: Db): Promise<Channel[]> {
-  return (await db.selectFrom('channels').selectAll().where('state', 'in', ['active', 'needs_attention']).execute()).map(toChannel);
-}
-
 export type ChannelPatch = Partial<Omit<Channel, 'id' | 'orgId' | 'companyId' | 'kind' | 'createdBy' | 'createdAt' | 'updatedAt'>>;
 
 const COLUMNS: Record<keyof ChannelPatch, keyof Database['channels']> = {

@@ -87,8 +87,3 @@ export async function listCollectRunItems(db: Db, orgId: string, runId: string, 
 }
 
 /** When the channel's last run that actually ran started: what the daily schedule compares with. */
-export async function lastRunStart(db: Db, channelId: string): Promise<string | null> {
-  const r = await db.selectFrom('collect_runs').select('queued_at').where('channel_id', '=', channelId)
-    .orderBy('queued_at', 'desc').limit(1).executeTakeFirst();
-  return r?.queued_at ?? null;
-}

@@ -94,19 +94,3 @@ export async function updateDestination(db: Db, orgId: string, id: string, patch
   return toDestination(await db.selectFrom('destinations').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
 }
 
-/**
- * Whether a destination has work waiting: documents changed after its cursor, or deliveries not
- * done. Cheap (two indexed look-ups), so the scheduler can ask often and notice changes made by
- * another process (the CLI, another worker).
- */
-export async function hasPendingWork(db: Db, dst: DestinationRow): Promise<boolean> {
-  const changed = await db.selectFrom('documents').select('id').where('company_id', '=', dst.companyId)
-    .where('change_seq', '>', dst.cursorSeq).limit(1).executeTakeFirst();
-  if (changed) return true;
-  // Failed files are retried a quarter of an hour after their last attempt, not at every look.
-  const retryBefore = new Date(Date.now() - 15 * 60_000).toISOString();
-  const unfinished = await db.selectFrom('deliveries').select('document_id').where('destination_id', '=', dst.id)
-    .where((eb) => eb.or([eb('state', '=', 'pending'), eb.and([eb('state', '=', 'failed'), eb('updated_at', '<', retryBefore)])]))
-    .limit(1).executeTakeFirst();
-  return !!unfinished;
-}

@@ -2,9 +2,8 @@ import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import { previousDailyRun } from '../domain/schedules.js';
 import type { Db } from '../catalog/db.js';
-import { scheduledChannels } from '../catalog/channels.js';
-import { channelsWithQueuedRuns, lastRunStart } from '../catalog/collect-runs.js';
-import { getCompany } from '../catalog/organizations.js';
+import { channelsWithQueuedRuns } from '../catalog/collect-runs.js';
+import { scheduledChannelsWithLastRun } from '../catalog/due.js';
 import { COLLECT_JOB, type CollectRuns } from './service.js';
 import type { JobQueue } from '../jobs/queue.js';
 
@@ -12,7 +11,8 @@ import type { JobQueue } from '../jobs/queue.js';
  * Daily collection, the way destinations are scheduled (docs/adr/0001): the database is the
  * only place a schedule lives. A channel whose last run was queued before its most recent slot
  * (HH:MM in the company's time zone) gets one; a slot missed while the service was down is
- * caught up once. Runs queued before a restart are picked up at start.
+ * caught up once. Runs queued before a restart are picked up at start. A tick is one statement
+ * whatever the number of channels (src/catalog/due.ts).
  */
 export class CollectScheduler {
   private timer: NodeJS.Timeout | null = null;
@@ -28,10 +28,8 @@ export class CollectScheduler {
 
   async tick(now: DateTime = DateTime.utc()): Promise<number> {
     let queued = 0;
-    for (const channel of await scheduledChannels(this.db)) {
-      const company = await getCompany(this.db, channel.orgId, channel.companyId);
-      const due = previousDailyRun(channel.collectAt, company.timeZone, now);
-      const last = await lastRunStart(this.db, channel.id);
+    for (const { channel, timeZone, lastQueuedAt: last } of await scheduledChannelsWithLastRun(this.db)) {
+      const due = previousDailyRun(channel.collectAt, timeZone, now);
       // A channel made after today's slot waits for tomorrow's.
       if (DateTime.fromISO(channel.createdAt) > due) continue;
       if (!last || DateTime.fromISO(last) < due) {

@@ -16,12 +16,17 @@ describe('live events between processes (PostgreSQL NOTIFY)', { skip: !pgOk && `
   let database: { url: string; drop(): Promise<void> };
   before(async () => { database = await freshPostgres(); });
   after(async () => { await database.drop(); });
-
-  it('shows a pass run by a worker to the listeners of the API process, once each, progress thinned out', async () => {
+  /** A worker's and an API process's events, each relayed on its own connection. */
+  const twoProcesses = async () => {
     const worker = new LiveEvents();
     const api = new LiveEvents();
     const relays = [new PostgresEventRelay(database.url, worker, silentLogger), new PostgresEventRelay(database.url, api, silentLogger)];
     await Promise.all(relays.map((r) => r.start()));
+    return { worker, api, relays };
+  };
+
+  it('shows a pass run by a worker to the listeners of the API process, once each, progress thinned out', async () => {
+    const { worker, api, relays } = await twoProcesses();
     const inApi: LiveEvent[] = [];
     const inWorker: LiveEvent[] = [];
     api.subscribe((e) => inApi.push(e));
@@ -45,10 +50,7 @@ describe('live events between processes (PostgreSQL NOTIFY)', { skip: !pgOk && `
   });
 
   it('leaves out an event too large for NOTIFY and relays the next ones', async () => {
-    const worker = new LiveEvents();
-    const api = new LiveEvents();
-    const relays = [new PostgresEventRelay(database.url, worker, silentLogger), new PostgresEventRelay(database.url, api, silentLogger)];
-    await Promise.all(relays.map((r) => r.start()));
+    const { worker, api, relays } = await twoProcesses();
     const inApi: LiveEvent[] = [];
     api.subscribe((e) => inApi.push(e));
     worker.emit({ type: 'run.started', orgId: 'o', destinationId: 'd', runId: 'big', trigger: 'x'.repeat(MAX_PAYLOAD_BYTES) });
