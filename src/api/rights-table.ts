@@ -81,6 +81,7 @@ export const ROUTE_RIGHTS: Record<string, Need> = {
   'GET /v1/channels/:id': 'signed_in',
   'GET /v1/channels/:id/runs': 'signed_in',
   'GET /v1/collect-runs/:id': 'signed_in',
+  'GET /v1/collect-runs': 'signed_in',
   'GET /v1/channel-recipients': 'configure_collection',
   'POST /v1/channels': 'configure_collection',
   'PATCH /v1/channels/:id': 'configure_collection',

@@ -29,6 +29,7 @@ import { extractRoutes } from './routes/extract.js';
 import { userRoutes } from './routes/users.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { channelRoutes } from './routes/channels.js';
+import { collectHistoryRoutes } from './routes/collect-history.js';
 import { invitationPages, invitationRoutes } from './routes/invitations.js';
 import type { ChannelService } from '../collect/channels.js';
 import type { CollectRuns } from '../collect/service.js';
@@ -177,6 +178,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     apiKeyRoutes(zv1, ctx);
     userInvitationRoutes(zv1, ctx);
     channelRoutes(zv1, ctx);
+    collectHistoryRoutes(zv1, ctx);
     inboxRoutes(zv1, ctx);
     sessionRoutes(zv1, ctx);
     eventRoutes(zv1, ctx);

@@ -86,4 +86,17 @@ export async function listCollectRunItems(db: Db, orgId: string, runId: string, 
   return rows.map((r) => ({ id: Number(r.id), key: r.item_key, path: r.path, outcome: r.outcome as Outcome, inboxItemId: r.inbox_item_id, error: r.error, at: r.at }));
 }
 
-/** When the channel's last run that actually ran started: what the daily schedule compares with. */
+export interface RunFilter { companyId?: string; channelId?: string; status?: CollectRunStatus[]; before?: { queuedAt: string; id: string } }
+
+/** The runs of every channel of the organization (or of a company, or one channel), newest first, a page at a time. */
+export async function listOrgCollectRuns(db: Db, orgId: string, f: RunFilter, limit: number): Promise<Array<CollectRun & { channelName: string; companyId: string }>> {
+  let q = db.selectFrom('collect_runs as r').innerJoin('channels as c', 'c.id', 'r.channel_id').selectAll('r')
+    .select(['c.name as channel_name', 'c.company_id as channel_company_id']).where('r.org_id', '=', orgId);
+  if (f.companyId) q = q.where('c.company_id', '=', f.companyId);
+  if (f.channelId) q = q.where('r.channel_id', '=', f.channelId);
+  if (f.status?.length) q = q.where('r.status', 'in', f.status);
+  const before = f.before;
+  if (before) q = q.where((eb) => eb.or([eb('r.queued_at', '<', before.queuedAt), eb.and([eb('r.queued_at', '=', before.queuedAt), eb('r.id', '<', before.id)])]));
+  const rows = await q.orderBy('r.queued_at', 'desc').orderBy('r.id', 'desc').limit(limit).execute();
+  return rows.map((r) => ({ ...toRun(r), channelName: r.channel_name, companyId: r.channel_company_id }));
+}

@@ -401,4 +401,105 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/collect-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every collection run of the organization, newest first
+         * @description Any user of the organization.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    companyId?: string;
+                    channelId?: string;
+                    /** @description Comma-separated, any of: queued, running, done, done_with_errors, failed, interrupted. */
+                    status?: string;
+                    /** @description The next value of the previous page. */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                channelId: string;
+                                /** @description daily, manual, ... */
+                                trigger: string;
+                                /** @description The user who asked for it; null for a scheduled run. */
+                                startedBy: string | null;
+                                /** @enum {string} */
+                                status: "queued" | "running" | "done" | "done_with_errors" | "failed" | "interrupted";
+                                queuedAt: string;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                                /** @description New or changed files this run looked at. */
+                                found: number;
+                                /** @description Filed in the inbox. */
+                                collected: number;
+                                /** @description Already collected: renamed, moved or touched without a change. */
+                                skipped: number;
+                                /** @description The same bytes as a document already in the inbox: not filed again. */
+                                duplicates: number;
+                                failed: number;
+                                error: string | null;
+                                channelName: string;
+                                companyId: string;
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
