@@ -77,6 +77,8 @@ export interface Database {
     id: string; org_id: string; channel_id: string; token_hash: string; email: string; purpose: string; connection_id: string | null;
     expires_at: string; connected_at: string | null; used_at: string | null; revoked_at: string | null; created_by: string | null; created_at: string;
   };
+  /** The mailbox (before @) of a channel that receives mail; never reused. */
+  channel_addresses: { mailbox: string; org_id: string; channel_id: string; created_at: string };
   invitation_tries: { id: string; invitation_id: string; client_hash: string; at: string };
   collect_runs: {
     id: string; org_id: string; channel_id: string; trigger: string; started_by: string | null; status: string; queued_at: string;
