@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -11,6 +12,7 @@ import { MailSpool, type Spooled } from './spool.js';
 
 const DOMAIN = 'in.example.com';
 const KNOWN = new Set(['acme-purchases-7kq2mx', 'beta-k2m3n4']);
+const PAUSED = 'paused-m3n4p5';
 
 interface Delivered { spooled: Spooled; raw: string }
 
@@ -28,7 +30,7 @@ async function listener(o: Partial<InboundSmtpOptions> & { failFirst?: number } 
   const server = new InboundSmtp({
     host: '127.0.0.1', port: 0, domain: DOMAIN, tls: null, maxBytes: 200_000, maxClients: 10,
     rate: { perClientPerHour: 1000, perAddressPerHour: 1000 },
-    spool: o.spool ?? new MailSpool(dir), exists: async (m) => KNOWN.has(m), log: createLogger('silent'), retryMs: 50,
+    spool: o.spool ?? new MailSpool(dir), mailbox: async (m) => (m === PAUSED ? 'paused' : KNOWN.has(m) ? 'open' : 'unknown'), log: createLogger('silent'), retryMs: 50,
     deliver: async (spooled, raw) => {
       const body = await text(raw);
       if (failures-- > 0) throw new Error('the database is away');
@@ -38,6 +40,29 @@ async function listener(o: Partial<InboundSmtpOptions> & { failFirst?: number } 
   });
   const port = await server.start();
   return { server, port, delivered, dir, spooledFiles: () => readdirSync(join(dir, 'new')) };
+}
+
+/** A plain SMTP dialogue over a socket, for what nodemailer would not send (DATA without SIZE): the last reply line to each command. */
+async function dialogue(port: number, commands: string[]): Promise<string[]> {
+  const socket = connect(port, '127.0.0.1');
+  const replies: string[] = [];
+  let buffered = '';
+  let waiting: (() => void) | null = null;
+  socket.on('data', (d: Buffer) => {
+    buffered += d.toString('latin1');
+    const lines = buffered.split('\r\n');
+    buffered = lines.pop()!;
+    for (const line of lines) if (/^\d{3} /.test(line)) { replies.push(line); waiting?.(); }
+  });
+  const next = (count: number) => new Promise<void>((resolve) => { waiting = () => { if (replies.length >= count) resolve(); }; waiting(); });
+  await next(1); // the greeting
+  for (const c of commands) {
+    const before = replies.length;
+    socket.write(`${c}\r\n`);
+    await next(before + 1);
+  }
+  socket.destroy();
+  return replies;
 }
 
 const refusal = async (p: Promise<unknown>) => {
@@ -81,7 +106,7 @@ describe('inbound SMTP listener', () => {
     assert.deepEqual(l.delivered.map((d) => d.spooled.envelope.rcptTo).sort(), ['beta-k2m3n4@in.example.com', 'in+acme-purchases-7kq2mx@in.example.com']);
   });
 
-  it('refuses an unknown address and another domain at RCPT (550), and nothing is spooled', async () => {
+  it('refuses an unknown address and another domain at RCPT (550), a paused channel for now (450), and nothing is spooled', async () => {
     const l = await started();
     const unknown = await refusal(sendMail({ port: l.port, to: 'nobody@in.example.com' }));
     assert.equal(unknown.code, 550);
@@ -89,6 +114,8 @@ describe('inbound SMTP listener', () => {
     const relay = await refusal(sendMail({ port: l.port, to: 'acme-purchases-7kq2mx@example.net' }));
     assert.equal(relay.code, 550);
     assert.match(relay.response, /Relaying denied/);
+    const paused = await refusal(sendMail({ port: l.port, to: `${PAUSED}@in.example.com` }));
+    assert.equal(paused.code, 450, 'a paused channel\'s sender is told to try again later');
     await l.server.idle();
     assert.equal(l.delivered.length, 0);
     assert.deepEqual(l.spooledFiles(), []);
@@ -103,6 +130,16 @@ describe('inbound SMTP listener', () => {
     await l.server.idle();
     assert.deepEqual(l.delivered.map((d) => /^Subject: (.*)$/m.exec(d.raw)?.[1]), ['small']);
     assert.deepEqual(readdirSync(join(l.dir, 'tmp')), [], 'nothing of the refused mail is left');
+  });
+
+  it('refuses at the end of DATA a mail over the limit from a client that did not say its SIZE', async () => {
+    const l = await started({ maxBytes: 50_000 });
+    const replies = await dialogue(l.port, ['EHLO client.example.org', 'MAIL FROM:<a@example.org>', 'RCPT TO:<acme-purchases-7kq2mx@in.example.com>', 'DATA',
+      `Subject: big\r\n\r\n${'x'.repeat(76).concat('\r\n').repeat(2000)}.`, 'QUIT']);
+    assert.match(replies.at(-2)!, /^552 /);
+    await l.server.idle();
+    assert.equal(l.delivered.length, 0);
+    assert.deepEqual(l.spooledFiles(), []);
   });
 
   it('tells a sender over its hourly rate, and an address over its own, to try again later (451)', async () => {

@@ -19,14 +19,19 @@ export interface InboundSmtpOptions {
   /** Connections at once. */
   maxClients: number;
   spool: MailSpool;
-  /** Whether a mailbox (the part before @, or after + in plus-addressing) belongs to a channel. */
-  exists(mailbox: string): Promise<boolean>;
+  /**
+   * Whether a mailbox (the part before @, or after + in plus-addressing) takes mail: a channel's
+   * that collects (open), one that is paused (the sender is told to try later), or none.
+   */
+  mailbox(mailbox: string): Promise<MailboxState>;
   /** A spooled copy, durable and answered 250; resolves once it is filed (then it leaves the spool). Throws: kept and tried again. */
   deliver(spooled: Spooled, raw: Readable): Promise<void>;
   log: Logger;
   /** How long to wait before handing over again a copy whose delivery failed. */
   retryMs?: number;
 }
+
+export type MailboxState = 'open' | 'paused' | 'unknown';
 
 /** An SMTP reply: smtp-server sends an error's responseCode and message as the reply line. */
 const reply = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code });
@@ -96,18 +101,20 @@ export class InboundSmtp {
   private async checkRecipient(address: SMTPServerAddress, _session: SMTPServerSession): Promise<void> {
     const boxes = mailboxesOf(address.address, this.o.domain);
     if (boxes.length === 0) throw reply(550, '5.7.1 Relaying denied: this server only receives mail for ' + this.o.domain);
-    if (!(await this.o.exists(boxes[0]!))) throw reply(550, '5.1.1 No such address here');
+    const state = await this.o.mailbox(boxes[0]!);
+    if (state === 'unknown') throw reply(550, '5.1.1 No such address here');
+    if (state === 'paused') throw reply(450, '4.2.1 This address takes no mail for now; try again later');
     if (!this.perAddress.take(boxes[0]!)) throw reply(451, '4.7.1 This address receives too many messages; try again later');
   }
 
   /** Spools the message, one copy per recipient, durably; only then does smtp-server answer 250. */
-  private async receive(stream: Readable & { sizeExceeded?: boolean }, session: SMTPServerSession): Promise<void> {
+  private async receive(stream: Readable, session: SMTPServerSession): Promise<void> {
     const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
     const receivedAt = new Date().toISOString();
     const envelopes: Envelope[] = session.envelope.rcptTo.map((r) => ({
       mailFrom, rcptTo: r.address.toLowerCase(), remoteAddress: session.remoteAddress, helo: session.hostNameAppearsAs ?? '', secure: session.secure, receivedAt,
     }));
-    const spooled = await this.o.spool.write(stream, envelopes, () => !stream.sizeExceeded);
+    const spooled = await this.o.spool.write(stream, envelopes, this.o.maxBytes);
     if (spooled.length === 0) throw reply(552, `5.3.4 Message too big: at most ${this.o.maxBytes} bytes`);
     this.o.log.info({ from: mailFrom, to: envelopes.map((e) => e.rcptTo), client: session.remoteAddress }, 'mail received');
     this.enqueue(spooled);

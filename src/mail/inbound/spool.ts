@@ -53,15 +53,18 @@ export class MailSpool {
 
   /**
    * Writes the message once, then one spooled copy per recipient (hard links of the same bytes,
-   * each with its envelope), all durable when this resolves. `keep(bytes)` is asked after the
-   * write: false (over the size limit) removes what was written and spools nothing.
+   * each with its envelope), all durable when this resolves. A message over `maxBytes` is read
+   * to its end (the SMTP session goes on) but not written past the limit, and nothing is spooled.
    */
-  async write(body: Readable, envelopes: Envelope[], keep: () => boolean): Promise<Spooled[]> {
+  async write(body: Readable, envelopes: Envelope[], maxBytes: number): Promise<Spooled[]> {
     const base = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
     const bodyTmp = join(this.tmp, `${base}.eml`);
     try {
-      await pipeline(body, createWriteStream(bodyTmp, { mode: PRIVATE_FILE }));
-      if (!keep()) return [];
+      let bytes = 0;
+      await pipeline(body, async function* (source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) { bytes += chunk.length; if (bytes <= maxBytes) yield chunk; }
+      }, createWriteStream(bodyTmp, { mode: PRIVATE_FILE }));
+      if (bytes > maxBytes) return [];
       await fsyncPath(bodyTmp, 'r+');
       const out: Spooled[] = [];
       for (const [i, envelope] of envelopes.entries()) {
