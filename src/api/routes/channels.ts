@@ -4,6 +4,7 @@ import { CHANNEL_KINDS, CHANNEL_STATES } from '../../domain/channels.js';
 import { getCompany } from '../../catalog/organizations.js';
 import { insertBinder, listBinders } from '../../catalog/channels.js';
 import { listUsers } from '../../catalog/users.js';
+import { OUTCOMES } from '../../catalog/collect-runs.js';
 import { orgOf, principalOf } from '../auth.js';
 import { checkLocalKindAllowed } from '../local-kinds.js';
 import { commonErrors, ErrorBody, Id, IdParams } from '../schemas.js';
@@ -72,7 +73,7 @@ export const CollectRun = z.object({
 
 const CollectRunItem = z.object({
   id: z.number().int(), key: z.string(), path: z.string(),
-  outcome: z.enum(['collected', 'likely_duplicate', 'changed', 'unchanged', 'already_collected', 'duplicate', 'failed', 'moved_aside_failed']),
+  outcome: z.enum(OUTCOMES),
   inboxItemId: z.string().nullable(), error: z.string().nullable(), at: z.string(),
 }).meta({ id: 'CollectRunItem' });
 
