@@ -19,12 +19,12 @@ export async function insertChannelAddress(db: Db, orgId: string, channelId: str
   }
 }
 
-/** The channel a mailbox belongs to, across organizations; null for none, or for a removed channel. */
-export async function ownerOfMailbox(db: Db, mailbox: string): Promise<AddressOwner | null> {
+/** The channel a mailbox belongs to, across organizations; null for none, or for a removed channel (unless `removedToo`). */
+export async function ownerOfMailbox(db: Db, mailbox: string, o: { removedToo?: boolean } = {}): Promise<AddressOwner | null> {
   const r = await db.selectFrom('channel_addresses').innerJoin('channels', 'channels.id', 'channel_addresses.channel_id')
     .select(['channel_addresses.org_id as orgId', 'channel_addresses.channel_id as channelId', 'channels.state as state'])
     .where('channel_addresses.mailbox', '=', mailbox.toLowerCase()).executeTakeFirst();
-  return r && r.state !== 'removed' ? r : null;
+  return r && (o.removedToo || r.state !== 'removed') ? r : null;
 }
 
 /** A channel's mailbox, or null when it has none. */

@@ -6,6 +6,7 @@ import { buildServer } from '../api/server.js';
 import { startBlobCollection } from '../vault/gc.js';
 
 import { WEB_ROOT } from './install.js';
+import { startInboundMail } from './inbound-mail.js';
 
 /** `npm start`: the API, the sync worker and the scheduler in one process. */
 export async function serve(): Promise<void> {
@@ -22,6 +23,8 @@ export async function serve(): Promise<void> {
   await app.listen({ host: deps.config.host, port: deps.config.port });
   await deps.scheduler.start();
   await deps.collect.scheduler.start();
+  // Mail to channels' addresses, and what a stop left spooled (DOSSIER_SMTP_INBOUND).
+  const inboundMail = await startInboundMail(deps);
   // Idle OAuth connections are refreshed at least daily (an unused OneDrive refresh token lapses
   // after 90 days); the job refreshes only those not refreshed for 20 hours, so hourly is cheap.
   const keepAlive = () => void deps.queue.send(KEEP_ALIVE_JOB, {}, { singletonKey: 'all' }).catch((err) => deps.log.error({ err }, 'could not queue the connection keep-alive'));
@@ -44,6 +47,7 @@ export async function serve(): Promise<void> {
     clearInterval(keepAliveTimer);
     deps.log.info({ signal }, 'stopping: finishing the transfers in flight');
     await app.close();
+    await inboundMail?.close();
     await blobCollection.stop();
     await deps.close();
     process.exit(0);

@@ -22,6 +22,7 @@ export const Channel = z.object({
   clientEmail: z.string().nullable(), clientName: z.string().nullable(),
   state: z.enum([...CHANNEL_STATES, 'removed']), stateReason: z.string().nullable().describe('Why it needs attention, and what to do.'),
   lastRunId: z.string().nullable(), createdAt: z.string(), updatedAt: z.string(),
+  intakeAddress: z.string().nullable().optional().describe('E-mail channels without IMAP: the address mail is sent to, at DOSSIER_SMTP_DOMAIN; null for the others.'),
 }).meta({ id: 'Channel' });
 
 const ChannelDetail = Channel.extend({
@@ -51,6 +52,7 @@ const NewChannel = z.strictObject({
   moveCollected: z.boolean().default(false),
   clientEmail: z.string().trim().email().optional().describe('Where the invitation to connect goes.'),
   clientName: z.string().trim().min(1).max(200).optional(),
+  mailbox: z.string().trim().min(1).max(64).optional().describe('E-mail without IMAP settings: the part before @ of the channel\'s address, such as acme-purchases; made from the name (with a random suffix) when left out.'),
 });
 
 const ChannelPatch = z.strictObject({
@@ -80,6 +82,7 @@ const CollectRunItem = z.object({
 /** Collection channels, their binders and runs. Changing them needs configure_collection. */
 export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
   const { channels, runs } = deps.collect;
+  const withAddress = async <C extends { id: string; kind: string }>(orgId: string, c: C) => ({ ...c, intakeAddress: c.kind === 'email' ? await channels.intakeAddress(orgId, c.id) : null });
 
   app.get('/binders', {
     schema: { summary: 'List binders', tags, querystring: z.strictObject({ companyId: Id.optional() }), response: { 200: z.object({ items: z.array(Binder) }), ...commonErrors } },
@@ -102,7 +105,8 @@ export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
   }, async (request) => {
     const orgId = orgOf(request);
     if (request.query.companyId) await getCompany(deps.db, orgId, request.query.companyId);
-    return { items: await channels.list(orgId, request.query.companyId) };
+    const items = await channels.list(orgId, request.query.companyId);
+    return { items: await Promise.all(items.map((c) => withAddress(orgId, c))) };
   });
 
   app.post('/channels', {
@@ -116,7 +120,7 @@ export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
     await checkLocalKindAllowed(deps.db, request, request.body.kind);
     const channel = await channels.create(p.orgId, p.userId, request.body);
     if (channel.state === 'waiting_for_client') await deps.collect.invitations?.send(p.orgId, channel.id, p.userId);
-    return reply.code(201).send(channel);
+    return reply.code(201).send(await withAddress(p.orgId, channel));
   });
 
   app.get('/channels/:id', {
@@ -126,7 +130,7 @@ export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
     const channel = await channels.get(orgId, request.params.id);
     const inv = await deps.collect.invitations?.latest(orgId, channel.id) ?? null;
     return {
-      ...channel, files: await runs.ledger(orgId, channel.id),
+      ...await withAddress(orgId, channel), files: await runs.ledger(orgId, channel.id),
       invitation: inv && { sentTo: inv.email, sentAt: inv.createdAt, expiresAt: inv.expiresAt, purpose: inv.purpose, connectedAt: inv.connectedAt, usedAt: inv.usedAt },
     };
   });

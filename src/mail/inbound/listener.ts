@@ -143,6 +143,9 @@ export class InboundSmtp {
     }
   }
 
+  /** The port it listens on (a test's port 0 made real). */
+  get port(): number { return (this.server!.server.address() as AddressInfo).port; }
+
   /** Resolves once every copy handed over so far is filed or failed (tests, and a stop). */
   async idle(): Promise<void> { while (this.running) await this.running; }
 
