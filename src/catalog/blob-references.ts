@@ -4,7 +4,8 @@ import type { Db } from './db.js';
  * The columns that make a blob worth keeping, so that garbage collection keeps what any of them
  * refers to. A new table that holds on to a blob by its hash belongs here, or its blobs get removed.
  * - document_versions: the bytes of every version of every document (what the vault reads);
- * - inbox_items: a collected file, filed as a document.
+ * - inbox_items: a collected file, filed as a document;
+ * - mail_messages: a message kept aside for review (its sender not on the channel's allow-list).
  * Two more tables hold hashes without needing a check: channel_items (a collected or duplicate
  * file's bytes, always those of an inbox item) and deliveries (the bytes of a delivered version).
  * Versions and inbox items are never deleted, so those hashes always have a reference above.
@@ -12,6 +13,7 @@ import type { Db } from './db.js';
 const REFERENCES = [
   ['document_versions', 'sha256'],
   ['inbox_items', 'sha256'],
+  ['mail_messages', 'raw_sha256'],
 ] as const;
 
 const CHUNK = 500;

@@ -1,6 +1,6 @@
 import { newId } from '../domain/ids.js';
 import { DomainError, notFound } from '../domain/errors.js';
-import type { ChannelKind, ChannelState } from '../domain/channels.js';
+import type { ChannelKind, ChannelOptions, ChannelState } from '../domain/channels.js';
 import type { Language } from '../domain/documents.js';
 import { now, type Db } from './db.js';
 import type { Database } from './schema.js';
@@ -25,6 +25,8 @@ export interface Channel {
   /** The change feed's position, stored only after the changes it covered are in the ledger. */
   cursor: string | null;
   lastRunId: string | null; createdBy: string | null; createdAt: string; updatedAt: string;
+  /** What only some kinds have (an e-mail channel's allow-list, ...); {} for the others. */
+  options: ChannelOptions;
 }
 
 const toBinder = (r: Database['binders']): Binder => ({ id: r.id, companyId: r.company_id, name: r.name, createdAt: r.created_at });
@@ -58,10 +60,11 @@ export const toChannel = (r: Database['channels']): Channel => ({
   folder: r.folder, recipientId: r.recipient_id, binderId: r.binder_id, collectAt: r.collect_at, moveCollected: r.move_collected === 1,
   clientEmail: r.client_email, clientName: r.client_name, clientLanguage: r.client_language as Language | null, state: r.state as Channel['state'], stateReason: r.state_reason,
   cursor: r.cursor, lastRunId: r.last_run_id, createdBy: r.created_by, createdAt: r.created_at, updatedAt: r.updated_at,
+  options: r.options ? JSON.parse(r.options) as ChannelOptions : {},
 });
 
 export type NewChannel = Pick<Channel, 'companyId' | 'name' | 'kind' | 'connectionId' | 'folder' | 'recipientId' | 'binderId' | 'collectAt'
-  | 'moveCollected' | 'clientEmail' | 'clientName' | 'createdBy'> & { state: ChannelState; clientLanguage?: Language | null };
+  | 'moveCollected' | 'clientEmail' | 'clientName' | 'createdBy'> & { state: ChannelState; clientLanguage?: Language | null; options?: ChannelOptions };
 
 export async function insertChannel(db: Db, orgId: string, c: NewChannel): Promise<Channel> {
   const id = newId('chn'), at = now();
@@ -70,6 +73,7 @@ export async function insertChannel(db: Db, orgId: string, c: NewChannel): Promi
     recipient_id: c.recipientId, binder_id: c.binderId, collect_at: c.collectAt, move_collected: c.moveCollected ? 1 : 0,
     client_email: c.clientEmail, client_name: c.clientName, client_language: c.clientLanguage ?? null, state: c.state, state_reason: null, cursor: null,
     lease_owner: null, lease_until: null, last_run_id: null, created_by: c.createdBy, created_at: at, updated_at: at,
+    options: c.options && Object.keys(c.options).length ? JSON.stringify(c.options) : null,
   }).execute();
   return getChannel(db, orgId, id);
 }
@@ -92,14 +96,14 @@ export type ChannelPatch = Partial<Omit<Channel, 'id' | 'orgId' | 'companyId' | 
 const COLUMNS: Record<keyof ChannelPatch, keyof Database['channels']> = {
   name: 'name', connectionId: 'connection_id', folder: 'folder', recipientId: 'recipient_id', binderId: 'binder_id', collectAt: 'collect_at',
   moveCollected: 'move_collected', clientEmail: 'client_email', clientName: 'client_name', clientLanguage: 'client_language', state: 'state', stateReason: 'state_reason',
-  cursor: 'cursor', lastRunId: 'last_run_id',
+  cursor: 'cursor', lastRunId: 'last_run_id', options: 'options',
 };
 
 export async function updateChannel(db: Db, orgId: string, id: string, patch: ChannelPatch): Promise<Channel> {
   const set: Record<string, unknown> = { updated_at: now() };
   for (const [k, v] of Object.entries(patch) as Array<[keyof ChannelPatch, unknown]>) {
     if (v === undefined) continue;
-    set[COLUMNS[k]] = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+    set[COLUMNS[k]] = typeof v === 'boolean' ? (v ? 1 : 0) : k === 'options' ? JSON.stringify(v) : v;
   }
   await db.updateTable('channels').set(set).where('org_id', '=', orgId).where('id', '=', id).execute();
   return toChannel(await db.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirstOrThrow());

@@ -12,8 +12,12 @@ export interface CollectRun extends CollectCounts {
   queuedAt: string; startedAt: string | null; finishedAt: string | null; error: string | null;
 }
 
-/** What happened to one file in a run. */
-export type Outcome = 'collected' | 'likely_duplicate' | 'changed' | 'unchanged' | 'already_collected' | 'duplicate' | 'failed' | 'moved_aside_failed';
+/** What happened to one file in a run; for e-mail, also to a message ('received': its attachments have their own lines). */
+export const OUTCOMES = [
+  'collected', 'likely_duplicate', 'changed', 'unchanged', 'already_collected', 'duplicate', 'failed', 'moved_aside_failed',
+  'received', 'no_documents', 'refused', 'held', 'malformed', 'too_large', 'not_a_document', 'inline_image', 'unsafe_archive', 'too_deep',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 
 export interface CollectRunItem { id: number; key: string; path: string; outcome: Outcome; inboxItemId: string | null; error: string | null; at: string }
 
@@ -51,6 +55,14 @@ export async function startQueuedRun(db: Db, id: string): Promise<void> {
 export async function updateCollectRun(db: Db, id: string, patch: Partial<CollectCounts> & { status?: CollectRunStatus; error?: string | null; finished?: boolean }): Promise<void> {
   const { finished, ...rest } = patch;
   await db.updateTable('collect_runs').set({ ...rest, ...(finished && { finished_at: now() }) }).where('id', '=', id).execute();
+}
+
+/** Adds to a run's counts: for intake that files as messages come (e-mail), beside other work on the same run. */
+export async function addToCollectRun(db: Db, id: string, c: CollectCounts): Promise<void> {
+  await db.updateTable('collect_runs').set((eb) => ({
+    found: eb('found', '+', c.found), collected: eb('collected', '+', c.collected), skipped: eb('skipped', '+', c.skipped),
+    duplicates: eb('duplicates', '+', c.duplicates), failed: eb('failed', '+', c.failed),
+  })).where('id', '=', id).execute();
 }
 
 /** Runs a process died in the middle of: closed as interrupted when the next one starts. */

@@ -16,6 +16,8 @@ import * as signInAttempts from './migrations/008-sign-in-attempts.js';
 import * as invitationTries from './migrations/009-invitation-tries.js';
 import * as rights from './migrations/010-rights.js';
 import * as namesLanguages from './migrations/018-names-languages.js';
+import * as mail from './migrations/011-mail.js';
+import * as channelAddresses from './migrations/012-channel-addresses.js';
 
 export type Db = Kysely<Database>;
 
@@ -34,6 +36,8 @@ const migrations: Record<string, Migration> = {
   '009-invitation-tries': invitationTries,
   '010-rights': rights,
   '018-names-languages': namesLanguages,
+  '011-mail': mail,
+  '012-channel-addresses': channelAddresses,
 };
 
 export interface DatabaseOptions {

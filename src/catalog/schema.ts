@@ -67,6 +67,7 @@ export interface Database {
     recipient_id: string; binder_id: string; collect_at: string; move_collected: number; client_email: string | null;
     client_name: string | null; client_language: string | null; state: string; state_reason: string | null; cursor: string | null; lease_owner: string | null;
     lease_until: string | null; last_run_id: string | null; created_by: string | null; created_at: string; updated_at: string;
+    options: string | null;
   };
   channel_items: {
     channel_id: string; item_key: string; org_id: string; path: string; size: number; modified_at: string | null;
@@ -77,6 +78,8 @@ export interface Database {
     id: string; org_id: string; channel_id: string; token_hash: string; email: string; purpose: string; connection_id: string | null;
     expires_at: string; connected_at: string | null; used_at: string | null; revoked_at: string | null; created_by: string | null; created_at: string;
   };
+  /** The mailbox (before @) of a channel that receives mail; never reused. */
+  channel_addresses: { mailbox: string; org_id: string; channel_id: string; created_at: string };
   invitation_tries: { id: string; invitation_id: string; client_hash: string; at: string };
   collect_runs: {
     id: string; org_id: string; channel_id: string; trigger: string; started_by: string | null; status: string; queued_at: string;
@@ -91,6 +94,12 @@ export interface Database {
     sha256: string; filename: string; source_path: string | null; status: string; fields: string; extraction: string;
     dedupe_key: string | null; likely_duplicate_of: string | null; previous_id: string | null; duplicates_seen: number;
     reviewed_by: string | null; reviewed_at: string | null; created_at: string; updated_at: string;
+  };
+  mail_messages: {
+    channel_id: string; message_key: string; org_id: string; message_id: string | null; source: string; uid_validity: number | null;
+    uid: number | null; envelope_from: string | null; from_address: string | null; subject: string | null; sent_at: string | null;
+    spf: string | null; dkim: string | null; dmarc: string | null; outcome: string; detail: string | null; documents: number;
+    raw_sha256: string | null; run_id: string | null; received_at: string;
   };
   idempotency_keys: {
     org_id: string; principal: string; key: string; fingerprint: string; status: number | null; document_id: string | null;

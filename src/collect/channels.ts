@@ -8,6 +8,8 @@ import type { Db } from '../catalog/db.js';
 import { getCompany } from '../catalog/organizations.js';
 import { getUser } from '../catalog/users.js';
 import { deleteConnectionSecrets, insertConnection } from '../catalog/destinations.js';
+import { insertChannelAddress, mailboxOfChannel, ownerOfMailbox } from '../catalog/channel-addresses.js';
+import { isMailbox, mailboxFromName } from '../domain/mailboxes.js';
 import {
   findBinderByName, getBinder, getChannel, insertBinder, listChannels, updateChannel, insertChannel,
   type Binder, type Channel, type ChannelPatch,
@@ -22,6 +24,8 @@ export interface ChannelDeps {
   seal(secrets: Record<string, unknown>): string;
   /** Opens the channel's source (its connection, rooted at its folder). */
   connect(orgId: string, channel: Channel): Promise<StorageConnector>;
+  /** The domain of channels' own addresses (DOSSIER_SMTP_DOMAIN), or null: this installation receives no mail itself. */
+  intakeDomain?: string | null;
 }
 
 export interface NewChannelInput {
@@ -41,6 +45,8 @@ export interface NewChannelInput {
   clientEmail?: string | null;
   clientName?: string | null;
   clientLanguage?: Language | null;
+  /** E-mail without IMAP settings: the mailbox of the channel's own address (acme-purchases); made from the name when left out. */
+  mailbox?: string | null;
 }
 
 export type ChannelUpdate = Partial<Pick<NewChannelInput, 'name' | 'recipientId' | 'binderId' | 'binderName' | 'collectAt' | 'moveCollected' | 'clientEmail' | 'clientName' | 'clientLanguage'>>;
@@ -78,6 +84,8 @@ export class ChannelService {
   }
 
   async create(orgId: string, userId: string | null, input: NewChannelInput): Promise<Channel> {
+    if (input.kind === 'email' && !input.settings) return this.createAddressChannel(orgId, userId, input);
+    if (input.mailbox) throw new DomainError('invalid_input', 'A mailbox is chosen for e-mail channels without IMAP settings only.');
     const def = this.definition(input.kind);
     await getCompany(this.deps.db, orgId, input.companyId);
     await this.checkRecipient(orgId, input.recipientId);
@@ -106,6 +114,47 @@ export class ChannelService {
       }
     }
     return channel;
+  }
+
+  /**
+   * An e-mail channel with an address of its own at DOSSIER_SMTP_DOMAIN: active at once (mail
+   * sent to it is filed as it comes), no client to invite. A chosen mailbox must be free; one
+   * made from the name gets a random suffix, made again in the unlikely case it is taken.
+   */
+  private async createAddressChannel(orgId: string, userId: string | null, input: NewChannelInput): Promise<Channel> {
+    const domain = this.deps.intakeDomain;
+    if (!domain) throw new DomainError('invalid_input', 'This installation receives no mail itself (DOSSIER_SMTP_INBOUND and DOSSIER_SMTP_DOMAIN are not set): give the settings of an IMAP mailbox instead.', { field: 'settings' });
+    const chosen = input.mailbox?.trim().toLowerCase();
+    if (chosen && !isMailbox(chosen)) {
+      throw new DomainError('invalid_input', `"${chosen}" cannot be the first part of an address: use lower-case letters, digits, dots, dashes and underscores, such as acme-purchases.`, { field: 'mailbox' });
+    }
+    if (chosen && await ownerOfMailbox(this.deps.db, chosen, { removedToo: true })) throw new DomainError('conflict', `The address ${chosen}@${domain} is taken; choose another.`, { field: 'mailbox' });
+    await getCompany(this.deps.db, orgId, input.companyId);
+    await this.checkRecipient(orgId, input.recipientId);
+    this.checkTime(input.collectAt);
+    const binder = await this.binderFor(orgId, input.companyId, input.binderId, input.binderName);
+    const channel = await insertChannel(this.deps.db, orgId, {
+      companyId: input.companyId, name: input.name, kind: 'email', connectionId: null, folder: null, recipientId: input.recipientId, binderId: binder.id,
+      collectAt: input.collectAt, moveCollected: false, clientEmail: input.clientEmail ?? null, clientName: input.clientName ?? null,
+      createdBy: userId, state: 'active',
+    });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await insertChannelAddress(this.deps.db, orgId, channel.id, chosen ?? mailboxFromName(input.name));
+        return channel;
+      } catch (e) {
+        if (!(e instanceof DomainError) || e.code !== 'conflict' || chosen || attempt >= 4) {
+          await updateChannel(this.deps.db, orgId, channel.id, { state: 'removed', stateReason: 'Its address could not be given.' });
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** A channel's own address (acme-purchases-7kq2mx@in.example.com), or null: it has none, or this installation receives no mail. */
+  async intakeAddress(orgId: string, channelId: string): Promise<string | null> {
+    const mailbox = this.deps.intakeDomain ? await mailboxOfChannel(this.deps.db, orgId, channelId) : null;
+    return mailbox ? `${mailbox}@${this.deps.intakeDomain}` : null;
   }
 
   /**

@@ -25,13 +25,17 @@ export interface IntakeDeps {
   readDocuments: boolean;
 }
 
-export interface IntakeJob {
+/** What filing needs to know: the same for a folder's files and a message's attachments. */
+export interface FilingJob {
   orgId: string;
   channel: Channel;
   company: Company;
-  connector: StorageConnector;
   /** Who claims: this process. */
   owner: string;
+}
+
+export interface IntakeJob extends FilingJob {
+  connector: StorageConnector;
 }
 
 export interface IntakeResult { outcome: Outcome; inboxItemId: string | null; error: string | null }
@@ -71,7 +75,11 @@ async function eachLimited<T>(items: T[], depth: number, fn: (item: T) => Promis
   if (failure) throw failure.error;
 }
 
-interface Fetched { item: LedgerItem; blob: { sha256: string; size: number }; name: string }
+/**
+ * A file's bytes in the blob store (not yet forced to disk), with its ledger row. `mime` when
+ * the bytes were already judged by content (a mail attachment); else the name says it.
+ */
+export interface Fetched { item: LedgerItem; blob: { sha256: string; size: number }; name: string; mime?: string }
 /** What one file turns out to be before it is filed; `fields` etc. only for a new document. */
 type Verdict =
   | { kind: 'unchanged' | 'already_collected'; inboxItemId: string | null }
@@ -85,7 +93,7 @@ class StaleVerdict extends Error {}
 /** What the catalog knows of a batch's contents: renamed files (gone rows) and inbox items, each by SHA-256. */
 interface Known { gone: Map<string, string>; inbox: Map<string, string> }
 
-async function known(trx: Db | Transaction<Database>, job: IntakeJob, batch: Fetched[]): Promise<Known> {
+async function known(trx: Db | Transaction<Database>, job: FilingJob, batch: Fetched[]): Promise<Known> {
   const shas = [...new Set(batch.map((f) => f.blob.sha256))];
   return { gone: await goneWithContents(trx, job.channel.id, shas), inbox: await inboxItemsWithContent(trx, job.channel.companyId, shas) };
 }
@@ -106,7 +114,7 @@ async function read(deps: IntakeDeps, f: Fetched): Promise<Reading> {
   let skipped: string | undefined;
   if (!deps.readDocuments) skipped = 'Reading is turned off for this run.';
   else if (f.blob.size > MAX_READ_BYTES) skipped = 'The file is too large to be read; enter its fields by hand.';
-  else result = await extractWhenFree({ bytes: await readAll(deps.blobs, f.blob.sha256), filename: f.name, mime: mimeOf(f.name) });
+  else result = await extractWhenFree({ bytes: await readAll(deps.blobs, f.blob.sha256), filename: f.name, mime: f.mime ?? mimeOf(f.name) });
   const fields = inboxFields(result);
   return { fields, extraction: extractionSummary(result, skipped), key: dedupeKey(fields) };
 }
@@ -134,7 +142,7 @@ async function extractWhenFree(input: ExtractionInput): Promise<ExtractionResult
  * `readings` holds what was read of the files judged new beforehand; a file that became new
  * since throws StaleVerdict.
  */
-async function fileIn(trx: Transaction<Database>, record: RecordDocuments, job: IntakeJob, batch: Fetched[], readings: Map<Fetched, Reading>): Promise<IntakeResult[]> {
+async function fileIn(trx: Transaction<Database>, record: RecordDocuments, job: FilingJob, batch: Fetched[], readings: Map<Fetched, Reading>): Promise<IntakeResult[]> {
   const { channel } = job;
   const out: IntakeResult[] = [];
   const settled: Settlement[] = [];
@@ -171,7 +179,7 @@ async function fileIn(trx: Transaction<Database>, record: RecordDocuments, job: 
   }
   const docs = await record(fresh.map(({ f, r }) => {
     const fileDate = f.item.modifiedAt ? f.item.modifiedAt.slice(0, 10) : new Date().toISOString().slice(0, 10);
-    return { meta: documentMeta(r.fields, job.company.name, fileDate), blob: { ...f.blob, filename: f.name, mime: mimeOf(f.name) } };
+    return { meta: documentMeta(r.fields, job.company.name, fileDate), blob: { ...f.blob, filename: f.name, mime: f.mime ?? mimeOf(f.name) } };
   }));
   await insertInboxItems(trx, job.orgId, fresh.map(({ item }, i) => ({ ...item, documentId: docs[i]!.id })));
   for (const id of duplicatesOf) await noteDuplicate(trx, id);
@@ -180,7 +188,7 @@ async function fileIn(trx: Transaction<Database>, record: RecordDocuments, job: 
 }
 
 /** Reads the files judged new, then files the batch in one transaction. */
-async function file(deps: IntakeDeps, job: IntakeJob, batch: Fetched[]): Promise<IntakeResult[]> {
+async function file(deps: IntakeDeps, job: FilingJob, batch: Fetched[]): Promise<IntakeResult[]> {
   const readings = new Map<Fetched, Reading>();
   const fresh: Fetched[] = [];
   const k = await known(deps.db, job, batch);
@@ -191,7 +199,7 @@ async function file(deps: IntakeDeps, job: IntakeJob, batch: Fetched[]): Promise
 }
 
 /** A file that could not be collected: failed in the ledger (retried by later runs), unless the whole run has to stop. */
-async function failure(deps: IntakeDeps, job: IntakeJob, item: LedgerItem, e: unknown, signal?: AbortSignal): Promise<IntakeResult | null> {
+async function failure(deps: IntakeDeps, job: FilingJob, item: LedgerItem, e: unknown, signal?: AbortSignal): Promise<IntakeResult | null> {
   if (e instanceof LostClaim) return null;
   if (signal?.aborted || isConnectorError(e, 'cancelled')) throw e;
   // A connection that broke concerns the whole channel: the run stops and says so.
@@ -236,7 +244,7 @@ export async function fetchBatch(deps: IntakeDeps, job: IntakeJob, items: Ledger
  * same bytes filed by another channel a moment ago, a claim lost), each file is filed on its
  * own, so one file's conflict does not hold back the others.
  */
-export async function fileBatch(deps: IntakeDeps, job: IntakeJob, batch: FetchedBatch, signal?: AbortSignal): Promise<BatchResult[]> {
+export async function fileBatch(deps: IntakeDeps, job: FilingJob | IntakeJob, batch: FetchedBatch, signal?: AbortSignal): Promise<BatchResult[]> {
   const { fetched } = batch;
   const out = [...batch.results];
   if (fetched.length === 0) return out;
@@ -254,7 +262,7 @@ export async function fileBatch(deps: IntakeDeps, job: IntakeJob, batch: Fetched
       if (result) out.push({ item: f.item, result });
     }
   }
-  for (const { item, result } of out) if (result.outcome === 'collected' || result.outcome === 'likely_duplicate' || result.outcome === 'changed') await moveAside(deps, job, item.path);
+  if ('connector' in job) for (const { item, result } of out) if (result.outcome === 'collected' || result.outcome === 'likely_duplicate' || result.outcome === 'changed') await moveAside(deps, job, item.path);
   return out;
 }
 

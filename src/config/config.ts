@@ -113,9 +113,33 @@ const schema = z.object({
   DOSSIER_JOBS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'Give a lower-case PostgreSQL schema name, such as pgboss.').default('pgboss'),
   /** With PostgreSQL: seconds after which a job whose worker stopped answering (killed, cut off) is taken over by another worker. */
   DOSSIER_JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(3600).default(30),
+  /**
+   * Dossier's own SMTP server for mail sent to channels' addresses, as host:port (0.0.0.0:2525);
+   * unset: none. Port 25 of the host the domain's MX names forwards here (docs/collect.md).
+   */
+  DOSSIER_SMTP_INBOUND: z.string().trim().regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:]+):\d{1,5}$/, 'Give host:port, such as 0.0.0.0:2525 or [::]:25.').optional(),
+  /** The domain channels' addresses are at (in.example.com: acme-purchases@in.example.com). */
+  DOSSIER_SMTP_DOMAIN: z.string().trim().toLowerCase().regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, 'Give a domain name, such as in.example.com.').optional(),
+  /** PEM files of the certificate and key offered with STARTTLS; both or neither (then no STARTTLS). */
+  DOSSIER_SMTP_TLS_CERT: z.string().trim().min(1).optional(),
+  DOSSIER_SMTP_TLS_KEY: z.string().trim().min(1).optional(),
+  /** Largest mail accepted, in bytes (announced with SIZE; a larger one is refused). */
+  DOSSIER_SMTP_MAX_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
+  /** Mails per hour one sending address (IP) may deliver; more are told to try again later. */
+  DOSSIER_SMTP_CLIENT_RATE_PER_HOUR: z.coerce.number().int().min(1).default(100),
+  /** Mails per hour one channel's address may receive. */
+  DOSSIER_SMTP_ADDRESS_RATE_PER_HOUR: z.coerce.number().int().min(1).default(200),
+  /** SMTP connections at once. */
+  DOSSIER_SMTP_MAX_CLIENTS: z.coerce.number().int().min(1).max(10_000).default(50),
 }).superRefine((e, c) => {
   if (e.DOSSIER_HEADERS_TIMEOUT_MS > e.DOSSIER_REQUEST_TIMEOUT_MS) {
     c.addIssue({ code: 'custom', path: ['DOSSIER_HEADERS_TIMEOUT_MS'], message: `The headers are part of the request: give at most DOSSIER_REQUEST_TIMEOUT_MS (${e.DOSSIER_REQUEST_TIMEOUT_MS}).` });
+  }
+  if (e.DOSSIER_SMTP_INBOUND && !e.DOSSIER_SMTP_DOMAIN) {
+    c.addIssue({ code: 'custom', path: ['DOSSIER_SMTP_DOMAIN'], message: 'Give the domain the SMTP server receives mail for, such as in.example.com.' });
+  }
+  if (!e.DOSSIER_SMTP_TLS_CERT !== !e.DOSSIER_SMTP_TLS_KEY) {
+    c.addIssue({ code: 'custom', path: [e.DOSSIER_SMTP_TLS_CERT ? 'DOSSIER_SMTP_TLS_KEY' : 'DOSSIER_SMTP_TLS_CERT'], message: 'Give both the certificate and the key file, or neither.' });
   }
 });
 
@@ -186,6 +210,8 @@ export interface Config {
   sandboxNote: string | null;
   /** SMTP, or null: mails are written to an outbox folder. */
   mail: { smtpUrl: string | null; from: string };
+  /** Dossier's own SMTP server for channels' addresses, or null: none. */
+  inboundSmtp: InboundSmtpConfig | null;
   invitationTtlMs: number;
   /** Fastify's trustProxy: which proxies' X-Forwarded-* headers are believed. */
   trustProxy: boolean | number | string[];
@@ -228,6 +254,25 @@ function blobStoreOf(e: z.infer<typeof schema>): BlobStoreConfig {
     ...(endpoint ? { endpoint } : {}),
     ...(e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY ? { credentials: { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY } } : {}),
   };
+}
+
+export interface InboundSmtpConfig {
+  host: string;
+  port: number;
+  domain: string;
+  /** Paths of the PEM certificate and key for STARTTLS, or null. */
+  tls: { certFile: string; keyFile: string } | null;
+  maxBytes: number;
+  rate: { perClientPerHour: number; perAddressPerHour: number };
+  maxClients: number;
+}
+
+/** host:port, [v6]:port. */
+function hostPort(value: string): { host: string; port: number } {
+  const at = value.lastIndexOf(':');
+  const port = Number(value.slice(at + 1));
+  if (port > 65535) throw new Error('Dossier cannot start: the configuration is invalid.\n  DOSSIER_SMTP_INBOUND: the port is at most 65535.');
+  return { host: value.slice(0, at).replace(/^\[|\]$/g, ''), port };
 }
 
 const CALLBACK_PATH = '/v1/oauth/callback';
@@ -282,6 +327,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sandbox: e.DOSSIER_SANDBOX === 'on' || (e.DOSSIER_SANDBOX === 'auto' && !anyReal && loopback),
     sandboxNote,
     mail: { smtpUrl: e.DOSSIER_SMTP_URL ?? null, from: e.DOSSIER_MAIL_FROM },
+    inboundSmtp: e.DOSSIER_SMTP_INBOUND && e.DOSSIER_SMTP_DOMAIN ? {
+      ...hostPort(e.DOSSIER_SMTP_INBOUND),
+      domain: e.DOSSIER_SMTP_DOMAIN,
+      tls: e.DOSSIER_SMTP_TLS_CERT && e.DOSSIER_SMTP_TLS_KEY ? { certFile: resolve(e.DOSSIER_SMTP_TLS_CERT), keyFile: resolve(e.DOSSIER_SMTP_TLS_KEY) } : null,
+      maxBytes: e.DOSSIER_SMTP_MAX_BYTES,
+      rate: { perClientPerHour: e.DOSSIER_SMTP_CLIENT_RATE_PER_HOUR, perAddressPerHour: e.DOSSIER_SMTP_ADDRESS_RATE_PER_HOUR },
+      maxClients: e.DOSSIER_SMTP_MAX_CLIENTS,
+    } : null,
     invitationTtlMs: e.DOSSIER_INVITATION_TTL_HOURS * 3_600_000,
     trustProxy: e.DOSSIER_TRUST_PROXY,
     timeouts: {

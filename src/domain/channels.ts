@@ -1,5 +1,5 @@
 /** Collection channels: where a client's documents are collected from, and how it stands. */
-export const CHANNEL_KINDS = ['onedrive', 'gdrive', 'dropbox', 'sftp', 'webdav', 'local'] as const;
+export const CHANNEL_KINDS = ['onedrive', 'gdrive', 'dropbox', 'sftp', 'webdav', 'local', 'email'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
 /** Kinds the client connects through the provider's consent page; the others take server details. */
@@ -16,5 +16,30 @@ export type InboxStatus = (typeof INBOX_STATUSES)[number];
 
 /** How a channel kind is named to a client. */
 export const CHANNEL_TITLES: Record<ChannelKind, string> = {
-  onedrive: 'OneDrive', gdrive: 'Google Drive', dropbox: 'Dropbox', sftp: 'SFTP server', webdav: 'WebDAV folder', local: 'folder',
+  onedrive: 'OneDrive', gdrive: 'Google Drive', dropbox: 'Dropbox', sftp: 'SFTP server', webdav: 'WebDAV folder', local: 'folder', email: 'mailbox',
 };
+
+/** What an e-mail channel does with a message whose sender is not on its allow-list. */
+export const SENDER_POLICIES = ['refuse', 'hold', 'accept'] as const;
+export type SenderPolicy = (typeof SENDER_POLICIES)[number];
+
+/** What happens to a message in the mailbox once it is collected (IMAP): nothing unless asked. */
+export type ProcessedAction = { action: 'none' } | { action: 'move'; folder: string } | { action: 'flag'; flag: string };
+
+/**
+ * An e-mail channel's choices. `allowList` holds addresses (ap@supplier.example) and domains
+ * (supplier.example, which also covers its subdomains); an empty list means every sender is
+ * "other", so `others` decides alone.
+ */
+export interface MailOptions {
+  allowList: string[];
+  others: SenderPolicy;
+  processed: ProcessedAction;
+  /** The largest attachment taken, in bytes; a larger one is recorded as too large and not stored. */
+  maxAttachmentBytes: number;
+}
+
+export const DEFAULT_MAIL_OPTIONS: MailOptions = { allowList: [], others: 'hold', processed: { action: 'none' }, maxAttachmentBytes: 25 * 1024 * 1024 };
+
+/** Options that only some kinds of channel have, kept with the channel. */
+export interface ChannelOptions { mail?: MailOptions }

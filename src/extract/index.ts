@@ -17,3 +17,5 @@ export { parseDecimal, canonicalDecimal, type Decimal } from './validate/decimal
 export { readFieldsFromText, type TextSource } from './heuristics/read-fields.js';
 export type { PageText } from './text/page-text.js';
 export { Budget } from './budget.js';
+export { sniff, type Sniffed } from './sniff.js';
+export { isEInvoiceRoot } from './structured.js';

@@ -211,7 +211,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
       },
     });
   };
-  const channels = new ChannelService({ db, log, definitions, seal: (secrets) => box.seal(secrets), connect: connectChannel });
+  const channels = new ChannelService({ db, log, definitions, seal: (secrets) => box.seal(secrets), connect: connectChannel, intakeDomain: config.inboundSmtp?.domain ?? null });
   const collectRuns = new CollectRuns({
     db, log, vault, blobs, queue, connect: connectChannel, readDocuments: opts.readDocuments ?? true, concurrency: Math.min(config.transfers, 8), events,
   });

@@ -7,6 +7,7 @@ import { startBlobCollection } from '../vault/gc.js';
 import { Leadership } from './leader.js';
 
 import { WEB_ROOT } from './install.js';
+import { startInboundMail } from './inbound-mail.js';
 
 /**
  * What a process does (docs/scale.md). `all`: the API, the workers and the schedulers in one
@@ -36,6 +37,8 @@ export async function serve(role: Role = 'all'): Promise<void> {
     app = await buildServer({ ...deps, webRoot });
     await app.listen({ host: deps.config.host, port: deps.config.port });
   }
+  // Mail to channels' addresses, and what a stop left spooled (DOSSIER_SMTP_INBOUND): received where HTTP is.
+  const inboundMail = role === 'worker' ? null : await startInboundMail(deps);
   const leadership = role === 'api' ? null : new Leadership(deps.config.databaseUrl, () => startSchedulers(deps), deps.log);
   await leadership?.start();
   if (deps.sandbox && app) {
@@ -51,6 +54,7 @@ export async function serve(role: Role = 'all'): Promise<void> {
     stopping = true;
     deps.log.info({ signal }, 'stopping: finishing the transfers in flight');
     await app?.close();
+    await inboundMail?.close();
     await leadership?.stop();
     await deps.close();
     process.exit(0);

@@ -5,6 +5,7 @@ import { LANGUAGES } from '../../domain/documents.js';
 import { getCompany } from '../../catalog/organizations.js';
 import { insertBinder, listBinders } from '../../catalog/channels.js';
 import { listUsers } from '../../catalog/users.js';
+import { OUTCOMES } from '../../catalog/collect-runs.js';
 import { orgOf, principalOf } from '../auth.js';
 import { checkLocalKindAllowed } from '../local-kinds.js';
 import { commonErrors, ErrorBody, Id, IdParams } from '../schemas.js';
@@ -23,6 +24,7 @@ export const Channel = z.object({
   clientLanguage: z.enum(LANGUAGES).nullable().describe('The language of the client\'s mails; null: the company\'s.'),
   state: z.enum([...CHANNEL_STATES, 'removed']), stateReason: z.string().nullable().describe('Why it needs attention, and what to do.'),
   lastRunId: z.string().nullable(), createdAt: z.string(), updatedAt: z.string(),
+  intakeAddress: z.string().nullable().optional().describe('E-mail channels without IMAP: the address mail is sent to, at DOSSIER_SMTP_DOMAIN; null for the others.'),
 }).meta({ id: 'Channel' });
 
 const ChannelDetail = Channel.extend({
@@ -53,6 +55,7 @@ const NewChannel = z.strictObject({
   clientEmail: z.string().trim().email().optional().describe('Where the invitation to connect goes.'),
   clientName: z.string().trim().min(1).max(200).optional(),
   clientLanguage: z.enum(LANGUAGES).optional().describe('The language the client reads: the invitation and reminders are written in it (default: the company\'s).'),
+  mailbox: z.string().trim().min(1).max(64).optional().describe('E-mail without IMAP settings: the part before @ of the channel\'s address, such as acme-purchases; made from the name (with a random suffix) when left out.'),
 });
 
 const ChannelPatch = z.strictObject({
@@ -76,13 +79,14 @@ export const CollectRun = z.object({
 
 const CollectRunItem = z.object({
   id: z.number().int(), key: z.string(), path: z.string(),
-  outcome: z.enum(['collected', 'likely_duplicate', 'changed', 'unchanged', 'already_collected', 'duplicate', 'failed', 'moved_aside_failed']),
+  outcome: z.enum(OUTCOMES),
   inboxItemId: z.string().nullable(), error: z.string().nullable(), at: z.string(),
 }).meta({ id: 'CollectRunItem' });
 
 /** Collection channels, their binders and runs. Changing them needs configure_collection. */
 export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
   const { channels, runs } = deps.collect;
+  const withAddress = async <C extends { id: string; kind: string }>(orgId: string, c: C) => ({ ...c, intakeAddress: c.kind === 'email' ? await channels.intakeAddress(orgId, c.id) : null });
 
   app.get('/binders', {
     schema: { summary: 'List binders', tags, querystring: z.strictObject({ companyId: Id.optional() }), response: { 200: z.object({ items: z.array(Binder) }), ...commonErrors } },
@@ -105,7 +109,8 @@ export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
   }, async (request) => {
     const orgId = orgOf(request);
     if (request.query.companyId) await getCompany(deps.db, orgId, request.query.companyId);
-    return { items: await channels.list(orgId, request.query.companyId) };
+    const items = await channels.list(orgId, request.query.companyId);
+    return { items: await Promise.all(items.map((c) => withAddress(orgId, c))) };
   });
 
   app.post('/channels', {
@@ -119,7 +124,7 @@ export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
     await checkLocalKindAllowed(deps.db, request, request.body.kind);
     const channel = await channels.create(p.orgId, p.userId, request.body);
     if (channel.state === 'waiting_for_client') await deps.collect.invitations?.send(p.orgId, channel.id, p.userId);
-    return reply.code(201).send(channel);
+    return reply.code(201).send(await withAddress(p.orgId, channel));
   });
 
   app.get('/channels/:id', {
@@ -129,7 +134,7 @@ export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
     const channel = await channels.get(orgId, request.params.id);
     const inv = await deps.collect.invitations?.latest(orgId, channel.id) ?? null;
     return {
-      ...channel, files: await runs.ledger(orgId, channel.id),
+      ...await withAddress(orgId, channel), files: await runs.ledger(orgId, channel.id),
       invitation: inv && { sentTo: inv.email, sentAt: inv.createdAt, expiresAt: inv.expiresAt, purpose: inv.purpose, connectedAt: inv.connectedAt, usedAt: inv.usedAt },
     };
   });
