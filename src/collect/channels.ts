@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import { DomainError } from '../domain/errors.js';
 import { CHANNEL_KINDS, OAUTH_CHANNEL_KINDS, type ChannelKind } from '../domain/channels.js';
 import { TIME_OF_DAY } from '../domain/schedules.js';
-import type { ConnectorDefinition, StorageConnector } from '../connectors/connector.js';
+import type { ConnectorDefinition, MailboxConnector, MailboxDefinition, StorageConnector } from '../connectors/connector.js';
+import { mailOptionsInput, mergeMailOptions, type MailOptionsInput } from './email/options.js';
 import type { Db } from '../catalog/db.js';
 import { getCompany } from '../catalog/organizations.js';
 import { getUser } from '../catalog/users.js';
@@ -21,7 +22,13 @@ export interface ChannelDeps {
   seal(secrets: Record<string, unknown>): string;
   /** Opens the channel's source (its connection, rooted at its folder). */
   connect(orgId: string, channel: Channel): Promise<StorageConnector>;
+  /** How e-mail channels reach their mailbox (IMAP), and opening one. */
+  mailbox: MailboxDefinition;
+  openMailbox(orgId: string, channel: Channel): Promise<MailboxConnector>;
 }
+
+/** What storing a server's details needs of its kind: a folder server's or a mailbox's. */
+type ServerKind = Pick<ConnectorDefinition, 'kind' | 'title' | 'settings' | 'secrets'>;
 
 export interface NewChannelInput {
   companyId: string;
@@ -39,9 +46,11 @@ export interface NewChannelInput {
   moveCollected: boolean;
   clientEmail?: string | null;
   clientName?: string | null;
+  /** An e-mail channel's allow-list, policy for other senders, and what to do with collected messages. */
+  mail?: MailOptionsInput | null;
 }
 
-export type ChannelUpdate = Partial<Pick<NewChannelInput, 'name' | 'recipientId' | 'binderId' | 'binderName' | 'collectAt' | 'moveCollected' | 'clientEmail' | 'clientName'>>;
+export type ChannelUpdate = Partial<Pick<NewChannelInput, 'name' | 'recipientId' | 'binderId' | 'binderName' | 'collectAt' | 'moveCollected' | 'clientEmail' | 'clientName' | 'mail'>>;
 
 /** Create, change, pause and remove channels; whoever calls has been checked for configure_collection. */
 export class ChannelService {
@@ -76,6 +85,7 @@ export class ChannelService {
   }
 
   async create(orgId: string, userId: string | null, input: NewChannelInput): Promise<Channel> {
+    if (input.kind === 'email') return this.createMailChannel(orgId, userId, input);
     const def = this.definition(input.kind);
     await getCompany(this.deps.db, orgId, input.companyId);
     await this.checkRecipient(orgId, input.recipientId);
@@ -95,6 +105,11 @@ export class ChannelService {
       collectAt: input.collectAt, moveCollected: input.moveCollected, clientEmail: input.clientEmail ?? null, clientName: input.clientName ?? null,
       createdBy: userId, state: ready ? 'active' : 'waiting_for_client',
     });
+    return this.testNew(orgId, channel, ready);
+  }
+
+  /** A channel that can be collected from at once is tried now; one that cannot be reached is not kept. */
+  private async testNew(orgId: string, channel: Channel, ready: boolean): Promise<Channel> {
     if (ready) {
       try {
         await this.test(orgId, channel);
@@ -104,6 +119,33 @@ export class ChannelService {
       }
     }
     return channel;
+  }
+
+  /**
+   * An e-mail channel: the accountant gives the mailbox (IMAP server, user, password or app
+   * password, sealed like any server's secrets) and the senders it takes documents from; no
+   * client invitation is needed.
+   */
+  private async createMailChannel(orgId: string, userId: string | null, input: NewChannelInput): Promise<Channel> {
+    await getCompany(this.deps.db, orgId, input.companyId);
+    await this.checkRecipient(orgId, input.recipientId);
+    this.checkTime(input.collectAt);
+    if (!input.settings) throw new DomainError('invalid_input', 'An e-mail channel needs its mailbox: settings with host, username, password (and port, tls, mailbox when not 993, TLS, INBOX).');
+    const mail = mergeMailOptions(undefined, this.parseMailOptions(input.mail ?? {}));
+    const binder = await this.binderFor(orgId, input.companyId, input.binderId, input.binderName);
+    const connectionId = await this.serverConnection(orgId, this.deps.mailbox, input.name, input.settings);
+    const channel = await insertChannel(this.deps.db, orgId, {
+      companyId: input.companyId, name: input.name, kind: 'email', connectionId, folder: String(input.settings.mailbox ?? 'INBOX'), recipientId: input.recipientId,
+      binderId: binder.id, collectAt: input.collectAt, moveCollected: false, clientEmail: input.clientEmail ?? null, clientName: input.clientName ?? null,
+      createdBy: userId, state: 'active', options: { mail },
+    });
+    return this.testNew(orgId, channel, true);
+  }
+
+  private parseMailOptions(given: unknown): MailOptionsInput {
+    const parsed = mailOptionsInput.safeParse(given);
+    if (!parsed.success) throw new DomainError('invalid_input', `The e-mail options are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    return parsed.data;
   }
 
   /**
@@ -122,14 +164,14 @@ export class ChannelService {
     return { hostKeySha256 };
   }
 
-  private parseServer(def: ConnectorDefinition, given: Record<string, unknown>): unknown {
+  private parseServer(def: ServerKind, given: Record<string, unknown>): unknown {
     const parsed = def.settings.safeParse(given);
     if (!parsed.success) throw new DomainError('invalid_input', `The ${def.title} settings are incomplete: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     return parsed.data;
   }
 
   /** Stores a server's details as a connection of the channel's own; the secret fields sealed. */
-  async serverConnection(orgId: string, def: ConnectorDefinition, label: string, given: Record<string, unknown>): Promise<string> {
+  async serverConnection(orgId: string, def: ServerKind, label: string, given: Record<string, unknown>): Promise<string> {
     const settings = { ...(this.parseServer(def, given) as Record<string, unknown>) };
     delete settings.root;
     const secrets: Record<string, unknown> = {};
@@ -137,8 +179,20 @@ export class ChannelService {
     return insertConnection(this.deps.db, orgId, { kind: def.kind, label, settings, secrets: Object.keys(secrets).length ? this.deps.seal(secrets) : null });
   }
 
-  /** Opens the source and lists its folder once: a wrong password or folder fails now, not tonight. */
+  /** Opens the source and lists its folder once (a mailbox: opens it): a wrong password or folder fails now, not tonight. */
   async test(orgId: string, channel: Channel): Promise<void> {
+    if (channel.kind === 'email') {
+      let box: MailboxConnector | null = null;
+      try {
+        box = await this.deps.openMailbox(orgId, channel);
+        await box.open();
+      } catch (e) {
+        throw new DomainError('invalid_input', `Dossier could not open the mailbox of "${channel.name}": ${(e as Error).message}`);
+      } finally {
+        await box?.close().catch(() => undefined);
+      }
+      return;
+    }
     let connector: StorageConnector | null = null;
     try {
       connector = await this.deps.connect(orgId, channel);
@@ -166,6 +220,10 @@ export class ChannelService {
       name: u.name, recipientId: u.recipientId, collectAt: u.collectAt, moveCollected: u.moveCollected,
       clientEmail: u.clientEmail, clientName: u.clientName,
     };
+    if (u.mail) {
+      if (channel.kind !== 'email') throw new DomainError('invalid_input', 'E-mail options are for e-mail channels only.');
+      patch.options = { ...channel.options, mail: mergeMailOptions(channel.options.mail, this.parseMailOptions(u.mail)) };
+    }
     if (u.binderId !== undefined || u.binderName !== undefined) patch.binderId = (await this.binderFor(orgId, channel.companyId, u.binderId, u.binderName)).id;
     return updateChannel(this.deps.db, orgId, id, patch);
   }
