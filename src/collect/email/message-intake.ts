@@ -148,6 +148,15 @@ export async function intakeMessage(deps: IntakeDeps, job: MailJob, raw: Buffer 
   return finish(deps, job, { ...record, documents: documents.length } as typeof record, kind, detail, lines, label);
 }
 
+/** A message over MAX_MESSAGE_BYTES, known by its size before it is fetched: recorded as too large, never downloaded. */
+export async function intakeOversized(deps: IntakeDeps, job: MailJob, source: MessageSource & { kind: 'imap' }, size: number): Promise<MessageOutcome> {
+  const record = {
+    channelId: job.channel.id, source: source.kind, uidValidity: source.uidValidity, uid: source.uid, envelopeFrom: null, spf: null, dkim: null, dmarc: null,
+    runId: job.runId, messageKey: `unread:${source.uidValidity}.${source.uid}`, messageId: null, fromAddress: null, subject: null, sentAt: null, rawSha256: null,
+  };
+  return finish(deps, job, record, 'too_large', `The message is ${size} bytes, over the limit of ${MAX_MESSAGE_BYTES}: it was not downloaded.`, [], `${source.mailbox} UID ${source.uidValidity}.${source.uid}`);
+}
+
 /**
  * Files a message's documents through the shared filing (./intake.ts), each under the key
  * message + SHA-256 in the channel ledger: a document filed before, from this message, is not
