@@ -98,6 +98,14 @@ const schema = z.object({
   DOSSIER_EXTRACT_MAX_PAGES: z.coerce.number().int().min(1).max(100_000).default(300),
   /** What decompressing one document's streams may produce, in MB (the compression-bomb limit). */
   DOSSIER_EXTRACT_MAX_INFLATED_MB: z.coerce.number().int().min(1).max(65_536).default(200),
+  /** How long a webhook receiver may take to answer one delivery, in seconds. */
+  DOSSIER_WEBHOOK_TIMEOUT_S: z.coerce.number().min(1).max(60).default(10),
+  /** Deliveries in flight at once to one webhook endpoint. */
+  DOSSIER_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** How long a webhook message is retried before it is given up and its endpoint disabled, in hours. */
+  DOSSIER_WEBHOOK_RETRY_HOURS: z.coerce.number().min(0.01).max(168).default(24),
+  /** The hour (0-23, UTC) the daily alert digest is mailed to those who chose it. */
+  DOSSIER_ALERT_DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
 }).superRefine((e, c) => {
   if (e.DOSSIER_HEADERS_TIMEOUT_MS > e.DOSSIER_REQUEST_TIMEOUT_MS) {
     c.addIssue({ code: 'custom', path: ['DOSSIER_HEADERS_TIMEOUT_MS'], message: `The headers are part of the request: give at most DOSSIER_REQUEST_TIMEOUT_MS (${e.DOSSIER_REQUEST_TIMEOUT_MS}).` });
@@ -180,6 +188,10 @@ export interface Config {
   localRoots: string[];
   /** Loopback and private hosts (names, addresses, CIDR ranges) users' servers may be on. */
   allowHosts: string[];
+  /** Webhook delivery: one receiver's answer time, deliveries in flight per endpoint, retry window. */
+  webhooks: { timeoutMs: number; concurrency: number; retryWindowMs: number };
+  /** E-mail alerts: the hour (UTC) of the daily digest. */
+  alerts: { digestHour: number };
   /** Reading documents: threads, waiting line, memory and per-document limits. */
   extract: {
     workers: number | undefined;
@@ -248,6 +260,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     localRoots: e.DOSSIER_LOCAL_ROOTS.map((p) => resolve(p)),
     allowHosts: e.DOSSIER_ALLOW_HOSTS,
+    webhooks: { timeoutMs: e.DOSSIER_WEBHOOK_TIMEOUT_S * 1000, concurrency: e.DOSSIER_WEBHOOK_CONCURRENCY, retryWindowMs: e.DOSSIER_WEBHOOK_RETRY_HOURS * 3_600_000 },
+    alerts: { digestHour: e.DOSSIER_ALERT_DIGEST_HOUR },
     extract: {
       workers: e.DOSSIER_EXTRACT_WORKERS, queue: e.DOSSIER_EXTRACT_QUEUE, memoryMb: e.DOSSIER_EXTRACT_MEMORY_MB,
       limits: { timeoutMs: e.DOSSIER_EXTRACT_TIMEOUT_S * 1000, maxPages: e.DOSSIER_EXTRACT_MAX_PAGES, maxInflatedBytes: e.DOSSIER_EXTRACT_MAX_INFLATED_MB * 1024 * 1024 },
