@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { bootstrapIfEmpty, FIRST_START_MARKER, firstStartNotice } from '../auth/bootstrap.js';
 import { buildServer } from '../api/server.js';
 import { startBlobCollection } from '../vault/gc.js';
+import { startDigests } from '../alerts/digest.js';
 
 import { WEB_ROOT } from './install.js';
 
@@ -22,6 +23,9 @@ export async function serve(): Promise<void> {
   await app.listen({ host: deps.config.host, port: deps.config.port });
   await deps.scheduler.start();
   await deps.collect.scheduler.start();
+  // Webhook messages are sent from here, apart from the backups that wrote them.
+  deps.webhooks.delivery.start();
+  const digests = startDigests({ db: deps.db, alerts: deps.alerts, hour: deps.config.alerts.digestHour, onError: (err) => deps.log.error({ err }, 'could not send the daily alert digest') });
   // Idle OAuth connections are refreshed at least daily (an unused OneDrive refresh token lapses
   // after 90 days); the job refreshes only those not refreshed for 20 hours, so hourly is cheap.
   const keepAlive = () => void deps.queue.send(KEEP_ALIVE_JOB, {}, { singletonKey: 'all' }).catch((err) => deps.log.error({ err }, 'could not queue the connection keep-alive'));
@@ -42,6 +46,7 @@ export async function serve(): Promise<void> {
     if (stopping) return;
     stopping = true;
     clearInterval(keepAliveTimer);
+    digests.stop();
     deps.log.info({ signal }, 'stopping: finishing the transfers in flight');
     await app.close();
     await blobCollection.stop();

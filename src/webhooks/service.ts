@@ -6,7 +6,7 @@ import { isConnectorError } from '../connectors/connector.js';
 import type { EgressPolicy } from '../connectors/kit/egress.js';
 import {
   attemptsOf, deleteEndpoint, enqueueMessages, getEndpoint, getMessage, insertEndpoint, listEndpoints, listMessages, requeueMessage,
-  subscribedEndpoints, updateEndpoint, type Attempt, type Endpoint, type Message,
+  subscribedEndpoints, updateEndpoint, type Attempt, type Endpoint, type EndpointState, type Message, type MessageState,
 } from '../catalog/webhooks.js';
 import { WEBHOOK_EVENT_TYPES, type Occurrence, type WebhookEventType } from '../events/occurrences.js';
 import { newSigningSecret } from './signature.js';
@@ -27,19 +27,21 @@ export interface WebhookServiceDeps {
   clock?: () => Date;
   /** How long the previous secret stays valid after a rotation. */
   rotationOverlapMs?: number;
+  /** Told when a user enables an endpoint again (its alert incident closes). */
+  onEnabled?(orgId: string, endpointId: string): Promise<void>;
 }
 
 /** The sealed form of an endpoint's secrets: the current one and, during a rotation, the one before. */
 interface Secrets { current: string; previous?: { secret: string; until: string } }
 
 /** The endpoint as the API shows it: never a secret. */
-export interface EndpointView { id: string; url: string; description: string; eventTypes: string[]; state: string; stateReason: string | null; createdAt: string; updatedAt: string }
+export interface EndpointView { id: string; url: string; description: string; eventTypes: string[]; state: EndpointState; stateReason: string | null; createdAt: string; updatedAt: string }
 const view = (e: Endpoint): EndpointView => ({
   id: e.id, url: e.url, description: e.description, eventTypes: e.eventTypes, state: e.state, stateReason: e.stateReason, createdAt: e.createdAt, updatedAt: e.updatedAt,
 });
 
 export interface DeliveryView {
-  seq: number; messageId: string; eventType: string; state: string; attempts: number; nextAttemptAt: string | null; createdAt: string;
+  seq: number; messageId: string; eventType: string; state: MessageState; attempts: number; nextAttemptAt: string | null; createdAt: string;
   finishedAt: string | null; lastError: string | null; tries: Attempt[]; payload: unknown;
 }
 
@@ -106,7 +108,10 @@ export class WebhookService {
       ...(p.enabled === true && { state: 'enabled' as const, stateReason: null }),
       ...(p.enabled === false && { state: 'disabled' as const, stateReason: 'Disabled by a user.' }),
     });
-    if (p.enabled) this.deps.wake?.();
+    if (p.enabled) {
+      await this.deps.onEnabled?.(orgId, id);
+      this.deps.wake?.();
+    }
     return view(e);
   }
 
