@@ -24,9 +24,11 @@ const allowed = {
   backup: ['domain', 'catalog', 'connectors/connector.ts', 'connectors/registry.ts', 'connectors/kit', 'jobs/queue.ts', 'vault', 'log', 'auth', 'audit', 'events'],
   collect: ['domain', 'catalog', 'connectors/connector.ts', 'connectors/registry.ts', 'jobs/queue.ts', 'vault', 'extract', 'log', 'auth', 'audit', 'mail/mailer.ts', 'mail/template.ts', 'events'],
   mail: ['domain', 'log'],
+  webhooks: ['domain', 'catalog', 'connectors/connector.ts', 'connectors/kit/egress.ts', 'log', 'events'],
+  alerts: ['domain', 'catalog', 'mail/mailer.ts', 'mail/template.ts', 'log', 'events'],
   extract: ['domain', 'log'],
-  api: ['domain', 'events', 'backup', 'vault', 'auth', 'catalog', 'collect', 'extract', 'log', 'config', 'connectors/registry.ts', 'connectors/connector.ts', 'audit'],
-  cli: ['domain', 'backup', 'vault', 'auth', 'catalog', 'collect', 'extract', 'log', 'config', 'main', 'connectors/registry.ts', 'connectors/connector.ts', 'audit'],
+  api: ['domain', 'events', 'webhooks', 'alerts', 'backup', 'vault', 'auth', 'catalog', 'collect', 'extract', 'log', 'config', 'connectors/registry.ts', 'connectors/connector.ts', 'audit'],
+  cli: ['domain', 'webhooks', 'alerts', 'backup', 'vault', 'auth', 'catalog', 'collect', 'extract', 'log', 'config', 'main', 'connectors/registry.ts', 'connectors/connector.ts', 'audit'],
   sandbox: ['domain', 'log'],
   main: null, // the composition root may import anything
 };

@@ -43,6 +43,10 @@ import type { UserInvitationService } from '../auth/user-invitations.js';
 import type { LiveEvents } from '../events/live.js';
 import { serveWebApp } from './web.js';
 import { DOCS_CSP, registerSecurityHeaders } from './security-headers.js';
+import type { WebhookService } from '../webhooks/service.js';
+import type { AlertService } from '../alerts/service.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { alertRoutes } from './routes/alerts.js';
 import { serverOptions, type ServerTimeouts } from './server-options.js';
 
 /** What the routes need; the composition root's deps object has all of it. */
@@ -69,6 +73,10 @@ export interface ApiDeps {
   events?: LiveEvents;
   /** The built web app (web/dist); served at / when given. */
   webRoot?: string | null;
+  /** Webhook endpoints and their deliveries; without it those routes answer 503. */
+  webhooks?: { service: WebhookService };
+  /** Each user's alert mail settings. */
+  alerts?: AlertService;
 }
 
 /** The same 2 GiB the vault enforces, so the two limits agree when none is configured. */
@@ -182,6 +190,8 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     inboxRoutes(zv1, ctx);
     sessionRoutes(zv1, ctx);
     eventRoutes(zv1, ctx);
+    if (deps.webhooks) webhookRoutes(zv1, ctx);
+    if (deps.alerts) alertRoutes(zv1, ctx);
   }, { prefix: '/v1' });
   // Signing in needs neither a key nor a session.
   await app.register(async (open) => signInRoute(open.withTypeProvider<ZodTypeProvider>(), ctx), { prefix: '/v1' });

@@ -5,6 +5,8 @@ import { withRetry, type RetryPolicy } from '../connectors/kit/retry.js';
 import { pipeline } from 'node:stream';
 import { ContentHashingStream, contentHashOf } from '../connectors/kit/content-hash.js';
 import type { Db } from '../catalog/db.js';
+import type { Announce } from '../events/occurrences.js';
+import { documentsBackedUp } from './announce.js';
 import { addRunItems, markFailed, markSyncedMany, recordIntents, type RunCounts, type SyncedDelivery } from '../catalog/deliveries.js';
 import type { BlobStore } from '../vault/blobs.js';
 import type { Action } from './planner.js';
@@ -43,7 +45,7 @@ export interface ExecuteJob {
   onProgress?(done: number, bytes: number): void;
 }
 
-export interface ExecuteDeps { db: Db; blobs: BlobStore; log: Logger; retry?: RetryPolicy }
+export interface ExecuteDeps { db: Db; blobs: BlobStore; log: Logger; retry?: RetryPolicy; announce?: Announce }
 
 /** Synced marks written per statement: about one verify batch. */
 const LEDGER_BATCH = 64;
@@ -74,8 +76,10 @@ export async function execute(deps: ExecuteDeps, job: ExecuteJob): Promise<RunCo
   const synced: SyncedDelivery[] = [];
   // The ledger first: a run item never says "ok" for a file the ledger does not hold yet.
   const flushLedger = async () => {
-    await markSyncedMany(deps.db, job.orgId, job.destinationId, synced.splice(0));
+    const batch = synced.splice(0);
+    await markSyncedMany(deps.db, job.orgId, job.destinationId, batch);
     await addRunItems(deps.db, items.splice(0));
+    await documentsBackedUp(deps.announce, job.orgId, job.destinationId, batch);
   };
   let blocked: DestinationBlocked | null = null;
   let done = 0;

@@ -16,6 +16,7 @@ import { deliveriesOfDocument, deliveryCounts, getRun, listRunItems, listRuns } 
 import type { JobQueue } from '../jobs/queue.js';
 import { readQuota, NEARLY_FULL, formatBytes } from './quota.js';
 import { syncDestination, type Progress, type SyncDeps } from './sync.js';
+import { destinationRecovered } from './announce.js';
 import { verifyDestination, type VerifyReport } from './verify.js';
 import { previewChange, type ChangePreview } from './change-preview.js';
 
@@ -130,6 +131,7 @@ export class BackupService {
       if (dst.connectionId !== connectionId || dst.state !== 'needs_attention') continue;
       await updateDestination(this.deps.db, orgId, dst.id, { state: 'active', stateReason: null });
       this.changed(orgId, dst.id, 'active');
+      await destinationRecovered(this.deps.announce, orgId, dst);
       await this.requestSync(orgId, dst.id, 'reconnected');
     }
   }
@@ -233,9 +235,11 @@ export class BackupService {
   }
 
   async resume(orgId: string, id: string): Promise<DestinationRow> {
-    await getDestination(this.deps.db, orgId, id);
+    const before = await getDestination(this.deps.db, orgId, id);
     const dst = await updateDestination(this.deps.db, orgId, id, { state: 'active', stateReason: null });
     this.changed(orgId, id, dst.state);
+    // Resumed after needing attention: the incident is over unless the next pass blocks again.
+    if (before.state === 'needs_attention') await destinationRecovered(this.deps.announce, orgId, dst);
     await this.requestSync(orgId, id, 'resume');
     return dst;
   }

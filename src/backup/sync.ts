@@ -17,6 +17,8 @@ import { blockedBy, DestinationBlocked, execute } from './executor.js';
 import { plan, type Candidate } from './planner.js';
 import { checkSpace, readQuota } from './quota.js';
 import type { LiveEvents } from '../events/live.js';
+import type { Announce } from '../events/occurrences.js';
+import { destinationNeedsAttention, destinationRecovered } from './announce.js';
 
 export interface SyncDeps {
   db: Db;
@@ -30,6 +32,8 @@ export interface SyncDeps {
   forgetConnector?(destinationId: string): Promise<void>;
   /** Where live views hear about passes starting, progressing and ending. */
   events?: LiveEvents;
+  /** Where webhooks and alerts hear of backed-up documents and of state changes. */
+  announce?: Announce;
 }
 
 export interface Progress { runId: string; done: number; planned: number; bytes: number }
@@ -66,10 +70,12 @@ export async function syncDestination(deps: SyncDeps, orgId: string, destination
   let runId: string | null = null;
   let connector: StorageConnector | null = null;
   let destinationName = destinationId;
+  let wasState: string | null = null;
   const totals: RunCounts = { planned: 0, uploaded: 0, moved: 0, restored: 0, removed: 0, failed: 0, bytes: 0 };
   try {
     const dst = await getDestination(deps.db, orgId, destinationId);
     destinationName = dst.name;
+    wasState = dst.state;
     // Paused while this pass waited for its turn.
     if (dst.state === 'paused') throw new DomainError('conflict', `"${dst.name}" is paused${dst.stateReason ? ` (${dst.stateReason})` : ''}: resume it first.`);
     await closeInterruptedRuns(deps.db, destinationId);
@@ -136,6 +142,7 @@ export async function syncDestination(deps: SyncDeps, orgId: string, destination
     if (dst.state === 'needs_attention' && totals.failed === 0) {
       await updateDestination(deps.db, orgId, destinationId, { state: 'active', stateReason: null });
       deps.events?.emit({ type: 'destination.changed', orgId, destinationId, state: 'active' });
+      await destinationRecovered(deps.announce, orgId, dst);
     }
     return runId;
   } catch (e) {
@@ -150,6 +157,10 @@ export async function syncDestination(deps: SyncDeps, orgId: string, destination
       if (blocked) {
         await updateDestination(deps.db, orgId, destinationId, { state: blocked.state, stateReason: blocked.message });
         deps.events?.emit({ type: 'destination.changed', orgId, destinationId, state: blocked.state });
+        const current = await getDestination(deps.db, orgId, destinationId);
+        if (blocked.state === 'needs_attention' && wasState !== 'needs_attention') {
+          await destinationNeedsAttention(deps.announce, orgId, current, blocked.message);
+        }
         deps.log.warn({ destination: destinationId, reason: blocked.message }, 'destination blocked');
         return runId;
       }

@@ -18,6 +18,7 @@ import * as rights from './migrations/010-rights.js';
 import * as namesLanguages from './migrations/018-names-languages.js';
 import * as mail from './migrations/011-mail.js';
 import * as channelAddresses from './migrations/012-channel-addresses.js';
+import * as webhooksAlerts from './migrations/013-webhooks-alerts.js';
 
 export type Db = Kysely<Database>;
 
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '018-names-languages': namesLanguages,
   '011-mail': mail,
   '012-channel-addresses': channelAddresses,
+  '013-webhooks-alerts': webhooksAlerts,
 };
 
 export interface DatabaseOptions {

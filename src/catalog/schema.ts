@@ -6,7 +6,7 @@ import type { Generated } from 'kysely';
  */
 export interface Database {
   organizations: { id: string; name: string; created_at: string };
-  users: { id: string; org_id: string; email: string; name: string; role: string; created_at: string; rights: Generated<string>; password_hash: string | null; deactivated_at: Generated<string | null> };
+  users: { id: string; org_id: string; email: string; name: string; role: string; created_at: string; rights: Generated<string>; password_hash: string | null; deactivated_at: Generated<string | null>; language: Generated<string | null> };
   user_invitations: {
     id: string; org_id: string; user_id: string; token_hash: string; expires_at: string; used_at: string | null; revoked_at: string | null;
     created_by: string | null; created_at: string;
@@ -105,4 +105,19 @@ export interface Database {
     org_id: string; principal: string; key: string; fingerprint: string; status: number | null; document_id: string | null;
     created_at: string; expires_at: string;
   };
+  webhook_endpoints: {
+    id: string; org_id: string; url: string; description: string; event_types: string; secrets: string; state: string; state_reason: string | null;
+    created_at: string; updated_at: string;
+  };
+  webhook_messages: {
+    seq: Generated<number>; id: string; org_id: string; endpoint_id: string; event_type: string; order_key: string; payload: string; state: string;
+    attempts: number; next_attempt_at: string; lease_owner: string | null; lease_until: string | null; created_at: string; finished_at: string | null;
+    last_error: string | null;
+  };
+  webhook_attempts: {
+    id: string; org_id: string; message_seq: number; endpoint_id: string; at: string; status_code: number | null; response_body: string | null;
+    duration_ms: number; error: string | null;
+  };
+  alert_preferences: { user_id: string; org_id: string; kinds: string; updated_at: string };
+  alert_incidents: { id: string; org_id: string; kind: string; subject_id: string; opened_at: string; closed_at: string | null; reason: string | null };
 }

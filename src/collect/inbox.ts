@@ -1,3 +1,4 @@
+import type { Announce } from '../events/occurrences.js';
 import { DomainError } from '../domain/errors.js';
 import type { InboxStatus } from '../domain/channels.js';
 import type { Db } from '../catalog/db.js';
@@ -30,7 +31,7 @@ const view = (i: InboxItem): InboxView => ({ ...i, contentUrl: `/v1/documents/${
 
 /** The company inbox: list, open, correct and confirm fields, reassign, move to another binder. */
 export class InboxService {
-  constructor(private readonly db: Db, private readonly vault: VaultService) {}
+  constructor(private readonly db: Db, private readonly vault: VaultService, private readonly announce?: Announce) {}
 
   async list(orgId: string, filter: InboxFilter): Promise<InboxView[]> {
     if (filter.companyId) await getCompany(this.db, orgId, filter.companyId);
@@ -64,12 +65,19 @@ export class InboxService {
     const touched = c.fields !== undefined || c.confirm !== undefined;
     if (touched) await this.followFields(orgId, item, fields);
     const key = touched ? dedupeKey(fields) : item.dedupeKey;
-    return view(await updateInboxItem(this.db, orgId, id, {
+    const after = await updateInboxItem(this.db, orgId, id, {
       ...(touched && { fields, dedupeKey: key, likelyDuplicateOf: key ? await inboxItemWithKey(this.db, item.companyId, key, id) : null }),
       ...(c.status && { status: c.status, reviewedBy: c.status === 'done' ? userId : null, reviewedAt: c.status === 'done' ? at : null }),
       ...(c.recipientId && { recipientId: c.recipientId }),
       ...(c.binderId && { binderId: c.binderId }),
-    }));
+    });
+    if (c.status === 'done' && item.status !== 'done') {
+      await this.announce?.({
+        type: 'inbox.item_done', orgId, subject: id,
+        data: { inboxItemId: id, documentId: after.documentId, companyId: after.companyId, binderId: after.binderId, reviewedBy: userId },
+      });
+    }
+    return view(after);
   }
 
   /**

@@ -8,6 +8,7 @@ import type { DocumentMeta, DocumentRow } from '../catalog/documents.js';
 import type { Channel } from '../catalog/channels.js';
 import type { Company } from '../catalog/organizations.js';
 import type { Outcome } from '../catalog/collect-runs.js';
+import type { Announce } from '../events/occurrences.js';
 import { inboxItemsWithContent, inboxItemsWithKeys, insertInboxItems, noteDuplicate, type NewInboxItem } from '../catalog/inbox.js';
 import { claimItems, collectedOutside, failItem, goneWithContents, LostClaim, settleItems, type LedgerItem, type Settlement } from '../catalog/ledger.js';
 import { newId } from '../domain/ids.js';
@@ -23,6 +24,8 @@ export interface IntakeDeps {
   blobs: BlobStore;
   /** Read each collected document (e-invoice XML, PDF text, OCR); off only for benchmarks of the transfer itself. */
   readDocuments: boolean;
+  /** Where webhooks and alerts hear of documents received, runs finished and channel states. */
+  announce?: Announce;
 }
 
 /** What filing needs to know: the same for a folder's files and a message's attachments. */
@@ -195,7 +198,16 @@ async function file(deps: IntakeDeps, job: FilingJob, batch: Fetched[]): Promise
   const bytes = new Set<string>(); // the same bytes twice in a batch: read once, the second is its duplicate
   for (const f of batch) if (verdict(k, f).kind === 'new' && !bytes.has(f.blob.sha256)) { bytes.add(f.blob.sha256); fresh.push(f); }
   await eachLimited(fresh, READ_DEPTH, async (f) => { readings.set(f, await read(deps, f)); });
-  return deps.vault.recordStaged(job.orgId, job.channel.companyId, (trx, record) => fileIn(trx, record, job, batch, readings));
+  const results = await deps.vault.recordStaged(job.orgId, job.channel.companyId, (trx, record) => fileIn(trx, record, job, batch, readings));
+  // Announced after the commit: a receiver is never told of an item a rollback took back.
+  for (const [i, r] of results.entries()) {
+    if (!r.inboxItemId || !['collected', 'changed', 'likely_duplicate'].includes(r.outcome)) continue;
+    await deps.announce?.({
+      type: 'collection.document_received', orgId: job.orgId, subject: r.inboxItemId,
+      data: { inboxItemId: r.inboxItemId, channelId: job.channel.id, companyId: job.channel.companyId, binderId: job.channel.binderId, filename: batch[i]!.name, outcome: r.outcome },
+    });
+  }
+  return results;
 }
 
 /** A file that could not be collected: failed in the ledger (retried by later runs), unless the whole run has to stop. */

@@ -1,3 +1,4 @@
+import type { Announce } from '../events/occurrences.js';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DomainError } from '../domain/errors.js';
@@ -30,6 +31,8 @@ export interface InvitationDeps {
   connections: ConnectionService;
   connect(orgId: string, channel: Channel): Promise<StorageConnector>;
   definitions: Map<string, import('../connectors/connector.js').ConnectorDefinition>;
+  /** Alerts hear that a client connected their folder. */
+  announce?: Announce;
 }
 
 export type InvitationStep = 'connect' | 'choose_folder';
@@ -193,6 +196,10 @@ export class InvitationService {
       connectionId: inv.connectionId, folder, state: 'active', stateReason: null, ...(!sameFolder && { cursor: null }),
     });
     await this.deps.runs.request(inv.orgId, channel.id, 'connected', null);
+    await this.deps.announce?.({
+      type: 'channel.connected', orgId: inv.orgId, subject: channel.id,
+      data: { channelId: channel.id, name: channel.name, companyId: channel.companyId, createdBy: channel.createdBy, clientName: channel.clientName, clientEmail: channel.clientEmail },
+    });
     this.deps.log.info({ channel: channel.id }, 'the client connected the channel\'s folder');
     return { channel: after.name, state: after.state };
   }

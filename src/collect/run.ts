@@ -151,7 +151,11 @@ export async function runChannel(deps: RunDeps, orgId: string, channelId: string
     await flush(deps, runId, tally);
     await updateCollectRun(deps.db, runId, { status, finished: true, ...(signal.aborted && { error: stop.signal.aborted ? 'Stopped: the channel was paused or removed.' : 'Cancelled.' }) });
     finished(status);
-    if (channel.state === 'needs_attention' && !signal.aborted) await updateChannel(deps.db, orgId, channelId, { state: 'active', stateReason: null });
+    await runFinished(deps, orgId, channel, runId, status, tally);
+    if (channel.state === 'needs_attention' && !signal.aborted) {
+      await updateChannel(deps.db, orgId, channelId, { state: 'active', stateReason: null });
+      await deps.announce?.({ type: 'channel.recovered', orgId, subject: channelId, data: { channelId, name: channel.name, companyId: channel.companyId } });
+    }
     return true;
   } catch (e) {
     const broken = channel ? brokenConnection(e, channel) : null;
@@ -159,8 +163,12 @@ export async function runChannel(deps: RunDeps, orgId: string, channelId: string
     await flush(deps, runId, tally).catch(() => undefined);
     await updateCollectRun(deps.db, runId, { status: 'failed', error: message, finished: true });
     finished('failed');
+    if (channel) await runFinished(deps, orgId, channel, runId, 'failed', tally).catch(() => undefined);
     if (broken && channel) {
       await updateChannel(deps.db, orgId, channelId, { state: 'needs_attention', stateReason: broken });
+      if (channel.state !== 'needs_attention') {
+        await deps.announce?.({ type: 'channel.needs_attention', orgId, subject: channelId, data: { channelId, name: channel.name, companyId: channel.companyId, reason: broken } });
+      }
       deps.log.warn({ channel: channelId, reason: broken }, 'channel needs attention');
     } else if (!(e instanceof DomainError)) {
       deps.log.error({ channel: channelId, err: e }, 'collection run failed');
@@ -172,4 +180,11 @@ export async function runChannel(deps: RunDeps, orgId: string, channelId: string
     await connector?.close().catch(() => undefined);
     await releaseLease(deps.db, 'channels', channelId);
   }
+}
+
+function runFinished(deps: RunDeps, orgId: string, channel: Channel, runId: string, status: string, tally: { found: number; collected: number; failed: number }): Promise<void> {
+  return deps.announce?.({
+    type: 'collection.run_finished', orgId, subject: channel.id,
+    data: { channelId: channel.id, runId, status, found: tally.found, collected: tally.collected, failed: tally.failed },
+  }) ?? Promise.resolve();
 }

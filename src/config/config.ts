@@ -131,6 +131,14 @@ const schema = z.object({
   DOSSIER_SMTP_ADDRESS_RATE_PER_HOUR: z.coerce.number().int().min(1).default(200),
   /** SMTP connections at once. */
   DOSSIER_SMTP_MAX_CLIENTS: z.coerce.number().int().min(1).max(10_000).default(50),
+  /** How long a webhook receiver may take to answer one delivery, in seconds. */
+  DOSSIER_WEBHOOK_TIMEOUT_S: z.coerce.number().min(1).max(60).default(10),
+  /** Deliveries in flight at once to one webhook endpoint. */
+  DOSSIER_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** How long a webhook message is retried before it is given up and its endpoint disabled, in hours. */
+  DOSSIER_WEBHOOK_RETRY_HOURS: z.coerce.number().min(0.01).max(168).default(24),
+  /** The hour (0-23, UTC) the daily alert digest is mailed to those who chose it. */
+  DOSSIER_ALERT_DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
 }).superRefine((e, c) => {
   if (e.DOSSIER_HEADERS_TIMEOUT_MS > e.DOSSIER_REQUEST_TIMEOUT_MS) {
     c.addIssue({ code: 'custom', path: ['DOSSIER_HEADERS_TIMEOUT_MS'], message: `The headers are part of the request: give at most DOSSIER_REQUEST_TIMEOUT_MS (${e.DOSSIER_REQUEST_TIMEOUT_MS}).` });
@@ -225,6 +233,10 @@ export interface Config {
   blobStore: BlobStoreConfig;
   /** With PostgreSQL, the shared job queue: its schema and how soon a dead worker's jobs are taken over. */
   jobs: { schema: string; heartbeatSeconds: number };
+  /** Webhook delivery: one receiver's answer time, deliveries in flight per endpoint, retry window. */
+  webhooks: { timeoutMs: number; concurrency: number; retryWindowMs: number };
+  /** E-mail alerts: the hour (UTC) of the daily digest. */
+  alerts: { digestHour: number };
   /** Reading documents: threads, waiting line, memory and per-document limits. */
   extract: {
     workers: number | undefined;
@@ -344,6 +356,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowHosts: e.DOSSIER_ALLOW_HOSTS,
     blobStore: blobStoreOf(e),
     jobs: { schema: e.DOSSIER_JOBS_SCHEMA, heartbeatSeconds: e.DOSSIER_JOB_HEARTBEAT_SECONDS },
+    webhooks: { timeoutMs: e.DOSSIER_WEBHOOK_TIMEOUT_S * 1000, concurrency: e.DOSSIER_WEBHOOK_CONCURRENCY, retryWindowMs: e.DOSSIER_WEBHOOK_RETRY_HOURS * 3_600_000 },
+    alerts: { digestHour: e.DOSSIER_ALERT_DIGEST_HOUR },
     extract: {
       workers: e.DOSSIER_EXTRACT_WORKERS, queue: e.DOSSIER_EXTRACT_QUEUE, memoryMb: e.DOSSIER_EXTRACT_MEMORY_MB,
       limits: { timeoutMs: e.DOSSIER_EXTRACT_TIMEOUT_S * 1000, maxPages: e.DOSSIER_EXTRACT_MAX_PAGES, maxInflatedBytes: e.DOSSIER_EXTRACT_MAX_INFLATED_MB * 1024 * 1024 },

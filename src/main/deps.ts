@@ -45,6 +45,11 @@ import type { Mailer } from '../mail/mailer.js';
 import { SmtpMailer } from '../mail/smtp.js';
 import { OutboxMailer } from '../mail/outbox.js';
 import { UserInvitationService } from '../auth/user-invitations.js';
+import type { Announce, Occurrence } from '../events/occurrences.js';
+import { WebhookService } from '../webhooks/service.js';
+import { WebhookDelivery } from '../webhooks/delivery.js';
+import { AlertService } from '../alerts/service.js';
+import { getEndpoint } from '../catalog/webhooks.js';
 
 /** Everything the entry points need, built once, as one plain object (no container, no globals). */
 export interface Deps {
@@ -72,6 +77,11 @@ export interface Deps {
   mailer: Mailer;
   /** Users invited by e-mail. */
   users: { invitations: UserInvitationService };
+  /** Signed webhooks: endpoints and the outbox; `delivery` sends it (started by serve). */
+  webhooks: { service: WebhookService; delivery: WebhookDelivery };
+  alerts: AlertService;
+  /** The one way occurrences reach webhooks and alerts. */
+  announce: Announce;
   close(): Promise<void>;
 }
 
@@ -134,7 +144,10 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     ...(sandbox ? sandboxProviders({ authOrigin: sandbox.authOrigin, app: sandbox.app, apis: sandbox.apiSettings }) : []),
   ];
   const oauthClient = new OAuthClient();
-  const tokenVault = new TokenVault({ db, box, client: oauthClient, providers: new Map(providers.map((p) => [p.id, p])), log });
+  const tokenVault = new TokenVault({
+    db, box, client: oauthClient, providers: new Map(providers.map((p) => [p.id, p])), log,
+    onExpired: (orgId, c) => announce({ type: 'connection.expired', orgId, subject: c.id, data: { connectionId: c.id, kind: c.kind, label: c.label, reason: c.reason } }),
+  });
 
   const definition = (kind: string): ConnectorDefinition => {
     const def = definitions.get(kind);
@@ -168,12 +181,36 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     });
   };
 
+  const egress = limits.egress!;
+  const mailer: Mailer = config.mail.smtpUrl
+    ? new SmtpMailer({ url: config.mail.smtpUrl, from: config.mail.from }, log)
+    : new OutboxMailer(join(config.dataDir, 'outbox'), config.mail.from, log);
+  const alerts = new AlertService({ db, log, mailer, baseUrl: config.baseUrl });
+  let delivery: WebhookDelivery | null = null;
+  const webhooks = new WebhookService({ db, log, egress, seal: (v) => box.seal(v), open: (sealed) => box.open(sealed), wake: () => delivery?.wake(),
+    onEnabled: (orgId, id) => alerts.webhookEnabled(orgId, id),
+  });
+  delivery = new WebhookDelivery({
+    db, log, egress, secretsOf: (sealed) => webhooks.secretsOf(sealed), ...config.webhooks,
+    onDisabled: async (orgId, endpointId, reason) => alerts.webhookDisabled(orgId, endpointId, (await getEndpoint(db, orgId, endpointId)).url, reason),
+  });
+  // Each party records the occurrence on its own; one failing costs the others nothing, and the
+  // work that announced it (a backup, an intake) goes on whatever happens here.
+  const announce: Announce = async (o: Occurrence) => {
+    for (const party of [webhooks.announce, alerts.announce]) {
+      await party(o).catch((err) => log.error({ err, type: o.type }, 'could not record an occurrence for webhooks or alerts'));
+    }
+  };
+
   const events = new LiveEvents();
   const relay = config.databaseUrl ? new PostgresEventRelay(config.databaseUrl, events, log) : null;
   await relay?.start();
   let backup: BackupService;
   const vault = new VaultService({
     db, blobs, maxUploadBytes: config.maxUploadBytes,
+    onCreated: async (orgId, docs) => {
+      for (const d of docs) await announce({ type: 'document.created', orgId, subject: d.id, data: { documentId: d.id, companyId: d.companyId, type: d.type, number: d.number } });
+    },
     onChange: async (orgId, companyId) => {
       // A failure here loses nothing: the scheduler's next look finds the change in the ledger.
       try {
@@ -187,13 +224,16 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   });
   backup = new BackupService({
     db, blobs, log, transfers: config.transfers, retry: opts.retry, connect, forgetConnector: (id) => connectors.forget(id), queue, debounceMs: config.debounceMs, definitions,
-    seal: (secrets) => box.seal(secrets), events,
+    seal: (secrets) => box.seal(secrets), events, announce,
   });
   const scheduler = new Scheduler(db, backup, log);
   let invitations: InvitationService | null = null;
   const connections = new ConnectionService({
     db, box, client: oauthClient, vault: tokenVault, providers, open: openOAuth, log,
-    onReconnected: (orgId, connectionId) => backup.connectionRestored(orgId, connectionId),
+    onReconnected: async (orgId, connectionId) => {
+      await alerts.connectionRestored(orgId, connectionId).catch((err) => log.error({ err }, 'could not close the alert of a reconnected connection'));
+      await backup.connectionRestored(orgId, connectionId);
+    },
     onCollectConnected: async (orgId, invitationId, connectionId) => { await invitations?.connected(orgId, invitationId, connectionId); },
   });
   /** A channel's source, rooted at its folder: the client's account (OAuth tokens from the vault) or server. */
@@ -224,14 +264,11 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   };
   const channels = new ChannelService({ db, log, definitions, mailbox: imapDefinition, seal: (secrets) => box.seal(secrets), connect: connectChannel, openMailbox, intakeDomain: config.inboundSmtp?.domain ?? null });
   const collectRuns = new CollectRuns({
-    db, log, vault, blobs, queue, connect: connectChannel, openMailbox, readDocuments: opts.readDocuments ?? true, concurrency: Math.min(config.transfers, 8), events,
+    db, log, vault, blobs, queue, connect: connectChannel, openMailbox, readDocuments: opts.readDocuments ?? true, concurrency: Math.min(config.transfers, 8), events, announce,
   });
   const collectScheduler = new CollectScheduler(db, collectRuns, queue, log);
-  const mailer: Mailer = config.mail.smtpUrl
-    ? new SmtpMailer({ url: config.mail.smtpUrl, from: config.mail.from }, log)
-    : new OutboxMailer(join(config.dataDir, 'outbox'), config.mail.from, log);
   invitations = new InvitationService({
-    db, log, mailer, baseUrl: config.baseUrl, ttlMs: config.invitationTtlMs, channels, runs: collectRuns, connections, connect: connectChannel, definitions,
+    db, log, mailer, baseUrl: config.baseUrl, ttlMs: config.invitationTtlMs, channels, runs: collectRuns, connections, connect: connectChannel, definitions, announce,
   });
 
   if (opts.worker) {
@@ -243,9 +280,11 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   return {
     config, log, db, blobs, box, queue, vault, backup, scheduler, events, definitions: [...definitions.values()], maxUploadBytes: config.maxUploadBytes,
     tokens: tokenVault, connections, sandbox,
-    collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations, inbox: new InboxService(db, vault) }, mailer,
+    collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations, inbox: new InboxService(db, vault, announce) }, mailer,
+    webhooks: { service: webhooks, delivery }, alerts, announce,
     users: { invitations: new UserInvitationService({ db, mailer, baseUrl: config.baseUrl, ttlMs: config.invitationTtlMs }) },
     close: async () => {
+      await delivery.stop();
       scheduler.stop();
       collectScheduler.stop();
       await queue.stop();

@@ -5,6 +5,7 @@ import { bootstrapIfEmpty, FIRST_START_MARKER, firstStartNotice } from '../auth/
 import { buildServer } from '../api/server.js';
 import { startBlobCollection } from '../vault/gc.js';
 import { Leadership } from './leader.js';
+import { startDigests } from '../alerts/digest.js';
 
 import { WEB_ROOT } from './install.js';
 import { startInboundMail } from './inbound-mail.js';
@@ -67,6 +68,9 @@ export async function serve(role: Role = 'all'): Promise<void> {
 async function startSchedulers(deps: Deps): Promise<{ stop(): Promise<void> }> {
   await deps.scheduler.start();
   await deps.collect.scheduler.start();
+  // Webhook messages are sent from here, apart from the backups that wrote them.
+  deps.webhooks.delivery.start();
+  const digests = startDigests({ db: deps.db, alerts: deps.alerts, hour: deps.config.alerts.digestHour, onError: (err) => deps.log.error({ err }, 'could not send the daily alert digest') });
   // Idle OAuth connections are refreshed at least daily (an unused OneDrive refresh token lapses
   // after 90 days); the job refreshes only those not refreshed for 20 hours, so hourly is cheap.
   const keepAlive = () => void deps.queue.send(KEEP_ALIVE_JOB, {}, { singletonKey: 'all' }).catch((err) => deps.log.error({ err }, 'could not queue the connection keep-alive'));
@@ -78,6 +82,7 @@ async function startSchedulers(deps: Deps): Promise<{ stop(): Promise<void> }> {
   return {
     stop: async () => {
       clearInterval(keepAliveTimer);
+      digests.stop();
       deps.scheduler.stop();
       deps.collect.scheduler.stop();
       await blobCollection.stop();

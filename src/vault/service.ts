@@ -26,6 +26,8 @@ export interface VaultDeps {
    * follow-up work (a continuous backup pass) is already queued.
    */
   onChange(orgId: string, companyId: string): Promise<void>;
+  /** Told of each new document after its commit (webhooks: document.created); must not throw. */
+  onCreated?(orgId: string, documents: Array<{ id: string; companyId: string; type: string; number: string | null }>): Promise<void>;
 }
 
 export interface Upload { body: Readable; filename: string; mime: string }
@@ -61,6 +63,7 @@ export class VaultService {
     const blob = await this.deps.blobs.put(upload.body, { maxBytes: this.deps.maxUploadBytes });
     const doc = await insertDocument(this.deps.db, orgId, companyId, meta, { ...blob, filename: cleanFilename(upload.filename), mime: upload.mime });
     await this.deps.onChange(orgId, companyId);
+    await this.created(orgId, companyId, [{ id: doc.id, meta }]);
     return this.get(orgId, doc.id);
   }
 
@@ -72,6 +75,7 @@ export class VaultService {
     if (existing) return { document: await this.get(orgId, existing), created: false };
     const doc = await insertDocument(this.deps.db, orgId, companyId, meta, { ...blob, filename: cleanFilename(upload.filename), mime: upload.mime });
     await this.deps.onChange(orgId, companyId);
+    await this.created(orgId, companyId, [{ id: doc.id, meta }]);
     return { document: await this.get(orgId, doc.id), created: true };
   }
 
@@ -87,7 +91,7 @@ export class VaultService {
       const same = await findSameDocument(trx, orgId, companyId, meta, blob.sha256);
       if (same) return { documentId: same, status: 200 };
       const [doc] = await insertDocumentsIn(trx, orgId, companyId, [{ meta, blob }]);
-      return { documentId: doc!.id, status: 201 };
+      return { documentId: doc!.id, status: 201, created: meta };
     });
   }
 
@@ -107,8 +111,8 @@ export class VaultService {
    * when its work is committed: a crash leaves neither, and the client's retry does the work.
    */
   private async once(orgId: string, companyId: string, keyed: KeyedRequest | undefined,
-    work: (trx: Transaction<Database>) => Promise<{ documentId: string; status: 200 | 201 }>): Promise<Submitted> {
-    let done: { documentId: string; status: 200 | 201 };
+    work: (trx: Transaction<Database>) => Promise<{ documentId: string; status: 200 | 201; created?: DocumentMeta }>): Promise<Submitted> {
+    let done: { documentId: string; status: 200 | 201; created?: DocumentMeta };
     try {
       done = await this.deps.db.transaction().execute(async (trx) => {
         if (keyed && !(await claimKeyIn(trx, keyed, IDEMPOTENCY_TTL_MS))) throw new KeyTaken();
@@ -128,6 +132,7 @@ export class VaultService {
       return { document: await this.get(orgId, kept.documentId), status, existing: status === 200, replayed: true };
     }
     if (done.status === 201) await this.deps.onChange(orgId, companyId);
+    if (done.created) await this.created(orgId, companyId, [{ id: done.documentId, meta: done.created }]);
     return { document: await this.get(orgId, done.documentId), status: done.status, existing: done.status === 200, replayed: false };
   }
 
@@ -151,13 +156,20 @@ export class VaultService {
    */
   async recordStaged<T>(orgId: string, companyId: string,
     within: (trx: Transaction<Database>, record: (docs: Array<{ meta: DocumentMeta; blob: StagedBlob }>) => Promise<DocumentRow[]>) => Promise<T>): Promise<T> {
-    let recorded = false;
+    const recorded: Array<{ id: string; meta: DocumentMeta }> = [];
     const result = await this.deps.db.transaction().execute(async (trx) => within(trx, async (docs) => {
-      if (docs.length > 0) recorded = true;
-      return insertDocumentsIn(trx, orgId, companyId, docs.map(({ meta, blob }) => ({ meta, blob: { ...blob, filename: cleanFilename(blob.filename) } })));
+      const rows = await insertDocumentsIn(trx, orgId, companyId, docs.map(({ meta, blob }) => ({ meta, blob: { ...blob, filename: cleanFilename(blob.filename) } })));
+      rows.forEach((row, i) => recorded.push({ id: row.id, meta: docs[i]!.meta }));
+      return rows;
     }));
-    if (recorded) await this.deps.onChange(orgId, companyId);
+    if (recorded.length > 0) await this.deps.onChange(orgId, companyId);
+    await this.created(orgId, companyId, recorded);
     return result;
+  }
+
+  private async created(orgId: string, companyId: string, docs: Array<{ id: string; meta: DocumentMeta }>): Promise<void> {
+    if (docs.length === 0 || !this.deps.onCreated) return;
+    await this.deps.onCreated(orgId, docs.map((d) => ({ id: d.id, companyId, type: d.meta.type, number: d.meta.number ?? null })));
   }
 
   /** A new version: new bytes, new metadata, or both. */

@@ -20,6 +20,8 @@ export interface TokenVaultDeps {
   now?: () => number;
   /** An access token this close to its expiry is refreshed before use. */
   skewMs?: number;
+  /** Told once when a connection's grant is refused and it needs reconnecting (webhooks, alerts). */
+  onExpired?(orgId: string, connection: { id: string; kind: string; label: string; reason: string }): Promise<void>;
 }
 
 export const PROVIDER_SETTING = 'oauthProvider';
@@ -142,9 +144,13 @@ export class TokenVault {
 
   /** Returns true if this call made the change (false: the row changed since it was read). */
   private async markNeedsReconnect(rec: ConnectionRecord, reason: string): Promise<boolean> {
-    return swapConnectionSecrets(this.deps.db, rec.orgId, rec.id, rec.secretsVersion, {
+    const changed = await swapConnectionSecrets(this.deps.db, rec.orgId, rec.id, rec.secretsVersion, {
       secrets: rec.secrets, state: 'needs_reconnect', stateReason: reason,
     });
+    if (changed && rec.state !== 'needs_reconnect') {
+      await this.deps.onExpired?.(rec.orgId, { id: rec.id, kind: rec.kind, label: rec.label, reason }).catch((err) => this.deps.log.error({ err }, 'could not announce an expired connection'));
+    }
+    return changed;
   }
 
   /**

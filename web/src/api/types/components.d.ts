@@ -2,9 +2,10 @@
 import type { schemas as schemasReading } from './schemas-reading';
 import type { schemas as schemasCollect } from './schemas-collect';
 import type { schemas as schemasPeople } from './schemas-people';
+import type { schemas as schemasWebhooks } from './schemas-webhooks';
 
 export interface components {
-    schemas: schemasReading & schemasCollect & schemasPeople & {
+    schemas: schemasReading & schemasCollect & schemasPeople & schemasWebhooks & {
         Error: {
             error: {
                 /** @description Stable, machine-readable reason, such as not_found or invalid_input. */

@@ -65,4 +65,15 @@ export interface schemas {
             organization: string;
             expiresAt: string;
         };
+        AlertSettings: {
+            /**
+             * @description The language of your alert mails.
+             * @enum {string}
+             */
+            language: "nl" | "fr" | "de" | "en";
+            /** @description needs_attention: a backup, channel or webhook endpoint stopped (one mail per incident); connection_expired; client_connected: a client connected their folder; daily_digest. */
+            kinds: ("needs_attention" | "connection_expired" | "client_connected" | "daily_digest")[];
+            /** @description false: you never chose, these are the defaults for your role. */
+            chosen: boolean;
+        };
 }

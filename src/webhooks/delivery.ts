@@ -1,0 +1,180 @@
+import { isIP } from 'node:net';
+import { Agent, request } from 'undici';
+import type { Logger } from 'pino';
+import type { Db } from '../catalog/db.js';
+import { LEASE_OWNER } from '../catalog/leases.js';
+import { claimDueMessages, getEndpoint, nextDueAt, settleAttempt, updateEndpoint, type AttemptRecord, type Message } from '../catalog/webhooks.js';
+import type { EgressPolicy } from '../connectors/kit/egress.js';
+import { signedHeaders } from './signature.js';
+import { nextAttemptAt } from './schedule.js';
+
+/**
+ * Sends the outbox to the receivers, apart from everything else: backups and collection only
+ * write a row (announce) and never wait for a receiver. Each endpoint has its own number of
+ * deliveries in flight, so one slow or dead receiver uses up only its own slots; several
+ * processes share the outbox through leases on its rows.
+ */
+export interface DeliveryDeps {
+  db: Db;
+  log: Logger;
+  egress: EgressPolicy;
+  /** Opens the endpoint's valid signing secrets. */
+  secretsOf(sealed: string): string[];
+  timeoutMs: number;
+  concurrency: number;
+  retryWindowMs: number;
+  /** Milliseconds before the first retry; later ones grow from it (tests shorten it). */
+  firstRetryMs?: number;
+  /** How often to look for work another process queued or a retry that came due. */
+  pollMs?: number;
+  clock?: () => Date;
+  /** Told when an endpoint is disabled after its retry window, to raise an alert. */
+  onDisabled?(orgId: string, endpointId: string, reason: string): Promise<void>;
+  owner?: string;
+}
+
+/** What a receiver's answer body is kept to, in characters. */
+export const RESPONSE_BODY_LIMIT = 1024;
+
+export class WebhookDelivery {
+  private readonly inFlight = new Map<string, number>();
+  private readonly running = new Set<Promise<void>>();
+  private readonly agent: Agent;
+  private timer: NodeJS.Timeout | null = null;
+  private pumping = false;
+  private again = false;
+  private stopped = true;
+  private readonly owner: string;
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: DeliveryDeps) {
+    // The egress policy picks the address: an endpoint on a private network is refused unless allowed.
+    this.agent = new Agent({ connect: { lookup: deps.egress.lookup, timeout: deps.timeoutMs }, connections: deps.concurrency * 64 });
+    this.owner = deps.owner ?? LEASE_OWNER;
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.wake();
+  }
+
+  /** Looks for due messages now (announce calls it after writing a row). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.pumping) { this.again = true; return; }
+    this.pumping = true;
+    void this.pump().catch((err) => this.deps.log.error({ err }, 'webhook delivery could not read the outbox'))
+      .finally(() => {
+        this.pumping = false;
+        if (this.again) { this.again = false; this.wake(); } else this.sleep();
+      });
+  }
+
+  private async sleep(): Promise<void> {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    const poll = this.deps.pollMs ?? 1000;
+    let wait = poll;
+    const due = await nextDueAt(this.deps.db).catch(() => null);
+    if (due) wait = Math.max(10, Math.min(poll, Date.parse(due) - this.clock().getTime()));
+    if (this.stopped) return;
+    this.timer = setTimeout(() => { this.timer = null; this.wake(); }, wait);
+    this.timer.unref();
+  }
+
+  private async pump(): Promise<void> {
+    for (;;) {
+      const full = [...this.inFlight].filter(([, n]) => n >= this.deps.concurrency).map(([id]) => id);
+      const claimed = await claimDueMessages(this.deps.db, {
+        owner: this.owner, at: this.clock(), leaseMs: this.deps.timeoutMs * 3 + 30_000, limit: 50, skipEndpoints: full,
+      });
+      let started = 0;
+      for (const m of claimed) {
+        // More of one endpoint than its slots were claimed in one go: the rest go back at once.
+        if ((this.inFlight.get(m.endpointId) ?? 0) >= this.deps.concurrency) { await this.release(m); continue; }
+        this.inFlight.set(m.endpointId, (this.inFlight.get(m.endpointId) ?? 0) + 1);
+        started++;
+        const p = this.deliver(m).catch((err) => this.deps.log.error({ err, endpoint: m.endpointId }, 'a webhook delivery failed to record'))
+          .finally(() => {
+            this.inFlight.set(m.endpointId, this.inFlight.get(m.endpointId)! - 1);
+            this.running.delete(p);
+            this.wake();
+          });
+        this.running.add(p);
+      }
+      if (started === 0 || claimed.length < 50) return;
+    }
+  }
+
+  private async release(m: Message): Promise<void> {
+    await this.deps.db.updateTable('webhook_messages').set({ lease_owner: null, lease_until: null }).where('seq', '=', m.seq).where('lease_owner', '=', this.owner).execute();
+  }
+
+  /** One try of one message, recorded with the receiver's answer and what comes next. */
+  private async deliver(m: Message): Promise<void> {
+    const endpoint = await getEndpoint(this.deps.db, m.orgId, m.endpointId);
+    const at = this.clock();
+    const result = await this.post(endpoint.url, this.deps.secretsOf(endpoint.sealedSecrets), m, at);
+    const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+    if (ok) {
+      await settleAttempt(this.deps.db, m, this.owner, { ...result, at: at.toISOString() }, { state: 'delivered' });
+      return;
+    }
+    const retryAt = nextAttemptAt(m.attempts + 1, at, this.deps.firstRetryMs);
+    if (retryAt.getTime() - Date.parse(m.createdAt) <= this.deps.retryWindowMs) {
+      await settleAttempt(this.deps.db, m, this.owner, { ...result, at: at.toISOString() }, { state: 'pending', retryAt: retryAt.toISOString() });
+      return;
+    }
+    await settleAttempt(this.deps.db, m, this.owner, { ...result, at: at.toISOString() }, { state: 'failed' });
+    const hours = Math.round(this.deps.retryWindowMs / 360_000) / 10;
+    const reason = `Disabled: a message could not be delivered for ${hours} hours (last answer: ${result.error ?? `HTTP ${result.statusCode}`}). Fix the receiver, then enable the endpoint again.`;
+    await updateEndpoint(this.deps.db, m.orgId, m.endpointId, { state: 'disabled', stateReason: reason });
+    this.deps.log.warn({ endpoint: m.endpointId, reason }, 'webhook endpoint disabled');
+    await this.deps.onDisabled?.(m.orgId, m.endpointId, reason).catch((err) => this.deps.log.error({ err }, 'could not raise the alert for a disabled webhook endpoint'));
+  }
+
+  private async post(url: string, secrets: string[], m: Message, at: Date): Promise<AttemptRecord> {
+    const started = performance.now();
+    const duration = () => Math.round(performance.now() - started);
+    try {
+      // An address in the URL is never looked up, so the agent's lookup would not see it: checked here.
+      const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
+      if (isIP(host)) await this.deps.egress.resolve(host);
+      const res = await request(url, {
+        method: 'POST', dispatcher: this.agent, body: m.payload, signal: AbortSignal.timeout(this.deps.timeoutMs),
+        headers: { 'content-type': 'application/json', 'user-agent': 'Dossier-Webhooks', ...signedHeaders(secrets, m.id, at, m.payload) },
+        headersTimeout: this.deps.timeoutMs, bodyTimeout: this.deps.timeoutMs,
+      });
+      const text = await res.body.text();
+      return { statusCode: res.statusCode, responseBody: text.slice(0, RESPONSE_BODY_LIMIT), durationMs: duration(), error: res.statusCode >= 300 ? `HTTP ${res.statusCode}` : null };
+    } catch (e) {
+      const err = e as Error & { code?: string; cause?: { code?: string } };
+      const timedOut = err.name === 'TimeoutError' || err.name === 'AbortError' || /timeout/i.test(err.code ?? '');
+      const message = timedOut ? `No answer within ${this.deps.timeoutMs / 1000} s` : err.message;
+      return { statusCode: null, responseBody: null, durationMs: duration(), error: message };
+    }
+  }
+
+  /** Stops looking for work and waits for the deliveries in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.allSettled([...this.running]);
+    await this.agent.close();
+  }
+
+  /** Resolves once nothing is in flight and nothing is due now (tests and the benchmark). */
+  async idle(): Promise<void> {
+    for (;;) {
+      while (this.pumping || this.running.size > 0) {
+        await Promise.allSettled([...this.running]);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const due = await nextDueAt(this.deps.db);
+      if (!due || Date.parse(due) > this.clock().getTime()) return;
+      this.wake();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+}
