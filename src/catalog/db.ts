@@ -15,6 +15,7 @@ import * as idempotencyKeys from './migrations/007-idempotency-keys.js';
 import * as signInAttempts from './migrations/008-sign-in-attempts.js';
 import * as invitationTries from './migrations/009-invitation-tries.js';
 import * as rights from './migrations/010-rights.js';
+import * as auditLog from './migrations/014-audit-log.js';
 
 export type Db = Kysely<Database>;
 
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '008-sign-in-attempts': signInAttempts,
   '009-invitation-tries': invitationTries,
   '010-rights': rights,
+  '014-audit-log': auditLog,
 };
 
 export interface DatabaseOptions {

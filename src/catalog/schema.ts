@@ -92,6 +92,11 @@ export interface Database {
     dedupe_key: string | null; likely_duplicate_of: string | null; previous_id: string | null; duplicates_seen: number;
     reviewed_by: string | null; reviewed_at: string | null; created_at: string; updated_at: string;
   };
+  audit_heads: { org_id: string; seq: number; hash: string; updated_at: string };
+  audit_entries: {
+    org_id: string; seq: number; at: string; type: string; actor_kind: string; actor_id: string | null;
+    object_type: string | null; object_id: string | null; company_id: string | null; details: string; prev_hash: string; hash: string;
+  };
   idempotency_keys: {
     org_id: string; principal: string; key: string; fingerprint: string; status: number | null; document_id: string | null;
     created_at: string; expires_at: string;
