@@ -15,6 +15,8 @@ import type { BlobStore } from '../vault/blobs.js';
 import type { StagedBlob, VaultService } from '../vault/service.js';
 import { BUSY_RETRY_AFTER_S, extractDocument, type ExtractionInput, type ExtractionResult } from '../extract/index.js';
 import { dedupeKey, documentMeta, extractionSummary, inboxFields } from './fields.js';
+import { recordAudit } from '../audit/log.js';
+import type { AuditActor } from '../domain/audit.js';
 
 export interface IntakeDeps {
   db: Db;
@@ -174,10 +176,17 @@ async function fileIn(trx: Transaction<Database>, record: RecordDocuments, job: 
     return { meta: documentMeta(r.fields, job.company.name, fileDate), blob: { ...f.blob, filename: f.name, mime: mimeOf(f.name) } };
   }));
   await insertInboxItems(trx, job.orgId, fresh.map(({ item }, i) => ({ ...item, documentId: docs[i]!.id })));
+  await recordAudit(trx, job.orgId, fresh.map(({ f, item }, i) => ({
+    type: 'document.collected' as const, actor: collectedBy(channel.id), objectType: 'document', objectId: docs[i]!.id, companyId: channel.companyId,
+    details: { channelId: channel.id, inboxItemId: item.id, sourcePath: f.item.path, sha256: f.blob.sha256, size: f.blob.size },
+  })));
   for (const id of duplicatesOf) await noteDuplicate(trx, id);
   await settleItems(trx, channel.id, job.owner, settled);
   return out;
 }
+
+/** A collected file comes from the client's folder of a channel: the channel is who brought it. */
+const collectedBy = (channelId: string): AuditActor => ({ kind: 'client', id: channelId });
 
 /** Reads the files judged new, then files the batch in one transaction. */
 async function file(deps: IntakeDeps, job: IntakeJob, batch: Fetched[]): Promise<IntakeResult[]> {
@@ -187,7 +196,7 @@ async function file(deps: IntakeDeps, job: IntakeJob, batch: Fetched[]): Promise
   const bytes = new Set<string>(); // the same bytes twice in a batch: read once, the second is its duplicate
   for (const f of batch) if (verdict(k, f).kind === 'new' && !bytes.has(f.blob.sha256)) { bytes.add(f.blob.sha256); fresh.push(f); }
   await eachLimited(fresh, READ_DEPTH, async (f) => { readings.set(f, await read(deps, f)); });
-  return deps.vault.recordStaged(job.orgId, job.channel.companyId, (trx, record) => fileIn(trx, record, job, batch, readings));
+  return deps.vault.recordStaged(job.orgId, job.channel.companyId, (trx, record) => fileIn(trx, record, job, batch, readings), collectedBy(job.channel.id));
 }
 
 /** A file that could not be collected: failed in the ledger (retried by later runs), unless the whole run has to stop. */

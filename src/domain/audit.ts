@@ -29,6 +29,9 @@ export interface AuditActor { kind: ActorKind; id: string | null }
 
 export const SYSTEM: AuditActor = { kind: 'system', id: null };
 
+/** An operator at the server's command line. */
+export const OPERATOR: AuditActor = { kind: 'system', id: 'cli' };
+
 export interface AuditEvent {
   type: AuditType;
   actor: AuditActor;

@@ -39,6 +39,7 @@ import type { Mailer } from '../mail/mailer.js';
 import { SmtpMailer } from '../mail/smtp.js';
 import { OutboxMailer } from '../mail/outbox.js';
 import { UserInvitationService } from '../auth/user-invitations.js';
+import { AuditHeadScheduler } from '../audit/schedule.js';
 
 /** Everything the entry points need, built once, as one plain object (no container, no globals). */
 export interface Deps {
@@ -66,6 +67,8 @@ export interface Deps {
   mailer: Mailer;
   /** Users invited by e-mail. */
   users: { invitations: UserInvitationService };
+  /** The daily head of each organization's audit chain. */
+  auditHeads: AuditHeadScheduler;
   close(): Promise<void>;
 }
 
@@ -208,12 +211,17 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     queue.work(KEEP_ALIVE_JOB, async () => { await tokenVault.refreshIdle(); });
   }
 
+  const auditHeads = new AuditHeadScheduler(db, async (head) => { log.info(head, 'the audit chain\'s head of the day'); },
+    (err) => log.error({ err }, 'could not write the audit chain\'s head of the day'));
+
   return {
     config, log, db, blobs, box, queue, vault, backup, scheduler, events, definitions: [...definitions.values()], maxUploadBytes: config.maxUploadBytes,
     tokens: tokenVault, connections, sandbox,
     collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations, inbox: new InboxService(db, vault) }, mailer,
     users: { invitations: new UserInvitationService({ db, mailer, baseUrl: config.baseUrl, ttlMs: config.invitationTtlMs }) },
+    auditHeads,
     close: async () => {
+      auditHeads.stop();
       scheduler.stop();
       collectScheduler.stop();
       await queue.stop();

@@ -22,6 +22,7 @@ export async function serve(): Promise<void> {
   await app.listen({ host: deps.config.host, port: deps.config.port });
   await deps.scheduler.start();
   await deps.collect.scheduler.start();
+  deps.auditHeads.start();
   // Idle OAuth connections are refreshed at least daily (an unused OneDrive refresh token lapses
   // after 90 days); the job refreshes only those not refreshed for 20 hours, so hourly is cheap.
   const keepAlive = () => void deps.queue.send(KEEP_ALIVE_JOB, {}, { singletonKey: 'all' }).catch((err) => deps.log.error({ err }, 'could not queue the connection keep-alive'));

@@ -15,7 +15,8 @@ import type { paths as collectRuns } from './types/collect-runs';
 import type { paths as channels } from './types/channels';
 import type { paths as invitations } from './types/invitations';
 import type { paths as inbox } from './types/inbox';
+import type { paths as audit } from './types/audit';
 
 /** Every route of the API, from the files of its areas. */
-export interface paths extends service, session, apiKeys, userInvitations, users, companies, extract, documents, destinationRuns, destinations, layouts, connections, collectRuns, channels, invitations, inbox {}
+export interface paths extends service, session, apiKeys, userInvitations, users, companies, extract, documents, destinationRuns, destinations, layouts, connections, collectRuns, channels, invitations, inbox, audit {}
 export type { components } from './types/components';
