@@ -36,6 +36,7 @@ const AREAS: Array<[file: string, routes: RegExp]> = [
   ['channels', /^\/v1\/(channels|channel-recipients)\b/],
   ['invitations', /^\/v1\/invitations\b/],
   ['inbox', /^\/v1\/inbox\b/],
+  ['audit', /^\/v1\/(audit|exports)\b/],
 ];
 /** The shared schemas by concept (first match); the rest stay in components.d.ts. */
 const SCHEMA_AREAS: Array<[file: string, names: RegExp]> = [

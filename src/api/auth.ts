@@ -5,6 +5,7 @@ import { DomainError } from '../domain/errors.js';
 import type { Db } from '../catalog/db.js';
 import { RIGHT_TITLES, type Right } from '../domain/rights.js';
 import { readCookie } from './cookies.js';
+import type { AuditActor } from '../domain/audit.js';
 
 /**
  * Who is calling, per request. Kept beside the request rather than decorated onto it, so a
@@ -62,4 +63,10 @@ export function checkRight(request: FastifyRequest, right: Right): void {
   if (!principalOf(request).rights.includes(right)) {
     throw new DomainError('forbidden', `This needs the right "${right}" (${RIGHT_TITLES[right]}), which your user does not have. Ask a user who manages users to give it to you.`);
   }
+}
+
+/** Who the audit log names for this request: the API key when one was sent, else the signed-in user. */
+export function actorOf(request: FastifyRequest): AuditActor {
+  const p = principalOf(request);
+  return p.keyId ? { kind: 'api_key', id: p.keyId } : { kind: 'user', id: p.userId };
 }

@@ -130,6 +130,10 @@ export const ROUTE_RIGHTS: Record<string, Need> = {
   'GET /v1/api-keys': 'signed_in',
   'POST /v1/api-keys': 'signed_in',
   'DELETE /v1/api-keys/:id': 'signed_in',
+
+  'GET /v1/audit': 'admin',
+  'GET /v1/audit/head': 'admin',
+  'GET /v1/audit/verify': 'admin',
 };
 
 /**

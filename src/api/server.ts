@@ -38,6 +38,8 @@ import type { InboxService } from '../collect/inbox.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { sessionRoutes, signInRoute } from './routes/session.js';
 import { eventRoutes } from './routes/events.js';
+import { registerAuditTrail } from './audit-trail.js';
+import { auditRoutes } from './routes/audit.js';
 import { joinRoutes, userInvitationRoutes } from './routes/user-invitations.js';
 import type { UserInvitationService } from '../auth/user-invitations.js';
 import type { LiveEvents } from '../events/live.js';
@@ -174,6 +176,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   };
   await app.register(async (v1) => {
     v1.addHook('onRequest', requireCaller(deps.db));
+    registerAuditTrail(v1 as unknown as FastifyInstance, deps.db, deps.log);
     const zv1 = v1.withTypeProvider<ZodTypeProvider>();
     companyRoutes(zv1, ctx);
     documentRoutes(zv1, ctx);
@@ -192,6 +195,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     eventRoutes(zv1, ctx);
     if (deps.webhooks) webhookRoutes(zv1, ctx);
     if (deps.alerts) alertRoutes(zv1, ctx);
+    auditRoutes(zv1, ctx);
   }, { prefix: '/v1' });
   // Signing in needs neither a key nor a session.
   await app.register(async (open) => signInRoute(open.withTypeProvider<ZodTypeProvider>(), ctx), { prefix: '/v1' });

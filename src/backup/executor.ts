@@ -10,7 +10,9 @@ import { documentsBackedUp } from './announce.js';
 import { addRunItems, markFailed, markSyncedMany, recordIntents, type RunCounts, type SyncedDelivery } from '../catalog/deliveries.js';
 import type { BlobStore } from '../vault/blobs.js';
 import type { Action } from './planner.js';
-import { BatchVerifier, type LocalHash } from './verifier.js';
+import { BatchVerifier, type LocalHash, type MatchedHash } from './verifier.js';
+import { recordAudit } from '../audit/log.js';
+import { SYSTEM, type AuditEvent } from '../domain/audit.js';
 
 /** A failure that concerns the whole destination, not one file: the run stops and says why. */
 export class DestinationBlocked extends Error {
@@ -34,6 +36,7 @@ export function blockedBy(e: ConnectorError, destinationName: string): Destinati
 
 export interface ExecuteJob {
   orgId: string;
+  companyId: string;
   destinationId: string;
   destinationName: string;
   runId: string;
@@ -74,12 +77,17 @@ export async function execute(deps: ExecuteDeps, job: ExecuteJob): Promise<RunCo
   const completions: Promise<void>[] = [];
   const items: Parameters<typeof addRunItems>[1] = [];
   const synced: SyncedDelivery[] = [];
-  // The ledger first: a run item never says "ok" for a file the ledger does not hold yet.
+  const verified: AuditEvent[] = [];
+  // The ledger first: a run item never says "ok" for a file the ledger does not hold yet. The
+  // audit entries of the verified files commit with their synced marks, or neither does.
   const flushLedger = async () => {
-    const batch = synced.splice(0);
-    await markSyncedMany(deps.db, job.orgId, job.destinationId, batch);
+    const rows = synced.splice(0), events = verified.splice(0);
+    await deps.db.transaction().execute(async (trx) => {
+      await markSyncedMany(trx, job.orgId, job.destinationId, rows);
+      await recordAudit(trx, job.orgId, events);
+    });
     await addRunItems(deps.db, items.splice(0));
-    await documentsBackedUp(deps.announce, job.orgId, job.destinationId, batch);
+    await documentsBackedUp(deps.announce, job.orgId, job.destinationId, rows);
   };
   let blocked: DestinationBlocked | null = null;
   let done = 0;
@@ -96,7 +104,7 @@ export async function execute(deps: ExecuteDeps, job: ExecuteJob): Promise<RunCo
     deps.log.warn({ destination: job.destinationId, document: a.documentId, err: e }, 'transfer failed');
   };
 
-  const finish = async (a: Transfer, remoteId: string | null, moved: boolean) => {
+  const finish = async (a: Transfer, remoteId: string | null, moved: boolean, matched: MatchedHash) => {
     // The old name goes only after the new one is verified, and before the ledger forgets it.
     for (const old of [a.op === 'upload' ? a.previousPath : null, a.staleIntent]) {
       if (!old || old === a.path) continue;
@@ -105,6 +113,14 @@ export async function execute(deps: ExecuteDeps, job: ExecuteJob): Promise<RunCo
       counts.removed++;
     }
     synced.push({ documentId: a.documentId, versionId: a.versionId, remotePath: a.path, remoteId, sha256: a.sha256, size: a.size });
+    const restored = a.op === 'upload' && a.reason === 'restore';
+    verified.push({
+      type: restored ? 'transfer.restored' : 'transfer.verified', actor: SYSTEM, objectType: 'document', objectId: a.documentId, companyId: job.companyId,
+      details: {
+        destinationId: job.destinationId, runId: job.runId, versionId: a.versionId, remotePath: a.path, sha256: a.sha256, size: a.size,
+        action: moved ? 'move' : 'upload', destinationHash: matched,
+      },
+    });
     if (moved) counts.moved++;
     else if (a.op === 'upload' && a.reason === 'restore') counts.restored++;
     else counts.uploaded++;
@@ -147,7 +163,7 @@ export async function execute(deps: ExecuteDeps, job: ExecuteJob): Promise<RunCo
     }
     const { entry } = sent;
     completions.push(verifier.check(a.path, a, entry.hashes, sent.computed)
-      .then(() => finish(a, entry.id ?? null, moved))
+      .then((matched) => finish(a, entry.id ?? null, moved, matched))
       .catch((e) => fail(a, e)));
   };
 

@@ -115,7 +115,7 @@ export async function syncDestination(deps: SyncDeps, orgId: string, destination
       // Counted once here: progress reports come once per file.
       const planned = base.planned + counts0(actions);
       const counts = await execute(deps, {
-        orgId, destinationId, destinationName: dst.name, runId: runId!, connector: connector!, actions, transfers: deps.transfers, taken: taken!,
+        orgId, companyId: dst.companyId, destinationId, destinationName: dst.name, runId: runId!, connector: connector!, actions, transfers: deps.transfers, taken: taken!,
         signal,
         onProgress: (done, bytes) => report({ runId: runId!, done: base.uploaded + base.moved + base.restored + done, planned, bytes: base.bytes + bytes }),
       });

@@ -6,7 +6,10 @@ import { withRetry, type RetryPolicy } from '../connectors/kit/retry.js';
 /** The hash of type `type` of the vault blob whose SHA-256 is `sha256`, computed here. */
 export type LocalHash = (type: HashType, sha256: string, size?: number) => Promise<string>;
 
-interface Check { path: string; size?: number; expected: Promise<string>; resolve(): void; reject(e: Error): void }
+interface Check { path: string; size?: number; expected: Promise<string>; resolve(h: MatchedHash): void; reject(e: Error): void }
+
+/** The destination's own hash of a file, which matched: what the audit log keeps of a verified transfer. */
+export interface MatchedHash { type: HashType; hash: string }
 
 /**
  * Which hash to compare. SHA-256 whenever the destination reports it (or has to be read back);
@@ -50,17 +53,18 @@ export class BatchVerifier {
   /**
    * Resolves once `path` is confirmed to hold the blob; rejects on a mismatch or a missing
    * file. `reported`: the hashes the destination returned with the write, if any; `computed`:
-   * the blob's hash of type `localType`, if the upload already computed it.
+   * the blob's hash of type `localType`, if the upload already computed it. Answers the
+   * destination's hash that matched.
    */
-  check(path: string, blob: { sha256: string; size?: number }, reported?: Partial<Record<HashType, string>>, computed?: string): Promise<void> {
+  check(path: string, blob: { sha256: string; size?: number }, reported?: Partial<Record<HashType, string>>, computed?: string): Promise<MatchedHash> {
     const { sha256, size } = blob;
     const type = this.type;
     const expected = type === 'sha256' ? Promise.resolve(sha256) : computed !== undefined ? Promise.resolve(computed) : this.localHash!(type, sha256, size);
     const got = reported?.[type];
-    if (got) return expected.then((want) => { if (got !== want) throw mismatch(path, type, got, want); });
+    if (got) return expected.then((want) => { if (got !== want) throw mismatch(path, type, got, want); return { type, hash: got }; });
     // Settled here too, so a failing local hash is never an unhandled rejection before verify() awaits it.
     expected.catch(() => undefined);
-    const done = new Promise<void>((resolve, reject) => this.pending.push({ path, size, expected, resolve, reject }));
+    const done = new Promise<MatchedHash>((resolve, reject) => this.pending.push({ path, size, expected, resolve, reject }));
     if (this.pending.length >= this.batchSize) void this.flush();
     return done;
   }
@@ -90,7 +94,7 @@ export class BatchVerifier {
         c.reject(e as Error);
         continue;
       }
-      if (got === want) c.resolve();
+      if (got === want) c.resolve({ type: this.type, hash: got });
       else c.reject(got === undefined ? new Error(`${c.path} is not at the destination after the upload.`) : mismatch(c.path, this.type, got, want));
     }
   }

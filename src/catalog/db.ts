@@ -19,6 +19,7 @@ import * as namesLanguages from './migrations/018-names-languages.js';
 import * as mail from './migrations/011-mail.js';
 import * as channelAddresses from './migrations/012-channel-addresses.js';
 import * as webhooksAlerts from './migrations/013-webhooks-alerts.js';
+import * as auditLog from './migrations/014-audit-log.js';
 
 export type Db = Kysely<Database>;
 
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '011-mail': mail,
   '012-channel-addresses': channelAddresses,
   '013-webhooks-alerts': webhooksAlerts,
+  '014-audit-log': auditLog,
 };
 
 export interface DatabaseOptions {

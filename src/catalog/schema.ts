@@ -101,6 +101,11 @@ export interface Database {
     spf: string | null; dkim: string | null; dmarc: string | null; outcome: string; detail: string | null; documents: number;
     raw_sha256: string | null; run_id: string | null; received_at: string;
   };
+  audit_heads: { org_id: string; seq: number; hash: string; updated_at: string };
+  audit_entries: {
+    org_id: string; seq: number; at: string; type: string; actor_kind: string; actor_id: string | null;
+    object_type: string | null; object_id: string | null; company_id: string | null; details: string; prev_hash: string; hash: string;
+  };
   idempotency_keys: {
     org_id: string; principal: string; key: string; fingerprint: string; status: number | null; document_id: string | null;
     created_at: string; expires_at: string;

@@ -7,6 +7,7 @@ import { DOCUMENT_TYPES, type DocumentType } from '../domain/documents.js';
 import { UsageError, companyOf, type CliContext } from './context.js';
 import { EXIT, printerFor } from './output.js';
 import { progressReporter } from './progress.js';
+import { OPERATOR } from '../domain/audit.js';
 
 /** What an import did; `skipped` are files whose exact bytes this company already holds. */
 export interface ImportSummary { imported: number; skipped: number; failed: Array<{ file: string; error: string }> }
@@ -97,7 +98,7 @@ export function registerImport(program: Command, ctx: CliContext): void {
               const { created } = await deps.vault.importOnce(orgId, companyId, {
                 type: opts.type as DocumentType, ...factsFromName(name, mtime, company.timeZone),
                 counterparty: null, amount: null, currency: null, businessAccount: null,
-              }, { body: handle.createReadStream({ autoClose: false }), filename: name, mime: mimeOf(name) });
+              }, { body: handle.createReadStream({ autoClose: false }), filename: name, mime: mimeOf(name) }, OPERATOR);
               if (created) summary.imported++; else summary.skipped++;
               bytes += size;
             } finally {

@@ -11,6 +11,7 @@ import { FIELD_NAMES } from '../extract/index.js';
 import type { VaultService } from '../vault/service.js';
 import type { DocumentMeta } from '../catalog/documents.js';
 import { dedupeKey, documentMeta } from './fields.js';
+import { SYSTEM, type AuditActor } from '../domain/audit.js';
 
 export interface InboxView extends InboxItem {
   /** Where the original file is read: the vault document's content. */
@@ -63,7 +64,7 @@ export class InboxService {
       fields[name] = { ...fields[name]!, confidence: 1, provenance: by };
     }
     const touched = c.fields !== undefined || c.confirm !== undefined;
-    if (touched) await this.followFields(orgId, item, fields);
+    if (touched) await this.followFields(orgId, item, fields, userId ? { kind: 'user', id: userId } : SYSTEM);
     const key = touched ? dedupeKey(fields) : item.dedupeKey;
     const after = await updateInboxItem(this.db, orgId, id, {
       ...(touched && { fields, dedupeKey: key, likelyDuplicateOf: key ? await inboxItemWithKey(this.db, item.companyId, key, id) : null }),
@@ -85,12 +86,12 @@ export class InboxService {
    * type), so that backups file it under what the reviewer confirmed, not what was first read.
    * Only what differs is changed: one new metadata version, and the backups told once.
    */
-  private async followFields(orgId: string, item: InboxItem, fields: Record<string, StoredField>): Promise<void> {
+  private async followFields(orgId: string, item: InboxItem, fields: Record<string, StoredField>, actor: AuditActor): Promise<void> {
     const doc = await this.vault.get(orgId, item.documentId);
     const company = await getCompany(this.db, orgId, item.companyId);
     const meta = documentMeta(fields, company.name, doc.date);
     const changed: Partial<DocumentMeta> = {};
     for (const k of ['type', 'number', 'date', 'counterparty', 'amount', 'currency'] as const) if (meta[k] !== doc[k]) Object.assign(changed, { [k]: meta[k] });
-    if (Object.keys(changed).length > 0) await this.vault.update(orgId, item.documentId, changed);
+    if (Object.keys(changed).length > 0) await this.vault.update(orgId, item.documentId, changed, undefined, actor);
   }
 }

@@ -16,6 +16,8 @@ import type { BlobStore } from '../vault/blobs.js';
 import type { StagedBlob, VaultService } from '../vault/service.js';
 import { BUSY_RETRY_AFTER_S, extractDocument, type ExtractionInput, type ExtractionResult } from '../extract/index.js';
 import { dedupeKey, documentMeta, extractionSummary, inboxFields } from './fields.js';
+import { recordAudit } from '../audit/log.js';
+import type { AuditActor } from '../domain/audit.js';
 
 export interface IntakeDeps {
   db: Db;
@@ -185,10 +187,17 @@ async function fileIn(trx: Transaction<Database>, record: RecordDocuments, job: 
     return { meta: documentMeta(r.fields, job.company.name, fileDate), blob: { ...f.blob, filename: f.name, mime: f.mime ?? mimeOf(f.name) } };
   }));
   await insertInboxItems(trx, job.orgId, fresh.map(({ item }, i) => ({ ...item, documentId: docs[i]!.id })));
+  await recordAudit(trx, job.orgId, fresh.map(({ f, item }, i) => ({
+    type: 'document.collected' as const, actor: collectedBy(channel.id), objectType: 'document', objectId: docs[i]!.id, companyId: channel.companyId,
+    details: { channelId: channel.id, inboxItemId: item.id, sourcePath: f.item.path, sha256: f.blob.sha256, size: f.blob.size },
+  })));
   for (const id of duplicatesOf) await noteDuplicate(trx, id);
   await settleItems(trx, channel.id, job.owner, settled);
   return out;
 }
+
+/** A collected file comes from the client's folder of a channel: the channel is who brought it. */
+const collectedBy = (channelId: string): AuditActor => ({ kind: 'client', id: channelId });
 
 /** Reads the files judged new, then files the batch in one transaction. */
 async function file(deps: IntakeDeps, job: FilingJob, batch: Fetched[]): Promise<IntakeResult[]> {
@@ -198,7 +207,7 @@ async function file(deps: IntakeDeps, job: FilingJob, batch: Fetched[]): Promise
   const bytes = new Set<string>(); // the same bytes twice in a batch: read once, the second is its duplicate
   for (const f of batch) if (verdict(k, f).kind === 'new' && !bytes.has(f.blob.sha256)) { bytes.add(f.blob.sha256); fresh.push(f); }
   await eachLimited(fresh, READ_DEPTH, async (f) => { readings.set(f, await read(deps, f)); });
-  const results = await deps.vault.recordStaged(job.orgId, job.channel.companyId, (trx, record) => fileIn(trx, record, job, batch, readings));
+  const results = await deps.vault.recordStaged(job.orgId, job.channel.companyId, (trx, record) => fileIn(trx, record, job, batch, readings), collectedBy(job.channel.id));
   // Announced after the commit: a receiver is never told of an item a rollback took back.
   for (const [i, r] of results.entries()) {
     if (!r.inboxItemId || !['collected', 'changed', 'likely_duplicate'].includes(r.outcome)) continue;

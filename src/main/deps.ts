@@ -50,6 +50,7 @@ import { WebhookService } from '../webhooks/service.js';
 import { WebhookDelivery } from '../webhooks/delivery.js';
 import { AlertService } from '../alerts/service.js';
 import { getEndpoint } from '../catalog/webhooks.js';
+import { AuditHeadScheduler } from '../audit/schedule.js';
 
 /** Everything the entry points need, built once, as one plain object (no container, no globals). */
 export interface Deps {
@@ -82,6 +83,8 @@ export interface Deps {
   alerts: AlertService;
   /** The one way occurrences reach webhooks and alerts. */
   announce: Announce;
+  /** The daily head of each organization's audit chain. */
+  auditHeads: AuditHeadScheduler;
   close(): Promise<void>;
 }
 
@@ -277,14 +280,19 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     queue.work(KEEP_ALIVE_JOB, async () => { await tokenVault.refreshIdle(); });
   }
 
+  const auditHeads = new AuditHeadScheduler(db, async (head) => { log.info(head, 'the audit chain\'s head of the day'); },
+    (err) => log.error({ err }, 'could not write the audit chain\'s head of the day'));
+
   return {
     config, log, db, blobs, box, queue, vault, backup, scheduler, events, definitions: [...definitions.values()], maxUploadBytes: config.maxUploadBytes,
     tokens: tokenVault, connections, sandbox,
     collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations, inbox: new InboxService(db, vault, announce) }, mailer,
     webhooks: { service: webhooks, delivery }, alerts, announce,
     users: { invitations: new UserInvitationService({ db, mailer, baseUrl: config.baseUrl, ttlMs: config.invitationTtlMs }) },
+    auditHeads,
     close: async () => {
       await delivery.stop();
+      auditHeads.stop();
       scheduler.stop();
       collectScheduler.stop();
       await queue.stop();

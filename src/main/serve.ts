@@ -71,6 +71,7 @@ async function startSchedulers(deps: Deps): Promise<{ stop(): Promise<void> }> {
   // Webhook messages are sent from here, apart from the backups that wrote them.
   deps.webhooks.delivery.start();
   const digests = startDigests({ db: deps.db, alerts: deps.alerts, hour: deps.config.alerts.digestHour, onError: (err) => deps.log.error({ err }, 'could not send the daily alert digest') });
+  deps.auditHeads.start();
   // Idle OAuth connections are refreshed at least daily (an unused OneDrive refresh token lapses
   // after 90 days); the job refreshes only those not refreshed for 20 hours, so hourly is cheap.
   const keepAlive = () => void deps.queue.send(KEEP_ALIVE_JOB, {}, { singletonKey: 'all' }).catch((err) => deps.log.error({ err }, 'could not queue the connection keep-alive'));
@@ -83,6 +84,7 @@ async function startSchedulers(deps: Deps): Promise<{ stop(): Promise<void> }> {
     stop: async () => {
       clearInterval(keepAliveTimer);
       digests.stop();
+      deps.auditHeads.stop();
       deps.scheduler.stop();
       deps.collect.scheduler.stop();
       await blobCollection.stop();

@@ -7,10 +7,24 @@ import type { Database } from '../catalog/schema.js';
 import { createHash } from 'node:crypto';
 import { claimKeyIn, keepAnswerIn, keptAnswer, type KeyedRequest } from '../catalog/idempotency.js';
 import {
-  addVersion, addVersionIn, findDocumentByContent, findSameDocument, getDocument, getVersion, insertDocument, insertDocumentsIn, listDocuments, listVersions,
+  addVersionIn, findDocumentByContent, findSameDocument, getDocument, getVersion, insertDocumentsIn, listDocuments, listVersions,
   type DocumentFilter, type DocumentMeta, type DocumentRow, type VersionRow,
 } from '../catalog/documents.js';
 import type { BlobStore } from './blobs.js';
+import { recordAudit } from '../audit/log.js';
+import { SYSTEM, type AuditActor, type AuditEvent } from '../domain/audit.js';
+
+/** The audit entry of a version received: the document's new state and, with new bytes, their hash. */
+function received(doc: DocumentRow, actor: AuditActor, blob: StagedBlob | null, changed?: Partial<DocumentMeta>): AuditEvent {
+  return {
+    type: 'document.version_received', actor, objectType: 'document', objectId: doc.id, companyId: doc.companyId,
+    details: {
+      versionId: doc.currentVersionId, version: doc.versionCount, type: doc.type, number: doc.number, date: doc.date,
+      ...(blob ? { sha256: blob.sha256, size: blob.size, filename: blob.filename, mime: blob.mime } : { metadataOnly: true }),
+      ...(changed && { changed }),
+    },
+  };
+}
 
 /**
  * Intake and reading of documents. Bytes go to the blob store first (content-addressed, so a
@@ -58,22 +72,22 @@ const cleanFilename = (name: string) => name.replace(/[\\/]/g, '_').replace(/[\u
 export class VaultService {
   constructor(private readonly deps: VaultDeps) {}
 
-  async create(orgId: string, companyId: string, meta: DocumentMeta, upload: Upload): Promise<DocumentView> {
+  async create(orgId: string, companyId: string, meta: DocumentMeta, upload: Upload, actor: AuditActor = SYSTEM): Promise<DocumentView> {
     await getCompany(this.deps.db, orgId, companyId);
     const blob = await this.deps.blobs.put(upload.body, { maxBytes: this.deps.maxUploadBytes });
-    const doc = await insertDocument(this.deps.db, orgId, companyId, meta, { ...blob, filename: cleanFilename(upload.filename), mime: upload.mime });
+    const doc = await this.insertAudited(orgId, companyId, meta, { ...blob, filename: cleanFilename(upload.filename), mime: upload.mime }, actor);
     await this.deps.onChange(orgId, companyId);
     await this.created(orgId, companyId, [{ id: doc.id, meta }]);
     return this.get(orgId, doc.id);
   }
 
   /** Same as create, unless this company already holds these exact bytes: then that document. */
-  async importOnce(orgId: string, companyId: string, meta: DocumentMeta, upload: Upload): Promise<{ document: DocumentView; created: boolean }> {
+  async importOnce(orgId: string, companyId: string, meta: DocumentMeta, upload: Upload, actor: AuditActor = SYSTEM): Promise<{ document: DocumentView; created: boolean }> {
     await getCompany(this.deps.db, orgId, companyId);
     const blob = await this.deps.blobs.put(upload.body, { maxBytes: this.deps.maxUploadBytes });
     const existing = await findDocumentByContent(this.deps.db, orgId, companyId, blob.sha256);
     if (existing) return { document: await this.get(orgId, existing), created: false };
-    const doc = await insertDocument(this.deps.db, orgId, companyId, meta, { ...blob, filename: cleanFilename(upload.filename), mime: upload.mime });
+    const doc = await this.insertAudited(orgId, companyId, meta, { ...blob, filename: cleanFilename(upload.filename), mime: upload.mime }, actor);
     await this.deps.onChange(orgId, companyId);
     await this.created(orgId, companyId, [{ id: doc.id, meta }]);
     return { document: await this.get(orgId, doc.id), created: true };
@@ -83,7 +97,7 @@ export class VaultService {
    * An upload through the API: create(), unless this company holds a document of the same type
    * and number with these bytes (then that one, status 200), and once per Idempotency-Key.
    */
-  async submit(orgId: string, companyId: string, meta: DocumentMeta, upload: Upload, idempotency?: IdempotencyKeyUse): Promise<Submitted> {
+  async submit(orgId: string, companyId: string, meta: DocumentMeta, upload: Upload, idempotency?: IdempotencyKeyUse, actor: AuditActor = SYSTEM): Promise<Submitted> {
     await getCompany(this.deps.db, orgId, companyId);
     const blob = { ...(await this.deps.blobs.put(upload.body, { maxBytes: this.deps.maxUploadBytes })), filename: cleanFilename(upload.filename), mime: upload.mime };
     const keyed = idempotency && { orgId, ...idempotency, fingerprint: fingerprintOf(['document', companyId, meta, blob]) };
@@ -91,17 +105,19 @@ export class VaultService {
       const same = await findSameDocument(trx, orgId, companyId, meta, blob.sha256);
       if (same) return { documentId: same, status: 200 };
       const [doc] = await insertDocumentsIn(trx, orgId, companyId, [{ meta, blob }]);
+      await recordAudit(trx, orgId, received(doc!, actor, blob));
       return { documentId: doc!.id, status: 201, created: meta };
     });
   }
 
   /** A new version through the API: update(), once per Idempotency-Key. */
-  async submitVersion(orgId: string, documentId: string, meta: Partial<DocumentMeta>, upload: Upload, idempotency?: IdempotencyKeyUse): Promise<Submitted> {
+  async submitVersion(orgId: string, documentId: string, meta: Partial<DocumentMeta>, upload: Upload, idempotency?: IdempotencyKeyUse, actor: AuditActor = SYSTEM): Promise<Submitted> {
     const current = await getDocument(this.deps.db, orgId, documentId);
     const blob = { ...(await this.deps.blobs.put(upload.body, { maxBytes: this.deps.maxUploadBytes })), filename: cleanFilename(upload.filename), mime: upload.mime };
     const keyed = idempotency && { orgId, ...idempotency, fingerprint: fingerprintOf(['version', documentId, meta, blob]) };
     return this.once(orgId, current.companyId, keyed, async (trx) => {
-      await addVersionIn(trx, orgId, documentId, meta, blob);
+      const doc = await addVersionIn(trx, orgId, documentId, meta, blob);
+      await recordAudit(trx, orgId, received(doc, actor, blob, meta));
       return { documentId, status: 201 };
     });
   }
@@ -155,10 +171,13 @@ export class VaultService {
    * them are there, or none. Listeners are told once, after the commit, when a document was recorded.
    */
   async recordStaged<T>(orgId: string, companyId: string,
-    within: (trx: Transaction<Database>, record: (docs: Array<{ meta: DocumentMeta; blob: StagedBlob }>) => Promise<DocumentRow[]>) => Promise<T>): Promise<T> {
+    within: (trx: Transaction<Database>, record: (docs: Array<{ meta: DocumentMeta; blob: StagedBlob }>) => Promise<DocumentRow[]>) => Promise<T>,
+    actor: AuditActor = SYSTEM): Promise<T> {
     const recorded: Array<{ id: string; meta: DocumentMeta }> = [];
     const result = await this.deps.db.transaction().execute(async (trx) => within(trx, async (docs) => {
-      const rows = await insertDocumentsIn(trx, orgId, companyId, docs.map(({ meta, blob }) => ({ meta, blob: { ...blob, filename: cleanFilename(blob.filename) } })));
+      const clean = docs.map(({ meta, blob }) => ({ meta, blob: { ...blob, filename: cleanFilename(blob.filename) } }));
+      const rows = await insertDocumentsIn(trx, orgId, companyId, clean);
+      await recordAudit(trx, orgId, rows.map((row, i) => received(row, actor, clean[i]!.blob)));
       rows.forEach((row, i) => recorded.push({ id: row.id, meta: docs[i]!.meta }));
       return rows;
     }));
@@ -173,13 +192,25 @@ export class VaultService {
   }
 
   /** A new version: new bytes, new metadata, or both. */
-  async update(orgId: string, documentId: string, meta: Partial<DocumentMeta>, upload?: Upload): Promise<DocumentView> {
+  async update(orgId: string, documentId: string, meta: Partial<DocumentMeta>, upload?: Upload, actor: AuditActor = SYSTEM): Promise<DocumentView> {
     if (!upload && Object.keys(meta).length === 0) throw new DomainError('invalid_input', 'Nothing to change: send a file, metadata, or both.');
     const current = await getDocument(this.deps.db, orgId, documentId);
     const blob = upload ? { ...(await this.deps.blobs.put(upload.body, { maxBytes: this.deps.maxUploadBytes })), filename: cleanFilename(upload.filename), mime: upload.mime } : null;
-    await addVersion(this.deps.db, orgId, documentId, meta, blob);
+    await this.deps.db.transaction().execute(async (trx) => {
+      const doc = await addVersionIn(trx, orgId, documentId, meta, blob);
+      await recordAudit(trx, orgId, received(doc, actor, blob, meta));
+    });
     await this.deps.onChange(orgId, current.companyId);
     return this.get(orgId, documentId);
+  }
+
+  /** A new document and its audit entry, in one transaction. */
+  private async insertAudited(orgId: string, companyId: string, meta: DocumentMeta, blob: StagedBlob, actor: AuditActor): Promise<DocumentRow> {
+    return this.deps.db.transaction().execute(async (trx) => {
+      const [doc] = await insertDocumentsIn(trx, orgId, companyId, [{ meta, blob }]);
+      await recordAudit(trx, orgId, received(doc!, actor, blob));
+      return doc!;
+    });
   }
 
   async get(orgId: string, documentId: string): Promise<DocumentView> {

@@ -15,6 +15,7 @@ import { DocumentPage } from './pages/DocumentPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { InboxPage } from './pages/inbox/InboxPage';
 import { UsersPage } from './pages/UsersPage';
+import { ActivityPage } from './pages/ActivityPage';
 import { JoinPage } from './pages/JoinPage';
 import { ChannelsPage } from './pages/collect/ChannelsPage';
 import { NewChannelPage } from './pages/collect/NewChannelPage';
@@ -52,6 +53,7 @@ export function App() {
         <Route path="/account" element={<AccountPage />} />
         <Route path="/inbox" element={<InboxPage />} />
         <Route path="/users" element={<UsersPage />} />
+        <Route path="/activity" element={<ActivityPage />} />
         <Route path="/settings" element={<SettingsPage />} />
         <Route path="/collection" element={<ChannelsPage />} />
         <Route path="/collection/new" element={<NewChannelPage />} />

@@ -8,7 +8,7 @@ import type { Right } from './api/rights';
 export interface NavEntry {
   path: string;
   label: 'nav.documents' | 'nav.destinations' | 'nav.integrations'
-    | 'inbox.nav' | 'users.nav' | 'collect.nav' | 'settings.nav';
+    | 'inbox.nav' | 'users.nav' | 'collect.nav' | 'activity.nav' | 'settings.nav';
   right?: Right;
 }
 
@@ -19,6 +19,8 @@ export const NAVIGATION: readonly NavEntry[] = [
   { path: '/integrations', label: 'nav.integrations' },
   { path: '/collection', label: 'collect.nav' },
   { path: '/users', label: 'users.nav', right: 'manage_users' },
+  // The log is for administrators; they hold every right, and a member who manages users is told so.
+  { path: '/activity', label: 'activity.nav', right: 'manage_users' },
   { path: '/settings', label: 'settings.nav' },
 ];
 

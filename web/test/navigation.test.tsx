@@ -28,7 +28,7 @@ describe('the main menu', () => {
     renderFrame();
     const nav = await menuLinks();
     await within(nav).findByRole('link', { name: 'Inbox' });
-    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Inbox', 'Documents', 'Backups', 'Apps & integrations', 'Collection', 'Users', 'Settings']);
+    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Inbox', 'Documents', 'Backups', 'Apps & integrations', 'Collection', 'Users', 'Activity', 'Settings']);
   });
 
   it('hides the inbox and the users from who may neither review the inbox nor manage users', async () => {

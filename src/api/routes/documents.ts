@@ -4,7 +4,7 @@ import { DomainError, notFound } from '../../domain/errors.js';
 import { getCompany } from '../../catalog/organizations.js';
 import { isCollectedDocument } from '../../catalog/inbox.js';
 import type { Db } from '../../catalog/db.js';
-import { orgOf, principalOf } from '../auth.js';
+import { actorOf, orgOf, principalOf } from '../auth.js';
 import { parseFields, withUpload } from '../uploads.js';
 import {
   commonErrors, Document, DocumentDetail, DocumentPatch, DocumentWithVersions, ErrorBody, Id, IdParams, IsoDate,
@@ -86,7 +86,7 @@ export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteConte
     const idempotency = idempotencyOf(request);
     const submitted = await withUpload(request, maxUploadBytes, async (fields, upload) => {
       const { companyId, ...meta } = parseFields(NewDocumentFields, fields);
-      return deps.vault.submit(orgId, companyId, meta, upload, idempotency);
+      return deps.vault.submit(orgId, companyId, meta, upload, idempotency, actorOf(request));
     });
     return sendSubmitted(reply, submitted);
   });
@@ -124,7 +124,7 @@ export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteConte
     },
   }, async (request) => {
     await assertMayOpen(deps.db, request, request.params.id);
-    return deps.vault.update(orgOf(request), request.params.id, request.body);
+    return deps.vault.update(orgOf(request), request.params.id, request.body, undefined, actorOf(request));
   });
 
   app.post('/documents/:id/versions', {
@@ -137,7 +137,7 @@ export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteConte
     const orgId = orgOf(request);
     await assertMayOpen(deps.db, request, request.params.id);
     const idempotency = idempotencyOf(request);
-    const submitted = await withUpload(request, maxUploadBytes, (fields, upload) => deps.vault.submitVersion(orgId, request.params.id, parseFields(DocumentPatch, fields), upload, idempotency));
+    const submitted = await withUpload(request, maxUploadBytes, (fields, upload) => deps.vault.submitVersion(orgId, request.params.id, parseFields(DocumentPatch, fields), upload, idempotency, actorOf(request)));
     return sendSubmitted(reply, submitted);
   });
 

@@ -12,6 +12,7 @@ import { principalOf, sessionOf } from '../auth.js';
 import { setCookie } from '../cookies.js';
 import { commonErrors, ErrorBody } from '../schemas.js';
 import type { RouteContext, ZodApp } from '../server.js';
+import { recordAudit } from '../../audit/log.js';
 
 const tags = ['session'];
 
@@ -63,6 +64,7 @@ export function signInRoute(app: ZodApp, ctx: RouteContext): void {
     if (!user) throw new DomainError('unauthorized', 'The e-mail address or the password is not right.');
     await gate.succeeded();
     const s = await startSession(ctx.deps.db, user);
+    await recordAudit(ctx.deps.db, user.orgId, { type: 'user.signed_in', actor: { kind: 'user', id: user.id }, objectType: 'user', objectId: user.id, details: { client: request.ip } });
     sessionCookie(ctx, reply, s.sessionId, MAX_AGE_MS / 1000).header('cache-control', 'no-store');
     return view(ctx, { orgId: user.orgId, userId: user.id }, 'session', s.csrfToken);
   });

@@ -278,6 +278,50 @@ export interface components {
             /** @description Open it in the user's browser: the provider's consent page. */
             url: string;
         };
+        AuditEntry: {
+            seq: number;
+            /** @description When, ISO-8601 UTC. */
+            at: string;
+            /** @enum {string} */
+            type: "document.version_received" | "document.collected" | "document.deleted" | "transfer.verified" | "transfer.restored" | "settings.changed" | "user.signed_in" | "user.rights_changed" | "api_key.created" | "api_key.revoked" | "retention.purged" | "audit.head";
+            /** @description Who: a user, an API key, a client (by its channel), or Dossier itself (system; id "cli" for the command line). */
+            actor: {
+                /** @enum {string} */
+                kind: "user" | "api_key" | "client" | "system";
+                id: string | null;
+            };
+            objectType: string | null;
+            objectId: string | null;
+            companyId: string | null;
+            details: {
+                [key: string]: unknown;
+            };
+            /** @description The hash of the entry before (64 zeros for the first). */
+            prevHash: string;
+            /** @description SHA-256 of this entry's fields and prevHash (docs/audit.md). */
+            hash: string;
+        };
+        AuditHead: {
+            orgId: string;
+            seq: number;
+            hash: string;
+            at: string;
+        };
+        AuditChainReport: {
+            orgId: string;
+            ok: boolean;
+            entries: number;
+            head: {
+                seq: number;
+                hash: string;
+            };
+            firstFailure: {
+                seq: number;
+                /** @enum {string} */
+                problem: "hash_mismatch" | "previous_mismatch" | "missing_entry" | "truncated" | "head_mismatch";
+                message: string;
+            } | null;
+        };
     };
     responses: never;
     parameters: never;

@@ -178,6 +178,20 @@ export const de: Messages = {
       failed: 'Dieser Link funktioniert nicht',
     },
   },
+  activity: {
+    nav: 'Aktivität', title: 'Aktivität',
+    intro: 'Alles, was mit den Dokumenten und Einstellungen dieser Organisation geschah, das Neueste zuerst. Jeder Eintrag ist mit dem vorigen verkettet, sodass ein geänderter oder entfernter Eintrag auffällt.',
+    type: 'Was', actor: 'Wer', object: 'Id des Objekts', from: 'Von', to: 'Bis', all: 'Alles', filter: 'Anzeigen', when: 'Wann', details: 'Details',
+    empty: 'Nichts passt zu diesen Filtern.', forbidden: 'Das Aktivitätsprotokoll ist für Administratoren der Organisation.',
+    chainOk: 'Die Kette ist intakt: {{count}} Einträge, jeder passt zu seinem Hash.', chainBroken: 'Die Kette ist bei Eintrag {{seq}} unterbrochen: {{message}}', check: 'Kette prüfen',
+    actors: { user: 'Benutzer {{id}}', api_key: 'API-Schlüssel {{id}}', client: 'Mandant des Kanals {{id}}', system: 'Dossier', cli: 'Kommandozeile' },
+    types: {
+      'document.version_received': 'Dokument oder Version empfangen', 'document.collected': 'Beim Mandanten abgeholt', 'document.deleted': 'Dokument gelöscht',
+      'transfer.verified': 'Sicherung geprüft', 'transfer.restored': 'Sicherung wiederhergestellt', 'settings.changed': 'Einstellung geändert', 'user.signed_in': 'Angemeldet',
+      'user.rights_changed': 'Benutzer oder Rechte geändert', 'api_key.created': 'API-Schlüssel erstellt', 'api_key.revoked': 'API-Schlüssel widerrufen',
+      'retention.purged': 'Löschung nach Aufbewahrungsfrist', 'audit.head': 'Täglicher Kettenkopf',
+    },
+  },
   notFound: { title: 'Diese Seite gibt es nicht', home: 'Zu den Dokumenten' },
   ...firmMessages.de,
 };

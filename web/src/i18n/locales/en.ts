@@ -178,6 +178,20 @@ export const en = {
       failed: 'This link does not work',
     },
   },
+  activity: {
+    nav: 'Activity', title: 'Activity',
+    intro: 'Everything that happened to the documents and settings of this organization, newest first. Every entry is chained to the one before it, so a changed or removed entry shows.',
+    type: 'What', actor: 'Who', object: 'Object id', from: 'From', to: 'To', all: 'Everything', filter: 'Show', when: 'When', details: 'Details',
+    empty: 'Nothing matches these filters.', forbidden: 'The activity log is for administrators of the organization.',
+    chainOk: 'The chain holds: {{count}} entries, each one matching its hash.', chainBroken: 'The chain is broken at entry {{seq}}: {{message}}', check: 'Check the chain',
+    actors: { user: 'User {{id}}', api_key: 'API key {{id}}', client: 'Client of channel {{id}}', system: 'Dossier', cli: 'Command line' },
+    types: {
+      'document.version_received': 'Document or version received', 'document.collected': 'Collected from a client', 'document.deleted': 'Document deleted',
+      'transfer.verified': 'Backup verified', 'transfer.restored': 'Backup restored', 'settings.changed': 'Setting changed', 'user.signed_in': 'Signed in',
+      'user.rights_changed': 'User or rights changed', 'api_key.created': 'API key created', 'api_key.revoked': 'API key revoked',
+      'retention.purged': 'Retention purge', 'audit.head': 'Daily chain head',
+    },
+  },
   notFound: { title: 'This page does not exist', home: 'Go to the documents' },
   ...firmMessages.en,
 } as const;

@@ -178,6 +178,20 @@ export const fr: Messages = {
       failed: 'Ce lien ne fonctionne pas',
     },
   },
+  activity: {
+    nav: 'Activité', title: 'Activité',
+    intro: 'Tout ce qui est arrivé aux documents et aux réglages de cette organisation, du plus récent au plus ancien. Chaque entrée est chaînée à la précédente : une entrée modifiée ou supprimée se voit.',
+    type: 'Quoi', actor: 'Qui', object: 'Id de l\'objet', from: 'Du', to: 'Au', all: 'Tout', filter: 'Afficher', when: 'Quand', details: 'Détails',
+    empty: 'Rien ne correspond à ces filtres.', forbidden: 'Le journal d\'activité est réservé aux administrateurs de l\'organisation.',
+    chainOk: 'La chaîne tient : {{count}} entrées, chacune conforme à son empreinte.', chainBroken: 'La chaîne est rompue à l\'entrée {{seq}} : {{message}}', check: 'Vérifier la chaîne',
+    actors: { user: 'Utilisateur {{id}}', api_key: 'Clé d\'API {{id}}', client: 'Client du canal {{id}}', system: 'Dossier', cli: 'Ligne de commande' },
+    types: {
+      'document.version_received': 'Document ou version reçu', 'document.collected': 'Collecté chez un client', 'document.deleted': 'Document supprimé',
+      'transfer.verified': 'Sauvegarde vérifiée', 'transfer.restored': 'Sauvegarde rétablie', 'settings.changed': 'Réglage modifié', 'user.signed_in': 'Connexion',
+      'user.rights_changed': 'Utilisateur ou droits modifiés', 'api_key.created': 'Clé d\'API créée', 'api_key.revoked': 'Clé d\'API révoquée',
+      'retention.purged': 'Purge après conservation', 'audit.head': 'Tête quotidienne de la chaîne',
+    },
+  },
   notFound: { title: 'Cette page n\'existe pas', home: 'Aller aux documents' },
   ...firmMessages.fr,
 };

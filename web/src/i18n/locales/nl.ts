@@ -178,6 +178,20 @@ export const nl: Messages = {
       failed: 'Deze link werkt niet',
     },
   },
+  activity: {
+    nav: 'Activiteit', title: 'Activiteit',
+    intro: 'Alles wat er met de documenten en instellingen van deze organisatie gebeurde, nieuwste eerst. Elke regel is aan de vorige geketend, zodat een gewijzigde of verwijderde regel opvalt.',
+    type: 'Wat', actor: 'Wie', object: 'Id van het object', from: 'Van', to: 'Tot', all: 'Alles', filter: 'Tonen', when: 'Wanneer', details: 'Details',
+    empty: 'Niets past bij deze filters.', forbidden: 'Het activiteitenlogboek is voor beheerders van de organisatie.',
+    chainOk: 'De keten klopt: {{count}} regels, elk met de juiste hash.', chainBroken: 'De keten is gebroken bij regel {{seq}}: {{message}}', check: 'Keten nakijken',
+    actors: { user: 'Gebruiker {{id}}', api_key: 'API-sleutel {{id}}', client: 'Klant van kanaal {{id}}', system: 'Dossier', cli: 'Opdrachtregel' },
+    types: {
+      'document.version_received': 'Document of versie ontvangen', 'document.collected': 'Opgehaald bij een klant', 'document.deleted': 'Document verwijderd',
+      'transfer.verified': 'Back-up nagekeken', 'transfer.restored': 'Back-up hersteld', 'settings.changed': 'Instelling gewijzigd', 'user.signed_in': 'Aangemeld',
+      'user.rights_changed': 'Gebruiker of rechten gewijzigd', 'api_key.created': 'API-sleutel aangemaakt', 'api_key.revoked': 'API-sleutel ingetrokken',
+      'retention.purged': 'Opschoning na bewaartermijn', 'audit.head': 'Dagelijkse kop van de keten',
+    },
+  },
   notFound: { title: 'Deze pagina bestaat niet', home: 'Naar de documenten' },
   ...firmMessages.nl,
 };

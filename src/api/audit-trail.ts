@@ -1,0 +1,81 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { recordAudit } from '../audit/log.js';
+import type { AuditType } from '../domain/audit.js';
+import type { Db } from '../catalog/db.js';
+import { actorOf, orgOf } from './auth.js';
+
+/**
+ * The changes of settings, users and keys that the API makes, as audit entries: one table of
+ * routes, so that a new route of that kind is one line here. The entry is written before the
+ * answer leaves (a caller that got a 2xx finds its entry), and holds the names of the fields
+ * sent, never their values, except role and rights, which are the change itself; secrets
+ * (passwords, keys) never reach the log.
+ */
+const AUDITED: Record<string, { type: AuditType; object: string }> = {
+  'POST /v1/companies': { type: 'settings.changed', object: 'company' },
+  'PATCH /v1/companies/:id': { type: 'settings.changed', object: 'company' },
+  'POST /v1/destinations': { type: 'settings.changed', object: 'destination' },
+  'PATCH /v1/destinations/:id': { type: 'settings.changed', object: 'destination' },
+  'POST /v1/destinations/:id/pause': { type: 'settings.changed', object: 'destination' },
+  'POST /v1/destinations/:id/resume': { type: 'settings.changed', object: 'destination' },
+  'DELETE /v1/destinations/:id': { type: 'settings.changed', object: 'destination' },
+  'DELETE /v1/connections/:id': { type: 'settings.changed', object: 'connection' },
+  'POST /v1/binders': { type: 'settings.changed', object: 'binder' },
+  'POST /v1/channels': { type: 'settings.changed', object: 'channel' },
+  'PATCH /v1/channels/:id': { type: 'settings.changed', object: 'channel' },
+  'POST /v1/channels/:id/pause': { type: 'settings.changed', object: 'channel' },
+  'POST /v1/channels/:id/resume': { type: 'settings.changed', object: 'channel' },
+  'DELETE /v1/channels/:id': { type: 'settings.changed', object: 'channel' },
+  'POST /v1/session/password': { type: 'settings.changed', object: 'user' },
+  'POST /v1/users': { type: 'user.rights_changed', object: 'user' },
+  'PATCH /v1/users/:id': { type: 'user.rights_changed', object: 'user' },
+  'POST /v1/users/invitations': { type: 'user.rights_changed', object: 'user' },
+  'POST /v1/users/:id/deactivate': { type: 'user.rights_changed', object: 'user' },
+  'POST /v1/users/:id/activate': { type: 'user.rights_changed', object: 'user' },
+  'POST /v1/users/:id/api-keys': { type: 'api_key.created', object: 'api_key' },
+  'POST /v1/api-keys': { type: 'api_key.created', object: 'api_key' },
+  'DELETE /v1/api-keys/:id': { type: 'api_key.revoked', object: 'api_key' },
+};
+
+/** The values kept as they are: the change of a user's role or rights is what an auditor asks about. */
+const KEPT_VALUES = ['role', 'rights', 'active'];
+
+function idIn(payload: unknown): string | null {
+  if (typeof payload !== 'string' || !payload.startsWith('{')) return null;
+  try {
+    const body = JSON.parse(payload) as { id?: unknown; user?: { id?: unknown } };
+    const id = body.id ?? body.user?.id;
+    return typeof id === 'string' ? id : null;
+  } catch { return null; }
+}
+
+function eventOf(request: FastifyRequest, payload: unknown) {
+  const entry = AUDITED[`${request.method} ${request.routeOptions.url}`];
+  if (!entry) return null;
+  const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
+  const params = request.params as { id?: string };
+  const kept = Object.fromEntries(KEPT_VALUES.filter((k) => body[k] !== undefined).map((k) => [k, body[k]]));
+  const action = request.routeOptions.url!.split('/').at(-1)!;
+  return {
+    type: entry.type, actor: actorOf(request), objectType: entry.object,
+    objectId: params.id ?? idIn(payload) ?? undefined,
+    companyId: typeof body.companyId === 'string' ? body.companyId : undefined,
+    details: { request: `${request.method} ${request.routeOptions.url}`, ...(action.startsWith(':') || action === entry.object + 's' ? {} : { action }), fields: Object.keys(body).sort(), ...kept },
+  };
+}
+
+/** The hook of the /v1 scope that writes the entries of AUDITED routes that succeeded. */
+export function registerAuditTrail(v1: FastifyInstance, db: Db, log: Logger): void {
+  v1.addHook('onSend', async (request, reply, payload) => {
+    if (reply.statusCode >= 300) return payload;
+    const event = eventOf(request, payload);
+    if (!event) return payload;
+    try {
+      await recordAudit(db, orgOf(request), event);
+    } catch (err) {
+      log.error({ err, route: event.details.request }, 'could not write the audit entry of a change that was made');
+    }
+    return payload;
+  });
+}

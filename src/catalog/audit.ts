@@ -1,0 +1,74 @@
+import type { Transaction } from 'kysely';
+import { GENESIS_HASH } from '../domain/audit.js';
+import { now, type Db } from './db.js';
+import type { Database } from './schema.js';
+
+export type AuditRow = Database['audit_entries'];
+
+/**
+ * Takes the organization's chain head for `count` new entries: the first statement is a write
+ * to the head row, so concurrent appenders of one organization wait here (PostgreSQL row lock,
+ * SQLite write lock) and each sees the head the previous one left. Answers the first seq to use
+ * and the hash the first new entry chains to.
+ */
+export async function claimHeadIn(trx: Transaction<Database>, orgId: string, count: number): Promise<{ firstSeq: number; prevHash: string }> {
+  await trx.insertInto('audit_heads').values({ org_id: orgId, seq: 0, hash: GENESIS_HASH, updated_at: now() })
+    .onConflict((oc) => oc.column('org_id').doNothing()).execute();
+  const head = await trx.updateTable('audit_heads').set((eb) => ({ seq: eb('seq', '+', count), updated_at: now() }))
+    .where('org_id', '=', orgId).returning(['seq', 'hash']).executeTakeFirstOrThrow();
+  return { firstSeq: Number(head.seq) - count + 1, prevHash: head.hash };
+}
+
+const ROWS_PER_INSERT = 500;
+
+/** The new entries and the head's new hash, in the transaction that claimed the head. */
+export async function appendEntriesIn(trx: Transaction<Database>, orgId: string, rows: AuditRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await trx.insertInto('audit_entries').values(rows.slice(i, i + ROWS_PER_INSERT)).execute();
+  await trx.updateTable('audit_heads').set({ hash: rows.at(-1)!.hash }).where('org_id', '=', orgId).execute();
+}
+
+export async function auditHeadRow(db: Db, orgId: string): Promise<{ seq: number; hash: string; updatedAt: string }> {
+  const r = await db.selectFrom('audit_heads').selectAll().where('org_id', '=', orgId).executeTakeFirst();
+  return r ? { seq: Number(r.seq), hash: r.hash, updatedAt: r.updated_at } : { seq: 0, hash: GENESIS_HASH, updatedAt: '' };
+}
+
+/** A page of the chain in seq order, after `afterSeq`: how the verifier walks a chain of any length. */
+export async function chainPage(db: Db, orgId: string, afterSeq: number, limit: number, toSeq?: number): Promise<AuditRow[]> {
+  let q = db.selectFrom('audit_entries').selectAll().where('org_id', '=', orgId).where('seq', '>', afterSeq);
+  if (toSeq !== undefined) q = q.where('seq', '<=', toSeq);
+  const rows = await q.orderBy('seq').limit(limit).execute();
+  for (const r of rows) r.seq = Number(r.seq);
+  return rows;
+}
+
+export async function organizationsWithAudit(db: Db): Promise<string[]> {
+  return (await db.selectFrom('organizations').select('id').orderBy('id').execute()).map((r) => r.id);
+}
+
+export interface AuditFilter {
+  type?: string; actorId?: string; objectId?: string; companyId?: string;
+  from?: string; to?: string;
+  /** Newest first: entries with a seq below this one (the `next` of the previous page). */
+  before?: number;
+  limit: number;
+}
+
+/** Entries matching the filter, newest first. `from`/`to` compare with the ISO time `at`. */
+export async function searchEntries(db: Db, orgId: string, f: AuditFilter): Promise<AuditRow[]> {
+  let q = db.selectFrom('audit_entries').selectAll().where('org_id', '=', orgId);
+  if (f.type) q = q.where('type', '=', f.type);
+  if (f.actorId) q = q.where('actor_id', '=', f.actorId);
+  if (f.objectId) q = q.where('object_id', '=', f.objectId);
+  if (f.companyId) q = q.where('company_id', '=', f.companyId);
+  if (f.from) q = q.where('at', '>=', f.from);
+  if (f.to) q = q.where('at', '<', f.to);
+  if (f.before !== undefined) q = q.where('seq', '<', f.before);
+  const rows = await q.orderBy('seq', 'desc').limit(f.limit).execute();
+  for (const r of rows) r.seq = Number(r.seq);
+  return rows;
+}
+
+/** The last entry of a type (the latest daily head). */
+export async function lastEntryOfType(db: Db, orgId: string, type: string): Promise<AuditRow | undefined> {
+  return db.selectFrom('audit_entries').selectAll().where('org_id', '=', orgId).where('type', '=', type).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+}
