@@ -95,6 +95,9 @@ describe('collection channels', () => {
     expect(screen.getByTestId('invitation')).toHaveTextContent('Waiting for the client: sent to anna@example.com');
     expect(screen.getByRole('button', { name: 'Run now' })).toBeDisabled();
     await user.click(screen.getByRole('button', { name: 'Send again' }));
+    const asked = await screen.findByRole('dialog', { name: 'Send the client an e-mail?' });
+    expect(asked).toHaveTextContent('Dossier e-mails anna@example.com a new link to connect the folder');
+    await user.click(within(asked).getByRole('button', { name: 'Send' }));
     expect(await screen.findByText('A new link is sent to anna@example.com; the previous one no longer works.')).toBeInTheDocument();
 
     state = 'active';
