@@ -34,8 +34,8 @@ export interface ErrorReason { reason: ErrorReasonKey; params?: ErrorParams }
 export const ERROR_REASONS = [
   'run_in_progress',
   'layout_unknown_token',
-  'layout_empty',
-  'layout_unsafe',
+  'layout_empty_folder',
+  'layout_no_file',
   'file_type_refused',
   'file_empty',
   'wrong_password',

@@ -60,7 +60,7 @@ export function signInRoute(app: ZodApp, ctx: RouteContext): void {
       throw new HttpError(429, 'too_many_attempts', `Too many sign-in attempts from your address. Try again in ${Math.ceil(gate.retryAfterMs / 60_000)} minute(s); if you forgot your password, an admin can set a new one.`);
     }
     const user = await checkCredentials(ctx.deps.db, email, request.body.password);
-    if (!user) throw new DomainError('unauthorized', 'The e-mail address or the password is not right.');
+    if (!user) throw new DomainError('unauthorized', 'The e-mail address or the password is not right.', { reason: 'wrong_password' });
     await gate.succeeded();
     const s = await startSession(ctx.deps.db, user);
     sessionCookie(ctx, reply, s.sessionId, MAX_AGE_MS / 1000).header('cache-control', 'no-store');

@@ -8,6 +8,7 @@ type ErrorKey = keyof Messages['errors'];
 /** The kind of failure in the user's language: by the API's stable code, or the network's. */
 function headline(error: unknown): ErrorKey | null {
   if (error instanceof ApiError) {
+    if (error.reason === 'wrong_password') return 'wrong_password';
     if (error.code.startsWith('destination_')) return (['destination_quota_exceeded', 'destination_auth_expired', 'destination_permission_denied'] as const).find((c) => c === error.code) ?? 'destination';
     return (['not_found', 'invalid_input', 'conflict', 'unauthorized', 'forbidden', 'unavailable', 'too_large', 'unsupported_media_type', 'internal'] as const).find((c) => c === error.code) ?? null;
   }

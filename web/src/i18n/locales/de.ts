@@ -13,6 +13,7 @@ export const de: Messages = {
     unsupported_media_type: 'Diese Art von Datei oder Anfrage wird nicht angenommen', internal: 'Auf dem Server ist etwas schiefgegangen', destination: 'Der Speicher meldete einen Fehler',
     destination_quota_exceeded: 'Der Speicher ist voll', destination_auth_expired: 'Der Speicher hat die Zugangsdaten abgelehnt', destination_permission_denied: 'Der Speicher hat den Zugriff verweigert',
     network: 'Der Server ist nicht erreichbar: prüfen Sie die Verbindung und versuchen Sie es erneut', details: 'Der Server meldet (auf Englisch):',
+    wrong_password: 'Falsche E-Mail-Adresse oder falsches Passwort',
   },
   signIn: {
     title: 'Bei Dossier anmelden', email: 'E-Mail-Adresse', password: 'Passwort', submit: 'Anmelden',
@@ -54,6 +55,7 @@ export const de: Messages = {
     title: 'Neue Sicherung nach {{kind}}', steps: { name: 'Name und Ordner', connect: 'Verbinden', folder: 'Ordner', schedule: 'Zeitplan', confirm: 'Bestätigen' },
     name: 'Name', nameHint: 'Damit Sie sie später wiedererkennen, etwa „OneDrive Firma X“.',
     layout: 'Ordnerstruktur', custom: 'Meine eigene Struktur', template: 'Vorlage', templateHint: 'Verwenden Sie {{tokens}}.',
+    leave: 'Den Assistenten verlassen? Ihre Eingaben gehen verloren.',
     preview: 'Wo ein Dokument landet', previewOf: 'Für Ihr Dokument {{what}}:', previewSample: 'Für eine Beispielrechnung:',
     presets: { 'company-year-type': 'Unternehmen / Jahr / Art', 'company-year-month': 'Unternehmen / Jahr / Monat', 'company-type-year': 'Unternehmen / Art / Jahr' },
     signInWith: 'Mit {{provider}} anmelden', signInHint: 'Sie gehen zur Anmeldeseite von {{provider}}, erlauben Dossier den Zugriff und kommen hierher zurück.',
@@ -88,6 +90,7 @@ export const de: Messages = {
   },
   documents: {
     title: 'Dokumente', drop: 'Dokumente hierher ziehen oder klicken, um Dateien zu wählen', dropHint: 'PDF, XML oder Bilder, bis zur Grenze des Servers.',
+    refused_one: 'Diese Datei wurde nicht hochgeladen', refused_other: 'Diese {{count}} Dateien wurden nicht hochgeladen',
     empty: 'Noch keine Dokumente.', date: 'Datum', type: 'Art', number: 'Nummer', counterparty: 'Geschäftspartner', amount: 'Betrag',
     currency: 'Währung', account: 'Geschäftskonto', versions: 'Versionen', file: 'Datei', upload: 'Hochladen', uploading: 'Wird hochgeladen…',
     uploaded: '{{name}} ist gespeichert.', newVersion: 'Neue Version hochladen', version: 'Version', uploadedAt: 'Hinzugefügt', size: 'Größe',

@@ -12,6 +12,7 @@ export const en = {
     unsupported_media_type: 'This kind of file or request is not accepted', internal: 'Something went wrong on the server', destination: 'The storage answered with an error',
     destination_quota_exceeded: 'The storage is full', destination_auth_expired: 'The storage refused the credentials', destination_permission_denied: 'The storage denied access',
     network: 'The server cannot be reached: check the connection and try again', details: 'The server says (in English):',
+    wrong_password: 'Wrong e-mail address or password',
   },
   signIn: {
     title: 'Sign in to Dossier', email: 'E-mail address', password: 'Password', submit: 'Sign in',
@@ -53,6 +54,7 @@ export const en = {
     title: 'New {{kind}} backup', steps: { name: 'Name and folders', connect: 'Connect', folder: 'Folder', schedule: 'Schedule', confirm: 'Confirm' },
     name: 'Name', nameHint: 'So you recognise it later, such as "Company X OneDrive".',
     layout: 'Folder structure', custom: 'My own structure', template: 'Template', templateHint: 'Use {{tokens}}.',
+    leave: 'Leave the wizard? What you entered is lost.',
     preview: 'Where a document would land', previewOf: 'For your document {{what}}:', previewSample: 'For an example invoice:',
     presets: { 'company-year-type': 'Company / year / type', 'company-year-month': 'Company / year / month', 'company-type-year': 'Company / type / year' },
     signInWith: 'Sign in with {{provider}}', signInHint: 'You go to the sign-in page of {{provider}}, allow Dossier, and come back here.',
@@ -87,6 +89,7 @@ export const en = {
   },
   documents: {
     title: 'Documents', drop: 'Drag documents here, or click to choose files', dropHint: 'PDF, XML or images, up to the server\'s limit.',
+    refused_one: 'This file was not uploaded', refused_other: 'These {{count}} files were not uploaded',
     empty: 'No documents yet.', date: 'Date', type: 'Type', number: 'Number', counterparty: 'Counterparty', amount: 'Amount',
     currency: 'Currency', account: 'Business account', versions: 'Versions', file: 'File', upload: 'Upload', uploading: 'Uploading…',
     uploaded: '{{name}} is stored.', newVersion: 'Upload a new version', version: 'Version', uploadedAt: 'Added', size: 'Size',

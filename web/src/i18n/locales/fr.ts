@@ -13,6 +13,7 @@ export const fr: Messages = {
     unsupported_media_type: 'Ce type de fichier ou de requête n\'est pas accepté', internal: 'Une erreur s\'est produite sur le serveur', destination: 'Le stockage a répondu par une erreur',
     destination_quota_exceeded: 'Le stockage est plein', destination_auth_expired: 'Le stockage a refusé les identifiants', destination_permission_denied: 'Le stockage a refusé l\'accès',
     network: 'Le serveur est injoignable : vérifiez la connexion et réessayez', details: 'Le serveur indique (en anglais) :',
+    wrong_password: 'Adresse e-mail ou mot de passe incorrect',
   },
   signIn: {
     title: 'Se connecter à Dossier', email: 'Adresse e-mail', password: 'Mot de passe', submit: 'Se connecter',
@@ -54,6 +55,7 @@ export const fr: Messages = {
     title: 'Nouvelle sauvegarde vers {{kind}}', steps: { name: 'Nom et dossiers', connect: 'Connexion', folder: 'Dossier', schedule: 'Planification', confirm: 'Confirmation' },
     name: 'Nom', nameHint: 'Pour la reconnaître plus tard, par exemple « OneDrive Société X ».',
     layout: 'Structure des dossiers', custom: 'Ma propre structure', template: 'Modèle', templateHint: 'Utilisez {{tokens}}.',
+    leave: 'Quitter l\'assistant ? Ce que vous avez saisi sera perdu.',
     preview: 'Où un document arrivera', previewOf: 'Pour votre document {{what}} :', previewSample: 'Pour une facture d\'exemple :',
     presets: { 'company-year-type': 'Société / année / type', 'company-year-month': 'Société / année / mois', 'company-type-year': 'Société / type / année' },
     signInWith: 'Se connecter avec {{provider}}', signInHint: 'Vous allez sur la page de connexion de {{provider}}, autorisez Dossier, puis revenez ici.',
@@ -88,6 +90,7 @@ export const fr: Messages = {
   },
   documents: {
     title: 'Documents', drop: 'Glissez des documents ici, ou cliquez pour choisir des fichiers', dropHint: 'PDF, XML ou images, jusqu\'à la limite du serveur.',
+    refused_one: 'Ce fichier n\'a pas été envoyé', refused_other: 'Ces {{count}} fichiers n\'ont pas été envoyés',
     empty: 'Pas encore de documents.', date: 'Date', type: 'Type', number: 'Numéro', counterparty: 'Tiers', amount: 'Montant',
     currency: 'Devise', account: 'Compte professionnel', versions: 'Versions', file: 'Fichier', upload: 'Envoyer', uploading: 'Envoi…',
     uploaded: '{{name}} est enregistré.', newVersion: 'Envoyer une nouvelle version', version: 'Version', uploadedAt: 'Ajoutée', size: 'Taille',

@@ -13,6 +13,7 @@ export const nl: Messages = {
     unsupported_media_type: 'Dit soort bestand of verzoek wordt niet aanvaard', internal: 'Er ging iets mis op de server', destination: 'De opslag gaf een fout',
     destination_quota_exceeded: 'De opslag is vol', destination_auth_expired: 'De opslag weigerde de aanmeldgegevens', destination_permission_denied: 'De opslag weigerde de toegang',
     network: 'De server is niet bereikbaar: controleer de verbinding en probeer opnieuw', details: 'De server zegt (in het Engels):',
+    wrong_password: 'Verkeerd e-mailadres of wachtwoord',
   },
   signIn: {
     title: 'Aanmelden bij Dossier', email: 'E-mailadres', password: 'Wachtwoord', submit: 'Aanmelden',
@@ -54,6 +55,7 @@ export const nl: Messages = {
     title: 'Nieuwe back-up naar {{kind}}', steps: { name: 'Naam en mappen', connect: 'Verbinden', folder: 'Map', schedule: 'Planning', confirm: 'Bevestigen' },
     name: 'Naam', nameHint: 'Zodat je hem later herkent, zoals "Bedrijf X OneDrive".',
     layout: 'Mappenstructuur', custom: 'Mijn eigen structuur', template: 'Sjabloon', templateHint: 'Gebruik {{tokens}}.',
+    leave: 'De wizard verlaten? Wat u invulde, gaat verloren.',
     preview: 'Waar een document terechtkomt', previewOf: 'Voor je document {{what}}:', previewSample: 'Voor een voorbeeldfactuur:',
     presets: { 'company-year-type': 'Bedrijf / jaar / soort', 'company-year-month': 'Bedrijf / jaar / maand', 'company-type-year': 'Bedrijf / soort / jaar' },
     signInWith: 'Aanmelden bij {{provider}}', signInHint: 'Je gaat naar de aanmeldpagina van {{provider}}, geeft Dossier toegang en komt hier terug.',
@@ -88,6 +90,7 @@ export const nl: Messages = {
   },
   documents: {
     title: 'Documenten', drop: 'Sleep documenten hierheen, of klik om bestanden te kiezen', dropHint: 'PDF, XML of afbeeldingen, tot de limiet van de server.',
+    refused_one: 'Dit bestand werd niet opgeladen', refused_other: 'Deze {{count}} bestanden werden niet opgeladen',
     empty: 'Nog geen documenten.', date: 'Datum', type: 'Soort', number: 'Nummer', counterparty: 'Tegenpartij', amount: 'Bedrag',
     currency: 'Munt', account: 'Zakelijke rekening', versions: 'Versies', file: 'Bestand', upload: 'Uploaden', uploading: 'Uploaden…',
     uploaded: '{{name}} is opgeslagen.', newVersion: 'Nieuwe versie uploaden', version: 'Versie', uploadedAt: 'Toegevoegd', size: 'Grootte',
