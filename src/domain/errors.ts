@@ -39,7 +39,6 @@ export const ERROR_REASONS = [
   'file_type_refused',
   'file_empty',
   'wrong_password',
-  'folder_name_slash',
   'channel_paused',
   'channel_waiting',
   'not_found_thing',
