@@ -180,10 +180,13 @@ describe('the client\'s invitation page', () => {
     expect(await screen.findByRole('heading', { name: 'Connect your OneDrive folder' })).toBeInTheDocument();
     expect(screen.getByText(/nothing in it is changed or deleted/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Collect from this folder' })).toBeDisabled();
+    expect(await screen.findByRole('button', { name: 'OneDrive' })).toBeInTheDocument();
     await user.click(await screen.findByRole('button', { name: 'Invoices' }));
     await user.click(screen.getByRole('button', { name: 'Select current folder' }));
     await user.click(screen.getByRole('button', { name: 'Collect from this folder' }));
-    expect(await screen.findByText(/the documents in this folder are now collected for Anna OneDrive/)).toBeInTheDocument();
+    // The client reads the company's name, never the firm's internal name of the channel; the top is the provider's name.
+    expect(await screen.findByText(/the documents in this folder are now collected for Acme BV/)).toBeInTheDocument();
+    expect(screen.queryByText(/Anna OneDrive/)).toBeNull();
     expect(calls.find((c) => c.method === 'POST')!.body).toEqual({ path: 'Invoices' });
   });
 

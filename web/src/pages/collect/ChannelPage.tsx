@@ -12,6 +12,7 @@ import { useFormat } from '../../i18n/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { RunAccordion } from '../../components/RunHistory';
 import { StateBadge } from '../../components/StateBadge';
+import { shownPath } from '../../components/FolderPicker';
 import { binderChoice, ChannelForm, formOf, type Form } from './ChannelForm';
 
 type Live = Extract<CollectEvent, { type: 'collect.progress' }> | null;
@@ -156,7 +157,7 @@ export function ChannelPage() {
       {!canConfigure && <Text size="sm" c="dimmed">{t('collect.notAllowed')}</Text>}
       {c.stateReason && c.state === 'needs_attention' && <Alert color="orange" role="status">{c.stateReason}</Alert>}
       <Text size="sm" c="dimmed">
-        {t(`collect.kinds.${c.kind}`)}{c.folder !== null && <> · <span className="path">/{c.folder}</span></>} · {t('collect.collectAt')}: {c.collectAt}
+        {t(`collect.kinds.${c.kind}`)}{c.folder !== null && <> · <span className="path">{shownPath(c.folder)}</span></>} · {t('collect.collectAt')}: {c.collectAt}
         {c.moveCollected && <> · {t('collect.moveCollected')}</>}
       </Text>
       <InvitationState channel={c} canConfigure={canConfigure} onSend={sendDialog.open} />
