@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, type ErrorReason } from '../domain/errors.js';
 import { ConnectorError, type ConnectorErrorKind } from '../connectors/connector.js';
 
 /**
@@ -10,13 +10,15 @@ import { ConnectorError, type ConnectorErrorKind } from '../connectors/connector
 export const ErrorBody = z.object({
   error: z.object({
     code: z.string().describe('Stable, machine-readable reason, such as not_found or invalid_input.'),
-    message: z.string().describe('What happened and what to do, for people.'),
+    message: z.string().describe('What happened and what to do, for people (in English).'),
+    reason: z.string().optional().describe('A finer, stable reason (such as run_in_progress), for a client to say the message in its own words.'),
+    params: z.record(z.string(), z.union([z.string(), z.number()])).optional().describe('The values the reason\'s sentence needs (a run\'s id, a file\'s name, ...).'),
   }),
 }).meta({ id: 'Error' });
 
 /** A failure that belongs to HTTP itself (wrong content type, upload too large), not to the domain. */
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly why?: ErrorReason) {
     super(message);
     this.name = 'HttpError';
   }
@@ -26,6 +28,8 @@ export interface MappedError {
   status: number;
   code: string;
   message: string;
+  reason?: string;
+  params?: Record<string, string | number>;
   headers?: Record<string, string>;
 }
 
@@ -74,8 +78,7 @@ const fastifyCodes: Record<string, { status: number; code: string; message?: str
 
 /** The public form of an error, or null when it is unexpected (then: 500, logged in full). */
 export function mapError(err: unknown): MappedError | null {
-  if (err instanceof DomainError) return { status: err.status, code: err.code, message: err.message };
-  if (err instanceof HttpError) return { status: err.status, code: err.code, message: err.message };
+  if (err instanceof DomainError || err instanceof HttpError) return { status: err.status, code: err.code, message: err.message, ...err.why };
   if (err instanceof ConnectorError) {
     const headers = err.retryAfterMs ? { 'retry-after': String(Math.ceil(err.retryAfterMs / 1000)) } : undefined;
     return { status: connectorStatus[err.kind] ?? 502, code: `destination_${err.kind}`, message: `The destination answered: ${err.message}`, headers };

@@ -99,7 +99,7 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
   if (mapped.status >= 500) request.log.warn({ err: error }, 'request failed');
   if (mapped.status === 401) reply.header('www-authenticate', 'Bearer');
   for (const [k, v] of Object.entries(mapped.headers ?? {})) reply.header(k, v);
-  return reply.code(mapped.status).send({ error: { code: mapped.code, message: mapped.message } });
+  return reply.code(mapped.status).send({ error: { code: mapped.code, message: mapped.message, ...(mapped.reason && { reason: mapped.reason, params: mapped.params ?? {} }) } });
 }
 
 /**

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Upload } from '../vault/service.js';
 import { DomainError } from '../domain/errors.js';
+import { refusedFile, sniffDocumentType, SNIFF_BYTES } from '../domain/file-types.js';
 import { describeIssues, HttpError } from './errors.js';
 
 /**
@@ -48,15 +49,33 @@ export async function withUpload<T>(request: FastifyRequest, maxBytes: number, c
     }
     if (part.fieldname !== 'file') throw new DomainError('invalid_input', `The file is in a part named "${part.fieldname}". ${ORDER_HINT}`);
     const source = part.file;
+    // The first bytes decide what the file is, before anything is stored: the name and the
+    // claimed type are the sender's word, the content is not.
+    const reader = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const head: Buffer[] = [];
+    let seen = 0, ended = false;
+    while (seen < SNIFF_BYTES && (seen === 0 || !sniffDocumentType(Buffer.concat(head)))) {
+      const next = await reader.next();
+      if (next.done) { ended = true; break; }
+      head.push(next.value);
+      seen += next.value.length;
+    }
+    const filename = part.filename || 'document';
+    const refused = refusedFile(Buffer.concat(head).subarray(0, SNIFF_BYTES), filename);
+    if (refused) {
+      if (!ended) source.resume(); // let the rest of the body pass, so the answer reaches the client
+      throw new DomainError('invalid_input', refused.message, { reason: refused.reason, params: refused.params });
+    }
     // Pulled only when the vault reads it: nothing flows (or fails) before a consumer is attached.
     async function* checked(): AsyncGenerator<Buffer> {
-      for await (const chunk of source) yield chunk as Buffer;
+      yield* head;
+      if (!ended) for (let next = await reader.next(); !next.done; next = await reader.next()) yield next.value;
       // busboy ends a file that hits the limit early instead of failing it: refuse the truncated bytes.
       if (source.truncated) throw new HttpError(413, 'too_large', `The file is larger than the limit of ${formatLimit(maxBytes)}.`);
       if (!(await parts.next()).done) throw new DomainError('invalid_input', `Something was sent after the file. ${ORDER_HINT}`);
     }
     const body = Readable.from(checked(), { objectMode: false });
-    return consume(fields, { body, filename: part.filename || 'document', mime: part.mimetype || 'application/octet-stream' });
+    return consume(fields, { body, filename, mime: part.mimetype || 'application/octet-stream' });
   }
 }
 

@@ -42,6 +42,13 @@ export async function queuedRun(db: Db, channelId: string): Promise<CollectRun |
   return r ? toRun(r) : null;
 }
 
+/** The run of a channel that is waiting or under way, if any: a run by hand is refused meanwhile. */
+export async function activeRun(db: Db, channelId: string): Promise<CollectRun | null> {
+  const r = await db.selectFrom('collect_runs').selectAll().where('channel_id', '=', channelId).where('status', 'in', ['queued', 'running'])
+    .orderBy('queued_at').orderBy('id').limit(1).executeTakeFirst();
+  return r ? toRun(r) : null;
+}
+
 /** Channels with a run waiting: what a freshly started worker picks up. */
 export async function channelsWithQueuedRuns(db: Db): Promise<Array<{ orgId: string; channelId: string }>> {
   const rows = await db.selectFrom('collect_runs').select(['org_id', 'channel_id']).distinct().where('status', '=', 'queued').execute();

@@ -7,7 +7,7 @@ import type { Database } from './schema.js';
  * kept; a channel has one live invitation at a time (a new one revokes the older ones).
  */
 export interface Invitation {
-  id: string; orgId: string; channelId: string; email: string; purpose: 'connect' | 'reconnect';
+  id: string; orgId: string; channelId: string; email: string; purpose: 'connect' | 'reconnect' | 'reminder';
   /** The account or server the client connected, before choosing the folder. */
   connectionId: string | null;
   expiresAt: string; connectedAt: string | null; usedAt: string | null; revokedAt: string | null; createdBy: string | null; createdAt: string;

@@ -69,20 +69,24 @@ const TOKEN = /^dci_[A-Za-z0-9_-]{43}$/;
 export class InvitationService {
   constructor(private readonly deps: InvitationDeps) {}
 
-  /** Sends (or sends again) the link; an older link of the channel stops working. */
+  /**
+   * Sends (or sends again) the link; an older link of the channel stops working. A channel that
+   * works gets a reminder (nothing is broken, the link only lets the client choose again); one
+   * that stopped working, a reconnect link. The channel's state does not change either way.
+   */
   async send(orgId: string, channelId: string, by: string | null): Promise<{ invitationId: string; sentTo: string; expiresAt: string }> {
     const channel = await getChannel(this.deps.db, orgId, channelId);
     if (channel.kind === 'local') throw new DomainError('invalid_input', 'A local folder channel has nothing for a client to connect.');
     if (!channel.clientEmail) throw new DomainError('invalid_input', `"${channel.name}" has no client e-mail address: set clientEmail first.`);
     const token = `dci_${randomBytes(32).toString('base64url')}`;
     const expiresAt = new Date(Date.now() + this.deps.ttlMs);
-    const purpose = channel.connectionId ? 'reconnect' : 'connect';
+    const purpose = !channel.connectionId ? 'connect' : channel.state === 'active' || channel.state === 'paused' ? 'reminder' : 'reconnect';
     const inv = await insertInvitation(this.deps.db, orgId, { channelId, tokenHash: sha256Hex(token), email: channel.clientEmail, purpose, expiresAt: expiresAt.toISOString(), createdBy: by });
     const company = await getCompany(this.deps.db, orgId, channel.companyId);
     const org = await this.deps.db.selectFrom('organizations').select('name').where('id', '=', orgId).executeTakeFirstOrThrow();
     await this.deps.mailer.send(invitationMail({
       to: channel.clientEmail, clientName: channel.clientName, firm: org.name, company: company.name, provider: CHANNEL_TITLES[channel.kind],
-      language: channel.clientLanguage ?? company.language, link: new URL(`/connect/${token}`, this.deps.baseUrl).toString(), expiresAt, reconnect: purpose === 'reconnect', move: channel.moveCollected,
+      language: channel.clientLanguage ?? company.language, link: new URL(`/connect/${token}`, this.deps.baseUrl).toString(), expiresAt, purpose, move: channel.moveCollected,
     }));
     return { invitationId: inv.id, sentTo: channel.clientEmail, expiresAt: inv.expiresAt };
   }

@@ -2,7 +2,7 @@ import { DomainError } from '../domain/errors.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { getChannel } from '../catalog/channels.js';
 import {
-  getCollectRun, listCollectRunItems, listCollectRuns, queuedRun, queueRun, type CollectRun, type CollectRunItem,
+  activeRun, getCollectRun, listCollectRunItems, listCollectRuns, queuedRun, queueRun, type CollectRun, type CollectRunItem,
 } from '../catalog/collect-runs.js';
 import { ledgerCounts } from '../catalog/ledger.js';
 import { runChannel, type RunDeps } from './run.js';
@@ -18,7 +18,32 @@ export interface CollectRunDeps extends RunDeps {
  * this channel now" (one per channel at a time), history, and the ledger's counts.
  */
 export class CollectRuns {
+  /** Runs by hand being asked for, per channel: two requests at once (a double click) are taken one after the other. */
+  private readonly asking = new Map<string, Promise<unknown>>();
+
   constructor(private readonly deps: CollectRunDeps) {}
+
+  /**
+   * A run someone asked for by hand: refused (409, with the run's id) while one is waiting or
+   * under way, so a double click or a second person does not start the same work twice.
+   */
+  async requestByHand(orgId: string, channelId: string, startedBy: string): Promise<string> {
+    const before = this.asking.get(channelId) ?? Promise.resolve();
+    const mine = before.catch(() => undefined).then(async () => {
+      const busy = await activeRun(this.deps.db, channelId);
+      if (busy) {
+        const channel = await getChannel(this.deps.db, orgId, channelId);
+        throw new DomainError('conflict', `"${channel.name}" is already being collected (run ${busy.id}, ${busy.status}): wait for it to end.`, { reason: 'run_in_progress', params: { runId: busy.id, status: busy.status, name: channel.name } });
+      }
+      return this.request(orgId, channelId, 'manual', startedBy);
+    });
+    this.asking.set(channelId, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.asking.get(channelId) === mine) this.asking.delete(channelId);
+    }
+  }
 
   /**
    * Queues a run and answers its id. A run already waiting for the channel is that answer:
@@ -26,8 +51,8 @@ export class CollectRuns {
    */
   async request(orgId: string, channelId: string, trigger: string, startedBy: string | null): Promise<string> {
     const channel = await getChannel(this.deps.db, orgId, channelId);
-    if (channel.state === 'paused') throw new DomainError('conflict', `"${channel.name}" is paused: resume it first.`);
-    if (channel.state === 'waiting_for_client') throw new DomainError('conflict', `"${channel.name}" is waiting for the client to connect the folder: there is nothing to collect from yet.`);
+    if (channel.state === 'paused') throw new DomainError('conflict', `"${channel.name}" is paused: resume it first.`, { reason: 'channel_paused', params: { name: channel.name } });
+    if (channel.state === 'waiting_for_client') throw new DomainError('conflict', `"${channel.name}" is waiting for the client to connect the folder: there is nothing to collect from yet.`, { reason: 'channel_waiting', params: { name: channel.name } });
     const waiting = await queuedRun(this.deps.db, channelId);
     const runId = waiting?.id ?? (await queueRun(this.deps.db, orgId, channelId, trigger, startedBy));
     await this.deps.queue.send(COLLECT_JOB, { orgId, channelId }, { singletonKey: channelId });

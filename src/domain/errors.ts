@@ -23,9 +23,31 @@ const statusOf: Record<DomainErrorCode, number> = {
   too_many_attempts: 429,
 };
 
+/**
+ * The finer reason behind a code, for a client to say it in its own words: a stable key (listed
+ * in ERROR_REASONS, which the web app translates) and the values its sentence needs.
+ */
+export type ErrorParams = Record<string, string | number>;
+export interface ErrorReason { reason: ErrorReasonKey; params?: ErrorParams }
+
+/** Every reason an error may carry; the web app has a sentence for each in every language. */
+export const ERROR_REASONS = [
+  'run_in_progress',
+  'layout_unknown_token',
+  'layout_empty_folder',
+  'layout_no_file',
+  'file_type_refused',
+  'file_empty',
+  'wrong_password',
+  'channel_paused',
+  'channel_waiting',
+  'not_found_thing',
+] as const;
+export type ErrorReasonKey = typeof ERROR_REASONS[number];
+
 export class DomainError extends Error {
   readonly status: number;
-  constructor(readonly code: DomainErrorCode, message: string, readonly details?: unknown) {
+  constructor(readonly code: DomainErrorCode, message: string, readonly why?: ErrorReason) {
     super(message);
     this.name = 'DomainError';
     this.status = statusOf[code];
@@ -33,4 +55,4 @@ export class DomainError extends Error {
 }
 
 export const notFound = (what: string, id: string) =>
-  new DomainError('not_found', `${what} ${id} does not exist in this organization.`);
+  new DomainError('not_found', `${what} ${id} does not exist in this organization.`, { reason: 'not_found_thing', params: { id } });

@@ -1,4 +1,4 @@
-import { DomainError } from './errors.js';
+import { DomainError, type ErrorReason } from './errors.js';
 import { extensionOf, TYPE_FOLDER_NAMES, type CompanyFacts, type DocumentFacts } from './documents.js';
 import { legalName, type NameRules } from './names.js';
 
@@ -21,22 +21,33 @@ type Token = (typeof LAYOUT_TOKENS)[number];
 
 const TOKEN_RE = /\{([a-z]+)\}/g;
 
-/** Accepts a preset name or a custom template; returns the template or throws invalid_input. */
-export function resolveLayout(layout: string): string {
+/**
+ * What is wrong with a layout (a preset name or a template), or null when it can be used: the
+ * server refuses with it, and the web app checks the same as the user types.
+ */
+export function layoutProblem(layout: string): { message: string; why: ErrorReason } | null {
   const template = (LAYOUT_PRESETS as Record<string, string>)[layout] ?? layout;
   const segments = template.split('/');
   if (segments.some((s) => s.trim() === '')) {
-    throw new DomainError('invalid_input', `The folder layout "${layout}" has an empty folder name; separate folders with a single "/".`);
+    return { message: `The folder layout "${layout}" has an empty folder name; separate folders with a single "/".`, why: { reason: 'layout_empty_folder', params: { layout } } };
   }
   for (const m of template.matchAll(TOKEN_RE)) {
     if (!(LAYOUT_TOKENS as readonly string[]).includes(m[1]!)) {
-      throw new DomainError('invalid_input', `The folder layout uses {${m[1]}}, which is not a known token. Known tokens: ${LAYOUT_TOKENS.map((t) => `{${t}}`).join(', ')}.`);
+      const known = LAYOUT_TOKENS.map((t) => `{${t}}`).join(', ');
+      return { message: `The folder layout uses {${m[1]}}, which is not a known token. Known tokens: ${known}.`, why: { reason: 'layout_unknown_token', params: { token: `{${m[1]}}`, known } } };
     }
   }
   if (!segments.at(-1)!.includes('{file}') && !segments.at(-1)!.includes('{number}')) {
-    throw new DomainError('invalid_input', 'The last part of a folder layout names the file: it must contain {file} or {number}.');
+    return { message: 'The last part of a folder layout names the file: it must contain {file} or {number}.', why: { reason: 'layout_no_file' } };
   }
-  return template;
+  return null;
+}
+
+/** Accepts a preset name or a custom template; returns the template or throws invalid_input. */
+export function resolveLayout(layout: string): string {
+  const problem = layoutProblem(layout);
+  if (problem) throw new DomainError('invalid_input', problem.message, problem.why);
+  return (LAYOUT_PRESETS as Record<string, string>)[layout] ?? layout;
 }
 
 /** The default file name: date, number and counterparty, readable in any file browser. */

@@ -102,7 +102,7 @@ describe('collection in the web app, end to end (Chromium, sandbox OneDrive)', a
       assert.ok(overflow <= 0, `the client's page is ${overflow}px wider than a phone`);
       await shot(cp, 'invitation-folder');
       await cp.getByRole('button', { name: 'Collect from this folder' }).click();
-      await cp.getByText('the documents in this folder are now collected for Anna OneDrive').waitFor();
+      await cp.getByText('the documents in this folder are now collected for My company').waitFor();
     } finally {
       await client?.close();
     }

@@ -95,6 +95,9 @@ describe('collection channels', () => {
     expect(screen.getByTestId('invitation')).toHaveTextContent('Waiting for the client: sent to anna@example.com');
     expect(screen.getByRole('button', { name: 'Run now' })).toBeDisabled();
     await user.click(screen.getByRole('button', { name: 'Send again' }));
+    const asked = await screen.findByRole('dialog', { name: 'Send the client an e-mail?' });
+    expect(asked).toHaveTextContent('Dossier e-mails anna@example.com a new link to connect the folder');
+    await user.click(within(asked).getByRole('button', { name: 'Send' }));
     expect(await screen.findByText('A new link is sent to anna@example.com; the previous one no longer works.')).toBeInTheDocument();
 
     state = 'active';
@@ -177,10 +180,13 @@ describe('the client\'s invitation page', () => {
     expect(await screen.findByRole('heading', { name: 'Connect your OneDrive folder' })).toBeInTheDocument();
     expect(screen.getByText(/nothing in it is changed or deleted/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Collect from this folder' })).toBeDisabled();
+    expect(await screen.findByRole('button', { name: 'OneDrive' })).toBeInTheDocument();
     await user.click(await screen.findByRole('button', { name: 'Invoices' }));
     await user.click(screen.getByRole('button', { name: 'Select current folder' }));
     await user.click(screen.getByRole('button', { name: 'Collect from this folder' }));
-    expect(await screen.findByText(/the documents in this folder are now collected for Anna OneDrive/)).toBeInTheDocument();
+    // The client reads the company's name, never the firm's internal name of the channel; the top is the provider's name.
+    expect(await screen.findByText(/the documents in this folder are now collected for Acme BV/)).toBeInTheDocument();
+    expect(screen.queryByText(/Anna OneDrive/)).toBeNull();
     expect(calls.find((c) => c.method === 'POST')!.body).toEqual({ path: 'Invoices' });
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resources, LANGUAGES } from '../src/i18n';
 import { makeFormat } from '../src/i18n/format';
+import { ERROR_REASONS } from '../../src/domain/errors';
 
 function flatten(o: object, prefix = ''): Record<string, string> {
   const out: Record<string, string> = {};

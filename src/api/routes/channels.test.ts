@@ -47,6 +47,27 @@ describe('channel routes', () => {
     assert.equal(detail.lastRunId, started.json().runId);
   });
 
+  it('refuses a second run by hand while one is queued or running: 409 with the running one', async () => {
+    const channel = await localChannel('twice');
+    await api.deps.queue.idle();
+    const url = `/v1/channels/${channel.id}/run`;
+    const answers = await Promise.all([1, 2].map(() => api.call({ method: 'POST', url, payload: { confirm: true } })));
+    const statuses = answers.map((a) => a.statusCode).sort();
+    assert.deepEqual(statuses, [202, 409], answers.map((a) => a.body).join(' '));
+    const started = answers.find((a) => a.statusCode === 202)!.json();
+    const refused = answers.find((a) => a.statusCode === 409)!.json();
+    assert.equal(refused.error.code, 'conflict');
+    assert.equal(refused.error.reason, 'run_in_progress');
+    assert.equal(refused.error.params.runId, started.runId);
+    assert.equal(refused.error.params.name, 'twice');
+    await api.deps.queue.idle();
+    const manual = (await api.call({ method: 'GET', url: `/v1/channels/${channel.id}/runs` })).json().items.filter((r: { trigger: string }) => r.trigger === 'manual');
+    assert.equal(manual.length, 1);
+    const again = await api.call({ method: 'POST', url, payload: { confirm: true } });
+    assert.equal(again.statusCode, 202, 'once it ended, a new run may start');
+    await api.deps.queue.idle();
+  });
+
   it('refuses a recipient who is not a user of the organization and a binder of another company', async () => {
     const b = await otherOrganization(api);
     const stranger = (await api.call({ method: 'GET', url: '/v1/users/me', key: b.apiKey })).json().id;

@@ -31,7 +31,7 @@ const ChannelDetail = Channel.extend({
   files: z.object({ pending: z.number().int(), failed: z.number().int(), collected: z.number().int(), duplicate: z.number().int(), gone: z.number().int() })
     .describe('The ledger: files by state.'),
   invitation: z.object({
-    sentTo: z.string(), sentAt: z.string(), expiresAt: z.string(), purpose: z.enum(['connect', 'reconnect']),
+    sentTo: z.string(), sentAt: z.string(), expiresAt: z.string(), purpose: z.enum(['connect', 'reconnect', 'reminder']).describe('reminder: sent to a channel that works, which it leaves as it is.'),
     connectedAt: z.string().nullable().describe('When the client signed in or gave the server, before choosing the folder.'),
     usedAt: z.string().nullable().describe('When the client chose the folder: the link is used up.'),
   }).nullable().describe('The latest invitation sent to the client; null when none was sent.'),
@@ -172,7 +172,7 @@ export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
   app.post('/channels/:id/run', {
     schema: {
       summary: 'Run the collection now',
-      description: 'Asks for confirmation: send {"confirm": true}. Answers at once with the run\'s id; follow it at GET /v1/collect-runs/{id}.',
+      description: 'Asks for confirmation: send {"confirm": true}. Answers at once with the run\'s id; follow it at GET /v1/collect-runs/{id}. While a run of the channel is queued or running, answers 409 with reason run_in_progress and that run\'s id in params.runId.',
       tags, params: IdParams, body: z.strictObject({ confirm: z.boolean().default(false) }).default({ confirm: false }),
       response: { 202: z.object({ runId: z.string(), message: z.string() }), ...commonErrors, ...forbidden, 409: ErrorBody },
     },
@@ -180,7 +180,7 @@ export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
     if (!request.body.confirm) throw new DomainError('invalid_input', 'Running the collection now needs confirmation: send {"confirm": true}.');
     const p = principalOf(request);
     const channel = await channels.get(p.orgId, request.params.id);
-    const runId = await runs.request(p.orgId, channel.id, 'manual', p.userId);
+    const runId = await runs.requestByHand(p.orgId, channel.id, p.userId);
     return reply.code(202).send({ runId, message: `The collection of "${channel.name}" was started; new documents appear in the inbox as they are read.` });
   });
 

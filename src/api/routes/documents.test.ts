@@ -134,7 +134,7 @@ test('bad uploads are refused with a 4xx that names what to fix, and store nothi
   assert.equal(noFile.statusCode, 400);
   assert.match(noFile.json().error.message, /no file/);
 
-  const big = await upload(api, invoiceFields(api.companyId), Buffer.alloc(4096, 1));
+  const big = await upload(api, invoiceFields(api.companyId), Buffer.concat([pdf(), Buffer.alloc(4096, 1)]));
   assert.equal(big.statusCode, 413);
   assert.deepEqual(Object.keys(big.json().error).sort(), ['code', 'message']);
   assert.equal(big.json().error.code, 'too_large');
@@ -153,4 +153,32 @@ test('bad uploads are refused with a 4xx that names what to fix, and store nothi
   assert.equal(patch.statusCode, 400);
   assert.match(patch.json().error.message, /date: Write dates as YYYY-MM-DD/);
   assert.match(patch.json().error.message, /colour/);
+});
+
+test('a file is kept by what it is, not by its name: an empty file and a program are refused with the reason, on every upload path', async (t) => {
+  const api = await startApi();
+  t.after(() => api.close());
+  const exe = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00'), Buffer.alloc(2048, 1)]);
+  const empty = await upload(api, invoiceFields(api.companyId, { number: 'E-1' }), Buffer.alloc(0), 'empty.pdf');
+  assert.equal(empty.statusCode, 400, empty.body);
+  assert.equal(empty.json().error.reason, 'file_empty');
+  assert.equal(empty.json().error.params.file, 'empty.pdf');
+  const program = await upload(api, invoiceFields(api.companyId, { number: 'E-2' }), exe, 'invoice.pdf');
+  assert.equal(program.statusCode, 400, program.body);
+  assert.equal(program.json().error.reason, 'file_type_refused');
+  assert.match(program.json().error.message, /"invoice\.pdf" is not a PDF.*Windows program/);
+  assert.equal((await api.call({ method: 'GET', url: `/v1/documents?companyId=${api.companyId}` })).json().items.length, 0, 'nothing was kept');
+
+  const kept: Array<[string, Buffer<ArrayBuffer>]> = [
+    ['e.xml', Buffer.from('\ufeff<?xml version="1.0"?><Invoice/>')], ['scan.png', Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex')],
+    ['photo.jpg', Buffer.from('ffd8ffe000104a464946', 'hex')], ['scan.tif', Buffer.from('49492a0008000000', 'hex')],
+  ];
+  for (const [name, content] of kept) {
+    const res = await upload(api, invoiceFields(api.companyId, { number: name }), content, name);
+    assert.equal(res.statusCode, 201, `${name}: ${res.body}`);
+  }
+  const docId = (await upload(api, invoiceFields(api.companyId, { number: 'V-1' }))).json().id;
+  const version = await api.call({ method: 'POST', url: `/v1/documents/${docId}/versions`, ...multipart([{ name: 'file', filename: 'v.pdf', type: 'application/pdf', content: exe }]) });
+  assert.equal(version.statusCode, 400, version.body);
+  assert.equal(version.json().error.reason, 'file_type_refused');
 });

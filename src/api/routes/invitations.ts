@@ -18,7 +18,7 @@ const FolderPath = z.string().max(1000).refine((p) => p === '' || !p.split('/').
 const InvitationView = z.object({
   channel: z.object({ name: z.string(), kind: z.enum(CHANNEL_KINDS), company: z.string(), title: z.string(), folder: z.string().nullable(), moveCollected: z.boolean() }),
   step: z.enum(['connect', 'choose_folder']).describe('connect: sign in (POST .../authorize) or give the server (POST .../server); choose_folder: GET .../folders, then POST .../folder.'),
-  purpose: z.enum(['connect', 'reconnect']),
+  purpose: z.enum(['connect', 'reconnect', 'reminder']),
   expiresAt: z.string(),
 }).meta({ id: 'InvitationView' });
 

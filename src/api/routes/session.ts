@@ -61,7 +61,7 @@ export function signInRoute(app: ZodApp, ctx: RouteContext): void {
       throw new HttpError(429, 'too_many_attempts', `Too many sign-in attempts from your address. Try again in ${Math.ceil(gate.retryAfterMs / 60_000)} minute(s); if you forgot your password, an admin can set a new one.`);
     }
     const user = await checkCredentials(ctx.deps.db, email, request.body.password);
-    if (!user) throw new DomainError('unauthorized', 'The e-mail address or the password is not right.');
+    if (!user) throw new DomainError('unauthorized', 'The e-mail address or the password is not right.', { reason: 'wrong_password' });
     await gate.succeeded();
     const s = await startSession(ctx.deps.db, user);
     await recordAudit(ctx.deps.db, user.orgId, { type: 'user.signed_in', actor: { kind: 'user', id: user.id }, objectType: 'user', objectId: user.id, details: { client: request.ip } });

@@ -23,20 +23,23 @@ export const api = createClient<paths>({
 });
 api.use(csrf);
 
-/** A failure the server explained: { error: { code, message } }. */
+/** A failure the server explained: { error: { code, message, reason?, params? } }. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly reason?: string, readonly params: Record<string, string | number> = {}) {
     super(message);
     this.name = 'ApiError';
   }
 }
 
+type ErrorAnswer = { error?: { code?: string; message?: string; reason?: string; params?: Record<string, string | number> } } | null | undefined;
+const errorOf = (response: Response, body: ErrorAnswer) =>
+  new ApiError(response.status, body?.error?.code ?? 'http_error', body?.error?.message ?? `${response.status} ${response.statusText}`, body?.error?.reason, body?.error?.params);
+
 /** The data of an answer, or the server's explanation thrown as an ApiError. */
 export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   const { data, error, response } = await call;
   if (response.ok) return data as T;
-  const body = error as { error?: { code?: string; message?: string } } | undefined;
-  throw new ApiError(response.status, body?.error?.code ?? 'http_error', body?.error?.message ?? `${response.status} ${response.statusText}`);
+  throw errorOf(response, error as ErrorAnswer);
 }
 
 /** Multipart uploads go around the typed client: their body is FormData, fields first and the file last. */
@@ -44,7 +47,7 @@ export async function uploadForm<T>(path: string, form: FormData): Promise<T> {
   const headers: Record<string, string> = {};
   if (csrfToken) headers['x-csrf-token'] = csrfToken;
   const response = await globalThis.fetch(new URL(path, globalThis.location?.origin ?? 'http://localhost'), { method: 'POST', body: form, headers, credentials: 'same-origin' });
-  const body = await response.json().catch(() => null) as T & { error?: { code: string; message: string } } | null;
-  if (!response.ok) throw new ApiError(response.status, body?.error?.code ?? 'http_error', body?.error?.message ?? response.statusText);
+  const body = await response.json().catch(() => null) as T | null;
+  if (!response.ok) throw errorOf(response, body as ErrorAnswer);
   return body as T;
 }

@@ -6,6 +6,8 @@ import { useLoad } from '../api/use-load';
 import { ErrorAlert } from './ErrorAlert';
 
 const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
+/** A folder as people read it: one slash before it, whatever the source wrote. */
+export const shownPath = (path: string) => `/${path.replace(/^\/+/, '')}`;
 
 /** Where the folders come from: a page of a folder's subfolders, and (when allowed) making one. */
 export interface FolderSource {
@@ -45,9 +47,11 @@ export function FolderBrowser({ source, sourceKey, selected, onSelect, topLabel 
     const r = await source.list(path, nextToken);
     setExtra({ folders: [...(extra?.folders ?? []), ...r.folders], next: r.nextPageToken ?? null });
   };
+  // One folder at a time: a slash would quietly make a folder inside a folder.
+  const nameProblem = /[/\\]/.test(name) ? t('wizard.folderSlash') : null;
   const create = async (e: FormEvent) => {
     e.preventDefault();
-    if (!name.trim() || !source.create) return;
+    if (!name.trim() || nameProblem || !source.create) return;
     setError(null);
     try {
       const made = await source.create(join(path, name.trim()));
@@ -78,13 +82,14 @@ export function FolderBrowser({ source, sourceKey, selected, onSelect, topLabel 
       </Paper>
       {source.create && (
         <Group component="form" onSubmit={(e: FormEvent) => void create(e)} align="flex-end" wrap="wrap">
-          <TextInput label={t('wizard.newFolder')} value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={255} />
-          <Button type="submit" variant="default" disabled={!name.trim()}>{t('wizard.create')}</Button>
+          <TextInput label={t('wizard.newFolder')} value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={255} error={nameProblem} />
+          <Button type="submit" variant="default" disabled={!name.trim() || !!nameProblem}>{t('wizard.create')}</Button>
         </Group>
       )}
       <Group>
-        <Button onClick={() => onSelect(path)} data-testid="select-current-folder">{t('wizard.selectCurrent')}</Button>
-        <Text size="sm" aria-live="polite" className="path">{selected !== null ? t('wizard.selected', { path: `/${selected}` }) : t('wizard.selectFirst')}</Text>
+        {/* Off once this folder is the one chosen: there is nothing left to select here. */}
+        <Button onClick={() => onSelect(path)} disabled={selected === path} data-testid="select-current-folder">{t('wizard.selectCurrent')}</Button>
+        <Text size="sm" aria-live="polite" className="path">{selected !== null ? t('wizard.selected', { path: shownPath(selected) }) : t('wizard.selectFirst')}</Text>
       </Group>
     </Stack>
   );

@@ -19,7 +19,7 @@ function RunItems({ runId }: { runId: string }) {
         <Table.Tbody>
           {data.items.map((item) => (
             <Table.Tr key={item.id}>
-              <Table.Td>{item.action}</Table.Td>
+              <Table.Td>{t(`destination.actions.${item.action}`, { defaultValue: item.action })}</Table.Td>
               <Table.Td>
                 <Badge color={item.outcome === 'ok' ? 'green' : item.error ? 'red' : 'gray'} variant="light">{t(`destination.outcomes.${item.outcome}`, { defaultValue: item.outcome })}</Badge>
                 {item.error && <Text size="xs" c="red">{item.error}</Text>}

@@ -41,8 +41,9 @@ export function makeFormat(language: string): Format {
       if (n === null || n === undefined) return '—';
       let i = 0;
       let v = n;
+      // Whole bytes are written out (835 bytes, 835 octets): the short unit reads as one byte.
       while (v >= 1024 && i < UNITS.length - 1) { v /= 1024; i++; }
-      return new Intl.NumberFormat(locale, { style: 'unit', unit: UNITS[i], unitDisplay: 'short', maximumFractionDigits: i === 0 ? 0 : 1 }).format(v);
+      return new Intl.NumberFormat(locale, { style: 'unit', unit: UNITS[i], unitDisplay: i === 0 ? 'long' : 'short', maximumFractionDigits: i === 0 ? 0 : 1 }).format(v);
     },
   };
 }

@@ -4,11 +4,15 @@ import { en } from './locales/en.js';
 import { nl } from './locales/nl.js';
 import { fr } from './locales/fr.js';
 import { de } from './locales/de.js';
+import { apiErrors } from './api-errors.js';
 
 export const LANGUAGES = ['nl', 'fr', 'de', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const LANGUAGE_NAMES: Record<Language, string> = { nl: 'Nederlands', fr: 'Français', de: 'Deutsch', en: 'English' };
-export const resources = { en: { translation: en }, nl: { translation: nl }, fr: { translation: fr }, de: { translation: de } };
+export const resources = {
+  en: { translation: { ...en, apiErrors: apiErrors.en } }, nl: { translation: { ...nl, apiErrors: apiErrors.nl } },
+  fr: { translation: { ...fr, apiErrors: apiErrors.fr } }, de: { translation: { ...de, apiErrors: apiErrors.de } },
+};
 
 const STORAGE_KEY = 'dossier.language';
 

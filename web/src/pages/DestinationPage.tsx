@@ -99,7 +99,7 @@ export function DestinationPage() {
         </Alert>
       )}
       <Text size="sm" c="dimmed">
-        {t(`integrations.kinds.${d.kind}.title`, { defaultValue: d.kind })} · {t('destination.layout')}: <Code>{d.layout}</Code>
+        {t(`integrations.kinds.${d.kind}.title`, { defaultValue: d.kind })} · {t('destination.layout')}: {t(`wizard.presets.${d.layout}`, { defaultValue: '' }) || <Code>{d.layout}</Code>}
         {d.folder !== null && <> · <Code className="path">/{d.folder}</Code></>} · {t('destination.schedule')}: {d.schedule === 'continuous' ? t('wizard.continuous') : `${t('wizard.daily')}, ${d.schedule.slice(6)}`}
         {d.startDate && <> · {t('destination.startDate')}: {format.date(d.startDate)}</>}
       </Text>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Anchor, Button, Modal, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, List, Modal, Stack, Table, Text, Title } from '@mantine/core';
 import { Dropzone } from '@mantine/dropzone';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +11,7 @@ import { useRight } from '../api/rights';
 import { useFormat } from '../i18n/format';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { UploadForm } from '../components/UploadForm';
+import { checkFiles, type RefusedFile } from '../components/file-check';
 
 export function DocumentsPage() {
   const { t } = useTranslation();
@@ -19,6 +20,12 @@ export function DocumentsPage() {
   // Uploading needs manage_documents: without it there is nothing to drop files on.
   const canUpload = useRight('manage_documents');
   const [queue, setQueue] = useState<File[]>([]);
+  const [refused, setRefused] = useState<RefusedFile[]>([]);
+  const drop = async (files: File[]) => {
+    const { kept, refused: out } = await checkFiles(files);
+    setRefused(out);
+    setQueue((q) => [...q, ...kept]);
+  };
   const [more, setMore] = useState<{ items: Schemas['Document'][]; next: string | null } | null>(null);
   const list = useLoad(async () => {
     setMore(null);
@@ -36,12 +43,17 @@ export function DocumentsPage() {
   return (
     <Stack>
       <Title order={1}>{t('documents.title')}</Title>
-      {canUpload && <Dropzone onDrop={(files) => setQueue((q) => [...q, ...files])} aria-label={t('documents.drop')} data-testid="dropzone">
+      {canUpload && <Dropzone onDrop={(files) => void drop(files)} aria-label={t('documents.drop')} data-testid="dropzone">
         <Stack align="center" gap={4} p="md" style={{ pointerEvents: 'none' }}>
           <Text fw={500}>{t('documents.drop')}</Text>
           <Text size="sm" c="dimmed">{t('documents.dropHint')}</Text>
         </Stack>
       </Dropzone>}
+      {refused.length > 0 && (
+        <Alert color="red" role="alert" title={t('documents.refused', { count: refused.length })} withCloseButton onClose={() => setRefused([])} data-testid="refused-files">
+          <List size="sm">{refused.map((f) => <List.Item key={f.name}>{t(`apiErrors.${f.reason}`, { file: f.name })}</List.Item>)}</List>
+        </Alert>
+      )}
       <ErrorAlert error={list.error} />
       {list.data && items.length === 0 && <Text c="dimmed">{t('documents.empty')}</Text>}
       {items.length > 0 && (

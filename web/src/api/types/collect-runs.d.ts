@@ -167,7 +167,7 @@ export interface paths {
         put?: never;
         /**
          * Run the collection now
-         * @description Asks for confirmation: send {"confirm": true}. Answers at once with the run's id; follow it at GET /v1/collect-runs/{id}.
+         * @description Asks for confirmation: send {"confirm": true}. Answers at once with the run's id; follow it at GET /v1/collect-runs/{id}. While a run of the channel is queued or running, answers 409 with reason run_in_progress and that run's id in params.runId.
          *
          *     Needs the right `configure_collection`.
          */

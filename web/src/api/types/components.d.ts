@@ -10,8 +10,14 @@ export interface components {
             error: {
                 /** @description Stable, machine-readable reason, such as not_found or invalid_input. */
                 code: string;
-                /** @description What happened and what to do, for people. */
+                /** @description What happened and what to do, for people (in English). */
                 message: string;
+                /** @description A finer, stable reason (such as run_in_progress), for a client to say the message in its own words. */
+                reason?: string;
+                /** @description The values the reason's sentence needs (a run's id, a file's name, ...). */
+                params?: {
+                    [key: string]: string | number;
+                };
             };
         };
         Company: {

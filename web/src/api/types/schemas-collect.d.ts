@@ -66,8 +66,11 @@ export interface schemas {
                 sentTo: string;
                 sentAt: string;
                 expiresAt: string;
-                /** @enum {string} */
-                purpose: "connect" | "reconnect";
+                /**
+                 * @description reminder: sent to a channel that works, which it leaves as it is.
+                 * @enum {string}
+                 */
+                purpose: "connect" | "reconnect" | "reminder";
                 /** @description When the client signed in or gave the server, before choosing the folder. */
                 connectedAt: string | null;
                 /** @description When the client chose the folder: the link is used up. */
@@ -134,7 +137,7 @@ export interface schemas {
              */
             step: "connect" | "choose_folder";
             /** @enum {string} */
-            purpose: "connect" | "reconnect";
+            purpose: "connect" | "reconnect" | "reminder";
             expiresAt: string;
         };
         InboxItem: {

@@ -12,6 +12,7 @@ import { useFormat } from '../../i18n/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { RunAccordion } from '../../components/RunHistory';
 import { StateBadge } from '../../components/StateBadge';
+import { shownPath } from '../../components/FolderPicker';
 import { binderChoice, ChannelForm, clientFields, formOf, type Form } from './ChannelForm';
 
 type Live = Extract<CollectEvent, { type: 'collect.progress' }> | null;
@@ -54,13 +55,15 @@ function InvitationState({ channel, canConfigure, onSend }: { channel: Detail; c
   if (inv?.usedAt) text = t('collect.invitationConnected', { at: format.dateTime(inv.usedAt) });
   else if (inv && Date.parse(inv.expiresAt) <= Date.now()) text = t('collect.invitationExpired', { until: format.dateTime(inv.expiresAt) });
   else if (inv?.connectedAt) text = t('collect.invitationSignedIn', { at: format.dateTime(inv.connectedAt) });
+  else if (inv?.purpose === 'reminder') text = t('collect.invitationReminder', { email: inv.sentTo, sent: format.dateTime(inv.sentAt), until: format.dateTime(inv.expiresAt) });
   else if (inv) text = t('collect.invitationWaiting', { email: inv.sentTo, sent: format.dateTime(inv.sentAt), until: format.dateTime(inv.expiresAt) });
   return (
     <Paper withBorder p="md" data-testid="invitation">
       <Stack gap="xs">
-        <Group gap="sm"><Text fw={500}>{t('collect.invitation')}</Text>{inv?.usedAt
-          ? <Badge color="green" variant="light">{t('collect.connected')}</Badge>
-          : <Badge color="blue" variant="light">{t('collect.states.waiting_for_client')}</Badge>}</Group>
+        {/* The badge says what the server says of the channel, not what the latest e-mail was. */}
+        <Group gap="sm"><Text fw={500}>{t('collect.invitation')}</Text>{channel.state === 'waiting_for_client'
+          ? <Badge color="blue" variant="light">{t('collect.states.waiting_for_client')}</Badge>
+          : channel.folder !== null ? <Badge color="green" variant="light">{t('collect.connected')}</Badge> : null}</Group>
         <Text size="sm">{text}</Text>
         {canConfigure && channel.clientEmail && <Button w="fit-content" variant="light" onClick={onSend}>{t('collect.sendAgain')}</Button>}
       </Stack>
@@ -80,6 +83,7 @@ export function ChannelPage() {
   const [confirming, confirmDialog] = useDisclosure(false);
   const [removing, removeDialog] = useDisclosure(false);
   const [editing, editDialog] = useDisclosure(false);
+  const [sending, sendDialog] = useDisclosure(false);
   const detail = useLoad(() => unwrap(api.GET('/v1/channels/{id}', { params: { path: { id } } })), [id]);
   const runs = useLoad(() => unwrap(api.GET('/v1/channels/{id}/runs', { params: { path: { id }, query: { limit: 20 } } })), [id]);
 
@@ -98,11 +102,19 @@ export function ChannelPage() {
       await runs.reload();
     } catch (e) { setError(e); }
   };
-  const runNow = () => {
-    confirmDialog.close();
-    void act(() => unwrap(api.POST('/v1/channels/{id}/run', { params: { path: { id } }, body: { confirm: true } })), (a) => (a as { message: string }).message);
+  // One request at a time: the button is off from the first click until the server answered.
+  const [starting, setStarting] = useState(false);
+  const runNow = async () => {
+    if (starting) return;
+    setStarting(true);
+    try {
+      await act(() => unwrap(api.POST('/v1/channels/{id}/run', { params: { path: { id } }, body: { confirm: true } })), (a) => (a as { message: string }).message);
+    } finally {
+      setStarting(false);
+      confirmDialog.close();
+    }
   };
-  const sendAgain = () => void act(() => unwrap(api.POST('/v1/channels/{id}/invite', { params: { path: { id } } })), (a) => t('collect.sentAgain', { email: (a as { sentTo: string }).sentTo }));
+  const sendAgain = () => { sendDialog.close(); void act(() => unwrap(api.POST('/v1/channels/{id}/invite', { params: { path: { id } } })), (a) => t(c?.state === 'active' ? 'collect.invited' : 'collect.sentAgain', { email: (a as { sentTo: string }).sentTo })); };
   const save = async (f: Form) => {
     await unwrap(api.PATCH('/v1/channels/{id}', {
       params: { path: { id } },
@@ -145,10 +157,10 @@ export function ChannelPage() {
       {!canConfigure && <Text size="sm" c="dimmed">{t('collect.notAllowed')}</Text>}
       {c.stateReason && c.state === 'needs_attention' && <Alert color="orange" role="status">{c.stateReason}</Alert>}
       <Text size="sm" c="dimmed">
-        {t(`collect.kinds.${c.kind}`)}{c.folder !== null && <> · <span className="path">/{c.folder}</span></>} · {t('collect.collectAt')}: {c.collectAt}
+        {t(`collect.kinds.${c.kind}`)}{c.folder !== null && <> · <span className="path">{shownPath(c.folder)}</span></>} · {t('collect.collectAt')}: {c.collectAt}
         {c.moveCollected && <> · {t('collect.moveCollected')}</>}
       </Text>
-      <InvitationState channel={c} canConfigure={canConfigure} onSend={sendAgain} />
+      <InvitationState channel={c} canConfigure={canConfigure} onSend={sendDialog.open} />
       <SimpleGrid cols={{ base: 2, xs: 3, sm: 5 }}>
         {FILE_STATES.map((k) => (
           <Paper key={k} withBorder p="sm">
@@ -176,7 +188,16 @@ export function ChannelPage() {
           <Text>{t('collect.runConfirm', { name: c.name })}</Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={confirmDialog.close}>{t('common.cancel')}</Button>
-            <Button onClick={runNow} data-autofocus>{t('collect.runStart')}</Button>
+            <Button onClick={() => void runNow()} loading={starting} disabled={starting} data-autofocus>{t('collect.runStart')}</Button>
+          </Group>
+        </Stack>
+      </Modal>
+      <Modal opened={sending} onClose={sendDialog.close} title={t('collect.sendTitle')} centered>
+        <Stack>
+          <Text>{t(c.state === 'active' || c.state === 'paused' ? 'collect.sendReminder' : 'collect.sendLink', { email: c.clientEmail })}</Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={sendDialog.close}>{t('common.cancel')}</Button>
+            <Button onClick={sendAgain} data-autofocus>{t('collect.send')}</Button>
           </Group>
         </Stack>
       </Modal>

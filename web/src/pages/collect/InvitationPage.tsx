@@ -105,12 +105,12 @@ export function InvitationPage() {
               <Stepper.Step label={t('collect.client.steps.folder')}>
                 <Stack mt="md">
                   <Text fw={500}>{t('collect.client.chooseFolder')}</Text>
-                  {step === 1 && <FolderBrowser source={source} sourceKey={token} selected={chosen} onSelect={setChosen} topLabel={t('collect.client.top')} />}
+                  {step === 1 && <FolderBrowser source={source} sourceKey={token} selected={chosen} onSelect={setChosen} topLabel={provider} />}
                   <Button onClick={() => void choose()} disabled={chosen === null} loading={busy} w="fit-content">{t('collect.client.collectHere')}</Button>
                 </Stack>
               </Stepper.Step>
               <Stepper.Completed>
-                <Text mt="md" role="status">{t('collect.client.done', { name: done })}</Text>
+                <Text mt="md" role="status">{t('collect.client.done', { company: v.channel.company })}</Text>
               </Stepper.Completed>
             </Stepper>
           </>}

@@ -8,6 +8,7 @@ import { OAUTH_KINDS } from '../../kinds';
 import { scheduleOf, type Draft } from './draft';
 import { LayoutPreview } from './NameStep';
 import { serverSettings } from './ServerForm';
+import { shownPath } from '../../components/FolderPicker';
 
 export function ConfirmStep({ draft, companyId, onCreated }: { draft: Draft; companyId: string; onCreated(id: string): void }) {
   const { t } = useTranslation();
@@ -15,7 +16,7 @@ export function ConfirmStep({ draft, companyId, onCreated }: { draft: Draft; com
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const oauth = OAUTH_KINDS.has(draft.kind);
-  const folder = oauth ? `/${draft.root ?? ''}` : String(draft.settings.root ?? '');
+  const folder = oauth ? shownPath(draft.root ?? '') : String(draft.settings.root ?? '');
 
   const start = async () => {
     setBusy(true); setError(null);

@@ -5,6 +5,7 @@ import { api, unwrap } from '../../api/client';
 import { useLoad } from '../../api/use-load';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import type { Draft } from './draft';
+import { layoutProblem } from '../../../../src/domain/layout.js';
 
 const SAMPLE = { type: 'invoice' as const, number: 'F2024-001', date: '2024-03-14', counterparty: 'Client NV', businessAccount: null, filename: 'invoice.pdf' };
 const CUSTOM = 'custom';
@@ -35,6 +36,7 @@ export function NameStep({ draft, update, companyId }: { draft: Draft; update(p:
   const layouts = useLoad(() => unwrap(api.GET('/v1/layouts')), []);
   const presets = layouts.data?.presets ?? [];
   const choice = draft.customLayout ? CUSTOM : draft.layout;
+  const problem = draft.layout.trim() ? layoutProblem(draft.layout) : null;
   return (
     <Stack mt="md">
       <TextInput label={t('wizard.name')} description={t('wizard.nameHint')} required value={draft.name} onChange={(e) => update({ name: e.currentTarget.value })} maxLength={200} />
@@ -49,6 +51,7 @@ export function NameStep({ draft, update, companyId }: { draft: Draft; update(p:
       </Radio.Group>
       {draft.customLayout && (
         <TextInput label={t('wizard.template')} value={draft.layout} onChange={(e) => update({ layout: e.currentTarget.value })}
+          error={problem && t(`apiErrors.${problem.why.reason}`, problem.why.params ?? {})}
           description={t('wizard.templateHint', { tokens: (layouts.data?.tokens ?? []).map((k) => `{${k}}`).join(' ') })} ff="monospace" />
       )}
       <LayoutPreview layout={draft.layout} kind={draft.kind} companyId={companyId} />

@@ -34,9 +34,15 @@ export function newDraft(kind: BackupKind, name: string): Draft {
 
 const KEY = 'dossier.wizard';
 
+/** Whether the user typed or chose something a fresh wizard would not have. */
+export function isDirty(draft: Draft, defaultName: string): boolean {
+  const fresh = newDraft(draft.kind, defaultName);
+  return (Object.keys(fresh) as Array<keyof Draft>).some((k) => JSON.stringify(draft[k]) !== JSON.stringify(fresh[k]));
+}
+
 /**
- * Kept for the trip to the provider's sign-in page and back (a full page load), in this tab
- * only. Form secrets are left out: an OAuth draft has none, and a server draft never leaves.
+ * Kept for the trip to the provider's sign-in page and back (a full page load), and for Back
+ * and Forward, in this tab only. Form secrets are left out: a server's details are typed again.
  */
 export function saveDraft(draft: Draft): void {
   globalThis.sessionStorage?.setItem(KEY, JSON.stringify({ ...draft, settings: {} }));

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { CHROMIUM_MISSING, launchBrowser, signInAs, startWebWorld, type WebWorld } from '../helpers/browser.js';
+
+/**
+ * Documents and the server's errors in Debian's Chromium: a drop is checked file by file by
+ * content (an empty PDF and a program are refused with the reason, the good file still goes),
+ * the server's errors read in the user's language, and sizes and sign-in failures say it right.
+ */
+const MESSAGE_KEY = /\b(apiErrors|errors|documents|common)\.[a-zA-Z_]+(\.[a-zA-Z_-]+)*\b/;
+
+describe('documents and errors in the web app (Chromium)', async () => {
+  const browserCheck = await launchBrowser();
+  if (!browserCheck) { it('runs in Chromium', (t) => { t.skip(CHROMIUM_MISSING); }); return; }
+  await browserCheck.close();
+
+  let w: WebWorld;
+  let page: Page;
+  const language = (l: string) => page.evaluate((v) => localStorage.setItem('dossier.language', v), l);
+  before(async () => {
+    w = await startWebWorld();
+    page = await w.browser.context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${w.served.baseUrl}/sign-in`);
+  });
+  after(() => w?.close());
+
+  it('a wrong password says the password is wrong, in the user\'s language, with no English from the server', async () => {
+    await language('nl');
+    await page.reload();
+    await page.getByLabel('E-mailadres').fill(w.served.email);
+    await page.getByRole('textbox', { name: 'Wachtwoord' }).fill('not-the-password');
+    await page.getByRole('button', { name: 'Aanmelden' }).click();
+    const alert = page.getByRole('alert');
+    await alert.getByText('Het e-mailadres of het wachtwoord klopt niet').waitFor();
+    const text = await alert.innerText();
+    assert.doesNotMatch(text, /in het Engels|not right/, 'the server\'s English stays out of a Dutch page');
+    assert.doesNotMatch(text, /Meld u opnieuw aan/, 'a wrong password is not "sign in again"');
+    assert.doesNotMatch(text, MESSAGE_KEY);
+  });
+
+  it('a drop of an empty PDF, a program and an invoice: the two are refused with the reason, the invoice goes on', async () => {
+    await language('en');
+    await page.reload();
+    await signInAs(page, w.served.email, w.served.password);
+    const invoice = Buffer.from(`%PDF-1.4\n% invoice\n${'x'.repeat(800)}\n%%EOF\n`);
+    await page.getByTestId('dropzone').locator('input[type=file]').setInputFiles([
+      { name: 'empty.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(0) },
+      { name: 'setup.exe', mimeType: 'application/octet-stream', buffer: Buffer.concat([Buffer.from('MZ\x90\x00', 'latin1'), Buffer.alloc(600, 7)]) },
+      { name: 'invoice.pdf', mimeType: 'application/pdf', buffer: invoice },
+    ]);
+    const refused = page.getByTestId('refused-files');
+    await refused.getByText('"empty.pdf" is empty (0 bytes): it was not uploaded.').waitFor();
+    await refused.getByText('"setup.exe" is not a PDF, an XML file or an image: it was not uploaded.').waitFor();
+    assert.match(await refused.innerText(), /These 2 files were not uploaded/);
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('invoice.pdf').waitFor();
+    await dialog.getByLabel('Number').fill('F-835');
+    await dialog.getByRole('button', { name: 'Upload' }).click();
+    await page.getByRole('link', { name: 'F-835' }).waitFor();
+    assert.equal(await page.getByRole('dialog').count(), 0, 'no upload form for the refused files');
+    const docs = (await w.served.call('GET', `/v1/documents?companyId=${w.served.companyId}`)).body.items;
+    assert.deepEqual(docs.map((d: { number: string }) => d.number), ['F-835']);
+
+    // The server refuses the same, whoever sends it.
+    const status = await page.evaluate(async (companyId) => {
+      const { csrfToken } = await (await fetch('/v1/session')).json();
+      const form = new FormData();
+      form.append('companyId', companyId); form.append('type', 'invoice'); form.append('date', '2024-03-14');
+      form.append('file', new Blob([new Uint8Array([0x4d, 0x5a, 0x90, 0x00])]), 'invoice.pdf');
+      const res = await fetch('/v1/documents', { method: 'POST', body: form, headers: { 'x-csrf-token': csrfToken } });
+      return [res.status, (await res.json()).error.reason];
+    }, w.served.companyId);
+    assert.deepEqual(status, [400, 'file_type_refused']);
+
+    // Its size, in words: 835 bytes, not "835 byte".
+    await page.getByRole('link', { name: 'F-835' }).click();
+    await page.getByText(`${invoice.length} bytes`, { exact: true }).waitFor();
+    await language('fr');
+    await page.reload();
+    await page.getByText(`${invoice.length} octets`, { exact: true }).waitFor();
+  });
+});
