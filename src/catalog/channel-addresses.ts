@@ -14,7 +14,7 @@ export async function insertChannelAddress(db: Db, orgId: string, channelId: str
   try {
     await db.insertInto('channel_addresses').values({ mailbox, org_id: orgId, channel_id: channelId, created_at: now() }).execute();
   } catch (e) {
-    if (isUniqueViolation(e)) throw new DomainError('conflict', `The address ${mailbox} is taken; choose another.`, { field: 'mailbox' });
+    if (isUniqueViolation(e)) throw new DomainError('conflict', `The address ${mailbox} is taken; choose another.`, { reason: 'mailbox_taken', params: { address: mailbox } });
     throw e;
   }
 }

@@ -138,12 +138,12 @@ export class ChannelService {
    */
   private async createAddressChannel(orgId: string, userId: string | null, input: NewChannelInput): Promise<Channel> {
     const domain = this.deps.intakeDomain;
-    if (!domain) throw new DomainError('invalid_input', 'This installation receives no mail itself (DOSSIER_SMTP_INBOUND and DOSSIER_SMTP_DOMAIN are not set): give the settings of an IMAP mailbox instead.', { field: 'settings' });
+    if (!domain) throw new DomainError('invalid_input', 'This installation receives no mail itself (DOSSIER_SMTP_INBOUND and DOSSIER_SMTP_DOMAIN are not set): give the settings of an IMAP mailbox instead.', { reason: 'no_inbound_mail' });
     const chosen = input.mailbox?.trim().toLowerCase();
     if (chosen && !isMailbox(chosen)) {
-      throw new DomainError('invalid_input', `"${chosen}" cannot be the first part of an address: use lower-case letters, digits, dots, dashes and underscores, such as acme-purchases.`, { field: 'mailbox' });
+      throw new DomainError('invalid_input', `"${chosen}" cannot be the first part of an address: use lower-case letters, digits, dots, dashes and underscores, such as acme-purchases.`, { reason: 'mailbox_invalid', params: { mailbox: chosen } });
     }
-    if (chosen && await ownerOfMailbox(this.deps.db, chosen, { removedToo: true })) throw new DomainError('conflict', `The address ${chosen}@${domain} is taken; choose another.`, { field: 'mailbox' });
+    if (chosen && await ownerOfMailbox(this.deps.db, chosen, { removedToo: true })) throw new DomainError('conflict', `The address ${chosen}@${domain} is taken; choose another.`, { reason: 'mailbox_taken', params: { address: `${chosen}@${domain}` } });
     await getCompany(this.deps.db, orgId, input.companyId);
     await this.checkRecipient(orgId, input.recipientId);
     this.checkTime(input.collectAt);

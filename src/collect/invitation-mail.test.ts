@@ -30,7 +30,7 @@ describe('invitation mail', () => {
 describe('invitation mail in the client\'s language', () => {
   const base = {
     to: 'c@example.com', clientName: null, firm: 'Boekhouding Peeters', company: 'Bakkerij BV', provider: 'OneDrive',
-    link: 'https://dossier.example/connect/x', expiresAt: new Date('2026-03-01T10:00:00Z'), purpose: 'connect', move: false,
+    link: 'https://dossier.example/connect/x', expiresAt: new Date('2026-03-01T10:00:00Z'), purpose: 'connect' as const, move: false,
   };
   const greeting = { nl: 'Beste,', fr: 'Bonjour,', de: 'Guten Tag,', en: 'Hello,' } as const;
   const closing = { nl: 'Met vriendelijke groeten,', fr: 'Bien cordialement,', de: 'Mit freundlichen Grüßen', en: 'Kind regards,' } as const;

@@ -42,6 +42,13 @@ export const ERROR_REASONS = [
   'channel_paused',
   'channel_waiting',
   'not_found_thing',
+  'webhook_url_invalid',
+  'address_refused',
+  'webhook_delivery_pending',
+  'vat_id_invalid',
+  'mailbox_invalid',
+  'mailbox_taken',
+  'no_inbound_mail',
 ] as const;
 export type ErrorReasonKey = typeof ERROR_REASONS[number];
 

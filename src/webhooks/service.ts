@@ -62,13 +62,13 @@ export class WebhookService {
 
   private async checkUrl(raw: string): Promise<string> {
     let url: URL;
-    try { url = new URL(raw); } catch { throw new DomainError('invalid_input', `"${raw}" is not a URL: give the full address, such as https://app.example.com/hooks/dossier.`, { code: 'webhook_url_invalid' }); }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new DomainError('invalid_input', 'A webhook URL starts with https:// (or http://).', { code: 'webhook_url_invalid' });
-    if (url.username || url.password) throw new DomainError('invalid_input', 'Put no user name or password in a webhook URL: the signature proves the sender.', { code: 'webhook_url_invalid' });
+    try { url = new URL(raw); } catch { throw new DomainError('invalid_input', `"${raw}" is not a URL: give the full address, such as https://app.example.com/hooks/dossier.`, { reason: 'webhook_url_invalid' }); }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new DomainError('invalid_input', 'A webhook URL starts with https:// (or http://).', { reason: 'webhook_url_invalid' });
+    if (url.username || url.password) throw new DomainError('invalid_input', 'Put no user name or password in a webhook URL: the signature proves the sender.', { reason: 'webhook_url_invalid' });
     try {
       await this.deps.egress.resolve(url.hostname);
     } catch (e) {
-      if (isConnectorError(e) && e.kind === 'permission_denied') throw new DomainError('invalid_input', e.message, { code: 'address_refused' });
+      if (isConnectorError(e) && e.kind === 'permission_denied') throw new DomainError('invalid_input', e.message, { reason: 'address_refused', params: { host: url.hostname } });
       // A name that does not resolve yet is allowed: the deliveries will say so.
     }
     return url.toString();
@@ -163,7 +163,7 @@ export class WebhookService {
   /** Sends one message again, with the same webhook-id (a receiver that saw it can tell). */
   async replay(orgId: string, endpointId: string, seq: number): Promise<DeliveryView> {
     const m = await getMessage(this.deps.db, orgId, endpointId, seq);
-    if (m.state === 'pending') throw new DomainError('conflict', 'This message is still being delivered: wait for it to be delivered or given up.', { code: 'webhook_delivery_pending' });
+    if (m.state === 'pending') throw new DomainError('conflict', 'This message is still being delivered: wait for it to be delivered or given up.', { reason: 'webhook_delivery_pending' });
     await requeueMessage(this.deps.db, orgId, seq, this.now().toISOString());
     this.deps.wake?.();
     const again = await getMessage(this.deps.db, orgId, endpointId, seq);

@@ -2,6 +2,9 @@
 import type { paths as service } from './types/service';
 import type { paths as session } from './types/session';
 import type { paths as apiKeys } from './types/api-keys';
+import type { paths as alerts } from './types/alerts';
+import type { paths as webhookDeliveries } from './types/webhook-deliveries';
+import type { paths as webhooks } from './types/webhooks';
 import type { paths as userInvitations } from './types/user-invitations';
 import type { paths as users } from './types/users';
 import type { paths as companies } from './types/companies';
@@ -18,5 +21,5 @@ import type { paths as inbox } from './types/inbox';
 import type { paths as audit } from './types/audit';
 
 /** Every route of the API, from the files of its areas. */
-export interface paths extends service, session, apiKeys, userInvitations, users, companies, extract, documents, destinationRuns, destinations, layouts, connections, collectRuns, channels, invitations, inbox, audit {}
+export interface paths extends service, session, apiKeys, alerts, webhookDeliveries, webhooks, userInvitations, users, companies, extract, documents, destinationRuns, destinations, layouts, connections, collectRuns, channels, invitations, inbox, audit {}
 export type { components } from './types/components';

@@ -17,6 +17,13 @@ const en: Sentences = {
   channel_paused: '"{{name}}" is paused: resume it first.',
   channel_waiting: '"{{name}}" is waiting for the client to connect the folder: there is nothing to collect yet.',
   not_found_thing: 'This item ({{id}}) does not exist (any more) in your organization.',
+  webhook_url_invalid: 'This webhook address is not valid: give the full https:// address, without a user name or password.',
+  address_refused: 'Dossier may not connect to {{host}}: it is a private or local address the operator has not allowed.',
+  webhook_delivery_pending: 'This message is still being delivered: wait until it is delivered or given up.',
+  vat_id_invalid: '"{{value}}" is not a valid VAT number: check the country prefix and the digits.',
+  mailbox_invalid: '"{{mailbox}}" cannot start an e-mail address: use lower-case letters, digits, dots, dashes and underscores.',
+  mailbox_taken: 'The address {{address}} is taken: choose another.',
+  no_inbound_mail: 'This installation receives no mail itself: give the settings of an IMAP mailbox instead.',
 };
 
 const nl: Sentences = {
@@ -30,6 +37,13 @@ const nl: Sentences = {
   channel_paused: '"{{name}}" is gepauzeerd: hervat het eerst.',
   channel_waiting: '"{{name}}" wacht tot de klant de map koppelt: er is nog niets op te halen.',
   not_found_thing: 'Dit item ({{id}}) bestaat niet (meer) in uw organisatie.',
+  webhook_url_invalid: 'Dit webhookadres is ongeldig: geef het volledige https://-adres, zonder gebruikersnaam of wachtwoord.',
+  address_refused: 'Dossier mag geen verbinding maken met {{host}}: het is een privé- of lokaal adres dat de beheerder niet heeft toegestaan.',
+  webhook_delivery_pending: 'Dit bericht wordt nog bezorgd: wacht tot het bezorgd is of opgegeven.',
+  vat_id_invalid: '"{{value}}" is geen geldig btw-nummer: controleer het landvoorvoegsel en de cijfers.',
+  mailbox_invalid: '"{{mailbox}}" kan geen e-mailadres beginnen: gebruik kleine letters, cijfers, punten, streepjes en underscores.',
+  mailbox_taken: 'Het adres {{address}} is al in gebruik: kies een ander.',
+  no_inbound_mail: 'Deze installatie ontvangt zelf geen e-mail: geef de gegevens van een IMAP-mailbox.',
 };
 
 const fr: Sentences = {
@@ -43,6 +57,13 @@ const fr: Sentences = {
   channel_paused: '« {{name}} » est en pause : reprenez-le d\'abord.',
   channel_waiting: '« {{name}} » attend que le client connecte le dossier : il n\'y a encore rien à collecter.',
   not_found_thing: 'Cet élément ({{id}}) n\'existe pas (ou plus) dans votre organisation.',
+  webhook_url_invalid: 'Cette adresse de webhook n\'est pas valide : donnez l\'adresse https:// complète, sans nom d\'utilisateur ni mot de passe.',
+  address_refused: 'Dossier ne peut pas se connecter à {{host}} : c\'est une adresse privée ou locale que l\'administrateur n\'a pas autorisée.',
+  webhook_delivery_pending: 'Ce message est encore en cours d\'envoi : attendez qu\'il soit livré ou abandonné.',
+  vat_id_invalid: '« {{value}} » n\'est pas un numéro de TVA valide : vérifiez le préfixe du pays et les chiffres.',
+  mailbox_invalid: '« {{mailbox}} » ne peut pas commencer une adresse e-mail : utilisez des minuscules, des chiffres, des points, des tirets et des traits de soulignement.',
+  mailbox_taken: 'L\'adresse {{address}} est déjà prise : choisissez-en une autre.',
+  no_inbound_mail: 'Cette installation ne reçoit pas elle-même de courrier : donnez les paramètres d\'une boîte IMAP.',
 };
 
 const de: Sentences = {
@@ -56,6 +77,13 @@ const de: Sentences = {
   channel_paused: '„{{name}}" ist pausiert: Setzen Sie ihn zuerst fort.',
   channel_waiting: '„{{name}}" wartet darauf, dass der Kunde den Ordner verbindet: Es gibt noch nichts abzuholen.',
   not_found_thing: 'Dieser Eintrag ({{id}}) existiert (nicht mehr) in Ihrer Organisation.',
+  webhook_url_invalid: 'Diese Webhook-Adresse ist ungültig: Geben Sie die vollständige https://-Adresse an, ohne Benutzernamen oder Passwort.',
+  address_refused: 'Dossier darf sich nicht mit {{host}} verbinden: Es ist eine private oder lokale Adresse, die der Betreiber nicht freigegeben hat.',
+  webhook_delivery_pending: 'Diese Nachricht wird noch zugestellt: Warten Sie, bis sie zugestellt oder aufgegeben ist.',
+  vat_id_invalid: '„{{value}}" ist keine gültige USt-IdNr.: Prüfen Sie das Länderkürzel und die Ziffern.',
+  mailbox_invalid: '„{{mailbox}}" kann keine E-Mail-Adresse beginnen: Verwenden Sie Kleinbuchstaben, Ziffern, Punkte, Bindestriche und Unterstriche.',
+  mailbox_taken: 'Die Adresse {{address}} ist vergeben: Wählen Sie eine andere.',
+  no_inbound_mail: 'Diese Installation empfängt selbst keine E-Mails: Geben Sie die Daten eines IMAP-Postfachs an.',
 };
 
 export const apiErrors = { en, nl, fr, de };
