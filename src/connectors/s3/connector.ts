@@ -194,8 +194,8 @@ export class S3Connector implements StorageConnector {
     checkPath(path);
     if (path === '') throw new ConnectorError('invalid_name', 'Cannot write a file over the root folder.');
     const { hashes } = await uploadObject(this.client, this.policy, this.key(path), path, body, info, opts?.signal);
-    const entry = await this.stat(path, opts);
-    return { ...entry, hashes };
+    // No HEAD afterwards: the upload checked the size and the ETag, which is all a HEAD would tell.
+    return { path, name: splitPath(path)[1], isDir: false, size: info.size, modifiedAt: new Date(), hashes };
   }
 
   async remove(path: string, opts?: CallOptions): Promise<void> {
