@@ -8,8 +8,8 @@ import { mockApi, renderPage } from './render';
 
 const KEY = 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s';
 
-function Harness({ onDraft }: { onDraft(d: Draft): void }) {
-  const [draft, setDraft] = useState(newDraft('sftp', 'NAS'));
+function Harness({ onDraft, kind = 'sftp' }: { onDraft(d: Draft): void; kind?: 'sftp' | 's3' }) {
+  const [draft, setDraft] = useState(newDraft(kind, 'NAS'));
   onDraft(draft);
   return <ServerForm draft={draft} update={(p) => setDraft((d) => ({ ...d, ...p }))} />;
 }
@@ -53,18 +53,12 @@ describe('the SFTP form', () => {
   });
 });
 
-function S3Harness({ onDraft }: { onDraft(d: Draft): void }) {
-  const [draft, setDraft] = useState(newDraft('s3', 'Archive'));
-  onDraft(draft);
-  return <ServerForm draft={draft} update={(p) => setDraft((d) => ({ ...d, ...p }))} />;
-}
-
 describe('the S3 form', () => {
   it('sends the bucket, path style and Object Lock years as the API takes them', async () => {
     const calls = mockApi({ 'POST /v1/destinations/test': () => ({ ok: true, message: null, hostKeySha256: null, free: null }) });
     let draft: Draft = newDraft('s3', 'Archive');
     const user = userEvent.setup({ delay: null });
-    renderPage(<S3Harness onDraft={(d) => { draft = d; }} />);
+    renderPage(<Harness kind="s3" onDraft={(d) => { draft = d; }} />);
 
     await user.type(screen.getByLabelText(/S3 endpoint/), 'https://minio.example.com');
     await user.type(screen.getByRole('textbox', { name: /^Bucket/ }), 'acme-archive');
