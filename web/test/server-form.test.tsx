@@ -8,8 +8,8 @@ import { mockApi, renderPage } from './render';
 
 const KEY = 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s';
 
-function Harness({ onDraft }: { onDraft(d: Draft): void }) {
-  const [draft, setDraft] = useState(newDraft('sftp', 'NAS'));
+function Harness({ onDraft, kind = 'sftp' }: { onDraft(d: Draft): void; kind?: 'sftp' | 's3' }) {
+  const [draft, setDraft] = useState(newDraft(kind, 'NAS'));
   onDraft(draft);
   return <ServerForm draft={draft} update={(p) => setDraft((d) => ({ ...d, ...p }))} />;
 }
@@ -50,5 +50,27 @@ describe('the SFTP form', () => {
     renderPage(<Harness onDraft={() => undefined} />);
     await user.click(screen.getByRole('button', { name: 'Test connection' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('The connection does not work: All configured authentication methods failed');
+  });
+});
+
+describe('the S3 form', () => {
+  it('sends the bucket, path style and Object Lock years as the API takes them', async () => {
+    const calls = mockApi({ 'POST /v1/destinations/test': () => ({ ok: true, message: null, hostKeySha256: null, free: null }) });
+    let draft: Draft = newDraft('s3', 'Archive');
+    const user = userEvent.setup({ delay: null });
+    renderPage(<Harness kind="s3" onDraft={(d) => { draft = d; }} />);
+
+    await user.type(screen.getByLabelText(/S3 endpoint/), 'https://minio.example.com');
+    await user.type(screen.getByRole('textbox', { name: /^Bucket/ }), 'acme-archive');
+    await user.click(screen.getByLabelText(/Bucket in the path/));
+    await user.type(screen.getByLabelText(/Access key id/), 'AKIA1');
+    await user.type(screen.getByLabelText('Secret access key', { selector: 'input[type=password]' }), 'k3y');
+    await user.clear(screen.getByLabelText(/Object Lock/));
+    await user.type(screen.getByLabelText(/Object Lock/), '10');
+    await user.click(screen.getByRole('button', { name: 'Test connection' }));
+
+    expect(await screen.findByText(/The connection works\./)).toBeInTheDocument();
+    expect(calls[0]!.body).toEqual({ kind: 's3', settings: { endpoint: 'https://minio.example.com', bucket: 'acme-archive', pathStyle: true, accessKeyId: 'AKIA1', secretAccessKey: 'k3y', objectLockYears: 10 } });
+    expect(draft.tested).toBe(true);
   });
 });

@@ -125,6 +125,18 @@ export class S3Connector implements StorageConnector {
     }
   }
 
+  /**
+   * The root is the bucket (or a prefix in it), always there; listing it is what checks the
+   * bucket's name, its region and the key, as "Test connection" and a first pass expect.
+   */
+  private async checkRoot(signal?: AbortSignal): Promise<void> {
+    try {
+      await this.page(this.base, undefined, true, signal, 1);
+    } catch (e) {
+      throw classify(e, '', signal);
+    }
+  }
+
   private async isFolder(path: string, signal?: AbortSignal): Promise<boolean> {
     const res = await this.page(this.prefixOf(path), undefined, false, signal, 1);
     return (res.KeyCount ?? res.Contents?.length ?? 0) > 0;
@@ -135,7 +147,10 @@ export class S3Connector implements StorageConnector {
     const signal = opts?.signal;
     throwIfAborted(signal);
     const name = splitPath(path)[1];
-    if (path === '') return { path, name, isDir: true, size: 0, modifiedAt: null };
+    if (path === '') {
+      await this.checkRoot(signal);
+      return { path, name, isDir: true, size: 0, modifiedAt: null };
+    }
     try {
       const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.key(path) }), { abortSignal: signal });
       const entry: Entry = { path, name, isDir: false, size: head.ContentLength ?? 0, modifiedAt: head.LastModified ?? null };
@@ -194,8 +209,8 @@ export class S3Connector implements StorageConnector {
     checkPath(path);
     if (path === '') throw new ConnectorError('invalid_name', 'Cannot write a file over the root folder.');
     const { hashes } = await uploadObject(this.client, this.policy, this.key(path), path, body, info, opts?.signal);
-    const entry = await this.stat(path, opts);
-    return { ...entry, hashes };
+    // No HEAD afterwards: the upload checked the size and the ETag, which is all a HEAD would tell.
+    return { path, name: splitPath(path)[1], isDir: false, size: info.size, modifiedAt: new Date(), hashes };
   }
 
   async remove(path: string, opts?: CallOptions): Promise<void> {
@@ -210,7 +225,8 @@ export class S3Connector implements StorageConnector {
 
   async mkdir(path: string, opts?: CallOptions): Promise<void> {
     checkPath(path);
-    const parts = path === '' ? [] : path.split('/');
+    if (path === '') return this.checkRoot(opts?.signal);
+    const parts = path.split('/');
     for (let i = 1; i <= parts.length; i++) {
       const key = this.prefixOf(parts.slice(0, i).join('/'));
       if (this.markers.has(key)) continue;

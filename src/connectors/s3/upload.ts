@@ -76,17 +76,17 @@ async function putWhole(client: S3Client, policy: UploadPolicy, common: Omit<Put
   if (size !== info.size) throw shortBody(path, size, info.size);
   const data = Buffer.concat(chunks, size);
   const md5 = createHash('md5').update(data).digest();
-  const sha256 = createHash('sha256').update(data).digest();
+  const sha256 = policy.checksumSha256 ? createHash('sha256').update(data).digest() : null;
   try {
     const res = await client.send(new PutObjectCommand({
       ...common,
       Body: data,
       ContentLength: size,
       ContentMD5: md5.toString('base64'),
-      ...(policy.checksumSha256 ? { ChecksumSHA256: sha256.toString('base64') } : {}),
+      ...(sha256 ? { ChecksumSHA256: sha256.toString('base64') } : {}),
     }), { abortSignal: signal });
     const hashes: Partial<Record<HashType, string>> = {};
-    if (policy.checksumSha256 && res.ChecksumSHA256) {
+    if (sha256 && res.ChecksumSHA256) {
       if (res.ChecksumSHA256 !== sha256.toString('base64')) throw received(path);
       hashes.sha256 = sha256.toString('hex');
     }
