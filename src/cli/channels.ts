@@ -52,6 +52,18 @@ export function registerChannels(program: Command, ctx: CliContext): void {
       printerFor(cmd).result({ ...channel, invitation }, (c) => [...human(c), ...(c.invitation ? [`  invited:   ${c.invitation.sentTo} (link valid until ${c.invitation.expiresAt})`] : [])]);
     });
 
+  channels.command('held').description('An e-mail channel\'s messages kept aside for review (senders not on its list).').argument('<id>')
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      const held = await (await services()).runs.held(await ctx.orgId(), id);
+      printerFor(cmd).result(held, (ms) => ms.length ? table(['MESSAGE', 'FROM', 'SUBJECT', 'RECEIVED'], ms.map((m) => [m.messageKey, m.fromAddress ?? '', m.subject ?? '', m.receivedAt])) : 'No message is held.');
+    });
+
+  channels.command('release').description('Let a held message in: its documents are filed now.').argument('<id>').argument('<messageKey>')
+    .action(async (id: string, messageKey: string, _o: unknown, cmd: Command) => {
+      const out = await (await services()).runs.releaseHeld(await ctx.orgId(), id, messageKey, null);
+      printerFor(cmd).result(out, (o) => [`${o.messageKey}: ${o.outcome}, ${o.filed} document(s) filed`]);
+    });
+
   channels.command('show').description('A channel, its files by state and its last runs.').argument('<id>')
     .action(async (id: string, _o: unknown, cmd: Command) => {
       const s = await services();
