@@ -48,7 +48,7 @@ export async function startDovecot(): Promise<TestDovecot | null> {
     const me = userInfo();
     const username = 'collector@dossier.test';
     const password = `pw-${Math.random().toString(36).slice(2)}`;
-    await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost',
+    await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
       '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')]);
     const mailDir = join(dir, 'home', 'Maildir');
     await mkdir(mailDir, { recursive: true });

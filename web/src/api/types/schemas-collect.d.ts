@@ -18,8 +18,6 @@ export interface schemas {
             moveCollected: boolean;
             clientEmail: string | null;
             clientName: string | null;
-            /** @description The language of the client's mails; null: the company's. */
-            clientLanguage: ("nl" | "fr" | "de" | "en") | null;
             /** @enum {string} */
             state: "waiting_for_client" | "active" | "paused" | "needs_attention" | "removed";
             /** @description Why it needs attention, and what to do. */
@@ -27,8 +25,10 @@ export interface schemas {
             lastRunId: string | null;
             createdAt: string;
             updatedAt: string;
-            /** @description E-mail channels without IMAP: the address mail is sent to, at DOSSIER_SMTP_DOMAIN; null for the others. */
-            intakeAddress?: string | null;
+            /** @description E-mail channels: their senders and what happens to collected messages; {} for the others. */
+            options: {
+                mail?: components["schemas"]["MailOptions"];
+            };
         };
         ChannelDetail: {
             id: string;
@@ -46,8 +46,6 @@ export interface schemas {
             moveCollected: boolean;
             clientEmail: string | null;
             clientName: string | null;
-            /** @description The language of the client's mails; null: the company's. */
-            clientLanguage: ("nl" | "fr" | "de" | "en") | null;
             /** @enum {string} */
             state: "waiting_for_client" | "active" | "paused" | "needs_attention" | "removed";
             /** @description Why it needs attention, and what to do. */
@@ -55,8 +53,10 @@ export interface schemas {
             lastRunId: string | null;
             createdAt: string;
             updatedAt: string;
-            /** @description E-mail channels without IMAP: the address mail is sent to, at DOSSIER_SMTP_DOMAIN; null for the others. */
-            intakeAddress?: string | null;
+            /** @description E-mail channels: their senders and what happens to collected messages; {} for the others. */
+            options: {
+                mail?: components["schemas"]["MailOptions"];
+            };
             /** @description The ledger: files by state. */
             files: {
                 pending: number;
@@ -70,11 +70,8 @@ export interface schemas {
                 sentTo: string;
                 sentAt: string;
                 expiresAt: string;
-                /**
-                 * @description reminder: sent to a channel that works, which it leaves as it is.
-                 * @enum {string}
-                 */
-                purpose: "connect" | "reconnect" | "reminder";
+                /** @enum {string} */
+                purpose: "connect" | "reconnect";
                 /** @description When the client signed in or gave the server, before choosing the folder. */
                 connectedAt: string | null;
                 /** @description When the client chose the folder: the link is used up. */
@@ -141,7 +138,7 @@ export interface schemas {
              */
             step: "connect" | "choose_folder";
             /** @enum {string} */
-            purpose: "connect" | "reconnect" | "reminder";
+            purpose: "connect" | "reconnect";
             expiresAt: string;
         };
         InboxItem: {

@@ -155,7 +155,7 @@ export const de: Messages = {
     clientEmailHint: 'Hierhin geht die Einladung, den Ordner zu verbinden.', create: 'Kanal anlegen',
     created: 'Der Kanal „{{name}}" ist angelegt.', invited: 'Die Einladung ist an {{email}} gesendet.', required: 'Bitte ausfüllen.', time: 'Schreiben Sie die Uhrzeit als HH:MM, etwa 06:30.',
     notAllowed: 'Sie können die Kanäle sehen, aber nicht ändern: dafür braucht es das Recht, die Abholung einzurichten.',
-    kinds: { onedrive: 'OneDrive', gdrive: 'Google Drive', dropbox: 'Dropbox', sftp: 'SFTP-Server', webdav: 'WebDAV', local: 'Lokaler Ordner' },
+    kinds: { onedrive: 'OneDrive', gdrive: 'Google Drive', dropbox: 'Dropbox', sftp: 'SFTP-Server', webdav: 'WebDAV', local: 'Lokaler Ordner', email: 'Postfach (IMAP)' },
     states: { active: 'Aktiv', paused: 'Pausiert', needs_attention: 'Braucht Aufmerksamkeit', waiting_for_client: 'Wartet auf den Kunden', removed: 'Entfernt' },
     connected: 'Verbunden', invitation: 'Einladung an den Kunden', invitationWaiting: 'Wartet auf den Kunden: gesendet an {{email}} am {{sent}}, gültig bis {{until}}.',
     invitationSignedIn: 'Der Kunde hat sich am {{at}} angemeldet und wählt den Ordner.', invitationConnected: 'Verbunden: der Kunde hat den Ordner am {{at}} gewählt.',
@@ -175,6 +175,7 @@ export const de: Messages = {
     outcomes: {
       collected: 'Abgeholt', likely_duplicate: 'Abgeholt (wohl ein Duplikat)', changed: 'Abgeholt (geändert)', unchanged: 'Unverändert',
       already_collected: 'Schon abgeholt', duplicate: 'Duplikat', failed: 'Fehlgeschlagen', moved_aside_failed: 'Abgeholt, nicht verschoben',
+      received: 'Nachricht empfangen', no_documents: 'Keine Dokumente', refused: 'Abgelehnt (Absender nicht erlaubt)', held: 'Zur Prüfung zurückgehalten', malformed: 'Nicht als E-Mail lesbar', too_large: 'Zu groß', not_a_document: 'Kein Dokument', inline_image: 'Bild der Mail (Logo, Signatur)', unsafe_archive: 'Archiv nicht geöffnet', too_deep: 'Zu tief verschachtelt',
     },
     runStatus: { queued: 'In der Warteschlange', running: 'Läuft', done: 'Fertig', done_with_errors: 'Fertig mit Fehlern', failed: 'Fehlgeschlagen', interrupted: 'Unterbrochen' },
     triggers: { daily: 'Täglich', manual: 'Von Hand', connected: 'Gerade verbunden', resume: 'Fortgesetzt' },

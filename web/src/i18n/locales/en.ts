@@ -155,7 +155,7 @@ export const en = {
     clientEmailHint: 'The invitation to connect the folder goes here.', create: 'Create the channel',
     created: 'The channel "{{name}}" is created.', invited: 'The invitation is sent to {{email}}.', required: 'Fill this in.', time: 'Write the time as HH:MM, such as 06:30.',
     notAllowed: 'You may see the channels, but not change them: that needs the right to configure collection.',
-    kinds: { onedrive: 'OneDrive', gdrive: 'Google Drive', dropbox: 'Dropbox', sftp: 'SFTP server', webdav: 'WebDAV', local: 'Local folder' },
+    kinds: { onedrive: 'OneDrive', gdrive: 'Google Drive', dropbox: 'Dropbox', sftp: 'SFTP server', webdav: 'WebDAV', local: 'Local folder', email: 'Mailbox (IMAP)' },
     states: { active: 'Active', paused: 'Paused', needs_attention: 'Needs attention', waiting_for_client: 'Waiting for the client', removed: 'Removed' },
     connected: 'Connected', invitation: 'Invitation to the client', invitationWaiting: 'Waiting for the client: sent to {{email}} on {{sent}}, valid until {{until}}.',
     invitationSignedIn: 'The client signed in on {{at}} and is choosing the folder.', invitationConnected: 'Connected: the client chose the folder on {{at}}.',
@@ -175,6 +175,7 @@ export const en = {
     outcomes: {
       collected: 'Collected', likely_duplicate: 'Collected (likely a duplicate)', changed: 'Collected (changed)', unchanged: 'Unchanged',
       already_collected: 'Already collected', duplicate: 'Duplicate', failed: 'Failed', moved_aside_failed: 'Collected, not moved aside',
+      received: 'Message received', no_documents: 'No documents', refused: 'Refused (sender not allowed)', held: 'Held for review', malformed: 'Not readable as e-mail', too_large: 'Too large', not_a_document: 'Not a document', inline_image: 'Picture of the mail (logo, signature)', unsafe_archive: 'Archive not opened', too_deep: 'Nested too deep',
     },
     runStatus: { queued: 'Queued', running: 'Running', done: 'Done', done_with_errors: 'Done with errors', failed: 'Failed', interrupted: 'Interrupted' },
     triggers: { daily: 'Daily', manual: 'By hand', connected: 'Just connected', resume: 'Resumed' },

@@ -155,7 +155,7 @@ export const fr: Messages = {
     clientEmailHint: 'L\'invitation à connecter le dossier est envoyée ici.', create: 'Créer le canal',
     created: 'Le canal « {{name}} » est créé.', invited: 'L\'invitation est envoyée à {{email}}.', required: 'Remplissez ce champ.', time: 'Écrivez l\'heure au format HH:MM, par exemple 06:30.',
     notAllowed: 'Vous pouvez consulter les canaux, mais pas les modifier : il faut pour cela le droit de configurer la collecte.',
-    kinds: { onedrive: 'OneDrive', gdrive: 'Google Drive', dropbox: 'Dropbox', sftp: 'Serveur SFTP', webdav: 'WebDAV', local: 'Dossier local' },
+    kinds: { onedrive: 'OneDrive', gdrive: 'Google Drive', dropbox: 'Dropbox', sftp: 'Serveur SFTP', webdav: 'WebDAV', local: 'Dossier local', email: 'Boîte mail (IMAP)' },
     states: { active: 'Actif', paused: 'En pause', needs_attention: 'À vérifier', waiting_for_client: 'En attente du client', removed: 'Supprimé' },
     connected: 'Connecté', invitation: 'Invitation au client', invitationWaiting: 'En attente du client : envoyée à {{email}} le {{sent}}, valable jusqu\'au {{until}}.',
     invitationSignedIn: 'Le client s\'est connecté le {{at}} et choisit le dossier.', invitationConnected: 'Connecté : le client a choisi le dossier le {{at}}.',
@@ -175,6 +175,7 @@ export const fr: Messages = {
     outcomes: {
       collected: 'Collecté', likely_duplicate: 'Collecté (doublon probable)', changed: 'Collecté (modifié)', unchanged: 'Inchangé',
       already_collected: 'Déjà collecté', duplicate: 'Doublon', failed: 'Échec', moved_aside_failed: 'Collecté, non déplacé',
+      received: 'Message reçu', no_documents: 'Aucun document', refused: 'Refusé (expéditeur non autorisé)', held: 'Mis de côté pour vérification', malformed: 'Illisible comme e-mail', too_large: 'Trop volumineux', not_a_document: 'Pas un document', inline_image: 'Image du mail (logo, signature)', unsafe_archive: 'Archive non ouverte', too_deep: 'Imbrication trop profonde',
     },
     runStatus: { queued: 'En file d\'attente', running: 'En cours', done: 'Terminée', done_with_errors: 'Terminée avec erreurs', failed: 'Échouée', interrupted: 'Interrompue' },
     triggers: { daily: 'Quotidienne', manual: 'Manuelle', connected: 'Après connexion', resume: 'Reprise' },

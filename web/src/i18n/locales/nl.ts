@@ -155,7 +155,7 @@ export const nl: Messages = {
     clientEmailHint: 'Hierheen gaat de uitnodiging om de map te koppelen.', create: 'Kanaal aanmaken',
     created: 'Het kanaal "{{name}}" is aangemaakt.', invited: 'De uitnodiging is verstuurd naar {{email}}.', required: 'Vul dit in.', time: 'Schrijf het uur als UU:MM, bijvoorbeeld 06:30.',
     notAllowed: 'U kunt de kanalen bekijken, maar niet wijzigen: daarvoor is het recht om ophalen in te stellen nodig.',
-    kinds: { onedrive: 'OneDrive', gdrive: 'Google Drive', dropbox: 'Dropbox', sftp: 'SFTP-server', webdav: 'WebDAV', local: 'Lokale map' },
+    kinds: { onedrive: 'OneDrive', gdrive: 'Google Drive', dropbox: 'Dropbox', sftp: 'SFTP-server', webdav: 'WebDAV', local: 'Lokale map', email: 'Mailbox (IMAP)' },
     states: { active: 'Actief', paused: 'Gepauzeerd', needs_attention: 'Vraagt aandacht', waiting_for_client: 'Wacht op de klant', removed: 'Verwijderd' },
     connected: 'Gekoppeld', invitation: 'Uitnodiging aan de klant', invitationWaiting: 'Wacht op de klant: verstuurd naar {{email}} op {{sent}}, geldig tot {{until}}.',
     invitationSignedIn: 'De klant meldde zich aan op {{at}} en kiest de map.', invitationConnected: 'Gekoppeld: de klant koos de map op {{at}}.',
@@ -175,6 +175,7 @@ export const nl: Messages = {
     outcomes: {
       collected: 'Opgehaald', likely_duplicate: 'Opgehaald (wellicht dubbel)', changed: 'Opgehaald (gewijzigd)', unchanged: 'Ongewijzigd',
       already_collected: 'Al opgehaald', duplicate: 'Dubbel', failed: 'Mislukt', moved_aside_failed: 'Opgehaald, niet verplaatst',
+      received: 'Bericht ontvangen', no_documents: 'Geen documenten', refused: 'Geweigerd (afzender niet toegestaan)', held: 'Apart gehouden voor nazicht', malformed: 'Geen leesbare e-mail', too_large: 'Te groot', not_a_document: 'Geen document', inline_image: 'Afbeelding van de mail (logo, handtekening)', unsafe_archive: 'Archief niet geopend', too_deep: 'Te diep genest',
     },
     runStatus: { queued: 'In de wachtrij', running: 'Bezig', done: 'Klaar', done_with_errors: 'Klaar met fouten', failed: 'Mislukt', interrupted: 'Onderbroken' },
     triggers: { daily: 'Dagelijks', manual: 'Met de hand', connected: 'Net gekoppeld', resume: 'Hervat' },
