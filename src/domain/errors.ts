@@ -42,6 +42,13 @@ export const ERROR_REASONS = [
   'channel_paused',
   'channel_waiting',
   'not_found_thing',
+  'admin_only',
+  'csrf_missing',
+  'missing_right',
+  'session_ended',
+  'password_too_short',
+  'current_password_wrong',
+  'invalid_fields',
 ] as const;
 export type ErrorReasonKey = typeof ERROR_REASONS[number];
 

@@ -17,6 +17,13 @@ const en: Sentences = {
   channel_paused: '"{{name}}" is paused: resume it first.',
   channel_waiting: '"{{name}}" is waiting for the client to connect the folder: there is nothing to collect yet.',
   not_found_thing: 'This item ({{id}}) does not exist (any more) in your organization.',
+  admin_only: 'Only an administrator of the organization may do this. Ask one to do it for you.',
+  csrf_missing: 'The page is out of date: reload it and try again.',
+  missing_right: 'This needs the right "{{right}}", which your user does not have. Ask a user who manages users to give it to you.',
+  session_ended: 'Your session has ended: sign in again.',
+  password_too_short: 'Choose a password of at least {{min}} characters.',
+  current_password_wrong: 'The current password is not right.',
+  invalid_fields: 'Check these fields: {{fields}}.',
 };
 
 const nl: Sentences = {
@@ -30,6 +37,13 @@ const nl: Sentences = {
   channel_paused: '"{{name}}" is gepauzeerd: hervat het eerst.',
   channel_waiting: '"{{name}}" wacht tot de klant de map koppelt: er is nog niets op te halen.',
   not_found_thing: 'Dit item ({{id}}) bestaat niet (meer) in uw organisatie.',
+  admin_only: 'Alleen een beheerder van de organisatie mag dit. Vraag er een om het voor u te doen.',
+  csrf_missing: 'De pagina is verouderd: laad ze opnieuw en probeer nog eens.',
+  missing_right: 'Hiervoor is het recht "{{right}}" nodig, dat uw gebruiker niet heeft. Vraag het aan iemand die gebruikers beheert.',
+  session_ended: 'Uw sessie is afgelopen: meld u opnieuw aan.',
+  password_too_short: 'Kies een wachtwoord van minstens {{min}} tekens.',
+  current_password_wrong: 'Het huidige wachtwoord klopt niet.',
+  invalid_fields: 'Controleer deze velden: {{fields}}.',
 };
 
 const fr: Sentences = {
@@ -43,6 +57,13 @@ const fr: Sentences = {
   channel_paused: '« {{name}} » est en pause : reprenez-le d\'abord.',
   channel_waiting: '« {{name}} » attend que le client connecte le dossier : il n\'y a encore rien à collecter.',
   not_found_thing: 'Cet élément ({{id}}) n\'existe pas (ou plus) dans votre organisation.',
+  admin_only: 'Seul un administrateur de l\'organisation peut faire cela. Demandez-lui de le faire pour vous.',
+  csrf_missing: 'La page n\'est plus à jour : rechargez-la et réessayez.',
+  missing_right: 'Il faut pour cela le droit « {{right}} », que votre utilisateur n\'a pas. Demandez-le à quelqu\'un qui gère les utilisateurs.',
+  session_ended: 'Votre session a pris fin : reconnectez-vous.',
+  password_too_short: 'Choisissez un mot de passe d\'au moins {{min}} caractères.',
+  current_password_wrong: 'Le mot de passe actuel est incorrect.',
+  invalid_fields: 'Vérifiez ces champs : {{fields}}.',
 };
 
 const de: Sentences = {
@@ -56,6 +77,13 @@ const de: Sentences = {
   channel_paused: '„{{name}}" ist pausiert: Setzen Sie ihn zuerst fort.',
   channel_waiting: '„{{name}}" wartet darauf, dass der Kunde den Ordner verbindet: Es gibt noch nichts abzuholen.',
   not_found_thing: 'Dieser Eintrag ({{id}}) existiert (nicht mehr) in Ihrer Organisation.',
+  admin_only: 'Nur ein Administrator der Organisation darf das. Bitten Sie einen, es für Sie zu tun.',
+  csrf_missing: 'Die Seite ist veraltet: Laden Sie sie neu und versuchen Sie es erneut.',
+  missing_right: 'Dafür ist das Recht „{{right}}" nötig, das Ihr Benutzer nicht hat. Bitten Sie jemanden, der Benutzer verwaltet, darum.',
+  session_ended: 'Ihre Sitzung ist abgelaufen: Melden Sie sich erneut an.',
+  password_too_short: 'Wählen Sie ein Passwort mit mindestens {{min}} Zeichen.',
+  current_password_wrong: 'Das aktuelle Passwort ist falsch.',
+  invalid_fields: 'Prüfen Sie diese Felder: {{fields}}.',
 };
 
 export const apiErrors = { en, nl, fr, de };
