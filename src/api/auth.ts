@@ -34,7 +34,7 @@ export function requireCaller(db: Db): onRequestAsyncHookHandler {
     if (!sessionId) throw new DomainError('unauthorized', 'Sign in, or send an API key in the Authorization header: "Bearer dsk_...".');
     const p = await authenticateSession(db, sessionId);
     if (!SAFE_METHODS.has(request.method) && !checkCsrf(sessionId, request.headers[CSRF_HEADER] as string | undefined)) {
-      throw new DomainError('forbidden', `A change made with a session cookie needs the ${CSRF_HEADER} header from GET /v1/session. Reload the page and try again.`);
+      throw new DomainError('forbidden', `A change made with a session cookie needs the ${CSRF_HEADER} header from GET /v1/session. Reload the page and try again.`, { reason: 'csrf_missing' });
     }
     principals.set(request, { ...p, sessionId });
   };
@@ -61,7 +61,7 @@ export function orgOf(request: FastifyRequest): string {
 /** Throws the 403 a caller without `right` gets. The rights table (rights-table.ts) calls it for each route. */
 export function checkRight(request: FastifyRequest, right: Right): void {
   if (!principalOf(request).rights.includes(right)) {
-    throw new DomainError('forbidden', `This needs the right "${right}" (${RIGHT_TITLES[right]}), which your user does not have. Ask a user who manages users to give it to you.`);
+    throw new DomainError('forbidden', `This needs the right "${right}" (${RIGHT_TITLES[right]}), which your user does not have. Ask a user who manages users to give it to you.`, { reason: 'missing_right', params: { right } });
   }
 }
 

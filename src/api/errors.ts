@@ -61,7 +61,8 @@ function fromValidation(e: FastifyLikeError): MappedError {
     message: v.message ?? 'is not valid',
   }));
   const place = where[e.validationContext ?? ''] ?? 'request';
-  return { status: 400, code: 'invalid_input', message: `The ${place} is not valid: ${describeIssues(issues)}.` };
+  const fields = [...new Set(issues.map((i) => i.path).filter(Boolean))].join(', ');
+  return { status: 400, code: 'invalid_input', message: `The ${place} is not valid: ${describeIssues(issues)}.`, ...(fields && { reason: 'invalid_fields', params: { fields } }) };
 }
 
 const fastifyCodes: Record<string, { status: number; code: string; message?: string }> = {

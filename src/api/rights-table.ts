@@ -155,7 +155,7 @@ function guardFor(need: Need): onRequestAsyncHookHandler | null {
   if (need === 'signed_in') return async (request) => { principalOf(request); };
   if (need === 'admin') {
     return async (request) => {
-      if (!principalOf(request).admin) throw new DomainError('forbidden', 'Only an administrator of the organization may do this. Ask one to do it for you.');
+      if (!principalOf(request).admin) throw new DomainError('forbidden', 'Only an administrator of the organization may do this. Ask one to do it for you.', { reason: 'admin_only' });
     };
   }
   return async (request) => checkRight(request, need);

@@ -53,7 +53,7 @@ export async function authenticateSession(db: Db, sessionId: string): Promise<Se
   const now = Date.now();
   if (!row || Date.parse(row.expiresAt) <= now || Date.parse(row.createdAt) + MAX_AGE_MS <= now) {
     if (row) await deleteSession(db, idHash);
-    throw new DomainError('unauthorized', 'Your session has ended: sign in again.');
+    throw new DomainError('unauthorized', 'Your session has ended: sign in again.', { reason: 'session_ended' });
   }
   if (now - Date.parse(row.lastSeenAt) > TOUCH_EVERY_MS) {
     await touchSession(db, idHash, new Date(Math.min(now + IDLE_MS, Date.parse(row.createdAt) + MAX_AGE_MS)).toISOString());
@@ -68,7 +68,7 @@ export async function endSession(db: Db, sessionId: string): Promise<void> {
 }
 
 export function assertPasswordAcceptable(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) throw new DomainError('invalid_input', `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`);
+  if (password.length < MIN_PASSWORD_LENGTH) throw new DomainError('invalid_input', `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`, { reason: 'password_too_short', params: { min: MIN_PASSWORD_LENGTH } });
 }
 
 /** Sets a user's password (an admin's initial one, or the user's own change). */
@@ -80,7 +80,7 @@ export async function setPassword(db: Db, orgId: string, userId: string, passwor
 /** A signed-in user changes their own password; their other sessions end. */
 export async function changePassword(db: Db, p: { orgId: string; userId: string; sessionHash?: string }, current: string, next: string): Promise<void> {
   const user = await getUserWithPassword(db, p.orgId, p.userId);
-  if (!(await verifyPassword(current, user.passwordHash))) throw new DomainError('forbidden', 'The current password is not right.');
+  if (!(await verifyPassword(current, user.passwordHash))) throw new DomainError('forbidden', 'The current password is not right.', { reason: 'current_password_wrong' });
   await setPassword(db, p.orgId, p.userId, next);
   await deleteSessionsOfUser(db, p.orgId, p.userId, p.sessionHash);
 }

@@ -49,6 +49,13 @@ export const ERROR_REASONS = [
   'mailbox_invalid',
   'mailbox_taken',
   'no_inbound_mail',
+  'admin_only',
+  'csrf_missing',
+  'missing_right',
+  'session_ended',
+  'password_too_short',
+  'current_password_wrong',
+  'invalid_fields',
 ] as const;
 export type ErrorReasonKey = typeof ERROR_REASONS[number];
 

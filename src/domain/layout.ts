@@ -52,7 +52,9 @@ export function resolveLayout(layout: string): string {
 
 /** The default file name: date, number and counterparty, readable in any file browser. */
 export function defaultFileStem(doc: DocumentFacts): string {
-  return [doc.date, doc.number ?? doc.id, doc.counterparty].filter(Boolean).join(' ');
+  // Without a number, the original file's name (never the internal id, which means nothing to people).
+  const original = doc.filename.replace(/\.[^.]*$/, '').trim();
+  return [doc.date, doc.number ?? (original || doc.type), doc.counterparty].filter(Boolean).join(' ');
 }
 
 function tokenValues(doc: DocumentFacts, company: CompanyFacts): Record<Token, string> {

@@ -76,5 +76,11 @@ describe('a working collection channel in the web app (Chromium, sandbox OneDriv
     const manual = (await s.call('GET', `/v1/channels/${channelId}/runs`)).body.items.filter((r: { trigger: string }) => r.trigger === 'manual');
     assert.equal(manual.length, 1, 'one run by hand');
     assert.equal(await page.getByTestId('run-history').getByRole('button', { name: /By hand/ }).count(), 1, 'one row');
+    // Counts agree with their number in French: "0 trouvé", not "0 trouvés" (i18next's plurals).
+    await page.evaluate(() => localStorage.setItem('dossier.language', 'fr'));
+    await page.reload();
+    await page.getByTestId('run-history').getByText(/^0 trouvé · 0 déposé · 0 en échec$/).first().waitFor();
+    await page.getByTestId('run-history').getByText(/^40 trouvés · 40 déposés · 0 en échec$/).waitFor();
+    await page.evaluate(() => localStorage.setItem('dossier.language', 'en'));
   });
 });

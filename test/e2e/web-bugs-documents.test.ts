@@ -81,4 +81,36 @@ describe('documents and errors in the web app (Chromium)', async () => {
     await page.reload();
     await page.getByText(`${invoice.length} octets`, { exact: true }).waitFor();
   });
+
+  it('a phone: no internal id for a number, the whole language name, touch words instead of drag and drop, no sideways scroll', async () => {
+    const s = w.served;
+    const form = new FormData();
+    for (const [k, v] of Object.entries({ companyId: s.companyId, type: 'receipt', date: '2024-03-15' })) form.append(k, v);
+    form.append('file', new Blob([Buffer.from('%PDF-1.4\n% till receipt\n%%EOF\n')]), 'till-receipt.pdf');
+    const made = await fetch(`${s.baseUrl}/v1/documents`, { method: 'POST', body: form, headers: { authorization: `Bearer ${s.apiKey}` } });
+    assert.equal(made.status, 201);
+    const phone = (await launchBrowser({ viewport: { width: 390, height: 844 }, touch: true }))!;
+    try {
+      const p = await phone.context.newPage();
+      p.setDefaultTimeout(20_000);
+      await p.goto(`${s.baseUrl}/sign-in`);
+      await p.evaluate(() => localStorage.setItem('dossier.language', 'en'));
+      await p.reload();
+      await signInAs(p, s.email, s.password);
+      await p.getByRole('link', { name: '(no number)' }).waitFor();
+      assert.doesNotMatch(await p.locator('main').innerText(), /doc_[A-Za-z0-9]/, 'no internal id on screen');
+      await p.getByText('Tap to choose documents').waitFor();
+      assert.equal(await p.getByText('Drag documents here').isVisible(), false, 'no drag and drop on a touch screen');
+      const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `the page is ${overflow}px wider than a phone`);
+      await p.evaluate(() => localStorage.setItem('dossier.language', 'nl'));
+      await p.reload();
+      await p.getByRole('heading', { name: 'Documenten' }).waitFor();
+      const picker = p.getByTestId('language-picker');
+      assert.equal(await picker.inputValue(), 'Nederlands');
+      assert.ok(await picker.evaluate((el: HTMLInputElement) => el.scrollWidth <= el.clientWidth), 'the language name is shown whole');
+    } finally {
+      await phone.close();
+    }
+  });
 });

@@ -15,11 +15,13 @@ const ARGS = [
 ];
 
 /** A fresh browser profile (its own --user-data-dir), closed and deleted by close(). */
-export async function launchBrowser(opts: { locale?: string; viewport?: { width: number; height: number } } = {}): Promise<{ context: BrowserContext; close(): Promise<void> } | null> {
+export async function launchBrowser(opts: { locale?: string; viewport?: { width: number; height: number }; touch?: boolean } = {}): Promise<{ context: BrowserContext; close(): Promise<void> } | null> {
   if (!existsSync(CHROMIUM)) return null;
   const profile = await mkdtemp(join(tmpdir(), 'dossier-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM, headless: true, args: ARGS, locale: opts.locale ?? 'en-GB', viewport: opts.viewport ?? { width: 1280, height: 860 },
+    // A phone's touch screen: (pointer: coarse) matches, as on the real thing.
+    ...(opts.touch && { hasTouch: true, isMobile: true }),
     timeout: 60_000,
   });
   return { context, close: async () => { await context.close(); await rm(profile, { recursive: true, force: true }); } };

@@ -17,6 +17,15 @@ describe('error messages', () => {
     expect(screen.getByText(/Your account lacks/).closest('[lang="en"]')).not.toBeNull();
   });
 
+  it('says a reason the server gave in the user\'s language, with its params, and no English', async () => {
+    await i18n.changeLanguage('nl');
+    renderPage(<ErrorAlert error={new ApiError(403, 'forbidden', 'This needs the right...', 'missing_right', { right: 'configure_collection' })} />);
+    const alert = screen.getByRole('alert');
+    expect(alert).toHaveTextContent('Hiervoor is het recht "configure_collection" nodig');
+    expect(alert).not.toHaveTextContent('in het Engels');
+    expect(alert).not.toHaveTextContent('This needs the right');
+  });
+
   it('tells a full destination apart from other destination errors', async () => {
     await i18n.changeLanguage('fr');
     const { unmount } = renderPage(<ErrorAlert error={new ApiError(507, 'destination_quota_exceeded', 'The destination answered: full.')} />);

@@ -13,7 +13,8 @@ export function LanguagePicker({ hideLabel = false }: { hideLabel?: boolean }) {
       value={i18n.language}
       onChange={(v) => v && setLanguage(v as Language)}
       allowDeselect={false}
-      w={{ base: 112, sm: 140 }}
+      // Wide enough for the longest name (Nederlands, Français) on a phone too.
+      w={{ base: 136, sm: 150 }}
       size="sm"
       data-testid="language-picker"
     />

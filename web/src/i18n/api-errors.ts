@@ -24,6 +24,13 @@ const en: Sentences = {
   mailbox_invalid: '"{{mailbox}}" cannot start an e-mail address: use lower-case letters, digits, dots, dashes and underscores.',
   mailbox_taken: 'The address {{address}} is taken: choose another.',
   no_inbound_mail: 'This installation receives no mail itself: give the settings of an IMAP mailbox instead.',
+  admin_only: 'Only an administrator of the organization may do this. Ask one to do it for you.',
+  csrf_missing: 'The page is out of date: reload it and try again.',
+  missing_right: 'This needs the right "{{right}}", which your user does not have. Ask a user who manages users to give it to you.',
+  session_ended: 'Your session has ended: sign in again.',
+  password_too_short: 'Choose a password of at least {{min}} characters.',
+  current_password_wrong: 'The current password is not right.',
+  invalid_fields: 'Check these fields: {{fields}}.',
 };
 
 const nl: Sentences = {
@@ -44,6 +51,13 @@ const nl: Sentences = {
   mailbox_invalid: '"{{mailbox}}" kan geen e-mailadres beginnen: gebruik kleine letters, cijfers, punten, streepjes en underscores.',
   mailbox_taken: 'Het adres {{address}} is al in gebruik: kies een ander.',
   no_inbound_mail: 'Deze installatie ontvangt zelf geen e-mail: geef de gegevens van een IMAP-mailbox.',
+  admin_only: 'Alleen een beheerder van de organisatie mag dit. Vraag er een om het voor u te doen.',
+  csrf_missing: 'De pagina is verouderd: laad ze opnieuw en probeer nog eens.',
+  missing_right: 'Hiervoor is het recht "{{right}}" nodig, dat uw gebruiker niet heeft. Vraag het aan iemand die gebruikers beheert.',
+  session_ended: 'Uw sessie is afgelopen: meld u opnieuw aan.',
+  password_too_short: 'Kies een wachtwoord van minstens {{min}} tekens.',
+  current_password_wrong: 'Het huidige wachtwoord klopt niet.',
+  invalid_fields: 'Controleer deze velden: {{fields}}.',
 };
 
 const fr: Sentences = {
@@ -64,6 +78,13 @@ const fr: Sentences = {
   mailbox_invalid: '« {{mailbox}} » ne peut pas commencer une adresse e-mail : utilisez des minuscules, des chiffres, des points, des tirets et des traits de soulignement.',
   mailbox_taken: 'L\'adresse {{address}} est déjà prise : choisissez-en une autre.',
   no_inbound_mail: 'Cette installation ne reçoit pas elle-même de courrier : donnez les paramètres d\'une boîte IMAP.',
+  admin_only: 'Seul un administrateur de l\'organisation peut faire cela. Demandez-lui de le faire pour vous.',
+  csrf_missing: 'La page n\'est plus à jour : rechargez-la et réessayez.',
+  missing_right: 'Il faut pour cela le droit « {{right}} », que votre utilisateur n\'a pas. Demandez-le à quelqu\'un qui gère les utilisateurs.',
+  session_ended: 'Votre session a pris fin : reconnectez-vous.',
+  password_too_short: 'Choisissez un mot de passe d\'au moins {{min}} caractères.',
+  current_password_wrong: 'Le mot de passe actuel est incorrect.',
+  invalid_fields: 'Vérifiez ces champs : {{fields}}.',
 };
 
 const de: Sentences = {
@@ -84,6 +105,13 @@ const de: Sentences = {
   mailbox_invalid: '„{{mailbox}}" kann keine E-Mail-Adresse beginnen: Verwenden Sie Kleinbuchstaben, Ziffern, Punkte, Bindestriche und Unterstriche.',
   mailbox_taken: 'Die Adresse {{address}} ist vergeben: Wählen Sie eine andere.',
   no_inbound_mail: 'Diese Installation empfängt selbst keine E-Mails: Geben Sie die Daten eines IMAP-Postfachs an.',
+  admin_only: 'Nur ein Administrator der Organisation darf das. Bitten Sie einen, es für Sie zu tun.',
+  csrf_missing: 'Die Seite ist veraltet: Laden Sie sie neu und versuchen Sie es erneut.',
+  missing_right: 'Dafür ist das Recht „{{right}}" nötig, das Ihr Benutzer nicht hat. Bitten Sie jemanden, der Benutzer verwaltet, darum.',
+  session_ended: 'Ihre Sitzung ist abgelaufen: Melden Sie sich erneut an.',
+  password_too_short: 'Wählen Sie ein Passwort mit mindestens {{min}} Zeichen.',
+  current_password_wrong: 'Das aktuelle Passwort ist falsch.',
+  invalid_fields: 'Prüfen Sie diese Felder: {{fields}}.',
 };
 
 export const apiErrors = { en, nl, fr, de };

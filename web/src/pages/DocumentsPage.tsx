@@ -45,7 +45,8 @@ export function DocumentsPage() {
       <Title order={1}>{t('documents.title')}</Title>
       {canUpload && <Dropzone onDrop={(files) => void drop(files)} aria-label={t('documents.drop')} data-testid="dropzone">
         <Stack align="center" gap={4} p="md" style={{ pointerEvents: 'none' }}>
-          <Text fw={500}>{t('documents.drop')}</Text>
+          <Text fw={500} className="fine-pointer-only">{t('documents.drop')}</Text>
+          <Text fw={500} className="coarse-pointer-only">{t('documents.tap')}</Text>
           <Text size="sm" c="dimmed">{t('documents.dropHint')}</Text>
         </Stack>
       </Dropzone>}
@@ -70,7 +71,7 @@ export function DocumentsPage() {
                 <Table.Tr key={d.id}>
                   <Table.Td>{format.date(d.date)}</Table.Td>
                   <Table.Td>{t(`documents.types.${d.type}`)}</Table.Td>
-                  <Table.Td><Anchor component={Link} to={`/documents/${d.id}`}>{d.number ?? d.id}</Anchor></Table.Td>
+                  <Table.Td><Anchor component={Link} to={`/documents/${d.id}`}>{d.number ?? t('documents.noNumber')}</Anchor></Table.Td>
                   <Table.Td>{d.counterparty ?? '—'}</Table.Td>
                   <Table.Td ta="right">{format.amount(d.amount, d.currency)}</Table.Td>
                   <Table.Td ta="right">{format.number(d.versionCount)}</Table.Td>

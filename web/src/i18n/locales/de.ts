@@ -94,6 +94,7 @@ export const de: Messages = {
   },
   documents: {
     title: 'Dokumente', drop: 'Dokumente hierher ziehen oder klicken, um Dateien zu wählen', dropHint: 'PDF, XML oder Bilder, bis zur Grenze des Servers.',
+    tap: 'Tippen, um Belege zu wählen', noNumber: '(ohne Nummer)',
     refused_one: 'Diese Datei wurde nicht hochgeladen', refused_other: 'Diese {{count}} Dateien wurden nicht hochgeladen',
     empty: 'Noch keine Dokumente.', date: 'Datum', type: 'Art', number: 'Nummer', counterparty: 'Geschäftspartner', amount: 'Betrag',
     currency: 'Währung', account: 'Geschäftskonto', versions: 'Versionen', file: 'Datei', upload: 'Hochladen', uploading: 'Wird hochgeladen…',
@@ -169,9 +170,10 @@ export const de: Messages = {
     edit: 'Bearbeiten', editTitle: 'Den Kanal ändern', saved: 'Die Änderungen sind gespeichert.', runStart: 'Abholen', pause: 'Pausieren', resume: 'Fortsetzen', remove: 'Kanal entfernen',
     removeConfirm: 'Die Abholung für „{{name}}" beenden? Abgeholte Belege und der Verlauf bleiben; die Zugangsdaten des Kunden werden vergessen.',
     files: { collected: 'Abgeholt', pending: 'Wartend', failed: 'Fehlgeschlagen', duplicate: 'Duplikate', gone: 'Verschwunden' },
-    progress: 'Abholung läuft: {{found}} gefunden, {{collected}} abgelegt, {{failed}} fehlgeschlagen', idle: 'Gerade wird nichts abgeholt.',
+    progress: 'Abholung läuft: {{found}}, {{collected}}, {{failed}}', idle: 'Gerade wird nichts abgeholt.',
     history: 'Verlauf', noRuns: 'Noch keine Abholungen.', noItems: 'Diese Abholung fand keine neue Datei.', items: 'Dateien dieser Abholung',
-    runSummary: '{{found}} gefunden · {{collected}} abgelegt · {{failed}} fehlgeschlagen', path: 'Datei', outcome: 'Ergebnis',
+    runSummary: '{{found}} · {{collected}} · {{failed}}', path: 'Datei', outcome: 'Ergebnis',
+    counts: { found_one: '{{n}} gefunden', found_other: '{{n}} gefunden', collected_one: '{{n}} abgelegt', collected_other: '{{n}} abgelegt', failed_one: '{{n}} fehlgeschlagen', failed_other: '{{n}} fehlgeschlagen' },
     outcomes: {
       collected: 'Abgeholt', likely_duplicate: 'Abgeholt (wohl ein Duplikat)', changed: 'Abgeholt (geändert)', unchanged: 'Unverändert',
       already_collected: 'Schon abgeholt', duplicate: 'Duplikat', failed: 'Fehlgeschlagen', moved_aside_failed: 'Abgeholt, nicht verschoben',

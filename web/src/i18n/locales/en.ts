@@ -94,6 +94,7 @@ export const en = {
   },
   documents: {
     title: 'Documents', drop: 'Drag documents here, or click to choose files', dropHint: 'PDF, XML or images, up to the server\'s limit.',
+    tap: 'Tap to choose documents', noNumber: '(no number)',
     refused_one: 'This file was not uploaded', refused_other: 'These {{count}} files were not uploaded',
     empty: 'No documents yet.', date: 'Date', type: 'Type', number: 'Number', counterparty: 'Counterparty', amount: 'Amount',
     currency: 'Currency', account: 'Business account', versions: 'Versions', file: 'File', upload: 'Upload', uploading: 'Uploading…',
@@ -169,9 +170,10 @@ export const en = {
     edit: 'Edit', editTitle: 'Change the channel', saved: 'The changes are saved.', runStart: 'Run', pause: 'Pause', resume: 'Resume', remove: 'Remove channel',
     removeConfirm: 'Stop collecting for "{{name}}"? Collected documents and the history stay; the client\'s credentials are forgotten.',
     files: { collected: 'Collected', pending: 'Waiting', failed: 'Failed', duplicate: 'Duplicates', gone: 'Gone' },
-    progress: 'Collecting: {{found}} found, {{collected}} filed, {{failed}} failed', idle: 'Nothing is being collected right now.',
+    progress: 'Collecting: {{found}}, {{collected}}, {{failed}}', idle: 'Nothing is being collected right now.',
     history: 'History', noRuns: 'No runs yet.', noItems: 'This run found no new file.', items: 'Files of this run',
-    runSummary: 'Found {{found}} · filed {{collected}} · failed {{failed}}', path: 'File', outcome: 'Outcome',
+    runSummary: '{{found}} · {{collected}} · {{failed}}', path: 'File', outcome: 'Outcome',
+    counts: { found_one: '{{n}} found', found_other: '{{n}} found', collected_one: '{{n}} filed', collected_other: '{{n}} filed', failed_one: '{{n}} failed', failed_other: '{{n}} failed' },
     outcomes: {
       collected: 'Collected', likely_duplicate: 'Collected (likely a duplicate)', changed: 'Collected (changed)', unchanged: 'Unchanged',
       already_collected: 'Already collected', duplicate: 'Duplicate', failed: 'Failed', moved_aside_failed: 'Collected, not moved aside',

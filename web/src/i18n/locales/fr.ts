@@ -94,6 +94,7 @@ export const fr: Messages = {
   },
   documents: {
     title: 'Documents', drop: 'Glissez des documents ici, ou cliquez pour choisir des fichiers', dropHint: 'PDF, XML ou images, jusqu\'à la limite du serveur.',
+    tap: 'Touchez pour choisir des documents', noNumber: '(sans numéro)',
     refused_one: 'Ce fichier n\'a pas été envoyé', refused_other: 'Ces {{count}} fichiers n\'ont pas été envoyés',
     empty: 'Pas encore de documents.', date: 'Date', type: 'Type', number: 'Numéro', counterparty: 'Tiers', amount: 'Montant',
     currency: 'Devise', account: 'Compte professionnel', versions: 'Versions', file: 'Fichier', upload: 'Envoyer', uploading: 'Envoi…',
@@ -169,9 +170,10 @@ export const fr: Messages = {
     edit: 'Modifier', editTitle: 'Modifier le canal', saved: 'Les modifications sont enregistrées.', runStart: 'Collecter', pause: 'Mettre en pause', resume: 'Reprendre', remove: 'Supprimer le canal',
     removeConfirm: 'Arrêter la collecte pour « {{name}} » ? Les documents collectés et l\'historique restent ; les identifiants du client sont oubliés.',
     files: { collected: 'Collectés', pending: 'En attente', failed: 'En échec', duplicate: 'Doublons', gone: 'Disparus' },
-    progress: 'Collecte en cours : {{found}} trouvés, {{collected}} déposés, {{failed}} en échec', idle: 'Aucune collecte en cours.',
+    progress: 'Collecte en cours : {{found}}, {{collected}}, {{failed}}', idle: 'Aucune collecte en cours.',
     history: 'Historique', noRuns: 'Aucune collecte pour l\'instant.', noItems: 'Cette collecte n\'a trouvé aucun nouveau fichier.', items: 'Fichiers de cette collecte',
-    runSummary: '{{found}} trouvés · {{collected}} déposés · {{failed}} en échec', path: 'Fichier', outcome: 'Résultat',
+    runSummary: '{{found}} · {{collected}} · {{failed}}', path: 'Fichier', outcome: 'Résultat',
+    counts: { found_one: '{{n}} trouvé', found_other: '{{n}} trouvés', collected_one: '{{n}} déposé', collected_other: '{{n}} déposés', failed_one: '{{n}} en échec', failed_other: '{{n}} en échec' },
     outcomes: {
       collected: 'Collecté', likely_duplicate: 'Collecté (doublon probable)', changed: 'Collecté (modifié)', unchanged: 'Inchangé',
       already_collected: 'Déjà collecté', duplicate: 'Doublon', failed: 'Échec', moved_aside_failed: 'Collecté, non déplacé',

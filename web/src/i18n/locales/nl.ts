@@ -94,6 +94,7 @@ export const nl: Messages = {
   },
   documents: {
     title: 'Documenten', drop: 'Sleep documenten hierheen, of klik om bestanden te kiezen', dropHint: 'PDF, XML of afbeeldingen, tot de limiet van de server.',
+    tap: 'Tik om documenten te kiezen', noNumber: '(geen nummer)',
     refused_one: 'Dit bestand werd niet opgeladen', refused_other: 'Deze {{count}} bestanden werden niet opgeladen',
     empty: 'Nog geen documenten.', date: 'Datum', type: 'Soort', number: 'Nummer', counterparty: 'Tegenpartij', amount: 'Bedrag',
     currency: 'Munt', account: 'Zakelijke rekening', versions: 'Versies', file: 'Bestand', upload: 'Uploaden', uploading: 'Uploaden…',
@@ -169,9 +170,10 @@ export const nl: Messages = {
     edit: 'Wijzigen', editTitle: 'Het kanaal wijzigen', saved: 'De wijzigingen zijn bewaard.', runStart: 'Ophalen', pause: 'Pauzeren', resume: 'Hervatten', remove: 'Kanaal verwijderen',
     removeConfirm: 'Stoppen met ophalen voor "{{name}}"? Opgehaalde documenten en de geschiedenis blijven; de gegevens van de klant worden vergeten.',
     files: { collected: 'Opgehaald', pending: 'Wachtend', failed: 'Mislukt', duplicate: 'Dubbels', gone: 'Verdwenen' },
-    progress: 'Bezig met ophalen: {{found}} gevonden, {{collected}} ingediend, {{failed}} mislukt', idle: 'Er wordt nu niets opgehaald.',
+    progress: 'Bezig met ophalen: {{found}}, {{collected}}, {{failed}}', idle: 'Er wordt nu niets opgehaald.',
     history: 'Geschiedenis', noRuns: 'Nog geen ophaalrondes.', noItems: 'Deze ronde vond geen nieuw bestand.', items: 'Bestanden van deze ronde',
-    runSummary: '{{found}} gevonden · {{collected}} ingediend · {{failed}} mislukt', path: 'Bestand', outcome: 'Resultaat',
+    runSummary: '{{found}} · {{collected}} · {{failed}}', path: 'Bestand', outcome: 'Resultaat',
+    counts: { found_one: '{{n}} gevonden', found_other: '{{n}} gevonden', collected_one: '{{n}} ingediend', collected_other: '{{n}} ingediend', failed_one: '{{n}} mislukt', failed_other: '{{n}} mislukt' },
     outcomes: {
       collected: 'Opgehaald', likely_duplicate: 'Opgehaald (wellicht dubbel)', changed: 'Opgehaald (gewijzigd)', unchanged: 'Ongewijzigd',
       already_collected: 'Al opgehaald', duplicate: 'Dubbel', failed: 'Mislukt', moved_aside_failed: 'Opgehaald, niet verplaatst',

@@ -126,7 +126,7 @@ export function ChannelForm({ initial, editing = false, submitLabel, onSubmit }:
             </Stack>
           </Paper>
         )}
-      <TextInput type="time" label={t('collect.collectAt')} description={t('collect.collectAtHint')} value={form.collectAt} onChange={(e) => set('collectAt', e.currentTarget.value)} error={err('collectAt')} w={{ base: '100%', sm: 260 }} required />
+      <TextInput label={t('collect.collectAt')} placeholder="06:30" inputMode="numeric" maxLength={5} description={t('collect.collectAtHint')} value={form.collectAt} onChange={(e) => set('collectAt', e.currentTarget.value)} error={err('collectAt')} w={{ base: '100%', sm: 260 }} required />
       <Checkbox label={t('collect.moveCollected')} description={t('collect.moveCollectedHint')} checked={form.moveCollected} onChange={(e) => set('moveCollected', e.currentTarget.checked)} />
       <Group><Button type="submit" loading={busy}>{submitLabel}</Button></Group>
     </Stack></form>

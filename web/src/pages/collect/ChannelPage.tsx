@@ -133,6 +133,9 @@ export function ChannelPage() {
     navigate('/collection');
   };
 
+  // Each count agrees with its number (1 trouvé, 2 trouvés): i18next picks the plural form.
+  const counts = (n: { found: number; collected: number; failed: number }) => Object.fromEntries((['found', 'collected', 'failed'] as const)
+    .map((k) => [k, t(`collect.counts.${k}`, { count: n[k], n: format.number(n[k]) })]));
   const c = detail.data;
   if (!c) return <Stack><ErrorAlert error={detail.error} />{!detail.error && <Text>{t('app.loading')}</Text>}</Stack>;
   const runnable = c.state === 'active' || c.state === 'needs_attention';
@@ -172,15 +175,15 @@ export function ChannelPage() {
       <Paper withBorder p="md" aria-live="polite" data-testid="live-progress">
         {live
           ? <Stack gap={6}>
-            <Text size="sm">{t('collect.progress', { found: format.number(live.found), collected: format.number(live.collected), failed: format.number(live.failed) })}</Text>
-            <Progress value={percent} animated aria-label={t('collect.progress', { found: live.found, collected: live.collected, failed: live.failed })} />
+            <Text size="sm">{t('collect.progress', counts(live))}</Text>
+            <Progress value={percent} animated aria-label={t('collect.progress', counts(live))} />
           </Stack>
           : <Text size="sm" c="dimmed">{t('collect.idle')}</Text>}
       </Paper>
       <Title order={2} size="h3">{t('collect.history')}</Title>
       <RunAccordion runs={runs.data?.items ?? []} empty={t('collect.noRuns')}
         heading={(run) => `${format.dateTime(run.startedAt ?? run.queuedAt)} · ${t(`collect.triggers.${run.trigger}`, { defaultValue: run.trigger })}`}
-        summary={(run) => t('collect.runSummary', { found: format.number(run.found), collected: format.number(run.collected), failed: format.number(run.failed) })}
+        summary={(run) => t('collect.runSummary', counts(run))}
         badge={(run) => <StateBadge state={run.status} kind="collectRun" />}
         items={(run) => <RunItems runId={run.id} />} />
       <Modal opened={confirming} onClose={confirmDialog.close} title={t('collect.runConfirmTitle')} centered>

@@ -109,7 +109,7 @@ export function InboxPage() {
             {list.data && items.length === 0 && <Text c="dimmed">{status === 'to_review' ? t('inbox.emptyToReview') : t('inbox.emptyDone')}</Text>}
             {items.length > 0 && (
               <nav aria-label={t('inbox.queue')}>
-                <Text size="xs" c="dimmed" id="inbox-keys">{t('inbox.keys')}</Text>
+                <Text size="xs" c="dimmed" id="inbox-keys" className="fine-pointer-only">{t('inbox.keys')}</Text>
                 <ul className="inbox-queue" data-testid="inbox-queue" onKeyDown={onQueueKey} aria-describedby="inbox-keys">
                   {items.map((item) => {
                     const s = summary(item, format);

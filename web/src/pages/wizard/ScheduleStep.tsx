@@ -14,7 +14,7 @@ export function ScheduleStep({ draft, update }: { draft: Draft; update(p: Partia
         </Stack>
       </Radio.Group>
       {draft.schedule === 'daily' && (
-        <TextInput type="time" label={t('wizard.dailyAt')} value={draft.dailyAt} onChange={(e) => update({ dailyAt: e.currentTarget.value })} w={200} required />
+        <TextInput label={t('wizard.dailyAt')} placeholder="23:30" inputMode="numeric" maxLength={5} value={draft.dailyAt} onChange={(e) => update({ dailyAt: e.currentTarget.value })} w={200} required />
       )}
       <Checkbox label={t('wizard.restoreDeleted')} checked={draft.restoreDeleted} onChange={(e) => update({ restoreDeleted: e.currentTarget.checked })} />
       <Checkbox label={t('wizard.respectFolderDeletions')} checked={draft.respectFolderDeletions} onChange={(e) => update({ respectFolderDeletions: e.currentTarget.checked })} />
