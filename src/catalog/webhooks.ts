@@ -112,15 +112,14 @@ export async function claimDueMessages(db: Db, o: { owner: string; at: Date; lea
     .orderBy('m.seq').limit(o.limit);
   if (o.skipEndpoints.length > 0) q = q.where('m.endpoint_id', 'not in', o.skipEndpoints);
   const candidates = await q.execute();
+  if (candidates.length === 0) return [];
   const until = new Date(o.at.getTime() + o.leaseMs).toISOString();
-  const claimed: Message[] = [];
-  for (const c of candidates) {
-    const res = await db.updateTable('webhook_messages').set({ lease_owner: o.owner, lease_until: until })
-      .where('seq', '=', c.seq).where('state', '=', 'pending')
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', at)])).executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 1) claimed.push(toMessage(c));
-  }
-  return claimed;
+  // One statement for the batch; a row another process claimed meanwhile is not returned.
+  const won = await db.updateTable('webhook_messages').set({ lease_owner: o.owner, lease_until: until })
+    .where('seq', 'in', candidates.map((c) => c.seq)).where('state', '=', 'pending')
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', at)])).returning('seq').execute();
+  const mine = new Set(won.map((w) => Number(w.seq)));
+  return candidates.filter((c) => mine.has(Number(c.seq))).map(toMessage);
 }
 
 /** The earliest moment a pending message of an enabled endpoint is due, for the worker's sleep. */
