@@ -107,7 +107,8 @@ async function main(): Promise<void> {
   out.push(`| Dossier, healthy receivers (announce to receipt) | ${ms(quantile(dossier, 0.5))} | ${ms(quantile(dossier, 0.99))} | ${ms(Math.max(...dossier))} | ${delivered.join(' / ')} of ${total} each |`);
   out.push(`| peer: plain POST, same receivers | ${ms(quantile(peer, 0.5))} | ${ms(quantile(peer, 0.99))} | ${ms(Math.max(...peer))} | ${peer.length / HEALTHY} each |`);
   out.push(`| announce() as its caller waits | ${ms(quantile(announceMs, 0.5))} | ${ms(quantile(announceMs, 0.99))} | ${ms(Math.max(...announceMs))} | |`);
-  out.push('', `The slow receiver had seen ${slowSeen} distinct messages by the end (it holds each try ${SLOW_MS / 1000} s); the healthy ones had everything ${(drainedMs / 1000).toFixed(1)} s after the first event.`);
+  const all = delivered.every((n) => n >= total);
+  out.push('', `The slow receiver had seen ${slowSeen} distinct messages by the end (it holds each try ${SLOW_MS / 1000} s); the healthy ones had ${all ? 'everything' : 'what the table says (the wait gave up)'} ${(drainedMs / 1000).toFixed(1)} s after the first event.`);
   out.push(`p99 goal for healthy receivers: under 1 s: ${quantile(dossier, 0.99) < 1000 ? 'met' : 'NOT met'}.`);
   console.log(out.join('\n'));
 }

@@ -148,6 +148,23 @@ export async function settleAttempt(
   });
 }
 
+/**
+ * Records a batch of successful tries at once: one insert of their attempts and one update of
+ * their messages, instead of a transaction each (at a hundred messages a second, the
+ * difference between keeping up and falling behind on SQLite).
+ */
+export async function settleDelivered(db: Db, owner: string, batch: ReadonlyArray<{ m: Message; a: AttemptRecord & { at: string } }>): Promise<void> {
+  if (batch.length === 0) return;
+  await db.transaction().execute(async (tx) => {
+    await tx.insertInto('webhook_attempts').values(batch.map(({ m, a }) => ({
+      id: newId('wha'), org_id: m.orgId, message_seq: m.seq, endpoint_id: m.endpointId, at: a.at, status_code: a.statusCode,
+      response_body: a.responseBody, duration_ms: a.durationMs, error: a.error,
+    }))).execute();
+    await tx.updateTable('webhook_messages').set({ state: 'delivered', attempts: sql`attempts + 1`, lease_owner: null, lease_until: null, last_error: null, finished_at: batch.at(-1)!.a.at })
+      .where('seq', 'in', batch.map(({ m }) => m.seq)).where('lease_owner', '=', owner).execute();
+  });
+}
+
 export async function listMessages(db: Db, orgId: string, endpointId: string, limit = 100, before?: number): Promise<Message[]> {
   let q = db.selectFrom('webhook_messages').select([...MESSAGE_COLUMNS]).where('org_id', '=', orgId).where('endpoint_id', '=', endpointId);
   if (before !== undefined) q = q.where('seq', '<', before);

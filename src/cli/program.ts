@@ -12,6 +12,7 @@ import { registerInbox } from './inbox.js';
 import { registerUsers } from './users.js';
 import { registerBlobs } from './blobs.js';
 import { registerApiKeys } from './api-keys.js';
+import { registerWebhooks } from './webhooks.js';
 
 export interface ProgramIO {
   writeOut(s: string): void;
@@ -44,5 +45,6 @@ export function buildProgram(ctx: CliContext, io: ProgramIO): Command {
   registerUsers(program, ctx);
   registerBlobs(program, ctx);
   registerApiKeys(program, ctx);
+  registerWebhooks(program, ctx);
   return program;
 }

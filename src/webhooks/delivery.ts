@@ -3,7 +3,7 @@ import { Agent, request } from 'undici';
 import type { Logger } from 'pino';
 import type { Db } from '../catalog/db.js';
 import { LEASE_OWNER } from '../catalog/leases.js';
-import { claimDueMessages, getEndpoint, nextDueAt, settleAttempt, updateEndpoint, type AttemptRecord, type Endpoint, type Message } from '../catalog/webhooks.js';
+import { claimDueMessages, getEndpoint, nextDueAt, settleAttempt, settleDelivered, updateEndpoint, type AttemptRecord, type Endpoint, type Message } from '../catalog/webhooks.js';
 import type { EgressPolicy } from '../connectors/kit/egress.js';
 import { signedHeaders } from './signature.js';
 import { nextAttemptAt } from './schedule.js';
@@ -147,7 +147,7 @@ export class WebhookDelivery {
     const result = await this.post(endpoint.url, this.deps.secretsOf(endpoint.sealedSecrets), m, at);
     const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     if (ok) {
-      await settleAttempt(this.deps.db, m, this.owner, { ...result, at: at.toISOString() }, { state: 'delivered' });
+      await this.delivered(m, { ...result, at: at.toISOString() });
       return;
     }
     const retryAt = nextAttemptAt(m.attempts + 1, at, this.deps.firstRetryMs);
@@ -161,6 +161,21 @@ export class WebhookDelivery {
     await updateEndpoint(this.deps.db, m.orgId, m.endpointId, { state: 'disabled', stateReason: reason });
     this.deps.log.warn({ endpoint: m.endpointId, reason }, 'webhook endpoint disabled');
     await this.deps.onDisabled?.(m.orgId, m.endpointId, reason).catch((err) => this.deps.log.error({ err }, 'could not raise the alert for a disabled webhook endpoint'));
+  }
+
+  private batch: Array<{ m: Message; a: AttemptRecord & { at: string } }> = [];
+  private flushing: Promise<void> | null = null;
+
+  /** Successful tries are recorded together, a few milliseconds apart; resolves once this one is. */
+  private delivered(m: Message, a: AttemptRecord & { at: string }): Promise<void> {
+    this.batch.push({ m, a });
+    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      const batch = this.batch;
+      this.batch = [];
+      this.flushing = null;
+      await settleDelivered(this.deps.db, this.owner, batch);
+    });
+    return this.flushing;
   }
 
   /**
