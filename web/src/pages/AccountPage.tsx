@@ -5,6 +5,7 @@ import { api, unwrap } from '../api/client';
 import { useSession } from '../api/session';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { LanguagePicker } from '../components/LanguagePicker';
+import { AlertSettings } from '../components/AlertSettings';
 
 export function AccountPage() {
   const { t } = useTranslation();
@@ -45,6 +46,7 @@ export function AccountPage() {
           <Button type="submit" loading={busy} disabled={!current || !next || tooShort || mismatch}>{t('common.save')}</Button>
         </Stack>
       </Paper>
+      <AlertSettings />
     </Stack>
   );
 }

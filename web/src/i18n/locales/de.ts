@@ -18,6 +18,7 @@ export const de: Messages = {
     title: 'Bei Dossier anmelden', email: 'E-Mail-Adresse', password: 'Passwort', submit: 'Anmelden',
     hint: 'Beim ersten Start hat der Server Adresse und Passwort des Administrators in seinem Terminal ausgegeben.',
   },
+  alerts: { title: 'Benachrichtigungen per E-Mail', language: 'Sprache der E-Mails', needs_attention: 'Eine Sicherung, ein Abholkanal oder ein Webhook funktioniert nicht mehr (eine E-Mail pro Vorfall)', connection_expired: 'Eine Verbindung ist abgelaufen', client_connected: 'Ein Kunde hat seinen Ordner verbunden', daily_digest: 'Eine tägliche Übersicht', saved: 'Ihre Benachrichtigungseinstellungen sind gespeichert.' },
   account: {
     title: 'Konto', signedInAs: 'Angemeldet als {{name}} ({{email}})', organization: 'Organisation: {{name}}',
     changePassword: 'Passwort ändern', current: 'Aktuelles Passwort', newPassword: 'Neues Passwort', repeat: 'Neues Passwort wiederholen',

@@ -17,6 +17,7 @@ export const en = {
     title: 'Sign in to Dossier', email: 'E-mail address', password: 'Password', submit: 'Sign in',
     hint: 'On the first start, the server printed the administrator\'s address and password in its terminal.',
   },
+  alerts: { title: 'Alert e-mails', language: 'Language of the e-mails', needs_attention: 'A backup, collection channel or webhook stops working (one e-mail per incident)', connection_expired: 'A connection expired', client_connected: 'A client connected their folder', daily_digest: 'A daily summary', saved: 'Your alert settings are saved.' },
   account: {
     title: 'Account', signedInAs: 'Signed in as {{name}} ({{email}})', organization: 'Organization: {{name}}',
     changePassword: 'Change password', current: 'Current password', newPassword: 'New password', repeat: 'Repeat the new password',
