@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Button, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client';
 import { useSession } from '../api/session';
@@ -47,6 +48,7 @@ export function AccountPage() {
         </Stack>
       </Paper>
       <AlertSettings />
+      {session?.user.role === 'admin' && <Anchor component={Link} to="/webhooks">{t('webhooks.title')}</Anchor>}
     </Stack>
   );
 }
