@@ -134,7 +134,7 @@ const schema = z.object({
   /** How long a webhook receiver may take to answer one delivery, in seconds. */
   DOSSIER_WEBHOOK_TIMEOUT_S: z.coerce.number().min(1).max(60).default(10),
   /** Deliveries in flight at once to one webhook endpoint. */
-  DOSSIER_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  DOSSIER_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
   /** How long a webhook message is retried before it is given up and its endpoint disabled, in hours. */
   DOSSIER_WEBHOOK_RETRY_HOURS: z.coerce.number().min(0.01).max(168).default(24),
   /** The hour (0-23, UTC) the daily alert digest is mailed to those who chose it. */

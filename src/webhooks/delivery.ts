@@ -3,7 +3,7 @@ import { Agent, request } from 'undici';
 import type { Logger } from 'pino';
 import type { Db } from '../catalog/db.js';
 import { LEASE_OWNER } from '../catalog/leases.js';
-import { claimDueMessages, getEndpoint, nextDueAt, settleAttempt, updateEndpoint, type AttemptRecord, type Message } from '../catalog/webhooks.js';
+import { claimDueMessages, getEndpoint, nextDueAt, settleAttempt, settleDelivered, updateEndpoint, type AttemptRecord, type Endpoint, type Message } from '../catalog/webhooks.js';
 import type { EgressPolicy } from '../connectors/kit/egress.js';
 import { signedHeaders } from './signature.js';
 import { nextAttemptAt } from './schedule.js';
@@ -33,11 +33,15 @@ export interface DeliveryDeps {
   owner?: string;
 }
 
+/** Messages claimed per statement. */
+const CLAIM_BATCH = 100;
+
 /** What a receiver's answer body is kept to, in characters. */
 export const RESPONSE_BODY_LIMIT = 1024;
 
 export class WebhookDelivery {
   private readonly inFlight = new Map<string, number>();
+  private readonly queued = new Map<string, Message[]>();
   private readonly running = new Set<Promise<void>>();
   private readonly agent: Agent;
   private timer: NodeJS.Timeout | null = null;
@@ -83,42 +87,67 @@ export class WebhookDelivery {
     this.timer.unref();
   }
 
+  /** In flight and claimed but waiting for a slot, for one endpoint. */
+  private load(endpointId: string): number {
+    return (this.inFlight.get(endpointId) ?? 0) + (this.queued.get(endpointId)?.length ?? 0);
+  }
+
+  /**
+   * Claims what is due into per-endpoint queues. An endpoint with twice its concurrency claimed
+   * already is left out of the claim, so a slow receiver's backlog stays in the database (where
+   * another process may take it) and never in front of the others.
+   */
   private async pump(): Promise<void> {
     for (;;) {
-      const full = [...this.inFlight].filter(([, n]) => n >= this.deps.concurrency).map(([id]) => id);
+      const full = [...new Set([...this.inFlight.keys(), ...this.queued.keys()])].filter((id) => this.load(id) >= this.deps.concurrency * 2);
       const claimed = await claimDueMessages(this.deps.db, {
-        owner: this.owner, at: this.clock(), leaseMs: this.deps.timeoutMs * 3 + 30_000, limit: 50, skipEndpoints: full,
+        owner: this.owner, at: this.clock(), leaseMs: this.deps.timeoutMs * 3 + 30_000, limit: CLAIM_BATCH, skipEndpoints: full,
       });
-      let started = 0;
       for (const m of claimed) {
-        // More of one endpoint than its slots were claimed in one go: the rest go back at once.
-        if ((this.inFlight.get(m.endpointId) ?? 0) >= this.deps.concurrency) { await this.release(m); continue; }
-        this.inFlight.set(m.endpointId, (this.inFlight.get(m.endpointId) ?? 0) + 1);
-        started++;
-        const p = this.deliver(m).catch((err) => this.deps.log.error({ err, endpoint: m.endpointId }, 'a webhook delivery failed to record'))
-          .finally(() => {
-            this.inFlight.set(m.endpointId, this.inFlight.get(m.endpointId)! - 1);
-            this.running.delete(p);
-            this.wake();
-          });
-        this.running.add(p);
+        const q = this.queued.get(m.endpointId) ?? [];
+        q.push(m);
+        this.queued.set(m.endpointId, q);
       }
-      if (started === 0 || claimed.length < 50) return;
+      for (const id of new Set(claimed.map((m) => m.endpointId))) this.startQueued(id);
+      if (claimed.length < CLAIM_BATCH || this.stopped) return;
     }
   }
 
-  private async release(m: Message): Promise<void> {
-    await this.deps.db.updateTable('webhook_messages').set({ lease_owner: null, lease_until: null }).where('seq', '=', m.seq).where('lease_owner', '=', this.owner).execute();
+  /** Starts the endpoint's claimed messages while it has free slots, oldest first. */
+  private startQueued(endpointId: string): void {
+    const q = this.queued.get(endpointId);
+    while (q && q.length > 0 && (this.inFlight.get(endpointId) ?? 0) < this.deps.concurrency && !this.stopped) {
+      const m = q.shift()!;
+      this.inFlight.set(endpointId, (this.inFlight.get(endpointId) ?? 0) + 1);
+      const p = this.deliver(m).catch((err) => this.deps.log.error({ err, endpoint: m.endpointId }, 'a webhook delivery failed to record'))
+        .finally(() => {
+          this.inFlight.set(endpointId, this.inFlight.get(endpointId)! - 1);
+          this.running.delete(p);
+          this.startQueued(endpointId);
+          // Running low: claim more (the next event of the same object is claimable only now).
+          if (this.load(endpointId) < this.deps.concurrency) this.wake();
+        });
+      this.running.add(p);
+    }
+    if (q && q.length === 0) this.queued.delete(endpointId);
+  }
+
+  /** Gives claimed messages not yet started back to the outbox (on stop), for any process to take. */
+  private async releaseQueued(): Promise<void> {
+    const seqs = [...this.queued.values()].flat().map((m) => m.seq);
+    this.queued.clear();
+    if (seqs.length === 0) return;
+    await this.deps.db.updateTable('webhook_messages').set({ lease_owner: null, lease_until: null }).where('seq', 'in', seqs).where('lease_owner', '=', this.owner).execute();
   }
 
   /** One try of one message, recorded with the receiver's answer and what comes next. */
   private async deliver(m: Message): Promise<void> {
-    const endpoint = await getEndpoint(this.deps.db, m.orgId, m.endpointId);
+    const endpoint = await this.endpoint(m);
     const at = this.clock();
     const result = await this.post(endpoint.url, this.deps.secretsOf(endpoint.sealedSecrets), m, at);
     const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     if (ok) {
-      await settleAttempt(this.deps.db, m, this.owner, { ...result, at: at.toISOString() }, { state: 'delivered' });
+      await this.delivered(m, { ...result, at: at.toISOString() });
       return;
     }
     const retryAt = nextAttemptAt(m.attempts + 1, at, this.deps.firstRetryMs);
@@ -132,6 +161,36 @@ export class WebhookDelivery {
     await updateEndpoint(this.deps.db, m.orgId, m.endpointId, { state: 'disabled', stateReason: reason });
     this.deps.log.warn({ endpoint: m.endpointId, reason }, 'webhook endpoint disabled');
     await this.deps.onDisabled?.(m.orgId, m.endpointId, reason).catch((err) => this.deps.log.error({ err }, 'could not raise the alert for a disabled webhook endpoint'));
+  }
+
+  private batch: Array<{ m: Message; a: AttemptRecord & { at: string } }> = [];
+  private flushing: Promise<void> | null = null;
+
+  /** Successful tries are recorded together, a few milliseconds apart; resolves once this one is. */
+  private delivered(m: Message, a: AttemptRecord & { at: string }): Promise<void> {
+    this.batch.push({ m, a });
+    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      const batch = this.batch;
+      this.batch = [];
+      this.flushing = null;
+      await settleDelivered(this.deps.db, this.owner, batch);
+    });
+    return this.flushing;
+  }
+
+  /**
+   * The endpoint's URL and secrets, read at most once a second per endpoint: at a hundred
+   * messages a second the lookups would cost more than the sending. A change (a new URL, a
+   * rotated secret) is seen within that second.
+   */
+  private readonly endpoints = new Map<string, { at: number; value: Promise<Endpoint> }>();
+  private endpoint(m: Message): Promise<Endpoint> {
+    const cached = this.endpoints.get(m.endpointId);
+    if (cached && Date.now() - cached.at < 1000) return cached.value;
+    const value = getEndpoint(this.deps.db, m.orgId, m.endpointId);
+    this.endpoints.set(m.endpointId, { at: Date.now(), value });
+    value.catch(() => this.endpoints.delete(m.endpointId));
+    return value;
   }
 
   private async post(url: string, secrets: string[], m: Message, at: Date): Promise<AttemptRecord> {
@@ -160,6 +219,8 @@ export class WebhookDelivery {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    while (this.pumping) await new Promise((r) => setTimeout(r, 5));
+    await this.releaseQueued();
     await Promise.allSettled([...this.running]);
     await this.agent.close();
   }
@@ -167,7 +228,7 @@ export class WebhookDelivery {
   /** Resolves once nothing is in flight and nothing is due now (tests and the benchmark). */
   async idle(): Promise<void> {
     for (;;) {
-      while (this.pumping || this.running.size > 0) {
+      while (this.pumping || this.running.size > 0 || this.queued.size > 0) {
         await Promise.allSettled([...this.running]);
         await new Promise((r) => setTimeout(r, 5));
       }

@@ -5,6 +5,7 @@ import { useSession } from './api/session';
 import { CompanyProvider } from './api/company';
 import { Layout } from './components/Layout';
 import { SignInPage } from './pages/SignInPage';
+import { WebhooksPage } from './pages/WebhooksPage';
 import { AccountPage } from './pages/AccountPage';
 import { IntegrationsPage } from './pages/IntegrationsPage';
 import { DestinationsPage } from './pages/DestinationsPage';
@@ -51,6 +52,7 @@ export function App() {
         <Route path="/destinations/:id" element={<DestinationPage />} />
         <Route path="/destinations/:id/edit" element={<EditDestinationPage />} />
         <Route path="/account" element={<AccountPage />} />
+        <Route path="/webhooks" element={<WebhooksPage />} />
         <Route path="/inbox" element={<InboxPage />} />
         <Route path="/users" element={<UsersPage />} />
         <Route path="/activity" element={<ActivityPage />} />

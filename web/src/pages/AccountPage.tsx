@@ -1,10 +1,12 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Button, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client';
 import { useSession } from '../api/session';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { LanguagePicker } from '../components/LanguagePicker';
+import { AlertSettings } from '../components/AlertSettings';
 
 export function AccountPage() {
   const { t } = useTranslation();
@@ -45,6 +47,8 @@ export function AccountPage() {
           <Button type="submit" loading={busy} disabled={!current || !next || tooShort || mismatch}>{t('common.save')}</Button>
         </Stack>
       </Paper>
+      <AlertSettings />
+      {session?.user.role === 'admin' && <Anchor component={Link} to="/webhooks">{t('webhooks.title')}</Anchor>}
     </Stack>
   );
 }

@@ -20,6 +20,8 @@ export const de: Messages = {
     title: 'Bei Dossier anmelden', email: 'E-Mail-Adresse', password: 'Passwort', submit: 'Anmelden',
     hint: 'Beim ersten Start hat der Server Adresse und Passwort des Administrators in seinem Terminal ausgegeben.',
   },
+  webhooks: { title: 'Webhooks', intro: 'Signierte Nachrichten an Ihre Apps, wenn Belege gesichert, abgeholt oder geprüft werden (docs/webhooks.md).', add: 'Endpunkt hinzufügen', url: 'URL', events: 'Ereignisse', secretOnce: 'Der Signaturschlüssel, nur jetzt angezeigt: bewahren Sie ihn auf', test: 'Testereignis senden', rotate: 'Schlüssel erneuern', enable: 'Wieder aktivieren', deliveries: 'Zustellungen', event: 'Ereignis', status: 'Status', lastTry: 'Letzter Versuch', replay: 'Erneut senden', state: { enabled: 'Aktiv', disabled: 'Deaktiviert' }, delivery: { pending: 'Ausstehend', delivered: 'Zugestellt', failed: 'Aufgegeben' } },
+  alerts: { title: 'Benachrichtigungen per E-Mail', language: 'Sprache der E-Mails', needs_attention: 'Eine Sicherung, ein Abholkanal oder ein Webhook funktioniert nicht mehr (eine E-Mail pro Vorfall)', connection_expired: 'Eine Verbindung ist abgelaufen', client_connected: 'Ein Kunde hat seinen Ordner verbunden', daily_digest: 'Eine tägliche Übersicht', saved: 'Ihre Benachrichtigungseinstellungen sind gespeichert.' },
   account: {
     title: 'Konto', signedInAs: 'Angemeldet als {{name}} ({{email}})', organization: 'Organisation: {{name}}',
     changePassword: 'Passwort ändern', current: 'Aktuelles Passwort', newPassword: 'Neues Passwort', repeat: 'Neues Passwort wiederholen',

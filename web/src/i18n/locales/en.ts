@@ -20,6 +20,8 @@ export const en = {
     title: 'Sign in to Dossier', email: 'E-mail address', password: 'Password', submit: 'Sign in',
     hint: 'On the first start, the server printed the administrator\'s address and password in its terminal.',
   },
+  webhooks: { title: 'Webhooks', intro: 'Signed messages to your apps when documents are backed up, collected or reviewed (docs/webhooks.md).', add: 'Add an endpoint', url: 'URL', events: 'Events', secretOnce: 'The signing secret, shown only now: keep it', test: 'Send a test event', rotate: 'Rotate the secret', enable: 'Enable again', deliveries: 'Deliveries', event: 'Event', status: 'Status', lastTry: 'Last try', replay: 'Send again', state: { enabled: 'Enabled', disabled: 'Disabled' }, delivery: { pending: 'Pending', delivered: 'Delivered', failed: 'Given up' } },
+  alerts: { title: 'Alert e-mails', language: 'Language of the e-mails', needs_attention: 'A backup, collection channel or webhook stops working (one e-mail per incident)', connection_expired: 'A connection expired', client_connected: 'A client connected their folder', daily_digest: 'A daily summary', saved: 'Your alert settings are saved.' },
   account: {
     title: 'Account', signedInAs: 'Signed in as {{name}} ({{email}})', organization: 'Organization: {{name}}',
     changePassword: 'Change password', current: 'Current password', newPassword: 'New password', repeat: 'Repeat the new password',

@@ -20,6 +20,8 @@ export const fr: Messages = {
     title: 'Se connecter à Dossier', email: 'Adresse e-mail', password: 'Mot de passe', submit: 'Se connecter',
     hint: 'Au premier démarrage, le serveur a affiché l\'adresse et le mot de passe de l\'administrateur dans son terminal.',
   },
+  webhooks: { title: 'Webhooks', intro: 'Des messages signés vers vos applications quand des documents sont sauvegardés, collectés ou vérifiés (docs/webhooks.md).', add: 'Ajouter un point de terminaison', url: 'URL', events: 'Événements', secretOnce: 'Le secret de signature, affiché seulement maintenant : conservez-le', test: 'Envoyer un événement de test', rotate: 'Renouveler le secret', enable: 'Réactiver', deliveries: 'Livraisons', event: 'Événement', status: 'État', lastTry: 'Dernier essai', replay: 'Renvoyer', state: { enabled: 'Activé', disabled: 'Désactivé' }, delivery: { pending: 'En attente', delivered: 'Livré', failed: 'Abandonné' } },
+  alerts: { title: 'Alertes par e-mail', language: 'Langue des e-mails', needs_attention: 'Une sauvegarde, un canal de collecte ou un webhook ne fonctionne plus (un e-mail par incident)', connection_expired: 'Une connexion a expiré', client_connected: 'Un client a connecté son dossier', daily_digest: 'Un résumé quotidien', saved: 'Vos réglages d\'alertes sont enregistrés.' },
   account: {
     title: 'Compte', signedInAs: 'Connecté en tant que {{name}} ({{email}})', organization: 'Organisation : {{name}}',
     changePassword: 'Changer le mot de passe', current: 'Mot de passe actuel', newPassword: 'Nouveau mot de passe', repeat: 'Répétez le nouveau mot de passe',

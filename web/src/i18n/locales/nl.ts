@@ -20,6 +20,8 @@ export const nl: Messages = {
     title: 'Aanmelden bij Dossier', email: 'E-mailadres', password: 'Wachtwoord', submit: 'Aanmelden',
     hint: 'Bij de eerste start toonde de server het adres en wachtwoord van de beheerder in zijn terminal.',
   },
+  webhooks: { title: 'Webhooks', intro: 'Ondertekende berichten naar je apps wanneer documenten geback-upt, opgehaald of gecontroleerd zijn (docs/webhooks.md).', add: 'Eindpunt toevoegen', url: 'URL', events: 'Gebeurtenissen', secretOnce: 'De ondertekeningssleutel, alleen nu getoond: bewaar ze', test: 'Testbericht sturen', rotate: 'Sleutel vernieuwen', enable: 'Opnieuw inschakelen', deliveries: 'Leveringen', event: 'Gebeurtenis', status: 'Status', lastTry: 'Laatste poging', replay: 'Opnieuw sturen', state: { enabled: 'Ingeschakeld', disabled: 'Uitgeschakeld' }, delivery: { pending: 'Wacht', delivered: 'Geleverd', failed: 'Opgegeven' } },
+  alerts: { title: 'Meldingen per e-mail', language: 'Taal van de e-mails', needs_attention: 'Een back-up, ophaalkanaal of webhook werkt niet meer (één e-mail per incident)', connection_expired: 'Een koppeling is verlopen', client_connected: 'Een klant heeft de map gekoppeld', daily_digest: 'Een dagelijks overzicht', saved: 'Je meldingsinstellingen zijn bewaard.' },
   account: {
     title: 'Account', signedInAs: 'Aangemeld als {{name}} ({{email}})', organization: 'Organisatie: {{name}}',
     changePassword: 'Wachtwoord wijzigen', current: 'Huidig wachtwoord', newPassword: 'Nieuw wachtwoord', repeat: 'Herhaal het nieuwe wachtwoord',
