@@ -16,6 +16,7 @@ import * as signInAttempts from './migrations/008-sign-in-attempts.js';
 import * as invitationTries from './migrations/009-invitation-tries.js';
 import * as rights from './migrations/010-rights.js';
 import * as auditLog from './migrations/014-audit-log.js';
+import * as retention from './migrations/015-retention.js';
 
 export type Db = Kysely<Database>;
 
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '009-invitation-tries': invitationTries,
   '010-rights': rights,
   '014-audit-log': auditLog,
+  '015-retention': retention,
 };
 
 export interface DatabaseOptions {

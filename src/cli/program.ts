@@ -13,6 +13,7 @@ import { registerUsers } from './users.js';
 import { registerBlobs } from './blobs.js';
 import { registerApiKeys } from './api-keys.js';
 import { registerAudit } from './audit.js';
+import { registerRetention } from './retention.js';
 
 export interface ProgramIO {
   writeOut(s: string): void;
@@ -46,5 +47,6 @@ export function buildProgram(ctx: CliContext, io: ProgramIO): Command {
   registerBlobs(program, ctx);
   registerApiKeys(program, ctx);
   registerAudit(program, ctx);
+  registerRetention(program, ctx);
   return program;
 }

@@ -40,6 +40,7 @@ import { SmtpMailer } from '../mail/smtp.js';
 import { OutboxMailer } from '../mail/outbox.js';
 import { UserInvitationService } from '../auth/user-invitations.js';
 import { AuditHeadScheduler } from '../audit/schedule.js';
+import { RetentionService } from '../retention/service.js';
 
 /** Everything the entry points need, built once, as one plain object (no container, no globals). */
 export interface Deps {
@@ -69,6 +70,8 @@ export interface Deps {
   users: { invitations: UserInvitationService };
   /** The daily head of each organization's audit chain. */
   auditHeads: AuditHeadScheduler;
+  /** Retention periods, legal holds, and every deletion of a document. */
+  retention: RetentionService;
   close(): Promise<void>;
 }
 
@@ -219,7 +222,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     tokens: tokenVault, connections, sandbox,
     collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations, inbox: new InboxService(db, vault) }, mailer,
     users: { invitations: new UserInvitationService({ db, mailer, baseUrl: config.baseUrl, ttlMs: config.invitationTtlMs }) },
-    auditHeads,
+    auditHeads, retention: new RetentionService(db),
     close: async () => {
       auditHeads.stop();
       scheduler.stop();
