@@ -21,13 +21,14 @@ const allowed = {
   vault: ['domain', 'catalog', 'connectors/connector.ts', 'log', 'audit'],
   audit: ['domain', 'catalog'],
   retention: ['domain', 'catalog', 'audit'],
+  export: ['domain', 'catalog', 'audit', 'vault/blobs.ts'],
   auth: ['domain', 'catalog', 'config', 'log', 'audit', 'connectors/connector.ts', 'mail/mailer.ts', 'mail/template.ts'],
   backup: ['domain', 'catalog', 'connectors/connector.ts', 'connectors/registry.ts', 'connectors/kit', 'jobs/queue.ts', 'vault', 'log', 'auth', 'audit', 'events'],
   collect: ['domain', 'catalog', 'connectors/connector.ts', 'connectors/registry.ts', 'jobs/queue.ts', 'vault', 'extract', 'log', 'auth', 'audit', 'mail/mailer.ts', 'mail/template.ts', 'events'],
   mail: ['domain', 'log'],
   extract: ['domain', 'log'],
-  api: ['domain', 'events', 'backup', 'vault', 'auth', 'catalog', 'collect', 'extract', 'log', 'config', 'connectors/registry.ts', 'connectors/connector.ts', 'audit', 'retention'],
-  cli: ['domain', 'backup', 'vault', 'auth', 'catalog', 'collect', 'extract', 'log', 'config', 'main', 'connectors/registry.ts', 'connectors/connector.ts', 'audit', 'retention'],
+  api: ['domain', 'events', 'backup', 'vault', 'auth', 'catalog', 'collect', 'extract', 'log', 'config', 'connectors/registry.ts', 'connectors/connector.ts', 'audit', 'retention', 'export'],
+  cli: ['domain', 'backup', 'vault', 'auth', 'catalog', 'collect', 'extract', 'log', 'config', 'main', 'connectors/registry.ts', 'connectors/connector.ts', 'audit', 'retention', 'export'],
   sandbox: ['domain', 'log'],
   main: null, // the composition root may import anything
 };

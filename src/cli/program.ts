@@ -14,6 +14,7 @@ import { registerBlobs } from './blobs.js';
 import { registerApiKeys } from './api-keys.js';
 import { registerAudit } from './audit.js';
 import { registerRetention } from './retention.js';
+import { registerExport } from './export.js';
 
 export interface ProgramIO {
   writeOut(s: string): void;
@@ -48,5 +49,6 @@ export function buildProgram(ctx: CliContext, io: ProgramIO): Command {
   registerApiKeys(program, ctx);
   registerAudit(program, ctx);
   registerRetention(program, ctx);
+  registerExport(program, ctx);
   return program;
 }

@@ -7,7 +7,8 @@ import { printerFor } from './output.js';
 const describePolicy = (p: RetentionPolicy) =>
   `${p.companyId}: documents kept ${p.years} years from the end of their year${p.preset ? ` (${RETENTION_PRESETS[p.preset].title})` : ''}; legal hold ${p.legalHold ? `on${p.holdReason ? `: ${p.holdReason}` : ''}` : 'off'}.`;
 
-const isoDay = (name: string) => (value: string) => {
+/** A day option (YYYY-MM-DD), checked as commander reads it. */
+export const isoDay = (name: string) => (value: string) => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw new UsageError(`${name} must be a day as YYYY-MM-DD, not "${value}".`);
   return value;
 };
