@@ -20,6 +20,8 @@ const allowed = {
   events: ['domain'],
   vault: ['domain', 'catalog', 'connectors/connector.ts', 'log', 'audit'],
   audit: ['domain', 'catalog'],
+  retention: ['domain', 'catalog', 'audit'],
+  export: ['domain', 'catalog', 'audit', 'vault/blobs.ts'],
   auth: ['domain', 'catalog', 'config', 'log', 'audit', 'connectors/connector.ts', 'mail/mailer.ts', 'mail/template.ts'],
   backup: ['domain', 'catalog', 'connectors/connector.ts', 'connectors/registry.ts', 'connectors/kit', 'jobs/queue.ts', 'vault', 'log', 'auth', 'audit', 'events'],
   collect: ['domain', 'catalog', 'connectors/connector.ts', 'connectors/registry.ts', 'jobs/queue.ts', 'vault', 'extract', 'log', 'auth', 'audit', 'mail/mailer.ts', 'mail/template.ts', 'events'],
@@ -27,8 +29,8 @@ const allowed = {
   webhooks: ['domain', 'catalog', 'connectors/connector.ts', 'connectors/kit/egress.ts', 'log', 'events'],
   alerts: ['domain', 'catalog', 'mail/mailer.ts', 'mail/template.ts', 'log', 'events'],
   extract: ['domain', 'log'],
-  api: ['domain', 'events', 'webhooks', 'alerts', 'backup', 'vault', 'auth', 'catalog', 'collect', 'extract', 'log', 'config', 'connectors/registry.ts', 'connectors/connector.ts', 'audit'],
-  cli: ['domain', 'webhooks', 'alerts', 'backup', 'vault', 'auth', 'catalog', 'collect', 'extract', 'log', 'config', 'main', 'connectors/registry.ts', 'connectors/connector.ts', 'audit'],
+  api: ['domain', 'events', 'webhooks', 'alerts', 'backup', 'vault', 'auth', 'catalog', 'collect', 'extract', 'log', 'config', 'connectors/registry.ts', 'connectors/connector.ts', 'audit', 'retention', 'export'],
+  cli: ['domain', 'webhooks', 'alerts', 'backup', 'vault', 'auth', 'catalog', 'collect', 'extract', 'log', 'config', 'main', 'connectors/registry.ts', 'connectors/connector.ts', 'audit', 'retention', 'export'],
   sandbox: ['domain', 'log'],
   main: null, // the composition root may import anything
 };

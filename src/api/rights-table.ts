@@ -40,6 +40,8 @@ export const ROUTE_RIGHTS: Record<string, Need> = {
   'PATCH /v1/companies/:id': 'manage_companies',
   'GET /v1/organization': 'signed_in',
   'PATCH /v1/organization': 'admin',
+  'GET /v1/companies/:id/retention': 'signed_in',
+  'PUT /v1/companies/:id/retention': 'manage_companies',
 
   'GET /v1/documents': 'signed_in',
   'GET /v1/documents/:id': 'signed_in',
@@ -47,6 +49,8 @@ export const ROUTE_RIGHTS: Record<string, Need> = {
   'POST /v1/documents': 'manage_documents',
   'PATCH /v1/documents/:id': 'manage_documents',
   'POST /v1/documents/:id/versions': 'manage_documents',
+  'PUT /v1/documents/:id/hold': 'manage_documents',
+  'DELETE /v1/documents/:id': 'manage_documents',
   'POST /v1/extract': 'signed_in',
   'GET /v1/layouts': 'signed_in',
   'POST /v1/layouts/preview': 'signed_in',

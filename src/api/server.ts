@@ -40,6 +40,8 @@ import { sessionRoutes, signInRoute } from './routes/session.js';
 import { eventRoutes } from './routes/events.js';
 import { registerAuditTrail } from './audit-trail.js';
 import { auditRoutes } from './routes/audit.js';
+import { retentionRoutes } from './routes/retention.js';
+import type { RetentionService } from '../retention/service.js';
 import { joinRoutes, userInvitationRoutes } from './routes/user-invitations.js';
 import type { UserInvitationService } from '../auth/user-invitations.js';
 import type { LiveEvents } from '../events/live.js';
@@ -57,6 +59,8 @@ export interface ApiDeps {
   log: Logger;
   vault: VaultService;
   backup: BackupService;
+  /** Retention periods and holds; every deletion of a document goes through it. */
+  retention: RetentionService;
   /** Largest file accepted per upload; the vault's own limit when not given. */
   maxUploadBytes?: number;
   /** The destination kinds offered to users; every registered kind when not given. */
@@ -196,6 +200,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     if (deps.webhooks) webhookRoutes(zv1, ctx);
     if (deps.alerts) alertRoutes(zv1, ctx);
     auditRoutes(zv1, ctx);
+    retentionRoutes(zv1, ctx);
   }, { prefix: '/v1' });
   // Signing in needs neither a key nor a session.
   await app.register(async (open) => signInRoute(open.withTypeProvider<ZodTypeProvider>(), ctx), { prefix: '/v1' });

@@ -20,6 +20,7 @@ import * as mail from './migrations/011-mail.js';
 import * as channelAddresses from './migrations/012-channel-addresses.js';
 import * as webhooksAlerts from './migrations/013-webhooks-alerts.js';
 import * as auditLog from './migrations/014-audit-log.js';
+import * as retention from './migrations/015-retention.js';
 
 export type Db = Kysely<Database>;
 
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '012-channel-addresses': channelAddresses,
   '013-webhooks-alerts': webhooksAlerts,
   '014-audit-log': auditLog,
+  '015-retention': retention,
 };
 
 export interface DatabaseOptions {

@@ -28,7 +28,8 @@ export interface DocumentRow extends DocumentMeta {
   updatedAt: string;
 }
 
-type Row = Database['documents'];
+// The legal hold is the retention service's: documents are made without one, and read without it.
+type Row = Omit<Database['documents'], 'legal_hold'>;
 const toDocument = (r: Row): DocumentRow => ({
   id: r.id, orgId: r.org_id, companyId: r.company_id, type: r.type as DocumentType, number: r.number, date: r.date,
   counterparty: r.counterparty, amount: r.amount, currency: r.currency, businessAccount: r.business_account,

@@ -22,6 +22,7 @@ export interface Database {
     id: string; org_id: string; company_id: string; type: string; number: string | null; date: string;
     counterparty: string | null; amount: string | null; currency: string | null; business_account: string | null;
     current_version_id: string; version_count: number; change_seq: number; created_at: string; updated_at: string;
+    legal_hold: Generated<number>;
   };
   document_versions: {
     id: string; org_id: string; document_id: string; version: number; sha256: string; size: number;
@@ -101,6 +102,7 @@ export interface Database {
     spf: string | null; dkim: string | null; dmarc: string | null; outcome: string; detail: string | null; documents: number;
     raw_sha256: string | null; run_id: string | null; received_at: string;
   };
+  retention_policies: { company_id: string; org_id: string; preset: string | null; years: number; legal_hold: number; hold_reason: string | null; updated_at: string };
   audit_heads: { org_id: string; seq: number; hash: string; updated_at: string };
   audit_entries: {
     org_id: string; seq: number; at: string; type: string; actor_kind: string; actor_id: string | null;

@@ -14,6 +14,8 @@ import { registerBlobs } from './blobs.js';
 import { registerApiKeys } from './api-keys.js';
 import { registerAudit } from './audit.js';
 import { registerWebhooks } from './webhooks.js';
+import { registerRetention } from './retention.js';
+import { registerExport } from './export.js';
 
 export interface ProgramIO {
   writeOut(s: string): void;
@@ -48,5 +50,7 @@ export function buildProgram(ctx: CliContext, io: ProgramIO): Command {
   registerApiKeys(program, ctx);
   registerAudit(program, ctx);
   registerWebhooks(program, ctx);
+  registerRetention(program, ctx);
+  registerExport(program, ctx);
   return program;
 }

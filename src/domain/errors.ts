@@ -10,7 +10,9 @@ export type DomainErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'unavailable'
-  | 'too_many_attempts';
+  | 'too_many_attempts'
+  | 'retention_period'
+  | 'legal_hold';
 
 const statusOf: Record<DomainErrorCode, number> = {
   not_found: 404,
@@ -21,6 +23,8 @@ const statusOf: Record<DomainErrorCode, number> = {
   forbidden: 403,
   unavailable: 503,
   too_many_attempts: 429,
+  retention_period: 409,
+  legal_hold: 409,
 };
 
 /**

@@ -51,6 +51,7 @@ import { WebhookDelivery } from '../webhooks/delivery.js';
 import { AlertService } from '../alerts/service.js';
 import { getEndpoint } from '../catalog/webhooks.js';
 import { AuditHeadScheduler } from '../audit/schedule.js';
+import { RetentionService } from '../retention/service.js';
 
 /** Everything the entry points need, built once, as one plain object (no container, no globals). */
 export interface Deps {
@@ -85,6 +86,8 @@ export interface Deps {
   announce: Announce;
   /** The daily head of each organization's audit chain. */
   auditHeads: AuditHeadScheduler;
+  /** Retention periods, legal holds, and every deletion of a document. */
+  retention: RetentionService;
   close(): Promise<void>;
 }
 
@@ -289,7 +292,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations, inbox: new InboxService(db, vault, announce) }, mailer,
     webhooks: { service: webhooks, delivery }, alerts, announce,
     users: { invitations: new UserInvitationService({ db, mailer, baseUrl: config.baseUrl, ttlMs: config.invitationTtlMs }) },
-    auditHeads,
+    auditHeads, retention: new RetentionService(db),
     close: async () => {
       await delivery.stop();
       auditHeads.stop();

@@ -282,6 +282,16 @@ export interface components {
             };
             maxAttachmentBytes: number;
         };
+        RetentionPolicy: {
+            companyId: string;
+            /** @description A country's period: be = Belgium (7 years), de = Germany, GoBD (10 years), fr = France (10 years), nl = Netherlands (7 years). */
+            preset: ("be" | "de" | "fr" | "nl") | null;
+            /** @description Documents are kept this many years from the end of their year. */
+            years: number;
+            /** @description While on, no document of the company is deleted, whatever its age. */
+            legalHold: boolean;
+            holdReason: string | null;
+        };
     };
     responses: never;
     parameters: never;

@@ -9,6 +9,7 @@ export const de: Messages = {
     loadMore: 'Mehr laden', none: 'Keine', yes: 'Ja', no: 'Nein', error: 'Etwas ist schiefgelaufen', sandbox: 'Sandbox', download: 'Herunterladen',
   },
   errors: {
+    retention_period: 'Dieses Dokument muss noch aufbewahrt werden: die Aufbewahrungsfrist läuft noch', legal_hold: 'Eine Aufbewahrungssperre (Legal Hold) hält dieses Dokument: es kann nicht gelöscht werden',
     not_found: 'Nicht gefunden', invalid_input: 'Bitte prüfen Sie die Eingabe', conflict: 'Das geht gerade nicht', unauthorized: 'Bitte melden Sie sich erneut an',
     forbidden: 'Sie haben nicht das Recht dazu', unavailable: 'Gerade nicht verfügbar: versuchen Sie es gleich noch einmal', too_large: 'Zu groß',
     unsupported_media_type: 'Diese Art von Datei oder Anfrage wird nicht angenommen', internal: 'Auf dem Server ist etwas schiefgegangen', destination: 'Der Speicher meldete einen Fehler',

@@ -9,6 +9,7 @@ export const en = {
     loadMore: 'Load more', none: 'None', yes: 'Yes', no: 'No', error: 'Something went wrong', sandbox: 'Sandbox', download: 'Download',
   },
   errors: {
+    retention_period: 'This document must still be kept: its retention period has not ended', legal_hold: 'A legal hold keeps this document: it cannot be deleted',
     not_found: 'Not found', invalid_input: 'Please check what was entered', conflict: 'This cannot be done right now', unauthorized: 'Please sign in again',
     forbidden: 'You do not have the right to do this', unavailable: 'Not available right now: try again shortly', too_large: 'Too large',
     unsupported_media_type: 'This kind of file or request is not accepted', internal: 'Something went wrong on the server', destination: 'The storage answered with an error',

@@ -9,6 +9,7 @@ export const fr: Messages = {
     loadMore: 'Afficher plus', none: 'Aucun', yes: 'Oui', no: 'Non', error: 'Une erreur s\'est produite', sandbox: 'Bac à sable', download: 'Télécharger',
   },
   errors: {
+    retention_period: 'Ce document doit encore être conservé : sa durée de conservation n\'est pas écoulée', legal_hold: 'Une conservation légale (legal hold) retient ce document : il ne peut pas être supprimé',
     not_found: 'Introuvable', invalid_input: 'Vérifiez ce qui a été saisi', conflict: 'Ce n\'est pas possible pour le moment', unauthorized: 'Veuillez vous reconnecter',
     forbidden: 'Vous n\'avez pas le droit de faire ceci', unavailable: 'Indisponible pour le moment : réessayez bientôt', too_large: 'Trop volumineux',
     unsupported_media_type: 'Ce type de fichier ou de requête n\'est pas accepté', internal: 'Une erreur s\'est produite sur le serveur', destination: 'Le stockage a répondu par une erreur',

@@ -9,6 +9,7 @@ export const nl: Messages = {
     loadMore: 'Meer laden', none: 'Geen', yes: 'Ja', no: 'Nee', error: 'Er ging iets mis', sandbox: 'Sandbox', download: 'Downloaden',
   },
   errors: {
+    retention_period: 'Dit document moet nog bewaard worden: de bewaartermijn loopt nog', legal_hold: 'Een juridische blokkering houdt dit document vast: het kan niet verwijderd worden',
     not_found: 'Niet gevonden', invalid_input: 'Controleer wat is ingevuld', conflict: 'Dit kan nu niet', unauthorized: 'Meld u opnieuw aan',
     forbidden: 'U hebt niet het recht om dit te doen', unavailable: 'Nu niet beschikbaar: probeer het zo opnieuw', too_large: 'Te groot',
     unsupported_media_type: 'Dit soort bestand of verzoek wordt niet aanvaard', internal: 'Er ging iets mis op de server', destination: 'De opslag gaf een fout',
