@@ -84,7 +84,7 @@ export interface paths {
                         companyId: string;
                         name: string;
                         /** @enum {string} */
-                        kind: "onedrive" | "gdrive" | "dropbox" | "sftp" | "webdav" | "local";
+                        kind: "onedrive" | "gdrive" | "dropbox" | "sftp" | "webdav" | "local" | "email";
                         /** @description The user who gets what this channel collects; must be a user of the organization. */
                         recipientId: string;
                         /** @description The binder to file into, or: */
@@ -107,6 +107,8 @@ export interface paths {
                          */
                         clientEmail?: string;
                         clientName?: string;
+                        /** @description E-mail without IMAP settings: the part before @ of the channel's address, such as acme-purchases; made from the name (with a random suffix) when left out. */
+                        mailbox?: string;
                     };
                 };
             };

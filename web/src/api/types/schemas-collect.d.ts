@@ -7,7 +7,7 @@ export interface schemas {
             companyId: string;
             name: string;
             /** @enum {string} */
-            kind: "onedrive" | "gdrive" | "dropbox" | "sftp" | "webdav" | "local";
+            kind: "onedrive" | "gdrive" | "dropbox" | "sftp" | "webdav" | "local" | "email";
             /** @description The source folder; null until the client chose it. */
             folder: string | null;
             recipientId: string;
@@ -25,13 +25,15 @@ export interface schemas {
             lastRunId: string | null;
             createdAt: string;
             updatedAt: string;
+            /** @description E-mail channels without IMAP: the address mail is sent to, at DOSSIER_SMTP_DOMAIN; null for the others. */
+            intakeAddress?: string | null;
         };
         ChannelDetail: {
             id: string;
             companyId: string;
             name: string;
             /** @enum {string} */
-            kind: "onedrive" | "gdrive" | "dropbox" | "sftp" | "webdav" | "local";
+            kind: "onedrive" | "gdrive" | "dropbox" | "sftp" | "webdav" | "local" | "email";
             /** @description The source folder; null until the client chose it. */
             folder: string | null;
             recipientId: string;
@@ -49,6 +51,8 @@ export interface schemas {
             lastRunId: string | null;
             createdAt: string;
             updatedAt: string;
+            /** @description E-mail channels without IMAP: the address mail is sent to, at DOSSIER_SMTP_DOMAIN; null for the others. */
+            intakeAddress?: string | null;
             /** @description The ledger: files by state. */
             files: {
                 pending: number;
@@ -109,7 +113,7 @@ export interface schemas {
             key: string;
             path: string;
             /** @enum {string} */
-            outcome: "collected" | "likely_duplicate" | "changed" | "unchanged" | "already_collected" | "duplicate" | "failed" | "moved_aside_failed";
+            outcome: "collected" | "likely_duplicate" | "changed" | "unchanged" | "already_collected" | "duplicate" | "failed" | "moved_aside_failed" | "received" | "no_documents" | "refused" | "held" | "malformed" | "too_large" | "not_a_document" | "inline_image" | "unsafe_archive" | "too_deep";
             inboxItemId: string | null;
             error: string | null;
             at: string;
@@ -118,7 +122,7 @@ export interface schemas {
             channel: {
                 name: string;
                 /** @enum {string} */
-                kind: "onedrive" | "gdrive" | "dropbox" | "sftp" | "webdav" | "local";
+                kind: "onedrive" | "gdrive" | "dropbox" | "sftp" | "webdav" | "local" | "email";
                 company: string;
                 title: string;
                 folder: string | null;
