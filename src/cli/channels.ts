@@ -31,7 +31,10 @@ export function registerChannels(program: Command, ctx: CliContext): void {
     .option('--settings-file <file>', 'SFTP/WebDAV server details as JSON (secrets included; read from a file, never the command line)')
     .option('--at <HH:MM>', 'daily collection time in the company\'s time zone', '06:00').option('--move-collected', 'move collected files to a Collected subfolder', false)
     .option('--client-email <email>', 'where the invitation goes').option('--client-name <name>', 'the client\'s name in the invitation')
-    .action(async (o: { name: string; kind: string; company?: string; recipient?: string; binder: string; folder?: string; settingsFile?: string; at: string; moveCollected: boolean; clientEmail?: string; clientName?: string }, cmd: Command) => {
+    .option('--allow <senders>', 'email: addresses and domains to take documents from, comma-separated')
+    .option('--others <policy>', 'email: what to do with other senders: refuse|hold|accept', 'hold')
+    .option('--move-to <folder>', 'email: move collected messages to this IMAP folder (default: the mailbox is not changed)')
+    .action(async (o: { name: string; kind: string; company?: string; recipient?: string; binder: string; folder?: string; settingsFile?: string; at: string; moveCollected: boolean; clientEmail?: string; clientName?: string; allow?: string; others: string; moveTo?: string }, cmd: Command) => {
       if (!(CHANNEL_KINDS as readonly string[]).includes(o.kind)) throw new UsageError(`--kind must be one of ${CHANNEL_KINDS.join(', ')}.`);
       const deps = await ctx.deps();
       const orgId = await ctx.orgId();
@@ -40,9 +43,25 @@ export function registerChannels(program: Command, ctx: CliContext): void {
       const channel = await deps.collect.channels.create(orgId, null, {
         companyId: await companyOf(ctx, o.company), name: o.name, kind: o.kind as ChannelKind, recipientId, binderName: o.binder, folder: o.folder, settings,
         collectAt: o.at, moveCollected: o.moveCollected, clientEmail: o.clientEmail, clientName: o.clientName,
+        ...(o.kind === 'email' && { mail: {
+          allowList: o.allow?.split(',').map((s) => s.trim()).filter(Boolean) ?? [], others: o.others as 'refuse' | 'hold' | 'accept',
+          ...(o.moveTo && { processed: { action: 'move' as const, folder: o.moveTo } }),
+        } }),
       });
       const invitation = channel.state === 'waiting_for_client' ? await deps.collect.invitations.send(orgId, channel.id, null) : null;
       printerFor(cmd).result({ ...channel, invitation }, (c) => [...human(c), ...(c.invitation ? [`  invited:   ${c.invitation.sentTo} (link valid until ${c.invitation.expiresAt})`] : [])]);
+    });
+
+  channels.command('held').description('An e-mail channel\'s messages kept aside for review (senders not on its list).').argument('<id>')
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      const held = await (await services()).runs.held(await ctx.orgId(), id);
+      printerFor(cmd).result(held, (ms) => ms.length ? table(['MESSAGE', 'FROM', 'SUBJECT', 'RECEIVED'], ms.map((m) => [m.messageKey, m.fromAddress ?? '', m.subject ?? '', m.receivedAt])) : 'No message is held.');
+    });
+
+  channels.command('release').description('Let a held message in: its documents are filed now.').argument('<id>').argument('<messageKey>')
+    .action(async (id: string, messageKey: string, _o: unknown, cmd: Command) => {
+      const out = await (await services()).runs.releaseHeld(await ctx.orgId(), id, messageKey, null);
+      printerFor(cmd).result(out, (o) => [`${o.messageKey}: ${o.outcome}, ${o.filed} document(s) filed`]);
     });
 
   channels.command('show').description('A channel, its files by state and its last runs.').argument('<id>')

@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import { DomainError } from '../domain/errors.js';
 import { CHANNEL_KINDS, OAUTH_CHANNEL_KINDS, type ChannelKind } from '../domain/channels.js';
 import { TIME_OF_DAY } from '../domain/schedules.js';
-import type { ConnectorDefinition, StorageConnector } from '../connectors/connector.js';
+import type { ConnectorDefinition, MailboxConnector, MailboxDefinition, StorageConnector } from '../connectors/connector.js';
+import { mailOptionsInput, mergeMailOptions, type MailOptionsInput } from './email/options.js';
 import type { Db } from '../catalog/db.js';
 import { getCompany } from '../catalog/organizations.js';
 import { getUser } from '../catalog/users.js';
@@ -25,7 +26,13 @@ export interface ChannelDeps {
   connect(orgId: string, channel: Channel): Promise<StorageConnector>;
   /** The domain of channels' own addresses (DOSSIER_SMTP_DOMAIN), or null: this installation receives no mail itself. */
   intakeDomain?: string | null;
+  /** How e-mail channels reach their mailbox (IMAP), and opening one. */
+  mailbox: MailboxDefinition;
+  openMailbox(orgId: string, channel: Channel): Promise<MailboxConnector>;
 }
+
+/** What storing a server's details needs of its kind: a folder server's or a mailbox's. */
+type ServerKind = Pick<ConnectorDefinition, 'kind' | 'title' | 'settings' | 'secrets'>;
 
 export interface NewChannelInput {
   companyId: string;
@@ -45,9 +52,11 @@ export interface NewChannelInput {
   clientName?: string | null;
   /** E-mail without IMAP settings: the mailbox of the channel's own address (acme-purchases); made from the name when left out. */
   mailbox?: string | null;
+  /** An e-mail channel's allow-list, policy for other senders, and what to do with collected messages. */
+  mail?: MailOptionsInput | null;
 }
 
-export type ChannelUpdate = Partial<Pick<NewChannelInput, 'name' | 'recipientId' | 'binderId' | 'binderName' | 'collectAt' | 'moveCollected' | 'clientEmail' | 'clientName'>>;
+export type ChannelUpdate = Partial<Pick<NewChannelInput, 'name' | 'recipientId' | 'binderId' | 'binderName' | 'collectAt' | 'moveCollected' | 'clientEmail' | 'clientName' | 'mail'>>;
 
 /** Create, change, pause and remove channels; whoever calls has been checked for configure_collection. */
 export class ChannelService {
@@ -83,6 +92,7 @@ export class ChannelService {
 
   async create(orgId: string, userId: string | null, input: NewChannelInput): Promise<Channel> {
     if (input.kind === 'email' && !input.settings) return this.createAddressChannel(orgId, userId, input);
+    if (input.kind === 'email') return this.createMailChannel(orgId, userId, input);
     if (input.mailbox) throw new DomainError('invalid_input', 'A mailbox is chosen for e-mail channels without IMAP settings only.');
     const def = this.definition(input.kind);
     await getCompany(this.deps.db, orgId, input.companyId);
@@ -103,6 +113,11 @@ export class ChannelService {
       collectAt: input.collectAt, moveCollected: input.moveCollected, clientEmail: input.clientEmail ?? null, clientName: input.clientName ?? null,
       createdBy: userId, state: ready ? 'active' : 'waiting_for_client',
     });
+    return this.testNew(orgId, channel, ready);
+  }
+
+  /** A channel that can be collected from at once is tried now; one that cannot be reached is not kept. */
+  private async testNew(orgId: string, channel: Channel, ready: boolean): Promise<Channel> {
     if (ready) {
       try {
         await this.test(orgId, channel);
@@ -134,7 +149,7 @@ export class ChannelService {
     const channel = await insertChannel(this.deps.db, orgId, {
       companyId: input.companyId, name: input.name, kind: 'email', connectionId: null, folder: null, recipientId: input.recipientId, binderId: binder.id,
       collectAt: input.collectAt, moveCollected: false, clientEmail: input.clientEmail ?? null, clientName: input.clientName ?? null,
-      createdBy: userId, state: 'active',
+      createdBy: userId, state: 'active', options: { mail: mergeMailOptions(undefined, this.parseMailOptions(input.mail ?? {})) },
     });
     for (let attempt = 0; ; attempt++) {
       try {
@@ -156,6 +171,33 @@ export class ChannelService {
   }
 
   /**
+   * An e-mail channel: the accountant gives the mailbox (IMAP server, user, password or app
+   * password, sealed like any server's secrets) and the senders it takes documents from; no
+   * client invitation is needed.
+   */
+  private async createMailChannel(orgId: string, userId: string | null, input: NewChannelInput): Promise<Channel> {
+    await getCompany(this.deps.db, orgId, input.companyId);
+    await this.checkRecipient(orgId, input.recipientId);
+    this.checkTime(input.collectAt);
+    if (!input.settings) throw new DomainError('invalid_input', 'An e-mail channel needs its mailbox: settings with host, username, password (and port, tls, mailbox when not 993, TLS, INBOX).');
+    const mail = mergeMailOptions(undefined, this.parseMailOptions(input.mail ?? {}));
+    const binder = await this.binderFor(orgId, input.companyId, input.binderId, input.binderName);
+    const connectionId = await this.serverConnection(orgId, this.deps.mailbox, input.name, input.settings);
+    const channel = await insertChannel(this.deps.db, orgId, {
+      companyId: input.companyId, name: input.name, kind: 'email', connectionId, folder: String(input.settings.mailbox ?? 'INBOX'), recipientId: input.recipientId,
+      binderId: binder.id, collectAt: input.collectAt, moveCollected: false, clientEmail: input.clientEmail ?? null, clientName: input.clientName ?? null,
+      createdBy: userId, state: 'active', options: { mail },
+    });
+    return this.testNew(orgId, channel, true);
+  }
+
+  private parseMailOptions(given: unknown): MailOptionsInput {
+    const parsed = mailOptionsInput.safeParse(given);
+    if (!parsed.success) throw new DomainError('invalid_input', `The e-mail options are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    return parsed.data;
+  }
+
+  /**
    * Opens a server from its details alone and lists its folder once, storing nothing: what a
    * client's try on the invitation page may cost. Returns the host key it presented, to pin.
    */
@@ -171,14 +213,14 @@ export class ChannelService {
     return { hostKeySha256 };
   }
 
-  private parseServer(def: ConnectorDefinition, given: Record<string, unknown>): unknown {
+  private parseServer(def: ServerKind, given: Record<string, unknown>): unknown {
     const parsed = def.settings.safeParse(given);
     if (!parsed.success) throw new DomainError('invalid_input', `The ${def.title} settings are incomplete: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     return parsed.data;
   }
 
   /** Stores a server's details as a connection of the channel's own; the secret fields sealed. */
-  async serverConnection(orgId: string, def: ConnectorDefinition, label: string, given: Record<string, unknown>): Promise<string> {
+  async serverConnection(orgId: string, def: ServerKind, label: string, given: Record<string, unknown>): Promise<string> {
     const settings = { ...(this.parseServer(def, given) as Record<string, unknown>) };
     delete settings.root;
     const secrets: Record<string, unknown> = {};
@@ -186,8 +228,20 @@ export class ChannelService {
     return insertConnection(this.deps.db, orgId, { kind: def.kind, label, settings, secrets: Object.keys(secrets).length ? this.deps.seal(secrets) : null });
   }
 
-  /** Opens the source and lists its folder once: a wrong password or folder fails now, not tonight. */
+  /** Opens the source and lists its folder once (a mailbox: opens it): a wrong password or folder fails now, not tonight. */
   async test(orgId: string, channel: Channel): Promise<void> {
+    if (channel.kind === 'email') {
+      let box: MailboxConnector | null = null;
+      try {
+        box = await this.deps.openMailbox(orgId, channel);
+        await box.open();
+      } catch (e) {
+        throw new DomainError('invalid_input', `Dossier could not open the mailbox of "${channel.name}": ${(e as Error).message}`);
+      } finally {
+        await box?.close().catch(() => undefined);
+      }
+      return;
+    }
     let connector: StorageConnector | null = null;
     try {
       connector = await this.deps.connect(orgId, channel);
@@ -215,6 +269,10 @@ export class ChannelService {
       name: u.name, recipientId: u.recipientId, collectAt: u.collectAt, moveCollected: u.moveCollected,
       clientEmail: u.clientEmail, clientName: u.clientName,
     };
+    if (u.mail) {
+      if (channel.kind !== 'email') throw new DomainError('invalid_input', 'E-mail options are for e-mail channels only.');
+      patch.options = { ...channel.options, mail: mergeMailOptions(channel.options.mail, this.parseMailOptions(u.mail)) };
+    }
     if (u.binderId !== undefined || u.binderName !== undefined) patch.binderId = (await this.binderFor(orgId, channel.companyId, u.binderId, u.binderName)).id;
     return updateChannel(this.deps.db, orgId, id, patch);
   }

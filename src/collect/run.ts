@@ -1,19 +1,22 @@
-import { isConnectorError, type StorageConnector } from '../connectors/connector.js';
+import { isConnectorError, type MailboxConnector, type StorageConnector } from '../connectors/connector.js';
 import { DomainError } from '../domain/errors.js';
 import { getChannel, updateChannel, type Channel } from '../catalog/channels.js';
 import { getCompany } from '../catalog/organizations.js';
 import { acquireLease, holderAlive, LEASE_OWNER, releaseLease } from '../catalog/leases.js';
 import { claimOwners, itemsToCollect, releaseClaims } from '../catalog/ledger.js';
 import {
-  addCollectRunItems, closeInterruptedCollectRuns, startQueuedRun, updateCollectRun, type CollectCounts, type CollectRunItem,
+  addCollectRunItems, closeInterruptedCollectRuns, getCollectRun, startQueuedRun, updateCollectRun, type CollectCounts, type CollectRunItem,
 } from '../catalog/collect-runs.js';
 import { fetchBatch, fileBatch, moveOutstanding, type BatchResult, type IntakeDeps, type IntakeJob } from './intake.js';
 import { recordChanges, scanListing } from './scan.js';
 import type { LiveEvents } from '../events/live.js';
+import { collectMailbox } from './email/imap-run.js';
 
 export interface RunDeps extends IntakeDeps {
   /** Opens the channel's source, rooted at its folder; close() when done. */
   connect(orgId: string, channel: Channel): Promise<StorageConnector>;
+  /** Opens an e-mail channel's mailbox (IMAP); close() when done. */
+  openMailbox(orgId: string, channel: Channel): Promise<MailboxConnector>;
   /** How many files of one channel are downloaded at once. */
   concurrency: number;
   /** Where the run's start, progress and end are told, for live views; none in the CLI. */
@@ -80,6 +83,32 @@ async function flush(deps: RunDeps, runId: string, tally: Tally, where?: { orgId
   if (where) deps.events?.emit({ type: 'collect.progress', ...where, runId, found: counts.found, collected: counts.collected, failed: counts.failed });
 }
 
+/** A folder channel: the ledger brought up to date from the source (its feed or a listing), then every pending file collected. */
+async function collectFolder(deps: RunDeps, orgId: string, channel: Channel, connector: StorageConnector, runId: string, tally: Tally, signal: AbortSignal, where: { orgId: string; channelId: string }): Promise<void> {
+  const channelId = channel.id;
+  const job: IntakeJob = { orgId, channel, company: await getCompany(deps.db, orgId, channel.companyId), connector, owner: LEASE_OWNER };
+  const tried = new Set<string>();
+  // What earlier runs left unfinished first: moves to Collected/, failed files, files interrupted mid-way.
+  await moveOutstanding(deps, job);
+  await collectPending(deps, job, runId, tally, tried, signal, where);
+  if (connector.capabilities.changeFeed && connector.changes) {
+    let cursor = channel.cursor;
+    for (let more = true; more && !signal.aborted;) {
+      const page = await connector.changes('', cursor, { signal });
+      await recordChanges(deps.db, orgId, channelId, page.changes, channel.moveCollected);
+      await collectPending(deps, job, runId, tally, tried, signal, where);
+      if (signal.aborted) break;
+      // Only now, with every file of the page filed (or recorded as failed), does the cursor move.
+      await updateChannel(deps.db, orgId, channelId, { cursor: page.cursor });
+      cursor = page.cursor;
+      more = page.hasMore;
+    }
+  } else {
+    await scanListing(deps.db, orgId, channelId, connector, channel.moveCollected, signal);
+    await collectPending(deps, job, runId, tally, tried, signal, where);
+  }
+}
+
 /**
  * One run over a channel, recorded under `runId` (queued before). Returns false, touching
  * nothing, when another process holds the channel right now.
@@ -91,7 +120,7 @@ export async function runChannel(deps: RunDeps, orgId: string, channelId: string
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
   // Pause and removal take effect mid-run, from this process or another.
   const watch = setInterval(() => void getChannel(deps.db, orgId, channelId).then((c) => { if (c.state === 'paused') stop.abort(); }, () => stop.abort()), STATE_POLL_MS);
-  let connector: StorageConnector | null = null;
+  let connector: StorageConnector | MailboxConnector | null = null;
   const tally: Tally = { found: 0, collected: 0, skipped: 0, duplicates: 0, failed: 0, items: [] };
   let channel: Channel | null = null;
   const where = { orgId, channelId };
@@ -107,27 +136,16 @@ export async function runChannel(deps: RunDeps, orgId: string, channelId: string
     }
     // Claims of a process that died mid-file are free again: this run holds the channel.
     await releaseClaims(deps.db, channelId, (await claimOwners(deps.db, channelId)).filter((o) => o !== LEASE_OWNER && !holderAlive(o)));
-    connector = await deps.connect(orgId, channel);
-    const job: IntakeJob = { orgId, channel, company: await getCompany(deps.db, orgId, channel.companyId), connector, owner: LEASE_OWNER };
-    const tried = new Set<string>();
-    // What earlier runs left unfinished first: moves to Collected/, failed files, files interrupted mid-way.
-    await moveOutstanding(deps, job);
-    await collectPending(deps, job, runId, tally, tried, signal, where);
-    if (connector.capabilities.changeFeed && connector.changes) {
-      let cursor = channel.cursor;
-      for (let more = true; more && !signal.aborted;) {
-        const page = await connector.changes('', cursor, { signal });
-        await recordChanges(deps.db, orgId, channelId, page.changes, channel.moveCollected);
-        await collectPending(deps, job, runId, tally, tried, signal, where);
-        if (signal.aborted) break;
-        // Only now, with every file of the page filed (or recorded as failed), does the cursor move.
-        await updateChannel(deps.db, orgId, channelId, { cursor: page.cursor });
-        cursor = page.cursor;
-        more = page.hasMore;
-      }
+    if (channel.kind === 'email') {
+      const box = await deps.openMailbox(orgId, channel);
+      connector = box;
+      await collectMailbox(deps, { orgId, channel, company: await getCompany(deps.db, orgId, channel.companyId), owner: LEASE_OWNER, runId }, box, signal);
+      // Each message wrote its lines and counts as it was taken in: the run's totals are those.
+      const { found, collected, skipped, duplicates, failed } = await getCollectRun(deps.db, orgId, runId);
+      Object.assign(tally, { found, collected, skipped, duplicates, failed });
     } else {
-      await scanListing(deps.db, orgId, channelId, connector, channel.moveCollected, signal);
-      await collectPending(deps, job, runId, tally, tried, signal, where);
+      connector = await deps.connect(orgId, channel);
+      await collectFolder(deps, orgId, channel, connector, runId, tally, signal, where);
     }
     const status = signal.aborted ? 'failed' : tally.failed > 0 ? 'done_with_errors' : 'done';
     await flush(deps, runId, tally);

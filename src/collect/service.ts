@@ -2,10 +2,14 @@ import { DomainError } from '../domain/errors.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { getChannel } from '../catalog/channels.js';
 import {
-  getCollectRun, listCollectRunItems, listCollectRuns, queuedRun, queueRun, type CollectRun, type CollectRunItem,
+  getCollectRun, listCollectRunItems, listCollectRuns, queuedRun, queueRun, startQueuedRun, updateCollectRun, type CollectRun, type CollectRunItem,
 } from '../catalog/collect-runs.js';
 import { ledgerCounts } from '../catalog/ledger.js';
 import { runChannel, type RunDeps } from './run.js';
+import { releaseHeld, type MessageOutcome } from './email/message-intake.js';
+import { listMailMessages, type MailMessage } from '../catalog/mail-messages.js';
+import { getCompany } from '../catalog/organizations.js';
+import { LEASE_OWNER } from '../catalog/leases.js';
 
 export const COLLECT_JOB = 'channel.collect';
 
@@ -62,6 +66,27 @@ export class CollectRuns {
 
   async get(orgId: string, runId: string, after = 0, limit = 500): Promise<{ run: CollectRun; items: CollectRunItem[] }> {
     return { run: await getCollectRun(this.deps.db, orgId, runId), items: await listCollectRunItems(this.deps.db, orgId, runId, after, limit) };
+  }
+
+  /** An e-mail channel's messages kept aside for review (senders not on its list), newest first. */
+  async held(orgId: string, channelId: string, limit = 100): Promise<MailMessage[]> {
+    await getChannel(this.deps.db, orgId, channelId);
+    return listMailMessages(this.deps.db, orgId, channelId, { outcome: 'held', limit });
+  }
+
+  /** Lets a held message in: its documents are filed now, in a run of their own in the history. */
+  async releaseHeld(orgId: string, channelId: string, messageKey: string, startedBy: string | null): Promise<MessageOutcome> {
+    const channel = await getChannel(this.deps.db, orgId, channelId);
+    const runId = await queueRun(this.deps.db, orgId, channelId, 'released', startedBy);
+    await startQueuedRun(this.deps.db, runId);
+    try {
+      const out = await releaseHeld(this.deps, { orgId, channel, company: await getCompany(this.deps.db, orgId, channel.companyId), owner: LEASE_OWNER, runId }, messageKey);
+      await updateCollectRun(this.deps.db, runId, { status: out.outcome === 'failed' ? 'done_with_errors' : 'done', finished: true });
+      return out;
+    } catch (e) {
+      await updateCollectRun(this.deps.db, runId, { status: 'failed', error: (e as Error).message, finished: true });
+      throw e;
+    }
   }
 
   async ledger(orgId: string, channelId: string) {

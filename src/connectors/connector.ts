@@ -276,3 +276,39 @@ export interface ConnectorContext {
   /** Which hosts a server a user typed may be on (DOSSIER_ALLOW_HOSTS); without it, public addresses only. */
   egress?: EgressPolicy;
 }
+
+/** One mailbox generation: UIDs are stable while UIDVALIDITY stays; a new value means all UIDs changed. */
+export interface MailboxState { uidValidity: number; uidNext: number; exists: number }
+
+export interface FetchedMessage { uid: number; size: number; source: Buffer }
+
+/**
+ * A mailbox a channel collects from (IMAP): the port collection uses, so it knows nothing of
+ * the protocol. Nothing here changes the mailbox except markProcessed, which a channel asks for.
+ */
+export interface MailboxConnector {
+  readonly mailbox: string;
+  open(opts?: CallOptions): Promise<MailboxState>;
+  /** UIDs above `afterUid`, ascending (one UID SEARCH). */
+  uidsAfter(afterUid: number, opts?: CallOptions): Promise<number[]>;
+  /** Sizes of these messages (one UID FETCH of RFC822.SIZE). */
+  sizes(uids: number[], opts?: CallOptions): Promise<Map<number, number>>;
+  /** The messages' bytes, unchanged and without marking them seen (one UID FETCH of BODY.PEEK[]). */
+  fetch(uids: number[], opts?: CallOptions): Promise<FetchedMessage[]>;
+  /** After collecting: moves the messages to a folder, or adds a flag. */
+  markProcessed(uids: number[], action: { action: 'move'; folder: string } | { action: 'flag'; flag: string }): Promise<void>;
+  /** Waits, with IDLE when the server offers it, until new mail arrives or `timeoutMs` passes; true when mail came. */
+  waitForMail(timeoutMs: number, opts?: CallOptions): Promise<boolean>;
+  /** IMAP commands sent since the connection opened (for benchmarks: a pass must cost O(new messages)). */
+  commands(): number;
+  close(): Promise<void>;
+}
+
+/** How a mailbox kind is set up: like ConnectorDefinition, with a mailbox in place of a folder. */
+export interface MailboxDefinition<S = any> {
+  kind: string;
+  title: string;
+  settings: ZodType<S>;
+  secrets: readonly string[];
+  create(settings: S, context: ConnectorContext): Promise<MailboxConnector>;
+}

@@ -9,6 +9,8 @@ import { definitionsByKind } from '../connectors/registry.js';
 import type { ConnectorContext, ConnectorDefinition, StorageConnector, TokenSource } from '../connectors/connector.js';
 import type { RetryPolicy } from '../connectors/kit/retry.js';
 import { EgressPolicy } from '../connectors/kit/egress.js';
+import { imapDefinition } from '../connectors/imap/index.js';
+import type { MailboxConnector } from '../connectors/connector.js';
 import { FileBlobStore, type BlobStore } from '../vault/blobs.js';
 import { VaultService } from '../vault/service.js';
 import { SecretBox, loadSecretKey } from '../auth/secret-box.js';
@@ -190,9 +192,18 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
       },
     });
   };
-  const channels = new ChannelService({ db, log, definitions, seal: (secrets) => box.seal(secrets), connect: connectChannel, intakeDomain: config.inboundSmtp?.domain ?? null });
+  /** An e-mail channel's mailbox: its server's settings, the password from the sealed secrets. */
+  const openMailbox = async (orgId: string, channel: Channel): Promise<MailboxConnector> => {
+    if (!channel.connectionId) throw new DomainError('conflict', `"${channel.name}" has no mailbox settings.`);
+    const conn = await getConnection(db, orgId, channel.connectionId);
+    const secrets = conn.secrets ? box.open<Record<string, unknown>>(conn.secrets) : {};
+    const parsed = imapDefinition.settings.safeParse({ ...conn.settings, ...secrets });
+    if (!parsed.success) throw new DomainError('invalid_input', `The mailbox settings of "${channel.name}" are not valid any more: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    return imapDefinition.create(parsed.data, limits);
+  };
+  const channels = new ChannelService({ db, log, definitions, mailbox: imapDefinition, seal: (secrets) => box.seal(secrets), connect: connectChannel, openMailbox, intakeDomain: config.inboundSmtp?.domain ?? null });
   const collectRuns = new CollectRuns({
-    db, log, vault, blobs, queue, connect: connectChannel, readDocuments: opts.readDocuments ?? true, concurrency: Math.min(config.transfers, 8), events,
+    db, log, vault, blobs, queue, connect: connectChannel, openMailbox, readDocuments: opts.readDocuments ?? true, concurrency: Math.min(config.transfers, 8), events,
   });
   const collectScheduler = new CollectScheduler(db, collectRuns, queue, log);
   const mailer: Mailer = config.mail.smtpUrl

@@ -52,3 +52,20 @@ export async function mailJob(w: CollectWorld, channel: Channel, runId: string |
 }
 
 export const intakeDeps = (w: CollectWorld, readDocuments = false): IntakeDeps => ({ db: w.deps.db, log: silentLogger, vault: w.deps.vault, blobs: w.deps.blobs, readDocuments });
+
+/** Delivers messages into a test Dovecot's mailbox the way a mail client stores them: IMAP APPEND. */
+export async function appendMessages(d: { host: string; port: number; username: string; password: string; certificate: string }, raws: Buffer[], mailbox = 'INBOX'): Promise<void> {
+  const { ImapFlow } = await import('imapflow');
+  const client = new ImapFlow({ host: d.host, port: d.port, secure: true, auth: { user: d.username, pass: d.password }, tls: { ca: d.certificate }, logger: false });
+  await client.connect();
+  try {
+    if (mailbox !== 'INBOX' && !(await client.list()).some((f) => f.path === mailbox)) await client.mailboxCreate(mailbox);
+    for (const raw of raws) await client.append(mailbox, raw);
+  } finally {
+    await client.logout();
+  }
+}
+
+/** The mailbox settings of an e-mail channel on a test Dovecot. */
+export const dovecotSettings = (d: { host: string; port: number; username: string; password: string; certificate: string }) =>
+  ({ host: d.host, port: d.port, username: d.username, password: d.password, caCertificate: d.certificate });

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
-import { CHANNEL_KINDS, CHANNEL_STATES } from '../../domain/channels.js';
+import { CHANNEL_KINDS, CHANNEL_STATES, SENDER_POLICIES } from '../../domain/channels.js';
 import { getCompany } from '../../catalog/organizations.js';
 import { insertBinder, listBinders } from '../../catalog/channels.js';
 import { listUsers } from '../../catalog/users.js';
 import { OUTCOMES } from '../../catalog/collect-runs.js';
+import { mailOptionsInput } from '../../collect/email/options.js';
 import { orgOf, principalOf } from '../auth.js';
 import { checkLocalKindAllowed } from '../local-kinds.js';
 import { commonErrors, ErrorBody, Id, IdParams } from '../schemas.js';
@@ -13,6 +14,13 @@ import type { RouteContext, ZodApp } from '../server.js';
 const tags = ['collection'];
 const forbidden = { 403: ErrorBody } as const;
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Write the time as HH:MM on the 24-hour clock, such as 06:30.');
+
+const MailOptions = z.object({
+  allowList: z.array(z.string()).describe('Addresses and domains (a domain covers its subdomains) whose documents are taken.'),
+  others: z.enum(SENDER_POLICIES).describe('Other senders: refuse (nothing kept), hold (kept aside for review) or accept.'),
+  processed: z.union([z.object({ action: z.literal('none') }), z.object({ action: z.literal('move'), folder: z.string() }), z.object({ action: z.literal('flag'), flag: z.string() })]),
+  maxAttachmentBytes: z.number().int(),
+}).meta({ id: 'MailOptions' });
 
 export const Channel = z.object({
   id: z.string(), companyId: z.string(), name: z.string(), kind: z.enum(CHANNEL_KINDS),
@@ -23,6 +31,7 @@ export const Channel = z.object({
   state: z.enum([...CHANNEL_STATES, 'removed']), stateReason: z.string().nullable().describe('Why it needs attention, and what to do.'),
   lastRunId: z.string().nullable(), createdAt: z.string(), updatedAt: z.string(),
   intakeAddress: z.string().nullable().optional().describe('E-mail channels without IMAP: the address mail is sent to, at DOSSIER_SMTP_DOMAIN; null for the others.'),
+  options: z.object({ mail: MailOptions.optional() }).describe('E-mail channels: their senders and what happens to collected messages; {} for the others.'),
 }).meta({ id: 'Channel' });
 
 const ChannelDetail = Channel.extend({
@@ -47,7 +56,8 @@ const NewChannel = z.strictObject({
   binderId: Id.optional().describe('The binder to file into, or:'),
   binderName: z.string().trim().min(1).max(200).optional().describe('The name of a binder of the company, created when missing.'),
   folder: z.string().max(1000).optional().describe('Local folders: the absolute path on this server (required). Others: chosen by the client when left out.'),
-  settings: z.record(z.string(), z.unknown()).optional().describe('SFTP or WebDAV: the server\'s details, when you have them (then no invitation is sent). Secrets are stored encrypted.'),
+  settings: z.record(z.string(), z.unknown()).optional().describe('SFTP or WebDAV: the server\'s details, when you have them (then no invitation is sent). E-mail: the IMAP mailbox (host, port, tls, username, password, mailbox, caCertificate). Secrets are stored encrypted.'),
+  mail: mailOptionsInput.optional().describe('E-mail channels: allow-list, policy for other senders, what to do with collected messages, attachment size limit.'),
   collectAt: HHMM.default('06:00'),
   moveCollected: z.boolean().default(false),
   clientEmail: z.string().trim().email().optional().describe('Where the invitation to connect goes.'),
@@ -60,6 +70,7 @@ const ChannelPatch = z.strictObject({
   recipientId: Id.optional(), binderId: Id.optional(), binderName: z.string().trim().min(1).max(200).optional(),
   collectAt: HHMM.optional(), moveCollected: z.boolean().optional(),
   clientEmail: z.string().trim().email().optional(), clientName: z.string().trim().min(1).max(200).optional(),
+  mail: mailOptionsInput.optional().describe('E-mail channels: what is given changes, the rest stays.'),
 });
 
 export const CollectRun = z.object({

@@ -136,9 +136,13 @@ for (const postgres of [false, true]) {
       const kept = await getMailMessage(w.deps.db, hold.id, 'mid:h1@x');
       assert.ok(kept?.rawSha256 && (await w.deps.blobs.has(kept.rawSha256)), 'the held message is kept whole');
       assert.equal((await inboxOf(hold)).length, 0);
-      // Let in by a user: filed then.
-      const released = await intakeMessage(intakeDeps(w), await mailJob(w, hold), await mail('stranger@elsewhere.example', 'h1'), smtp, undefined, { release: true });
+      assert.deepEqual((await w.deps.collect.runs.held(w.orgId, hold.id)).map((m) => m.messageKey), ['mid:h1@x']);
+      // Let in by a user: filed then, from the kept copy.
+      const released = await w.deps.collect.runs.releaseHeld(w.orgId, hold.id, 'mid:h1@x', w.userId);
       assert.equal(released.outcome, 'collected');
+      assert.equal((await inboxOf(hold)).length, 1);
+      assert.deepEqual(await w.deps.collect.runs.held(w.orgId, hold.id), []);
+      await assert.rejects(w.deps.collect.runs.releaseHeld(w.orgId, hold.id, 'mid:h1@x', w.userId), /not held/);
 
       const accept = await mailChannel(w, { allowList: [], others: 'accept' });
       assert.equal((await intakeMessage(intakeDeps(w), await mailJob(w, accept), await mail('anyone@anywhere.example', 'ac1'), smtp)).outcome, 'collected');

@@ -4,7 +4,8 @@ import { DEFAULT_MAIL_OPTIONS, type MailOptions } from '../../domain/channels.js
 import { addCollectRunItems, addToCollectRun, type CollectCounts, type CollectRunItem, type Outcome } from '../../catalog/collect-runs.js';
 import { claimItems, claimOwners, ledgerItems, markPending, releaseClaims } from '../../catalog/ledger.js';
 import { holderAlive } from '../../catalog/leases.js';
-import { recordMailMessage, type MessageSource } from '../../catalog/mail-messages.js';
+import { getMailMessage, recordMailMessage, type MessageSource } from '../../catalog/mail-messages.js';
+import { DomainError } from '../../domain/errors.js';
 import { CLAIM_MS, fileBatch, type Fetched, type FilingJob, type IntakeDeps } from '../intake.js';
 import { findDocuments, type FoundDocument, type SkippedPart } from './documents.js';
 import { parseMail, readRaw, UnreadableMessage, type ParsedMail } from './parse.js';
@@ -146,6 +147,32 @@ export async function intakeMessage(deps: IntakeDeps, job: MailJob, raw: Buffer 
       : outcomes.has('duplicate') ? 'duplicate' : outcomes.has('already_collected') ? 'already_collected' : 'no_documents';
   const detail = kind === 'no_documents' ? (skipped.length ? 'No attachment of this message is a document.' : 'The message has no attachments.') : null;
   return finish(deps, job, { ...record, documents: documents.length } as typeof record, kind, detail, lines, label);
+}
+
+/**
+ * A message held for review, let in by a user: taken in from the bytes kept in the vault as if
+ * its sender were on the list, and recorded with its new outcome (the kept copy is then let go).
+ */
+export async function releaseHeld(deps: IntakeDeps, job: MailJob, messageKey: string): Promise<MessageOutcome> {
+  const m = await getMailMessage(deps.db, job.channel.id, messageKey);
+  if (!m) throw new DomainError('not_found', `No message ${messageKey} came through "${job.channel.name}".`);
+  if (m.outcome !== 'held' || !m.rawSha256) throw new DomainError('conflict', `The message ${messageKey} is not held for review (it was ${m.outcome}).`);
+  const chunks: Buffer[] = [];
+  for await (const c of deps.blobs.open(m.rawSha256)) chunks.push(c as Buffer);
+  const source: MessageSource = m.source === 'imap'
+    ? { kind: 'imap', mailbox: job.channel.folder ?? 'INBOX', uidValidity: m.uidValidity ?? 0, uid: m.uid ?? 0 }
+    : { kind: 'smtp', envelopeFrom: m.envelopeFrom ?? '', rcptTo: '', remoteAddress: '' };
+  const auth = { ...(m.spf && { spf: m.spf }), ...(m.dkim && { dkim: m.dkim }), ...(m.dmarc && { dmarc: m.dmarc }) };
+  return intakeMessage(deps, job, Buffer.concat(chunks), source, auth, { release: true });
+}
+
+/** A message over MAX_MESSAGE_BYTES, known by its size before it is fetched: recorded as too large, never downloaded. */
+export async function intakeOversized(deps: IntakeDeps, job: MailJob, source: MessageSource & { kind: 'imap' }, size: number): Promise<MessageOutcome> {
+  const record = {
+    channelId: job.channel.id, source: source.kind, uidValidity: source.uidValidity, uid: source.uid, envelopeFrom: null, spf: null, dkim: null, dmarc: null,
+    runId: job.runId, messageKey: `unread:${source.uidValidity}.${source.uid}`, messageId: null, fromAddress: null, subject: null, sentAt: null, rawSha256: null,
+  };
+  return finish(deps, job, record, 'too_large', `The message is ${size} bytes, over the limit of ${MAX_MESSAGE_BYTES}: it was not downloaded.`, [], `${source.mailbox} UID ${source.uidValidity}.${source.uid}`);
 }
 
 /**

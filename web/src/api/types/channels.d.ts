@@ -93,9 +93,28 @@ export interface paths {
                         binderName?: string;
                         /** @description Local folders: the absolute path on this server (required). Others: chosen by the client when left out. */
                         folder?: string;
-                        /** @description SFTP or WebDAV: the server's details, when you have them (then no invitation is sent). Secrets are stored encrypted. */
+                        /** @description SFTP or WebDAV: the server's details, when you have them (then no invitation is sent). E-mail: the IMAP mailbox (host, port, tls, username, password, mailbox, caCertificate). Secrets are stored encrypted. */
                         settings?: {
                             [key: string]: unknown;
+                        };
+                        /** @description E-mail channels: allow-list, policy for other senders, what to do with collected messages, attachment size limit. */
+                        mail?: {
+                            allowList?: string[];
+                            /** @enum {string} */
+                            others?: "refuse" | "hold" | "accept";
+                            processed?: {
+                                /** @enum {string} */
+                                action: "none";
+                            } | {
+                                /** @enum {string} */
+                                action: "move";
+                                folder: string;
+                            } | {
+                                /** @enum {string} */
+                                action: "flag";
+                                flag: string;
+                            };
+                            maxAttachmentBytes?: number;
                         };
                         /** @default 06:00 */
                         collectAt?: string;
@@ -319,6 +338,25 @@ export interface paths {
                         /** Format: email */
                         clientEmail?: string;
                         clientName?: string;
+                        /** @description E-mail channels: what is given changes, the rest stays. */
+                        mail?: {
+                            allowList?: string[];
+                            /** @enum {string} */
+                            others?: "refuse" | "hold" | "accept";
+                            processed?: {
+                                /** @enum {string} */
+                                action: "none";
+                            } | {
+                                /** @enum {string} */
+                                action: "move";
+                                folder: string;
+                            } | {
+                                /** @enum {string} */
+                                action: "flag";
+                                flag: string;
+                            };
+                            maxAttachmentBytes?: number;
+                        };
                     };
                 };
             };

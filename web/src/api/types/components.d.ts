@@ -260,6 +260,28 @@ export interface components {
             /** @description Open it in the user's browser: the provider's consent page. */
             url: string;
         };
+        MailOptions: {
+            /** @description Addresses and domains (a domain covers its subdomains) whose documents are taken. */
+            allowList: string[];
+            /**
+             * @description Other senders: refuse (nothing kept), hold (kept aside for review) or accept.
+             * @enum {string}
+             */
+            others: "refuse" | "hold" | "accept";
+            processed: {
+                /** @constant */
+                action: "none";
+            } | {
+                /** @constant */
+                action: "move";
+                folder: string;
+            } | {
+                /** @constant */
+                action: "flag";
+                flag: string;
+            };
+            maxAttachmentBytes: number;
+        };
     };
     responses: never;
     parameters: never;

@@ -27,6 +27,10 @@ export interface schemas {
             updatedAt: string;
             /** @description E-mail channels without IMAP: the address mail is sent to, at DOSSIER_SMTP_DOMAIN; null for the others. */
             intakeAddress?: string | null;
+            /** @description E-mail channels: their senders and what happens to collected messages; {} for the others. */
+            options: {
+                mail?: components["schemas"]["MailOptions"];
+            };
         };
         ChannelDetail: {
             id: string;
@@ -53,6 +57,10 @@ export interface schemas {
             updatedAt: string;
             /** @description E-mail channels without IMAP: the address mail is sent to, at DOSSIER_SMTP_DOMAIN; null for the others. */
             intakeAddress?: string | null;
+            /** @description E-mail channels: their senders and what happens to collected messages; {} for the others. */
+            options: {
+                mail?: components["schemas"]["MailOptions"];
+            };
             /** @description The ledger: files by state. */
             files: {
                 pending: number;

@@ -169,6 +169,7 @@ export const de: Messages = {
     outcomes: {
       collected: 'Abgeholt', likely_duplicate: 'Abgeholt (wohl ein Duplikat)', changed: 'Abgeholt (geändert)', unchanged: 'Unverändert',
       already_collected: 'Schon abgeholt', duplicate: 'Duplikat', failed: 'Fehlgeschlagen', moved_aside_failed: 'Abgeholt, nicht verschoben',
+      received: 'Nachricht empfangen', no_documents: 'Keine Dokumente', refused: 'Abgelehnt (Absender nicht erlaubt)', held: 'Zur Prüfung zurückgehalten', malformed: 'Nicht als E-Mail lesbar', too_large: 'Zu groß', not_a_document: 'Kein Dokument', inline_image: 'Bild der Mail (Logo, Signatur)', unsafe_archive: 'Archiv nicht geöffnet', too_deep: 'Zu tief verschachtelt',
     },
     runStatus: { queued: 'In der Warteschlange', running: 'Läuft', done: 'Fertig', done_with_errors: 'Fertig mit Fehlern', failed: 'Fehlgeschlagen', interrupted: 'Unterbrochen' },
     triggers: { daily: 'Täglich', manual: 'Von Hand', connected: 'Gerade verbunden', resume: 'Fortgesetzt', smtp: 'Mail empfangen' },

@@ -168,6 +168,7 @@ export const en = {
     outcomes: {
       collected: 'Collected', likely_duplicate: 'Collected (likely a duplicate)', changed: 'Collected (changed)', unchanged: 'Unchanged',
       already_collected: 'Already collected', duplicate: 'Duplicate', failed: 'Failed', moved_aside_failed: 'Collected, not moved aside',
+      received: 'Message received', no_documents: 'No documents', refused: 'Refused (sender not allowed)', held: 'Held for review', malformed: 'Not readable as e-mail', too_large: 'Too large', not_a_document: 'Not a document', inline_image: 'Picture of the mail (logo, signature)', unsafe_archive: 'Archive not opened', too_deep: 'Nested too deep',
     },
     runStatus: { queued: 'Queued', running: 'Running', done: 'Done', done_with_errors: 'Done with errors', failed: 'Failed', interrupted: 'Interrupted' },
     triggers: { daily: 'Daily', manual: 'By hand', connected: 'Just connected', resume: 'Resumed', smtp: 'Mail received' },

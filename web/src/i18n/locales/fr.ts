@@ -169,6 +169,7 @@ export const fr: Messages = {
     outcomes: {
       collected: 'Collecté', likely_duplicate: 'Collecté (doublon probable)', changed: 'Collecté (modifié)', unchanged: 'Inchangé',
       already_collected: 'Déjà collecté', duplicate: 'Doublon', failed: 'Échec', moved_aside_failed: 'Collecté, non déplacé',
+      received: 'Message reçu', no_documents: 'Aucun document', refused: 'Refusé (expéditeur non autorisé)', held: 'Mis de côté pour vérification', malformed: 'Illisible comme e-mail', too_large: 'Trop volumineux', not_a_document: 'Pas un document', inline_image: 'Image du mail (logo, signature)', unsafe_archive: 'Archive non ouverte', too_deep: 'Imbrication trop profonde',
     },
     runStatus: { queued: 'En file d\'attente', running: 'En cours', done: 'Terminée', done_with_errors: 'Terminée avec erreurs', failed: 'Échouée', interrupted: 'Interrompue' },
     triggers: { daily: 'Quotidienne', manual: 'Manuelle', connected: 'Après connexion', resume: 'Reprise', smtp: 'Courriel reçu' },

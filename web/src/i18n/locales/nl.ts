@@ -169,6 +169,7 @@ export const nl: Messages = {
     outcomes: {
       collected: 'Opgehaald', likely_duplicate: 'Opgehaald (wellicht dubbel)', changed: 'Opgehaald (gewijzigd)', unchanged: 'Ongewijzigd',
       already_collected: 'Al opgehaald', duplicate: 'Dubbel', failed: 'Mislukt', moved_aside_failed: 'Opgehaald, niet verplaatst',
+      received: 'Bericht ontvangen', no_documents: 'Geen documenten', refused: 'Geweigerd (afzender niet toegestaan)', held: 'Apart gehouden voor nazicht', malformed: 'Geen leesbare e-mail', too_large: 'Te groot', not_a_document: 'Geen document', inline_image: 'Afbeelding van de mail (logo, handtekening)', unsafe_archive: 'Archief niet geopend', too_deep: 'Te diep genest',
     },
     runStatus: { queued: 'In de wachtrij', running: 'Bezig', done: 'Klaar', done_with_errors: 'Klaar met fouten', failed: 'Mislukt', interrupted: 'Onderbroken' },
     triggers: { daily: 'Dagelijks', manual: 'Met de hand', connected: 'Net gekoppeld', resume: 'Hervat', smtp: 'Mail ontvangen' },

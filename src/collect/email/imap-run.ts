@@ -1,0 +1,82 @@
+import type { MailboxConnector } from '../../connectors/connector.js';
+import { updateChannel } from '../../catalog/channels.js';
+import { knownUids } from '../../catalog/mail-messages.js';
+import type { IntakeDeps } from '../intake.js';
+import { intakeMessage, intakeOversized, mailOptions, MAX_MESSAGE_BYTES, type MailJob, type MessageOutcome } from './message-intake.js';
+
+/**
+ * One pass over an IMAP mailbox: only messages above the channel's cursor (UIDVALIDITY:UID) are
+ * looked at, and of those only the ones not taken in yet are fetched, so a pass costs a few
+ * commands plus those for the new messages. The cursor moves past a message only once it, and
+ * every message before it, is recorded; a message that failed for a reason of Dossier's own is
+ * fetched again next pass. A new UIDVALIDITY (the mailbox was rebuilt) reads the mailbox again
+ * from the start, and Message-ID + content keep what was filed from being filed again.
+ */
+
+/** Messages fetched with one command: bounded by count and by bytes, so memory stays small. */
+const FETCH_COUNT = 50;
+const FETCH_BYTES = 64 * 1024 * 1024;
+
+export interface PassResult { messages: number; outcomes: MessageOutcome[]; commands: number }
+
+export function parseCursor(cursor: string | null): { uidValidity: number; uid: number } | null {
+  const m = /^(\d+):(\d+)$/.exec(cursor ?? '');
+  return m ? { uidValidity: Number(m[1]), uid: Number(m[2]) } : null;
+}
+
+/** Splits UIDs into fetches of at most FETCH_COUNT messages and FETCH_BYTES bytes. */
+function batches(uids: number[], sizes: Map<number, number>): number[][] {
+  const out: number[][] = [];
+  let cur: number[] = [];
+  let bytes = 0;
+  for (const uid of uids) {
+    const size = sizes.get(uid) ?? 0;
+    if (cur.length > 0 && (cur.length >= FETCH_COUNT || bytes + size > FETCH_BYTES)) { out.push(cur); cur = []; bytes = 0; }
+    cur.push(uid);
+    bytes += size;
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+export async function collectMailbox(deps: IntakeDeps, job: MailJob, box: MailboxConnector, signal?: AbortSignal): Promise<PassResult> {
+  const opts = mailOptions(job);
+  const startCommands = box.commands();
+  const state = await box.open({ signal });
+  const cursor = parseCursor(job.channel.cursor);
+  let after = cursor && cursor.uidValidity === state.uidValidity ? cursor.uid : 0;
+  const outcomes: MessageOutcome[] = [];
+  const found = await box.uidsAfter(after, { signal });
+  const known = await knownUids(deps.db, job.channel.id, state.uidValidity, found);
+  const fresh = found.filter((u) => !known.has(u));
+  const processed: number[] = [];
+  // Recorded: known before, taken in now, or gone. The cursor is the last UID with all before it recorded.
+  const recorded = new Set(known);
+  let passed = 0;
+  const watermark = () => {
+    while (passed < found.length && recorded.has(found[passed]!)) after = Math.max(after, found[passed++]!);
+    return `${state.uidValidity}:${after}`;
+  };
+  const sizes = await box.sizes(fresh, { signal });
+  for (const batch of batches(fresh, sizes)) {
+    if (signal?.aborted) break;
+    const small = batch.filter((u) => (sizes.get(u) ?? 0) <= MAX_MESSAGE_BYTES);
+    const messages = new Map((await box.fetch(small, { signal })).map((m) => [m.uid, m]));
+    for (const uid of batch) {
+      if (signal?.aborted) break;
+      const source = { kind: 'imap' as const, mailbox: box.mailbox, uidValidity: state.uidValidity, uid };
+      const m = messages.get(uid);
+      // Gone between the search and the fetch (deleted, or moved by the client): nothing to take.
+      if (!m && small.includes(uid)) { recorded.add(uid); continue; }
+      const outcome = m ? await intakeMessage(deps, job, m.source, source) : await intakeOversized(deps, job, source, sizes.get(uid) ?? 0);
+      outcomes.push(outcome);
+      if (outcome.outcome === 'failed') continue;
+      recorded.add(uid);
+      if (outcome.outcome !== 'held') processed.push(uid);
+    }
+    await updateChannel(deps.db, job.orgId, job.channel.id, { cursor: watermark() });
+  }
+  await updateChannel(deps.db, job.orgId, job.channel.id, { cursor: watermark() });
+  if (opts.processed.action !== 'none' && processed.length > 0) await box.markProcessed(processed, opts.processed);
+  return { messages: outcomes.length, outcomes, commands: box.commands() - startCommands };
+}

@@ -1,0 +1,144 @@
+import { ImapFlow } from 'imapflow';
+import { ConnectorError, type CallOptions, type ConnectorContext, type FetchedMessage, type MailboxConnector, type MailboxState } from '../connector.js';
+import { PUBLIC_ONLY } from '../kit/egress.js';
+import type { ImapSettings } from './index.js';
+
+/** Silence for imapflow: its logs would carry mailbox names and addresses; failures come back as errors. */
+const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** An imapflow failure in the terms collection branches on. */
+function classify(e: unknown, what: string): ConnectorError {
+  if (e instanceof ConnectorError) return e;
+  const err = e as { authenticationFailed?: boolean; code?: string; responseText?: string; message?: string; serverResponseCode?: string };
+  const text = err.responseText || err.message || String(e);
+  if (err.authenticationFailed || err.serverResponseCode === 'AUTHENTICATIONFAILED') return new ConnectorError('auth_expired', `The mail server refused the user name or password (${text}).`, undefined, { cause: e });
+  if (err.serverResponseCode === 'NONEXISTENT' || /mailbox doesn't exist|unknown mailbox|not exist/i.test(text)) return new ConnectorError('not_found', `${what}: ${text}`, undefined, { cause: e });
+  if (err.code === 'EGRESS_REFUSED' || err.code === 'ADDRESS_REFUSED') return new ConnectorError('permission_denied', text, undefined, { cause: e });
+  return new ConnectorError('transient', `${what}: ${text}`, undefined, { cause: e });
+}
+
+/**
+ * An IMAP mailbox through imapflow, over TLS (or STARTTLS, never clear text), to the address the
+ * egress policy checked. Messages are read with BODY.PEEK[] so collecting does not mark them seen.
+ */
+export class ImapMailbox implements MailboxConnector {
+  private sent = 0;
+  private constructor(private readonly client: ImapFlow, readonly mailbox: string) {}
+
+  static async connect(s: ImapSettings, context: ConnectorContext): Promise<ImapMailbox> {
+    const egress = context.egress ?? PUBLIC_ONLY;
+    await egress.resolve(s.host).catch((e: unknown) => { throw classify(e, 'The mail server cannot be used'); });
+    const client = new ImapFlow({
+      host: s.host, port: s.port, secure: s.tls, doSTARTTLS: s.tls ? undefined : true,
+      auth: { user: s.username, pass: s.password },
+      // The socket goes to the address the policy checked; the certificate is still checked for the name.
+      tls: { lookup: egress.lookup, ...(s.caCertificate && { ca: s.caCertificate }), minVersion: 'TLSv1.2' } as never,
+      logger: quiet as never, disableAutoIdle: true, connectionTimeout: 30_000, greetingTimeout: 15_000, socketTimeout: 5 * 60_000,
+      clientInfo: { name: 'Dossier' },
+    });
+    const box = new ImapMailbox(client, s.mailbox);
+    // Every command goes through exec: counted, so a benchmark can show what a pass costs.
+    const internal = client as unknown as { exec: (...args: unknown[]) => Promise<unknown> };
+    const exec = internal.exec.bind(client);
+    internal.exec = (...args: unknown[]) => { box.sent++; return exec(...args); };
+    client.on('error', () => undefined); // a dropped connection fails the command in flight, which says so
+    try {
+      await client.connect();
+    } catch (e) {
+      throw classify(e, `Could not reach the mail server ${s.host}:${s.port}`);
+    }
+    return box;
+  }
+
+  async open(): Promise<MailboxState> {
+    try {
+      const m = await this.client.mailboxOpen(this.mailbox, { readOnly: false });
+      return { uidValidity: Number(m.uidValidity), uidNext: m.uidNext, exists: m.exists };
+    } catch (e) {
+      throw classify(e, `The mailbox "${this.mailbox}" could not be opened`);
+    }
+  }
+
+  async uidsAfter(afterUid: number): Promise<number[]> {
+    try {
+      const found = await this.client.search({ uid: `${afterUid + 1}:*` }, { uid: true });
+      // "n:*" always names the last message, even when its UID is below n.
+      return (found || []).filter((u) => u > afterUid).sort((a, b) => a - b);
+    } catch (e) {
+      throw classify(e, 'Searching the mailbox failed');
+    }
+  }
+
+  async sizes(uids: number[]): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    if (uids.length === 0) return out;
+    try {
+      for await (const m of this.client.fetch(uids.join(','), { uid: true, size: true }, { uid: true })) out.set(m.uid, m.size ?? 0);
+    } catch (e) {
+      throw classify(e, 'Reading message sizes failed');
+    }
+    return out;
+  }
+
+  async fetch(uids: number[], opts?: CallOptions): Promise<FetchedMessage[]> {
+    const out: FetchedMessage[] = [];
+    if (uids.length === 0) return out;
+    try {
+      for await (const m of this.client.fetch(uids.join(','), { uid: true, size: true, source: true }, { uid: true })) {
+        if (opts?.signal?.aborted) break;
+        if (m.source) out.push({ uid: m.uid, size: m.size ?? m.source.length, source: m.source });
+      }
+    } catch (e) {
+      throw classify(e, 'Fetching messages failed');
+    }
+    opts?.signal?.throwIfAborted();
+    return out;
+  }
+
+  async markProcessed(uids: number[], action: { action: 'move'; folder: string } | { action: 'flag'; flag: string }): Promise<void> {
+    if (uids.length === 0) return;
+    try {
+      if (action.action === 'move') {
+        if (!(await this.client.list()).some((f) => f.path === action.folder)) await this.client.mailboxCreate(action.folder);
+        await this.client.messageMove(uids.join(','), action.folder, { uid: true });
+      } else {
+        await this.client.messageFlagsAdd(uids.join(','), [action.flag], { uid: true });
+      }
+    } catch (e) {
+      throw classify(e, action.action === 'move' ? `Moving collected messages to "${action.folder}" failed` : 'Flagging collected messages failed');
+    }
+  }
+
+  async waitForMail(timeoutMs: number, opts?: CallOptions): Promise<boolean> {
+    if (!this.client.capabilities.has('IDLE')) {
+      await new Promise((r) => setTimeout(r, timeoutMs));
+      return false;
+    }
+    return new Promise<boolean>((resolve) => {
+      let done = false;
+      const finish = (mail: boolean) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        this.client.off('exists', onExists);
+        opts?.signal?.removeEventListener('abort', onAbort);
+        // Any next command ends the IDLE; a NOOP does it now.
+        void this.client.noop().catch(() => undefined).then(() => resolve(mail));
+      };
+      const onExists = () => finish(true);
+      const onAbort = () => finish(false);
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      this.client.on('exists', onExists);
+      opts?.signal?.addEventListener('abort', onAbort, { once: true });
+      this.client.idle().catch(() => finish(false));
+    });
+  }
+
+  commands(): number {
+    return this.sent;
+  }
+
+  async close(): Promise<void> {
+    await this.client.logout().catch(() => this.client.close());
+  }
+}
