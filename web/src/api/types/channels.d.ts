@@ -126,6 +126,8 @@ export interface paths {
                          */
                         clientEmail?: string;
                         clientName?: string;
+                        /** @description E-mail without IMAP settings: the part before @ of the channel's address, such as acme-purchases; made from the name (with a random suffix) when left out. */
+                        mailbox?: string;
                     };
                 };
             };

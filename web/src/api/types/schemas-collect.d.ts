@@ -25,6 +25,8 @@ export interface schemas {
             lastRunId: string | null;
             createdAt: string;
             updatedAt: string;
+            /** @description E-mail channels without IMAP: the address mail is sent to, at DOSSIER_SMTP_DOMAIN; null for the others. */
+            intakeAddress?: string | null;
             /** @description E-mail channels: their senders and what happens to collected messages; {} for the others. */
             options: {
                 mail?: components["schemas"]["MailOptions"];
@@ -53,6 +55,8 @@ export interface schemas {
             lastRunId: string | null;
             createdAt: string;
             updatedAt: string;
+            /** @description E-mail channels without IMAP: the address mail is sent to, at DOSSIER_SMTP_DOMAIN; null for the others. */
+            intakeAddress?: string | null;
             /** @description E-mail channels: their senders and what happens to collected messages; {} for the others. */
             options: {
                 mail?: components["schemas"]["MailOptions"];

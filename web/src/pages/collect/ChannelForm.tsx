@@ -9,7 +9,9 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { LANGUAGE_NAMES, LANGUAGES } from '../../i18n';
 
 type Kind = Schemas['Channel']['kind'];
-export const CHANNEL_KINDS: readonly Kind[] = ['onedrive', 'gdrive', 'dropbox', 'sftp', 'webdav', 'local'];
+export const CHANNEL_KINDS: readonly Kind[] = ['onedrive', 'gdrive', 'dropbox', 'sftp', 'webdav', 'local', 'email'];
+/** The part before @ of a channel's own address: what the server accepts (src/domain/mailboxes.ts). */
+const MAILBOX = /^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$/;
 const NEW_BINDER = '__new__';
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -18,6 +20,8 @@ export interface Form {
   collectAt: string; moveCollected: boolean; clientEmail: string; clientName: string;
   /** The language of the client's mails; '' keeps the company's. */
   clientLanguage: string;
+  /** By e-mail: the mailbox of the channel's own address; empty: Dossier makes one from the name. */
+  mailbox: string;
 }
 
 /** What is missing or wrong, by field, in the user's language; empty when the form can be sent. */
@@ -28,7 +32,8 @@ function problems(f: Form, t: (k: string) => string): Partial<Record<keyof Form,
   if (f.binder === NEW_BINDER && !f.binderName.trim()) p.binderName = t('collect.required');
   if (!HHMM.test(f.collectAt)) p.collectAt = t('collect.time');
   if (f.kind === 'local' && !f.folder.trim()) p.folder = t('collect.required');
-  if (f.kind !== 'local' && !f.clientEmail.trim()) p.clientEmail = t('collect.required');
+  if (f.kind !== 'local' && f.kind !== 'email' && !f.clientEmail.trim()) p.clientEmail = t('collect.required');
+  if (f.kind === 'email' && f.mailbox.trim() && !MAILBOX.test(f.mailbox.trim().toLowerCase())) p.mailbox = t('collect.mailboxWrong');
   return p;
 }
 
@@ -37,7 +42,7 @@ export function formOf(c?: Schemas['Channel']): Form {
   return {
     kind: c?.kind ?? 'onedrive', name: c?.name ?? '', companyId: c?.companyId ?? '', recipientId: c?.recipientId ?? '', binder: c?.binderId ?? '', binderName: '',
     folder: c?.folder ?? '', collectAt: c?.collectAt ?? '06:00', moveCollected: c?.moveCollected ?? false, clientEmail: c?.clientEmail ?? '', clientName: c?.clientName ?? '',
-    clientLanguage: c?.clientLanguage ?? '',
+    clientLanguage: c?.clientLanguage ?? '', mailbox: '',
   };
 }
 
@@ -111,7 +116,16 @@ export function ChannelForm({ initial, editing = false, submitLabel, onSubmit }:
           data={[...binderList.map((b) => ({ value: b.id, label: b.name })), { value: NEW_BINDER, label: t('collect.newBinder') }]} />
         {binder === NEW_BINDER && <TextInput label={t('collect.binderName')} value={form.binderName} onChange={(e) => set('binderName', e.currentTarget.value)} error={err('binderName')} required maxLength={200} />}
       </SimpleGrid>
-      {form.kind === 'local'
+      {form.kind === 'email' && !editing && (
+        <Paper withBorder p="md">
+          <Stack gap="sm">
+            <Text size="sm">{t('collect.byEmailIntro')}</Text>
+            <TextInput label={t('collect.mailbox')} description={t('collect.mailboxHint')} value={form.mailbox} onChange={(e) => set('mailbox', e.currentTarget.value)}
+              error={err('mailbox')} maxLength={64} autoComplete="off" className="path" placeholder="acme-purchases" />
+          </Stack>
+        </Paper>
+      )}
+      {form.kind === 'email' ? null : form.kind === 'local'
         ? !editing && <TextInput label={t('collect.localFolder')} value={form.folder} onChange={(e) => set('folder', e.currentTarget.value)} error={err('folder')} required className="path" placeholder="/srv/scans/client-x" />
         : (
           <Paper withBorder p="md">
@@ -127,7 +141,7 @@ export function ChannelForm({ initial, editing = false, submitLabel, onSubmit }:
           </Paper>
         )}
       <TextInput label={t('collect.collectAt')} placeholder="06:30" inputMode="numeric" maxLength={5} description={t('collect.collectAtHint')} value={form.collectAt} onChange={(e) => set('collectAt', e.currentTarget.value)} error={err('collectAt')} w={{ base: '100%', sm: 260 }} required />
-      <Checkbox label={t('collect.moveCollected')} description={t('collect.moveCollectedHint')} checked={form.moveCollected} onChange={(e) => set('moveCollected', e.currentTarget.checked)} />
+      {form.kind !== 'email' && <Checkbox label={t('collect.moveCollected')} description={t('collect.moveCollectedHint')} checked={form.moveCollected} onChange={(e) => set('moveCollected', e.currentTarget.checked)} />}
       <Group><Button type="submit" loading={busy}>{submitLabel}</Button></Group>
     </Stack></form>
   );

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Group, Modal, Paper, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, CopyButton, Group, Modal, Paper, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
@@ -45,12 +45,31 @@ function RunItems({ runId }: { runId: string }) {
   );
 }
 
+/** An e-mail channel's own address, to give to the client or its suppliers, with a copy button. */
+function IntakeAddress({ address }: { address: string }) {
+  const { t } = useTranslation();
+  return (
+    <Paper withBorder p="md" data-testid="intake-address">
+      <Stack gap="xs">
+        <Text fw={500}>{t('collect.address')}</Text>
+        <Group gap="sm" wrap="wrap">
+          <Text className="path" data-testid="address">{address}</Text>
+          <CopyButton value={address}>
+            {({ copied, copy }) => <Button size="xs" variant="light" color={copied ? 'green' : undefined} onClick={copy}>{copied ? t('collect.copied') : t('collect.copy')}</Button>}
+          </CopyButton>
+        </Group>
+        <Text size="sm" c="dimmed">{t('collect.addressHint')}</Text>
+      </Stack>
+    </Paper>
+  );
+}
+
 /** Where the client stands with the invitation: waiting (sent, expiring), signed in, or connected. */
 function InvitationState({ channel, canConfigure, onSend }: { channel: Detail; canConfigure: boolean; onSend(): void }) {
   const { t } = useTranslation();
   const format = useFormat();
   const inv = channel.invitation;
-  if (channel.kind === 'local') return null;
+  if (channel.kind === 'local' || channel.kind === 'email') return null;
   let text = t('collect.invitationNone');
   if (inv?.usedAt) text = t('collect.invitationConnected', { at: format.dateTime(inv.usedAt) });
   else if (inv && Date.parse(inv.expiresAt) <= Date.now()) text = t('collect.invitationExpired', { until: format.dateTime(inv.expiresAt) });
@@ -138,7 +157,8 @@ export function ChannelPage() {
     .map((k) => [k, t(`collect.counts.${k}`, { count: n[k], n: format.number(n[k]) })]));
   const c = detail.data;
   if (!c) return <Stack><ErrorAlert error={detail.error} />{!detail.error && <Text>{t('app.loading')}</Text>}</Stack>;
-  const runnable = c.state === 'active' || c.state === 'needs_attention';
+  // Mail to a channel's own address is filed as it comes: there is nothing to run.
+  const runnable = (c.state === 'active' || c.state === 'needs_attention') && !c.intakeAddress;
   const percent = live && live.found > 0 ? Math.round(((live.collected + live.failed) / live.found) * 100) : 0;
 
   return (
@@ -163,6 +183,7 @@ export function ChannelPage() {
         {t(`collect.kinds.${c.kind}`)}{c.folder !== null && <> · <span className="path">{shownPath(c.folder)}</span></>} · {t('collect.collectAt')}: {c.collectAt}
         {c.moveCollected && <> · {t('collect.moveCollected')}</>}
       </Text>
+      {c.intakeAddress && <IntakeAddress address={c.intakeAddress} />}
       <InvitationState channel={c} canConfigure={canConfigure} onSend={sendDialog.open} />
       <SimpleGrid cols={{ base: 2, xs: 3, sm: 5 }}>
         {FILE_STATES.map((k) => (

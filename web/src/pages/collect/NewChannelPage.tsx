@@ -18,14 +18,18 @@ export function NewChannelPage() {
     <Stack maw={760}>
       <Title order={1}>{t('collect.add')}</Title>
       <ChannelForm initial={{ ...formOf(), ...(kind && { kind }) }} submitLabel={t('collect.create')} onSubmit={async (f) => {
-        const local = f.kind === 'local';
+        const local = f.kind === 'local', email = f.kind === 'email';
+        const source = local ? { folder: f.folder.trim() }
+          : email ? (f.mailbox.trim() ? { mailbox: f.mailbox.trim().toLowerCase() } : {})
+            : clientFields(f);
         const channel = await unwrap(api.POST('/v1/channels', {
           body: {
             companyId: f.companyId, kind: f.kind, name: f.name.trim(), recipientId: f.recipientId, collectAt: f.collectAt, moveCollected: f.moveCollected, ...binderChoice(f),
-            ...(local ? { folder: f.folder.trim() } : clientFields(f)),
+            ...source,
           },
         }));
-        notifications.show({ color: 'green', message: local ? t('collect.created', { name: channel.name }) : `${t('collect.created', { name: channel.name })} ${t('collect.invited', { email: channel.clientEmail })}` });
+        const created = t('collect.created', { name: channel.name });
+        notifications.show({ color: 'green', message: local ? created : email ? `${created} ${t('collect.addressGiven', { address: channel.intakeAddress ?? '' })}` : `${created} ${t('collect.invited', { email: channel.clientEmail })}` });
         navigate(`/collection/${channel.id}`);
       }} />
     </Stack>

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { Notifications } from '@mantine/notifications';
+import { Route, Routes } from 'react-router-dom';
+import { CompanyProvider } from '../src/api/company';
+import { SessionProvider } from '../src/api/session';
+import { NewChannelPage } from '../src/pages/collect/NewChannelPage';
+import { ChannelPage } from '../src/pages/collect/ChannelPage';
+import { mockApi, renderPage } from './render';
+
+const company = { id: 'cmp_a', name: 'Acme BV', language: 'nl', timeZone: 'Europe/Brussels', createdAt: '2024-01-01T00:00:00Z' };
+const ADDRESS = 'acme-purchases-7kq2mx@in.example.com';
+const channel = (over: Record<string, unknown> = {}) => ({
+  id: 'chn_m', companyId: 'cmp_a', name: 'Acme purchases', kind: 'email', folder: null, recipientId: 'usr_me', binderId: 'bnd_a', collectAt: '06:00',
+  moveCollected: false, clientEmail: null, clientName: null, state: 'active', stateReason: null, lastRunId: null,
+  createdAt: '2024-01-01T00:00:00Z', updatedAt: '2024-01-01T00:00:00Z', intakeAddress: ADDRESS, ...over,
+});
+const base = {
+  'GET /v1/companies': () => ({ items: [company] }),
+  'GET /v1/users/me': () => ({ id: 'usr_me', email: 'me@example.com', name: 'Me', role: 'member', rights: ['configure_collection'], createdAt: '2024-01-01T00:00:00Z' }),
+  'GET /v1/session': () => ({ user: { id: 'usr_me', email: 'me@example.com', name: 'Me', role: 'member' }, organization: { id: 'org_a', name: 'Firm' }, via: 'session', csrfToken: 't' }),
+};
+const frame = (ui: React.ReactElement, path: string) => renderPage(
+  <SessionProvider><CompanyProvider><Notifications /><Routes>
+    <Route path="/collection/new" element={ui} />
+    <Route path="/collection/:id" element={path.endsWith('/new') ? <p>channel page</p> : ui} />
+  </Routes></CompanyProvider></SessionProvider>, path,
+);
+
+describe('collection by e-mail', () => {
+  it('creates a channel by e-mail without a client to invite, with the chosen address, and says where mail goes', async () => {
+    const calls = mockApi({
+      ...base,
+      'GET /v1/channel-recipients': () => ({ items: [{ id: 'usr_me', name: 'Me', email: 'me@example.com' }] }),
+      'GET /v1/binders': () => ({ items: [{ id: 'bnd_a', companyId: 'cmp_a', name: 'Purchases', createdAt: '2024-01-01T00:00:00Z' }] }),
+      'POST /v1/channels': () => [201, channel()],
+    });
+    const user = userEvent.setup({ delay: null });
+    frame(<NewChannelPage />, '/collection/new');
+    await user.click(await screen.findByLabelText('By e-mail'));
+    expect(screen.queryByLabelText(/^Client's e-mail address/)).not.toBeInTheDocument();
+    await user.type(screen.getByLabelText(/^Name\W*$/), 'Acme purchases');
+    const mailbox = screen.getByLabelText(/^Address \(the part before @\)/);
+    await user.type(mailbox, 'Acme+x');
+    await user.click(screen.getByRole('button', { name: 'Create the channel' }));
+    expect(await screen.findByText(/Use lower-case letters/)).toBeInTheDocument();
+    expect(calls.some((c) => c.method === 'POST')).toBe(false);
+    await user.clear(mailbox);
+    await user.type(mailbox, 'Acme-Purchases');
+    await waitFor(() => expect(screen.getByRole('option', { name: 'Purchases' })).toBeInTheDocument());
+    await user.click(screen.getByRole('button', { name: 'Create the channel' }));
+    expect(await screen.findByText('channel page')).toBeInTheDocument();
+    expect(calls.find((c) => c.method === 'POST')!.body).toEqual({
+      companyId: 'cmp_a', kind: 'email', name: 'Acme purchases', recipientId: 'usr_me', collectAt: '06:00', moveCollected: false, binderId: 'bnd_a', mailbox: 'acme-purchases',
+    });
+    expect(await screen.findByText(`The channel "Acme purchases" is created. Mail sent to ${ADDRESS} is filed here.`)).toBeInTheDocument();
+  });
+
+  it('shows the channel\'s address with a copy button, no invitation, and nothing to run', async () => {
+    mockApi({
+      ...base,
+      'GET /v1/channels/chn_m': () => ({ ...channel(), files: { pending: 0, failed: 0, collected: 3, duplicate: 0, gone: 0 }, invitation: null }),
+      'GET /v1/channels/chn_m/runs': () => ({ items: [] }),
+    });
+    const user = userEvent.setup({ delay: null });
+    frame(<ChannelPage />, '/collection/chn_m');
+    expect(await screen.findByTestId('address')).toHaveTextContent(ADDRESS);
+    expect(screen.queryByTestId('invitation')).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Run now' })).toBeDisabled();
+    await user.click(screen.getByRole('button', { name: 'Copy' }));
+    expect(await navigator.clipboard.readText()).toBe(ADDRESS);
+    expect(await screen.findByRole('button', { name: 'Copied' })).toBeInTheDocument();
+  });
+});
