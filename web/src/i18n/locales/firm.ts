@@ -26,7 +26,7 @@ const en = {
     timeZone: 'Time zone', vatId: 'VAT number', vatIdHint: 'With the country prefix, such as BE0403170701.',
     addCompany: 'Add a company', add: 'Add', noRight: 'Changing companies needs the right "Manage companies".', renamed: 'Saved: backups follow the new name.',
   },
-  channelMail: { language: 'The client reads', languageHint: 'The invitation and reminders are written in this language.', companyLanguage: 'The company\'s language ({{language}})' },
+  channelMail: { language: 'The client reads', languageHint: 'The invitation and reminders are written in this language.', companyLanguage: 'The company\'s language ({{language}})', copyLink: 'Copy the invitation link', copied: 'The link is copied: it works once; the earlier link no longer works.' },
   destinationEdit: {
     edit: 'Change', title: 'Change "{{name}}"', save: 'Save the changes',
     previewMoves_one: 'With this structure {{count}} file moves to a new place.', previewMoves_other: 'With this structure {{count}} files move to a new place.',
@@ -62,7 +62,7 @@ const nl: FirmMessages = {
     timeZone: 'Tijdzone', vatId: 'Btw-nummer', vatIdHint: 'Met het landprefix, zoals BE0403170701.',
     addCompany: 'Een bedrijf toevoegen', add: 'Toevoegen', noRight: 'Bedrijven wijzigen vraagt het recht "Bedrijven beheren".', renamed: 'Opgeslagen: de back-ups volgen de nieuwe naam.',
   },
-  channelMail: { language: 'De klant leest', languageHint: 'De uitnodiging en herinneringen worden in deze taal geschreven.', companyLanguage: 'De taal van het bedrijf ({{language}})' },
+  channelMail: { language: 'De klant leest', languageHint: 'De uitnodiging en herinneringen worden in deze taal geschreven.', companyLanguage: 'De taal van het bedrijf ({{language}})', copyLink: 'De uitnodigingslink kopiëren', copied: 'De link is gekopieerd: hij werkt één keer; de vorige link werkt niet meer.' },
   destinationEdit: {
     edit: 'Wijzigen', title: '"{{name}}" wijzigen', save: 'Wijzigingen opslaan',
     previewMoves_one: 'Met deze structuur verhuist {{count}} bestand naar een nieuwe plaats.', previewMoves_other: 'Met deze structuur verhuizen {{count}} bestanden naar een nieuwe plaats.',
@@ -95,7 +95,7 @@ const fr: FirmMessages = {
     timeZone: 'Fuseau horaire', vatId: 'Numéro de TVA', vatIdHint: 'Avec le préfixe du pays, par exemple BE0403170701.',
     addCompany: 'Ajouter une société', add: 'Ajouter', noRight: 'Modifier les sociétés demande le droit « Gérer les sociétés ».', renamed: 'Enregistré : les sauvegardes suivent le nouveau nom.',
   },
-  channelMail: { language: 'Le client lit', languageHint: 'L\'invitation et les rappels sont rédigés dans cette langue.', companyLanguage: 'La langue de la société ({{language}})' },
+  channelMail: { language: 'Le client lit', languageHint: 'L\'invitation et les rappels sont rédigés dans cette langue.', companyLanguage: 'La langue de la société ({{language}})', copyLink: 'Copier le lien d\'invitation', copied: 'Le lien est copié : il fonctionne une fois ; le lien précédent ne fonctionne plus.' },
   destinationEdit: {
     edit: 'Modifier', title: 'Modifier « {{name}} »', save: 'Enregistrer les modifications',
     previewMoves_one: 'Avec cette structure, {{count}} fichier change de place.', previewMoves_other: 'Avec cette structure, {{count}} fichiers changent de place.',
@@ -128,7 +128,7 @@ const de: FirmMessages = {
     timeZone: 'Zeitzone', vatId: 'USt-IdNr.', vatIdHint: 'Mit dem Länderkürzel, etwa DE136695976.',
     addCompany: 'Eine Firma hinzufügen', add: 'Hinzufügen', noRight: 'Firmen zu ändern braucht das Recht „Firmen verwalten".', renamed: 'Gespeichert: die Sicherungen folgen dem neuen Namen.',
   },
-  channelMail: { language: 'Der Mandant liest', languageHint: 'Die Einladung und die Erinnerungen werden in dieser Sprache geschrieben.', companyLanguage: 'Die Sprache der Firma ({{language}})' },
+  channelMail: { language: 'Der Mandant liest', languageHint: 'Die Einladung und die Erinnerungen werden in dieser Sprache geschrieben.', companyLanguage: 'Die Sprache der Firma ({{language}})', copyLink: 'Den Einladungslink kopieren', copied: 'Der Link ist kopiert: er funktioniert einmal; der vorige Link funktioniert nicht mehr.' },
   destinationEdit: {
     edit: 'Ändern', title: '„{{name}}" ändern', save: 'Änderungen speichern',
     previewMoves_one: 'Mit dieser Struktur zieht {{count}} Datei an einen neuen Ort.', previewMoves_other: 'Mit dieser Struktur ziehen {{count}} Dateien an einen neuen Ort.',

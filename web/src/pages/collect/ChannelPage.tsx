@@ -13,6 +13,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { RunAccordion } from '../../components/RunHistory';
 import { StateBadge } from '../../components/StateBadge';
 import { binderChoice, ChannelForm, clientFields, formOf, type Form } from './ChannelForm';
+import { CopyInvitationLink } from './CopyInvitationLink';
 
 type Live = Extract<CollectEvent, { type: 'collect.progress' }> | null;
 type Detail = Schemas['ChannelDetail'];
@@ -62,7 +63,7 @@ function InvitationState({ channel, canConfigure, onSend }: { channel: Detail; c
           ? <Badge color="green" variant="light">{t('collect.connected')}</Badge>
           : <Badge color="blue" variant="light">{t('collect.states.waiting_for_client')}</Badge>}</Group>
         <Text size="sm">{text}</Text>
-        {canConfigure && channel.clientEmail && <Button w="fit-content" variant="light" onClick={onSend}>{t('collect.sendAgain')}</Button>}
+        {canConfigure && channel.clientEmail && <Group gap="xs"><Button w="fit-content" variant="light" onClick={onSend}>{t('collect.sendAgain')}</Button><CopyInvitationLink channelId={channel.id} /></Group>}
       </Stack>
     </Paper>
   );
@@ -102,7 +103,7 @@ export function ChannelPage() {
     confirmDialog.close();
     void act(() => unwrap(api.POST('/v1/channels/{id}/run', { params: { path: { id } }, body: { confirm: true } })), (a) => (a as { message: string }).message);
   };
-  const sendAgain = () => void act(() => unwrap(api.POST('/v1/channels/{id}/invite', { params: { path: { id } } })), (a) => t('collect.sentAgain', { email: (a as { sentTo: string }).sentTo }));
+  const sendAgain = () => void act(() => unwrap(api.POST('/v1/channels/{id}/invite', { params: { path: { id } }, body: {} })), (a) => t('collect.sentAgain', { email: (a as { sentTo: string }).sentTo }));
   const save = async (f: Form) => {
     await unwrap(api.PATCH('/v1/channels/{id}', {
       params: { path: { id } },
