@@ -135,6 +135,8 @@ export async function getVersion(db: Db, orgId: string, versionId: string): Prom
 
 export interface DocumentFilter {
   companyId?: string; type?: string; from?: string; to?: string; after?: string; limit: number;
+  /** Words found in the number or the counterparty (any case), or an amount equal to it. */
+  q?: string;
   /** Leave out documents collected into the inbox (for a caller without review_inbox). */
   withoutCollected?: boolean;
 }
@@ -147,6 +149,17 @@ export async function listDocuments(db: Db, orgId: string, f: DocumentFilter): P
   if (f.from) q = q.where('date', '>=', f.from);
   if (f.to) q = q.where('date', '<=', f.to);
   if (f.after) q = q.where('id', '>', f.after);
+  const text = f.q?.trim().toLowerCase();
+  if (text) {
+    // LIKE's own wildcards in what the user typed are literal; lower() on both sides, as PostgreSQL's LIKE minds case.
+    const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const amount = /^-?\d+([.,]\d{1,2})?$/.test(text) ? Number(text.replace(',', '.')).toFixed(2) : null;
+    q = q.where((eb) => eb.or([
+      eb(eb.fn('lower', ['number']), 'like', sql<string>`${like} escape '\\'`),
+      eb(eb.fn('lower', ['counterparty']), 'like', sql<string>`${like} escape '\\'`),
+      ...(amount ? [eb('amount', '=', amount)] : []),
+    ]));
+  }
   if (f.withoutCollected) q = q.where(({ not, exists, selectFrom }) => not(exists(selectFrom('inbox_items').select('inbox_items.id').whereRef('inbox_items.document_id', '=', 'documents.id'))));
   const rows = await q.orderBy('id').limit(f.limit).execute();
   return rows.map(toDocument);

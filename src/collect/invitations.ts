@@ -74,7 +74,7 @@ export class InvitationService {
    * works gets a reminder (nothing is broken, the link only lets the client choose again); one
    * that stopped working, a reconnect link. The channel's state does not change either way.
    */
-  async send(orgId: string, channelId: string, by: string | null): Promise<{ invitationId: string; sentTo: string; expiresAt: string }> {
+  async send(orgId: string, channelId: string, by: string | null, opts: { mail?: boolean } = {}): Promise<{ invitationId: string; sentTo: string; expiresAt: string; link: string }> {
     const channel = await getChannel(this.deps.db, orgId, channelId);
     if (channel.kind === 'local') throw new DomainError('invalid_input', 'A local folder channel has nothing for a client to connect.');
     if (!channel.clientEmail) throw new DomainError('invalid_input', `"${channel.name}" has no client e-mail address: set clientEmail first.`);
@@ -84,11 +84,13 @@ export class InvitationService {
     const inv = await insertInvitation(this.deps.db, orgId, { channelId, tokenHash: sha256Hex(token), email: channel.clientEmail, purpose, expiresAt: expiresAt.toISOString(), createdBy: by });
     const company = await getCompany(this.deps.db, orgId, channel.companyId);
     const org = await this.deps.db.selectFrom('organizations').select('name').where('id', '=', orgId).executeTakeFirstOrThrow();
-    await this.deps.mailer.send(invitationMail({
+    const link = new URL(`/connect/${token}`, this.deps.baseUrl).toString();
+    // Without the mail, the accountant passes the link on another way (a message, a chat).
+    if (opts.mail !== false) await this.deps.mailer.send(invitationMail({
       to: channel.clientEmail, clientName: channel.clientName, firm: org.name, company: company.name, provider: CHANNEL_TITLES[channel.kind],
-      language: channel.clientLanguage ?? company.language, link: new URL(`/connect/${token}`, this.deps.baseUrl).toString(), expiresAt, purpose, move: channel.moveCollected,
+      language: channel.clientLanguage ?? company.language, link, expiresAt, purpose, move: channel.moveCollected,
     }));
-    return { invitationId: inv.id, sentTo: channel.clientEmail, expiresAt: inv.expiresAt };
+    return { invitationId: inv.id, sentTo: channel.clientEmail, expiresAt: inv.expiresAt, link };
   }
 
   async latest(orgId: string, channelId: string): Promise<Invitation | null> {

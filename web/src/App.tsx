@@ -23,6 +23,7 @@ import { NewChannelPage } from './pages/collect/NewChannelPage';
 import { ChannelPage } from './pages/collect/ChannelPage';
 import { InvitationPage } from './pages/collect/InvitationPage';
 import { SettingsPage } from './pages/settings/SettingsPage';
+import { HomePage } from './pages/home/HomePage';
 import { EditDestinationPage } from './pages/destination/EditDestinationPage';
 
 function SignedIn() {
@@ -44,6 +45,7 @@ export function App() {
       <Route path="/invite/:token" element={<InvitationPage />} />
       <Route element={<SignedIn />}>
         <Route index element={<Navigate to="/documents" replace />} />
+        <Route path="/home" element={<HomePage />} />
         <Route path="/documents" element={<DocumentsPage />} />
         <Route path="/documents/:id" element={<DocumentPage />} />
         <Route path="/integrations" element={<IntegrationsPage />} />

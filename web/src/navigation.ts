@@ -8,11 +8,12 @@ import type { Right } from './api/rights';
 export interface NavEntry {
   path: string;
   label: 'nav.documents' | 'nav.destinations' | 'nav.integrations'
-    | 'inbox.nav' | 'users.nav' | 'collect.nav' | 'activity.nav' | 'settings.nav';
+    | 'inbox.nav' | 'users.nav' | 'collect.nav' | 'activity.nav' | 'settings.nav' | 'home.nav';
   right?: Right;
 }
 
 export const NAVIGATION: readonly NavEntry[] = [
+  { path: '/home', label: 'home.nav' },
   { path: '/inbox', label: 'inbox.nav', right: 'review_inbox' },
   { path: '/documents', label: 'nav.documents' },
   { path: '/destinations', label: 'nav.destinations' },

@@ -28,7 +28,7 @@ describe('the main menu', () => {
     renderFrame();
     const nav = await menuLinks();
     await within(nav).findByRole('link', { name: 'Inbox' });
-    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Inbox', 'Documents', 'Backups', 'Apps & integrations', 'Collection', 'Users', 'Activity', 'Settings']);
+    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Overview', 'Inbox', 'Documents', 'Backups', 'Apps & integrations', 'Collection', 'Users', 'Activity', 'Settings']);
   });
 
   it('hides the inbox and the users from who may neither review the inbox nor manage users', async () => {
@@ -39,7 +39,7 @@ describe('the main menu', () => {
     // Once the rights have come back (a moment to render them), the two entries stay away.
     await new Promise((r) => setTimeout(r, 100));
     expect(calls.some((c) => c.path === '/v1/users/me')).toBe(true);
-    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Documents', 'Backups', 'Apps & integrations', 'Collection', 'Settings']);
+    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Overview', 'Documents', 'Backups', 'Apps & integrations', 'Collection', 'Settings']);
   });
 
   it('shows the inbox to a reviewer, but not the users', async () => {

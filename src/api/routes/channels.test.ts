@@ -157,7 +157,7 @@ describe('channel routes', () => {
     } });
     assert.equal(made.statusCode, 201, made.body);
     assert.equal(made.json().clientLanguage, 'fr');
-    assert.equal((await api.call({ method: 'POST', url: `/v1/channels/${made.json().id}/invite` })).statusCode, 202);
+    const inv1 = await api.call({ method: "POST", url: `/v1/channels/${made.json().id}/invite` }); assert.equal(inv1.statusCode, 202, inv1.body);
     const mail = (await mailsTo(api.deps.config.dataDir, 'client-fr@example.com')).at(-1)!;
     assert.match(mail, /^From: "?Fiduciaire Dupont"? </m);
     assert.match(mail, /^Fiduciaire Dupont collecte les documents de My company/m);
@@ -168,5 +168,12 @@ describe('channel routes', () => {
     assert.equal(changed.json().clientLanguage, 'de');
     await api.call({ method: 'POST', url: `/v1/channels/${made.json().id}/invite` });
     assert.match((await mailsTo(api.deps.config.dataDir, 'client-fr@example.com')).at(-1)!, /^Fiduciaire Dupont holt die Belege/m);
+
+    // A link to copy instead: answered, and no mail goes out.
+    const before = (await mailsTo(api.deps.config.dataDir, 'client-fr@example.com')).length;
+    const copied = await api.call({ method: 'POST', url: `/v1/channels/${made.json().id}/invite`, payload: { mail: false } });
+    assert.equal(copied.statusCode, 202, copied.body);
+    assert.match(copied.json().link, /^http:\/\/localhost:8080\/connect\/dci_[A-Za-z0-9_-]{43}$/);
+    assert.equal((await mailsTo(api.deps.config.dataDir, 'client-fr@example.com')).length, before);
   });
 });

@@ -198,13 +198,14 @@ export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
   app.post('/channels/:id/invite', {
     schema: {
       summary: 'Send the client the link to connect (or reconnect) the folder again',
-      description: 'A new one-time link, valid for DOSSIER_INVITATION_TTL_HOURS; the previous link stops working.',
-      tags, params: IdParams, response: { 202: z.object({ invitationId: z.string(), sentTo: z.string(), expiresAt: z.string() }), ...commonErrors, ...forbidden, 503: ErrorBody },
+      description: 'A new one-time link, valid for DOSSIER_INVITATION_TTL_HOURS; the previous link stops working. With {"mail": false} no e-mail goes out: the answer\'s link is for you to pass on.',
+      tags, params: IdParams, body: z.strictObject({ mail: z.boolean().optional() }).nullish(),
+      response: { 202: z.object({ invitationId: z.string(), sentTo: z.string(), expiresAt: z.string(), link: z.string().describe('The link itself, to copy; it works once.') }), ...commonErrors, ...forbidden, 503: ErrorBody },
     },
   }, async (request, reply) => {
     const p = principalOf(request);
     if (!deps.collect.invitations) throw new DomainError('unavailable', 'Invitations are not available in this installation.');
-    return reply.code(202).send(await deps.collect.invitations.send(p.orgId, request.params.id, p.userId));
+    return reply.code(202).send(await deps.collect.invitations.send(p.orgId, request.params.id, p.userId, { mail: request.body?.mail !== false }));
   });
 
   app.get('/channels/:id/runs', {

@@ -23,6 +23,7 @@ const ListQuery = z.strictObject({
   type: z.enum(DOCUMENT_TYPES).optional(),
   from: IsoDate.optional().describe('Documents dated on or after this day.'),
   to: IsoDate.optional().describe('Documents dated on or before this day.'),
+  q: z.string().trim().max(200).optional().describe('Search: documents whose number or counterparty contains it (any case), or whose amount equals it (121, 121.00 or 121,00).'),
   after: Id.optional().describe('The `next` value of the previous page.'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });

@@ -12,6 +12,8 @@ import { useFormat } from '../i18n/format';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { UploadForm } from '../components/UploadForm';
 import { checkFiles, type RefusedFile } from '../components/file-check';
+import { DocumentFilters, NO_FILTER, queryOf } from '../components/DocumentFilters';
+import { useDebouncedValue } from '@mantine/hooks';
 
 export function DocumentsPage() {
   const { t } = useTranslation();
@@ -27,15 +29,18 @@ export function DocumentsPage() {
     setQueue((q) => [...q, ...kept]);
   };
   const [more, setMore] = useState<{ items: Schemas['Document'][]; next: string | null } | null>(null);
+  const [filters, setFilters] = useState(NO_FILTER);
+  const [debounced] = useDebouncedValue(filters, 300);
+  const filter = queryOf(debounced);
   const list = useLoad(async () => {
     setMore(null);
-    return company ? unwrap(api.GET('/v1/documents', { params: { query: { companyId: company.id, limit: 100 } } })) : { items: [], next: null };
-  }, [company?.id]);
+    return company ? unwrap(api.GET('/v1/documents', { params: { query: { companyId: company.id, limit: 100, ...filter } } })) : { items: [], next: null };
+  }, [company?.id, JSON.stringify(filter)]);
   const items = [...(list.data?.items ?? []), ...(more?.items ?? [])];
   const next = more ? more.next : list.data?.next ?? null;
   const loadMore = async () => {
     if (!next || !company) return;
-    const page = await unwrap(api.GET('/v1/documents', { params: { query: { companyId: company.id, limit: 100, after: next } } }));
+    const page = await unwrap(api.GET('/v1/documents', { params: { query: { companyId: company.id, limit: 100, ...filter, after: next } } }));
     setMore({ items: [...(more?.items ?? []), ...page.items], next: page.next });
   };
   const current = queue[0];
@@ -55,6 +60,7 @@ export function DocumentsPage() {
           <List size="sm">{refused.map((f) => <List.Item key={f.name}>{t(`apiErrors.${f.reason}`, { file: f.name })}</List.Item>)}</List>
         </Alert>
       )}
+      <DocumentFilters value={filters} onChange={setFilters} />
       <ErrorAlert error={list.error} />
       {list.data && items.length === 0 && <Text c="dimmed">{t('documents.empty')}</Text>}
       {items.length > 0 && (

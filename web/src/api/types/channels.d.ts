@@ -500,7 +500,7 @@ export interface paths {
         put?: never;
         /**
          * Send the client the link to connect (or reconnect) the folder again
-         * @description A new one-time link, valid for DOSSIER_INVITATION_TTL_HOURS; the previous link stops working.
+         * @description A new one-time link, valid for DOSSIER_INVITATION_TTL_HOURS; the previous link stops working. With {"mail": false} no e-mail goes out: the answer's link is for you to pass on.
          *
          *     Needs the right `configure_collection`.
          */
@@ -513,7 +513,13 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        mail?: boolean;
+                    } | null;
+                };
+            };
             responses: {
                 /** @description Default Response */
                 202: {
@@ -525,6 +531,8 @@ export interface paths {
                             invitationId: string;
                             sentTo: string;
                             expiresAt: string;
+                            /** @description The link itself, to copy; it works once. */
+                            link: string;
                         };
                     };
                 };

@@ -24,6 +24,8 @@ export interface paths {
                     from?: string;
                     /** @description Documents dated on or before this day. */
                     to?: string;
+                    /** @description Search: documents whose number or counterparty contains it (any case), or whose amount equals it (121, 121.00 or 121,00). */
+                    q?: string;
                     /** @description The `next` value of the previous page. */
                     after?: string;
                     limit?: number;

@@ -14,6 +14,7 @@ import { RunAccordion } from '../../components/RunHistory';
 import { StateBadge } from '../../components/StateBadge';
 import { shownPath } from '../../components/FolderPicker';
 import { binderChoice, ChannelForm, clientFields, formOf, type Form } from './ChannelForm';
+import { CopyInvitationLink } from './CopyInvitationLink';
 
 type Live = Extract<CollectEvent, { type: 'collect.progress' }> | null;
 type Detail = Schemas['ChannelDetail'];
@@ -84,7 +85,7 @@ function InvitationState({ channel, canConfigure, onSend }: { channel: Detail; c
           ? <Badge color="blue" variant="light">{t('collect.states.waiting_for_client')}</Badge>
           : channel.folder !== null ? <Badge color="green" variant="light">{t('collect.connected')}</Badge> : null}</Group>
         <Text size="sm">{text}</Text>
-        {canConfigure && channel.clientEmail && <Button w="fit-content" variant="light" onClick={onSend}>{t('collect.sendAgain')}</Button>}
+        {canConfigure && channel.clientEmail && <Group gap="xs"><Button w="fit-content" variant="light" onClick={onSend}>{t('collect.sendAgain')}</Button><CopyInvitationLink channelId={channel.id} /></Group>}
       </Stack>
     </Paper>
   );
@@ -133,7 +134,7 @@ export function ChannelPage() {
       confirmDialog.close();
     }
   };
-  const sendAgain = () => { sendDialog.close(); void act(() => unwrap(api.POST('/v1/channels/{id}/invite', { params: { path: { id } } })), (a) => t(c?.state === 'active' ? 'collect.invited' : 'collect.sentAgain', { email: (a as { sentTo: string }).sentTo })); };
+  const sendAgain = () => { sendDialog.close(); void act(() => unwrap(api.POST('/v1/channels/{id}/invite', { params: { path: { id } }, body: {} })), (a) => t(c?.state === 'active' ? 'collect.invited' : 'collect.sentAgain', { email: (a as { sentTo: string }).sentTo })); };
   const save = async (f: Form) => {
     await unwrap(api.PATCH('/v1/channels/{id}', {
       params: { path: { id } },
