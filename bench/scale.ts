@@ -47,11 +47,11 @@ async function idleCost(destinations: number): Promise<number> {
   const root = await mkdtemp(join(tmpdir(), 'dossier-bench-dst-'));
   const dst = await deps.backup.add(first.orgId, { companyId: first.companyId, name: 'Model', kind: 'local', settings: { root }, layout: 'company-year-month', startDate: null, schedule: 'continuous', restoreDeleted: true, respectFolderDeletions: false });
   const channel = await deps.collect.channels.create(first.orgId, first.userId, { companyId: first.companyId, name: 'Model', kind: 'local', folder: root, recipientId: first.userId, binderName: 'In', collectAt: '06:00', moveCollected: false });
-  await deps.queue.idle();
   // Copies of the model rows, half continuous and half daily; each daily one ran after its slot
-  // and each channel collected today, so nothing is due: the idle state of a settled firm.
+  // and each channel collected today, so nothing is due: the idle state of a settled firm. The
+  // model's own first pass runs in the server during the warm-up.
   await sql`INSERT INTO destinations (id, org_id, company_id, name, kind, connection_id, layout, start_date, schedule, restore_deleted, respect_folder_deletions, state, state_reason, cursor_seq, lease_owner, lease_until, last_run_id, created_at, updated_at, settings)
-    SELECT 'dst_bench_' || g, org_id, company_id, 'Bench ' || g, kind, connection_id, layout, start_date, CASE WHEN g % 2 = 0 THEN 'continuous' ELSE 'daily@03:00' END, restore_deleted, respect_folder_deletions, state, state_reason, cursor_seq, NULL, NULL, NULL, created_at, updated_at, settings
+    SELECT 'dst_bench_' || g, org_id, company_id, 'Bench ' || g, kind, connection_id, layout, start_date, CASE WHEN g % 2 = 0 THEN 'continuous' ELSE 'daily@03:00' END, restore_deleted, respect_folder_deletions, state, state_reason, (SELECT max(change_seq) FROM documents), NULL, NULL, NULL, created_at, updated_at, settings
     FROM destinations, generate_series(2, ${destinations}) AS g WHERE id = ${dst.id}`.execute(deps.db);
   await sql`INSERT INTO runs (id, org_id, destination_id, trigger, status, started_at, finished_at, planned, uploaded, moved, restored, removed, failed, bytes, error)
     SELECT 'run_bench_' || d.id, d.org_id, d.id, 'daily', 'done', ${new Date().toISOString()}, ${new Date().toISOString()}, 0, 0, 0, 0, 0, 0, 0, NULL FROM destinations d WHERE d.schedule LIKE 'daily@%'`.execute(deps.db);
