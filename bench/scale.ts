@@ -65,6 +65,11 @@ async function idleCost(destinations: number): Promise<number> {
   const server = startServerProcess(env);
   try {
     await server.waitFor(/Dossier is running/);
+    // Settled first: the model destination's first pass and anything else queued at start.
+    const c = new pg.Client({ connectionString: database.url });
+    await c.connect();
+    while (Number((await c.query<{ n: string }>(`SELECT count(*) AS n FROM pgboss.job WHERE state IN ('created', 'retry', 'active')`)).rows[0]!.n) > 0) await new Promise((r) => setTimeout(r, 500));
+    await c.end();
     await new Promise((r) => setTimeout(r, WARM_MS));
     const before = await transactions(database.url);
     await new Promise((r) => setTimeout(r, MEASURE_MS));
