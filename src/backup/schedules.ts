@@ -3,15 +3,14 @@ import type { Logger } from 'pino';
 import { parseSchedule } from '../domain/destinations.js';
 import { previousDailyRun } from '../domain/schedules.js';
 import type { Db } from '../catalog/db.js';
-import { allActiveDestinations } from '../catalog/destinations.js';
 import { continuousDestinationsWithWork, dailyDestinations } from '../catalog/due.js';
 import type { BackupService } from './service.js';
 
 export { previousDailyRun };
 
 /**
- * Starts passes when they are due: on start-up every continuous destination gets one (whatever
- * changed while the service was down); every few seconds a continuous destination with work
+ * Starts passes when they are due: on start-up every continuous destination with work waiting
+ * gets one (whatever changed while the service was down); every few seconds a continuous destination with work
  * waiting gets one (changes made by another process, failed files to retry); and each daily
  * destination whose last run started before its most recent slot gets one, so a slot missed
  * while the service was down is caught up once. A tick is two statements whatever the number of
@@ -24,9 +23,9 @@ export class Scheduler {
   constructor(private readonly db: Db, private readonly backup: BackupService, private readonly log: Logger, private readonly tickMs = 5_000) {}
 
   async start(): Promise<void> {
-    for (const dst of await allActiveDestinations(this.db)) {
-      if (parseSchedule(dst.schedule).kind === 'continuous') await this.backup.requestSync(dst.orgId, dst.id, 'startup');
-    }
+    // What changed while the service was down shows as documents past a destination's cursor or
+    // deliveries left to do: only those destinations get a pass, not all of them.
+    for (const dst of await continuousDestinationsWithWork(this.db, new Date(Date.now() - 15 * 60_000).toISOString())) await this.backup.requestSync(dst.orgId, dst.id, 'startup');
     await this.tick();
     this.timer = setInterval(() => void this.tick().catch((err) => this.log.error({ err }, 'scheduler tick failed')), this.tickMs);
     this.timer.unref();

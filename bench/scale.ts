@@ -1,0 +1,89 @@
+/**
+ * `npm run bench:scale`, part (1): what an idle Dossier on PostgreSQL costs the database, with
+ * 10, 1,000 and 5,000 destinations beside 1,000 collection channels. One `dossier serve`
+ * (API, workers, schedulers) runs as a child process; the database's own counters
+ * (pg_stat_database: committed and rolled-back transactions, one per statement outside an
+ * explicit transaction) are read before and after a quiet minute. The goal: flat, and at most 5
+ * per second at 5,000 destinations (docs/scale.md).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { loadConfig } from '../src/config/config.js';
+import { silentLogger } from '../src/log/log.js';
+import { buildDeps } from '../src/main/deps.js';
+import { bootstrapIfEmpty } from '../src/auth/bootstrap.js';
+import { freshPostgres } from '../test/helpers/databases.js';
+import { TEST_LIMITS } from '../test/helpers/limits.js';
+import { startServerProcess } from '../test/helpers/server-process.js';
+
+const SIZES = (process.env.BENCH_DESTINATIONS ?? '10,1000,5000').split(',').map(Number);
+const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 1000);
+const WARM_MS = Number(process.env.BENCH_WARM_S ?? 20) * 1000;
+const MEASURE_MS = Number(process.env.BENCH_MEASURE_S ?? 60) * 1000;
+
+async function transactions(url: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  // Counters are per backend until it reports; ask for a fresh snapshot.
+  await c.query('SELECT pg_stat_clear_snapshot()');
+  const { rows } = await c.query<{ n: string }>('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()');
+  await c.end();
+  return Number(rows[0]!.n);
+}
+
+async function idleCost(destinations: number): Promise<number> {
+  const database = await freshPostgres();
+  const dataDir = await mkdtemp(join(tmpdir(), 'dossier-bench-scale-'));
+  const env = { DATABASE_URL: database.url, DOSSIER_DATA_DIR: dataDir, DOSSIER_SECRET_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'info', PORT: '0', ...TEST_LIMITS };
+  const deps = await buildDeps({ config: loadConfig(env), log: silentLogger });
+  const first = (await bootstrapIfEmpty(deps.db))!;
+  await deps.vault.create(first.orgId, first.companyId, { type: 'invoice', number: 'B-1', date: '2024-01-10', counterparty: 'C', amount: '1.00', currency: 'EUR', businessAccount: null },
+    { body: Readable.from([Buffer.from('%PDF-1.4 bench')]), filename: 'b.pdf', mime: 'application/pdf' });
+  const root = await mkdtemp(join(tmpdir(), 'dossier-bench-dst-'));
+  const dst = await deps.backup.add(first.orgId, { companyId: first.companyId, name: 'Model', kind: 'local', settings: { root }, layout: 'company-year-month', startDate: null, schedule: 'continuous', restoreDeleted: true, respectFolderDeletions: false });
+  const channel = await deps.collect.channels.create(first.orgId, first.userId, { companyId: first.companyId, name: 'Model', kind: 'local', folder: root, recipientId: first.userId, binderName: 'In', collectAt: '06:00', moveCollected: false });
+  // Copies of the model rows, half continuous and half daily; each daily one ran after its slot
+  // and each channel collected today, so nothing is due: the idle state of a settled firm. The
+  // model's own first pass runs in the server during the warm-up.
+  await sql`INSERT INTO destinations (id, org_id, company_id, name, kind, connection_id, layout, start_date, schedule, restore_deleted, respect_folder_deletions, state, state_reason, cursor_seq, lease_owner, lease_until, last_run_id, created_at, updated_at, settings)
+    SELECT 'dst_bench_' || g, org_id, company_id, 'Bench ' || g, kind, connection_id, layout, start_date, CASE WHEN g % 2 = 0 THEN 'continuous' ELSE 'daily@03:00' END, restore_deleted, respect_folder_deletions, state, state_reason, (SELECT max(change_seq) FROM documents), NULL, NULL, NULL, created_at, updated_at, settings
+    FROM destinations, generate_series(2, ${destinations}) AS g WHERE id = ${dst.id}`.execute(deps.db);
+  await sql`INSERT INTO runs (id, org_id, destination_id, trigger, status, started_at, finished_at, planned, uploaded, moved, restored, removed, failed, bytes, error)
+    SELECT 'run_bench_' || d.id, d.org_id, d.id, 'daily', 'done', ${new Date().toISOString()}, ${new Date().toISOString()}, 0, 0, 0, 0, 0, 0, 0, NULL FROM destinations d WHERE d.schedule LIKE 'daily@%'`.execute(deps.db);
+  await sql`INSERT INTO channels (id, org_id, company_id, name, kind, connection_id, folder, recipient_id, binder_id, collect_at, move_collected, client_email, client_name, state, state_reason, cursor, lease_owner, lease_until, last_run_id, created_by, created_at, updated_at)
+    SELECT 'chn_bench_' || g, org_id, company_id, 'Bench ' || g, kind, connection_id, folder, recipient_id, binder_id, collect_at, move_collected, client_email, client_name, state, state_reason, cursor, NULL, NULL, NULL, created_by, created_at, updated_at
+    FROM channels, generate_series(2, ${CHANNELS}) AS g WHERE id = ${channel.id}`.execute(deps.db);
+  await sql`INSERT INTO collect_runs (id, org_id, channel_id, trigger, started_by, status, queued_at, started_at, finished_at, found, collected, skipped, duplicates, failed, error)
+    SELECT 'crn_bench_' || c.id, c.org_id, c.id, 'daily', NULL, 'done', ${new Date().toISOString()}, NULL, NULL, 0, 0, 0, 0, 0, NULL FROM channels c`.execute(deps.db);
+  await deps.close();
+
+  const server = startServerProcess(env);
+  try {
+    await server.waitFor(/Dossier is running/);
+    // Settled first: the model destination's first pass and anything else queued at start.
+    const c = new pg.Client({ connectionString: database.url });
+    await c.connect();
+    while (Number((await c.query<{ n: string }>(`SELECT count(*) AS n FROM pgboss.job WHERE state IN ('created', 'retry', 'active')`)).rows[0]!.n) > 0) await new Promise((r) => setTimeout(r, 500));
+    await c.end();
+    await new Promise((r) => setTimeout(r, WARM_MS));
+    const before = await transactions(database.url);
+    await new Promise((r) => setTimeout(r, MEASURE_MS));
+    const after = await transactions(database.url);
+    // The two reads are transactions of their own; they are not the server's.
+    return (after - before - 1) / (MEASURE_MS / 1000);
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.exited;
+    await database.drop();
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+console.log(`idle database statements per second, one "dossier serve" on PostgreSQL, ${CHANNELS} channels, ${MEASURE_MS / 1000} s measured after ${WARM_MS / 1000} s`);
+for (const n of SIZES) console.log(`${String(n).padStart(6)} destinations: ${(await idleCost(n)).toFixed(2)} /s`);
