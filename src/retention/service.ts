@@ -64,9 +64,9 @@ export class RetentionService {
     const held = await this.db.selectFrom('documents').select('legal_hold').where('id', '=', documentId).executeTakeFirstOrThrow();
     const until = retainedUntil(doc.date, doc.createdAt, policy.years);
     if (policy.legalHold) throw new DomainError('legal_hold', `The company is under a legal hold${policy.holdReason ? ` (${policy.holdReason})` : ''}: none of its documents can be deleted until the hold is lifted.`, { companyId: doc.companyId });
-    if (held.legal_hold === 1) throw new DomainError('legal_hold', `Document ${documentId} is under a legal hold: it cannot be deleted until the hold is lifted.`, { documentId });
+    if (held.legal_hold === 1) throw new DomainError('legal_hold', `Document ${documentId} is under a legal hold: it cannot be deleted until the hold is lifted.`, { reason: 'legal_hold_document' });
     if (until > at) {
-      throw new DomainError('retention_period', `Document ${documentId} must be kept until ${until} (${policy.years} years from the end of its year): it cannot be deleted before then.`, { documentId, retainedUntil: until, years: policy.years });
+      throw new DomainError('retention_period', `Document ${documentId} must be kept until ${until} (${policy.years} years from the end of its year): it cannot be deleted before then.`, { reason: 'retention_period', params: { until, years: policy.years } });
     }
     await this.db.transaction().execute(async (trx) => {
       await deleteDocumentIn(trx, orgId, documentId);
@@ -84,7 +84,7 @@ export class RetentionService {
     const at = opts.at ?? today();
     const policy = await this.policy(orgId, companyId);
     const result: PurgeResult = { companyId, before, dryRun: !!opts.dryRun, deleted: [], kept: { retained: 0, held: 0 } };
-    if (policy.legalHold) throw new DomainError('legal_hold', `The company is under a legal hold${policy.holdReason ? ` (${policy.holdReason})` : ''}: nothing is purged until the hold is lifted.`, { companyId });
+    if (policy.legalHold) throw new DomainError('legal_hold', `The company is under a legal hold${policy.holdReason ? ` (${policy.holdReason})` : ''}: nothing is purged until the hold is lifted.`, { reason: 'legal_hold_company' });
     for (const d of await documentsDatedBefore(this.db, orgId, companyId, before)) {
       if (d.legal_hold === 1) { result.kept.held++; continue; }
       if (retainedUntil(d.date, d.created_at, policy.years) > at) { result.kept.retained++; continue; }

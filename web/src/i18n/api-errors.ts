@@ -31,6 +31,9 @@ const en: Sentences = {
   password_too_short: 'Choose a password of at least {{min}} characters.',
   current_password_wrong: 'The current password is not right.',
   invalid_fields: 'Check these fields: {{fields}}.',
+  legal_hold_company: 'The company is under a legal hold: none of its documents can be deleted until the hold is lifted.',
+  legal_hold_document: 'This document is under a legal hold: it cannot be deleted until the hold is lifted.',
+  retention_period: 'This document must be kept until {{until}} ({{years}} years from the end of its year): it cannot be deleted before then.',
 };
 
 const nl: Sentences = {
@@ -58,6 +61,9 @@ const nl: Sentences = {
   password_too_short: 'Kies een wachtwoord van minstens {{min}} tekens.',
   current_password_wrong: 'Het huidige wachtwoord klopt niet.',
   invalid_fields: 'Controleer deze velden: {{fields}}.',
+  legal_hold_company: 'Voor het bedrijf geldt een juridische bewaarplicht (legal hold): geen enkel document kan worden verwijderd tot die is opgeheven.',
+  legal_hold_document: 'Voor dit document geldt een juridische bewaarplicht (legal hold): het kan niet worden verwijderd tot die is opgeheven.',
+  retention_period: 'Dit document moet worden bewaard tot {{until}} ({{years}} jaar na het einde van zijn jaar): het kan niet eerder worden verwijderd.',
 };
 
 const fr: Sentences = {
@@ -85,6 +91,9 @@ const fr: Sentences = {
   password_too_short: 'Choisissez un mot de passe d\'au moins {{min}} caractères.',
   current_password_wrong: 'Le mot de passe actuel est incorrect.',
   invalid_fields: 'Vérifiez ces champs : {{fields}}.',
+  legal_hold_company: 'L\'entreprise est sous conservation légale (legal hold) : aucun de ses documents ne peut être supprimé avant sa levée.',
+  legal_hold_document: 'Ce document est sous conservation légale (legal hold) : il ne peut pas être supprimé avant sa levée.',
+  retention_period: 'Ce document doit être conservé jusqu\'au {{until}} ({{years}} ans après la fin de son année) : il ne peut pas être supprimé avant.',
 };
 
 const de: Sentences = {
@@ -112,6 +121,9 @@ const de: Sentences = {
   password_too_short: 'Wählen Sie ein Passwort mit mindestens {{min}} Zeichen.',
   current_password_wrong: 'Das aktuelle Passwort ist falsch.',
   invalid_fields: 'Prüfen Sie diese Felder: {{fields}}.',
+  legal_hold_company: 'Für das Unternehmen gilt eine Aufbewahrungssperre (Legal Hold): Keines seiner Dokumente kann gelöscht werden, bis sie aufgehoben ist.',
+  legal_hold_document: 'Für dieses Dokument gilt eine Aufbewahrungssperre (Legal Hold): Es kann nicht gelöscht werden, bis sie aufgehoben ist.',
+  retention_period: 'Dieses Dokument muss bis {{until}} aufbewahrt werden ({{years}} Jahre ab Ende seines Jahres): Es kann vorher nicht gelöscht werden.',
 };
 
 export const apiErrors = { en, nl, fr, de };

@@ -126,6 +126,11 @@ export interface paths {
                          */
                         clientEmail?: string;
                         clientName?: string;
+                        /**
+                         * @description The language the client reads: the invitation and reminders are written in it (default: the company's).
+                         * @enum {string}
+                         */
+                        clientLanguage?: "nl" | "fr" | "de" | "en";
                         /** @description E-mail without IMAP settings: the part before @ of the channel's address, such as acme-purchases; made from the name (with a random suffix) when left out. */
                         mailbox?: string;
                     };
@@ -338,6 +343,8 @@ export interface paths {
                         /** Format: email */
                         clientEmail?: string;
                         clientName?: string;
+                        /** @enum {string|null} */
+                        clientLanguage?: "nl" | "fr" | "de" | "en" | null;
                         /** @description E-mail channels: what is given changes, the rest stays. */
                         mail?: {
                             allowList?: string[];

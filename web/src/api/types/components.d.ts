@@ -2,15 +2,22 @@
 import type { schemas as schemasReading } from './schemas-reading';
 import type { schemas as schemasCollect } from './schemas-collect';
 import type { schemas as schemasPeople } from './schemas-people';
+import type { schemas as schemasWebhooks } from './schemas-webhooks';
 
 export interface components {
-    schemas: schemasReading & schemasCollect & schemasPeople & {
+    schemas: schemasReading & schemasCollect & schemasPeople & schemasWebhooks & {
         Error: {
             error: {
                 /** @description Stable, machine-readable reason, such as not_found or invalid_input. */
                 code: string;
-                /** @description What happened and what to do, for people. */
+                /** @description What happened and what to do, for people (in English). */
                 message: string;
+                /** @description A finer, stable reason (such as run_in_progress), for a client to say the message in its own words. */
+                reason?: string;
+                /** @description The values the reason's sentence needs (a run's id, a file's name, ...). */
+                params?: {
+                    [key: string]: string | number;
+                };
             };
         };
         Company: {
@@ -19,6 +26,13 @@ export interface components {
             /** @enum {string} */
             language: "nl" | "fr" | "de" | "en";
             timeZone: string;
+            /** @description Normalised, with its country prefix; null when not given. */
+            vatId: string | null;
+            createdAt: string;
+        };
+        Organization: {
+            id: string;
+            name: string;
             createdAt: string;
         };
         Version: {
@@ -192,6 +206,16 @@ export interface components {
             /** @description Free space in bytes, when the server reports it. */
             free: number | null;
         };
+        ChangePreview: {
+            /** @description Files at the destination that would go to another folder or name. */
+            moves: number;
+            /** @description Files that would be sent: new, a new version, or one to retry. */
+            uploads: number;
+            /** @description Documents the start date keeps out. */
+            skipped: number;
+            /** @description Files that stay where they are. */
+            unchanged: number;
+        };
         VerifyReport: {
             checked: number;
             missing: number;
@@ -281,6 +305,50 @@ export interface components {
                 flag: string;
             };
             maxAttachmentBytes: number;
+        };
+        AuditEntry: {
+            seq: number;
+            /** @description When, ISO-8601 UTC. */
+            at: string;
+            /** @enum {string} */
+            type: "document.version_received" | "document.collected" | "document.deleted" | "transfer.verified" | "transfer.restored" | "settings.changed" | "user.signed_in" | "user.rights_changed" | "api_key.created" | "api_key.revoked" | "retention.purged" | "audit.head";
+            /** @description Who: a user, an API key, a client (by its channel), or Dossier itself (system; id "cli" for the command line). */
+            actor: {
+                /** @enum {string} */
+                kind: "user" | "api_key" | "client" | "system";
+                id: string | null;
+            };
+            objectType: string | null;
+            objectId: string | null;
+            companyId: string | null;
+            details: {
+                [key: string]: unknown;
+            };
+            /** @description The hash of the entry before (64 zeros for the first). */
+            prevHash: string;
+            /** @description SHA-256 of this entry's fields and prevHash (docs/audit.md). */
+            hash: string;
+        };
+        AuditHead: {
+            orgId: string;
+            seq: number;
+            hash: string;
+            at: string;
+        };
+        AuditChainReport: {
+            orgId: string;
+            ok: boolean;
+            entries: number;
+            head: {
+                seq: number;
+                hash: string;
+            };
+            firstFailure: {
+                seq: number;
+                /** @enum {string} */
+                problem: "hash_mismatch" | "previous_mismatch" | "missing_entry" | "truncated" | "head_mismatch";
+                message: string;
+            } | null;
         };
         RetentionPolicy: {
             companyId: string;

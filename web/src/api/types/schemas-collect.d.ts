@@ -18,6 +18,8 @@ export interface schemas {
             moveCollected: boolean;
             clientEmail: string | null;
             clientName: string | null;
+            /** @description The language of the client's mails; null: the company's. */
+            clientLanguage: ("nl" | "fr" | "de" | "en") | null;
             /** @enum {string} */
             state: "waiting_for_client" | "active" | "paused" | "needs_attention" | "removed";
             /** @description Why it needs attention, and what to do. */
@@ -48,6 +50,8 @@ export interface schemas {
             moveCollected: boolean;
             clientEmail: string | null;
             clientName: string | null;
+            /** @description The language of the client's mails; null: the company's. */
+            clientLanguage: ("nl" | "fr" | "de" | "en") | null;
             /** @enum {string} */
             state: "waiting_for_client" | "active" | "paused" | "needs_attention" | "removed";
             /** @description Why it needs attention, and what to do. */
@@ -74,8 +78,11 @@ export interface schemas {
                 sentTo: string;
                 sentAt: string;
                 expiresAt: string;
-                /** @enum {string} */
-                purpose: "connect" | "reconnect";
+                /**
+                 * @description reminder: sent to a channel that works, which it leaves as it is.
+                 * @enum {string}
+                 */
+                purpose: "connect" | "reconnect" | "reminder";
                 /** @description When the client signed in or gave the server, before choosing the folder. */
                 connectedAt: string | null;
                 /** @description When the client chose the folder: the link is used up. */
@@ -142,7 +149,7 @@ export interface schemas {
              */
             step: "connect" | "choose_folder";
             /** @enum {string} */
-            purpose: "connect" | "reconnect";
+            purpose: "connect" | "reconnect" | "reminder";
             expiresAt: string;
         };
         InboxItem: {
