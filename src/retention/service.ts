@@ -63,7 +63,7 @@ export class RetentionService {
     const policy = await retentionPolicy(this.db, orgId, doc.companyId);
     const held = await this.db.selectFrom('documents').select('legal_hold').where('id', '=', documentId).executeTakeFirstOrThrow();
     const until = retainedUntil(doc.date, doc.createdAt, policy.years);
-    if (policy.legalHold) throw new DomainError('legal_hold', `The company is under a legal hold${policy.holdReason ? ` (${policy.holdReason})` : ''}: none of its documents can be deleted until the hold is lifted.`, { companyId: doc.companyId });
+    if (policy.legalHold) throw new DomainError('legal_hold', `The company is under a legal hold${policy.holdReason ? ` (${policy.holdReason})` : ''}: none of its documents can be deleted until the hold is lifted.`, { reason: 'legal_hold_company' });
     if (held.legal_hold === 1) throw new DomainError('legal_hold', `Document ${documentId} is under a legal hold: it cannot be deleted until the hold is lifted.`, { reason: 'legal_hold_document' });
     if (until > at) {
       throw new DomainError('retention_period', `Document ${documentId} must be kept until ${until} (${policy.years} years from the end of its year): it cannot be deleted before then.`, { reason: 'retention_period', params: { until, years: policy.years } });
