@@ -99,8 +99,10 @@ describe('channel routes', () => {
     for (const a of attempts) {
       const res = await api.call({ ...a, key });
       assert.equal(res.statusCode, 403, `${a.method} ${a.url}: ${res.body}`);
-      assert.deepEqual(Object.keys(res.json().error), ['code', 'message']);
+      // Nothing of the channel leaks: the code, the message, and the missing right for the web app to say.
+      assert.deepEqual(Object.keys(res.json().error), ['code', 'message', 'reason', 'params']);
       assert.equal(res.json().error.code, 'forbidden');
+      assert.equal(res.json().error.reason, 'missing_right');
       assert.match(res.json().error.message, /configure_collection/);
     }
     assert.equal((await api.call({ method: 'GET', url: `/v1/channels/${channel.id}`, key })).json().name, channel.name, 'nothing changed, and reading is allowed');
