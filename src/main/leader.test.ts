@@ -27,7 +27,7 @@ describe('one process runs the schedulers', { skip: !pgOk && `PostgreSQL is not 
     await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted
       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
     await admin.end();
-    for (let i = 0; i < 100 && (leading.size !== 1 || leading.has(first!)); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 600 && (leading.size !== 1 || leading.has(first!)); i++) await new Promise((r) => setTimeout(r, 50));
     assert.equal(leading.size, 1, 'again exactly one leads');
     await Promise.all(processes.map((p) => p.stop()));
     assert.equal(leading.size, 0);
