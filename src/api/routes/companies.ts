@@ -23,7 +23,7 @@ function checkedVatId(raw: string | null | undefined): string | null | undefined
   const check = validateVatId(raw);
   if (check.valid) return check.normalized;
   const why = { no_country: 'it needs its country prefix, such as BE or NL', unknown_country: `${check.country} is not a VAT country`, format: 'it has the wrong number of characters for its country', check_digits: 'its check digits do not match (a typing error?)' }[check.problem];
-  throw new DomainError('invalid_input', `vatId: "${raw}" is not a valid VAT number: ${why}.`, { reason: 'vat_id_invalid', params: { value: raw } });
+  throw new DomainError('invalid_input', `vatId: "${raw}" is not a valid VAT number: ${why}.`, { reason: `vat_id_${check.problem}`, params: { value: raw, country: check.country ?? '' } });
 }
 
 /** Companies are the owners of documents: every document and destination belongs to one. */
