@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { CHROMIUM_MISSING, launchBrowser, signInAs, startWebWorld, type WebWorld } from '../helpers/browser.js';
+import { launchBrowser, signInAs, startWebWorld, type WebWorld, withoutChromium } from '../helpers/browser.js';
 import { answerConsent } from '../helpers/consent.js';
 import { connectLinks, mailsTo } from '../helpers/outbox.js';
 import { ublInvoice } from '../helpers/collect.js';
@@ -11,9 +11,7 @@ import { ublInvoice } from '../helpers/collect.js';
  * reminder that leaves the channel as it is; a double click on Run starts one run, not two.
  */
 describe('a working collection channel in the web app (Chromium, sandbox OneDrive)', async () => {
-  const browserCheck = await launchBrowser();
-  if (!browserCheck) { it('runs in Chromium', (t) => { t.skip(CHROMIUM_MISSING); }); return; }
-  await browserCheck.close();
+  if (await withoutChromium()) return;
 
   let w: WebWorld;
   let page: Page;

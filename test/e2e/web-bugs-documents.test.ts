@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { CHROMIUM_MISSING, launchBrowser, signInAs, startWebWorld, type WebWorld } from '../helpers/browser.js';
+import { launchBrowser, signInAs, startWebWorld, type WebWorld, withoutChromium } from '../helpers/browser.js';
 
 /**
  * Documents and the server's errors in Debian's Chromium: a drop is checked file by file by
@@ -11,9 +11,7 @@ import { CHROMIUM_MISSING, launchBrowser, signInAs, startWebWorld, type WebWorld
 const MESSAGE_KEY = /\b(apiErrors|errors|documents|common)\.[a-zA-Z_]+(\.[a-zA-Z_-]+)*\b/;
 
 describe('documents and errors in the web app (Chromium)', async () => {
-  const browserCheck = await launchBrowser();
-  if (!browserCheck) { it('runs in Chromium', (t) => { t.skip(CHROMIUM_MISSING); }); return; }
-  await browserCheck.close();
+  if (await withoutChromium()) return;
 
   let w: WebWorld;
   let page: Page;

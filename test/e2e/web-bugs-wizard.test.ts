@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { CHROMIUM_MISSING, launchBrowser, signInAs, startWebWorld, type WebWorld } from '../helpers/browser.js';
+import { launchBrowser, signInAs, startWebWorld, type WebWorld, withoutChromium } from '../helpers/browser.js';
 
 /**
  * The backup wizard in Debian's Chromium: a template the server would refuse stops step 1,
@@ -10,9 +10,7 @@ import { CHROMIUM_MISSING, launchBrowser, signInAs, startWebWorld, type WebWorld
  * with one slash.
  */
 describe('the backup wizard in the web app (Chromium, sandbox OneDrive)', async () => {
-  const browserCheck = await launchBrowser();
-  if (!browserCheck) { it('runs in Chromium', (t) => { t.skip(CHROMIUM_MISSING); }); return; }
-  await browserCheck.close();
+  if (await withoutChromium()) return;
 
   let w: WebWorld;
   let page: Page;

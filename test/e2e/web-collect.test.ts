@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startServed, type Served } from '../helpers/served.js';
-import { buildWebApp, CHROMIUM_MISSING, launchBrowser, screenshotDir, signInAs } from '../helpers/browser.js';
+import { buildWebApp, launchBrowser, screenshotDir, signInAs, withoutChromium } from '../helpers/browser.js';
 import { connectLinks } from '../helpers/outbox.js';
 import { ublInvoice } from '../helpers/collect.js';
 import { setPassword } from '../../src/auth/sessions.js';
@@ -19,9 +19,7 @@ import { resources } from '../../web/src/i18n/index.js';
 const MESSAGE_KEY = /\b(app|nav|common|state|destination|collect)\.[a-zA-Z_]+(\.[a-zA-Z_-]+)*\b/;
 
 describe('collection in the web app, end to end (Chromium, sandbox OneDrive)', async () => {
-  const browserCheck = await launchBrowser();
-  if (!browserCheck) { it('runs in Chromium', (t) => { t.skip(CHROMIUM_MISSING); }); return; }
-  await browserCheck.close();
+  if (await withoutChromium()) return;
 
   let s: Served;
   let web: Awaited<ReturnType<typeof buildWebApp>>;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Served } from '../helpers/served.js';
-import { CHROMIUM_MISSING, launchBrowser, signInAs, startWebWorld, type WebWorld } from '../helpers/browser.js';
+import { launchBrowser, signInAs, startWebWorld, type WebWorld, withoutChromium } from '../helpers/browser.js';
 import { ublInvoice } from '../helpers/collect.js';
 import { resources } from '../../web/src/i18n/index.js';
 
@@ -14,9 +14,7 @@ import { resources } from '../../web/src/i18n/index.js';
  * run in the collection history; then in every language on a phone.
  */
 describe('the overview, end to end (Chromium)', async () => {
-  const browserCheck = await launchBrowser();
-  if (!browserCheck) { it('runs in Chromium', (t) => { t.skip(CHROMIUM_MISSING); }); return; }
-  await browserCheck.close();
+  if (await withoutChromium()) return;
 
   let world: WebWorld;
   let s: Served;

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type { Served } from '../helpers/served.js';
-import { CHROMIUM_MISSING, launchBrowser, startWebWorld, type WebWorld } from '../helpers/browser.js';
+import { launchBrowser, startWebWorld, type WebWorld, withoutChromium } from '../helpers/browser.js';
 import { mailsTo } from '../helpers/outbox.js';
 import { DUTCH_INVOICE, FRENCH_INVOICE, type InvoiceText } from '../../src/extract/ocr/testing/invoices.js';
 import { resources } from '../../web/src/i18n/index.js';
@@ -26,9 +26,7 @@ async function textPdf(invoice: InvoiceText): Promise<Buffer> {
 }
 
 describe('the inbox and user invitations, end to end (Chromium)', async () => {
-  const browserCheck = await launchBrowser();
-  if (!browserCheck) { it('runs in Chromium', (t) => { t.skip(CHROMIUM_MISSING); }); return; }
-  await browserCheck.close();
+  if (await withoutChromium()) return;
 
   let world: WebWorld;
   let s: Served;

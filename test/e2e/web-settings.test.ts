@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Served } from '../helpers/served.js';
-import { CHROMIUM_MISSING, launchBrowser, signInAs, startWebWorld, type WebWorld } from '../helpers/browser.js';
+import { launchBrowser, signInAs, startWebWorld, type WebWorld, withoutChromium } from '../helpers/browser.js';
 import { resources } from '../../web/src/i18n/index.js';
 
 /**
@@ -22,9 +22,7 @@ async function filesUnder(root: string): Promise<string[]> {
 }
 
 describe('settings and changing a backup, end to end (Chromium)', async () => {
-  const browserCheck = await launchBrowser();
-  if (!browserCheck) { it('runs in Chromium', (t) => { t.skip(CHROMIUM_MISSING); }); return; }
-  await browserCheck.close();
+  if (await withoutChromium()) return;
 
   let world: WebWorld;
   let s: Served;
