@@ -1,13 +1,8 @@
 import { DomainError } from '../domain/errors.js';
-import { now, type Db } from './db.js';
+import { isUniqueViolation, now, type Db } from './db.js';
 
 /** Where mail to a mailbox goes: a channel, and whether it takes mail now. */
 export interface AddressOwner { orgId: string; channelId: string; state: string }
-
-const isUniqueViolation = (e: unknown) => {
-  const err = e as { code?: string; message?: string };
-  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(err?.message ?? '');
-};
 
 /** Gives a channel its mailbox; a mailbox taken (by any organization, now or before) is a conflict. */
 export async function insertChannelAddress(db: Db, orgId: string, channelId: string, mailbox: string): Promise<void> {

@@ -117,3 +117,10 @@ export async function migrate(db: Db): Promise<void> {
 }
 
 export const now = () => new Date().toISOString();
+
+/** A row refused because its key or a unique index is taken, in PostgreSQL or SQLite: someone else got there first. */
+export function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+    || /UNIQUE constraint failed/.test(err?.message ?? '');
+}

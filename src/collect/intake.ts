@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { isConnectorError, joinPath, splitPath, type StorageConnector } from '../connectors/connector.js';
 import { COLLECTED_FOLDER } from '../domain/channels.js';
 import type { Transaction } from 'kysely';
-import type { Db } from '../catalog/db.js';
+import { isUniqueViolation, type Db } from '../catalog/db.js';
 import type { Database } from '../catalog/schema.js';
 import type { DocumentMeta, DocumentRow } from '../catalog/documents.js';
 import type { Channel } from '../catalog/channels.js';
@@ -60,11 +60,6 @@ async function readAll(blobs: BlobStore, sha256: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of blobs.open(sha256)) chunks.push(c as Buffer);
   return Buffer.concat(chunks);
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string; message?: string };
-  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed: inbox_items/.test(err?.message ?? '');
 }
 
 /** Runs `fn` over `items`, `depth` at a time; the first error stops new starts and is thrown once the others settle. */
