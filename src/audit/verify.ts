@@ -1,5 +1,5 @@
-import { entryHash, GENESIS_HASH } from '../domain/audit.js';
-import { auditHeadRow, chainPage, type AuditRow } from '../catalog/audit.js';
+import { GENESIS_HASH, hashChainFields } from '../domain/audit.js';
+import { readChain } from '../catalog/audit.js';
 import type { Db } from '../catalog/db.js';
 
 export type ChainProblem =
@@ -19,43 +19,41 @@ export interface ChainReport {
   firstFailure: { seq: number; problem: ChainProblem; message: string } | null;
 }
 
-const PAGE = 5_000;
-
 /**
- * Recomputes the organization's chain from its first entry, a page of rows at a time in seq
- * order (memory stays flat whatever its length), and names the first entry that does not match.
+ * Recomputes the organization's chain from its first entry, in one ordered read of a snapshot
+ * (memory stays flat whatever its length), and names the first entry that does not match. Each
+ * row is hashed from its stored columns as read: the chain rule hashes the stored text of
+ * details, so nothing is parsed or re-serialised, and every field the rule covers is checked.
  */
 export async function verifyChain(db: Db, orgId: string, onProgress?: (checked: number) => void): Promise<ChainReport> {
-  const head = await auditHeadRow(db, orgId);
   let expectedSeq = 1, prevHash = GENESIS_HASH, checked = 0;
-  const fail = (seq: number, problem: ChainProblem, message: string): ChainReport =>
-    ({ orgId, ok: false, entries: checked, head: { seq: head.seq, hash: head.hash }, firstFailure: { seq, problem, message } });
-  for (;;) {
-    const rows = await chainPage(db, orgId, expectedSeq - 1, PAGE);
-    if (rows.length === 0) break;
+  let failure = null as ChainReport['firstFailure'];
+  const fail = (seq: number, problem: ChainProblem, message: string) => { failure = { seq, problem, message }; return false; };
+  // The rule's fields: version, org_id, then the row's columns up to prev_hash (filled per row).
+  const fields: Array<string | number | null> = [1, orgId, 0, '', '', '', null, null, null, null, '', ''];
+  const head = await readChain(db, orgId, (_head, rows) => {
     for (const r of rows) {
-      if (r.seq !== expectedSeq) return fail(expectedSeq, 'missing_entry', `Entry ${expectedSeq} is missing: the next entry there is ${r.seq}.`);
-      if (r.prev_hash !== prevHash) {
-        return fail(r.seq, 'previous_mismatch', `Entry ${r.seq} does not chain to entry ${r.seq - 1}: it names ${r.prev_hash} as the previous hash, which is ${prevHash}.`);
+      const seq = r[0];
+      if (seq !== expectedSeq) return fail(expectedSeq, 'missing_entry', `Entry ${expectedSeq} is missing: the next entry there is ${seq}.`);
+      if (r[9] !== prevHash) {
+        return fail(seq, 'previous_mismatch', `Entry ${seq} does not chain to entry ${seq - 1}: it names ${r[9]} as the previous hash, which is ${prevHash}.`);
       }
-      if (recompute(r) !== r.hash) return fail(r.seq, 'hash_mismatch', `Entry ${r.seq} was changed after it was written: its fields no longer give its hash ${r.hash}.`);
-      prevHash = r.hash;
+      for (let i = 0; i < 10; i++) fields[i + 2] = r[i]!;
+      if (hashChainFields(fields) !== r[10]) return fail(seq, 'hash_mismatch', `Entry ${seq} was changed after it was written: its fields no longer give its hash ${r[10]}.`);
+      prevHash = r[10];
       expectedSeq += 1;
       checked += 1;
     }
     onProgress?.(checked);
-  }
-  const last = expectedSeq - 1;
-  if (head.seq > last) return fail(last + 1, 'truncated', `Entries ${last + 1} to ${head.seq} are missing: the chain's head says it ends at ${head.seq}.`);
-  if (head.seq < last || head.hash !== prevHash) {
-    return fail(last, 'head_mismatch', `The chain ends at entry ${last} with hash ${prevHash}, but its head records entry ${head.seq} with hash ${head.hash}.`);
-  }
-  return { orgId, ok: true, entries: checked, head: { seq: head.seq, hash: head.hash }, firstFailure: null };
-}
-
-export function recompute(r: AuditRow): string {
-  return entryHash({
-    orgId: r.org_id, seq: Number(r.seq), at: r.at, type: r.type, actorKind: r.actor_kind, actorId: r.actor_id,
-    objectType: r.object_type, objectId: r.object_id, companyId: r.company_id, details: r.details, prevHash: r.prev_hash,
+    return true;
   });
+  const report = (firstFailure: ChainReport['firstFailure']): ChainReport =>
+    ({ orgId, ok: firstFailure === null, entries: checked, head: { seq: head.seq, hash: head.hash }, firstFailure });
+  if (failure) return report(failure);
+  const last = expectedSeq - 1;
+  if (head.seq > last) return report({ seq: last + 1, problem: 'truncated', message: `Entries ${last + 1} to ${head.seq} are missing: the chain's head says it ends at ${head.seq}.` });
+  if (head.seq < last || head.hash !== prevHash) {
+    return report({ seq: last, problem: 'head_mismatch', message: `The chain ends at entry ${last} with hash ${prevHash}, but its head records entry ${head.seq} with hash ${head.hash}.` });
+  }
+  return report(null);
 }

@@ -1,6 +1,7 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { GENESIS_HASH } from '../domain/audit.js';
-import { now, type Db } from './db.js';
+import { now, openSqliteReader, type Db } from './db.js';
 import type { Database } from './schema.js';
 
 export type AuditRow = Database['audit_entries'];
@@ -39,6 +40,64 @@ export async function chainPage(db: Db, orgId: string, afterSeq: number, limit: 
   const rows = await q.orderBy('seq').limit(limit).execute();
   for (const r of rows) r.seq = Number(r.seq);
   return rows;
+}
+
+/**
+ * An entry as the chain reader gives it: the stored columns the hash covers, in the order of the
+ * chain rule after org_id (seq, at, type, actor_kind, actor_id, object_type, object_id,
+ * company_id, details, prev_hash), then the stored hash.
+ */
+export type ChainTuple = [number, string, string, string, string | null, string | null, string | null, string | null, string, string, string];
+const CHAIN_COLUMNS = 'seq, at, type, actor_kind, actor_id, object_type, object_id, company_id, details, prev_hash, hash';
+
+/** Rows handed to the visitor at once; between two batches other work gets a turn. */
+const CHAIN_BATCH = 10_000;
+
+/**
+ * Reads the head and every entry of the organization's chain in seq order, from one snapshot
+ * (entries appended meanwhile are seen neither in the head nor among the entries, so a busy
+ * chain does not look cut off), only the columns the chain rule needs: SQLite on a read-only
+ * connection of its own in pages of plain arrays, PostgreSQL through one cursor in a
+ * repeatable-read transaction (a query per page there planned badly and cost seconds each). `visit` answers false to stop early. Memory stays
+ * at one batch whatever the chain's length.
+ */
+export async function readChain(
+  db: Db, orgId: string, visit: (head: { seq: number; hash: string }, rows: ChainTuple[]) => boolean,
+): Promise<{ seq: number; hash: string }> {
+  const reader = openSqliteReader(db);
+  if (reader) {
+    try {
+      reader.pragma('busy_timeout = 10000');
+      reader.exec('BEGIN');
+      const h = reader.prepare('SELECT seq, hash FROM audit_heads WHERE org_id = ?').get(orgId) as { seq: number; hash: string } | undefined;
+      const head = h ? { seq: Number(h.seq), hash: h.hash } : { seq: 0, hash: GENESIS_HASH };
+      // Pages of plain arrays by the primary key: better-sqlite3 builds a page in one call, where
+      // iterate() crosses into JavaScript once per row (twice as slow over a million rows).
+      const page = reader.prepare(`SELECT ${CHAIN_COLUMNS} FROM audit_entries WHERE org_id = ? AND seq > ? ORDER BY seq LIMIT ${CHAIN_BATCH}`).raw();
+      for (let after = 0; ;) {
+        const rows = page.all(orgId, after) as ChainTuple[];
+        if (rows.length === 0 || !visit(head, rows) || rows.length < CHAIN_BATCH) break;
+        after = rows.at(-1)![0];
+        await nextTurn();
+      }
+      return head;
+    } finally {
+      reader.close();
+    }
+  }
+  return db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+    const h = await trx.selectFrom('audit_heads').select(['seq', 'hash']).where('org_id', '=', orgId).executeTakeFirst();
+    const head = h ? { seq: Number(h.seq), hash: h.hash } : { seq: 0, hash: GENESIS_HASH };
+    await sql`DECLARE audit_chain NO SCROLL CURSOR FOR SELECT ${sql.raw(CHAIN_COLUMNS)} FROM audit_entries WHERE org_id = ${orgId} ORDER BY seq`.execute(trx);
+    for (;;) {
+      const { rows } = await sql<AuditRow>`FETCH ${sql.raw(String(CHAIN_BATCH))} FROM audit_chain`.execute(trx);
+      if (rows.length === 0) break;
+      const tuples = rows.map((r): ChainTuple => [Number(r.seq), r.at, r.type, r.actor_kind, r.actor_id, r.object_type, r.object_id, r.company_id, r.details, r.prev_hash, r.hash]);
+      if (!visit(head, tuples)) break;
+    }
+    await sql`CLOSE audit_chain`.execute(trx);
+    return head;
+  });
 }
 
 export async function organizationsWithAudit(db: Db): Promise<string[]> {

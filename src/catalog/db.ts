@@ -24,6 +24,19 @@ import * as retention from './migrations/015-retention.js';
 
 export type Db = Kysely<Database>;
 
+/** The file of each SQLite database opened here, for readers that need a connection of their own. */
+const sqliteFiles = new WeakMap<Db, string>();
+
+/**
+ * A second, read-only connection to the SQLite file behind `db` (undefined on PostgreSQL): WAL
+ * lets it read a snapshot in its own transaction while the main connection goes on writing,
+ * and a long read on it (the audit verifier's) never holds the main connection busy.
+ */
+export function openSqliteReader(db: Db): SQLite.Database | undefined {
+  const file = sqliteFiles.get(db);
+  return file ? new SQLite(file, { readonly: true, fileMustExist: true }) : undefined;
+}
+
 // int8 columns (sizes, sequence numbers) come back as strings by default; they fit a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
 
@@ -75,7 +88,9 @@ export function openDatabase(opts: DatabaseOptions): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  sqliteFiles.set(db, opts.sqlitePath);
+  return db;
 }
 
 const STATEMENT_CACHE = 256;

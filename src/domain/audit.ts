@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The audit log's vocabulary and its chain rule, without I/O: the same function computes an
@@ -70,6 +70,10 @@ export interface ChainedFields {
 
 /** Version 1 of the rule: SHA-256 (hex) of the UTF-8 JSON array of the fields in this order. */
 export function entryHash(f: ChainedFields): string {
-  const fields = [1, f.orgId, f.seq, f.at, f.type, f.actorKind, f.actorId, f.objectType, f.objectId, f.companyId, f.details, f.prevHash];
-  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+  return hashChainFields([1, f.orgId, f.seq, f.at, f.type, f.actorKind, f.actorId, f.objectType, f.objectId, f.companyId, f.details, f.prevHash]);
+}
+
+/** The same rule on the fields already in order, from the rule's version (1) to prevHash: how the verifier hashes a row as read. */
+export function hashChainFields(fields: ReadonlyArray<string | number | null>): string {
+  return hash('sha256', JSON.stringify(fields), 'hex');
 }
