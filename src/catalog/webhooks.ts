@@ -95,23 +95,23 @@ export async function enqueueMessages(db: Db, m: { id: string; orgId: string; en
 }
 
 /**
- * Claims up to `limit` messages that are due, each the oldest still waiting for its endpoint and
- * object (so the next event of a document waits for the one before), of enabled endpoints not in
- * `skipEndpoints` (those already at their concurrency). A claim is a lease: a process that dies
- * mid-send gives the message back when the lease runs out.
+ * Claims up to `limit` messages of one endpoint that are due, oldest first, each the oldest still
+ * waiting for its object (so the next event of a document waits for the one before), when the
+ * endpoint is enabled. One endpoint at a time, through its own index: a slow receiver's backlog
+ * is never read on another endpoint's claim. A claim is a lease: a process that dies mid-send
+ * gives the message back when the lease runs out.
  */
-export async function claimDueMessages(db: Db, o: { owner: string; at: Date; leaseMs: number; limit: number; skipEndpoints: string[] }): Promise<Message[]> {
+export async function claimDueMessages(db: Db, o: { owner: string; at: Date; leaseMs: number; limit: number; endpointId: string }): Promise<Message[]> {
   const at = o.at.toISOString();
-  let q = db.selectFrom('webhook_messages as m').innerJoin('webhook_endpoints as e', 'e.id', 'm.endpoint_id')
+  const candidates = await db.selectFrom('webhook_messages as m')
     .select(MESSAGE_COLUMNS.map((c) => `m.${c}` as const))
-    .where('m.state', '=', 'pending').where('e.state', '=', 'enabled').where('m.next_attempt_at', '<=', at)
+    .where('m.endpoint_id', '=', o.endpointId).where('m.state', '=', 'pending').where('m.next_attempt_at', '<=', at)
     .where((eb) => eb.or([eb('m.lease_until', 'is', null), eb('m.lease_until', '<', at)]))
+    .where((eb) => eb.exists(eb.selectFrom('webhook_endpoints as e').select(sql`1`.as('one')).whereRef('e.id', '=', 'm.endpoint_id').where('e.state', '=', 'enabled')))
     .where((eb) => eb.not(eb.exists(eb.selectFrom('webhook_messages as o').select(sql`1`.as('one'))
       .whereRef('o.endpoint_id', '=', 'm.endpoint_id').whereRef('o.order_key', '=', 'm.order_key').where('o.state', '=', 'pending')
       .whereRef('o.seq', '<', 'm.seq'))))
-    .orderBy('m.seq').limit(o.limit);
-  if (o.skipEndpoints.length > 0) q = q.where('m.endpoint_id', 'not in', o.skipEndpoints);
-  const candidates = await q.execute();
+    .orderBy('m.seq').limit(o.limit).execute();
   if (candidates.length === 0) return [];
   const until = new Date(o.at.getTime() + o.leaseMs).toISOString();
   // One statement for the batch; a row another process claimed meanwhile is not returned.
@@ -120,6 +120,14 @@ export async function claimDueMessages(db: Db, o: { owner: string; at: Date; lea
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', at)])).returning('seq').execute();
   const mine = new Set(won.map((w) => Number(w.seq)));
   return candidates.filter((c) => mine.has(Number(c.seq))).map(toMessage);
+}
+
+/** Enabled endpoints with a message due now: where a look through the whole outbox (on a poll) claims. */
+export async function endpointsWithDueMessages(db: Db, at: Date): Promise<string[]> {
+  const rows = await db.selectFrom('webhook_messages as m').innerJoin('webhook_endpoints as e', 'e.id', 'm.endpoint_id')
+    .select('m.endpoint_id').distinct().where('m.state', '=', 'pending').where('e.state', '=', 'enabled').where('m.next_attempt_at', '<=', at.toISOString())
+    .execute();
+  return rows.map((r) => r.endpoint_id);
 }
 
 /** The earliest moment a pending message of an enabled endpoint is due, for the worker's sleep. */

@@ -193,7 +193,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     : new OutboxMailer(join(config.dataDir, 'outbox'), config.mail.from, log);
   const alerts = new AlertService({ db, log, mailer, baseUrl: config.baseUrl });
   let delivery: WebhookDelivery | null = null;
-  const webhooks = new WebhookService({ db, log, egress, seal: (v) => box.seal(v), open: (sealed) => box.open(sealed), wake: () => delivery?.wake(),
+  const webhooks = new WebhookService({ db, log, egress, seal: (v) => box.seal(v), open: (sealed) => box.open(sealed), wake: (ids) => delivery?.wake(ids),
     onEnabled: (orgId, id) => alerts.webhookEnabled(orgId, id),
   });
   delivery = new WebhookDelivery({

@@ -19,7 +19,7 @@ const box = new SecretBox(randomBytes(32));
 function wire(db: Db, o: { egress?: EgressPolicy; timeoutMs?: number; retryWindowMs?: number; clock?: () => Date; onDisabled?: (org: string, id: string) => Promise<void> } = {}) {
   const egress = o.egress ?? new EgressPolicy(['127.0.0.1']);
   let delivery: WebhookDelivery | null = null;
-  const service = new WebhookService({ db, log, egress, seal: (v) => box.seal(v), open: (s) => box.open(s), wake: () => delivery?.wake(), clock: o.clock });
+  const service = new WebhookService({ db, log, egress, seal: (v) => box.seal(v), open: (s) => box.open(s), wake: (ids) => delivery?.wake(ids), clock: o.clock });
   delivery = new WebhookDelivery({
     db, log, egress, secretsOf: (s) => service.secretsOf(s), timeoutMs: o.timeoutMs ?? 2000, concurrency: 2, retryWindowMs: o.retryWindowMs ?? 3_600_000,
     firstRetryMs: 20, pollMs: 20, clock: o.clock, onDisabled: o.onDisabled && ((org, id) => o.onDisabled!(org, id)),

@@ -3,7 +3,7 @@ import { Agent, request } from 'undici';
 import type { Logger } from 'pino';
 import type { Db } from '../catalog/db.js';
 import { LEASE_OWNER } from '../catalog/leases.js';
-import { claimDueMessages, getEndpoint, nextDueAt, settleAttempt, settleDelivered, updateEndpoint, type AttemptRecord, type Endpoint, type Message } from '../catalog/webhooks.js';
+import { claimDueMessages, endpointsWithDueMessages, getEndpoint, nextDueAt, settleAttempt, settleDelivered, updateEndpoint, type AttemptRecord, type Endpoint, type Message } from '../catalog/webhooks.js';
 import type { EgressPolicy } from '../connectors/kit/egress.js';
 import { signedHeaders } from './signature.js';
 import { nextAttemptAt } from './schedule.js';
@@ -33,8 +33,6 @@ export interface DeliveryDeps {
   owner?: string;
 }
 
-/** Messages claimed per statement. */
-const CLAIM_BATCH = 100;
 
 /** What a receiver's answer body is kept to, in characters. */
 export const RESPONSE_BODY_LIMIT = 1024;
@@ -63,29 +61,57 @@ export class WebhookDelivery {
     this.wake();
   }
 
-  /** Looks for due messages now (announce calls it after writing a row). */
-  wake(): void {
+  /** Endpoints to claim for on the next pump; 'all' looks through the whole outbox. */
+  private wanted: Set<string> | 'all' = new Set();
+
+  /**
+   * Claims what is due now: for the given endpoints (announce names those it wrote to, a
+   * finished delivery its own), or for every endpoint with due work (start, the poll, an
+   * endpoint enabled again). Wakes while a pump runs are gathered into the next one.
+   */
+  wake(endpointIds?: readonly string[]): void {
     if (this.stopped) return;
+    if (!endpointIds) this.wanted = 'all';
+    else if (this.wanted !== 'all') for (const id of endpointIds) this.wanted.add(id);
     if (this.pumping) { this.again = true; return; }
     this.pumping = true;
-    void this.pump().catch((err) => this.deps.log.error({ err }, 'webhook delivery could not read the outbox'))
-      .finally(() => {
-        this.pumping = false;
-        if (this.again) { this.again = false; this.wake(); } else this.sleep();
-      });
+    // One turn later: the wakes of the deliveries that finished together make one claim each endpoint.
+    setImmediate(() => {
+      const wanted = this.wanted;
+      this.wanted = new Set();
+      void this.pump(wanted).catch((err) => this.deps.log.error({ err }, 'webhook delivery could not read the outbox'))
+        .finally(() => {
+          this.pumping = false;
+          if (this.again) { this.again = false; this.wake([]); } else if (wanted === 'all' || !this.timer) void this.sleep();
+        });
+    });
   }
 
+  /**
+   * Sets the poll: for work another process queued and for retries coming due. Computed after a
+   * look through the whole outbox, not after each targeted claim (at a hundred events a second
+   * that would be a hundred scans of the outbox a second).
+   */
   private async sleep(): Promise<void> {
     if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
     const poll = this.deps.pollMs ?? 1000;
     let wait = poll;
     const due = await nextDueAt(this.deps.db).catch(() => null);
     if (due) wait = Math.max(10, Math.min(poll, Date.parse(due) - this.clock().getTime()));
+    this.pollIn(wait);
+  }
+
+  /** A look through the whole outbox in `wait` ms, unless one comes sooner already. */
+  private pollIn(wait: number): void {
     if (this.stopped) return;
+    const at = Date.now() + wait;
+    if (this.timer && this.timerAt <= at) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
     this.timer = setTimeout(() => { this.timer = null; this.wake(); }, wait);
     this.timer.unref();
   }
+  private timerAt = 0;
 
   /** In flight and claimed but waiting for a slot, for one endpoint. */
   private load(endpointId: string): number {
@@ -93,23 +119,27 @@ export class WebhookDelivery {
   }
 
   /**
-   * Claims what is due into per-endpoint queues. An endpoint with twice its concurrency claimed
-   * already is left out of the claim, so a slow receiver's backlog stays in the database (where
-   * another process may take it) and never in front of the others.
+   * Claims what is due into per-endpoint queues, one endpoint at a time, up to twice its
+   * concurrency: a slow receiver's backlog stays in the database (where another process may
+   * take it) and is never read, nor waited for, on another endpoint's claim.
    */
-  private async pump(): Promise<void> {
-    for (;;) {
-      const full = [...new Set([...this.inFlight.keys(), ...this.queued.keys()])].filter((id) => this.load(id) >= this.deps.concurrency * 2);
-      const claimed = await claimDueMessages(this.deps.db, {
-        owner: this.owner, at: this.clock(), leaseMs: this.deps.timeoutMs * 3 + 30_000, limit: CLAIM_BATCH, skipEndpoints: full,
-      });
-      for (const m of claimed) {
-        const q = this.queued.get(m.endpointId) ?? [];
-        q.push(m);
-        this.queued.set(m.endpointId, q);
+  private async pump(wanted: Set<string> | 'all'): Promise<void> {
+    const ids = wanted === 'all' ? await endpointsWithDueMessages(this.deps.db, this.clock()) : [...wanted];
+    for (const id of ids) {
+      for (;;) {
+        const room = this.deps.concurrency * 2 - this.load(id);
+        if (room <= 0 || this.stopped) break;
+        const claimed = await claimDueMessages(this.deps.db, {
+          owner: this.owner, at: this.clock(), leaseMs: this.deps.timeoutMs * 3 + 30_000, limit: room, endpointId: id,
+        });
+        if (claimed.length > 0) {
+          const q = this.queued.get(id) ?? [];
+          q.push(...claimed);
+          this.queued.set(id, q);
+          this.startQueued(id);
+        }
+        if (claimed.length < room) break;
       }
-      for (const id of new Set(claimed.map((m) => m.endpointId))) this.startQueued(id);
-      if (claimed.length < CLAIM_BATCH || this.stopped) return;
     }
   }
 
@@ -125,7 +155,7 @@ export class WebhookDelivery {
           this.running.delete(p);
           this.startQueued(endpointId);
           // Running low: claim more (the next event of the same object is claimable only now).
-          if (this.load(endpointId) < this.deps.concurrency) this.wake();
+          if (this.load(endpointId) < this.deps.concurrency) this.wake([endpointId]);
         });
       this.running.add(p);
     }
@@ -153,6 +183,7 @@ export class WebhookDelivery {
     const retryAt = nextAttemptAt(m.attempts + 1, at, this.deps.firstRetryMs);
     if (retryAt.getTime() - Date.parse(m.createdAt) <= this.deps.retryWindowMs) {
       await settleAttempt(this.deps.db, m, this.owner, { ...result, at: at.toISOString() }, { state: 'pending', retryAt: retryAt.toISOString() });
+      this.pollIn(Math.max(10, retryAt.getTime() - this.clock().getTime()));
       return;
     }
     await settleAttempt(this.deps.db, m, this.owner, { ...result, at: at.toISOString() }, { state: 'failed' });

@@ -22,8 +22,8 @@ export interface WebhookServiceDeps {
   egress: EgressPolicy;
   seal(value: unknown): string;
   open<T>(sealed: string): T;
-  /** Nudges the delivery in this process after a message was written. */
-  wake?(): void;
+  /** Nudges the delivery in this process after messages were written to these endpoints (none named: any). */
+  wake?(endpointIds?: readonly string[]): void;
   clock?: () => Date;
   /** How long the previous secret stays valid after a rotation. */
   rotationOverlapMs?: number;
@@ -142,7 +142,7 @@ export class WebhookService {
     const id = newId('msg');
     const payload = JSON.stringify({ type, timestamp: at, data });
     await enqueueMessages(this.deps.db, { id, orgId, endpointIds, eventType: type, orderKey, payload, at });
-    this.deps.wake?.();
+    this.deps.wake?.(endpointIds);
     return id;
   }
 
@@ -165,7 +165,7 @@ export class WebhookService {
     const m = await getMessage(this.deps.db, orgId, endpointId, seq);
     if (m.state === 'pending') throw new DomainError('conflict', 'This message is still being delivered: wait for it to be delivered or given up.', { reason: 'webhook_delivery_pending' });
     await requeueMessage(this.deps.db, orgId, seq, this.now().toISOString());
-    this.deps.wake?.();
+    this.deps.wake?.([endpointId]);
     const again = await getMessage(this.deps.db, orgId, endpointId, seq);
     return deliveryView(again, (await attemptsOf(this.deps.db, orgId, [seq])).get(seq) ?? []);
   }
