@@ -105,7 +105,10 @@ export async function claimDueMessages(db: Db, o: { owner: string; at: Date; lea
   const at = o.at.toISOString();
   const candidates = await db.selectFrom('webhook_messages as m')
     .select(MESSAGE_COLUMNS.map((c) => `m.${c}` as const))
-    .where('m.endpoint_id', '=', o.endpointId).where('m.state', '=', 'pending').where('m.next_attempt_at', '<=', at)
+    // The time is compared through coalesce (it is never null) so that no index on it is used:
+    // SQLite would otherwise read every due row by time and sort them, where the endpoint's index
+    // in seq order stops at the `limit`-th claimable row.
+    .where('m.endpoint_id', '=', o.endpointId).where('m.state', '=', 'pending').where((eb) => eb(eb.fn.coalesce('m.next_attempt_at', sql.lit('')), '<=', at))
     .where((eb) => eb.or([eb('m.lease_until', 'is', null), eb('m.lease_until', '<', at)]))
     .where((eb) => eb.exists(eb.selectFrom('webhook_endpoints as e').select(sql`1`.as('one')).whereRef('e.id', '=', 'm.endpoint_id').where('e.state', '=', 'enabled')))
     .where((eb) => eb.not(eb.exists(eb.selectFrom('webhook_messages as o').select(sql`1`.as('one'))
