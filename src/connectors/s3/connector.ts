@@ -41,6 +41,7 @@ export interface S3Options {
 const PART_SIZE = 8 * 1024 * 1024;
 const PARALLEL = 8;
 const YEAR_MS = 365.25 * 24 * 3_600_000;
+const UNSIGNED_BODY = new Set(['PutObjectCommand', 'UploadPartCommand']);
 
 /**
  * An S3-compatible bucket (AWS S3, Backblaze B2, Wasabi, Scaleway, OVH, MinIO, Garage). Folders
@@ -65,6 +66,13 @@ export class S3Connector implements StorageConnector {
       credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey },
       egress: context.egress ?? PUBLIC_ONLY,
     });
+    // The bytes of an upload are proved by Content-MD5 (one PutObject) or by the multipart ETag
+    // checked after it (upload.ts), so signing them too adds only another hash pass over every
+    // byte; the request itself stays signed.
+    this.client.middlewareStack.add((next, context) => async (args) => {
+      if (UNSIGNED_BODY.has(context.commandName ?? '')) (args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+      return next(args);
+    }, { step: 'build', name: 'dossierUnsignedUploadBody' });
     this.bucket = opts.bucket;
     this.base = opts.prefix.split('/').filter(Boolean).map((s) => s + '/').join('');
     const partSize = opts.partSize ?? PART_SIZE;
