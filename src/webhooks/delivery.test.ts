@@ -77,6 +77,28 @@ for (const database of await testDatabases()) {
   });
 }
 
+for (const database of await testDatabases()) {
+  test(`webhooks on ${database.name}: a receiver that does not answer holds only its own slots; the others get every event, its backlog waits in the outbox`, { skip: database.skip }, async (t) => {
+    const { db, drop } = await database.open();
+    const healthy = await startReceiver();
+    // It answers only after the test: its two tries stay in flight until it closes their connections.
+    const stuck = await startReceiver(() => ({ status: 200, delayMs: 60_000 }));
+    const { service, delivery } = wire(db, { timeoutMs: 60_000 });
+    t.after(async () => { await stuck.close(); await delivery.stop(); await healthy.close(); await drop(); });
+    const org = await createOrganization(db, 'Firm');
+    await service.create(org, { url: stuck.url, eventTypes: ['document.created'] });
+    await service.create(org, { url: healthy.url, eventTypes: ['document.created'] });
+    const EVENTS = 150;
+    for (let i = 0; i < EVENTS; i++) await service.announce({ type: 'document.created', orgId: org, subject: `doc_${i}`, data: { n: i } });
+    await until('every event at the healthy receiver', () => healthy.effects.size === EVENTS);
+    assert.deepEqual([...healthy.effects.values()].map((r) => r.json.data.n as number).sort((a, b) => a - b), Array.from({ length: EVENTS }, (_, i) => i));
+    // Concurrency 2: the stuck receiver has at most its two slots' worth, the rest is still in the database.
+    assert.ok(stuck.requests.length <= 2, `the stuck receiver saw ${stuck.requests.length} tries`);
+    const waiting = await db.selectFrom('webhook_messages').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'pending').executeTakeFirstOrThrow();
+    assert.ok(Number(waiting.n) >= EVENTS - 2, `${waiting.n} messages still waiting for the stuck receiver`);
+  });
+}
+
 test('events of one object arrive in order: the next waits until the one before is delivered; other objects do not wait', async (t) => {
   const { db, drop } = await sqliteDatabase.open();
   let holdFirst = true;
