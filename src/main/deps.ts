@@ -39,6 +39,7 @@ import type { Channel } from '../catalog/channels.js';
 import { ChannelService } from '../collect/channels.js';
 import { CollectRuns, COLLECT_JOB } from '../collect/service.js';
 import { CollectScheduler } from '../collect/schedule.js';
+import { MailWatcher } from '../collect/email/watch.js';
 import { InvitationService } from '../collect/invitations.js';
 import { InboxService } from '../collect/inbox.js';
 import type { Mailer } from '../mail/mailer.js';
@@ -75,7 +76,7 @@ export interface Deps {
   sandbox: InstalledSandbox | null;
   maxUploadBytes: number;
   /** Collection: channels, their runs and schedule. */
-  collect: { channels: ChannelService; runs: CollectRuns; scheduler: CollectScheduler; invitations: InvitationService; inbox: InboxService };
+  collect: { channels: ChannelService; runs: CollectRuns; scheduler: CollectScheduler; invitations: InvitationService; inbox: InboxService; watcher: MailWatcher };
   mailer: Mailer;
   /** Users invited by e-mail. */
   users: { invitations: UserInvitationService };
@@ -273,6 +274,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     db, log, vault, blobs, queue, connect: connectChannel, openMailbox, readDocuments: opts.readDocuments ?? true, concurrency: Math.min(config.transfers, 8), events, announce,
   });
   const collectScheduler = new CollectScheduler(db, collectRuns, queue, log);
+  const mailWatcher = new MailWatcher({ db, log, openMailbox, request: (orgId, channelId) => collectRuns.request(orgId, channelId, 'new_mail', null) });
   invitations = new InvitationService({
     db, log, mailer, baseUrl: config.baseUrl, ttlMs: config.invitationTtlMs, channels, runs: collectRuns, connections, connect: connectChannel, definitions, announce,
   });
@@ -289,7 +291,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   return {
     config, log, db, blobs, box, queue, vault, backup, scheduler, events, definitions: [...definitions.values()], maxUploadBytes: config.maxUploadBytes,
     tokens: tokenVault, connections, sandbox,
-    collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations, inbox: new InboxService(db, vault, announce) }, mailer,
+    collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations, inbox: new InboxService(db, vault, announce), watcher: mailWatcher }, mailer,
     webhooks: { service: webhooks, delivery }, alerts, announce,
     users: { invitations: new UserInvitationService({ db, mailer, baseUrl: config.baseUrl, ttlMs: config.invitationTtlMs }) },
     auditHeads, retention: new RetentionService(db),
@@ -298,6 +300,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
       auditHeads.stop();
       scheduler.stop();
       collectScheduler.stop();
+      await mailWatcher.stop();
       await queue.stop();
       await relay?.stop();
       await connectors.closeAll();

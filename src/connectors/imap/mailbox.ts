@@ -114,24 +114,34 @@ export class ImapMailbox implements MailboxConnector {
       await new Promise((r) => setTimeout(r, timeoutMs));
       return false;
     }
-    return new Promise<boolean>((resolve) => {
+    if (!this.client.usable) throw new ConnectorError('transient', 'The connection to the mail server is closed.');
+    return new Promise<boolean>((resolve, reject) => {
       let done = false;
-      const finish = (mail: boolean) => {
+      const finish = (outcome: boolean | Error) => {
         if (done) return;
         done = true;
         clearTimeout(timer);
         this.client.off('exists', onExists);
+        this.client.off('close', onClose);
         opts?.signal?.removeEventListener('abort', onAbort);
+        if (outcome instanceof Error) { reject(outcome); return; }
         // Any next command ends the IDLE; a NOOP does it now.
-        void this.client.noop().catch(() => undefined).then(() => resolve(mail));
+        void this.client.noop().catch(() => undefined).then(() => resolve(outcome));
       };
-      const onExists = () => finish(true);
+      const onExists = (e: { count: number; prevCount: number }) => { if (e.count > e.prevCount) finish(true); };
       const onAbort = () => finish(false);
+      // A dropped connection ends the wait with an error: the caller connects again, it does not IDLE on a dead socket.
+      const onClose = () => finish(new ConnectorError('transient', 'The mail server closed the connection.'));
       const timer = setTimeout(() => finish(false), timeoutMs);
       this.client.on('exists', onExists);
+      this.client.on('close', onClose);
       opts?.signal?.addEventListener('abort', onAbort, { once: true });
-      this.client.idle().catch(() => finish(false));
+      this.client.idle().catch((e: unknown) => finish(classify(e, 'Waiting for new mail failed')));
     });
+  }
+
+  canIdle(): boolean {
+    return this.client.capabilities.has('IDLE');
   }
 
   commands(): number {

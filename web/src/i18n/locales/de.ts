@@ -188,7 +188,7 @@ export const de: Messages = {
       received: 'Nachricht empfangen', no_documents: 'Keine Dokumente', refused: 'Abgelehnt (Absender nicht erlaubt)', held: 'Zur Prüfung zurückgehalten', malformed: 'Nicht als E-Mail lesbar', too_large: 'Zu groß', not_a_document: 'Kein Dokument', inline_image: 'Bild der Mail (Logo, Signatur)', unsafe_archive: 'Archiv nicht geöffnet', too_deep: 'Zu tief verschachtelt',
     },
     runStatus: { queued: 'In der Warteschlange', running: 'Läuft', done: 'Fertig', done_with_errors: 'Fertig mit Fehlern', failed: 'Fehlgeschlagen', interrupted: 'Unterbrochen' },
-    triggers: { daily: 'Täglich', manual: 'Von Hand', connected: 'Gerade verbunden', resume: 'Fortgesetzt', smtp: 'Mail empfangen' },
+    triggers: { daily: 'Täglich', manual: 'Von Hand', connected: 'Gerade verbunden', resume: 'Fortgesetzt', smtp: 'Mail empfangen', new_mail: 'Neue Mail im Postfach', released: 'Zurückgehaltene Mail freigegeben' },
     client: {
       title: 'Verbinden Sie Ihren {{provider}}-Ordner', intro: '{{company}} holt seine Belege aus einem Ordner, den Sie wählen.',
       readOnly: 'Dossier liest diesen Ordner nur; nichts darin wird geändert oder gelöscht.', moves: 'Dossier liest diesen Ordner und verschiebt Abgeholtes in einen Unterordner „Collected".',

@@ -188,7 +188,7 @@ export const en = {
       received: 'Message received', no_documents: 'No documents', refused: 'Refused (sender not allowed)', held: 'Held for review', malformed: 'Not readable as e-mail', too_large: 'Too large', not_a_document: 'Not a document', inline_image: 'Picture of the mail (logo, signature)', unsafe_archive: 'Archive not opened', too_deep: 'Nested too deep',
     },
     runStatus: { queued: 'Queued', running: 'Running', done: 'Done', done_with_errors: 'Done with errors', failed: 'Failed', interrupted: 'Interrupted' },
-    triggers: { daily: 'Daily', manual: 'By hand', connected: 'Just connected', resume: 'Resumed', smtp: 'Mail received' },
+    triggers: { daily: 'Daily', manual: 'By hand', connected: 'Just connected', resume: 'Resumed', smtp: 'Mail received', new_mail: 'New mail in the mailbox', released: 'Held mail let in' },
     client: {
       title: 'Connect your {{provider}} folder', intro: '{{company}} collects its documents from a folder you choose.',
       readOnly: 'Dossier only reads that folder; nothing in it is changed or deleted.', moves: 'Dossier reads that folder and moves what it collected to a "Collected" subfolder.',

@@ -188,7 +188,7 @@ export const fr: Messages = {
       received: 'Message reçu', no_documents: 'Aucun document', refused: 'Refusé (expéditeur non autorisé)', held: 'Mis de côté pour vérification', malformed: 'Illisible comme e-mail', too_large: 'Trop volumineux', not_a_document: 'Pas un document', inline_image: 'Image du mail (logo, signature)', unsafe_archive: 'Archive non ouverte', too_deep: 'Imbrication trop profonde',
     },
     runStatus: { queued: 'En file d\'attente', running: 'En cours', done: 'Terminée', done_with_errors: 'Terminée avec erreurs', failed: 'Échouée', interrupted: 'Interrompue' },
-    triggers: { daily: 'Quotidienne', manual: 'Manuelle', connected: 'Après connexion', resume: 'Reprise', smtp: 'Courriel reçu' },
+    triggers: { daily: 'Quotidienne', manual: 'Manuelle', connected: 'Après connexion', resume: 'Reprise', smtp: 'Courriel reçu', new_mail: 'Nouveau courriel dans la boîte', released: 'Courriel retenu accepté' },
     client: {
       title: 'Connectez votre dossier {{provider}}', intro: '{{company}} collecte ses documents dans un dossier que vous choisissez.',
       readOnly: 'Dossier ne fait que lire ce dossier ; rien n\'y est modifié ni supprimé.', moves: 'Dossier lit ce dossier et déplace ce qu\'il a collecté dans un sous-dossier « Collected ».',

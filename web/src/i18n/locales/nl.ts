@@ -188,7 +188,7 @@ export const nl: Messages = {
       received: 'Bericht ontvangen', no_documents: 'Geen documenten', refused: 'Geweigerd (afzender niet toegestaan)', held: 'Apart gehouden voor nazicht', malformed: 'Geen leesbare e-mail', too_large: 'Te groot', not_a_document: 'Geen document', inline_image: 'Afbeelding van de mail (logo, handtekening)', unsafe_archive: 'Archief niet geopend', too_deep: 'Te diep genest',
     },
     runStatus: { queued: 'In de wachtrij', running: 'Bezig', done: 'Klaar', done_with_errors: 'Klaar met fouten', failed: 'Mislukt', interrupted: 'Onderbroken' },
-    triggers: { daily: 'Dagelijks', manual: 'Met de hand', connected: 'Net gekoppeld', resume: 'Hervat', smtp: 'Mail ontvangen' },
+    triggers: { daily: 'Dagelijks', manual: 'Met de hand', connected: 'Net gekoppeld', resume: 'Hervat', smtp: 'Mail ontvangen', new_mail: 'Nieuwe mail in de mailbox', released: 'Tegengehouden mail doorgelaten' },
     client: {
       title: 'Koppel uw {{provider}}-map', intro: '{{company}} haalt zijn documenten op uit een map die u kiest.',
       readOnly: 'Dossier leest die map alleen; er wordt niets in gewijzigd of verwijderd.', moves: 'Dossier leest die map en verplaatst wat het ophaalde naar een submap "Collected".',
