@@ -64,6 +64,12 @@ export function registerChannels(program: Command, ctx: CliContext): void {
       printerFor(cmd).result(out, (o) => [`${o.messageKey}: ${o.outcome}, ${o.filed} document(s) filed`]);
     });
 
+  channels.command('refuse').description('Refuse a held message: nothing of it is filed, and its kept copy is deleted.').argument('<id>').argument('<messageKey>')
+    .action(async (id: string, messageKey: string, _o: unknown, cmd: Command) => {
+      const out = await (await services()).runs.refuseHeld(await ctx.orgId(), id, messageKey);
+      printerFor(cmd).result(out, (m) => [`${m.messageKey}: ${m.outcome}`]);
+    });
+
   channels.command('show').description('A channel, its files by state and its last runs.').argument('<id>')
     .action(async (id: string, _o: unknown, cmd: Command) => {
       const s = await services();

@@ -191,7 +191,7 @@ export async function takeIn(deps: IntakeDeps, job: MailJob, judged: Judged[]): 
 export async function releaseHeld(deps: IntakeDeps, job: MailJob, messageKey: string): Promise<MessageOutcome> {
   const m = await getMailMessage(deps.db, job.channel.id, messageKey);
   if (!m) throw new DomainError('not_found', `No message ${messageKey} came through "${job.channel.name}".`);
-  if (m.outcome !== 'held' || !m.rawSha256) throw new DomainError('conflict', `The message ${messageKey} is not held for review (it was ${m.outcome}).`);
+  if (m.outcome !== 'held' || !m.rawSha256) throw notHeld(messageKey, m.outcome);
   const chunks: Buffer[] = [];
   for await (const c of deps.blobs.open(m.rawSha256)) chunks.push(c as Buffer);
   const source: MessageSource = m.source === 'imap'
@@ -200,6 +200,9 @@ export async function releaseHeld(deps: IntakeDeps, job: MailJob, messageKey: st
   const auth = { ...(m.spf && { spf: m.spf }), ...(m.dkim && { dkim: m.dkim }), ...(m.dmarc && { dmarc: m.dmarc }) };
   return intakeMessage(deps, job, Buffer.concat(chunks), source, auth, { release: true });
 }
+
+export const notHeld = (messageKey: string, outcome: string) =>
+  new DomainError('conflict', `The message ${messageKey} is not held for review (it was ${outcome}).`, { reason: 'message_not_held', params: { outcome } });
 
 /** A message over MAX_MESSAGE_BYTES, known by its size before it is fetched: recorded as too large, never downloaded. */
 export function judgeOversized(job: MailJob, source: MessageSource & { kind: 'imap' }, size: number): Judged {
