@@ -72,4 +72,44 @@ describe('collection by e-mail', () => {
     expect(await navigator.clipboard.readText()).toBe(ADDRESS);
     expect(await screen.findByRole('button', { name: 'Copied' })).toBeInTheDocument();
   });
+
+  it('lists held messages for a reviewer, lets one in and refuses another', async () => {
+    let held = [
+      { messageKey: 'mid:a@x', source: 'smtp', fromAddress: 'stranger@elsewhere.example', envelopeFrom: null, subject: 'Invoice A', sentAt: null, receivedAt: '2024-03-01T10:00:00Z', spf: 'pass', dkim: 'none', dmarc: 'none', outcome: 'held', detail: null },
+      { messageKey: 'mid:b@x', source: 'smtp', fromAddress: 'other@elsewhere.example', envelopeFrom: null, subject: 'Invoice B', sentAt: null, receivedAt: '2024-03-01T11:00:00Z', spf: null, dkim: null, dmarc: null, outcome: 'held', detail: null },
+    ];
+    const calls = mockApi({
+      ...base,
+      'GET /v1/users/me': () => ({ id: 'usr_me', email: 'me@example.com', name: 'Me', role: 'member', rights: ['review_inbox'], createdAt: '2024-01-01T00:00:00Z' }),
+      'GET /v1/channels/chn_m': () => ({ ...channel(), files: { pending: 0, failed: 0, collected: 0, duplicate: 0, gone: 0 }, invitation: null }),
+      'GET /v1/channels/chn_m/runs': () => ({ items: [] }),
+      'GET /v1/channels/chn_m/held': () => ({ items: held }),
+      'POST /v1/channels/chn_m/held/release': ({ body }) => { held = held.filter((m) => m.messageKey !== (body as { messageKey: string }).messageKey); return { messageKey: 'mid:a@x', outcome: 'collected', detail: null, filed: 2 }; },
+      'POST /v1/channels/chn_m/held/refuse': ({ body }) => { const m = held.find((x) => x.messageKey === (body as { messageKey: string }).messageKey)!; held = held.filter((x) => x !== m); return { ...m, outcome: 'refused' }; },
+    });
+    const user = userEvent.setup({ delay: null });
+    frame(<ChannelPage />, '/collection/chn_m');
+    expect(await screen.findByText('stranger@elsewhere.example')).toBeInTheDocument();
+    expect(screen.getByText('SPF pass · DKIM none · DMARC none')).toBeInTheDocument();
+    await user.click(screen.getAllByRole('button', { name: 'Let in' })[0]!);
+    expect(await screen.findByText('Let in: 2 documents filed.')).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByText('stranger@elsewhere.example')).not.toBeInTheDocument());
+    await user.click(screen.getByRole('button', { name: 'Refuse' }));
+    expect(await screen.findByText('Refused: nothing of it was kept.')).toBeInTheDocument();
+    expect(await screen.findByText('No message is held.')).toBeInTheDocument();
+    expect(calls.filter((c) => c.method === 'POST').map((c) => [c.path, c.body])).toEqual([
+      ['/v1/channels/chn_m/held/release', { messageKey: 'mid:a@x' }], ['/v1/channels/chn_m/held/refuse', { messageKey: 'mid:b@x' }],
+    ]);
+  });
+
+  it('does not show held messages to a user who does not review the inbox', async () => {
+    mockApi({
+      ...base,
+      'GET /v1/channels/chn_m': () => ({ ...channel(), files: { pending: 0, failed: 0, collected: 0, duplicate: 0, gone: 0 }, invitation: null }),
+      'GET /v1/channels/chn_m/runs': () => ({ items: [] }),
+    });
+    frame(<ChannelPage />, '/collection/chn_m');
+    expect(await screen.findByTestId('address')).toBeInTheDocument();
+    expect(screen.queryByTestId('held-messages')).not.toBeInTheDocument();
+  });
 });

@@ -164,6 +164,12 @@ export const de: Messages = {
     mailboxWrong: 'Verwenden Sie Kleinbuchstaben, Ziffern, Punkte, Bindestriche und Unterstriche, mit einem Buchstaben oder einer Ziffer am Anfang und am Ende.',
     addressGiven: 'Mails an {{address}} landen hier.', address: 'Die E-Mail-Adresse des Kanals', copy: 'Kopieren', copied: 'Kopiert',
     addressHint: 'Geben Sie diese Adresse dem Kunden oder den Lieferanten, die die Rechnungen schicken; jedes Dokument im Anhang einer Mail an diese Adresse kommt in den Posteingang.',
+    held: {
+      title: 'Zur Prüfung zurückgehalten', hint: 'Mails von Absendern, die nicht auf der Liste dieses Kanals stehen, werden hier zurückgehalten. Lassen Sie sie zu, um ihre Dokumente abzulegen, oder lehnen Sie sie ab, um sie zu löschen.',
+      none: 'Keine Nachricht wird zurückgehalten.', from: 'Von', subject: 'Betreff', received: 'Empfangen', release: 'Zulassen', refuse: 'Ablehnen',
+      released_one: 'Zugelassen: {{n}} Dokument abgelegt.', released_other: 'Zugelassen: {{n}} Dokumente abgelegt.', refused: 'Abgelehnt: Nichts davon wurde behalten.',
+      unknownSender: 'Unbekannter Absender', noSubject: '(kein Betreff)',
+    },
     kinds: { onedrive: 'OneDrive', gdrive: 'Google Drive', dropbox: 'Dropbox', sftp: 'SFTP-Server', webdav: 'WebDAV', local: 'Lokaler Ordner', email: 'Per E-Mail' },
     states: { active: 'Aktiv', paused: 'Pausiert', needs_attention: 'Braucht Aufmerksamkeit', waiting_for_client: 'Wartet auf den Kunden', removed: 'Entfernt' },
     connected: 'Verbunden', invitation: 'Einladung an den Kunden', invitationWaiting: 'Wartet auf den Kunden: gesendet an {{email}} am {{sent}}, gültig bis {{until}}.',

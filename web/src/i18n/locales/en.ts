@@ -164,6 +164,12 @@ export const en = {
     mailboxWrong: 'Use lower-case letters, digits, dots, dashes and underscores, starting and ending with a letter or digit.',
     addressGiven: 'Mail sent to {{address}} is filed here.', address: 'The channel\'s e-mail address', copy: 'Copy', copied: 'Copied',
     addressHint: 'Give this address to the client, or to the suppliers who send the invoices; every document attached to mail sent to it is filed in the inbox.',
+    held: {
+      title: 'Held for review', hint: 'Mail from senders not on this channel\'s list is kept aside here. Let it in to file its documents, or refuse it to delete it.',
+      none: 'No message is held.', from: 'From', subject: 'Subject', received: 'Received', release: 'Let in', refuse: 'Refuse',
+      released_one: 'Let in: {{n}} document filed.', released_other: 'Let in: {{n}} documents filed.', refused: 'Refused: nothing of it was kept.',
+      unknownSender: 'Unknown sender', noSubject: '(no subject)',
+    },
     kinds: { onedrive: 'OneDrive', gdrive: 'Google Drive', dropbox: 'Dropbox', sftp: 'SFTP server', webdav: 'WebDAV', local: 'Local folder', email: 'By e-mail' },
     states: { active: 'Active', paused: 'Paused', needs_attention: 'Needs attention', waiting_for_client: 'Waiting for the client', removed: 'Removed' },
     connected: 'Connected', invitation: 'Invitation to the client', invitationWaiting: 'Waiting for the client: sent to {{email}} on {{sent}}, valid until {{until}}.',

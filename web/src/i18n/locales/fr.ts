@@ -164,6 +164,12 @@ export const fr: Messages = {
     mailboxWrong: 'Utilisez des minuscules, des chiffres, des points, des tirets et des soulignés, avec une lettre ou un chiffre au début et à la fin.',
     addressGiven: 'Les courriels envoyés à {{address}} sont classés ici.', address: 'L\'adresse e-mail du canal', copy: 'Copier', copied: 'Copiée',
     addressHint: 'Donnez cette adresse au client, ou aux fournisseurs qui envoient les factures ; chaque document joint à un courriel envoyé à cette adresse arrive dans la boîte de réception.',
+    held: {
+      title: 'Retenus pour examen', hint: 'Le courrier d\'expéditeurs absents de la liste de ce canal est mis de côté ici. Acceptez-le pour classer ses documents, ou refusez-le pour le supprimer.',
+      none: 'Aucun message n\'est retenu.', from: 'De', subject: 'Objet', received: 'Reçu', release: 'Accepter', refuse: 'Refuser',
+      released_one: 'Accepté : {{n}} document classé.', released_other: 'Accepté : {{n}} documents classés.', refused: 'Refusé : rien n\'en a été gardé.',
+      unknownSender: 'Expéditeur inconnu', noSubject: '(sans objet)',
+    },
     kinds: { onedrive: 'OneDrive', gdrive: 'Google Drive', dropbox: 'Dropbox', sftp: 'Serveur SFTP', webdav: 'WebDAV', local: 'Dossier local', email: 'Par e-mail' },
     states: { active: 'Actif', paused: 'En pause', needs_attention: 'À vérifier', waiting_for_client: 'En attente du client', removed: 'Supprimé' },
     connected: 'Connecté', invitation: 'Invitation au client', invitationWaiting: 'En attente du client : envoyée à {{email}} le {{sent}}, valable jusqu\'au {{until}}.',

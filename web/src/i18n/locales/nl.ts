@@ -164,6 +164,12 @@ export const nl: Messages = {
     mailboxWrong: 'Gebruik kleine letters, cijfers, punten, streepjes en underscores, met een letter of cijfer aan het begin en het einde.',
     addressGiven: 'Mail naar {{address}} komt hier terecht.', address: 'Het e-mailadres van het kanaal', copy: 'Kopiëren', copied: 'Gekopieerd',
     addressHint: 'Geef dit adres aan de klant, of aan de leveranciers die de facturen sturen; elk document in een bijlage van mail naar dit adres komt in de inbox.',
+    held: {
+      title: 'Tegengehouden', hint: 'Mail van afzenders die niet op de lijst van dit kanaal staan, wordt hier apart gehouden. Laat ze door om de documenten te archiveren, of weiger ze om ze te verwijderen.',
+      none: 'Er wordt geen bericht tegengehouden.', from: 'Van', subject: 'Onderwerp', received: 'Ontvangen', release: 'Doorlaten', refuse: 'Weigeren',
+      released_one: 'Doorgelaten: {{n}} document gearchiveerd.', released_other: 'Doorgelaten: {{n}} documenten gearchiveerd.', refused: 'Geweigerd: er is niets van bewaard.',
+      unknownSender: 'Onbekende afzender', noSubject: '(geen onderwerp)',
+    },
     kinds: { onedrive: 'OneDrive', gdrive: 'Google Drive', dropbox: 'Dropbox', sftp: 'SFTP-server', webdav: 'WebDAV', local: 'Lokale map', email: 'Per e-mail' },
     states: { active: 'Actief', paused: 'Gepauzeerd', needs_attention: 'Vraagt aandacht', waiting_for_client: 'Wacht op de klant', removed: 'Verwijderd' },
     connected: 'Gekoppeld', invitation: 'Uitnodiging aan de klant', invitationWaiting: 'Wacht op de klant: verstuurd naar {{email}} op {{sent}}, geldig tot {{until}}.',

@@ -15,6 +15,7 @@ import { StateBadge } from '../../components/StateBadge';
 import { shownPath } from '../../components/FolderPicker';
 import { binderChoice, ChannelForm, clientFields, formOf, type Form } from './ChannelForm';
 import { CopyInvitationLink } from './CopyInvitationLink';
+import { HeldMessages } from './HeldMessages';
 
 type Live = Extract<CollectEvent, { type: 'collect.progress' }> | null;
 type Detail = Schemas['ChannelDetail'];
@@ -98,6 +99,7 @@ export function ChannelPage() {
   const navigate = useNavigate();
   const { id = '' } = useParams();
   const canConfigure = useRight('configure_collection');
+  const canReview = useRight('review_inbox');
   const [live, setLive] = useState<Live>(null);
   const [error, setError] = useState<unknown>(null);
   const [confirming, confirmDialog] = useDisclosure(false);
@@ -186,6 +188,7 @@ export function ChannelPage() {
       </Text>
       {c.intakeAddress && <IntakeAddress address={c.intakeAddress} />}
       <InvitationState channel={c} canConfigure={canConfigure} onSend={sendDialog.open} />
+      {c.kind === 'email' && canReview && <HeldMessages channelId={c.id} onChange={() => void runs.reload()} />}
       <SimpleGrid cols={{ base: 2, xs: 3, sm: 5 }}>
         {FILE_STATES.map((k) => (
           <Paper key={k} withBorder p="sm">
