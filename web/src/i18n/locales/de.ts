@@ -164,6 +164,16 @@ export const de: Messages = {
     mailboxWrong: 'Verwenden Sie Kleinbuchstaben, Ziffern, Punkte, Bindestriche und Unterstriche, mit einem Buchstaben oder einer Ziffer am Anfang und am Ende.',
     addressGiven: 'Mails an {{address}} landen hier.', address: 'Die E-Mail-Adresse des Kanals', copy: 'Kopieren', copied: 'Kopiert',
     addressHint: 'Geben Sie diese Adresse dem Kunden oder den Lieferanten, die die Rechnungen schicken; jedes Dokument im Anhang einer Mail an diese Adresse kommt in den Posteingang.',
+    mail: {
+      way: 'Wie die Mail ankommt', wayAddress: 'Dossier gibt dem Kanal eine eigene Adresse', wayImap: 'Dossier liest ein Postfach von Ihnen (IMAP)',
+      imapIntro: 'Dossier liest neue Nachrichten in diesem Ordner des Postfachs über eine verschlüsselte Verbindung; standardmäßig lässt es das Postfach unverändert.',
+      host: 'IMAP-Server', port: 'Port', username: 'Benutzername', password: 'Passwort', passwordHint: 'Oder ein App-Passwort, wo der Anbieter eines verlangt. Es wird verschlüsselt gespeichert.',
+      folder: 'Ordner', tls: 'TLS von Anfang an (Port 993)', tlsHint: 'Aus: STARTTLS auf Port 143. Dossier meldet sich nie ohne Verschlüsselung an.',
+      moveTo: 'Abgeholte Nachrichten verschieben nach', moveToHint: 'Ein Ordner des Postfachs, angelegt, wenn er fehlt. Leer: Die Nachrichten bleiben, wo sie sind.',
+      allowList: 'Absender, deren Dokumente abgeholt werden', allowListHint: 'Adressen (ap@lieferant.example) oder Domains (lieferant.example), eine pro Zeile. Eine Domain umfasst ihre Subdomains.',
+      allowListWrong: 'Keine Adresse und keine Domain: {{senders}}', portWrong: 'Geben Sie eine Portnummer von 1 bis 65535 an.',
+      others: 'Mail von anderen Absendern', policies: { hold: 'Zur Prüfung zurückhalten', refuse: 'Ablehnen (nichts wird behalten)', accept: 'Wie die anderen abholen' },
+    },
     held: {
       title: 'Zur Prüfung zurückgehalten', hint: 'Mails von Absendern, die nicht auf der Liste dieses Kanals stehen, werden hier zurückgehalten. Lassen Sie sie zu, um ihre Dokumente abzulegen, oder lehnen Sie sie ab, um sie zu löschen.',
       none: 'Keine Nachricht wird zurückgehalten.', from: 'Von', subject: 'Betreff', received: 'Empfangen', release: 'Zulassen', refuse: 'Ablehnen',

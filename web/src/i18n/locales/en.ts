@@ -164,6 +164,16 @@ export const en = {
     mailboxWrong: 'Use lower-case letters, digits, dots, dashes and underscores, starting and ending with a letter or digit.',
     addressGiven: 'Mail sent to {{address}} is filed here.', address: 'The channel\'s e-mail address', copy: 'Copy', copied: 'Copied',
     addressHint: 'Give this address to the client, or to the suppliers who send the invoices; every document attached to mail sent to it is filed in the inbox.',
+    mail: {
+      way: 'How mail comes in', wayAddress: 'Dossier gives the channel an address of its own', wayImap: 'Dossier reads a mailbox you have (IMAP)',
+      imapIntro: 'Dossier reads new messages of this mailbox folder over an encrypted connection; by default it leaves the mailbox as it is.',
+      host: 'IMAP server', port: 'Port', username: 'User name', password: 'Password', passwordHint: 'Or an app password, where the provider asks for one. It is stored encrypted.',
+      folder: 'Folder', tls: 'TLS from the start (port 993)', tlsHint: 'Off: STARTTLS on port 143. Dossier never logs in without encryption.',
+      moveTo: 'Move collected messages to', moveToHint: 'A folder of the mailbox, made when missing. Empty: messages stay where they are.',
+      allowList: 'Senders whose documents are taken', allowListHint: 'Addresses (ap@supplier.example) or domains (supplier.example), one a line. A domain covers its subdomains.',
+      allowListWrong: 'Not an address or a domain: {{senders}}', portWrong: 'Give a port number from 1 to 65535.',
+      others: 'Mail from other senders', policies: { hold: 'Keep aside for review', refuse: 'Refuse (nothing is kept)', accept: 'Take it like the others' },
+    },
     held: {
       title: 'Held for review', hint: 'Mail from senders not on this channel\'s list is kept aside here. Let it in to file its documents, or refuse it to delete it.',
       none: 'No message is held.', from: 'From', subject: 'Subject', received: 'Received', release: 'Let in', refuse: 'Refuse',

@@ -164,6 +164,16 @@ export const fr: Messages = {
     mailboxWrong: 'Utilisez des minuscules, des chiffres, des points, des tirets et des soulignés, avec une lettre ou un chiffre au début et à la fin.',
     addressGiven: 'Les courriels envoyés à {{address}} sont classés ici.', address: 'L\'adresse e-mail du canal', copy: 'Copier', copied: 'Copiée',
     addressHint: 'Donnez cette adresse au client, ou aux fournisseurs qui envoient les factures ; chaque document joint à un courriel envoyé à cette adresse arrive dans la boîte de réception.',
+    mail: {
+      way: 'Comment le courrier arrive', wayAddress: 'Dossier donne au canal une adresse à lui', wayImap: 'Dossier lit une boîte aux lettres à vous (IMAP)',
+      imapIntro: 'Dossier lit les nouveaux messages de ce dossier de la boîte par une connexion chiffrée ; par défaut, il laisse la boîte telle quelle.',
+      host: 'Serveur IMAP', port: 'Port', username: 'Nom d\'utilisateur', password: 'Mot de passe', passwordHint: 'Ou un mot de passe d\'application, si le fournisseur en demande un. Il est conservé chiffré.',
+      folder: 'Dossier', tls: 'TLS dès le début (port 993)', tlsHint: 'Désactivé : STARTTLS sur le port 143. Dossier ne se connecte jamais sans chiffrement.',
+      moveTo: 'Déplacer les messages collectés vers', moveToHint: 'Un dossier de la boîte, créé s\'il manque. Vide : les messages restent où ils sont.',
+      allowList: 'Expéditeurs dont les documents sont pris', allowListHint: 'Des adresses (ap@fournisseur.example) ou des domaines (fournisseur.example), un par ligne. Un domaine couvre ses sous-domaines.',
+      allowListWrong: 'Ni une adresse ni un domaine : {{senders}}', portWrong: 'Indiquez un numéro de port de 1 à 65535.',
+      others: 'Courrier des autres expéditeurs', policies: { hold: 'Mettre de côté pour examen', refuse: 'Refuser (rien n\'est gardé)', accept: 'Le prendre comme les autres' },
+    },
     held: {
       title: 'Retenus pour examen', hint: 'Le courrier d\'expéditeurs absents de la liste de ce canal est mis de côté ici. Acceptez-le pour classer ses documents, ou refusez-le pour le supprimer.',
       none: 'Aucun message n\'est retenu.', from: 'De', subject: 'Objet', received: 'Reçu', release: 'Accepter', refuse: 'Refuser',

@@ -164,6 +164,16 @@ export const nl: Messages = {
     mailboxWrong: 'Gebruik kleine letters, cijfers, punten, streepjes en underscores, met een letter of cijfer aan het begin en het einde.',
     addressGiven: 'Mail naar {{address}} komt hier terecht.', address: 'Het e-mailadres van het kanaal', copy: 'Kopiëren', copied: 'Gekopieerd',
     addressHint: 'Geef dit adres aan de klant, of aan de leveranciers die de facturen sturen; elk document in een bijlage van mail naar dit adres komt in de inbox.',
+    mail: {
+      way: 'Hoe de mail binnenkomt', wayAddress: 'Dossier geeft het kanaal een eigen adres', wayImap: 'Dossier leest een mailbox van u (IMAP)',
+      imapIntro: 'Dossier leest nieuwe berichten in deze map van de mailbox over een versleutelde verbinding; standaard laat het de mailbox zoals ze is.',
+      host: 'IMAP-server', port: 'Poort', username: 'Gebruikersnaam', password: 'Wachtwoord', passwordHint: 'Of een app-wachtwoord, waar de provider dat vraagt. Het wordt versleuteld bewaard.',
+      folder: 'Map', tls: 'TLS vanaf het begin (poort 993)', tlsHint: 'Uit: STARTTLS op poort 143. Dossier meldt zich nooit aan zonder versleuteling.',
+      moveTo: 'Opgehaalde berichten verplaatsen naar', moveToHint: 'Een map van de mailbox, aangemaakt als ze ontbreekt. Leeg: de berichten blijven waar ze zijn.',
+      allowList: 'Afzenders van wie documenten worden opgehaald', allowListHint: 'Adressen (ap@leverancier.example) of domeinen (leverancier.example), één per regel. Een domein omvat zijn subdomeinen.',
+      allowListWrong: 'Geen adres of domein: {{senders}}', portWrong: 'Geef een poortnummer van 1 tot 65535.',
+      others: 'Mail van andere afzenders', policies: { hold: 'Apart houden om na te kijken', refuse: 'Weigeren (er wordt niets bewaard)', accept: 'Ophalen zoals de andere' },
+    },
     held: {
       title: 'Tegengehouden', hint: 'Mail van afzenders die niet op de lijst van dit kanaal staan, wordt hier apart gehouden. Laat ze door om de documenten te archiveren, of weiger ze om ze te verwijderen.',
       none: 'Er wordt geen bericht tegengehouden.', from: 'Van', subject: 'Onderwerp', received: 'Ontvangen', release: 'Doorlaten', refuse: 'Weigeren',

@@ -16,6 +16,7 @@ import { shownPath } from '../../components/FolderPicker';
 import { binderChoice, ChannelForm, clientFields, formOf, type Form } from './ChannelForm';
 import { CopyInvitationLink } from './CopyInvitationLink';
 import { HeldMessages } from './HeldMessages';
+import { mailOptionsOf } from './MailFields';
 
 type Live = Extract<CollectEvent, { type: 'collect.progress' }> | null;
 type Detail = Schemas['ChannelDetail'];
@@ -142,7 +143,8 @@ export function ChannelPage() {
       params: { path: { id } },
       body: {
         name: f.name.trim(), recipientId: f.recipientId, collectAt: f.collectAt, moveCollected: f.moveCollected, ...binderChoice(f),
-        ...(f.kind !== 'local' && clientFields(f)),
+        ...(f.kind !== 'local' && f.kind !== 'email' && clientFields(f)),
+        ...(f.kind === 'email' && { mail: mailOptionsOf(f, f.mailWay === 'imap') }),
       },
     }));
     editDialog.close();
