@@ -10,6 +10,7 @@ import { CLAIM_MS, fileBatch, type Fetched, type FilingJob, type IntakeDeps } fr
 import { findDocuments, type FoundDocument, type SkippedPart } from './documents.js';
 import { parseMail, readRaw, UnreadableMessage, type ParsedMail } from './parse.js';
 import { senderAllowed } from './senders.js';
+import { bodyPdf, bodyPdfName } from './body-pdf.js';
 
 export type { MessageSource as MailSource } from '../../catalog/mail-messages.js';
 
@@ -141,7 +142,7 @@ export async function judgeMessage(deps: IntakeDeps, job: MailJob, raw: Buffer |
   const rawSha = createHash('sha256').update(bytes).digest('hex');
   let mail: ParsedMail;
   try {
-    mail = await parseMail(bytes, opts.maxAttachmentBytes);
+    mail = await parseMail(bytes, opts.maxAttachmentBytes, { textFromHtml: opts.bodyToPdf });
   } catch (e) {
     if (!(e instanceof UnreadableMessage)) throw e;
     return ends({ ...base, messageKey: `sha256:${rawSha}`, messageId: null, fromAddress: null, subject: null, sentAt: null, rawSha256: null }, e.outcome, e.message, where);
@@ -160,6 +161,11 @@ export async function judgeMessage(deps: IntakeDeps, job: MailJob, raw: Buffer |
   }
 
   const { documents, skipped } = await documentsOf(mail, label, opts.maxAttachmentBytes, 0);
+  // Nothing attached that is a document (a logo or a signature does not count): the body, when the channel asks.
+  if (documents.length === 0 && opts.bodyToPdf && mail.text?.trim()) {
+    const name = bodyPdfName(mail.subject);
+    documents.push({ name, mime: 'application/pdf', bytes: await bodyPdf({ from: fromAddress, subject: mail.subject, date: mail.date, text: mail.text }), path: `${label}/${name}` });
+  }
   const lines: RunLine[] = skipped.map((s) => ({ key: `${messageKey}/${s.path}`, path: s.path, outcome: s.outcome as Outcome, inboxItemId: null, error: s.reason }));
   return { record: { ...record, documents: documents.length }, label, detail: skipped.length ? 'No attachment of this message is a document.' : 'The message has no attachments.', skipped: lines, documents, date: mail.date };
 }

@@ -305,6 +305,8 @@ export interface components {
                 flag: string;
             };
             maxAttachmentBytes: number;
+            /** @description A message with no document attached becomes a PDF of its body (plain text; HTML taken as text). Off when left out. */
+            bodyToPdf?: boolean;
         };
         HeldMessage: {
             /** @description The message's key in the channel: mid:<Message-ID>, or sha256:<hash of its bytes> when it has none. */

@@ -166,6 +166,7 @@ export const de: Messages = {
     addressHint: 'Geben Sie diese Adresse dem Kunden oder den Lieferanten, die die Rechnungen schicken; jedes Dokument im Anhang einer Mail an diese Adresse kommt in den Posteingang.',
     mail: {
       way: 'Wie die Mail ankommt', wayAddress: 'Dossier gibt dem Kanal eine eigene Adresse', wayImap: 'Dossier liest ein Postfach von Ihnen (IMAP)',
+      bodyToPdf: 'Eine Mail ohne angehängtes Dokument als PDF ihres Textes ablegen', bodyToPdfHint: 'Für Lieferanten, die die Rechnung in die Mail selbst schreiben. Logos und Signaturen zählen nicht als Dokumente.',
       imapIntro: 'Dossier liest neue Nachrichten in diesem Ordner des Postfachs über eine verschlüsselte Verbindung; standardmäßig lässt es das Postfach unverändert.',
       host: 'IMAP-Server', port: 'Port', username: 'Benutzername', password: 'Passwort', passwordHint: 'Oder ein App-Passwort, wo der Anbieter eines verlangt. Es wird verschlüsselt gespeichert.',
       folder: 'Ordner', tls: 'TLS von Anfang an (Port 993)', tlsHint: 'Aus: STARTTLS auf Port 143. Dossier meldet sich nie ohne Verschlüsselung an.',

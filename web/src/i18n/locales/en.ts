@@ -166,6 +166,7 @@ export const en = {
     addressHint: 'Give this address to the client, or to the suppliers who send the invoices; every document attached to mail sent to it is filed in the inbox.',
     mail: {
       way: 'How mail comes in', wayAddress: 'Dossier gives the channel an address of its own', wayImap: 'Dossier reads a mailbox you have (IMAP)',
+      bodyToPdf: 'File a mail without a document attached as a PDF of its text', bodyToPdfHint: 'For suppliers who write the invoice in the mail itself. Logos and signatures do not count as documents.',
       imapIntro: 'Dossier reads new messages of this mailbox folder over an encrypted connection; by default it leaves the mailbox as it is.',
       host: 'IMAP server', port: 'Port', username: 'User name', password: 'Password', passwordHint: 'Or an app password, where the provider asks for one. It is stored encrypted.',
       folder: 'Folder', tls: 'TLS from the start (port 993)', tlsHint: 'Off: STARTTLS on port 143. Dossier never logs in without encryption.',

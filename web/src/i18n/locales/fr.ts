@@ -166,6 +166,7 @@ export const fr: Messages = {
     addressHint: 'Donnez cette adresse au client, ou aux fournisseurs qui envoient les factures ; chaque document joint à un courriel envoyé à cette adresse arrive dans la boîte de réception.',
     mail: {
       way: 'Comment le courrier arrive', wayAddress: 'Dossier donne au canal une adresse à lui', wayImap: 'Dossier lit une boîte aux lettres à vous (IMAP)',
+      bodyToPdf: 'Classer un courriel sans document joint comme PDF de son texte', bodyToPdfHint: 'Pour les fournisseurs qui écrivent la facture dans le courriel même. Les logos et signatures ne comptent pas comme documents.',
       imapIntro: 'Dossier lit les nouveaux messages de ce dossier de la boîte par une connexion chiffrée ; par défaut, il laisse la boîte telle quelle.',
       host: 'Serveur IMAP', port: 'Port', username: 'Nom d\'utilisateur', password: 'Mot de passe', passwordHint: 'Ou un mot de passe d\'application, si le fournisseur en demande un. Il est conservé chiffré.',
       folder: 'Dossier', tls: 'TLS dès le début (port 993)', tlsHint: 'Désactivé : STARTTLS sur le port 143. Dossier ne se connecte jamais sans chiffrement.',

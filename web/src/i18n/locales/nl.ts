@@ -166,6 +166,7 @@ export const nl: Messages = {
     addressHint: 'Geef dit adres aan de klant, of aan de leveranciers die de facturen sturen; elk document in een bijlage van mail naar dit adres komt in de inbox.',
     mail: {
       way: 'Hoe de mail binnenkomt', wayAddress: 'Dossier geeft het kanaal een eigen adres', wayImap: 'Dossier leest een mailbox van u (IMAP)',
+      bodyToPdf: 'Een mail zonder document in bijlage archiveren als pdf van de tekst', bodyToPdfHint: 'Voor leveranciers die de factuur in de mail zelf schrijven. Logo\'s en handtekeningen tellen niet als document.',
       imapIntro: 'Dossier leest nieuwe berichten in deze map van de mailbox over een versleutelde verbinding; standaard laat het de mailbox zoals ze is.',
       host: 'IMAP-server', port: 'Poort', username: 'Gebruikersnaam', password: 'Wachtwoord', passwordHint: 'Of een app-wachtwoord, waar de provider dat vraagt. Het wordt versleuteld bewaard.',
       folder: 'Map', tls: 'TLS vanaf het begin (poort 993)', tlsHint: 'Uit: STARTTLS op poort 143. Dossier meldt zich nooit aan zonder versleuteling.',

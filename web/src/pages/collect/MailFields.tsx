@@ -17,6 +17,8 @@ export interface MailForm {
   /** Addresses and domains, one a line (or separated by commas). */
   allowList: string;
   others: Policy;
+  /** A message with no document attached becomes a PDF of its body. */
+  bodyToPdf: boolean;
 }
 
 export const mailFormOf = (c?: Schemas['Channel']): MailForm => {
@@ -25,7 +27,7 @@ export const mailFormOf = (c?: Schemas['Channel']): MailForm => {
     mailWay: c && !c.intakeAddress ? 'imap' : 'address', mailbox: '',
     host: '', port: '993', tls: true, username: '', password: '', imapFolder: 'INBOX',
     moveTo: mail?.processed.action === 'move' ? mail.processed.folder : '',
-    allowList: (mail?.allowList ?? []).join('\n'), others: mail?.others ?? 'hold',
+    allowList: (mail?.allowList ?? []).join('\n'), others: mail?.others ?? 'hold', bodyToPdf: mail?.bodyToPdf ?? false,
   };
 };
 
@@ -50,7 +52,7 @@ export function mailProblems(f: MailForm, editing: boolean, t: TFunction): Parti
 /** The request's part for the mail settings: senders and, for IMAP, what happens to collected messages. */
 export function mailOptionsOf(f: MailForm, imap: boolean) {
   return {
-    allowList: senders(f), others: f.others,
+    allowList: senders(f), others: f.others, ...(f.bodyToPdf && { bodyToPdf: true }),
     ...(imap && { processed: f.moveTo.trim() ? { action: 'move' as const, folder: f.moveTo.trim() } : { action: 'none' as const } }),
   };
 }
@@ -101,6 +103,7 @@ export function MailFields({ form, set, err, editing }: {
           error={err('allowList')} rows={3} className="path" placeholder={'ap@supplier.example\nsupplier.example'} />
         <NativeSelect label={t('collect.mail.others')} value={form.others} onChange={(e) => set('others', e.currentTarget.value as Policy)}
           data={POLICIES.map((p) => ({ value: p, label: t(`collect.mail.policies.${p}`) }))} />
+        <Checkbox label={t('collect.mail.bodyToPdf')} description={t('collect.mail.bodyToPdfHint')} checked={form.bodyToPdf} onChange={(e) => set('bodyToPdf', e.currentTarget.checked)} />
       </Stack>
     </Paper>
   );
