@@ -9,7 +9,7 @@ import { definitionsByKind } from '../connectors/registry.js';
 import type { ConnectorContext, ConnectorDefinition, StorageConnector, TokenSource } from '../connectors/connector.js';
 import type { RetryPolicy } from '../connectors/kit/retry.js';
 import { EgressPolicy } from '../connectors/kit/egress.js';
-import { imapDefinition } from '../connectors/imap/index.js';
+import { imapDefinition, imapOAuthSettings, openOAuthMailbox } from '../connectors/imap/index.js';
 import type { MailboxConnector } from '../connectors/connector.js';
 import { FileBlobStore, type BlobStore } from '../vault/blobs.js';
 import { S3BlobStore } from '../vault/s3-blobs.js';
@@ -264,6 +264,12 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   const openMailbox = async (orgId: string, channel: Channel): Promise<MailboxConnector> => {
     if (!channel.connectionId) throw new DomainError('conflict', `"${channel.name}" has no mailbox settings.`);
     const conn = await getConnection(db, orgId, channel.connectionId);
+    // Signed in with OAuth (Microsoft 365, Gmail): XOAUTH2 with the vault's access token, no password.
+    if (providerOf(conn.settings)) {
+      const oauth = imapOAuthSettings.safeParse(conn.settings);
+      if (!oauth.success) throw new DomainError('invalid_input', `The mailbox settings of "${channel.name}" are not valid any more: ${oauth.error.issues.map((i) => i.message).join('; ')}`);
+      return openOAuthMailbox(oauth.data, tokenVault.tokenSource(orgId, conn.id), limits);
+    }
     const secrets = conn.secrets ? box.open<Record<string, unknown>>(conn.secrets) : {};
     const parsed = imapDefinition.settings.safeParse({ ...conn.settings, ...secrets });
     if (!parsed.success) throw new DomainError('invalid_input', `The mailbox settings of "${channel.name}" are not valid any more: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
