@@ -35,6 +35,7 @@ const AREAS: Array<[file: string, routes: RegExp]> = [
   ['destinations', /^\/v1\/(destinations|destination-kinds)\b/],
   ['layouts', /^\/v1\/layouts\b/],
   ['connections', /^\/v1\/(connections|providers)\b/],
+  ['held-mail', /^\/v1\/channels\/\{id\}\/held\b/],
   ['collect-runs', /^\/v1\/(channels\/\{id\}\/(pause|resume|run|runs)|collect-runs)\b/],
   ['channels', /^\/v1\/(channels|channel-recipients)\b/],
   ['invitations', /^\/v1\/invitations\b/],

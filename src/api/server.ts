@@ -30,6 +30,7 @@ import { userRoutes } from './routes/users.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { channelRoutes } from './routes/channels.js';
 import { collectHistoryRoutes } from './routes/collect-history.js';
+import { heldMailRoutes } from './routes/held-mail.js';
 import { invitationPages, invitationRoutes } from './routes/invitations.js';
 import type { ChannelService } from '../collect/channels.js';
 import type { CollectRuns } from '../collect/service.js';
@@ -194,6 +195,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     userInvitationRoutes(zv1, ctx);
     channelRoutes(zv1, ctx);
     collectHistoryRoutes(zv1, ctx);
+    heldMailRoutes(zv1, ctx);
     inboxRoutes(zv1, ctx);
     sessionRoutes(zv1, ctx);
     eventRoutes(zv1, ctx);

@@ -62,3 +62,14 @@ export async function listMailMessages(db: Db, orgId: string, channelId: string,
   if (f.outcome) q = q.where('outcome', '=', f.outcome);
   return (await q.orderBy('received_at', 'desc').limit(f.limit).execute()).map(toMessage);
 }
+
+/**
+ * A held message refused by a user: recorded as refused, and its kept copy let go (the blob
+ * clean-up takes bytes nothing refers to). False when it was not held (any more).
+ */
+export async function refuseHeldMessage(db: Db, orgId: string, channelId: string, messageKey: string, detail: string): Promise<boolean> {
+  const r = await db.updateTable('mail_messages').set({ outcome: 'refused', detail, raw_sha256: null })
+    .where('org_id', '=', orgId).where('channel_id', '=', channelId).where('message_key', '=', messageKey).where('outcome', '=', 'held')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}

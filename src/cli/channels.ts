@@ -34,7 +34,8 @@ export function registerChannels(program: Command, ctx: CliContext): void {
     .option('--allow <senders>', 'email: addresses and domains to take documents from, comma-separated')
     .option('--others <policy>', 'email: what to do with other senders: refuse|hold|accept', 'hold')
     .option('--move-to <folder>', 'email: move collected messages to this IMAP folder (default: the mailbox is not changed)')
-    .action(async (o: { name: string; kind: string; company?: string; recipient?: string; binder: string; folder?: string; settingsFile?: string; at: string; moveCollected: boolean; clientEmail?: string; clientName?: string; allow?: string; others: string; moveTo?: string }, cmd: Command) => {
+    .option('--body-pdf', 'email: a message with no document attached becomes a PDF of its body', false)
+    .action(async (o: { name: string; kind: string; company?: string; recipient?: string; binder: string; folder?: string; settingsFile?: string; at: string; moveCollected: boolean; clientEmail?: string; clientName?: string; allow?: string; others: string; moveTo?: string; bodyPdf: boolean }, cmd: Command) => {
       if (!(CHANNEL_KINDS as readonly string[]).includes(o.kind)) throw new UsageError(`--kind must be one of ${CHANNEL_KINDS.join(', ')}.`);
       const deps = await ctx.deps();
       const orgId = await ctx.orgId();
@@ -46,6 +47,7 @@ export function registerChannels(program: Command, ctx: CliContext): void {
         ...(o.kind === 'email' && { mail: {
           allowList: o.allow?.split(',').map((s) => s.trim()).filter(Boolean) ?? [], others: o.others as 'refuse' | 'hold' | 'accept',
           ...(o.moveTo && { processed: { action: 'move' as const, folder: o.moveTo } }),
+          ...(o.bodyPdf && { bodyToPdf: true }),
         } }),
       });
       const invitation = channel.state === 'waiting_for_client' ? await deps.collect.invitations.send(orgId, channel.id, null) : null;
@@ -62,6 +64,12 @@ export function registerChannels(program: Command, ctx: CliContext): void {
     .action(async (id: string, messageKey: string, _o: unknown, cmd: Command) => {
       const out = await (await services()).runs.releaseHeld(await ctx.orgId(), id, messageKey, null);
       printerFor(cmd).result(out, (o) => [`${o.messageKey}: ${o.outcome}, ${o.filed} document(s) filed`]);
+    });
+
+  channels.command('refuse').description('Refuse a held message: nothing of it is filed, and its kept copy is deleted.').argument('<id>').argument('<messageKey>')
+    .action(async (id: string, messageKey: string, _o: unknown, cmd: Command) => {
+      const out = await (await services()).runs.refuseHeld(await ctx.orgId(), id, messageKey);
+      printerFor(cmd).result(out, (m) => [`${m.messageKey}: ${m.outcome}`]);
     });
 
   channels.command('show').description('A channel, its files by state and its last runs.').argument('<id>')

@@ -6,8 +6,8 @@ import {
 } from '../catalog/collect-runs.js';
 import { ledgerCounts } from '../catalog/ledger.js';
 import { runChannel, type RunDeps } from './run.js';
-import { releaseHeld, type MessageOutcome } from './email/message-intake.js';
-import { listMailMessages, type MailMessage } from '../catalog/mail-messages.js';
+import { notHeld, releaseHeld, type MessageOutcome } from './email/message-intake.js';
+import { getMailMessage, listMailMessages, refuseHeldMessage, type MailMessage } from '../catalog/mail-messages.js';
 import { getCompany } from '../catalog/organizations.js';
 import { LEASE_OWNER } from '../catalog/leases.js';
 
@@ -112,6 +112,15 @@ export class CollectRuns {
       await updateCollectRun(this.deps.db, runId, { status: 'failed', error: (e as Error).message, finished: true });
       throw e;
     }
+  }
+
+  /** Refuses a held message: nothing of it is filed, and its kept copy is let go. */
+  async refuseHeld(orgId: string, channelId: string, messageKey: string): Promise<MailMessage> {
+    const channel = await getChannel(this.deps.db, orgId, channelId);
+    const m = await getMailMessage(this.deps.db, channelId, messageKey);
+    if (!m) throw new DomainError('not_found', `No message ${messageKey} came through "${channel.name}".`);
+    if (!(await refuseHeldMessage(this.deps.db, orgId, channelId, messageKey, 'Refused by a user after review; nothing of it was kept.'))) throw notHeld(messageKey, m.outcome);
+    return (await getMailMessage(this.deps.db, channelId, messageKey))!;
   }
 
   async ledger(orgId: string, channelId: string) {

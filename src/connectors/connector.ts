@@ -299,6 +299,8 @@ export interface MailboxConnector {
   markProcessed(uids: number[], action: { action: 'move'; folder: string } | { action: 'flag'; flag: string }): Promise<void>;
   /** Waits, with IDLE when the server offers it, until new mail arrives or `timeoutMs` passes; true when mail came. */
   waitForMail(timeoutMs: number, opts?: CallOptions): Promise<boolean>;
+  /** Whether the server offers IDLE, so waitForMail hears of new mail as it comes. */
+  canIdle?(): boolean;
   /** IMAP commands sent since the connection opened (for benchmarks: a pass must cost O(new messages)). */
   commands(): number;
   close(): Promise<void>;

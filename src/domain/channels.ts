@@ -37,9 +37,11 @@ export interface MailOptions {
   processed: ProcessedAction;
   /** The largest attachment taken, in bytes; a larger one is recorded as too large and not stored. */
   maxAttachmentBytes: number;
+  /** A message with no document attached becomes a PDF of its body (text only); off unless asked. */
+  bodyToPdf: boolean;
 }
 
-export const DEFAULT_MAIL_OPTIONS: MailOptions = { allowList: [], others: 'hold', processed: { action: 'none' }, maxAttachmentBytes: 25 * 1024 * 1024 };
+export const DEFAULT_MAIL_OPTIONS: MailOptions = { allowList: [], others: 'hold', processed: { action: 'none' }, maxAttachmentBytes: 25 * 1024 * 1024, bodyToPdf: false };
 
 /** Options that only some kinds of channel have, kept with the channel. */
 export interface ChannelOptions { mail?: MailOptions }

@@ -9,7 +9,7 @@ import { definitionsByKind } from '../connectors/registry.js';
 import type { ConnectorContext, ConnectorDefinition, StorageConnector, TokenSource } from '../connectors/connector.js';
 import type { RetryPolicy } from '../connectors/kit/retry.js';
 import { EgressPolicy } from '../connectors/kit/egress.js';
-import { imapDefinition } from '../connectors/imap/index.js';
+import { imapDefinition, imapOAuthSettings, openOAuthMailbox } from '../connectors/imap/index.js';
 import type { MailboxConnector } from '../connectors/connector.js';
 import { FileBlobStore, type BlobStore } from '../vault/blobs.js';
 import { S3BlobStore } from '../vault/s3-blobs.js';
@@ -39,6 +39,7 @@ import type { Channel } from '../catalog/channels.js';
 import { ChannelService } from '../collect/channels.js';
 import { CollectRuns, COLLECT_JOB } from '../collect/service.js';
 import { CollectScheduler } from '../collect/schedule.js';
+import { MailWatcher } from '../collect/email/watch.js';
 import { InvitationService } from '../collect/invitations.js';
 import { InboxService } from '../collect/inbox.js';
 import type { Mailer } from '../mail/mailer.js';
@@ -75,7 +76,7 @@ export interface Deps {
   sandbox: InstalledSandbox | null;
   maxUploadBytes: number;
   /** Collection: channels, their runs and schedule. */
-  collect: { channels: ChannelService; runs: CollectRuns; scheduler: CollectScheduler; invitations: InvitationService; inbox: InboxService };
+  collect: { channels: ChannelService; runs: CollectRuns; scheduler: CollectScheduler; invitations: InvitationService; inbox: InboxService; watcher: MailWatcher };
   mailer: Mailer;
   /** Users invited by e-mail. */
   users: { invitations: UserInvitationService };
@@ -263,6 +264,12 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   const openMailbox = async (orgId: string, channel: Channel): Promise<MailboxConnector> => {
     if (!channel.connectionId) throw new DomainError('conflict', `"${channel.name}" has no mailbox settings.`);
     const conn = await getConnection(db, orgId, channel.connectionId);
+    // Signed in with OAuth (Microsoft 365, Gmail): XOAUTH2 with the vault's access token, no password.
+    if (providerOf(conn.settings)) {
+      const oauth = imapOAuthSettings.safeParse(conn.settings);
+      if (!oauth.success) throw new DomainError('invalid_input', `The mailbox settings of "${channel.name}" are not valid any more: ${oauth.error.issues.map((i) => i.message).join('; ')}`);
+      return openOAuthMailbox(oauth.data, tokenVault.tokenSource(orgId, conn.id), limits);
+    }
     const secrets = conn.secrets ? box.open<Record<string, unknown>>(conn.secrets) : {};
     const parsed = imapDefinition.settings.safeParse({ ...conn.settings, ...secrets });
     if (!parsed.success) throw new DomainError('invalid_input', `The mailbox settings of "${channel.name}" are not valid any more: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
@@ -273,6 +280,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     db, log, vault, blobs, queue, connect: connectChannel, openMailbox, readDocuments: opts.readDocuments ?? true, concurrency: Math.min(config.transfers, 8), events, announce,
   });
   const collectScheduler = new CollectScheduler(db, collectRuns, queue, log);
+  const mailWatcher = new MailWatcher({ db, log, openMailbox, request: (orgId, channelId) => collectRuns.request(orgId, channelId, 'new_mail', null) });
   invitations = new InvitationService({
     db, log, mailer, baseUrl: config.baseUrl, ttlMs: config.invitationTtlMs, channels, runs: collectRuns, connections, connect: connectChannel, definitions, announce,
   });
@@ -289,7 +297,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   return {
     config, log, db, blobs, box, queue, vault, backup, scheduler, events, definitions: [...definitions.values()], maxUploadBytes: config.maxUploadBytes,
     tokens: tokenVault, connections, sandbox,
-    collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations, inbox: new InboxService(db, vault, announce) }, mailer,
+    collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations, inbox: new InboxService(db, vault, announce), watcher: mailWatcher }, mailer,
     webhooks: { service: webhooks, delivery }, alerts, announce,
     users: { invitations: new UserInvitationService({ db, mailer, baseUrl: config.baseUrl, ttlMs: config.invitationTtlMs }) },
     auditHeads, retention: new RetentionService(db),
@@ -298,6 +306,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
       auditHeads.stop();
       scheduler.stop();
       collectScheduler.stop();
+      await mailWatcher.stop();
       await queue.stop();
       await relay?.stop();
       await connectors.closeAll();

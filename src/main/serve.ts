@@ -68,6 +68,8 @@ export async function serve(role: Role = 'all'): Promise<void> {
 async function startSchedulers(deps: Deps): Promise<{ stop(): Promise<void> }> {
   await deps.scheduler.start();
   await deps.collect.scheduler.start();
+  // IMAP IDLE per e-mail channel: here, so each mailbox has one watcher among all processes.
+  await deps.collect.watcher.start();
   // Webhook messages are sent from here, apart from the backups that wrote them.
   deps.webhooks.delivery.start();
   const digests = startDigests({ db: deps.db, alerts: deps.alerts, hour: deps.config.alerts.digestHour, onError: (err) => deps.log.error({ err }, 'could not send the daily alert digest') });
@@ -87,6 +89,7 @@ async function startSchedulers(deps: Deps): Promise<{ stop(): Promise<void> }> {
       deps.auditHeads.stop();
       deps.scheduler.stop();
       deps.collect.scheduler.stop();
+      await deps.collect.watcher.stop();
       await blobCollection.stop();
     },
   };

@@ -43,7 +43,7 @@ export async function mailChannel(w: CollectWorld, mail: Partial<MailOptions>, n
   return insertChannel(w.deps.db, w.orgId, {
     companyId: w.companyId, name, kind: 'email', connectionId: null, folder: 'INBOX', recipientId: w.userId, binderId: binder.id,
     collectAt: '06:00', moveCollected: false, clientEmail: null, clientName: null, createdBy: w.userId, state: 'active',
-    options: { mail: { allowList: [], others: 'accept', processed: { action: 'none' }, maxAttachmentBytes: 10 * 1024 * 1024, ...mail } },
+    options: { mail: { allowList: [], others: 'accept', processed: { action: 'none' }, maxAttachmentBytes: 10 * 1024 * 1024, bodyToPdf: false, ...mail } },
   });
 }
 

@@ -41,7 +41,7 @@ async function waitForPort(child: ChildProcess, port: number, log: () => Promise
  * fresh self-signed certificate and its mail in a temp folder, all as the current user; returns
  * null when Dovecot is not installed, so callers can skip.
  */
-export async function startDovecot(): Promise<TestDovecot | null> {
+export async function startDovecot(o: { oauth2IntrospectionUrl?: string } = {}): Promise<TestDovecot | null> {
   if (!existsSync(DOVECOT)) return null;
   const dir = await mkdtemp(join(tmpdir(), 'dossier-dovecot-'));
   try {
@@ -71,13 +71,15 @@ export async function startDovecot(): Promise<TestDovecot | null> {
       'ssl = required',
       `ssl_cert = <${join(dir, 'cert.pem')}`,
       `ssl_key = <${join(dir, 'key.pem')}`,
-      'auth_mechanisms = plain login',
+      `auth_mechanisms = plain login${o.oauth2IntrospectionUrl ? ' xoauth2' : ''}`,
       // Run by root (a container), the login processes still need a user of their own: Debian's package makes dovenull.
       `default_internal_user = ${me.uid === 0 ? 'dovecot' : me.username}`,
       `default_login_user = ${me.uid === 0 ? 'dovenull' : me.username}`,
       'first_valid_uid = 0',
       'mail_location = maildir:~/Maildir',
-      `passdb {\n  driver = passwd-file\n  args = scheme=PLAIN ${join(dir, 'passwd')}\n}`,
+      `passdb {\n  driver = passwd-file\n  args = scheme=PLAIN ${join(dir, 'passwd')}\n${o.oauth2IntrospectionUrl ? '  mechanisms = plain login\n' : ''}}`,
+      // XOAUTH2: Dovecot asks the token introspection endpoint (RFC 7662) whether a token is active, and for whom.
+      ...(o.oauth2IntrospectionUrl ? [`passdb {\n  driver = oauth2\n  mechanisms = xoauth2\n  args = ${join(dir, 'oauth2.conf')}\n}`] : []),
       `userdb {\n  driver = passwd-file\n  args = ${join(dir, 'passwd')}\n}`,
       `service imap-login {\n  inet_listener imap {\n    port = 0\n  }\n  inet_listener imaps {\n    port = ${port}\n    ssl = yes\n  }\n}`,
       'service anvil {\n  chroot =\n}',
@@ -86,6 +88,13 @@ export async function startDovecot(): Promise<TestDovecot | null> {
       'protocol imap {\n  mail_max_userip_connections = 100\n}',
     ];
     await writeFile(join(dir, 'dovecot.conf'), config.join('\n') + '\n');
+    if (o.oauth2IntrospectionUrl) {
+      await writeFile(join(dir, 'oauth2.conf'), [
+        'introspection_mode = post', `introspection_url = ${o.oauth2IntrospectionUrl}`,
+        'username_attribute = username', 'active_attribute = active', 'active_value = true', '',
+      ].join('\n'));
+      await chmod(join(dir, 'oauth2.conf'), 0o644);
+    }
     const child = spawn(DOVECOT, ['-F', '-c', join(dir, 'dovecot.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr?.on('data', (d: Buffer) => { err = (err + d.toString()).slice(-4000); });

@@ -21,6 +21,7 @@ const MailOptions = z.object({
   others: z.enum(SENDER_POLICIES).describe('Other senders: refuse (nothing kept), hold (kept aside for review) or accept.'),
   processed: z.union([z.object({ action: z.literal('none') }), z.object({ action: z.literal('move'), folder: z.string() }), z.object({ action: z.literal('flag'), flag: z.string() })]),
   maxAttachmentBytes: z.number().int(),
+  bodyToPdf: z.boolean().optional().describe('A message with no document attached becomes a PDF of its body (plain text; HTML taken as text). Off when left out.'),
 }).meta({ id: 'MailOptions' });
 
 export const Channel = z.object({

@@ -2,7 +2,8 @@ import type { MailboxConnector } from '../../connectors/connector.js';
 import { updateChannel } from '../../catalog/channels.js';
 import { knownUids } from '../../catalog/mail-messages.js';
 import type { IntakeDeps } from '../intake.js';
-import { intakeMessage, intakeOversized, mailOptions, MAX_MESSAGE_BYTES, type MailJob, type MessageOutcome } from './message-intake.js';
+import type { FetchedMessage } from '../../connectors/connector.js';
+import { judgeMessage, judgeOversized, mailOptions, MAX_MESSAGE_BYTES, takeIn, type Judged, type MailJob, type MessageOutcome } from './message-intake.js';
 
 /**
  * One pass over an IMAP mailbox: only messages above the channel's cursor (UIDVALIDITY:UID) are
@@ -58,22 +59,37 @@ export async function collectMailbox(deps: IntakeDeps, job: MailJob, box: Mailbo
     return `${state.uidValidity}:${after}`;
   };
   const sizes = await box.sizes(fresh, { signal });
-  for (const batch of batches(fresh, sizes)) {
+  const plan = batches(fresh, sizes).map((batch) => ({ batch, small: batch.filter((u) => (sizes.get(u) ?? 0) <= MAX_MESSAGE_BYTES) }));
+  // The next fetch is on the wire while this one is judged and filed: the server and the disk work at once.
+  const fetchOf = (i: number): Promise<FetchedMessage[]> | null => {
+    if (i >= plan.length) return null;
+    const p = box.fetch(plan[i]!.small, { signal });
+    p.catch(() => undefined); // awaited in its turn; a pass that stops before then must not leave it unhandled
+    return p;
+  };
+  let next = fetchOf(0);
+  for (let i = 0; i < plan.length && next; i++) {
     if (signal?.aborted) break;
-    const small = batch.filter((u) => (sizes.get(u) ?? 0) <= MAX_MESSAGE_BYTES);
-    const messages = new Map((await box.fetch(small, { signal })).map((m) => [m.uid, m]));
+    const { batch, small } = plan[i]!;
+    const messages = new Map((await next).map((m) => [m.uid, m]));
+    next = fetchOf(i + 1);
+    const judged: Array<{ uid: number; j: Judged }> = [];
     for (const uid of batch) {
       if (signal?.aborted) break;
       const source = { kind: 'imap' as const, mailbox: box.mailbox, uidValidity: state.uidValidity, uid };
       const m = messages.get(uid);
       // Gone between the search and the fetch (deleted, or moved by the client): nothing to take.
       if (!m && small.includes(uid)) { recorded.add(uid); continue; }
-      const outcome = m ? await intakeMessage(deps, job, m.source, source) : await intakeOversized(deps, job, source, sizes.get(uid) ?? 0);
+      judged.push({ uid, j: m ? await judgeMessage(deps, job, m.source, source) : judgeOversized(job, source, sizes.get(uid) ?? 0) });
+    }
+    const taken = await takeIn(deps, job, judged.map((x) => x.j));
+    taken.forEach((outcome, k) => {
+      const uid = judged[k]!.uid;
       outcomes.push(outcome);
-      if (outcome.outcome === 'failed') continue;
+      if (outcome.outcome === 'failed') return;
       recorded.add(uid);
       if (outcome.outcome !== 'held') processed.push(uid);
-    }
+    });
     await updateChannel(deps.db, job.orgId, job.channel.id, { cursor: watermark() });
   }
   await updateChannel(deps.db, job.orgId, job.channel.id, { cursor: watermark() });

@@ -118,6 +118,31 @@ for (const postgres of [false, true]) {
       assert.equal(fine.outcome, 'collected');
     });
 
+    it('files the body of a message without documents as a PDF only when the channel asks, once', async () => {
+      const plain = () => composeMail({ messageId: '<body-1@supplier.example>', subject: 'Invoice 2024-88', text: 'Amount due: EUR 121.00\nPay by 31 March.' });
+      const off = await mailChannel(w, {});
+      const none = await intakeMessage(intakeDeps(w), await mailJob(w, off), await plain(), smtp);
+      assert.deepEqual([none.outcome, none.filed], ['no_documents', 0]);
+      const on = await mailChannel(w, { bodyToPdf: true });
+      const job = await mailJob(w, on);
+      const first = await intakeMessage(intakeDeps(w), job, await plain(), smtp);
+      assert.deepEqual([first.outcome, first.filed], ['collected', 1]);
+      const [item] = await inboxOf(on);
+      assert.equal(item!.filename, 'Invoice 2024-88.pdf');
+      const doc = await w.deps.vault.get(w.orgId, item!.documentId);
+      assert.equal(doc.versions[0]!.mime, 'application/pdf');
+      // The same message again (a pass after a crash): the same bytes, so already collected, not a second item.
+      assert.equal((await intakeMessage(intakeDeps(w), job, await plain(), smtp)).outcome, 'already_collected');
+      // HTML only, and a logo: the text of the HTML, without its markup, and the logo is not a document.
+      const html = await composeMail({ messageId: '<body-2@supplier.example>', subject: 'HTML invoice', text: undefined, html: '<h1>Invoice 9</h1><p>Total <b>EUR 50.00</b></p><img src="cid:logo@x"><script>alert(1)</script>', attachments: [{ filename: 'logo.png', content: fakePng(3_000), cid: 'logo@x' }] });
+      assert.equal((await intakeMessage(intakeDeps(w), job, html, smtp)).filed, 1);
+      assert.deepEqual((await inboxOf(on)).map((i) => i.filename).sort(), ['HTML invoice.pdf', 'Invoice 2024-88.pdf']);
+      // A message with a document attached is filed as its document only.
+      const attached = await intakeMessage(intakeDeps(w), job, await composeMail({ messageId: '<body-3@supplier.example>', attachments: [{ filename: 'real.pdf', content: tinyPdf('real') }] }), smtp);
+      assert.deepEqual(Object.values(outcomes(attached)).filter((o) => o === 'collected').length, 1);
+      assert.equal((await inboxOf(on)).length, 3);
+    });
+
     it('lets in, refuses or holds senders as the allow-list and its policy say', async () => {
       const mail = (from: string, id: string) => composeMail({ from, messageId: `<${id}@x>`, attachments: [{ filename: `${id}.pdf`, content: tinyPdf(id) }] });
       const refuse = await mailChannel(w, { allowList: ['ap@supplier.example', 'acme.example'], others: 'refuse' });

@@ -10,6 +10,7 @@ import { CLAIM_MS, fileBatch, type Fetched, type FilingJob, type IntakeDeps } fr
 import { findDocuments, type FoundDocument, type SkippedPart } from './documents.js';
 import { parseMail, readRaw, UnreadableMessage, type ParsedMail } from './parse.js';
 import { senderAllowed } from './senders.js';
+import { bodyPdf, bodyPdfName } from './body-pdf.js';
 
 export type { MessageSource as MailSource } from '../../catalog/mail-messages.js';
 
@@ -98,7 +99,28 @@ function senderVerdict(opts: MailOptions, from: string | null, auth: AuthResults
   return senderAllowed(opts.allowList, from, auth) ? 'accept' : opts.others;
 }
 
+/**
+ * A message read and judged, not yet filed: its record, and either its final outcome (refused,
+ * held, unreadable) or the documents to file. Judging is per message; filing is per batch.
+ */
+export interface Judged {
+  record: Recorded;
+  label: string;
+  /** Set when nothing is to be filed: the message's outcome already. */
+  outcome?: MessageOutcomeKind;
+  detail: string | null;
+  /** Parts that are not documents (logos, over the limit, unsafe archives), as run lines. */
+  skipped: RunLine[];
+  documents: FoundDocument[];
+  date: Date | null;
+}
+
 export async function intakeMessage(deps: IntakeDeps, job: MailJob, raw: Buffer | Readable, source: MessageSource, auth?: AuthResults, o: IntakeOptions = {}): Promise<MessageOutcome> {
+  return (await takeIn(deps, job, [await judgeMessage(deps, job, raw, source, auth, o)]))[0]!;
+}
+
+/** Reads one message and decides what is to become of it; a message held for review is kept whole in the vault here. */
+export async function judgeMessage(deps: IntakeDeps, job: MailJob, raw: Buffer | Readable, source: MessageSource, auth?: AuthResults, o: IntakeOptions = {}): Promise<Judged> {
   const opts = mailOptions(job);
   const base = {
     channelId: job.channel.id, source: source.kind,
@@ -107,6 +129,7 @@ export async function intakeMessage(deps: IntakeDeps, job: MailJob, raw: Buffer 
     spf: auth?.spf ?? null, dkim: auth?.dkim ?? null, dmarc: auth?.dmarc ?? null, runId: job.runId,
   };
   const where = source.kind === 'imap' ? `${source.mailbox} UID ${source.uidValidity}.${source.uid}` : `SMTP from ${source.envelopeFrom || '<>'} (${source.remoteAddress})`;
+  const ends = (record: Recorded, outcome: MessageOutcomeKind, detail: string, label: string): Judged => ({ record, label, outcome, detail, skipped: [], documents: [], date: null });
   let bytes: Buffer;
   try {
     bytes = await readRaw(raw, MAX_MESSAGE_BYTES);
@@ -114,41 +137,59 @@ export async function intakeMessage(deps: IntakeDeps, job: MailJob, raw: Buffer 
     if (!(e instanceof UnreadableMessage)) throw e;
     // Without its bytes, the message has no key of its own: where it came from is its key.
     const key = `unread:${source.kind === 'imap' ? `${source.uidValidity}.${source.uid}` : createHash('sha256').update(where + Date.now()).digest('hex')}`;
-    return finish(deps, job, { ...base, messageKey: key, messageId: null, fromAddress: null, subject: null, sentAt: null, rawSha256: null }, e.outcome, e.message, [], where);
+    return ends({ ...base, messageKey: key, messageId: null, fromAddress: null, subject: null, sentAt: null, rawSha256: null }, e.outcome, e.message, where);
   }
   const rawSha = createHash('sha256').update(bytes).digest('hex');
   let mail: ParsedMail;
   try {
-    mail = await parseMail(bytes, opts.maxAttachmentBytes);
+    mail = await parseMail(bytes, opts.maxAttachmentBytes, { textFromHtml: opts.bodyToPdf });
   } catch (e) {
     if (!(e instanceof UnreadableMessage)) throw e;
-    return finish(deps, job, { ...base, messageKey: `sha256:${rawSha}`, messageId: null, fromAddress: null, subject: null, sentAt: null, rawSha256: null }, e.outcome, e.message, [], where);
+    return ends({ ...base, messageKey: `sha256:${rawSha}`, messageId: null, fromAddress: null, subject: null, sentAt: null, rawSha256: null }, e.outcome, e.message, where);
   }
   const messageKey = mail.messageId && mail.messageId.length <= MAX_MESSAGE_ID ? `mid:${mail.messageId}` : `sha256:${rawSha}`;
   const fromAddress = mail.from ?? (source.kind === 'smtp' && source.envelopeFrom ? source.envelopeFrom.toLowerCase() : null);
-  const record = { ...base, messageKey, messageId: mail.messageId, fromAddress, subject: mail.subject?.slice(0, 500) ?? null, sentAt: mail.date?.toISOString() ?? null, rawSha256: null as string | null };
+  const record: Recorded = { ...base, messageKey, messageId: mail.messageId, fromAddress, subject: mail.subject?.slice(0, 500) ?? null, sentAt: mail.date?.toISOString() ?? null, rawSha256: null };
   const label = `${fromAddress ?? 'unknown sender'}: ${mail.subject?.slice(0, 120) || '(no subject)'}`;
 
   const verdict = o.release ? 'accept' : senderVerdict(opts, fromAddress, auth);
-  if (verdict === 'refuse') return finish(deps, job, record, 'refused', `${fromAddress ?? 'The sender'} is not on this channel's list of senders; the message was refused and nothing of it kept.`, [], label);
+  if (verdict === 'refuse') return ends(record, 'refused', `${fromAddress ?? 'The sender'} is not on this channel's list of senders; the message was refused and nothing of it kept.`, label);
   if (verdict === 'hold') {
     // Kept whole, durably, until a user lets it in or not: nothing of it reaches the inbox before.
     const staged = await deps.vault.stage(Readable.from([bytes]), { durable: true });
-    return finish(deps, job, { ...record, rawSha256: staged.sha256 }, 'held', `${fromAddress ?? 'The sender'} is not on this channel's list of senders; the message is kept aside for review.`, [], label);
+    return ends({ ...record, rawSha256: staged.sha256 }, 'held', `${fromAddress ?? 'The sender'} is not on this channel's list of senders; the message is kept aside for review.`, label);
   }
 
   const { documents, skipped } = await documentsOf(mail, label, opts.maxAttachmentBytes, 0);
+  // Nothing attached that is a document (a logo or a signature does not count): the body, when the channel asks.
+  if (documents.length === 0 && opts.bodyToPdf && mail.text?.trim()) {
+    const name = bodyPdfName(mail.subject);
+    documents.push({ name, mime: 'application/pdf', bytes: await bodyPdf({ from: fromAddress, subject: mail.subject, date: mail.date, text: mail.text }), path: `${label}/${name}` });
+  }
   const lines: RunLine[] = skipped.map((s) => ({ key: `${messageKey}/${s.path}`, path: s.path, outcome: s.outcome as Outcome, inboxItemId: null, error: s.reason }));
-  const filed = await fileDocuments(deps, job, messageKey, documents, mail.date);
-  lines.push(...filed);
-  const outcomes = new Set(filed.map((l) => l.outcome));
-  const kind: MessageOutcomeKind = outcomes.has('failed') ? 'failed'
-    : outcomes.has('collected') || outcomes.has('likely_duplicate') ? 'collected'
-      : outcomes.has('duplicate') ? 'duplicate' : outcomes.has('already_collected') ? 'already_collected' : 'no_documents';
-  const detail = kind === 'no_documents' ? (skipped.length ? 'No attachment of this message is a document.' : 'The message has no attachments.') : null;
-  return finish(deps, job, { ...record, documents: documents.length } as typeof record, kind, detail, lines, label);
+  return { record: { ...record, documents: documents.length }, label, detail: skipped.length ? 'No attachment of this message is a document.' : 'The message has no attachments.', skipped: lines, documents, date: mail.date };
 }
 
+/**
+ * Files the documents of judged messages together (one ledger pass, one disk flush, one
+ * transaction for all of them), then records every message and its run lines in one more
+ * transaction. A crash between the two leaves the documents filed and the messages not
+ * recorded: the next pass takes those messages again and finds each document already collected.
+ */
+export async function takeIn(deps: IntakeDeps, job: MailJob, judged: Judged[]): Promise<MessageOutcome[]> {
+  const toFile = judged.filter((j) => !j.outcome);
+  const filed = await fileDocuments(deps, job, toFile);
+  const results = judged.map((j) => {
+    if (j.outcome) return { j, outcome: j.outcome, detail: j.detail, lines: [] as RunLine[] };
+    const mine = filed.get(j) ?? [];
+    const outcomes = new Set(mine.map((l) => l.outcome));
+    const kind: MessageOutcomeKind = outcomes.has('failed') ? 'failed'
+      : outcomes.has('collected') || outcomes.has('likely_duplicate') ? 'collected'
+        : outcomes.has('duplicate') ? 'duplicate' : outcomes.has('already_collected') ? 'already_collected' : 'no_documents';
+    return { j, outcome: kind, detail: kind === 'no_documents' ? j.detail : null, lines: [...j.skipped, ...mine] };
+  });
+  return finish(deps, job, results);
+}
 /**
  * A message held for review, let in by a user: taken in from the bytes kept in the vault as if
  * its sender were on the list, and recorded with its new outcome (the kept copy is then let go).
@@ -156,7 +197,7 @@ export async function intakeMessage(deps: IntakeDeps, job: MailJob, raw: Buffer 
 export async function releaseHeld(deps: IntakeDeps, job: MailJob, messageKey: string): Promise<MessageOutcome> {
   const m = await getMailMessage(deps.db, job.channel.id, messageKey);
   if (!m) throw new DomainError('not_found', `No message ${messageKey} came through "${job.channel.name}".`);
-  if (m.outcome !== 'held' || !m.rawSha256) throw new DomainError('conflict', `The message ${messageKey} is not held for review (it was ${m.outcome}).`);
+  if (m.outcome !== 'held' || !m.rawSha256) throw notHeld(messageKey, m.outcome);
   const chunks: Buffer[] = [];
   for await (const c of deps.blobs.open(m.rawSha256)) chunks.push(c as Buffer);
   const source: MessageSource = m.source === 'imap'
@@ -166,75 +207,108 @@ export async function releaseHeld(deps: IntakeDeps, job: MailJob, messageKey: st
   return intakeMessage(deps, job, Buffer.concat(chunks), source, auth, { release: true });
 }
 
+export const notHeld = (messageKey: string, outcome: string) =>
+  new DomainError('conflict', `The message ${messageKey} is not held for review (it was ${outcome}).`, { reason: 'message_not_held', params: { outcome } });
+
 /** A message over MAX_MESSAGE_BYTES, known by its size before it is fetched: recorded as too large, never downloaded. */
-export async function intakeOversized(deps: IntakeDeps, job: MailJob, source: MessageSource & { kind: 'imap' }, size: number): Promise<MessageOutcome> {
+export function judgeOversized(job: MailJob, source: MessageSource & { kind: 'imap' }, size: number): Judged {
   const record = {
     channelId: job.channel.id, source: source.kind, uidValidity: source.uidValidity, uid: source.uid, envelopeFrom: null, spf: null, dkim: null, dmarc: null,
     runId: job.runId, messageKey: `unread:${source.uidValidity}.${source.uid}`, messageId: null, fromAddress: null, subject: null, sentAt: null, rawSha256: null,
   };
-  return finish(deps, job, record, 'too_large', `The message is ${size} bytes, over the limit of ${MAX_MESSAGE_BYTES}: it was not downloaded.`, [], `${source.mailbox} UID ${source.uidValidity}.${source.uid}`);
+  return { record, label: `${source.mailbox} UID ${source.uidValidity}.${source.uid}`, outcome: 'too_large', detail: `The message is ${size} bytes, over the limit of ${MAX_MESSAGE_BYTES}: it was not downloaded.`, skipped: [], documents: [], date: null };
 }
 
 /**
- * Files a message's documents through the shared filing (./intake.ts), each under the key
- * message + SHA-256 in the channel ledger: a document filed before, from this message, is not
- * filed again; the same bytes from another message (a forward) are the inbox's duplicate.
+ * Files the messages' documents through the shared filing (./intake.ts) as one batch, each
+ * under the key message + SHA-256 in the channel ledger: a document filed before, from this
+ * message, is not filed again; the same bytes from another message (a forward) are the inbox's
+ * duplicate. The same message twice in one batch (appended twice) files its documents once.
  */
-async function fileDocuments(deps: IntakeDeps, job: MailJob, messageKey: string, documents: FoundDocument[], date: Date | null): Promise<RunLine[]> {
-  const byKey = new Map<string, FoundDocument & { sha256: string }>();
-  for (const d of documents) {
-    const sha256 = createHash('sha256').update(d.bytes).digest('hex');
-    const key = `${messageKey}/${sha256}`;
-    if (!byKey.has(key)) byKey.set(key, { ...d, sha256 }); // the same file attached twice to one message is one document
+async function fileDocuments(deps: IntakeDeps, job: MailJob, messages: Judged[]): Promise<Map<Judged, RunLine[]>> {
+  const out = new Map<Judged, RunLine[]>(messages.map((m) => [m, []]));
+  const byKey = new Map<string, FoundDocument & { sha256: string; of: Judged }>();
+  const again: Array<{ of: Judged; key: string; path: string }> = [];
+  for (const m of messages) {
+    const mine = new Set<string>();
+    for (const d of m.documents) {
+      const sha256 = createHash('sha256').update(d.bytes).digest('hex');
+      const key = `${m.record.messageKey}/${sha256}`;
+      if (mine.has(key)) continue; // the same file attached twice to one message is one document
+      mine.add(key);
+      if (byKey.has(key)) again.push({ of: m, key, path: d.path });
+      else byKey.set(key, { ...d, sha256, of: m });
+    }
   }
-  if (byKey.size === 0) return [];
+  if (byKey.size === 0) return out;
   const channelId = job.channel.id;
-  const lines: RunLine[] = [];
+  const lines = new Map<string, RunLine>();
   const known = await ledgerItems(deps.db, channelId, [...byKey.keys()]);
   const open = [...byKey.entries()].filter(([key, d]) => {
     const row = known.get(key);
     if (row && (row.state === 'collected' || row.state === 'duplicate')) {
-      lines.push({ key, path: d.path, outcome: 'already_collected', inboxItemId: row.inboxItemId, error: null });
+      lines.set(key, { key, path: d.path, outcome: 'already_collected', inboxItemId: row.inboxItemId, error: null });
       return false;
     }
     return true;
   });
-  if (open.length === 0) return lines;
-  const modifiedAt = date?.toISOString() ?? null;
-  await markPending(deps.db, job.orgId, channelId, open.map(([key, d]) => ({ key, path: d.path, size: d.bytes.length, modifiedAt, remoteHash: `sha256:${d.sha256}` })));
-  let held = await claimItems(deps.db, channelId, open.map(([k]) => k), job.owner, CLAIM_MS);
-  if (held.size < open.length) {
-    // Claims of a process that died mid-message are free: it will not finish them.
-    await releaseClaims(deps.db, channelId, (await claimOwners(deps.db, channelId)).filter((o) => o !== job.owner && !holderAlive(o)));
-    held = await claimItems(deps.db, channelId, open.map(([k]) => k), job.owner, CLAIM_MS);
-  }
-  const rows = await ledgerItems(deps.db, channelId, [...held]);
-  const fetched: Fetched[] = [];
-  for (const [key, d] of open) {
-    const item = rows.get(key);
-    if (!item) {
-      lines.push({ key, path: d.path, outcome: 'failed', inboxItemId: null, error: 'Another worker is taking in this message right now; it is taken again later.' });
-      continue;
+  if (open.length > 0) {
+    await markPending(deps.db, job.orgId, channelId, open.map(([key, d]) => ({ key, path: d.path, size: d.bytes.length, modifiedAt: d.of.date?.toISOString() ?? null, remoteHash: `sha256:${d.sha256}` })));
+    let held = await claimItems(deps.db, channelId, open.map(([k]) => k), job.owner, CLAIM_MS);
+    if (held.size < open.length) {
+      // Claims of a process that died mid-message are free: it will not finish them.
+      await releaseClaims(deps.db, channelId, (await claimOwners(deps.db, channelId)).filter((o) => o !== job.owner && !holderAlive(o)));
+      held = await claimItems(deps.db, channelId, open.map(([k]) => k), job.owner, CLAIM_MS);
     }
-    const blob = await deps.vault.stage(Readable.from([d.bytes]), { durable: false });
-    fetched.push({ item, blob, name: d.name, mime: d.mime });
+    const rows = await ledgerItems(deps.db, channelId, [...held]);
+    const fetched: Fetched[] = [];
+    for (const [key, d] of open) {
+      const item = rows.get(key);
+      if (!item) {
+        lines.set(key, { key, path: d.path, outcome: 'failed', inboxItemId: null, error: 'Another worker is taking in this message right now; it is taken again later.' });
+        continue;
+      }
+      const blob = await deps.vault.stage(Readable.from([d.bytes]), { durable: false });
+      fetched.push({ item, blob, name: d.name, mime: d.mime });
+    }
+    for (const { item, result } of await fileBatch(deps, job, { fetched, results: [] })) {
+      lines.set(item.key, { key: item.key, path: item.path, outcome: result.outcome, inboxItemId: result.inboxItemId, error: result.error });
+    }
   }
-  for (const { item, result } of await fileBatch(deps, job, { fetched, results: [] })) {
-    lines.push({ key: item.key, path: item.path, outcome: result.outcome, inboxItemId: result.inboxItemId, error: result.error });
+  for (const [key, d] of byKey) out.get(d.of)!.push(lines.get(key)!);
+  for (const { of, key, path } of again) {
+    const first = lines.get(key)!;
+    const done = first.outcome !== 'failed';
+    out.get(of)!.push({ key, path, outcome: done ? 'already_collected' : 'failed', inboxItemId: first.inboxItemId, error: done ? null : first.error });
   }
-  return lines;
+  return out;
 }
 
 type Recorded = Omit<Parameters<typeof recordMailMessage>[2], 'outcome' | 'detail' | 'documents'> & { documents?: number };
 
-/** Records the message (unless something failed that a later try may get past) and the run's lines. */
-async function finish(deps: IntakeDeps, job: MailJob, m: Recorded, outcome: MessageOutcomeKind, detail: string | null, lines: RunLine[], label: string): Promise<MessageOutcome> {
-  const items: RunLine[] = [{ key: m.messageKey, path: label, outcome: lines.length ? 'received' : (outcome as Outcome), inboxItemId: null, error: detail }, ...lines];
-  if (outcome !== 'failed') await recordMailMessage(deps.db, job.orgId, { ...m, outcome, detail, documents: m.documents ?? 0 });
-  if (job.runId) {
-    await addCollectRunItems(deps.db, job.runId, items);
-    await addToCollectRun(deps.db, job.runId, counts(items));
+interface Decided { j: Judged; outcome: MessageOutcomeKind; detail: string | null; lines: RunLine[] }
+
+/**
+ * Records the messages (except those that failed in a way a later try may get past) and the
+ * run's lines and counts, in one transaction for the batch.
+ */
+async function finish(deps: IntakeDeps, job: MailJob, decided: Decided[]): Promise<MessageOutcome[]> {
+  const out: MessageOutcome[] = [];
+  const all: RunLine[] = [];
+  for (const { j, outcome, detail, lines } of decided) {
+    const items: RunLine[] = [{ key: j.record.messageKey, path: j.label, outcome: lines.length ? 'received' : (outcome as Outcome), inboxItemId: null, error: detail }, ...lines];
+    all.push(...items);
+    out.push({ messageKey: j.record.messageKey, outcome, detail, filed: lines.filter((l) => l.outcome === 'collected' || l.outcome === 'likely_duplicate').length, items });
+    if (outcome === 'malformed' || outcome === 'too_large') deps.log.info({ channel: job.channel.id, message: j.record.messageKey, outcome }, 'a message was not taken in');
   }
-  if (outcome === 'malformed' || outcome === 'too_large') deps.log.info({ channel: job.channel.id, message: m.messageKey, outcome }, 'a message was not taken in');
-  return { messageKey: m.messageKey, outcome, detail, filed: lines.filter((l) => l.outcome === 'collected' || l.outcome === 'likely_duplicate').length, items };
+  await deps.db.transaction().execute(async (trx) => {
+    for (const { j, outcome, detail } of decided) {
+      if (outcome !== 'failed') await recordMailMessage(trx, job.orgId, { ...j.record, outcome, detail, documents: j.record.documents ?? 0 });
+    }
+    if (job.runId) {
+      await addCollectRunItems(trx, job.runId, all);
+      await addToCollectRun(trx, job.runId, counts(all));
+    }
+  });
+  return out;
 }

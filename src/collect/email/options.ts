@@ -19,6 +19,7 @@ export const mailOptionsInput = z.object({
     z.object({ action: z.literal('flag'), flag: z.string().trim().regex(/^\\?[A-Za-z$][\w$-]*$/, 'Give an IMAP flag such as \\Seen or $Collected.') }),
   ]).optional(),
   maxAttachmentBytes: z.number().int().min(1024).max(MAX_ATTACHMENT_LIMIT).optional(),
+  bodyToPdf: z.boolean().optional(),
 });
 
 export type MailOptionsInput = z.infer<typeof mailOptionsInput>;
@@ -30,5 +31,6 @@ export function mergeMailOptions(current: MailOptions | undefined, given: MailOp
     others: given.others ?? base.others,
     processed: given.processed ?? base.processed,
     maxAttachmentBytes: given.maxAttachmentBytes ?? base.maxAttachmentBytes,
+    bodyToPdf: given.bodyToPdf ?? base.bodyToPdf,
   };
 }

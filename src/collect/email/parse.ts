@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { convert } from 'html-to-text';
 import { MailParser, type AddressObject, type AttachmentStream, type MessageText } from 'mailparser';
 
 /**
@@ -64,13 +65,27 @@ export async function readRaw(raw: Buffer | Readable, max: number): Promise<Buff
   return Buffer.concat(chunks);
 }
 
-export async function parseMail(raw: Buffer, maxPartBytes: number): Promise<ParsedMail> {
+/** `textFromHtml`: an HTML-only message gets its text made from the HTML (for a body PDF); off, that work is skipped. */
+/** The text of an HTML body as a reader sees it: no markup, scripts, styles or images; links keep their text only. */
+function htmlText(html: string): string {
+  if (html.length > MAX_HTML_TO_TEXT) return '';
+  return convert(html, {
+    wordwrap: false,
+    selectors: [{ selector: 'img', format: 'skip' }, { selector: 'a', options: { ignoreHref: true } }, { selector: 'script', format: 'skip' }, { selector: 'style', format: 'skip' }],
+    limits: { maxDepth: 100 },
+  });
+}
+
+/** HTML longer than this is not made into text: no invoice needs it, and converting it would cost the intake. */
+const MAX_HTML_TO_TEXT = 2 * 1024 * 1024;
+
+export async function parseMail(raw: Buffer, maxPartBytes: number, o: { textFromHtml?: boolean } = {}): Promise<ParsedMail> {
   const parser = new MailParser({
     // message/rfc822 parts stay attachments: the intake opens them itself, to a bounded depth.
     ignoreEmbedded: true,
     maxHeadSize: MAX_HEADER_BYTES,
     maxChildNodes: MAX_PARTS,
-    skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true, skipTextLinks: true,
+    skipHtmlToText: !o.textFromHtml, skipTextToHtml: true, skipImageLinks: true, skipTextLinks: true,
     checksumAlgo: false,
   });
   const parts: MailPart[] = [];
@@ -111,6 +126,8 @@ export async function parseMail(raw: Buffer, maxPartBytes: number): Promise<Pars
     throw new UnreadableMessage('malformed', 'This is not an e-mail message: it has no header naming a sender, a date, an id or a content type.');
   }
   const date = headers.get('date');
+  // mailparser makes text of the HTML only for a message that is HTML alone, not for HTML beside attachments.
+  if (o.textFromHtml && !(text as string | null)?.trim() && html) text = htmlText(html);
   return {
     messageId, from, subject: (headers.get('subject') as string | undefined) ?? null,
     date: date instanceof Date && !Number.isNaN(date.getTime()) ? date : null, html, text, parts,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { MailboxDefinition } from '../connector.js';
+import type { ConnectorContext, MailboxDefinition, TokenSource } from '../connector.js';
 import { ImapMailbox } from './mailbox.js';
 
 export const imapSettings = z.object({
@@ -15,6 +15,16 @@ export const imapSettings = z.object({
 });
 
 export type ImapSettings = z.infer<typeof imapSettings>;
+
+/**
+ * A mailbox signed in to with OAuth 2.0 (XOAUTH2: Microsoft 365, Gmail): the same settings
+ * without a password, since the access token comes from the connection's tokens in the vault.
+ */
+export const imapOAuthSettings = imapSettings.omit({ password: true });
+export type ImapOAuthSettings = z.infer<typeof imapOAuthSettings>;
+
+/** Opens a mailbox with XOAUTH2; a refused token is refreshed once (it may have been revoked early or be stale). */
+export const openOAuthMailbox = (settings: ImapOAuthSettings, tokens: TokenSource, context: ConnectorContext) => ImapMailbox.connect(settings, context, tokens);
 
 export const imapDefinition: MailboxDefinition<ImapSettings> = {
   kind: 'email',

@@ -1,7 +1,7 @@
 import { ImapFlow } from 'imapflow';
-import { ConnectorError, type CallOptions, type ConnectorContext, type FetchedMessage, type MailboxConnector, type MailboxState } from '../connector.js';
+import { ConnectorError, type CallOptions, type ConnectorContext, type FetchedMessage, type MailboxConnector, type MailboxState, type TokenSource } from '../connector.js';
 import { PUBLIC_ONLY } from '../kit/egress.js';
-import type { ImapSettings } from './index.js';
+import type { ImapOAuthSettings, ImapSettings } from './index.js';
 
 /** Silence for imapflow: its logs would carry mailbox names and addresses; failures come back as errors. */
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -25,12 +25,25 @@ export class ImapMailbox implements MailboxConnector {
   private sent = 0;
   private constructor(private readonly client: ImapFlow, readonly mailbox: string) {}
 
-  static async connect(s: ImapSettings, context: ConnectorContext): Promise<ImapMailbox> {
+  /** With `tokens`, signs in with XOAUTH2 and the connection's access token; else with the password. */
+  static async connect(s: ImapSettings | ImapOAuthSettings, context: ConnectorContext, tokens?: TokenSource): Promise<ImapMailbox> {
     const egress = context.egress ?? PUBLIC_ONLY;
     await egress.resolve(s.host).catch((e: unknown) => { throw classify(e, 'The mail server cannot be used'); });
+    if (!tokens) return ImapMailbox.signIn(s, context, { user: s.username, pass: (s as ImapSettings).password });
+    try {
+      return await ImapMailbox.signIn(s, context, { user: s.username, accessToken: await tokens.accessToken() });
+    } catch (e) {
+      if (!(e instanceof ConnectorError) || e.kind !== 'auth_expired') throw e;
+      // The server refused a token the vault thought valid: a new one, once; a grant that is gone throws auth_expired itself.
+      return ImapMailbox.signIn(s, context, { user: s.username, accessToken: await tokens.accessToken({ refresh: true }) });
+    }
+  }
+
+  private static async signIn(s: ImapSettings | ImapOAuthSettings, context: ConnectorContext, auth: { user: string; pass?: string; accessToken?: string }): Promise<ImapMailbox> {
+    const egress = context.egress ?? PUBLIC_ONLY;
     const client = new ImapFlow({
       host: s.host, port: s.port, secure: s.tls, doSTARTTLS: s.tls ? undefined : true,
-      auth: { user: s.username, pass: s.password },
+      auth: auth as { user: string; pass: string },
       // The socket goes to the address the policy checked; the certificate is still checked for the name.
       tls: { lookup: egress.lookup, ...(s.caCertificate && { ca: s.caCertificate }), minVersion: 'TLSv1.2' } as never,
       logger: quiet as never, disableAutoIdle: true, connectionTimeout: 30_000, greetingTimeout: 15_000, socketTimeout: 5 * 60_000,
@@ -114,24 +127,34 @@ export class ImapMailbox implements MailboxConnector {
       await new Promise((r) => setTimeout(r, timeoutMs));
       return false;
     }
-    return new Promise<boolean>((resolve) => {
+    if (!this.client.usable) throw new ConnectorError('transient', 'The connection to the mail server is closed.');
+    return new Promise<boolean>((resolve, reject) => {
       let done = false;
-      const finish = (mail: boolean) => {
+      const finish = (outcome: boolean | Error) => {
         if (done) return;
         done = true;
         clearTimeout(timer);
         this.client.off('exists', onExists);
+        this.client.off('close', onClose);
         opts?.signal?.removeEventListener('abort', onAbort);
+        if (outcome instanceof Error) { reject(outcome); return; }
         // Any next command ends the IDLE; a NOOP does it now.
-        void this.client.noop().catch(() => undefined).then(() => resolve(mail));
+        void this.client.noop().catch(() => undefined).then(() => resolve(outcome));
       };
-      const onExists = () => finish(true);
+      const onExists = (e: { count: number; prevCount: number }) => { if (e.count > e.prevCount) finish(true); };
       const onAbort = () => finish(false);
+      // A dropped connection ends the wait with an error: the caller connects again, it does not IDLE on a dead socket.
+      const onClose = () => finish(new ConnectorError('transient', 'The mail server closed the connection.'));
       const timer = setTimeout(() => finish(false), timeoutMs);
       this.client.on('exists', onExists);
+      this.client.on('close', onClose);
       opts?.signal?.addEventListener('abort', onAbort, { once: true });
-      this.client.idle().catch(() => finish(false));
+      this.client.idle().catch((e: unknown) => finish(classify(e, 'Waiting for new mail failed')));
     });
+  }
+
+  canIdle(): boolean {
+    return this.client.capabilities.has('IDLE');
   }
 
   commands(): number {

@@ -17,6 +17,7 @@ import type { paths as destinationRuns } from './types/destination-runs';
 import type { paths as destinations } from './types/destinations';
 import type { paths as layouts } from './types/layouts';
 import type { paths as connections } from './types/connections';
+import type { paths as heldMail } from './types/held-mail';
 import type { paths as collectRuns } from './types/collect-runs';
 import type { paths as channels } from './types/channels';
 import type { paths as invitations } from './types/invitations';
@@ -24,5 +25,5 @@ import type { paths as inbox } from './types/inbox';
 import type { paths as audit } from './types/audit';
 
 /** Every route of the API, from the files of its areas. */
-export interface paths extends service, session, apiKeys, alerts, webhookDeliveries, webhooks, userInvitations, users, retention, organization, companies, extract, documentVersions, documents, destinationRuns, destinations, layouts, connections, collectRuns, channels, invitations, inbox, audit {}
+export interface paths extends service, session, apiKeys, alerts, webhookDeliveries, webhooks, userInvitations, users, retention, organization, companies, extract, documentVersions, documents, destinationRuns, destinations, layouts, connections, heldMail, collectRuns, channels, invitations, inbox, audit {}
 export type { components } from './types/components';

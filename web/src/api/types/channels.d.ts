@@ -115,6 +115,7 @@ export interface paths {
                                 flag: string;
                             };
                             maxAttachmentBytes?: number;
+                            bodyToPdf?: boolean;
                         };
                         /** @default 06:00 */
                         collectAt?: string;
@@ -363,6 +364,7 @@ export interface paths {
                                 flag: string;
                             };
                             maxAttachmentBytes?: number;
+                            bodyToPdf?: boolean;
                         };
                     };
                 };

@@ -305,6 +305,26 @@ export interface components {
                 flag: string;
             };
             maxAttachmentBytes: number;
+            /** @description A message with no document attached becomes a PDF of its body (plain text; HTML taken as text). Off when left out. */
+            bodyToPdf?: boolean;
+        };
+        HeldMessage: {
+            /** @description The message's key in the channel: mid:<Message-ID>, or sha256:<hash of its bytes> when it has none. */
+            messageKey: string;
+            /** @enum {string} */
+            source: "imap" | "smtp";
+            /** @description The From address, as the message gives it. */
+            fromAddress: string | null;
+            /** @description SMTP only: the sender the envelope gave. */
+            envelopeFrom: string | null;
+            subject: string | null;
+            sentAt: string | null;
+            receivedAt: string;
+            spf: string | null;
+            dkim: string | null;
+            dmarc: string | null;
+            outcome: string;
+            detail: string | null;
         };
         AuditEntry: {
             seq: number;

@@ -7,6 +7,8 @@ import { useSession } from '../../api/session';
 import { useLoad } from '../../api/use-load';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LANGUAGE_NAMES, LANGUAGES } from '../../i18n';
+import type { TFunction } from 'i18next';
+import { MailFields, mailFormOf, mailProblems, type MailForm } from './MailFields';
 
 type Kind = Schemas['Channel']['kind'];
 export const CHANNEL_KINDS: readonly Kind[] = ['onedrive', 'gdrive', 'dropbox', 'sftp', 'webdav', 'local', 'email'];
@@ -15,25 +17,23 @@ const MAILBOX = /^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$/;
 const NEW_BINDER = '__new__';
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
-export interface Form {
+export interface Form extends MailForm {
   kind: Kind; name: string; companyId: string; recipientId: string; binder: string; binderName: string; folder: string;
   collectAt: string; moveCollected: boolean; clientEmail: string; clientName: string;
   /** The language of the client's mails; '' keeps the company's. */
   clientLanguage: string;
-  /** By e-mail: the mailbox of the channel's own address; empty: Dossier makes one from the name. */
-  mailbox: string;
 }
 
 /** What is missing or wrong, by field, in the user's language; empty when the form can be sent. */
-function problems(f: Form, t: (k: string) => string): Partial<Record<keyof Form, string>> {
-  const p: Partial<Record<keyof Form, string>> = {};
+function problems(f: Form, editing: boolean, t: TFunction): Partial<Record<keyof Form, string>> {
+  const p: Partial<Record<keyof Form, string>> = f.kind === 'email' ? mailProblems(f, editing, t) : {};
   if (!f.name.trim()) p.name = t('collect.required');
   if (!f.recipientId) p.recipientId = t('collect.required');
   if (f.binder === NEW_BINDER && !f.binderName.trim()) p.binderName = t('collect.required');
   if (!HHMM.test(f.collectAt)) p.collectAt = t('collect.time');
   if (f.kind === 'local' && !f.folder.trim()) p.folder = t('collect.required');
   if (f.kind !== 'local' && f.kind !== 'email' && !f.clientEmail.trim()) p.clientEmail = t('collect.required');
-  if (f.kind === 'email' && f.mailbox.trim() && !MAILBOX.test(f.mailbox.trim().toLowerCase())) p.mailbox = t('collect.mailboxWrong');
+  if (f.kind === 'email' && f.mailWay === 'address' && f.mailbox.trim() && !MAILBOX.test(f.mailbox.trim().toLowerCase())) p.mailbox = t('collect.mailboxWrong');
   return p;
 }
 
@@ -42,7 +42,7 @@ export function formOf(c?: Schemas['Channel']): Form {
   return {
     kind: c?.kind ?? 'onedrive', name: c?.name ?? '', companyId: c?.companyId ?? '', recipientId: c?.recipientId ?? '', binder: c?.binderId ?? '', binderName: '',
     folder: c?.folder ?? '', collectAt: c?.collectAt ?? '06:00', moveCollected: c?.moveCollected ?? false, clientEmail: c?.clientEmail ?? '', clientName: c?.clientName ?? '',
-    clientLanguage: c?.clientLanguage ?? '', mailbox: '',
+    clientLanguage: c?.clientLanguage ?? '', ...mailFormOf(c),
   };
 }
 
@@ -75,7 +75,7 @@ export function ChannelForm({ initial, editing = false, submitLabel, onSubmit }:
   const binder = form.binder || binderList[0]?.id || NEW_BINDER;
   const recipientId = form.recipientId || session?.user.id || '';
   const filled = { ...form, companyId, binder, recipientId };
-  const wrong = problems(filled, t);
+  const wrong = problems(filled, editing, t);
   const set = <K extends keyof Form>(k: K, v: Form[K]) => setForm((f) => ({ ...f, [k]: v }));
   const err = (k: keyof Form) => (shown ? wrong[k] : undefined);
 
@@ -116,15 +116,7 @@ export function ChannelForm({ initial, editing = false, submitLabel, onSubmit }:
           data={[...binderList.map((b) => ({ value: b.id, label: b.name })), { value: NEW_BINDER, label: t('collect.newBinder') }]} />
         {binder === NEW_BINDER && <TextInput label={t('collect.binderName')} value={form.binderName} onChange={(e) => set('binderName', e.currentTarget.value)} error={err('binderName')} required maxLength={200} />}
       </SimpleGrid>
-      {form.kind === 'email' && !editing && (
-        <Paper withBorder p="md">
-          <Stack gap="sm">
-            <Text size="sm">{t('collect.byEmailIntro')}</Text>
-            <TextInput label={t('collect.mailbox')} description={t('collect.mailboxHint')} value={form.mailbox} onChange={(e) => set('mailbox', e.currentTarget.value)}
-              error={err('mailbox')} maxLength={64} autoComplete="off" className="path" placeholder="acme-purchases" />
-          </Stack>
-        </Paper>
-      )}
+      {form.kind === 'email' && <MailFields form={form} set={set} err={err} editing={editing} />}
       {form.kind === 'email' ? null : form.kind === 'local'
         ? !editing && <TextInput label={t('collect.localFolder')} value={form.folder} onChange={(e) => set('folder', e.currentTarget.value)} error={err('folder')} required className="path" placeholder="/srv/scans/client-x" />
         : (

@@ -15,6 +15,8 @@ import { StateBadge } from '../../components/StateBadge';
 import { shownPath } from '../../components/FolderPicker';
 import { binderChoice, ChannelForm, clientFields, formOf, type Form } from './ChannelForm';
 import { CopyInvitationLink } from './CopyInvitationLink';
+import { HeldMessages } from './HeldMessages';
+import { mailOptionsOf } from './MailFields';
 
 type Live = Extract<CollectEvent, { type: 'collect.progress' }> | null;
 type Detail = Schemas['ChannelDetail'];
@@ -98,6 +100,7 @@ export function ChannelPage() {
   const navigate = useNavigate();
   const { id = '' } = useParams();
   const canConfigure = useRight('configure_collection');
+  const canReview = useRight('review_inbox');
   const [live, setLive] = useState<Live>(null);
   const [error, setError] = useState<unknown>(null);
   const [confirming, confirmDialog] = useDisclosure(false);
@@ -140,7 +143,8 @@ export function ChannelPage() {
       params: { path: { id } },
       body: {
         name: f.name.trim(), recipientId: f.recipientId, collectAt: f.collectAt, moveCollected: f.moveCollected, ...binderChoice(f),
-        ...(f.kind !== 'local' && clientFields(f)),
+        ...(f.kind !== 'local' && f.kind !== 'email' && clientFields(f)),
+        ...(f.kind === 'email' && { mail: mailOptionsOf(f, f.mailWay === 'imap') }),
       },
     }));
     editDialog.close();
@@ -186,6 +190,7 @@ export function ChannelPage() {
       </Text>
       {c.intakeAddress && <IntakeAddress address={c.intakeAddress} />}
       <InvitationState channel={c} canConfigure={canConfigure} onSend={sendDialog.open} />
+      {c.kind === 'email' && canReview && <HeldMessages channelId={c.id} onChange={() => void runs.reload()} />}
       <SimpleGrid cols={{ base: 2, xs: 3, sm: 5 }}>
         {FILE_STATES.map((k) => (
           <Paper key={k} withBorder p="sm">

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api, unwrap } from '../../api/client';
 import { binderChoice, CHANNEL_KINDS, ChannelForm, clientFields, formOf } from './ChannelForm';
+import { imapSettingsOf, mailOptionsOf } from './MailFields';
 
 /**
  * A new channel; the client is invited to connect the folder (a local folder needs no one).
@@ -20,7 +21,8 @@ export function NewChannelPage() {
       <ChannelForm initial={{ ...formOf(), ...(kind && { kind }) }} submitLabel={t('collect.create')} onSubmit={async (f) => {
         const local = f.kind === 'local', email = f.kind === 'email';
         const source = local ? { folder: f.folder.trim() }
-          : email ? (f.mailbox.trim() ? { mailbox: f.mailbox.trim().toLowerCase() } : {})
+          : email ? f.mailWay === 'imap' ? { settings: imapSettingsOf(f), mail: mailOptionsOf(f, true) }
+            : { ...(f.mailbox.trim() && { mailbox: f.mailbox.trim().toLowerCase() }), mail: mailOptionsOf(f, false) }
             : clientFields(f);
         const channel = await unwrap(api.POST('/v1/channels', {
           body: {
@@ -29,7 +31,7 @@ export function NewChannelPage() {
           },
         }));
         const created = t('collect.created', { name: channel.name });
-        notifications.show({ color: 'green', message: local ? created : email ? `${created} ${t('collect.addressGiven', { address: channel.intakeAddress ?? '' })}` : `${created} ${t('collect.invited', { email: channel.clientEmail })}` });
+        notifications.show({ color: 'green', message: local || (email && !channel.intakeAddress) ? created : email ? `${created} ${t('collect.addressGiven', { address: channel.intakeAddress ?? '' })}` : `${created} ${t('collect.invited', { email: channel.clientEmail })}` });
         navigate(`/collection/${channel.id}`);
       }} />
     </Stack>
