@@ -1,28 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { getCompany } from '../../catalog/organizations.js';
 import { multipart, pdf, startApi, type Api } from '../harness.test.js';
+import { SAMPLE_INVOICES, textPdf } from '../../../test/helpers/invoice-pdfs.js';
 
 /**
  * Upload with read=true: the fields a user leaves empty are filled from what the file says,
  * with a confidence each so the unsure ones can be checked; what the user sent always wins.
  */
 
-async function textPdf(lines: string[]): Promise<Buffer> {
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  const page = doc.addPage([595, 842]);
-  lines.forEach((line, i) => page.drawText(line, { x: 50, y: 780 - i * 16, size: 10, font }));
-  return Buffer.from(await doc.save());
-}
-
-const purchase = () => textPdf([
-  'Muster Bürobedarf GmbH', 'Hauptstraße 5, 10115 Berlin', 'USt-IdNr. DE136695976', '',
-  'RECHNUNG', 'Rechnungsnummer: RE-2024-0815', 'Rechnungsdatum: 14.03.2024', '',
-  'Nettobetrag 100,00 EUR', 'MwSt. 19 % 19,00 EUR', 'Gesamtbetrag 119,00 EUR',
-  'IBAN DE89 3704 0044 0532 0130 00',
-]);
+const purchase = () => textPdf(SAMPLE_INVOICES.de[0].lines);
 
 function send(api: Api, fields: Array<[string, string]>, content: Buffer, filename = 'scan.pdf') {
   return api.call({ method: 'POST', url: '/v1/documents', ...multipart([...fields, { name: 'file', filename, type: 'application/pdf', content }]) });
