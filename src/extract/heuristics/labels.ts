@@ -119,7 +119,9 @@ export const CREDIT_NOTE_TITLES = ['creditnota', 'credit nota', 'creditfactuur',
   'stornorechnung', 'credit note', 'credit memo', 'creditnote'];
 /** Title words that say it asks for money; a receipt is an invoice for our purposes. */
 export const INVOICE_TITLES = ['factuur', 'facture', 'rechnung', 'invoice', 'kassabon', 'kassenbon', 'quittung', 'recu', 'ticket de caisse',
-  'receipt', 'bon', 'kassenbeleg'];
+  'receipt', 'bon', 'kassenbeleg',
+  // a corrected invoice (UNTDID 1001 code 384) asks for money too, whatever the sign of its amounts
+  'rechnungs korrektur', 'facture rectificative', 'corrected invoice'];
 
 /** One character to one character, so offsets in the folded text are offsets in the original. */
 export function fold(text: string): string {
