@@ -50,3 +50,26 @@ describe('totals that agree', () => {
     assert.ok(lone.fields.totalWithVat!.confidence < 0.8, 'one reading, unchecked');
   });
 });
+
+describe('the number and date in a heading', () => {
+  it('reads "Rechnung des Versicherers Nr. X vom" with the date on the next line (de)', () => {
+    const x = read('Stylesheet zur Lesbarmachung der XML-Daten\nRechnung des Versicherers Nr. 01.234.567.8-2018-1 vom\n06.12.2018\nGesamtbetrag 119,00');
+    assert.equal(x.fields.number?.value, '01.234.567.8-2018-1');
+    assert.equal(x.fields.issueDate?.value, '2018-12-06');
+    assert.ok(x.fields.issueDate!.confidence >= 0.8, 'a heading\'s date is no guess');
+  });
+
+  it('reads "Gutschrift (...) Nr. X" over "vom DD.MM.YYYY" (de)', () => {
+    const x = read('Gutschrift (Selbst ausgestellte Rechnung) Nr. 471102\nvom 05.03.2018\nGesamtbetrag 119,00');
+    assert.equal(x.fields.number?.value, '471102');
+    assert.equal(x.fields.issueDate?.value, '2018-03-05');
+  });
+
+  it('a title with the number alone on its line is sure; a title line with more on it is a guess (fr, en)', () => {
+    const alone = read('Au bon moulin SARL\nFacture FA-2017-0010\nTotal TTC 120,00 €');
+    assert.equal(alone.fields.number?.value, 'FA-2017-0010');
+    assert.ok(alone.fields.number!.confidence >= 0.8);
+    const year = read('Northwind Supplies Ltd\nInvoice 2024\nTotal 96.00 GBP');
+    assert.ok((year.fields.number?.confidence ?? 0) < 0.8, 'a bare year after the title is not sure to be the number');
+  });
+});
