@@ -31,7 +31,7 @@ export const TUNING_PRODUCERS = ['intarsys', 'fnfe-factur-x-examples', 'konik'];
 
 type Kind = 'e-invoice' | 'pdf-text' | 'scan';
 interface Tally { scored: number; right: number; wrong: number; missing: number }
-interface Observation { right: boolean; confidence: number }
+interface Observation { right: boolean; confidence: number; field: CorpusField }
 interface Case { file: string; producer: string; truth: Truth; text: string; results: Partial<Record<Kind, ExtractionResult>> }
 
 /** The producer is the folder under v1/ or v2/: each makes its own layout. */
@@ -60,7 +60,8 @@ async function readCases(dir: string, scans: boolean): Promise<Case[]> {
     const xml = embeddedXml(bytes);
     if (!xml) { console.error(`bench:extract: ${file} carries no XML, left out`); continue; }
     const relative = path.relative(dir, file);
-    const reading = await readTextPdf(bytes, new Budget(resolveLimits({})));
+    // accuracy, not speed: on a loaded machine the 10 s default stopped whole runs (one PDF's timeout)
+    const reading = await readTextPdf(bytes, new Budget(resolveLimits({ timeoutMs: 120_000 })));
     const text = 'ocr' in reading ? undefined : reading; // no text layer: nothing read from text
     const results: Case['results'] = { 'e-invoice': await extractDocument({ bytes, filename: path.basename(file) }), 'pdf-text': text };
     if (scans) {
@@ -94,7 +95,7 @@ function score(cases: Case[], kind: Kind, misses: string[] | null): Group {
       const right = sameForCorpus(field, String(got.value), want);
       if (right) tally.right++;
       else { tally.wrong++; misses?.push(`${kind}  ${c.file}  ${field}: want ${JSON.stringify(want)}, got ${JSON.stringify(got.value)} (${got.confidence})`); }
-      group.observations.push({ right, confidence: got.confidence });
+      group.observations.push({ right, confidence: got.confidence, field });
     }
   }
   return group;
@@ -144,6 +145,17 @@ export async function runCorpus(dir: string, options: { scans: boolean; verbose:
     console.log(`### ${kind}\n\n${table(columns)}\n`);
   }
   // only the tuning producers' misses are ever listed: looking at held-out ones would tune on them
-  if (options.verbose) for (const m of misses) console.log(`tuning miss: ${m}`);
+  if (options.verbose) {
+    for (const m of misses) console.log(`tuning miss: ${m}`);
+    for (const kind of ['pdf-text', ...(options.scans ? ['scan'] : [])] as Kind[]) {
+      const seen = score(cases.filter((c) => TUNING_PRODUCERS.includes(c.producer)), kind, null).observations;
+      for (const field of CORPUS_FIELDS) {
+        const of = seen.filter((o) => o.field === field);
+        const lowRight = of.filter((o) => o.right && o.confidence < 0.8).map((o) => o.confidence);
+        const highWrong = of.filter((o) => !o.right && o.confidence >= 0.8).map((o) => o.confidence);
+        if (lowRight.length + highWrong.length) console.log(`tuning calibration ${kind} ${field}: right below 0.8 [${lowRight.join(', ')}], wrong at 0.8+ [${highWrong.join(', ')}]`);
+      }
+    }
+  }
   console.log(`${cases.length} documents in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -66,7 +66,10 @@ function describeOnly<T extends z.ZodType>(schema: T): T {
   return schema;
 }
 const FilePart = z.string().meta({ format: 'binary', description: 'The document itself. Send it as the last part.' });
-export const NewDocumentMultipart = describeOnly(NewDocumentFields.extend({ file: FilePart }));
+export const NewDocumentMultipart = describeOnly(NewDocumentFields.extend({
+  read: z.enum(['true', 'false']).optional().describe('true: read the file and fill the fields left out (then type and date may be left out too).'),
+  file: FilePart,
+}));
 export const NewVersionMultipart = describeOnly(DocumentPatch.extend({ file: FilePart }));
 
 /** The Idempotency-Key header of uploads; the route checks it (its own message), this describes it. */

@@ -59,6 +59,35 @@ export function documentMeta(fields: Record<string, StoredField>, companyName: s
   };
 }
 
+/** A value the reader proposes for one of the document's fields, with how sure it is (0..1). */
+export interface Proposed { value: string; confidence: number }
+export const PREFILL_FIELDS = ['type', 'number', 'date', 'counterparty', 'amount', 'currency'] as const;
+export type Prefill = Partial<Record<(typeof PREFILL_FIELDS)[number], Proposed>>;
+
+/**
+ * What an upload form can fill in from a reading, for the user to confirm: only values that
+ * were read (nothing made up), each with its confidence so the form can flag the unsure ones.
+ * The counterparty of a sales document is its buyer, of a purchase document its seller.
+ */
+export function prefill(result: ExtractionResult | null, companyName: string): Prefill {
+  const fields = inboxFields(result);
+  const out: Prefill = {};
+  const put = (key: keyof Prefill, name: string, value = text(fields, name)) => {
+    if (value) out[key] = { value, confidence: fields[name]!.confidence };
+  };
+  const type = documentType(fields, companyName);
+  if (type !== 'other') put('type', 'documentType', type);
+  put('number', 'number');
+  put('date', 'issueDate');
+  put('counterparty', type === 'invoice' || type === 'credit_note' ? 'buyerName' : 'sellerName');
+  const amountField = text(fields, 'totalWithVat') ? 'totalWithVat' : 'amountDue';
+  const amount = text(fields, amountField);
+  if (amount && /^-?\d{1,15}(\.\d{1,6})?$/.test(amount)) put('amount', amountField, amount);
+  const currency = text(fields, 'currency');
+  if (currency && /^[A-Za-z]{3}$/.test(currency)) put('currency', 'currency', currency.toUpperCase());
+  return out;
+}
+
 /**
  * Supplier + number + amount, normalised, or null when one is unknown. Two documents with the
  * same key are likely the same invoice sent twice (a scan and the PDF, say).

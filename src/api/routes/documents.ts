@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { DOCUMENT_TYPES } from '../../domain/documents.js';
+import { DOCUMENT_TYPES, type DocumentType } from '../../domain/documents.js';
+import { PREFILL_FIELDS } from '../../collect/fields.js';
+import { bufferForReading, proposals, readingOf, readUpload, ReadingSchema, type Reading } from '../reading.js';
 import { DomainError, notFound } from '../../domain/errors.js';
 import { getCompany } from '../../catalog/organizations.js';
 import { isCollectedDocument } from '../../catalog/inbox.js';
@@ -7,7 +9,7 @@ import type { Db } from '../../catalog/db.js';
 import { actorOf, orgOf, principalOf } from '../auth.js';
 import { parseFields, withUpload } from '../uploads.js';
 import {
-  commonErrors, Document, DocumentDetail, DocumentPatch, DocumentWithVersions, ErrorBody, Id, IdParams, IsoDate,
+  commonErrors, Document, DocumentDetail, DocumentMetaFields, DocumentPatch, DocumentWithVersions, ErrorBody, Id, IdParams, IsoDate,
   NewDocumentFields, NewDocumentMultipart, NewVersionMultipart, UploadHeaders,
 } from '../schemas.js';
 import type { RouteContext, ZodApp } from '../server.js';
@@ -16,6 +18,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const tags = ['documents'];
 const multipart = ['multipart/form-data'];
+/** `read=true`: type and date may be left to the reader; see src/api/reading.ts. */
+const ReadFlag = z.strictObject({ read: z.enum(['true', 'false']).nullish() });
+const NewDocumentFieldsToRead = NewDocumentFields.extend({ type: DocumentMetaFields.type.nullish(), date: DocumentMetaFields.date.nullish() });
+const DocumentWithReading = DocumentWithVersions.extend({
+  reading: ReadingSchema.optional().describe('With read=true: what was read from the file and which fields it filled.'),
+}).meta({ id: 'DocumentWithReading' });
+
 const uploadErrors = { ...commonErrors, 413: ErrorBody, 415: ErrorBody };
 
 const ListQuery = z.strictObject({
@@ -78,17 +87,46 @@ export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteConte
       summary: 'Upload a document',
       description: 'multipart/form-data: the metadata fields first, then the file in a part named "file" (the body is streamed, so fields after the file cannot be read). '
         + 'When the company already holds a document of the same type and number (or both without a number) with the same bytes, the answer is that document '
-        + 'with status 200 and header Dossier-Existing-Document: its id, instead of a second document (201).' + idempotencyHelp,
+        + 'with status 200 and header Dossier-Existing-Document: its id, instead of a second document (201). '
+        + 'With the field read=true (before the file), the file is read and the fields left out or empty (type, date, number, counterparty, amount, currency) '
+        + 'are filled from it; `reading` says what was read, with confidences, so the values can be checked and corrected with PATCH. '
+        + 'Without a date sent or read the answer is 400; busy readers are a 503 with Retry-After, and nothing is stored.' + idempotencyHelp,
       tags, consumes: multipart, headers: UploadHeaders, body: NewDocumentMultipart,
-      response: { 201: DocumentWithVersions, 200: DocumentWithVersions.describe('The document the company already held.'), ...uploadErrors, 422: ErrorBody },
+      response: { 201: DocumentWithReading, 200: DocumentWithReading.describe('The document the company already held.'), ...uploadErrors, 422: ErrorBody, 503: ErrorBody },
     },
   }, async (request, reply) => {
     const orgId = orgOf(request);
     const idempotency = idempotencyOf(request);
-    const submitted = await withUpload(request, maxUploadBytes, async (fields, upload) => {
-      const { companyId, ...meta } = parseFields(NewDocumentFields, fields);
-      return deps.vault.submit(orgId, companyId, meta, upload, idempotency, actorOf(request));
+    let reading: Reading | undefined;
+    const submitted = await withUpload(request, maxUploadBytes, async ({ read, ...fields }, upload) => {
+      if (parseFields(ReadFlag, read === undefined ? {} : { read }).read !== 'true') {
+        const { companyId, ...meta } = parseFields(NewDocumentFields, fields);
+        return deps.vault.submit(orgId, companyId, meta, upload, idempotency, actorOf(request));
+      }
+      const sent = parseFields(NewDocumentFieldsToRead, fields);
+      const company = await getCompany(deps.db, orgId, sent.companyId);
+      const buffered = await bufferForReading(upload);
+      const result = await readUpload(buffered.bytes, buffered.upload, reply);
+      const proposed = proposals(result, company.name, DocumentMetaFields);
+      const filled = PREFILL_FIELDS.filter((k) => sent[k] == null && proposed[k]);
+      const value = (k: (typeof PREFILL_FIELDS)[number]) => sent[k] ?? proposed[k]?.value ?? null;
+      reading = readingOf(result, proposed, filled);
+      const date = value('date');
+      if (!date) {
+        buffered.upload.body.resume();
+        throw new DomainError('invalid_input', 'No date was sent and none could be read from the file: send the field "date" (YYYY-MM-DD).');
+      }
+      const meta = {
+        type: (value('type') ?? 'other') as DocumentType, date, number: value('number'), counterparty: value('counterparty'),
+        amount: value('amount'), currency: value('currency'), businessAccount: sent.businessAccount ?? null,
+      };
+      return deps.vault.submit(orgId, sent.companyId, meta, buffered.upload, idempotency, actorOf(request));
     });
+    if (reading) {
+      if (submitted.replayed) reply.header('idempotent-replayed', 'true');
+      if (submitted.existing) reply.header('dossier-existing-document', submitted.document.id);
+      return reply.code(submitted.status).send({ ...submitted.document, reading });
+    }
     return sendSubmitted(reply, submitted);
   });
 

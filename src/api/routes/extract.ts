@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import {
-  BUSY_RETRY_AFTER_S, extractDocument, extractionLimits, FAILURE_REASONS, FIELD_NAMES, SOURCE_KINDS, WARNING_CODES,
+  extractDocument, extractionLimits, FAILURE_REASONS, FIELD_NAMES, SOURCE_KINDS, WARNING_CODES,
 } from '../../extract/index.js';
-import { HttpError } from '../errors.js';
-import { withUpload } from '../uploads.js';
-import { commonErrors, documentationOnly, ErrorBody } from '../schemas.js';
+import { parseFields, withUpload } from '../uploads.js';
+import { commonErrors, DocumentMetaFields, documentationOnly, ErrorBody, Id } from '../schemas.js';
+import { PrefillSchema, proposals, throwIfBusy } from '../reading.js';
+import { getCompany } from '../../catalog/organizations.js';
+import { orgOf } from '../auth.js';
 import type { RouteContext, ZodApp } from '../server.js';
 
 /**
@@ -45,13 +47,15 @@ const Extraction = z.object({
   warnings: z.array(z.object({ code: z.enum(WARNING_CODES), message: z.string(), field: z.enum(FIELD_NAMES).optional(), path: z.string().optional() })),
   structured: Structured.nullable(),
   pages: z.number().int().nullable(),
+  prefill: PrefillSchema.optional().describe('With a companyId: what an upload form would fill in for that company (the counterparty of its own sales document is the buyer).'),
 }).meta({ id: 'Extraction' });
 const ExtractionFailure = z.object({ ok: z.literal(false), reason: z.enum(FAILURE_REASONS), message: z.string() }).meta({ id: 'ExtractionFailure' });
 
-const ExtractMultipart = z.object({ file: z.string().meta({ format: 'binary', description: 'The document: UBL or CII XML, or a PDF.' }) });
+const ExtractFields = z.strictObject({ companyId: Id.optional() });
+const ExtractMultipart = z.object({ companyId: Id.optional().describe('Optional, before the file: also propose the document fields for this company (`prefill`).'), file: z.string().meta({ format: 'binary', description: 'The document: UBL or CII XML, or a PDF.' }) });
 documentationOnly.add(ExtractMultipart);
 
-export function extractRoutes(app: ZodApp, { maxUploadBytes }: RouteContext): void {
+export function extractRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteContext): void {
   app.post('/extract', {
     schema: {
       summary: 'Read the fields of a document without storing it',
@@ -62,15 +66,16 @@ export function extractRoutes(app: ZodApp, { maxUploadBytes }: RouteContext): vo
     },
   }, async (request, reply) => {
     const limit = Math.min(maxUploadBytes, extractionLimits().maxInputBytes);
-    const result = await withUpload(request, limit, async (_fields, upload) => {
+    const result = await withUpload(request, limit, async (fields, upload) => {
+      const { companyId } = parseFields(ExtractFields, fields);
+      // The company first: an unknown one is a 404 before the file is read.
+      const company = companyId ? await getCompany(deps.db, orgOf(request), companyId) : null;
       const chunks: Buffer[] = [];
       for await (const chunk of upload.body) chunks.push(chunk as Buffer);
-      return extractDocument({ bytes: Buffer.concat(chunks), filename: upload.filename, mime: upload.mime });
+      const read = await extractDocument({ bytes: Buffer.concat(chunks), filename: upload.filename, mime: upload.mime });
+      return company && read.ok ? { ...read, prefill: proposals(read, company.name, DocumentMetaFields) } : read;
     });
-    if (!result.ok && result.reason === 'busy') {
-      reply.header('retry-after', String(BUSY_RETRY_AFTER_S));
-      throw new HttpError(503, 'busy', result.message);
-    }
+    throwIfBusy(result, reply);
     return result;
   });
 }

@@ -36,16 +36,21 @@ export function readAmounts(layout: Layout, out: TextFields): void {
   })));
   const chosen = chooseTotals(candidates);
   const totalsConfidence = chosen.addsUp ? CONFIDENCE.totalsAddUp : CONFIDENCE.totalsUnchecked;
+  const due = chosen.amountDue, gross = chosen.totalWithVat;
+  // No net + VAT that adds up, but the total and the amount due, printed apart under their own
+  // labels, say the same (with nothing prepaid): two readings agree, which a stray amount rarely does.
+  const agree = !chosen.addsUp && chosen.dueAddsUp && !chosen.prepaidAmount && !!due && !!gross && due.start !== gross.start;
   for (const name of ['totalWithoutVat', 'totalVat', 'totalWithVat'] as const) {
     const c = chosen[name];
-    if (c) out.set(name, c.value, c.start, c.end, Math.min(c.confidence, totalsConfidence) + (chosen.addsUp ? 0.08 : 0), chosen.addsUp);
+    if (!c) continue;
+    const confidence = name === 'totalWithVat' && agree ? CONFIDENCE.totalsAgree : Math.min(c.confidence, totalsConfidence) + (chosen.addsUp ? 0.08 : 0);
+    out.set(name, c.value, c.start, c.end, confidence, chosen.addsUp);
   }
   if (chosen.prepaidAmount) out.set('prepaidAmount', chosen.prepaidAmount.value, chosen.prepaidAmount.start, chosen.prepaidAmount.end, CONFIDENCE.totalsUnchecked);
-  const due = chosen.amountDue;
   if (due) {
-    out.set('amountDue', due.value, due.start, due.end, chosen.dueAddsUp && chosen.addsUp ? CONFIDENCE.totalsAddUp : CONFIDENCE.totalsUnchecked, chosen.dueAddsUp && chosen.addsUp);
-  } else if (chosen.totalWithVat && !chosen.prepaidAmount) {
-    const g = chosen.totalWithVat;
-    out.set('amountDue', g.value, g.start, g.end, CONFIDENCE.dueFromTotal);
+    const confidence = chosen.dueAddsUp && chosen.addsUp ? CONFIDENCE.totalsAddUp : agree ? CONFIDENCE.totalsAgree : CONFIDENCE.totalsUnchecked;
+    out.set('amountDue', due.value, due.start, due.end, confidence, chosen.dueAddsUp && chosen.addsUp);
+  } else if (gross && !chosen.prepaidAmount) {
+    out.set('amountDue', gross.value, gross.start, gross.end, CONFIDENCE.dueFromTotal);
   }
 }

@@ -25,6 +25,8 @@ export const CONFIDENCE = {
   invalid: 0.4,
   /** net + VAT = gross holds for the chosen amounts. */
   totalsAddUp: 0.98,
+  /** The total and the amount due, under labels of their own, are the same amount. */
+  totalsAgree: 0.85,
   /** Amounts after their labels that could not be cross-checked. */
   totalsUnchecked: 0.7,
   /** The amount due taken from the total when no amount due is printed. */
@@ -37,6 +39,8 @@ export const CONFIDENCE = {
   currencySymbol: 0.8,
   /** A title word (Factuur, Gutschrift, Credit note) said what the document is. */
   titled: 0.9,
+  /** No title, but the number's label names the kind ("Rechnungsnummer", "Credit note number"). */
+  numberLabel: 0.85,
   /** No title word: an invoice is the likely kind. */
   untitled: 0.55,
 } as const;

@@ -40,8 +40,8 @@ export const LABELS: Dictionary = {
   },
   fr: {
     number: ['no de facture', 'numero de facture', 'facture no', 'facture numero', 'no facture', 'no d avoir', 'avoir no', 'numero d avoir',
-      'note de credit no', 'no de note de credit', 'ticket no', 'recu no', 'no de ticket'],
-    issueDate: ['date de facture', 'date de facturation', 'date', 'date d emission', 'date de la facture', 'date de l avoir', 'emise le'],
+      'note de credit no', 'no de note de credit', 'numero de note de credit', 'numero de la note de credit', 'numero de l avoir', 'ticket no', 'recu no', 'no de ticket'],
+    issueDate: ['date de facture', 'date de facturation', 'date', 'date d emission', 'date de la facture', 'date de l avoir', 'date de la note de credit', 'date de note de credit', 'emise le'],
     dueDate: ['echeance', 'date d echeance', 'date limite de paiement', 'a payer avant le', 'payable avant le', 'payable le'],
     totalWithoutVat: ['total ht', 'montant ht', 'total hors tva', 'hors tva', 'total htva', 'htva', 'total hors taxes', 'base imposable',
       'montant hors tva', 'total net ht', 'sous total ht'],
@@ -119,7 +119,9 @@ export const CREDIT_NOTE_TITLES = ['creditnota', 'credit nota', 'creditfactuur',
   'stornorechnung', 'credit note', 'credit memo', 'creditnote'];
 /** Title words that say it asks for money; a receipt is an invoice for our purposes. */
 export const INVOICE_TITLES = ['factuur', 'facture', 'rechnung', 'invoice', 'kassabon', 'kassenbon', 'quittung', 'recu', 'ticket de caisse',
-  'receipt', 'bon', 'kassenbeleg'];
+  'receipt', 'bon', 'kassenbeleg',
+  // a corrected invoice (UNTDID 1001 code 384) asks for money too, whatever the sign of its amounts
+  'rechnungs korrektur', 'facture rectificative', 'corrected invoice'];
 
 /** One character to one character, so offsets in the folded text are offsets in the original. */
 export function fold(text: string): string {

@@ -122,8 +122,20 @@ export function sellerName(layout: Layout, zones: Zones, sellerIdLines: Line[]):
   const formal = names.find((g) => LEGAL_FORM.test(g.value));
   const chosen = formal ?? names[0];
   if (!chosen) return null;
-  // without a legal form a line that passed every test is still a guess
-  return { value: chosen.value, start: chosen.start, end: chosen.end, confidence: formal ? Math.min(0.95, chosen.confidence + 0.1) : Math.min(0.7, chosen.confidence) };
+  // without a legal form a line that passed every test is still a guess; with one, a name-like
+  // line just above may be the first half of it ("MVM Musterhafter" over "Versicherungsverein a.G.")
+  const sure = formal && !continuesFromAbove(layout, formal) ? Math.min(0.95, chosen.confidence + 0.1) : Math.min(0.7, chosen.confidence);
+  return { value: chosen.value, start: chosen.start, end: chosen.end, confidence: sure };
+}
+
+/** The name starts its line and the line above, on the same page, starts with a name-like cell of words only. */
+function continuesFromAbove(layout: Layout, g: NameGuess): boolean {
+  const at = layout.lines.findIndex((l) => l.start <= g.start && g.start < l.start + l.text.length + 1);
+  const line = layout.lines[at], above = layout.lines[at - 1];
+  if (!line || !above || above.page !== line.page || line.cells[0]?.start !== g.start) return false;
+  const cell = above.cells[0];
+  if (!cell || /[\d:@]/.test(cell.text) || LEGAL_FORM.test(cell.text)) return false;
+  return isName(layout, guess(cell.text, cell.start, 0));
 }
 
 function firstCell(line: Line, confidence: number): Array<{ text: string; start: number; confidence: number }> {

@@ -126,7 +126,12 @@ function readNumber(layout: Layout, out: TextFields): DateInHeading | null {
     if (!isTitle(line.text)) continue;
     const rest = /^\S+\s+/.exec(line.text);
     const m = rest ? findDocumentNumber(line.text.slice(rest[0].length)) : null;
-    if (rest && m) { out.set('number', m.value, line.start + rest[0].length + m.start, line.start + rest[0].length + m.end, CONFIDENCE.title); return null; }
+    if (rest && m) {
+      // the title and the number alone on their line ("Facture FA-2017-0010") is a heading; more on it, a guess
+      const alone = line.text.slice(rest[0].length + m.end).trim() === '' && m.start === 0 && /\d/.test(m.value) && !/^(?:19|20)\d\d$/.test(m.value);
+      out.set('number', m.value, line.start + rest[0].length + m.start, line.start + rest[0].length + m.end, alone ? CONFIDENCE.heading : CONFIDENCE.title);
+      return null;
+    }
   }
   return null;
 }
@@ -135,9 +140,10 @@ interface DateInHeading { value: string; start: number; end: number }
 
 /** A document word, perhaps inside a compound ("Handelsrechnung"), then "Nr." or "No" and the number. */
 const INVOICE_WORD = /rechnung|gutschrift|factuur|creditnota|facture|avoir|note de credit|invoice|credit note|credit memo/;
-const HEADING = /(?:rechnung|gutschrift|factuur|creditnota|facture|avoir|note de credit|invoice|credit note)[a-z]*\s*(?:nr|no|n°|nummer|number|numero|#)\s*\.?\s*:?\s*/;
-/** What puts a date after the number: "vom", "du", "van", "of", "dated". */
-const DATED = /^\s*(?:vom|von|du|van|of|dated|d\.d\.|le)\s+/i;
+// up to four words may stand between ("Rechnung des Versicherers Nr.", "Gutschrift (Selbst ausgestellte Rechnung) Nr.")
+const HEADING = /(?:rechnung|gutschrift|factuur|creditnota|facture|avoir|note de credit|invoice|credit note)[a-z]*\)?(?:\s+\(?[a-z]+\)?){0,4}\s*(?:nr|no|n°|nummer|number|numero|#)(?![a-z])\s*\.?\s*:?\s*/;
+/** What puts a date after the number: "vom", "du", "van", "of", "dated"; the date may wrap to the next line. */
+const DATED = /^\s*(?:vom|von|du|van|of|dated|d\.d\.|le)(?:\s+|$)/i;
 
 function numberInHeading(layout: Layout): { value: string; start: number; end: number; date: DateInHeading | null } | null {
   for (const line of layout.lines.slice(0, 30)) {
@@ -151,7 +157,16 @@ function numberInHeading(layout: Layout): { value: string; start: number; end: n
     const dated = DATED.exec(after);
     const d = dated ? findDates(after.slice(dated[0].length), layout.language)[0] : undefined;
     const base = line.start + at + m.end + (dated?.[0].length ?? 0);
-    return { value: m.value, start, end, date: d && d.start === 0 ? { value: d.value, start: base + d.start, end: base + d.end } : null };
+    if (d && d.start === 0) return { value: m.value, start, end, date: { value: d.value, start: base + d.start, end: base + d.end } };
+    // the date wrapped to the next line: "... Nr. 4711 vom" over "05.03.2018", or "... Nr. 4711" over "vom 05.03.2018"
+    const next = layout.lines[line.index + 1];
+    const rest = dated ? after.slice(dated[0].length) : after;
+    const nextDated = !dated && next ? DATED.exec(next.text) : null;
+    const lead = dated ? 0 : nextDated?.[0].length ?? -1;
+    const wrapped = lead >= 0 && rest.trim() === '' && next?.page === line.page ? findDates(next.text.slice(lead), layout.language)[0] : undefined;
+    const date = wrapped && next!.text.slice(lead, lead + wrapped.start).trim() === ''
+      ? { value: wrapped.value, start: next!.start + lead + wrapped.start, end: next!.start + lead + wrapped.end } : null;
+    return { value: m.value, start, end, date };
   }
   return null;
 }

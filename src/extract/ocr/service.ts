@@ -14,7 +14,7 @@ import {
 export interface OcrServiceOptions {
   /** 'auto' (default): tesseract.js when its language packages are installed, else the native command. */
   engine?: OcrEngineChoice;
-  /** Workers (threads or processes) running at once; default half the cores, 1 to 4. */
+  /** Workers (threads or processes) running at once; default one per core, 1 to 8. */
   poolSize?: number;
   /** The native command's name or path. */
   nativeCommand?: string;
@@ -24,7 +24,13 @@ export interface OcrServiceOptions {
   idleWorkerMs?: number;
 }
 
-export const defaultPoolSize = (): number => Math.max(1, Math.min(4, Math.floor(availableParallelism() / 2)));
+/**
+ * One worker per core: each recognizes one page on one thread (tesseract.js is single-threaded,
+ * the native command runs with OMP_THREAD_LIMIT=1), so a document's pages, or several documents,
+ * use every core instead of one. Capped so a large host does not hold eight engines' memory
+ * for an occasional scan; `configureOcr({ poolSize })` sets it either way.
+ */
+export const defaultPoolSize = (): number => Math.max(1, Math.min(8, availableParallelism()));
 
 /**
  * An engine with its pool, and the threads that prepare pages for it; `installed` lists the

@@ -187,6 +187,43 @@ export interface components {
             error: string | null;
             at: string;
         };
+        /** @description Values read from the file for the document's fields, each with a confidence (0..1; below 0.8 means "check this value"). */
+        Prefill: {
+            [key: string]: {
+                value: string;
+                confidence: number;
+            };
+        };
+        Reading: {
+            /** @description Whether the file could be read; a file that could not be read is still stored. */
+            ok: boolean;
+            /** @description How it was read: ubl, cii, facturx, pdf-text or ocr. */
+            source: string | null;
+            /** @description Why it could not be read (a FAILURE_REASONS code), or null. */
+            reason: string | null;
+            proposed: components["schemas"]["Prefill"];
+            /** @description The fields that were empty in the request and were filled from the file. */
+            filled: ("type" | "number" | "date" | "counterparty" | "amount" | "currency")[];
+        };
+        DocumentWithReading: {
+            id: string;
+            companyId: string;
+            /** @enum {string} */
+            type: "invoice" | "credit_note" | "purchase_invoice" | "purchase_credit_note" | "quote" | "order" | "delivery_note" | "receipt" | "other";
+            number: string | null;
+            date: string;
+            counterparty: string | null;
+            amount: string | null;
+            currency: string | null;
+            businessAccount: string | null;
+            currentVersionId: string;
+            versionCount: number;
+            createdAt: string;
+            updatedAt: string;
+            versions: components["schemas"]["Version"][];
+            /** @description With read=true: what was read from the file and which fields it filled. */
+            reading?: components["schemas"]["Reading"];
+        };
         DestinationKind: {
             kind: string;
             title: string;

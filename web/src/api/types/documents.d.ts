@@ -80,7 +80,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a document
-         * @description multipart/form-data: the metadata fields first, then the file in a part named "file" (the body is streamed, so fields after the file cannot be read). When the company already holds a document of the same type and number (or both without a number) with the same bytes, the answer is that document with status 200 and header Dossier-Existing-Document: its id, instead of a second document (201). With an Idempotency-Key header, a retry of the same request within 24 hours gives the first answer again, header Idempotent-Replayed: true.
+         * @description multipart/form-data: the metadata fields first, then the file in a part named "file" (the body is streamed, so fields after the file cannot be read). When the company already holds a document of the same type and number (or both without a number) with the same bytes, the answer is that document with status 200 and header Dossier-Existing-Document: its id, instead of a second document (201). With the field read=true (before the file), the file is read and the fields left out or empty (type, date, number, counterparty, amount, currency) are filled from it; `reading` says what was read, with confidences, so the values can be checked and corrected with PATCH. Without a date sent or read the answer is 400; busy readers are a 503 with Retry-After, and nothing is stored. With an Idempotency-Key header, a retry of the same request within 24 hours gives the first answer again, header Idempotent-Replayed: true.
          *
          *     Needs the right `manage_documents`.
          */
@@ -111,6 +111,11 @@ export interface paths {
                         /** @default null */
                         businessAccount?: string | null;
                         /**
+                         * @description true: read the file and fill the fields left out (then type and date may be left out too).
+                         * @enum {string}
+                         */
+                        read?: "true" | "false";
+                        /**
                          * Format: binary
                          * @description The document itself. Send it as the last part.
                          */
@@ -125,7 +130,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["DocumentWithVersions"];
+                        "application/json": components["schemas"]["DocumentWithReading"];
                     };
                 };
                 /** @description Default Response */
@@ -134,7 +139,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["DocumentWithVersions"];
+                        "application/json": components["schemas"]["DocumentWithReading"];
                     };
                 };
                 /** @description Default Response */
@@ -184,6 +189,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };

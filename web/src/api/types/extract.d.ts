@@ -27,6 +27,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "multipart/form-data": {
+                        /** @description Optional, before the file: also propose the document fields for this company (`prefill`). */
+                        companyId?: string;
                         /**
                          * Format: binary
                          * @description The document: UBL or CII XML, or a PDF.

@@ -92,6 +92,8 @@ export interface schemas {
                 }[];
             } | null;
             pages: number | null;
+            /** @description With a companyId: what an upload form would fill in for that company (the counterparty of its own sales document is the buyer). */
+            prefill?: components["schemas"]["Prefill"];
         };
         ExtractionFailure: {
             /** @constant */

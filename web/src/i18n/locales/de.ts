@@ -230,5 +230,10 @@ export const de: Messages = {
     },
   },
   notFound: { title: 'Diese Seite gibt es nicht', home: 'Zu den Dokumenten' },
+  uploadRead: {
+    reading: 'Die Datei wird gelesen…', filled: 'Aus der Datei ausgefüllt: prüfen Sie die Werte vor dem Hochladen.',
+    failed: 'Die Datei konnte nicht gelesen werden: füllen Sie die Felder selbst aus.', check: 'Prüfen Sie diesen Wert: das Lesen ist unsicher.',
+    fromFile: 'Aus der Datei gelesen.',
+  },
   ...firmMessages.de,
 };

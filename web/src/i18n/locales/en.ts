@@ -230,6 +230,11 @@ export const en = {
     },
   },
   notFound: { title: 'This page does not exist', home: 'Go to the documents' },
+  uploadRead: {
+    reading: 'Reading the file…', filled: 'Filled in from the file: check the values before you upload.',
+    failed: 'The file could not be read: fill in the fields yourself.', check: 'Check this value: the reader is not sure.',
+    fromFile: 'Read from the file.',
+  },
   ...firmMessages.en,
 } as const;
 

@@ -230,5 +230,10 @@ export const fr: Messages = {
     },
   },
   notFound: { title: 'Cette page n\'existe pas', home: 'Aller aux documents' },
+  uploadRead: {
+    reading: 'Lecture du fichier…', filled: 'Rempli d\'après le fichier : vérifiez les valeurs avant l\'envoi.',
+    failed: 'Le fichier n\'a pas pu être lu : remplissez les champs vous-même.', check: 'Vérifiez cette valeur : la lecture n\'est pas sûre.',
+    fromFile: 'Lu dans le fichier.',
+  },
   ...firmMessages.fr,
 };

@@ -230,5 +230,10 @@ export const nl: Messages = {
     },
   },
   notFound: { title: 'Deze pagina bestaat niet', home: 'Naar de documenten' },
+  uploadRead: {
+    reading: 'Het bestand wordt gelezen…', filled: 'Ingevuld uit het bestand: controleer de waarden voor u uploadt.',
+    failed: 'Het bestand kon niet gelezen worden: vul de velden zelf in.', check: 'Controleer deze waarde: de lezer is niet zeker.',
+    fromFile: 'Gelezen uit het bestand.',
+  },
   ...firmMessages.nl,
 };
