@@ -40,7 +40,7 @@ describe('the web app, end to end (Chromium, sandbox OneDrive)', async () => {
   const signIn = async (page: Page) => {
     await page.goto(`${s.baseUrl}/documents`);
     await page.waitForURL(/\/sign-in/);
-    await signInAs(page, s.email, s.password);
+    await signInAs(page, s.email, s.password, 'Documents');
   };
 
   it('signs in, uploads a document, sets up OneDrive with the wizard, and the document lands in the chosen folder', async () => {

@@ -44,7 +44,7 @@ export function App() {
       {/* The client's invitation: no account, the link's token is enough. */}
       <Route path="/invite/:token" element={<InvitationPage />} />
       <Route element={<SignedIn />}>
-        <Route index element={<Navigate to="/documents" replace />} />
+        <Route index element={<Navigate to="/home" replace />} />
         <Route path="/home" element={<HomePage />} />
         <Route path="/documents" element={<DocumentsPage />} />
         <Route path="/documents/:id" element={<DocumentPage />} />

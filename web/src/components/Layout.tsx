@@ -25,7 +25,7 @@ export function Layout() {
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('app.openMenu')} />
-            <Text fw={700} size="lg" component={Link} to="/documents">{t('app.name')}</Text>
+            <Text fw={700} size="lg" component={Link} to="/home">{t('app.name')}</Text>
           </Group>
           <Group gap="sm" wrap="nowrap">
             {companies.length > 1 && (
