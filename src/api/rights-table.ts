@@ -105,6 +105,11 @@ export const ROUTE_RIGHTS: Record<string, Need> = {
   'POST /connect/:token/server': { public: TOKEN },
   'POST /connect/:token/folder': { public: TOKEN },
 
+  // The sandbox's emulated accounts the organization signed in to; putting a file in one is
+  // what a client does to try collection, so it needs the right to set collection up.
+  'GET /v1/sandbox/drives': 'signed_in',
+  'POST /v1/sandbox/drives/:id/files': 'configure_collection',
+
   'GET /v1/inbox': 'review_inbox',
   'GET /v1/inbox/:id': 'review_inbox',
   'PATCH /v1/inbox/:id': 'review_inbox',
