@@ -25,6 +25,7 @@ import { InvitationPage } from './pages/collect/InvitationPage';
 import { SettingsPage } from './pages/settings/SettingsPage';
 import { HomePage } from './pages/home/HomePage';
 import { EditDestinationPage } from './pages/destination/EditDestinationPage';
+import { SandboxPage } from './pages/sandbox/SandboxPage';
 
 function SignedIn() {
   const { t } = useTranslation();
@@ -62,6 +63,8 @@ export function App() {
         <Route path="/collection" element={<ChannelsPage />} />
         <Route path="/collection/new" element={<NewChannelPage />} />
         <Route path="/collection/:id" element={<ChannelPage />} />
+        {/* The sandbox's drives: the server answers /sandbox/ with this app only while the sandbox is on. */}
+        <Route path="/sandbox" element={<SandboxPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

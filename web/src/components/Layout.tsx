@@ -5,6 +5,7 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useSession } from '../api/session';
 import { useCompany } from '../api/company';
 import { useRights } from '../api/rights';
+import { useSandboxOn } from '../api/sandbox';
 import { visibleNavigation } from '../navigation';
 import { LanguagePicker } from './LanguagePicker';
 
@@ -15,6 +16,7 @@ export function Layout() {
   const { session, signOut } = useSession();
   const { companies, company, choose } = useCompany();
   const rights = useRights();
+  const sandbox = useSandboxOn();
   const location = useLocation();
   const navigate = useNavigate();
 
@@ -50,7 +52,7 @@ export function Layout() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm" component="nav" aria-label={t('nav.main')}>
-        {visibleNavigation(rights).map((entry) => (
+        {visibleNavigation(rights, sandbox).map((entry) => (
           <NavLink key={entry.path} component={Link} to={entry.path} label={t(entry.label)} onClick={close}
             active={location.pathname.startsWith(entry.path)} aria-current={location.pathname.startsWith(entry.path) ? 'page' : undefined} />
         ))}

@@ -1,5 +1,6 @@
 import type { Messages } from './en.js';
 import { firmMessages } from './firm.js';
+import { tryoutMessages } from './tryout.js';
 
 export const de: Messages = {
   app: { name: 'Dossier', skipToContent: 'Zum Inhalt springen', openMenu: 'Menü öffnen', language: 'Sprache', company: 'Unternehmen', loading: 'Wird geladen…' },
@@ -212,6 +213,7 @@ export const de: Messages = {
       'retention.purged': 'Löschung nach Aufbewahrungsfrist', 'audit.head': 'Täglicher Kettenkopf',
     },
   },
-  notFound: { title: 'Diese Seite gibt es nicht', home: 'Zu den Dokumenten' },
+  notFound: { title: 'Diese Seite gibt es nicht', home: 'Zur Übersicht' },
   ...firmMessages.de,
+  ...tryoutMessages.de,
 };

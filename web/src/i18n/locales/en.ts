@@ -1,4 +1,5 @@
 import { firmMessages } from './firm.js';
+import { tryoutMessages } from './tryout.js';
 
 /** The English messages: the source every other language must match key for key (types and a test check it). */
 export const en = {
@@ -212,8 +213,9 @@ export const en = {
       'retention.purged': 'Retention purge', 'audit.head': 'Daily chain head',
     },
   },
-  notFound: { title: 'This page does not exist', home: 'Go to the documents' },
+  notFound: { title: 'This page does not exist', home: 'Go to the overview' },
   ...firmMessages.en,
+  ...tryoutMessages.en,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -1,5 +1,6 @@
 import type { Messages } from './en.js';
 import { firmMessages } from './firm.js';
+import { tryoutMessages } from './tryout.js';
 
 export const fr: Messages = {
   app: { name: 'Dossier', skipToContent: 'Aller au contenu', openMenu: 'Ouvrir le menu', language: 'Langue', company: 'Société', loading: 'Chargement…' },
@@ -212,6 +213,7 @@ export const fr: Messages = {
       'retention.purged': 'Purge après conservation', 'audit.head': 'Tête quotidienne de la chaîne',
     },
   },
-  notFound: { title: 'Cette page n\'existe pas', home: 'Aller aux documents' },
+  notFound: { title: 'Cette page n\'existe pas', home: 'Aller à la vue d\'ensemble' },
   ...firmMessages.fr,
+  ...tryoutMessages.fr,
 };

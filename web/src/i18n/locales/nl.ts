@@ -1,5 +1,6 @@
 import type { Messages } from './en.js';
 import { firmMessages } from './firm.js';
+import { tryoutMessages } from './tryout.js';
 
 export const nl: Messages = {
   app: { name: 'Dossier', skipToContent: 'Naar de inhoud', openMenu: 'Menu openen', language: 'Taal', company: 'Bedrijf', loading: 'Laden…' },
@@ -212,6 +213,7 @@ export const nl: Messages = {
       'retention.purged': 'Opschoning na bewaartermijn', 'audit.head': 'Dagelijkse kop van de keten',
     },
   },
-  notFound: { title: 'Deze pagina bestaat niet', home: 'Naar de documenten' },
+  notFound: { title: 'Deze pagina bestaat niet', home: 'Naar het overzicht' },
   ...firmMessages.nl,
+  ...tryoutMessages.nl,
 };

@@ -1,8 +1,9 @@
-import { Anchor, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, unwrap } from '../../api/client';
 import { useCompany } from '../../api/company';
+import { useSandboxOn } from '../../api/sandbox';
 import { useLoad } from '../../api/use-load';
 import { useFormat } from '../../i18n/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -49,6 +50,7 @@ export function HomePage() {
   const { t } = useTranslation();
   const { company } = useCompany();
   const companyId = company?.id;
+  const sandbox = useSandboxOn();
   const backups = useLoad(async () => {
     if (!companyId) return [];
     const items = (await unwrap(api.GET('/v1/destinations', { params: { query: { companyId } } }))).items.filter((d) => d.state !== 'removed');
@@ -75,6 +77,14 @@ export function HomePage() {
     <Stack maw={1100}>
       <Title order={1}>{t('home.title')}</Title>
       <ErrorAlert error={backups.error ?? channels.error} />
+      {sandbox && (
+        <Paper withBorder p="sm" data-testid="sandbox-hint">
+          <Group justify="space-between" gap="xs">
+            <Text size="sm">{t('sandbox.tryIt')}</Text>
+            <Button component={Link} to="/sandbox/" variant="light" size="xs">{t('sandbox.try')}</Button>
+          </Group>
+        </Paper>
+      )}
       <Title order={2} size="h3">{t('home.backups')}</Title>
       {backups.data?.length === 0 && <Text c="dimmed">{t('home.noBackups')} <Anchor component={Link} to="/integrations">{t('nav.integrations')}</Anchor></Text>}
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} data-testid="backups">{backups.data?.map((c) => <StatusCard key={c.id} card={c} />)}</SimpleGrid>
