@@ -26,6 +26,7 @@ import { SettingsPage } from './pages/settings/SettingsPage';
 import { HomePage } from './pages/home/HomePage';
 import { EditDestinationPage } from './pages/destination/EditDestinationPage';
 import { SandboxPage } from './pages/sandbox/SandboxPage';
+import { LinkedPage } from './pages/destination/LinkedPage';
 
 function SignedIn() {
   const { t } = useTranslation();
@@ -54,6 +55,7 @@ export function App() {
         <Route path="/destinations/new" element={<WizardPage />} />
         <Route path="/destinations/:id" element={<DestinationPage />} />
         <Route path="/destinations/:id/edit" element={<EditDestinationPage />} />
+        <Route path="/destinations/:id/linked" element={<LinkedPage />} />
         <Route path="/account" element={<AccountPage />} />
         <Route path="/webhooks" element={<WebhooksPage />} />
         <Route path="/inbox" element={<InboxPage />} />
