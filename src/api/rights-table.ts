@@ -63,6 +63,9 @@ export const ROUTE_RIGHTS: Record<string, Need> = {
   'GET /v1/events': 'signed_in',
   'POST /v1/destinations': 'manage_destinations',
   'POST /v1/destinations/test': 'manage_destinations',
+  // They log in with the typed-in credentials, as the test does.
+  'POST /v1/destinations/folders': 'manage_destinations',
+  'POST /v1/destinations/folders/new': 'manage_destinations',
   'PATCH /v1/destinations/:id': 'manage_destinations',
   'POST /v1/destinations/:id/preview-change': 'manage_destinations',
   'POST /v1/destinations/:id/pause': 'manage_destinations',
@@ -99,6 +102,7 @@ export const ROUTE_RIGHTS: Record<string, Need> = {
   'POST /v1/invitations/:token/server': { public: TOKEN },
   'GET /v1/invitations/:token/folders': { public: TOKEN },
   'POST /v1/invitations/:token/folder': { public: TOKEN },
+  'POST /v1/invitations/:token/folders': { public: TOKEN },
   'GET /connect/resume': { public: 'the page a client returns to from the provider: the stored OAuth state authorizes it' },
   'GET /connect/:token': { public: TOKEN },
   'POST /connect/:token/authorize': { public: TOKEN },

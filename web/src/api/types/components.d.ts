@@ -399,6 +399,11 @@ export interface components {
                 runId: string;
             }[];
         };
+        ServerFolder: {
+            name: string;
+            /** @description Below the root setting: the new root is the root joined with it. */
+            path: string;
+        };
     };
     responses: never;
     parameters: never;
