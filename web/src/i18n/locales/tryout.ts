@@ -4,6 +4,7 @@
  * work on other pages merges cleanly; the locale files spread them in.
  */
 const en = {
+  serverFolders: { browse: 'Choose the folder on the server', hide: 'Hide the folders', login: 'Login folder', address: 'The address', hint: 'Test the connection first (and confirm the host key): then the server\'s folders can be browsed here.' },
   sandbox: {
     nav: 'Sandbox', title: 'Sandbox drives',
     intro: 'The emulated cloud accounts of this installation, as your backups and your clients\' channels signed in to them. Nothing leaves the server, and everything here is gone at the next restart.',
@@ -31,6 +32,7 @@ const en = {
 export type TryoutMessages = typeof en;
 
 const nl: TryoutMessages = {
+  serverFolders: { browse: 'De map op de server kiezen', hide: 'De mappen verbergen', login: 'Aanmeldmap', address: 'Het adres', hint: 'Test eerst de verbinding (en bevestig de hostsleutel): daarna kunt u hier door de mappen van de server bladeren.' },
   sandbox: {
     nav: 'Sandbox', title: 'Sandbox-opslag',
     intro: 'De nagebootste cloudaccounts van deze installatie, zoals uw back-ups en de kanalen van uw klanten zich erop aanmeldden. Niets verlaat de server, en alles hier is weg bij de volgende herstart.',
@@ -56,6 +58,7 @@ const nl: TryoutMessages = {
 };
 
 const fr: TryoutMessages = {
+  serverFolders: { browse: 'Choisir le dossier sur le serveur', hide: 'Masquer les dossiers', login: 'Dossier de connexion', address: 'L\'adresse', hint: 'Testez d\'abord la connexion (et confirmez la clé d\'hôte) : vous pourrez ensuite parcourir ici les dossiers du serveur.' },
   sandbox: {
     nav: 'Bac à sable', title: 'Stockages du bac à sable',
     intro: 'Les comptes cloud simulés de cette installation, tels que vos sauvegardes et les canaux de vos clients s\'y sont connectés. Rien ne quitte le serveur, et tout ce qui est ici disparaît au prochain redémarrage.',
@@ -81,6 +84,7 @@ const fr: TryoutMessages = {
 };
 
 const de: TryoutMessages = {
+  serverFolders: { browse: 'Den Ordner auf dem Server wählen', hide: 'Die Ordner ausblenden', login: 'Anmeldeordner', address: 'Die Adresse', hint: 'Testen Sie zuerst die Verbindung (und bestätigen Sie den Hostschlüssel): dann können Sie hier die Ordner des Servers durchsuchen.' },
   sandbox: {
     nav: 'Sandbox', title: 'Sandbox-Speicher',
     intro: 'Die nachgebildeten Cloud-Konten dieser Installation, so wie Ihre Sicherungen und die Kanäle Ihrer Mandanten sich bei ihnen angemeldet haben. Nichts verlässt den Server, und alles hier ist beim nächsten Neustart weg.',
