@@ -94,11 +94,10 @@ describe('documents and errors in the web app (Chromium)', async () => {
     try {
       const p = await phone.context.newPage();
       p.setDefaultTimeout(20_000);
-      await p.goto(`${s.baseUrl}/sign-in`);
+      await p.goto(`${s.baseUrl}/sign-in?next=/documents`);
       await p.evaluate(() => localStorage.setItem('dossier.language', 'en'));
       await p.reload();
-      await signInAs(p, s.email, s.password);
-      await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Documents' }).click();
+      await signInAs(p, s.email, s.password, 'Documents');
       await p.getByRole('link', { name: '(no number)' }).waitFor();
       assert.doesNotMatch(await p.locator('main').innerText(), /doc_[A-Za-z0-9]/, 'no internal id on screen');
       await p.getByText('Tap to choose documents').waitFor();
