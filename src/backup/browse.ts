@@ -1,5 +1,5 @@
 import { DomainError } from '../domain/errors.js';
-import { isConnectorError, type ConnectorDefinition, type StorageConnector } from '../connectors/connector.js';
+import { AddressRefused, isConnectorError, type ConnectorDefinition, type StorageConnector } from '../connectors/connector.js';
 
 /** The kinds whose folders the wizard can browse with typed-in server details. */
 export const BROWSABLE_KINDS: ReadonlySet<string> = new Set(['sftp', 'webdav']);
@@ -26,6 +26,23 @@ async function openForBrowsing(def: ConnectorDefinition, parsed: Record<string, 
   });
 }
 
+/** The user typed the address: a refused one is said as their mistake, in their language, not as the server's failure. */
+async function saidToUser<T>(parsed: Record<string, unknown>, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof AddressRefused || (isConnectorError(e, 'permission_denied') && (e as Error).cause instanceof AddressRefused)) {
+      throw new DomainError('invalid_input', (e as Error).message, { reason: 'address_refused', params: { host: hostOf(parsed) } });
+    }
+    throw e;
+  }
+}
+
+const hostOf = (parsed: Record<string, unknown>) => {
+  if (typeof parsed.host === 'string') return parsed.host;
+  try { return new URL(String(parsed.url)).hostname; } catch { return String(parsed.url ?? ''); }
+};
+
 const checked = (path: string) => {
   if (path !== '' && path.split('/').some((s) => s === '' || s === '.' || s === '..')) {
     throw new DomainError('invalid_input', 'Write the folder as names separated by "/", such as backup/dossier.');
@@ -35,6 +52,10 @@ const checked = (path: string) => {
 
 /** The folders in `path` (names below the root setting, "" for it), sorted by name. */
 export async function listServerFolders(def: ConnectorDefinition, parsed: Record<string, unknown>, path: string): Promise<{ path: string; folders: ServerFolder[] }> {
+  return saidToUser(parsed, () => listFolders(def, parsed, path));
+}
+
+async function listFolders(def: ConnectorDefinition, parsed: Record<string, unknown>, path: string): Promise<{ path: string; folders: ServerFolder[] }> {
   const c = await openForBrowsing(def, parsed);
   try {
     const folders: ServerFolder[] = [];
@@ -59,11 +80,13 @@ export async function makeServerFolder(def: ConnectorDefinition, parsed: Record<
   if (/[/\\]/.test(trimmed)) throw new DomainError('invalid_input', 'A folder name cannot contain a slash: make one folder at a time.', { reason: 'folder_name_slash' });
   if (!trimmed || trimmed === '.' || trimmed === '..') throw new DomainError('invalid_input', 'Name the new folder.');
   const path = checked(parent) ? `${parent}/${trimmed}` : trimmed;
-  const c = await openForBrowsing(def, parsed);
-  try {
-    await c.mkdir(path);
-    return { name: trimmed, path };
-  } finally {
-    await c.close().catch(() => undefined);
-  }
+  return saidToUser(parsed, async () => {
+    const c = await openForBrowsing(def, parsed);
+    try {
+      await c.mkdir(path);
+      return { name: trimmed, path };
+    } finally {
+      await c.close().catch(() => undefined);
+    }
+  });
 }

@@ -72,3 +72,11 @@ test('browses a WebDAV server below the typed root and makes a folder there', as
   const s3 = await api.call({ method: 'POST', url: '/v1/destinations/folders', payload: { kind: 's3', settings: {}, path: '' } });
   assert.equal(s3.statusCode, 400, 'only SFTP and WebDAV are browsed');
 });
+
+test('refuses to browse a server on an address the operator has not allowed, as a backup would', async (t) => {
+  const api = await startApi({ env: { DOSSIER_ALLOW_HOSTS: '' } });
+  t.after(() => api.close());
+  const res = await api.call({ method: 'POST', url: '/v1/destinations/folders', payload: { kind: 'webdav', settings: { url: 'http://127.0.0.1:9/dav/', username: 'u', password: 'p' }, path: '' } });
+  assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${res.statusCode} ${res.body}`);
+  assert.equal(res.json().error.reason, 'address_refused');
+});
