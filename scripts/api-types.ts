@@ -41,6 +41,7 @@ const AREAS: Array<[file: string, routes: RegExp]> = [
   ['invitations', /^\/v1\/invitations\b/],
   ['inbox', /^\/v1\/inbox\b/],
   ['audit', /^\/v1\/(audit|exports)\b/],
+  ['sandbox', /^\/v1\/sandbox\b/],
 ];
 /** The shared schemas by concept (first match); the rest stay in components.d.ts. */
 const SCHEMA_AREAS: Array<[file: string, names: RegExp]> = [

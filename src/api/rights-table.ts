@@ -63,6 +63,9 @@ export const ROUTE_RIGHTS: Record<string, Need> = {
   'GET /v1/events': 'signed_in',
   'POST /v1/destinations': 'manage_destinations',
   'POST /v1/destinations/test': 'manage_destinations',
+  // They log in with the typed-in credentials, as the test does.
+  'POST /v1/destinations/folders': 'manage_destinations',
+  'POST /v1/destinations/folders/new': 'manage_destinations',
   'PATCH /v1/destinations/:id': 'manage_destinations',
   'POST /v1/destinations/:id/preview-change': 'manage_destinations',
   'POST /v1/destinations/:id/pause': 'manage_destinations',
@@ -102,11 +105,17 @@ export const ROUTE_RIGHTS: Record<string, Need> = {
   'POST /v1/invitations/:token/server': { public: TOKEN },
   'GET /v1/invitations/:token/folders': { public: TOKEN },
   'POST /v1/invitations/:token/folder': { public: TOKEN },
+  'POST /v1/invitations/:token/folders': { public: TOKEN },
   'GET /connect/resume': { public: 'the page a client returns to from the provider: the stored OAuth state authorizes it' },
   'GET /connect/:token': { public: TOKEN },
   'POST /connect/:token/authorize': { public: TOKEN },
   'POST /connect/:token/server': { public: TOKEN },
   'POST /connect/:token/folder': { public: TOKEN },
+
+  // The sandbox's emulated accounts the organization signed in to; putting a file in one is
+  // what a client does to try collection, so it needs the right to set collection up.
+  'GET /v1/sandbox/drives': 'signed_in',
+  'POST /v1/sandbox/drives/:id/files': 'configure_collection',
 
   'GET /v1/inbox': 'review_inbox',
   'GET /v1/inbox/:id': 'review_inbox',

@@ -61,7 +61,7 @@ export const DocumentPatch = z.strictObject({
  * only describe them in the OpenAPI document (see `documentationOnly` in server.ts).
  */
 export const documentationOnly = new WeakSet<object>();
-function describeOnly<T extends z.ZodType>(schema: T): T {
+export function describeOnly<T extends z.ZodType>(schema: T): T {
   documentationOnly.add(schema);
   return schema;
 }

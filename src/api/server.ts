@@ -46,7 +46,9 @@ import type { RetentionService } from '../retention/service.js';
 import { joinRoutes, userInvitationRoutes } from './routes/user-invitations.js';
 import type { UserInvitationService } from '../auth/user-invitations.js';
 import type { LiveEvents } from '../events/live.js';
-import { serveWebApp } from './web.js';
+import { sandboxRoutes } from './routes/sandbox.js';
+import type { SandboxDrives } from '../auth/oauth/sandbox-drives.js';
+import { sendWebPage, serveWebApp, wantsPage } from './web.js';
 import { DOCS_CSP, registerSecurityHeaders } from './security-headers.js';
 import type { WebhookService } from '../webhooks/service.js';
 import type { AlertService } from '../alerts/service.js';
@@ -84,6 +86,8 @@ export interface ApiDeps {
   webhooks?: { service: WebhookService };
   /** Each user's alert mail settings. */
   alerts?: AlertService;
+  /** The sandbox's emulated drives as the organization's connections see them; the sandbox routes answer 503 without it. */
+  sandboxDrives?: SandboxDrives;
 }
 
 /** The same 2 GiB the vault enforces, so the two limits agree when none is configured. */
@@ -203,6 +207,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     if (deps.alerts) alertRoutes(zv1, ctx);
     auditRoutes(zv1, ctx);
     retentionRoutes(zv1, ctx);
+    sandboxRoutes(zv1, ctx);
   }, { prefix: '/v1' });
   // Signing in needs neither a key nor a session.
   await app.register(async (open) => signInRoute(open.withTypeProvider<ZodTypeProvider>(), ctx), { prefix: '/v1' });
@@ -218,6 +223,10 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       // The emulators read their own bodies: Fastify must leave the request stream untouched.
       s.removeAllContentTypeParsers();
       s.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+      // The sandbox's own page (its drives and their files) is the web app's: /sandbox/ itself.
+      if (deps.webRoot) {
+        s.get('/', { schema: { hide: true } }, (request, reply) => (wantsPage(request) ? sendWebPage(reply) : notFound(request, reply)));
+      }
       s.all('/*', { schema: { hide: true } }, (request, reply) => {
         reply.hijack();
         request.raw.url = request.raw.url!.slice(SANDBOX_PREFIX.length);

@@ -6,6 +6,12 @@ import fastifyStatic from '@fastify/static';
 /** Paths that belong to the server itself: never answered with the web app's page. */
 const SERVER_PATHS = /^\/(v1|docs|sandbox|health|openapi\.json)(\/|$|\?)/;
 
+/** The web app's page, which routes the address itself (registered by serveWebApp). */
+export const sendWebPage = (reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html');
+
+/** A browser asking for a page (not an API client or an emulator's caller). */
+export const wantsPage = (request: FastifyRequest) => (request.method === 'GET' || request.method === 'HEAD') && (request.headers.accept ?? '').includes('text/html');
+
 /**
  * Serves the built web app (web/dist): its files as they are, and its page for every other
  * GET a browser makes outside the server's own paths, so a deep link like /destinations/dst_x
@@ -23,11 +29,10 @@ export async function serveWebApp(app: FastifyInstance, root: string, notFound: 
     },
   });
   // Its policy and the other security headers are every response's (security-headers.ts).
-  const page = (reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html');
+  const page = sendWebPage;
   app.get('/', { schema: { hide: true } }, (_request, reply) => page(reply));
   app.setNotFoundHandler((request, reply) => {
-    const wantsPage = (request.method === 'GET' || request.method === 'HEAD') && (request.headers.accept ?? '').includes('text/html');
-    if (wantsPage && !SERVER_PATHS.test(request.url)) return page(reply);
+    if (wantsPage(request) && !SERVER_PATHS.test(request.url)) return page(reply);
     return notFound(request, reply);
   });
 }

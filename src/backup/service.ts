@@ -19,6 +19,7 @@ import { syncDestination, type Progress, type SyncDeps } from './sync.js';
 import { destinationRecovered } from './announce.js';
 import { verifyDestination, type VerifyReport } from './verify.js';
 import { previewChange, type ChangePreview } from './change-preview.js';
+import { listServerFolders, makeServerFolder, type ServerFolder } from './browse.js';
 
 export const SYNC_JOB = 'destination.sync';
 
@@ -176,6 +177,17 @@ export class BackupService {
     } finally {
       await connector?.close().catch(() => undefined);
     }
+  }
+
+  /** The folders of a server whose details are being typed in (SFTP, WebDAV): for the wizard's folder browser. */
+  async serverFolders(kind: string, settings: Record<string, unknown>, path: string): Promise<{ path: string; folders: ServerFolder[] }> {
+    const def = this.definition(kind);
+    return listServerFolders(def, this.parseSettings(def, settings), path);
+  }
+
+  async createServerFolder(kind: string, settings: Record<string, unknown>, parent: string, name: string): Promise<ServerFolder> {
+    const def = this.definition(kind);
+    return makeServerFolder(def, this.parseSettings(def, settings), parent, name);
   }
 
   async list(orgId: string, companyId?: string): Promise<DestinationRow[]> {

@@ -2,7 +2,7 @@ import type { Announce } from '../events/occurrences.js';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DomainError } from '../domain/errors.js';
-import { CHANNEL_TITLES } from '../domain/channels.js';
+import { CHANNEL_TITLES, OAUTH_CHANNEL_KINDS } from '../domain/channels.js';
 import { AddressRefused, isConnectorError, type StorageConnector } from '../connectors/connector.js';
 import type { Db } from '../catalog/db.js';
 import { getCompany } from '../catalog/organizations.js';
@@ -41,6 +41,8 @@ export type InvitationStep = 'connect' | 'choose_folder';
 export interface InvitationView {
   channel: { name: string; kind: Channel['kind']; company: string; title: string; folder: string | null; moveCollected: boolean };
   step: InvitationStep;
+  /** Whether the client may make a folder in the picker: not through read-only access to an account. */
+  canCreateFolder: boolean;
   purpose: Invitation['purpose'];
   expiresAt: string;
 }
@@ -116,7 +118,7 @@ export class InvitationService {
     const company = await getCompany(this.deps.db, inv.orgId, channel.companyId);
     return {
       channel: { name: channel.name, kind: channel.kind, company: company.name, title: CHANNEL_TITLES[channel.kind], folder: channel.folder, moveCollected: channel.moveCollected },
-      step: inv.connectedAt ? 'choose_folder' : 'connect', purpose: inv.purpose, expiresAt: inv.expiresAt,
+      step: inv.connectedAt ? 'choose_folder' : 'connect', canCreateFolder: canCreateFolder(channel), purpose: inv.purpose, expiresAt: inv.expiresAt,
     };
   }
 
@@ -189,6 +191,26 @@ export class InvitationService {
     }
   }
 
+  /**
+   * A new folder `name` in `parent`, made by the client while choosing: one name at a time (a
+   * slash would quietly make a folder inside a folder, as in the firm's picker).
+   */
+  async createFolder(token: string, parent: string, name: string): Promise<{ name: string; path: string }> {
+    const { inv, channel, base } = await this.connectedOne(token);
+    const trimmed = name.trim();
+    if (/[/\\]/.test(trimmed)) throw new DomainError('invalid_input', 'A folder name cannot contain a slash: make one folder at a time.', { reason: 'folder_name_slash' });
+    if (!trimmed || trimmed === '.' || trimmed === '..') throw new DomainError('invalid_input', 'Name the new folder.');
+    if (!canCreateFolder(channel)) throw new DomainError('conflict', 'Dossier reads this account only, so it cannot make a folder in it: make the folder in the account itself, then choose it here.');
+    const c = await this.deps.connect(inv.orgId, { ...channel, connectionId: inv.connectionId, folder: base });
+    try {
+      const path = parent ? `${parent}/${trimmed}` : trimmed;
+      await c.mkdir(path);
+      return { name: trimmed, path };
+    } finally {
+      await c.close().catch(() => undefined);
+    }
+  }
+
   /** The last step: the folder is checked, the channel turns active, the link is used up, and a first run starts. */
   async choose(token: string, folder: string): Promise<{ channel: string; state: Channel['state'] }> {
     const { inv, channel, base } = await this.connectedOne(token);
@@ -210,3 +232,9 @@ export class InvitationService {
     return { channel: after.name, state: after.state };
   }
 }
+
+/**
+ * An account is reached with read-only scopes unless the channel moves collected files aside
+ * (then it may write); a server's own credentials may write; a mailbox is no folder tree.
+ */
+const canCreateFolder = (channel: Channel) => (OAUTH_CHANNEL_KINDS.includes(channel.kind) ? channel.moveCollected : channel.kind !== 'email');

@@ -67,6 +67,8 @@ export const ERROR_REASONS = [
   'password_too_short',
   'current_password_wrong',
   'invalid_fields',
+  'sandbox_off',
+  'folder_name_slash',
 ] as const;
 export type ErrorReasonKey = typeof ERROR_REASONS[number];
 

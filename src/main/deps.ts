@@ -30,6 +30,7 @@ import { ConnectorPool } from '../backup/connector-pool.js';
 import { closeExtraction, configureExtraction } from '../extract/index.js';
 import { OAuthClient } from '../auth/oauth/client.js';
 import { ConnectionService } from '../auth/oauth/connections.js';
+import { SandboxDrives } from '../auth/oauth/sandbox-drives.js';
 import { configuredProviders, sandboxProviders } from '../auth/oauth/providers.js';
 import { providerOf, TokenVault } from '../auth/oauth/vault.js';
 import { buildSandbox, type InstalledSandbox } from './sandbox.js';
@@ -74,6 +75,8 @@ export interface Deps {
   connections: ConnectionService;
   /** The in-process provider emulators, when the sandbox is on; serve mounts them under /sandbox. */
   sandbox: InstalledSandbox | null;
+  /** The sandbox's drives as each organization's connections see them (off without a sandbox). */
+  sandboxDrives: SandboxDrives;
   maxUploadBytes: number;
   /** Collection: channels, their runs and schedule. */
   collect: { channels: ChannelService; runs: CollectRuns; scheduler: CollectScheduler; invitations: InvitationService; inbox: InboxService; watcher: MailWatcher };
@@ -296,7 +299,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
 
   return {
     config, log, db, blobs, box, queue, vault, backup, scheduler, events, definitions: [...definitions.values()], maxUploadBytes: config.maxUploadBytes,
-    tokens: tokenVault, connections, sandbox,
+    tokens: tokenVault, connections, sandbox, sandboxDrives: new SandboxDrives({ db, vault: tokenVault, providers, open: openOAuth }),
     collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations, inbox: new InboxService(db, vault, announce), watcher: mailWatcher }, mailer,
     webhooks: { service: webhooks, delivery }, alerts, announce,
     users: { invitations: new UserInvitationService({ db, mailer, baseUrl: config.baseUrl, ttlMs: config.invitationTtlMs }) },

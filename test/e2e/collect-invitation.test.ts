@@ -107,6 +107,37 @@ describe('inviting a client to connect a OneDrive folder (sandbox)', () => {
     }
   });
 
+  it('lets the client make a folder while choosing, one name at a time, but not in an account connected read-only', async () => {
+    const connectAs = async (name: string, login: string, moveCollected: boolean) => {
+      const res = await s.call('POST', '/v1/channels', { companyId: s.companyId, name, kind: 'onedrive', recipientId: adminId, binderName: 'Purchases', clientEmail: `${login}@example.com`, moveCollected });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      const token = (await connectLinks(s.deps.config.dataDir)).at(-1)!.split('/connect/')[1]!;
+      const started = await s.call('POST', `/v1/invitations/${token}/authorize`, {});
+      await fetch(await answerConsent(started.body.url, 'allow', login), { redirect: 'manual' });
+      return token;
+    };
+    const writable = await connectAs('Moves aside', 'bert', true);
+    assert.equal((await s.call('GET', `/v1/invitations/${writable}`)).body.canCreateFolder, true);
+    const made = await s.call('POST', `/v1/invitations/${writable}/folders`, { parent: '', name: 'Scans 2024' });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    assert.deepEqual(made.body, { name: 'Scans 2024', path: 'Scans 2024' });
+    const inner = await s.call('POST', `/v1/invitations/${writable}/folders`, { parent: 'Scans 2024', name: 'March' });
+    assert.equal(inner.body.path, 'Scans 2024/March');
+    assert.deepEqual((await s.call('GET', `/v1/invitations/${writable}/folders?path=${encodeURIComponent('Scans 2024')}`)).body.folders.map((f: { path: string }) => f.path), ['Scans 2024/March']);
+    const slash = await s.call('POST', `/v1/invitations/${writable}/folders`, { parent: '', name: 'a/b' });
+    assert.equal(slash.status, 400);
+    assert.equal(slash.body.error.reason, 'folder_name_slash');
+    const drive = s.deps.sandbox!.graph.state.drive('bert');
+    assert.ok(![...drive.items.values()].some((i) => i.name === 'a' || i.name === 'b'), 'a slash made no folder');
+
+    const readOnly = await connectAs('Reads only', 'carla', false);
+    assert.equal((await s.call('GET', `/v1/invitations/${readOnly}`)).body.canCreateFolder, false);
+    const refused = await s.call('POST', `/v1/invitations/${readOnly}/folders`, { parent: '', name: 'Scans' });
+    assert.equal(refused.status, 409);
+    assert.match(refused.body.error.message, /reads this account only/);
+    assert.equal((await s.call('POST', '/v1/invitations/dci_made-up/folders', { parent: '', name: 'x' })).status, 404);
+  });
+
   it('refuses expired, replaced and made-up links with a clear message', async () => {
     const channel = await newChannel('Expiring');
     const first = (await connectLinks(s.deps.config.dataDir)).at(-1)!.split('/connect/')[1]!;

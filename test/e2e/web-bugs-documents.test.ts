@@ -42,6 +42,7 @@ describe('documents and errors in the web app (Chromium)', async () => {
     await language('en');
     await page.reload();
     await signInAs(page, w.served.email, w.served.password);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Documents' }).click();
     const invoice = Buffer.from(`%PDF-1.4\n% invoice\n${'x'.repeat(800)}\n%%EOF\n`);
     await page.getByTestId('dropzone').locator('input[type=file]').setInputFiles([
       { name: 'empty.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(0) },
@@ -93,10 +94,10 @@ describe('documents and errors in the web app (Chromium)', async () => {
     try {
       const p = await phone.context.newPage();
       p.setDefaultTimeout(20_000);
-      await p.goto(`${s.baseUrl}/sign-in`);
+      await p.goto(`${s.baseUrl}/sign-in?next=/documents`);
       await p.evaluate(() => localStorage.setItem('dossier.language', 'en'));
       await p.reload();
-      await signInAs(p, s.email, s.password);
+      await signInAs(p, s.email, s.password, 'Documents');
       await p.getByRole('link', { name: '(no number)' }).waitFor();
       assert.doesNotMatch(await p.locator('main').innerText(), /doc_[A-Za-z0-9]/, 'no internal id on screen');
       await p.getByText('Tap to choose documents').waitFor();

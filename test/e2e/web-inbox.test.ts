@@ -153,7 +153,8 @@ describe('the inbox and user invitations, end to end (Chromium)', async () => {
       await p.getByRole('textbox', { name: 'Password', exact: true }).fill('clerk password 2026');
       await p.getByRole('textbox', { name: 'Repeat the password' }).fill('clerk password 2026');
       await p.getByRole('button', { name: 'Set the password and sign in' }).click();
-      await p.getByRole('heading', { name: 'Documents', exact: true }).waitFor();
+      // Signed in, on the overview like every sign-in.
+      await p.getByRole('heading', { name: 'Overview', exact: true }).waitFor();
       await p.getByTestId('user-menu').getByText('clerk@example.com').waitFor();
 
       // The menu offers the clerk no inbox; typed in, the page says why it shows nothing.

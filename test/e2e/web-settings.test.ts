@@ -61,7 +61,7 @@ describe('settings and changing a backup, end to end (Chromium)', async () => {
 
   it('names the firm and the company, refuses a wrong VAT number, and the backup follows the new name', async () => {
     const page = await open('/documents');
-    await signInAs(page, s.email, s.password);
+    await signInAs(page, s.email, s.password, 'Documents');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Settings', exact: true }).waitFor();
 

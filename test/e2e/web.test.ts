@@ -12,7 +12,7 @@ import { resources } from '../../web/src/i18n/index.js';
  * consent page, a new folder picked in the folder browser), watch the first copy land, and
  * find the document in the sandbox OneDrive; then every language renders without a missing key.
  */
-const MESSAGE_KEY = /\b(app|nav|common|signIn|account|state|integrations|wizard|destination|documents|notFound)\.[a-zA-Z_]+(\.[a-zA-Z_-]+)*\b/;
+const MESSAGE_KEY = /\b(app|nav|common|signIn|account|state|integrations|wizard|destination|documents|notFound|linked|sandbox|home)\.[a-zA-Z_]+(\.[a-zA-Z_-]+)*\b/;
 
 describe('the web app, end to end (Chromium, sandbox OneDrive)', async () => {
   if (await withoutChromium()) return;
@@ -40,7 +40,7 @@ describe('the web app, end to end (Chromium, sandbox OneDrive)', async () => {
   const signIn = async (page: Page) => {
     await page.goto(`${s.baseUrl}/documents`);
     await page.waitForURL(/\/sign-in/);
-    await signInAs(page, s.email, s.password);
+    await signInAs(page, s.email, s.password, 'Documents');
   };
 
   it('signs in, uploads a document, sets up OneDrive with the wizard, and the document lands in the chosen folder', async () => {
@@ -103,8 +103,16 @@ describe('the web app, end to end (Chromium, sandbox OneDrive)', async () => {
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('button', { name: 'Start the backup' }).click();
 
+    // The confirmation: what was set up, with an example path, and the first full backup live.
+    await page.waitForURL(/\/destinations\/dst_\w+\/linked$/);
+    await page.getByRole('heading', { name: 'Your backup is linked' }).waitFor();
+    await page.getByTestId('linked-example').getByText('/Accounting/Backup/My company/2024/03/2024-03-14 F2024-001 Client NV.pdf').waitFor();
+    await page.getByTestId('first-backup').getByText('Done: 1 document copied.').waitFor();
+    await shot(page, 'linked');
+    await page.getByRole('link', { name: 'Open the backup' }).click();
+
     // The destination page: the first copy, then its history.
-    await page.waitForURL(/\/destinations\/dst_/);
+    await page.waitForURL(/\/destinations\/dst_\w+$/);
     await page.getByTestId('count-synced').getByText('1').waitFor();
     const drive = s.deps.sandbox!.graph.state.drive('alice');
     const files = [...drive.items.values()].filter((i) => !i.folder && drive.pathOf(i).includes('/root:/Accounting/Backup/'));
@@ -145,6 +153,19 @@ describe('the web app, end to end (Chromium, sandbox OneDrive)', async () => {
     await page.getByRole('heading', { name: 'Apps und Integrationen' }).waitFor();
     await shot(page, 'integrations-de');
     await page.setViewportSize({ width: 390, height: 844 });
+    // The confirmation of a linked backup, on a phone in every language.
+    const linked = (await s.call('GET', `/v1/destinations?companyId=${s.companyId}`)).body.items[0];
+    assert.ok(linked, 'the first test made a backup');
+    for (const language of ['nl', 'fr', 'de', 'en'] as const) {
+      const messages = resources[language].translation;
+      await page.evaluate((l) => localStorage.setItem('dossier.language', l), language);
+      await page.goto(`${s.baseUrl}/destinations/${linked.id}/linked`);
+      await page.getByRole('heading', { name: messages.linked.title, exact: true }).waitFor();
+      await page.getByTestId('linked-example').getByText(/\.pdf$/).waitFor();
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(wide <= 0, `${language}: the confirmation is ${wide}px wider than a phone`);
+      assert.doesNotMatch(await page.locator('body').innerText(), MESSAGE_KEY, `${language}: the confirmation shows a message key`);
+    }
     await page.evaluate(() => localStorage.setItem('dossier.language', 'fr'));
     await page.goto(`${s.baseUrl}/documents`);
     await page.getByRole('heading', { name: 'Documents' }).waitFor();

@@ -84,10 +84,13 @@ export async function startWebWorld(env: Record<string, string> = {}): Promise<W
   };
 }
 
-/** Fills the sign-in form the page shows and waits for the documents page it leads to. */
-export async function signInAs(page: import('playwright-core').Page, email: string, password: string): Promise<void> {
+/**
+ * Fills the sign-in form the page shows and waits for the page it leads to: the overview, or
+ * the page the sign-in's ?next= names (give its heading as `lands`).
+ */
+export async function signInAs(page: import('playwright-core').Page, email: string, password: string, lands = 'Overview'): Promise<void> {
   await page.getByLabel('E-mail address').fill(email);
   await page.getByRole('textbox', { name: 'Password' }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Documents' }).waitFor();
+  await page.getByRole('heading', { name: lands, exact: true }).waitFor();
 }

@@ -25,6 +25,8 @@ import { InvitationPage } from './pages/collect/InvitationPage';
 import { SettingsPage } from './pages/settings/SettingsPage';
 import { HomePage } from './pages/home/HomePage';
 import { EditDestinationPage } from './pages/destination/EditDestinationPage';
+import { SandboxPage } from './pages/sandbox/SandboxPage';
+import { LinkedPage } from './pages/destination/LinkedPage';
 
 function SignedIn() {
   const { t } = useTranslation();
@@ -44,7 +46,7 @@ export function App() {
       {/* The client's invitation: no account, the link's token is enough. */}
       <Route path="/invite/:token" element={<InvitationPage />} />
       <Route element={<SignedIn />}>
-        <Route index element={<Navigate to="/documents" replace />} />
+        <Route index element={<Navigate to="/home" replace />} />
         <Route path="/home" element={<HomePage />} />
         <Route path="/documents" element={<DocumentsPage />} />
         <Route path="/documents/:id" element={<DocumentPage />} />
@@ -53,6 +55,7 @@ export function App() {
         <Route path="/destinations/new" element={<WizardPage />} />
         <Route path="/destinations/:id" element={<DestinationPage />} />
         <Route path="/destinations/:id/edit" element={<EditDestinationPage />} />
+        <Route path="/destinations/:id/linked" element={<LinkedPage />} />
         <Route path="/account" element={<AccountPage />} />
         <Route path="/webhooks" element={<WebhooksPage />} />
         <Route path="/inbox" element={<InboxPage />} />
@@ -62,6 +65,8 @@ export function App() {
         <Route path="/collection" element={<ChannelsPage />} />
         <Route path="/collection/new" element={<NewChannelPage />} />
         <Route path="/collection/:id" element={<ChannelPage />} />
+        {/* The sandbox's drives: the server answers /sandbox/ with this app only while the sandbox is on. */}
+        <Route path="/sandbox" element={<SandboxPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

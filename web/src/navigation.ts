@@ -8,8 +8,10 @@ import type { Right } from './api/rights';
 export interface NavEntry {
   path: string;
   label: 'nav.documents' | 'nav.destinations' | 'nav.integrations'
-    | 'inbox.nav' | 'users.nav' | 'collect.nav' | 'activity.nav' | 'settings.nav' | 'home.nav';
+    | 'inbox.nav' | 'users.nav' | 'collect.nav' | 'activity.nav' | 'settings.nav' | 'home.nav' | 'sandbox.nav';
   right?: Right;
+  /** Only while the installation offers the sandbox: its page has nothing to show otherwise. */
+  sandbox?: true;
 }
 
 export const NAVIGATION: readonly NavEntry[] = [
@@ -23,8 +25,9 @@ export const NAVIGATION: readonly NavEntry[] = [
   // The log is for administrators; they hold every right, and a member who manages users is told so.
   { path: '/activity', label: 'activity.nav', right: 'manage_users' },
   { path: '/settings', label: 'settings.nav' },
+  { path: '/sandbox/', label: 'sandbox.nav', sandbox: true },
 ];
 
 /** The entries the user may open; those that need a right wait until the rights are known (null). */
-export const visibleNavigation = (rights: readonly Right[] | null): NavEntry[] =>
-  NAVIGATION.filter((entry) => !entry.right || (rights?.includes(entry.right) ?? false));
+export const visibleNavigation = (rights: readonly Right[] | null, sandbox = false): NavEntry[] =>
+  NAVIGATION.filter((entry) => (!entry.right || (rights?.includes(entry.right) ?? false)) && (!entry.sandbox || sandbox));

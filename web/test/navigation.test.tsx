@@ -49,4 +49,25 @@ describe('the main menu', () => {
     await within(nav).findByRole('link', { name: 'Inbox' });
     expect(within(nav).queryByRole('link', { name: 'Users' })).not.toBeInTheDocument();
   });
+
+  it('adds the sandbox\'s page last, only while the installation offers sandbox providers', async () => {
+    const routes = {
+      'GET /v1/session': () => ({ user: { id: 'usr_me', email: 'me@example.com', name: 'Me', role: 'member' }, organization: { id: 'org_a', name: 'Firm' }, via: 'session', csrfToken: 't' }),
+      'GET /v1/companies': () => ({ items: [company] }),
+      'GET /v1/users/me': () => ({ id: 'usr_me', email: 'me@example.com', name: 'Me', role: 'member', rights: [], createdAt: '2024-01-01T00:00:00Z' }),
+    };
+    mockApi({ ...routes, 'GET /v1/providers': () => ({ items: [{ id: 'onedrive-sandbox', kind: 'onedrive', title: 'OneDrive (sandbox)', sandbox: true, scopes: [] }] }) });
+    const { unmount } = renderFrame();
+    const nav = await menuLinks();
+    const sandbox = await within(nav).findByRole('link', { name: 'Sandbox' });
+    expect(sandbox).toHaveAttribute('href', '/sandbox/');
+    expect(within(nav).getAllByRole('link').at(-1)).toBe(sandbox);
+    unmount();
+
+    mockApi({ ...routes, 'GET /v1/providers': () => ({ items: [{ id: 'onedrive', kind: 'onedrive', title: 'OneDrive', sandbox: false, scopes: [] }] }) });
+    renderFrame();
+    const real = await menuLinks();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(within(real).queryByRole('link', { name: 'Sandbox' })).not.toBeInTheDocument();
+  });
 });

@@ -59,7 +59,7 @@ describe('the invitation page', () => {
       'POST /v1/user-invitations/dui_tok': () => ({ email: 'clerk@example.com' }),
       'POST /v1/session': () => ({ user: { id: 'usr_c', email: 'clerk@example.com', name: 'Clerk', role: 'member' }, organization: { id: 'org', name: 'Firm' }, via: 'session', csrfToken: 'c' }),
     });
-    renderPage(<SessionProvider><Routes><Route path="/join/:token" element={<JoinPage />} /><Route path="/documents" element={<h1>Signed in</h1>} /></Routes></SessionProvider>, '/join/dui_tok');
+    renderPage(<SessionProvider><Routes><Route path="/join/:token" element={<JoinPage />} /><Route path="/home" element={<h1>Signed in</h1>} /></Routes></SessionProvider>, '/join/dui_tok');
     expect(await screen.findByRole('heading', { name: 'Welcome to Firm' })).toBeInTheDocument();
     const u = userEvent.setup({ delay: null });
     const submit = screen.getByRole('button', { name: 'Set the password and sign in' });

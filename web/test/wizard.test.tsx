@@ -10,7 +10,7 @@ import { mockApi, renderPage } from './render';
 const company = { id: 'cmp_a', name: 'Acme BV', language: 'nl', timeZone: 'Europe/Brussels', createdAt: '2024-01-01T00:00:00Z' };
 
 function renderWizard(path: string) {
-  return renderPage(<CompanyProvider><Routes><Route path="/destinations/new" element={<WizardPage />} /><Route path="/destinations/:id" element={<p>destination page</p>} /></Routes></CompanyProvider>, path);
+  return renderPage(<CompanyProvider><Routes><Route path="/destinations/new" element={<WizardPage />} /><Route path="/destinations/:id/linked" element={<p>linked page</p>} /></Routes></CompanyProvider>, path);
 }
 
 describe('the destination wizard', () => {
@@ -53,7 +53,7 @@ describe('the destination wizard', () => {
     await user.click(screen.getByRole('button', { name: 'Next' }));
     expect(await screen.findByText('Company X OneDrive')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Start the backup' }));
-    expect(await screen.findByText('destination page')).toBeInTheDocument();
+    expect(await screen.findByText('linked page')).toBeInTheDocument();
     expect(calls.find((c) => c.method === 'POST' && c.path === '/v1/destinations')!.body).toEqual({
       companyId: 'cmp_a', name: 'Company X OneDrive', kind: 'onedrive', connectionId: 'con_new', settings: { root: 'Accounting' },
       layout: 'company-year-month', startDate: null, schedule: 'daily@23:30', restoreDeleted: true, respectFolderDeletions: false,

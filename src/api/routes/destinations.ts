@@ -100,6 +100,27 @@ export function destinationRoutes(app: ZodApp, { deps, definitions }: RouteConte
     return deps.backup.tryConnection(request.body.kind, request.body.settings);
   });
 
+  const ServerDetails = { kind: z.enum(['sftp', 'webdav']), settings: z.record(z.string(), z.unknown()).default({}) };
+  const ServerFolder = z.object({ name: z.string(), path: z.string().describe('Below the root setting: the new root is the root joined with it.') }).meta({ id: 'ServerFolder' });
+  const FolderPath = z.string().max(1000).default('').describe('Names separated by "/", below the root setting; "" for the root itself.');
+
+  app.post('/destinations/folders', {
+    schema: {
+      summary: 'Browse the folders of an SFTP or WebDAV server before adding it',
+      description: 'With the same settings as POST /v1/destinations/test (an SFTP server\'s confirmed hostKeySha256 included); folders are listed below the root setting (empty: the login folder, or the address). Nothing is stored.',
+      tags, body: z.strictObject({ ...ServerDetails, path: FolderPath }),
+      response: { 200: z.object({ path: z.string(), folders: z.array(ServerFolder) }), ...commonErrors, 502: ErrorBody },
+    },
+  }, async (request) => deps.backup.serverFolders(request.body.kind, request.body.settings, request.body.path));
+
+  app.post('/destinations/folders/new', {
+    schema: {
+      summary: 'Make a folder on an SFTP or WebDAV server before adding it (one name, no slash)',
+      tags, body: z.strictObject({ ...ServerDetails, parent: FolderPath, name: z.string().min(1).max(255) }),
+      response: { 201: ServerFolder, ...commonErrors, 502: ErrorBody },
+    },
+  }, async (request, reply) => reply.code(201).send(await deps.backup.createServerFolder(request.body.kind, request.body.settings, request.body.parent, request.body.name)));
+
   app.get('/destinations', {
     schema: {
       summary: 'List destinations', tags, querystring: z.strictObject({ companyId: Id.optional() }),

@@ -18,6 +18,7 @@ const FolderPath = z.string().max(1000).refine((p) => p === '' || !p.split('/').
 const InvitationView = z.object({
   channel: z.object({ name: z.string(), kind: z.enum(CHANNEL_KINDS), company: z.string(), title: z.string(), folder: z.string().nullable(), moveCollected: z.boolean() }),
   step: z.enum(['connect', 'choose_folder']).describe('connect: sign in (POST .../authorize) or give the server (POST .../server); choose_folder: GET .../folders, then POST .../folder.'),
+  canCreateFolder: z.boolean().describe('Whether POST .../folders may make a folder: not when the account was connected read-only.'),
   purpose: z.enum(['connect', 'reconnect', 'reminder']),
   expiresAt: z.string(),
 }).meta({ id: 'InvitationView' });
@@ -60,6 +61,14 @@ export function invitationRoutes(app: ZodApp, ctx: RouteContext): void {
       response: { 200: z.object({ path: z.string(), folders: z.array(z.object({ name: z.string(), path: z.string() })) }), ...errors },
     },
   }, async (request) => service(ctx).folders(request.params.token, request.query.path));
+
+  app.post('/invitations/:token/folders', {
+    schema: {
+      summary: 'Make a folder while choosing one (one name, no slash)', tags, security: [], params: Token,
+      body: z.strictObject({ parent: FolderPath.default(''), name: z.string().min(1).max(255) }),
+      response: { 201: z.object({ name: z.string(), path: z.string() }), ...errors },
+    },
+  }, async (request, reply) => reply.code(201).send(await service(ctx).createFolder(request.params.token, request.body.parent, request.body.name)));
 
   app.post('/invitations/:token/folder', {
     schema: {

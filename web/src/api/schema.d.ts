@@ -23,7 +23,8 @@ import type { paths as channels } from './types/channels';
 import type { paths as invitations } from './types/invitations';
 import type { paths as inbox } from './types/inbox';
 import type { paths as audit } from './types/audit';
+import type { paths as sandbox } from './types/sandbox';
 
 /** Every route of the API, from the files of its areas. */
-export interface paths extends service, session, apiKeys, alerts, webhookDeliveries, webhooks, userInvitations, users, retention, organization, companies, extract, documentVersions, documents, destinationRuns, destinations, layouts, connections, heldMail, collectRuns, channels, invitations, inbox, audit {}
+export interface paths extends service, session, apiKeys, alerts, webhookDeliveries, webhooks, userInvitations, users, retention, organization, companies, extract, documentVersions, documents, destinationRuns, destinations, layouts, connections, heldMail, collectRuns, channels, invitations, inbox, audit, sandbox {}
 export type { components } from './types/components';

@@ -5,6 +5,7 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useSession } from '../api/session';
 import { useCompany } from '../api/company';
 import { useRights } from '../api/rights';
+import { useSandboxOn } from '../api/sandbox';
 import { visibleNavigation } from '../navigation';
 import { LanguagePicker } from './LanguagePicker';
 
@@ -15,6 +16,7 @@ export function Layout() {
   const { session, signOut } = useSession();
   const { companies, company, choose } = useCompany();
   const rights = useRights();
+  const sandbox = useSandboxOn();
   const location = useLocation();
   const navigate = useNavigate();
 
@@ -25,7 +27,7 @@ export function Layout() {
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('app.openMenu')} />
-            <Text fw={700} size="lg" component={Link} to="/documents">{t('app.name')}</Text>
+            <Text fw={700} size="lg" component={Link} to="/home">{t('app.name')}</Text>
           </Group>
           <Group gap="sm" wrap="nowrap">
             {companies.length > 1 && (
@@ -50,7 +52,7 @@ export function Layout() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm" component="nav" aria-label={t('nav.main')}>
-        {visibleNavigation(rights).map((entry) => (
+        {visibleNavigation(rights, sandbox).map((entry) => (
           <NavLink key={entry.path} component={Link} to={entry.path} label={t(entry.label)} onClick={close}
             active={location.pathname.startsWith(entry.path)} aria-current={location.pathname.startsWith(entry.path) ? 'page' : undefined} />
         ))}

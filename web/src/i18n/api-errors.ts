@@ -38,6 +38,8 @@ const en: Sentences = {
   legal_hold_company: 'The company is under a legal hold: none of its documents can be deleted until the hold is lifted.',
   legal_hold_document: 'This document is under a legal hold: it cannot be deleted until the hold is lifted.',
   retention_period: 'This document must be kept until {{until}} ({{years}} years from the end of its year): it cannot be deleted before then.',
+  sandbox_off: 'The sandbox is off in this installation: it is on only while no real cloud account is configured.',
+  folder_name_slash: 'A folder name cannot contain a slash (/): make one folder at a time.',
 };
 
 const nl: Sentences = {
@@ -72,6 +74,8 @@ const nl: Sentences = {
   legal_hold_company: 'Voor het bedrijf geldt een juridische bewaarplicht (legal hold): geen enkel document kan worden verwijderd tot die is opgeheven.',
   legal_hold_document: 'Voor dit document geldt een juridische bewaarplicht (legal hold): het kan niet worden verwijderd tot die is opgeheven.',
   retention_period: 'Dit document moet worden bewaard tot {{until}} ({{years}} jaar na het einde van zijn jaar): het kan niet eerder worden verwijderd.',
+  sandbox_off: 'De sandbox staat uit in deze installatie: hij staat alleen aan zolang er geen echte cloudaccount is ingesteld.',
+  folder_name_slash: 'Een mapnaam mag geen schuine streep (/) bevatten: maak één map tegelijk.',
 };
 
 const fr: Sentences = {
@@ -106,6 +110,8 @@ const fr: Sentences = {
   legal_hold_company: 'L\'entreprise est sous conservation légale (legal hold) : aucun de ses documents ne peut être supprimé avant sa levée.',
   legal_hold_document: 'Ce document est sous conservation légale (legal hold) : il ne peut pas être supprimé avant sa levée.',
   retention_period: 'Ce document doit être conservé jusqu\'au {{until}} ({{years}} ans après la fin de son année) : il ne peut pas être supprimé avant.',
+  sandbox_off: 'Le bac à sable est désactivé dans cette installation : il n\'est actif que tant qu\'aucun vrai compte cloud n\'est configuré.',
+  folder_name_slash: 'Un nom de dossier ne peut pas contenir de barre oblique (/) : créez un dossier à la fois.',
 };
 
 const de: Sentences = {
@@ -140,6 +146,8 @@ const de: Sentences = {
   legal_hold_company: 'Für das Unternehmen gilt eine Aufbewahrungssperre (Legal Hold): Keines seiner Dokumente kann gelöscht werden, bis sie aufgehoben ist.',
   legal_hold_document: 'Für dieses Dokument gilt eine Aufbewahrungssperre (Legal Hold): Es kann nicht gelöscht werden, bis sie aufgehoben ist.',
   retention_period: 'Dieses Dokument muss bis {{until}} aufbewahrt werden ({{years}} Jahre ab Ende seines Jahres): Es kann vorher nicht gelöscht werden.',
+  sandbox_off: 'Die Sandbox ist in dieser Installation aus: Sie ist nur an, solange kein echtes Cloud-Konto eingerichtet ist.',
+  folder_name_slash: 'Ein Ordnername darf keinen Schrägstrich (/) enthalten: Legen Sie einen Ordner nach dem anderen an.',
 };
 
 export const apiErrors = { en, nl, fr, de };

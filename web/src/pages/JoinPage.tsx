@@ -29,7 +29,7 @@ export function JoinPage() {
     try {
       const { email } = await unwrap(api.POST('/v1/user-invitations/{token}', { params: { path: { token } }, body: { password } }));
       await signIn(email, password);
-      navigate('/documents', { replace: true });
+      navigate('/home', { replace: true });
     } catch (err) { setError(err); } finally { setBusy(false); }
   };
 

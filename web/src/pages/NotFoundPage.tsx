@@ -7,7 +7,7 @@ export function NotFoundPage() {
   return (
     <Stack>
       <Title order={1}>{t('notFound.title')}</Title>
-      <Anchor component={Link} to="/documents">{t('notFound.home')}</Anchor>
+      <Anchor component={Link} to="/home">{t('notFound.home')}</Anchor>
     </Stack>
   );
 }

@@ -6,8 +6,11 @@ import { useSession } from '../api/session';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { LanguagePicker } from '../components/LanguagePicker';
 
-/** Only same-site paths are followed after signing in: "next" cannot send the user elsewhere. */
-const safeNext = (next: string | null) => (next && next.startsWith('/') && !next.startsWith('//') ? next : '/documents');
+/**
+ * Only same-site paths are followed after signing in: "next" cannot send the user elsewhere.
+ * Without one, the overview: what needs doing comes before the documents.
+ */
+const safeNext = (next: string | null) => (next && next.startsWith('/') && !next.startsWith('//') ? next : '/home');
 
 export function SignInPage() {
   const { t } = useTranslation();

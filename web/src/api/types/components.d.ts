@@ -417,6 +417,50 @@ export interface components {
             legalHold: boolean;
             holdReason: string | null;
         };
+        SandboxFile: {
+            /** @description Below the top of the account, "/"-separated. */
+            path: string;
+            name: string;
+            size: number;
+            modifiedAt: string | null;
+        };
+        SandboxDrive: {
+            connectionId: string;
+            provider: string;
+            kind: string;
+            label: string;
+            files: components["schemas"]["SandboxFile"][];
+            /** @description More files than the 200 listed. */
+            truncated: boolean;
+            /** @description Why the files could not be read; null when they were. */
+            problem: string | null;
+            /** @description The backups that write into this account. */
+            destinations: {
+                id: string;
+                name: string;
+            }[];
+            /** @description The collection channels that read from it, with their folder. */
+            channels: {
+                id: string;
+                name: string;
+                folder: string;
+                state: string;
+            }[];
+        };
+        SandboxPutResult: {
+            file: components["schemas"]["SandboxFile"];
+            /** @description The channels whose folder holds the file: a run of each was queued, so the file reaches the inbox now rather than at the next collection. */
+            collecting: {
+                channelId: string;
+                name: string;
+                runId: string;
+            }[];
+        };
+        ServerFolder: {
+            name: string;
+            /** @description Below the root setting: the new root is the root joined with it. */
+            path: string;
+        };
     };
     responses: never;
     parameters: never;

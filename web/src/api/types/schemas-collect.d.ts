@@ -148,6 +148,8 @@ export interface schemas {
              * @enum {string}
              */
             step: "connect" | "choose_folder";
+            /** @description Whether POST .../folders may make a folder: not when the account was connected read-only. */
+            canCreateFolder: boolean;
             /** @enum {string} */
             purpose: "connect" | "reconnect" | "reminder";
             expiresAt: string;

@@ -1,5 +1,6 @@
 import type { Messages } from './en.js';
 import { firmMessages } from './firm.js';
+import { tryoutMessages } from './tryout.js';
 
 export const de: Messages = {
   app: { name: 'Dossier', skipToContent: 'Zum Inhalt springen', openMenu: 'Menü öffnen', language: 'Sprache', company: 'Unternehmen', loading: 'Wird geladen…' },
@@ -229,11 +230,12 @@ export const de: Messages = {
       'retention.purged': 'Löschung nach Aufbewahrungsfrist', 'audit.head': 'Täglicher Kettenkopf',
     },
   },
-  notFound: { title: 'Diese Seite gibt es nicht', home: 'Zu den Dokumenten' },
+  notFound: { title: 'Diese Seite gibt es nicht', home: 'Zur Übersicht' },
   uploadRead: {
     reading: 'Die Datei wird gelesen…', filled: 'Aus der Datei ausgefüllt: prüfen Sie die Werte vor dem Hochladen.',
     failed: 'Die Datei konnte nicht gelesen werden: füllen Sie die Felder selbst aus.', check: 'Prüfen Sie diesen Wert: das Lesen ist unsicher.',
     fromFile: 'Aus der Datei gelesen.',
   },
   ...firmMessages.de,
+  ...tryoutMessages.de,
 };

@@ -1,4 +1,5 @@
 import { firmMessages } from './firm.js';
+import { tryoutMessages } from './tryout.js';
 
 /** The English messages: the source every other language must match key for key (types and a test check it). */
 export const en = {
@@ -229,13 +230,14 @@ export const en = {
       'retention.purged': 'Retention purge', 'audit.head': 'Daily chain head',
     },
   },
-  notFound: { title: 'This page does not exist', home: 'Go to the documents' },
+  notFound: { title: 'This page does not exist', home: 'Go to the overview' },
   uploadRead: {
     reading: 'Reading the file…', filled: 'Filled in from the file: check the values before you upload.',
     failed: 'The file could not be read: fill in the fields yourself.', check: 'Check this value: the reader is not sure.',
     fromFile: 'Read from the file.',
   },
   ...firmMessages.en,
+  ...tryoutMessages.en,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

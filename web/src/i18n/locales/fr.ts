@@ -1,5 +1,6 @@
 import type { Messages } from './en.js';
 import { firmMessages } from './firm.js';
+import { tryoutMessages } from './tryout.js';
 
 export const fr: Messages = {
   app: { name: 'Dossier', skipToContent: 'Aller au contenu', openMenu: 'Ouvrir le menu', language: 'Langue', company: 'Société', loading: 'Chargement…' },
@@ -229,11 +230,12 @@ export const fr: Messages = {
       'retention.purged': 'Purge après conservation', 'audit.head': 'Tête quotidienne de la chaîne',
     },
   },
-  notFound: { title: 'Cette page n\'existe pas', home: 'Aller aux documents' },
+  notFound: { title: 'Cette page n\'existe pas', home: 'Aller à la vue d\'ensemble' },
   uploadRead: {
     reading: 'Lecture du fichier…', filled: 'Rempli d\'après le fichier : vérifiez les valeurs avant l\'envoi.',
     failed: 'Le fichier n\'a pas pu être lu : remplissez les champs vous-même.', check: 'Vérifiez cette valeur : la lecture n\'est pas sûre.',
     fromFile: 'Lu dans le fichier.',
   },
   ...firmMessages.fr,
+  ...tryoutMessages.fr,
 };

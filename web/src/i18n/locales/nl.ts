@@ -1,5 +1,6 @@
 import type { Messages } from './en.js';
 import { firmMessages } from './firm.js';
+import { tryoutMessages } from './tryout.js';
 
 export const nl: Messages = {
   app: { name: 'Dossier', skipToContent: 'Naar de inhoud', openMenu: 'Menu openen', language: 'Taal', company: 'Bedrijf', loading: 'Laden…' },
@@ -229,11 +230,12 @@ export const nl: Messages = {
       'retention.purged': 'Opschoning na bewaartermijn', 'audit.head': 'Dagelijkse kop van de keten',
     },
   },
-  notFound: { title: 'Deze pagina bestaat niet', home: 'Naar de documenten' },
+  notFound: { title: 'Deze pagina bestaat niet', home: 'Naar het overzicht' },
   uploadRead: {
     reading: 'Het bestand wordt gelezen…', filled: 'Ingevuld uit het bestand: controleer de waarden voor u uploadt.',
     failed: 'Het bestand kon niet gelezen worden: vul de velden zelf in.', check: 'Controleer deze waarde: de lezer is niet zeker.',
     fromFile: 'Gelezen uit het bestand.',
   },
   ...firmMessages.nl,
+  ...tryoutMessages.nl,
 };

@@ -63,7 +63,16 @@ export function InvitationPage() {
   const v = view.data;
   const provider = v?.channel.title ?? '';
   const step = done ? 2 : v?.step === 'choose_folder' ? 1 : 0;
-  const source: FolderSource = { list: (path) => unwrap(api.GET('/v1/invitations/{token}/folders', { params: { path: { token }, query: { path } } })) };
+  const source: FolderSource = {
+    list: (path) => unwrap(api.GET('/v1/invitations/{token}/folders', { params: { path: { token }, query: { path } } })),
+    // Only where the access may write: a read-only account cannot take a new folder.
+    ...(v?.canCreateFolder && {
+      create: (path: string) => {
+        const cut = path.lastIndexOf('/');
+        return unwrap(api.POST('/v1/invitations/{token}/folders', { params: { path: { token } }, body: { parent: cut < 0 ? '' : path.slice(0, cut), name: path.slice(cut + 1) } }));
+      },
+    }),
+  };
 
   const authorize = async () => {
     setBusy(true);

@@ -1,8 +1,9 @@
-import { Anchor, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, unwrap } from '../../api/client';
 import { useCompany } from '../../api/company';
+import { useProviders } from '../../api/sandbox';
 import { useLoad } from '../../api/use-load';
 import { useFormat } from '../../i18n/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -49,6 +50,8 @@ export function HomePage() {
   const { t } = useTranslation();
   const { company } = useCompany();
   const companyId = company?.id;
+  const providers = useProviders();
+  const sandbox = providers.some((p) => p.sandbox);
   const backups = useLoad(async () => {
     if (!companyId) return [];
     const items = (await unwrap(api.GET('/v1/destinations', { params: { query: { companyId } } }))).items.filter((d) => d.state !== 'removed');
@@ -75,8 +78,25 @@ export function HomePage() {
     <Stack maw={1100}>
       <Title order={1}>{t('home.title')}</Title>
       <ErrorAlert error={backups.error ?? channels.error} />
+      {sandbox && (
+        <Paper withBorder p="sm" data-testid="sandbox-hint">
+          <Group justify="space-between" gap="xs">
+            <Text size="sm">{t('sandbox.tryIt')}</Text>
+            <Button component={Link} to="/sandbox/" variant="light" size="xs">{t('sandbox.try')}</Button>
+          </Group>
+        </Paper>
+      )}
       <Title order={2} size="h3">{t('home.backups')}</Title>
       {backups.data?.length === 0 && <Text c="dimmed">{t('home.noBackups')} <Anchor component={Link} to="/integrations">{t('nav.integrations')}</Anchor></Text>}
+      {/* A first backup one click away: each connectable account starts its wizard from here. */}
+      {backups.data?.length === 0 && providers.length > 0 && (
+        <Group gap="xs" data-testid="first-backup-shortcuts">
+          {[...new Set(providers.map((p) => p.kind))].map((kind) => {
+            const title = t(`integrations.kinds.${kind}.title`, { defaultValue: kind });
+            return <Button key={kind} component={Link} to={`/destinations/new?kind=${kind}`} variant="light" size="xs" aria-label={`${t('integrations.activate')}: ${title}`}>{title}</Button>;
+          })}
+        </Group>
+      )}
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} data-testid="backups">{backups.data?.map((c) => <StatusCard key={c.id} card={c} />)}</SimpleGrid>
       <Title order={2} size="h3">{t('home.channels')}</Title>
       {channels.data?.length === 0 && <Text c="dimmed">{t('home.noChannels')} <Anchor component={Link} to="/collection/new">{t('collect.add')}</Anchor></Text>}

@@ -7,7 +7,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import type { Draft } from './draft';
 import { layoutProblem } from '../../../../src/domain/layout.js';
 
-const SAMPLE = { type: 'invoice' as const, number: 'F2024-001', date: '2024-03-14', counterparty: 'Client NV', businessAccount: null, filename: 'invoice.pdf' };
+export const SAMPLE = { type: 'invoice' as const, number: 'F2024-001', date: '2024-03-14', counterparty: 'Client NV', businessAccount: null, filename: 'invoice.pdf' };
 const CUSTOM = 'custom';
 
 /** Where a real document of the company (else an example invoice) would land with this layout, asked of the server as the user types. */

@@ -5,6 +5,7 @@ import { api, unwrap, type Schemas } from '../../api/client';
 import { useFormat } from '../../i18n/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import type { Draft } from './draft';
+import { ServerFolders } from './ServerFolders';
 
 /** The settings object POST /v1/destinations(/test) takes: empty fields left out, the confirmed host key added. */
 export function serverSettings(d: Draft): Record<string, unknown> {
@@ -97,6 +98,7 @@ export function ServerForm({ draft, update }: { draft: Draft; update(p: Partial<
           </Stack>
         </Alert>
       )}
+      {(draft.kind === 'sftp' || draft.kind === 'webdav') && <ServerFolders draft={draft} update={update} />}
     </Stack>
   );
 }

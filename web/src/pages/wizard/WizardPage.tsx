@@ -78,7 +78,7 @@ export function WizardPage() {
       case 'connect': return <ConnectStep draft={draft} update={update} signInError={signInError} />;
       case 'folder': return <FolderStep draft={draft} update={update} />;
       case 'schedule': return <ScheduleStep draft={draft} update={update} />;
-      case 'confirm': return <ConfirmStep draft={draft} companyId={company.id} onCreated={(id) => { clearDraft(); navigate(`/destinations/${id}`, { replace: true }); }} />;
+      case 'confirm': return <ConfirmStep draft={draft} companyId={company.id} onCreated={(id) => { clearDraft(); navigate(`/destinations/${id}/linked`, { replace: true }); }} />;
     }
   };
 
