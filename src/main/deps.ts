@@ -51,6 +51,7 @@ import { WebhookDelivery } from '../webhooks/delivery.js';
 import { AlertService } from '../alerts/service.js';
 import { getEndpoint } from '../catalog/webhooks.js';
 import { AuditHeadScheduler } from '../audit/schedule.js';
+import { WebhookPruning } from '../webhooks/pruning.js';
 import { RetentionService } from '../retention/service.js';
 
 /** Everything the entry points need, built once, as one plain object (no container, no globals). */
@@ -80,7 +81,7 @@ export interface Deps {
   /** Users invited by e-mail. */
   users: { invitations: UserInvitationService };
   /** Signed webhooks: endpoints and the outbox; `delivery` sends it (started by serve). */
-  webhooks: { service: WebhookService; delivery: WebhookDelivery };
+  webhooks: { service: WebhookService; delivery: WebhookDelivery; pruning: WebhookPruning };
   alerts: AlertService;
   /** The one way occurrences reach webhooks and alerts. */
   announce: Announce;
@@ -286,16 +287,20 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   const auditHeads = new AuditHeadScheduler(db, async (head) => { log.info(head, 'the audit chain\'s head of the day'); },
     (err) => log.error({ err }, 'could not write the audit chain\'s head of the day'));
 
+  const webhookPruning = new WebhookPruning(db, config.webhookKeepMs, (err) => log.error({ err }, 'could not prune old webhook messages'));
+
   return {
     config, log, db, blobs, box, queue, vault, backup, scheduler, events, definitions: [...definitions.values()], maxUploadBytes: config.maxUploadBytes,
     tokens: tokenVault, connections, sandbox,
     collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations, inbox: new InboxService(db, vault, announce) }, mailer,
-    webhooks: { service: webhooks, delivery }, alerts, announce,
+    webhooks: { service: webhooks, delivery, pruning: webhookPruning },
+    alerts, announce,
     users: { invitations: new UserInvitationService({ db, mailer, baseUrl: config.baseUrl, ttlMs: config.invitationTtlMs }) },
     auditHeads, retention: new RetentionService(db),
     close: async () => {
       await delivery.stop();
       auditHeads.stop();
+      webhookPruning.stop();
       scheduler.stop();
       collectScheduler.stop();
       await queue.stop();

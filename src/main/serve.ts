@@ -72,6 +72,7 @@ async function startSchedulers(deps: Deps): Promise<{ stop(): Promise<void> }> {
   deps.webhooks.delivery.start();
   const digests = startDigests({ db: deps.db, alerts: deps.alerts, hour: deps.config.alerts.digestHour, onError: (err) => deps.log.error({ err }, 'could not send the daily alert digest') });
   deps.auditHeads.start();
+  deps.webhooks.pruning.start();
   // Idle OAuth connections are refreshed at least daily (an unused OneDrive refresh token lapses
   // after 90 days); the job refreshes only those not refreshed for 20 hours, so hourly is cheap.
   const keepAlive = () => void deps.queue.send(KEEP_ALIVE_JOB, {}, { singletonKey: 'all' }).catch((err) => deps.log.error({ err }, 'could not queue the connection keep-alive'));
@@ -85,6 +86,7 @@ async function startSchedulers(deps: Deps): Promise<{ stop(): Promise<void> }> {
       clearInterval(keepAliveTimer);
       digests.stop();
       deps.auditHeads.stop();
+      deps.webhooks.pruning.stop();
       deps.scheduler.stop();
       deps.collect.scheduler.stop();
       await blobCollection.stop();
