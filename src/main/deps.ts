@@ -284,7 +284,11 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     queue.work(KEEP_ALIVE_JOB, async () => { await tokenVault.refreshIdle(); });
   }
 
-  const auditHeads = new AuditHeadScheduler(db, async (head) => { log.info(head, 'the audit chain\'s head of the day'); },
+  // The head goes to the log and, as an audit.head event, to every webhook endpoint that wants it.
+  const auditHeads = new AuditHeadScheduler(db, async (head) => {
+    log.info(head, 'the audit chain\'s head of the day');
+    await announce({ type: 'audit.head', orgId: head.orgId, subject: `audit:${head.orgId}`, data: { seq: head.seq, hash: head.hash, at: head.at } });
+  },
     (err) => log.error({ err }, 'could not write the audit chain\'s head of the day'));
 
   const webhookPruning = new WebhookPruning(db, config.webhookKeepMs, (err) => log.error({ err }, 'could not prune old webhook messages'));
