@@ -52,6 +52,7 @@ import { AlertService } from '../alerts/service.js';
 import { getEndpoint } from '../catalog/webhooks.js';
 import { AuditHeadScheduler } from '../audit/schedule.js';
 import { WebhookPruning } from '../webhooks/pruning.js';
+import { EXPORT_JOB, ExportService } from '../export/jobs.js';
 import { RetentionService } from '../retention/service.js';
 
 /** Everything the entry points need, built once, as one plain object (no container, no globals). */
@@ -89,6 +90,8 @@ export interface Deps {
   auditHeads: AuditHeadScheduler;
   /** Retention periods, legal holds, and every deletion of a document. */
   retention: RetentionService;
+  /** Exports made as jobs (POST /v1/exports). */
+  exports: ExportService;
   close(): Promise<void>;
 }
 
@@ -278,7 +281,10 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     db, log, mailer, baseUrl: config.baseUrl, ttlMs: config.invitationTtlMs, channels, runs: collectRuns, connections, connect: connectChannel, definitions, announce,
   });
 
+  const exports = new ExportService({ db, blobs, queue, events, log, keepMs: config.exportKeepMs });
+
   if (opts.worker) {
+    queue.work(EXPORT_JOB, (data) => exports.runJob(data), { concurrency: 1 });
     queue.work(COLLECT_JOB, (data) => collectRuns.runJob(data), { concurrency: 4 });
     queue.work(SYNC_JOB, (data) => backup.runJob(data), { concurrency: 4 });
     queue.work(KEEP_ALIVE_JOB, async () => { await tokenVault.refreshIdle(); });
@@ -300,7 +306,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     webhooks: { service: webhooks, delivery, pruning: webhookPruning },
     alerts, announce,
     users: { invitations: new UserInvitationService({ db, mailer, baseUrl: config.baseUrl, ttlMs: config.invitationTtlMs }) },
-    auditHeads, retention: new RetentionService(db),
+    auditHeads, retention: new RetentionService(db), exports,
     close: async () => {
       await delivery.stop();
       auditHeads.stop();

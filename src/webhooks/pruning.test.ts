@@ -63,7 +63,7 @@ for (const database of await testDatabases()) {
     assert.deepEqual(await pruning.tick(), { messages: 3, attempts: oldTries });
     const left = await service.deliveries(org, endpoint.id);
     assert.deepEqual(left.map((d) => d.seq), [kept.seq], 'the pending message stays, however old');
-    assert.equal(left[0].tries.length, 1, 'with its attempt');
+    assert.equal(left[0]!.tries.length, 1, 'with its attempt');
     assert.equal((await triesOf(old)).length, 0);
     assert.deepEqual(await pruning.tick(), { messages: 0, attempts: 0 });
     // A shorter keep period (DOSSIER_WEBHOOK_KEEP_DAYS) takes younger ones: none finished here.

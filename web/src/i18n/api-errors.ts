@@ -37,6 +37,9 @@ const en: Sentences = {
   legal_hold_company: 'The company is under a legal hold: none of its documents can be deleted until the hold is lifted.',
   legal_hold_document: 'This document is under a legal hold: it cannot be deleted until the hold is lifted.',
   retention_period: 'This document must be kept until {{until}} ({{years}} years from the end of its year): it cannot be deleted before then.',
+  export_period_reversed: 'The first day of the export comes after its last day: swap them.',
+  export_not_ready: 'This export is still being made: wait until it is ready, then download it.',
+  export_failed: 'This export failed ({{message}}): start a new one.',
 };
 
 const nl: Sentences = {
@@ -70,6 +73,9 @@ const nl: Sentences = {
   legal_hold_company: 'Voor het bedrijf geldt een juridische bewaarplicht (legal hold): geen enkel document kan worden verwijderd tot die is opgeheven.',
   legal_hold_document: 'Voor dit document geldt een juridische bewaarplicht (legal hold): het kan niet worden verwijderd tot die is opgeheven.',
   retention_period: 'Dit document moet worden bewaard tot {{until}} ({{years}} jaar na het einde van zijn jaar): het kan niet eerder worden verwijderd.',
+  export_period_reversed: 'De eerste dag van de export valt na de laatste dag: wissel ze om.',
+  export_not_ready: 'Deze export wordt nog gemaakt: wacht tot hij klaar is en download hem dan.',
+  export_failed: 'Deze export is mislukt ({{message}}): start een nieuwe.',
 };
 
 const fr: Sentences = {
@@ -103,6 +109,9 @@ const fr: Sentences = {
   legal_hold_company: 'L\'entreprise est sous conservation légale (legal hold) : aucun de ses documents ne peut être supprimé avant sa levée.',
   legal_hold_document: 'Ce document est sous conservation légale (legal hold) : il ne peut pas être supprimé avant sa levée.',
   retention_period: 'Ce document doit être conservé jusqu\'au {{until}} ({{years}} ans après la fin de son année) : il ne peut pas être supprimé avant.',
+  export_period_reversed: 'Le premier jour de l\'export tombe après le dernier : inversez-les.',
+  export_not_ready: 'Cet export est encore en préparation : attendez qu\'il soit prêt, puis téléchargez-le.',
+  export_failed: 'Cet export a échoué ({{message}}) : lancez-en un nouveau.',
 };
 
 const de: Sentences = {
@@ -136,6 +145,9 @@ const de: Sentences = {
   legal_hold_company: 'Für das Unternehmen gilt eine Aufbewahrungssperre (Legal Hold): Keines seiner Dokumente kann gelöscht werden, bis sie aufgehoben ist.',
   legal_hold_document: 'Für dieses Dokument gilt eine Aufbewahrungssperre (Legal Hold): Es kann nicht gelöscht werden, bis sie aufgehoben ist.',
   retention_period: 'Dieses Dokument muss bis {{until}} aufbewahrt werden ({{years}} Jahre ab Ende seines Jahres): Es kann vorher nicht gelöscht werden.',
+  export_period_reversed: 'Der erste Tag des Exports liegt nach dem letzten: Tauschen Sie die beiden.',
+  export_not_ready: 'Dieser Export wird noch erstellt: Warten Sie, bis er fertig ist, und laden Sie ihn dann herunter.',
+  export_failed: 'Dieser Export ist fehlgeschlagen ({{message}}): Starten Sie einen neuen.',
 };
 
 export const apiErrors = { en, nl, fr, de };
