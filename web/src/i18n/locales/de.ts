@@ -1,5 +1,6 @@
 import type { Messages } from './en.js';
 import { firmMessages } from './firm.js';
+import { exportMessages } from './exports.js';
 
 export const de: Messages = {
   app: { name: 'Dossier', skipToContent: 'Zum Inhalt springen', openMenu: 'Menü öffnen', language: 'Sprache', company: 'Unternehmen', loading: 'Wird geladen…' },
@@ -214,4 +215,5 @@ export const de: Messages = {
   },
   notFound: { title: 'Diese Seite gibt es nicht', home: 'Zu den Dokumenten' },
   ...firmMessages.de,
+  ...exportMessages.de,
 };

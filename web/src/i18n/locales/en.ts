@@ -1,4 +1,5 @@
 import { firmMessages } from './firm.js';
+import { exportMessages } from './exports.js';
 
 /** The English messages: the source every other language must match key for key (types and a test check it). */
 export const en = {
@@ -214,6 +215,7 @@ export const en = {
   },
   notFound: { title: 'This page does not exist', home: 'Go to the documents' },
   ...firmMessages.en,
+  ...exportMessages.en,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -1,5 +1,6 @@
 import type { Messages } from './en.js';
 import { firmMessages } from './firm.js';
+import { exportMessages } from './exports.js';
 
 export const fr: Messages = {
   app: { name: 'Dossier', skipToContent: 'Aller au contenu', openMenu: 'Ouvrir le menu', language: 'Langue', company: 'Société', loading: 'Chargement…' },
@@ -214,4 +215,5 @@ export const fr: Messages = {
   },
   notFound: { title: 'Cette page n\'existe pas', home: 'Aller aux documents' },
   ...firmMessages.fr,
+  ...exportMessages.fr,
 };

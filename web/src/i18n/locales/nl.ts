@@ -1,5 +1,6 @@
 import type { Messages } from './en.js';
 import { firmMessages } from './firm.js';
+import { exportMessages } from './exports.js';
 
 export const nl: Messages = {
   app: { name: 'Dossier', skipToContent: 'Naar de inhoud', openMenu: 'Menu openen', language: 'Taal', company: 'Bedrijf', loading: 'Laden…' },
@@ -214,4 +215,5 @@ export const nl: Messages = {
   },
   notFound: { title: 'Deze pagina bestaat niet', home: 'Naar de documenten' },
   ...firmMessages.nl,
+  ...exportMessages.nl,
 };
