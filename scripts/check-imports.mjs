@@ -21,7 +21,7 @@ const allowed = {
   vault: ['domain', 'catalog', 'connectors/connector.ts', 'log', 'audit'],
   audit: ['domain', 'catalog'],
   retention: ['domain', 'catalog', 'audit'],
-  export: ['domain', 'catalog', 'audit', 'vault/blobs.ts'],
+  export: ['domain', 'catalog', 'audit', 'vault/blobs.ts', 'jobs/queue.ts', 'events'],
   auth: ['domain', 'catalog', 'config', 'log', 'audit', 'connectors/connector.ts', 'mail/mailer.ts', 'mail/template.ts'],
   backup: ['domain', 'catalog', 'connectors/connector.ts', 'connectors/registry.ts', 'connectors/kit', 'jobs/queue.ts', 'vault', 'log', 'auth', 'audit', 'events'],
   collect: ['domain', 'catalog', 'connectors/connector.ts', 'connectors/registry.ts', 'jobs/queue.ts', 'vault', 'extract', 'log', 'auth', 'audit', 'mail/mailer.ts', 'mail/template.ts', 'events'],

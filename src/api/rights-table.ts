@@ -150,6 +150,11 @@ export const ROUTE_RIGHTS: Record<string, Need> = {
   'GET /v1/audit': 'admin',
   'GET /v1/audit/head': 'admin',
   'GET /v1/audit/verify': 'admin',
+  // An export holds the organization's audit entries of its period: administrators only, like the log.
+  'POST /v1/exports': 'admin',
+  'GET /v1/exports': 'admin',
+  'GET /v1/exports/:id': 'admin',
+  'GET /v1/exports/:id/download': 'admin',
 };
 
 /**

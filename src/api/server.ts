@@ -41,6 +41,8 @@ import { sessionRoutes, signInRoute } from './routes/session.js';
 import { eventRoutes } from './routes/events.js';
 import { registerAuditTrail } from './audit-trail.js';
 import { auditRoutes } from './routes/audit.js';
+import { exportRoutes } from './routes/exports.js';
+import type { ExportService } from '../export/jobs.js';
 import { retentionRoutes } from './routes/retention.js';
 import type { RetentionService } from '../retention/service.js';
 import { joinRoutes, userInvitationRoutes } from './routes/user-invitations.js';
@@ -88,6 +90,8 @@ export interface ApiDeps {
   alerts?: AlertService;
   /** The sandbox's emulated drives as the organization's connections see them; the sandbox routes answer 503 without it. */
   sandboxDrives?: SandboxDrives;
+  /** Exports made as jobs; without it those routes are not offered. */
+  exports?: ExportService;
 }
 
 /** The same 2 GiB the vault enforces, so the two limits agree when none is configured. */
@@ -206,6 +210,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     if (deps.webhooks) webhookRoutes(zv1, ctx);
     if (deps.alerts) alertRoutes(zv1, ctx);
     auditRoutes(zv1, ctx);
+    if (deps.exports) exportRoutes(zv1, ctx);
     retentionRoutes(zv1, ctx);
     sandboxRoutes(zv1, ctx);
   }, { prefix: '/v1' });

@@ -7,6 +7,8 @@ import { ContentHashingStream, contentHashOf } from '../connectors/kit/content-h
 import type { Db } from '../catalog/db.js';
 import type { Announce } from '../events/occurrences.js';
 import { documentsBackedUp } from './announce.js';
+import { documentRetention, retentionPolicy } from '../catalog/retention.js';
+import type { RetentionPolicy } from '../domain/retention.js';
 import { addRunItems, markFailed, markSyncedMany, recordIntents, type RunCounts, type SyncedDelivery } from '../catalog/deliveries.js';
 import type { BlobStore } from '../vault/blobs.js';
 import type { Action } from './planner.js';
@@ -133,9 +135,12 @@ export async function execute(deps: ExecuteDeps, job: ExecuteJob): Promise<RunCo
   // The hash the verifier compares (OneDrive's quickxor, Dropbox's content_hash) is computed as
   // the bytes go out: one read of the blob per upload instead of two.
   const localType = verifier.localType;
+  // A destination that locks objects (S3 Object Lock) keeps each until its document's retention ends.
+  let policy: Promise<RetentionPolicy> | null = null;
+  const lockPolicy = job.connector.capabilities.objectLock ? () => (policy ??= retentionPolicy(deps.db, job.orgId, job.companyId)) : null;
   const upload = (a: Transfer) => withRetry(async (): Promise<{ entry: Entry; computed?: string }> => {
+    const info = { size: a.size, sha256: a.sha256, ...(lockPolicy && { retention: await documentRetention(deps.db, job.orgId, a.documentId, await lockPolicy()) }) };
     const blob = deps.blobs.open(a.sha256, a.size);
-    const info = { size: a.size, sha256: a.sha256 };
     if (!localType) return { entry: await job.connector.write(a.path, blob, info, { signal }) };
     const tap = new ContentHashingStream(localType);
     // A read error reaches the connector through the tap; the connector destroying the tap closes the blob.

@@ -34,15 +34,15 @@ export async function setAlertSettings(db: Db, orgId: string, userId: string, s:
   }
 }
 
-/** Opens an incident for the subject unless one is open; true when this call opened it. */
+/**
+ * Opens an incident for the subject unless one is open; true when this call opened it. One
+ * statement against the partial unique index of migration 022 (one open incident per subject):
+ * of two processes opening the same incident at once, exactly one inserts, and only it mails.
+ */
 export async function openIncident(db: Db, orgId: string, kind: string, subjectId: string, reason: string): Promise<boolean> {
-  return db.transaction().execute(async (tx) => {
-    const open = await tx.selectFrom('alert_incidents').select('id').where('org_id', '=', orgId).where('subject_id', '=', subjectId)
-      .where('closed_at', 'is', null).executeTakeFirst();
-    if (open) return false;
-    await tx.insertInto('alert_incidents').values({ id: newId('inc'), org_id: orgId, kind, subject_id: subjectId, opened_at: now(), closed_at: null, reason }).execute();
-    return true;
-  });
+  const res = await db.insertInto('alert_incidents').values({ id: newId('inc'), org_id: orgId, kind, subject_id: subjectId, opened_at: now(), closed_at: null, reason })
+    .onConflict((oc) => oc.columns(['org_id', 'subject_id']).where('closed_at', 'is', null).doNothing()).executeTakeFirst();
+  return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
 /** Closes the subject's open incident; true when there was one. */

@@ -5,7 +5,8 @@ import type { Db } from './db.js';
  * refers to. A new table that holds on to a blob by its hash belongs here, or its blobs get removed.
  * - document_versions: the bytes of every version of every document (what the vault reads);
  * - inbox_items: a collected file, filed as a document;
- * - mail_messages: a message kept aside for review (its sender not on the channel's allow-list).
+ * - mail_messages: a message kept aside for review (its sender not on the channel's allow-list);
+ * - exports: an export's ZIP, until the export expires.
  * Two more tables hold hashes without needing a check: channel_items (a collected or duplicate
  * file's bytes, always those of an inbox item) and deliveries (the bytes of a delivered version).
  * Versions and inbox items are never deleted, so those hashes always have a reference above.
@@ -14,6 +15,7 @@ const REFERENCES = [
   ['document_versions', 'sha256'],
   ['inbox_items', 'sha256'],
   ['mail_messages', 'raw_sha256'],
+  ['exports', 'sha256'],
 ] as const;
 
 const CHUNK = 500;

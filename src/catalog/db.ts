@@ -22,6 +22,7 @@ import * as webhooksAlerts from './migrations/013-webhooks-alerts.js';
 import * as auditLog from './migrations/014-audit-log.js';
 import * as retention from './migrations/015-retention.js';
 import * as webhookClaims from './migrations/019-webhook-claims.js';
+import * as exportsIncidents from './migrations/022-exports-incidents.js';
 
 export type Db = Kysely<Database>;
 
@@ -59,6 +60,7 @@ const migrations: Record<string, Migration> = {
   '014-audit-log': auditLog,
   '015-retention': retention,
   '019-webhook-claims': webhookClaims,
+  '022-exports-incidents': exportsIncidents,
 };
 
 export interface DatabaseOptions {

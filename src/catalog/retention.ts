@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { DEFAULT_RETENTION_YEARS, type RetentionPolicy, type RetentionPreset } from '../domain/retention.js';
+import { DEFAULT_RETENTION_YEARS, retainedUntil, type RetentionPolicy, type RetentionPreset } from '../domain/retention.js';
 import { now, type Db } from './db.js';
 import type { Database } from './schema.js';
 
@@ -43,4 +43,14 @@ export async function deleteDocumentIn(trx: Transaction<Database>, orgId: string
   await trx.deleteFrom('idempotency_keys').where('org_id', '=', orgId).where('document_id', '=', documentId).execute();
   await trx.deleteFrom('document_versions').where('org_id', '=', orgId).where('document_id', '=', documentId).execute();
   await trx.deleteFrom('documents').where('org_id', '=', orgId).where('id', '=', documentId).execute();
+}
+
+/**
+ * When a document's retention ends and whether it is held, for a destination that locks what it
+ * stores: the same rule as the refusal to delete (domain/retention.ts), with the company's
+ * policy given by the caller (one read per pass, not per file).
+ */
+export async function documentRetention(db: Db, orgId: string, documentId: string, policy: RetentionPolicy): Promise<{ until: Date; legalHold: boolean }> {
+  const d = await db.selectFrom('documents').select(['date', 'created_at', 'legal_hold']).where('org_id', '=', orgId).where('id', '=', documentId).executeTakeFirstOrThrow();
+  return { until: new Date(`${retainedUntil(d.date, d.created_at, policy.years)}T00:00:00Z`), legalHold: policy.legalHold || d.legal_hold === 1 };
 }

@@ -127,4 +127,9 @@ export interface Database {
   };
   alert_preferences: { user_id: string; org_id: string; kinds: string; updated_at: string };
   alert_incidents: { id: string; org_id: string; kind: string; subject_id: string; opened_at: string; closed_at: string | null; reason: string | null };
+  exports: {
+    id: string; org_id: string; company_id: string; from_day: string; to_day: string; state: string; done: number; total: number;
+    sha256: string | null; size: number | null; summary: string | null; error: string | null; created_by: string | null;
+    created_at: string; finished_at: string | null; expires_at: string;
+  };
 }

@@ -19,7 +19,7 @@ describe('destination settings from the command line', () => {
 
   it('takes an S3 secret access key from the environment, never from the command line', async () => {
     const s = await settingsFor({ ...base, kind: 's3', bucket: 'backups', accessKeyId: 'AKIA1', secretEnv: 'S3_SECRET', pathStyle: true, endpoint: 'https://minio.example' }, { S3_SECRET: 'k3y' });
-    assert.deepEqual(s, { endpoint: 'https://minio.example', region: 'us-east-1', bucket: 'backups', prefix: '', pathStyle: true, accessKeyId: 'AKIA1', secretAccessKey: 'k3y', objectLockYears: 0, checksumSha256: false });
+    assert.deepEqual(s, { endpoint: 'https://minio.example', region: 'us-east-1', bucket: 'backups', prefix: '', pathStyle: true, accessKeyId: 'AKIA1', secretAccessKey: 'k3y', objectLockYears: 0, objectLock: false, checksumSha256: false });
     await assert.rejects(settingsFor({ ...base, kind: 's3', bucket: 'backups', accessKeyId: 'AKIA1' }, {}), /--secret-env VAR or --secret-file FILE/);
   });
 

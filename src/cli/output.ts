@@ -72,5 +72,14 @@ const stdio = { out: (s: string) => void process.stdout.write(s), err: (s: strin
 
 /** The printer for a command, from its --json flag (which may be given before or after the command). */
 export function printerFor(cmd: Command): Printer {
-  return printer(globals(cmd).json, stdio);
+  const p = printer(globals(cmd).json, stdio);
+  // The result is kept on the command: the audit trail names the object a command made (cli/audit-trail.ts).
+  return { ...p, result: (data, human) => { resultOf.set(cmd, data); p.result(data, human); } };
+}
+
+const resultOf = new WeakMap<Command, unknown>();
+
+/** What the command printed as its result, if anything. */
+export function commandResult(cmd: Command): unknown {
+  return resultOf.get(cmd);
 }

@@ -137,6 +137,10 @@ const schema = z.object({
   DOSSIER_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
   /** How long a webhook message is retried before it is given up and its endpoint disabled, in hours. */
   DOSSIER_WEBHOOK_RETRY_HOURS: z.coerce.number().min(0.01).max(168).default(24),
+  /** How long delivered and given-up webhook messages (and their attempts) stay in the delivery log, in days. */
+  DOSSIER_WEBHOOK_KEEP_DAYS: z.coerce.number().min(1).max(3650).default(30),
+  /** How long an export made through the API can be downloaded before it is removed, in days. */
+  DOSSIER_EXPORT_KEEP_DAYS: z.coerce.number().min(0.01).max(365).default(7),
   /** The hour (0-23, UTC) the daily alert digest is mailed to those who chose it. */
   DOSSIER_ALERT_DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
 }).superRefine((e, c) => {
@@ -235,6 +239,10 @@ export interface Config {
   jobs: { schema: string; heartbeatSeconds: number };
   /** Webhook delivery: one receiver's answer time, deliveries in flight per endpoint, retry window. */
   webhooks: { timeoutMs: number; concurrency: number; retryWindowMs: number };
+  /** How long finished webhook messages are kept before pruning. */
+  webhookKeepMs: number;
+  /** How long a made export stays downloadable. */
+  exportKeepMs: number;
   /** E-mail alerts: the hour (UTC) of the daily digest. */
   alerts: { digestHour: number };
   /** Reading documents: threads, waiting line, memory and per-document limits. */
@@ -357,6 +365,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     blobStore: blobStoreOf(e),
     jobs: { schema: e.DOSSIER_JOBS_SCHEMA, heartbeatSeconds: e.DOSSIER_JOB_HEARTBEAT_SECONDS },
     webhooks: { timeoutMs: e.DOSSIER_WEBHOOK_TIMEOUT_S * 1000, concurrency: e.DOSSIER_WEBHOOK_CONCURRENCY, retryWindowMs: e.DOSSIER_WEBHOOK_RETRY_HOURS * 3_600_000 },
+    webhookKeepMs: e.DOSSIER_WEBHOOK_KEEP_DAYS * 86_400_000,
+    exportKeepMs: e.DOSSIER_EXPORT_KEEP_DAYS * 86_400_000,
     alerts: { digestHour: e.DOSSIER_ALERT_DIGEST_HOUR },
     extract: {
       workers: e.DOSSIER_EXTRACT_WORKERS, queue: e.DOSSIER_EXTRACT_QUEUE, memoryMb: e.DOSSIER_EXTRACT_MEMORY_MB,

@@ -111,6 +111,8 @@ export interface Capabilities {
   chunk?: { multipleOf: number; maxBytes: number };
   /** The connector implements `changes` (a provider change feed). */
   changeFeed?: boolean;
+  /** Writes can be locked until the document's retention ends (WriteInfo.retention): S3 Object Lock. */
+  objectLock?: boolean;
 }
 
 export interface Entry {
@@ -131,6 +133,12 @@ export interface WriteInfo {
   modifiedAt?: Date;
   /** SHA-256 of the body (hex), when the caller knows it; lets a connector verify server-side. */
   sha256?: string;
+  /**
+   * What the document's retention asks of a destination that can lock objects (capabilities
+   * .objectLock): keep it unchangeable until this moment, and under a legal hold or not.
+   * Connectors that cannot lock never get it.
+   */
+  retention?: { until: Date; legalHold: boolean };
 }
 
 export interface CallOptions {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
  */
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 
-export type IdPrefix = 'org' | 'usr' | 'key' | 'cmp' | 'doc' | 'ver' | 'dst' | 'con' | 'run' | 'job' | 'bnd' | 'chn' | 'inv' | 'crn' | 'inb' | 'uin' | 'itr' | 'whe' | 'msg' | 'wha' | 'inc';
+export type IdPrefix = 'org' | 'usr' | 'key' | 'cmp' | 'doc' | 'ver' | 'dst' | 'con' | 'run' | 'job' | 'bnd' | 'chn' | 'inv' | 'crn' | 'inb' | 'uin' | 'itr' | 'whe' | 'msg' | 'wha' | 'inc' | 'exp';
 
 export function newId(prefix: IdPrefix): string {
   const bytes = randomBytes(20);

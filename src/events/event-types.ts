@@ -5,7 +5,8 @@
  */
 export type LiveEvent =
   | BackupEvent
-  | CollectEvent;
+  | CollectEvent
+  | ExportEvent;
 
 /** A destination's pass, and the destination's state. */
 export type BackupEvent =
@@ -19,6 +20,11 @@ export type CollectEvent =
   | { type: 'collect.started'; orgId: string; channelId: string; runId: string }
   | { type: 'collect.progress'; orgId: string; channelId: string; runId: string; found: number; collected: number; failed: number }
   | { type: 'collect.finished'; orgId: string; channelId: string; runId: string; status: string; found: number; collected: number; failed: number };
+
+/** An export made as a job (POST /v1/exports): files written so far, then its end. */
+export type ExportEvent =
+  | { type: 'export.progress'; orgId: string; exportId: string; done: number; total: number }
+  | { type: 'export.finished'; orgId: string; exportId: string; state: string; done: number };
 
 /** An event as GET /v1/events sends it: the event name is `type`, the JSON body the rest but orgId. */
 export type EventOnTheWire<E extends LiveEvent> = E extends unknown ? Omit<E, 'orgId'> : never;

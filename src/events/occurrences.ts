@@ -7,7 +7,7 @@
 export const OCCURRENCE_TYPES = [
   'document.created', 'document.backed_up', 'destination.needs_attention', 'destination.recovered',
   'collection.document_received', 'collection.run_finished', 'inbox.item_done', 'connection.expired',
-  'channel.needs_attention', 'channel.recovered', 'channel.connected',
+  'channel.needs_attention', 'channel.recovered', 'channel.connected', 'audit.head',
 ] as const;
 export type OccurrenceType = (typeof OCCURRENCE_TYPES)[number];
 
@@ -15,6 +15,8 @@ export type OccurrenceType = (typeof OCCURRENCE_TYPES)[number];
 export const WEBHOOK_EVENT_TYPES = [
   'document.created', 'document.backed_up', 'destination.needs_attention', 'destination.recovered',
   'collection.document_received', 'collection.run_finished', 'inbox.item_done', 'connection.expired',
+  // The audit chain's head of the day: a receiver that keeps them sees a truncation of the chain.
+  'audit.head',
 ] as const satisfies readonly OccurrenceType[];
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

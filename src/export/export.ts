@@ -25,8 +25,23 @@ const PAGE = 500;
  * VERIFY.txt. Files are streamed into the ZIP one at a time from the blob store, so memory does
  * not grow with their size; the index is built as the documents are read, a page at a time.
  */
-export async function writeExport(deps: { db: Db; blobs: BlobStore }, orgId: string, req: ExportRequest, out: Writable): Promise<ExportSummary> {
+export interface ExportProgress {
+  /** Told as each file starts going into the ZIP (`done` of `total` files). */
+  onFile?(done: number, total: number): void;
+}
+
+/** The documents' versions dated in the period, in version-id order: what an export holds. */
+function versionsQuery(db: Db, orgId: string, companyId: string, req: ExportRequest) {
+  return db.selectFrom('documents as d').innerJoin('document_versions as v', 'v.document_id', 'd.id')
+    .where('d.org_id', '=', orgId).where('d.company_id', '=', companyId).where('d.date', '>=', req.from).where('d.date', '<=', req.to);
+}
+
+export async function writeExport(deps: { db: Db; blobs: BlobStore }, orgId: string, req: ExportRequest, out: Writable, progress: ExportProgress = {}): Promise<ExportSummary> {
   const company = await getCompany(deps.db, orgId, req.companyId);
+  const total = progress.onFile
+    ? Number((await versionsQuery(deps.db, orgId, company.id, req).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
+    : 0;
+  let opened = 0;
   const zip = new ZipFile();
   const done = pipeline(zip.outputStream, out);
   const summary: ExportSummary = { companyId: company.id, from: req.from, to: req.to, documents: 0, files: 0, bytes: 0, auditEntries: 0 };
@@ -34,15 +49,18 @@ export async function writeExport(deps: { db: Db; blobs: BlobStore }, orgId: str
   const index: Array<Record<string, unknown>> = [];
   let after = '';
   for (;;) {
-    const rows = await deps.db.selectFrom('documents as d').innerJoin('document_versions as v', 'v.document_id', 'd.id')
+    const rows = await versionsQuery(deps.db, orgId, company.id, req)
       .select(['d.id', 'd.type', 'd.number', 'd.date', 'd.counterparty', 'd.amount', 'd.currency', 'v.id as version_id', 'v.version', 'v.created_at', 'v.filename', 'v.mime', 'v.size', 'v.sha256'])
-      .where('d.org_id', '=', orgId).where('d.company_id', '=', company.id).where('d.date', '>=', req.from).where('d.date', '<=', req.to)
       .where('v.id', '>', after).orderBy('v.id').limit(PAGE).execute();
     if (rows.length === 0) break;
     for (const r of rows) {
       const path = `documents/${r.date} ${safeName(r.number ?? 'no number')} ${r.id}/v${r.version} ${safeName(r.filename)}`;
       const size = Number(r.size);
-      zip.addReadStreamLazy(path, { mtime: new Date(r.created_at), size }, (cb) => cb(null, deps.blobs.open(r.sha256, size)));
+      zip.addReadStreamLazy(path, { mtime: new Date(r.created_at), size }, (cb) => {
+        // yazl opens each file when the one before it is written: the count follows the ZIP.
+        progress.onFile?.(++opened, Math.max(total, opened));
+        cb(null, deps.blobs.open(r.sha256, size));
+      });
       const entry = { document_id: r.id, type: r.type, number: r.number, date: r.date, counterparty: r.counterparty, amount: r.amount, currency: r.currency,
         version: r.version, version_id: r.version_id, received_at: r.created_at, filename: r.filename, mime: r.mime, size, sha256: r.sha256, path };
       csv.push(COLUMNS.map((c) => csvCell(entry[c])).join(','));

@@ -53,6 +53,8 @@ import { WebhookDelivery } from '../webhooks/delivery.js';
 import { AlertService } from '../alerts/service.js';
 import { getEndpoint } from '../catalog/webhooks.js';
 import { AuditHeadScheduler } from '../audit/schedule.js';
+import { WebhookPruning } from '../webhooks/pruning.js';
+import { EXPORT_JOB, ExportService } from '../export/jobs.js';
 import { RetentionService } from '../retention/service.js';
 
 /** Everything the entry points need, built once, as one plain object (no container, no globals). */
@@ -84,7 +86,7 @@ export interface Deps {
   /** Users invited by e-mail. */
   users: { invitations: UserInvitationService };
   /** Signed webhooks: endpoints and the outbox; `delivery` sends it (started by serve). */
-  webhooks: { service: WebhookService; delivery: WebhookDelivery };
+  webhooks: { service: WebhookService; delivery: WebhookDelivery; pruning: WebhookPruning };
   alerts: AlertService;
   /** The one way occurrences reach webhooks and alerts. */
   announce: Announce;
@@ -92,6 +94,8 @@ export interface Deps {
   auditHeads: AuditHeadScheduler;
   /** Retention periods, legal holds, and every deletion of a document. */
   retention: RetentionService;
+  /** Exports made as jobs (POST /v1/exports). */
+  exports: ExportService;
   close(): Promise<void>;
 }
 
@@ -288,25 +292,36 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     db, log, mailer, baseUrl: config.baseUrl, ttlMs: config.invitationTtlMs, channels, runs: collectRuns, connections, connect: connectChannel, definitions, announce,
   });
 
+  const exports = new ExportService({ db, blobs, queue, events, log, keepMs: config.exportKeepMs });
+
   if (opts.worker) {
+    queue.work(EXPORT_JOB, (data) => exports.runJob(data), { concurrency: 1 });
     queue.work(COLLECT_JOB, (data) => collectRuns.runJob(data), { concurrency: 4 });
     queue.work(SYNC_JOB, (data) => backup.runJob(data), { concurrency: 4 });
     queue.work(KEEP_ALIVE_JOB, async () => { await tokenVault.refreshIdle(); });
   }
 
-  const auditHeads = new AuditHeadScheduler(db, async (head) => { log.info(head, 'the audit chain\'s head of the day'); },
+  // The head goes to the log and, as an audit.head event, to every webhook endpoint that wants it.
+  const auditHeads = new AuditHeadScheduler(db, async (head) => {
+    log.info(head, 'the audit chain\'s head of the day');
+    await announce({ type: 'audit.head', orgId: head.orgId, subject: `audit:${head.orgId}`, data: { seq: head.seq, hash: head.hash, at: head.at } });
+  },
     (err) => log.error({ err }, 'could not write the audit chain\'s head of the day'));
+
+  const webhookPruning = new WebhookPruning(db, config.webhookKeepMs, (err) => log.error({ err }, 'could not prune old webhook messages'));
 
   return {
     config, log, db, blobs, box, queue, vault, backup, scheduler, events, definitions: [...definitions.values()], maxUploadBytes: config.maxUploadBytes,
     tokens: tokenVault, connections, sandbox, sandboxDrives: new SandboxDrives({ db, vault: tokenVault, providers, open: openOAuth }),
     collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations, inbox: new InboxService(db, vault, announce), watcher: mailWatcher }, mailer,
-    webhooks: { service: webhooks, delivery }, alerts, announce,
+    webhooks: { service: webhooks, delivery, pruning: webhookPruning },
+    alerts, announce,
     users: { invitations: new UserInvitationService({ db, mailer, baseUrl: config.baseUrl, ttlMs: config.invitationTtlMs }) },
-    auditHeads, retention: new RetentionService(db),
+    auditHeads, retention: new RetentionService(db), exports,
     close: async () => {
       await delivery.stop();
       auditHeads.stop();
+      webhookPruning.stop();
       scheduler.stop();
       collectScheduler.stop();
       await mailWatcher.stop();

@@ -74,6 +74,12 @@ async function startSchedulers(deps: Deps): Promise<{ stop(): Promise<void> }> {
   deps.webhooks.delivery.start();
   const digests = startDigests({ db: deps.db, alerts: deps.alerts, hour: deps.config.alerts.digestHour, onError: (err) => deps.log.error({ err }, 'could not send the daily alert digest') });
   deps.auditHeads.start();
+  deps.webhooks.pruning.start();
+  // Exports past DOSSIER_EXPORT_KEEP_DAYS go; the storage clean-up then removes their ZIPs.
+  const expireExports = () => void deps.exports.removeExpired().catch((err) => deps.log.error({ err }, 'could not remove expired exports'));
+  expireExports();
+  const exportTimer = setInterval(expireExports, 3_600_000);
+  exportTimer.unref();
   // Idle OAuth connections are refreshed at least daily (an unused OneDrive refresh token lapses
   // after 90 days); the job refreshes only those not refreshed for 20 hours, so hourly is cheap.
   const keepAlive = () => void deps.queue.send(KEEP_ALIVE_JOB, {}, { singletonKey: 'all' }).catch((err) => deps.log.error({ err }, 'could not queue the connection keep-alive'));
@@ -85,8 +91,10 @@ async function startSchedulers(deps: Deps): Promise<{ stop(): Promise<void> }> {
   return {
     stop: async () => {
       clearInterval(keepAliveTimer);
+      clearInterval(exportTimer);
       digests.stop();
       deps.auditHeads.stop();
+      deps.webhooks.pruning.stop();
       deps.scheduler.stop();
       deps.collect.scheduler.stop();
       await deps.collect.watcher.stop();

@@ -107,11 +107,13 @@ describe('the rights table', () => {
     const collected = await collectOne(api);
     const channel = (await api.call({ method: 'GET', url: '/v1/channels' })).json().items[0];
     const collectRun = (await api.call({ method: 'GET', url: `/v1/channels/${channel.id}/runs` })).json().items[0];
+    const made = (await api.call({ method: 'POST', url: '/v1/exports', payload: { companyId: api.companyId, from: '2024-01-01', to: '2024-12-31' } })).json();
+    await api.deps.queue.idle();
     const someone = await member(api, []);
     const keyId = (await api.call({ method: 'GET', url: '/v1/api-keys' })).json().items.find((k: { userId: string }) => k.userId === someone.id).id;
     const idOf: Record<string, string> = {
       companies: api.companyId, documents: doc.id, destinations: dst.id, runs: runId, channels: channel.id,
-      'collect-runs': collectRun.id, inbox: collected.itemId, users: someone.id, 'api-keys': keyId,
+      'collect-runs': collectRun.id, inbox: collected.itemId, users: someone.id, 'api-keys': keyId, exports: made.id,
     };
 
     const b = await otherOrganization(api);

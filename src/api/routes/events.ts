@@ -19,11 +19,12 @@ export function eventRoutes(app: ZodApp, { deps }: RouteContext): void {
   app.get('/events', {
     schema: {
       summary: 'Live progress of backups (text/event-stream)',
-      description: 'Each message has an event name (run.started, run.progress, run.finished, destination.changed) and a JSON body with destinationId and runId; collection runs send collect.started, collect.progress and collect.finished with channelId and runId. Only passes run by this server process are seen: after a reconnect, read the status again.',
+      description: 'Each message has an event name (run.started, run.progress, run.finished, destination.changed) and a JSON body with destinationId and runId; collection runs send collect.started, collect.progress and collect.finished with channelId and runId; exports send export.progress (done, total) and export.finished (state) with exportId. Only passes run by this server process are seen: after a reconnect, read the status again.',
       tags: ['destinations'], produces: ['text/event-stream'],
       querystring: z.strictObject({
         destinationId: Id.optional().describe('Only this destination\'s events.'),
         channelId: Id.optional().describe('Only this collection channel\'s events.'),
+        exportId: Id.optional().describe('Only this export\'s events.'),
       }),
       response: { 200: z.string().describe('An event stream.'), ...commonErrors },
     },
@@ -31,7 +32,7 @@ export function eventRoutes(app: ZodApp, { deps }: RouteContext): void {
     const orgId = orgOf(request);
     const events = deps.events;
     if (!events) throw new DomainError('unavailable', 'Live events are not available in this installation.');
-    const { destinationId, channelId } = request.query;
+    const { destinationId, channelId, exportId } = request.query;
     if (destinationId) await deps.backup.get(orgId, destinationId);
     if (channelId) await deps.collect.channels.get(orgId, channelId);
     reply.hijack();
@@ -51,6 +52,7 @@ export function eventRoutes(app: ZodApp, { deps }: RouteContext): void {
       if (e.orgId !== orgId) return;
       if (destinationId && (!('destinationId' in e) || e.destinationId !== destinationId)) return;
       if (channelId && (!('channelId' in e) || e.channelId !== channelId)) return;
+      if (exportId && (!('exportId' in e) || e.exportId !== exportId)) return;
       const { orgId: _org, type, ...body } = e;
       res.write(`event: ${type}\ndata: ${JSON.stringify(body)}\n\n`);
     };

@@ -34,6 +34,8 @@ export interface S3Options {
   checksumSha256?: boolean;
   /** Years each object is kept under Object Lock in compliance mode; 0 or absent: no lock. */
   objectLockYears?: number;
+  /** The bucket has Object Lock on: lock each object in compliance mode until its document's retention ends. */
+  objectLock?: boolean;
   /** Tests lower it to reach multipart uploads with small files; S3's minimum is 5 MiB. */
   partSize?: number;
 }
@@ -56,6 +58,7 @@ export class S3Connector implements StorageConnector {
   private readonly bucket: string;
   private readonly base: string;
   private readonly policy: UploadPolicy;
+  private readonly lock: boolean;
   private readonly markers = new Set<string>();
 
   constructor(opts: S3Options, context: ConnectorContext = {}) {
@@ -77,11 +80,24 @@ export class S3Connector implements StorageConnector {
     this.base = opts.prefix.split('/').filter(Boolean).map((s) => s + '/').join('');
     const partSize = opts.partSize ?? PART_SIZE;
     const years = opts.objectLockYears ?? 0;
+    this.lock = opts.objectLock ?? false;
     this.policy = {
       bucket: opts.bucket, partSize, queueSize: 4, checksumSha256: opts.checksumSha256 ?? false,
       ...(years > 0 ? { retainUntil: () => new Date(Date.now() + years * YEAR_MS) } : {}),
     };
-    this.capabilities = { hashes: ['md5'], names: S3_NAMES, serverSideMove: false, maxSimpleUpload: partSize };
+    this.capabilities = { hashes: ['md5'], names: S3_NAMES, serverSideMove: false, maxSimpleUpload: partSize, ...(this.lock && { objectLock: true }) };
+  }
+
+  /**
+   * With Object Lock on, each object is locked until its document's retention ends (the later
+   * of that and the fixed years, if both are set), and held when the document or its company
+   * is: the bucket then refuses to delete or overwrite it exactly as long as Dossier does.
+   */
+  private policyFor(info: WriteInfo): UploadPolicy {
+    if (!this.lock || !info.retention) return this.policy;
+    const fixed = this.policy.retainUntil?.();
+    const until = fixed && fixed > info.retention.until ? fixed : info.retention.until;
+    return { ...this.policy, retainUntil: () => until, legalHold: info.retention.legalHold };
   }
 
   private key(path: string): string {
@@ -216,7 +232,7 @@ export class S3Connector implements StorageConnector {
   async write(path: string, body: Readable, info: WriteInfo, opts?: CallOptions): Promise<Entry> {
     checkPath(path);
     if (path === '') throw new ConnectorError('invalid_name', 'Cannot write a file over the root folder.');
-    const { hashes } = await uploadObject(this.client, this.policy, this.key(path), path, body, info, opts?.signal);
+    const { hashes } = await uploadObject(this.client, this.policyFor(info), this.key(path), path, body, info, opts?.signal);
     // No HEAD afterwards: the upload checked the size and the ETag, which is all a HEAD would tell.
     return { path, name: splitPath(path)[1], isDir: false, size: info.size, modifiedAt: new Date(), hashes };
   }

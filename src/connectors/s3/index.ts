@@ -22,6 +22,8 @@ export const s3Settings = z.object({
   checksumSha256: z.boolean().default(false),
   /** Keep every object this many years under Object Lock in compliance mode; 0: no lock. The bucket must have Object Lock on. */
   objectLockYears: z.number().int().min(0).max(100).default(0),
+  /** The bucket has Object Lock on: each object is locked (compliance mode) until its document's retention period ends, and held under a legal hold. */
+  objectLock: z.boolean().default(false),
 });
 
 export type S3Settings = z.infer<typeof s3Settings>;

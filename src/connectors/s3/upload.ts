@@ -18,6 +18,8 @@ export interface UploadPolicy {
   checksumSha256: boolean;
   /** Object Lock in compliance mode until this date, or none. */
   retainUntil?: () => Date;
+  /** An Object Lock legal hold on the object as well. */
+  legalHold?: boolean;
 }
 
 export interface Uploaded {
@@ -51,6 +53,7 @@ export async function uploadObject(client: S3Client, policy: UploadPolicy, key: 
     // Where rclone keeps it too, so a restore with rclone sets the document's own time.
     ...(info.modifiedAt ? { Metadata: { mtime: String(info.modifiedAt.getTime() / 1000) } } : {}),
     ...(policy.retainUntil ? { ObjectLockMode: 'COMPLIANCE' as const, ObjectLockRetainUntilDate: policy.retainUntil() } : {}),
+    ...(policy.legalHold ? { ObjectLockLegalHoldStatus: 'ON' as const } : {}),
   };
   return info.size <= policy.partSize
     ? putWhole(client, policy, common, path, body, info, signal)

@@ -40,6 +40,9 @@ const en: Sentences = {
   retention_period: 'This document must be kept until {{until}} ({{years}} years from the end of its year): it cannot be deleted before then.',
   sandbox_off: 'The sandbox is off in this installation: it is on only while no real cloud account is configured.',
   folder_name_slash: 'A folder name cannot contain a slash (/): make one folder at a time.',
+  export_period_reversed: 'The first day of the export comes after its last day: swap them.',
+  export_not_ready: 'This export is still being made: wait until it is ready, then download it.',
+  export_failed: 'This export failed ({{message}}): start a new one.',
 };
 
 const nl: Sentences = {
@@ -76,6 +79,9 @@ const nl: Sentences = {
   retention_period: 'Dit document moet worden bewaard tot {{until}} ({{years}} jaar na het einde van zijn jaar): het kan niet eerder worden verwijderd.',
   sandbox_off: 'De sandbox staat uit in deze installatie: hij staat alleen aan zolang er geen echte cloudaccount is ingesteld.',
   folder_name_slash: 'Een mapnaam mag geen schuine streep (/) bevatten: maak één map tegelijk.',
+  export_period_reversed: 'De eerste dag van de export valt na de laatste dag: wissel ze om.',
+  export_not_ready: 'Deze export wordt nog gemaakt: wacht tot hij klaar is en download hem dan.',
+  export_failed: 'Deze export is mislukt ({{message}}): start een nieuwe.',
 };
 
 const fr: Sentences = {
@@ -112,6 +118,9 @@ const fr: Sentences = {
   retention_period: 'Ce document doit être conservé jusqu\'au {{until}} ({{years}} ans après la fin de son année) : il ne peut pas être supprimé avant.',
   sandbox_off: 'Le bac à sable est désactivé dans cette installation : il n\'est actif que tant qu\'aucun vrai compte cloud n\'est configuré.',
   folder_name_slash: 'Un nom de dossier ne peut pas contenir de barre oblique (/) : créez un dossier à la fois.',
+  export_period_reversed: 'Le premier jour de l\'export tombe après le dernier : inversez-les.',
+  export_not_ready: 'Cet export est encore en préparation : attendez qu\'il soit prêt, puis téléchargez-le.',
+  export_failed: 'Cet export a échoué ({{message}}) : lancez-en un nouveau.',
 };
 
 const de: Sentences = {
@@ -148,6 +157,9 @@ const de: Sentences = {
   retention_period: 'Dieses Dokument muss bis {{until}} aufbewahrt werden ({{years}} Jahre ab Ende seines Jahres): Es kann vorher nicht gelöscht werden.',
   sandbox_off: 'Die Sandbox ist in dieser Installation aus: Sie ist nur an, solange kein echtes Cloud-Konto eingerichtet ist.',
   folder_name_slash: 'Ein Ordnername darf keinen Schrägstrich (/) enthalten: Legen Sie einen Ordner nach dem anderen an.',
+  export_period_reversed: 'Der erste Tag des Exports liegt nach dem letzten: Tauschen Sie die beiden.',
+  export_not_ready: 'Dieser Export wird noch erstellt: Warten Sie, bis er fertig ist, und laden Sie ihn dann herunter.',
+  export_failed: 'Dieser Export ist fehlgeschlagen ({{message}}): Starten Sie einen neuen.',
 };
 
 export const apiErrors = { en, nl, fr, de };

@@ -5,6 +5,7 @@ import { api, ApiError, unwrap, type Schemas } from '../api/client';
 import { useLoad } from '../api/use-load';
 import { useFormat } from '../i18n/format';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { ExportPanel } from '../components/ExportPanel';
 
 type Entry = Schemas['AuditEntry'];
 type EntryType = Entry['type'];
@@ -57,6 +58,7 @@ export function ActivityPage() {
     <Stack maw={1100}>
       <Title order={1}>{t('activity.title')}</Title>
       <Text c="dimmed">{t('activity.intro')}</Text>
+      <ExportPanel />
       <ErrorAlert error={page.error ?? error} />
       <Group align="end" component="form" onSubmit={(e: FormEvent) => { e.preventDefault(); setFilters(draft); }}>
         <NativeSelect label={t('activity.type')} {...field('type')}

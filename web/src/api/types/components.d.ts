@@ -407,6 +407,33 @@ export interface components {
                 message: string;
             } | null;
         };
+        Export: {
+            id: string;
+            companyId: string;
+            from: string;
+            to: string;
+            /** @enum {string} */
+            state: "queued" | "running" | "done" | "failed";
+            /** @description Files written into the ZIP so far. */
+            done: number;
+            /** @description Files the export holds (known once it runs). */
+            total: number;
+            /** @description The ZIP's size in bytes, once done. */
+            size: number | null;
+            /** @description The ZIP's SHA-256, once done. */
+            sha256: string | null;
+            summary: {
+                documents?: number;
+                files?: number;
+                bytes?: number;
+                auditEntries?: number;
+            } | null;
+            error: string | null;
+            createdAt: string;
+            finishedAt: string | null;
+            /** @description After this moment the export is removed and must be made again. */
+            expiresAt: string;
+        };
         RetentionPolicy: {
             companyId: string;
             /** @description A country's period: be = Belgium (7 years), de = Germany, GoBD (10 years), fr = France (10 years), nl = Netherlands (7 years). */

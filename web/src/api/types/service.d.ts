@@ -59,7 +59,7 @@ export interface paths {
         };
         /**
          * Live progress of backups (text/event-stream)
-         * @description Each message has an event name (run.started, run.progress, run.finished, destination.changed) and a JSON body with destinationId and runId; collection runs send collect.started, collect.progress and collect.finished with channelId and runId. Only passes run by this server process are seen: after a reconnect, read the status again.
+         * @description Each message has an event name (run.started, run.progress, run.finished, destination.changed) and a JSON body with destinationId and runId; collection runs send collect.started, collect.progress and collect.finished with channelId and runId; exports send export.progress (done, total) and export.finished (state) with exportId. Only passes run by this server process are seen: after a reconnect, read the status again.
          *
          *     Any user of the organization.
          */
@@ -70,6 +70,8 @@ export interface paths {
                     destinationId?: string;
                     /** @description Only this collection channel's events. */
                     channelId?: string;
+                    /** @description Only this export's events. */
+                    exportId?: string;
                 };
                 header?: never;
                 path?: never;

@@ -29,7 +29,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: ("document.created" | "document.backed_up" | "destination.needs_attention" | "destination.recovered" | "collection.document_received" | "collection.run_finished" | "inbox.item_done" | "connection.expired")[];
+                            items: ("document.created" | "document.backed_up" | "destination.needs_attention" | "destination.recovered" | "collection.document_received" | "collection.run_finished" | "inbox.item_done" | "connection.expired" | "audit.head")[];
                         };
                     };
                 };
@@ -132,7 +132,7 @@ export interface paths {
                         /** @description Where messages are POSTed: https://..., reachable under the server's egress policy. */
                         url: string;
                         description?: string;
-                        eventTypes: ("document.created" | "document.backed_up" | "destination.needs_attention" | "destination.recovered" | "collection.document_received" | "collection.run_finished" | "inbox.item_done" | "connection.expired")[];
+                        eventTypes: ("document.created" | "document.backed_up" | "destination.needs_attention" | "destination.recovered" | "collection.document_received" | "collection.run_finished" | "inbox.item_done" | "connection.expired" | "audit.head")[];
                     };
                 };
             };
@@ -346,7 +346,7 @@ export interface paths {
                         /** @description Where messages are POSTed: https://..., reachable under the server's egress policy. */
                         url?: string;
                         description?: string;
-                        eventTypes?: ("document.created" | "document.backed_up" | "destination.needs_attention" | "destination.recovered" | "collection.document_received" | "collection.run_finished" | "inbox.item_done" | "connection.expired")[];
+                        eventTypes?: ("document.created" | "document.backed_up" | "destination.needs_attention" | "destination.recovered" | "collection.document_received" | "collection.run_finished" | "inbox.item_done" | "connection.expired" | "audit.head")[];
                         enabled?: boolean;
                     };
                 };

@@ -1,6 +1,7 @@
 import type { Messages } from './en.js';
 import { firmMessages } from './firm.js';
 import { tryoutMessages } from './tryout.js';
+import { exportMessages } from './exports.js';
 
 export const de: Messages = {
   app: { name: 'Dossier', skipToContent: 'Zum Inhalt springen', openMenu: 'Menü öffnen', language: 'Sprache', company: 'Unternehmen', loading: 'Wird geladen…' },
@@ -238,4 +239,5 @@ export const de: Messages = {
   },
   ...firmMessages.de,
   ...tryoutMessages.de,
+  ...exportMessages.de,
 };

@@ -1,5 +1,6 @@
 import { firmMessages } from './firm.js';
 import { tryoutMessages } from './tryout.js';
+import { exportMessages } from './exports.js';
 
 /** The English messages: the source every other language must match key for key (types and a test check it). */
 export const en = {
@@ -238,6 +239,7 @@ export const en = {
   },
   ...firmMessages.en,
   ...tryoutMessages.en,
+  ...exportMessages.en,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

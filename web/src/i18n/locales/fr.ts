@@ -1,6 +1,7 @@
 import type { Messages } from './en.js';
 import { firmMessages } from './firm.js';
 import { tryoutMessages } from './tryout.js';
+import { exportMessages } from './exports.js';
 
 export const fr: Messages = {
   app: { name: 'Dossier', skipToContent: 'Aller au contenu', openMenu: 'Ouvrir le menu', language: 'Langue', company: 'Société', loading: 'Chargement…' },
@@ -238,4 +239,5 @@ export const fr: Messages = {
   },
   ...firmMessages.fr,
   ...tryoutMessages.fr,
+  ...exportMessages.fr,
 };

@@ -1,6 +1,7 @@
 import type { Messages } from './en.js';
 import { firmMessages } from './firm.js';
 import { tryoutMessages } from './tryout.js';
+import { exportMessages } from './exports.js';
 
 export const nl: Messages = {
   app: { name: 'Dossier', skipToContent: 'Naar de inhoud', openMenu: 'Menu openen', language: 'Taal', company: 'Bedrijf', loading: 'Laden…' },
@@ -238,4 +239,5 @@ export const nl: Messages = {
   },
   ...firmMessages.nl,
   ...tryoutMessages.nl,
+  ...exportMessages.nl,
 };
