@@ -66,6 +66,8 @@ export const ERROR_REASONS = [
   'password_too_short',
   'current_password_wrong',
   'invalid_fields',
+  'invalid_cursor',
+  'destination_paused',
 ] as const;
 export type ErrorReasonKey = typeof ERROR_REASONS[number];
 

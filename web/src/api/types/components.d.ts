@@ -187,6 +187,17 @@ export interface components {
             error: string | null;
             at: string;
         };
+        BulkResult: {
+            /** @description The documents done. */
+            succeeded: string[];
+            /** @description The documents left as they were, each with why. */
+            failed: {
+                documentId: string;
+                /** @enum {string} */
+                reason: "not_found" | "other_company" | "before_start_date" | "not_in_inbox" | "needs_review_inbox";
+                message: string;
+            }[];
+        };
         DestinationKind: {
             kind: string;
             title: string;
