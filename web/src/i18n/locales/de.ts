@@ -1,5 +1,6 @@
 import type { Messages } from './en.js';
 import { firmMessages } from './firm.js';
+import { documentsMessages } from './documents.js';
 
 export const de: Messages = {
   app: { name: 'Dossier', skipToContent: 'Zum Inhalt springen', openMenu: 'Menü öffnen', language: 'Sprache', company: 'Unternehmen', loading: 'Wird geladen…' },
@@ -123,7 +124,6 @@ export const de: Messages = {
     notRead: 'Dieses Dokument konnte nicht gelesen werden: {{reason}}', fieldsOf: 'Felder von {{name}}',
     confidence: 'Sicherheit {{percent}} %', notFound: 'Im Dokument nicht gefunden', checkThis: 'diesen Wert prüfen',
     pageOf: 'Seite {{page}} von {{pages}} von {{name}}', viewerFailed: 'Das Original kann hier nicht gezeigt werden: laden Sie es herunter.',
-    morePages_one: 'Und noch {{count}} Seite: laden Sie das Original herunter, um sie zu sehen.', morePages_other: 'Und noch {{count}} Seiten: laden Sie das Original herunter, um sie zu sehen.',
     originalOf: 'Das Original von {{name}}', noPreview: 'Für diese Art Datei gibt es keine Vorschau.', downloadOriginal: '{{name}} herunterladen',
     fields: {
       documentType: 'Art des Dokuments', typeCode: 'Typcode', number: 'Nummer', issueDate: 'Datum', dueDate: 'Fälligkeit', currency: 'Währung',
@@ -214,4 +214,5 @@ export const de: Messages = {
   },
   notFound: { title: 'Diese Seite gibt es nicht', home: 'Zu den Dokumenten' },
   ...firmMessages.de,
+  ...documentsMessages.de,
 };

@@ -1,5 +1,6 @@
 import type { Messages } from './en.js';
 import { firmMessages } from './firm.js';
+import { documentsMessages } from './documents.js';
 
 export const fr: Messages = {
   app: { name: 'Dossier', skipToContent: 'Aller au contenu', openMenu: 'Ouvrir le menu', language: 'Langue', company: 'Société', loading: 'Chargement…' },
@@ -123,7 +124,6 @@ export const fr: Messages = {
     notRead: 'Ce document n\'a pas pu être lu : {{reason}}', fieldsOf: 'Champs de {{name}}',
     confidence: 'Confiance {{percent}} %', notFound: 'Introuvable dans le document', checkThis: 'vérifiez cette valeur',
     pageOf: 'Page {{page}} sur {{pages}} de {{name}}', viewerFailed: 'L\'original ne peut pas être affiché ici : téléchargez-le.',
-    morePages_one: 'Et encore {{count}} page : téléchargez l\'original pour la voir.', morePages_other: 'Et encore {{count}} pages : téléchargez l\'original pour les voir.',
     originalOf: 'L\'original de {{name}}', noPreview: 'Pas d\'aperçu pour ce type de fichier.', downloadOriginal: 'Télécharger {{name}}',
     fields: {
       documentType: 'Type de document', typeCode: 'Code de type', number: 'Numéro', issueDate: 'Date', dueDate: 'Échéance', currency: 'Devise',
@@ -214,4 +214,5 @@ export const fr: Messages = {
   },
   notFound: { title: 'Cette page n\'existe pas', home: 'Aller aux documents' },
   ...firmMessages.fr,
+  ...documentsMessages.fr,
 };
