@@ -30,6 +30,7 @@ const AREAS: Array<[file: string, routes: RegExp]> = [
   ['companies', /^\/v1\/(companies|binders)\b/],
   ['extract', /^\/v1\/extract\b/],
   ['document-versions', /^\/v1\/documents\/\{id\}\/(versions|content)\b/],
+  ['document-bulk', /^\/v1\/documents\/bulk\//],
   ['documents', /^\/v1\/documents\b/],
   ['destination-runs', /^\/v1\/(destinations\/\{id\}\/(pause|resume|sync|verify|runs)|runs)\b/],
   ['destinations', /^\/v1\/(destinations|destination-kinds)\b/],

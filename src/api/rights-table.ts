@@ -51,6 +51,10 @@ export const ROUTE_RIGHTS: Record<string, Need> = {
   'POST /v1/documents/:id/versions': 'manage_documents',
   'PUT /v1/documents/:id/hold': 'manage_documents',
   'DELETE /v1/documents/:id': 'manage_documents',
+  // Sending again is a backup's work; moving and marking done change the inbox.
+  'POST /v1/documents/bulk/resend': 'manage_destinations',
+  'POST /v1/documents/bulk/binder': 'review_inbox',
+  'POST /v1/documents/bulk/done': 'review_inbox',
   'POST /v1/extract': 'signed_in',
   'GET /v1/layouts': 'signed_in',
   'POST /v1/layouts/preview': 'signed_in',

@@ -20,6 +20,7 @@ import { requireCaller } from './auth.js';
 import { applyRightsTable } from './rights-table.js';
 import { companyRoutes } from './routes/companies.js';
 import { documentRoutes } from './routes/documents.js';
+import { documentBulkRoutes } from './routes/documents-bulk.js';
 import { destinationRoutes } from './routes/destinations.js';
 import { runRoutes } from './routes/runs.js';
 import { layoutRoutes } from './routes/layouts.js';
@@ -193,6 +194,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     const zv1 = v1.withTypeProvider<ZodTypeProvider>();
     companyRoutes(zv1, ctx);
     documentRoutes(zv1, ctx);
+    documentBulkRoutes(zv1, ctx);
     destinationRoutes(zv1, ctx);
     runRoutes(zv1, ctx);
     layoutRoutes(zv1, ctx);

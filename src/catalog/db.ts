@@ -21,6 +21,7 @@ import * as channelAddresses from './migrations/012-channel-addresses.js';
 import * as webhooksAlerts from './migrations/013-webhooks-alerts.js';
 import * as auditLog from './migrations/014-audit-log.js';
 import * as retention from './migrations/015-retention.js';
+import * as documentTexts from './migrations/017-document-texts.js';
 import * as webhookClaims from './migrations/019-webhook-claims.js';
 import * as exportsIncidents from './migrations/022-exports-incidents.js';
 
@@ -59,6 +60,7 @@ const migrations: Record<string, Migration> = {
   '013-webhooks-alerts': webhooksAlerts,
   '014-audit-log': auditLog,
   '015-retention': retention,
+  '017-document-texts': documentTexts,
   '019-webhook-claims': webhookClaims,
   '022-exports-incidents': exportsIncidents,
 };

@@ -96,6 +96,14 @@ export async function markFailed(db: Db, destinationId: string, documentId: stri
     .where('destination_id', '=', destinationId).where('document_id', '=', documentId).execute();
 }
 
+/** A user asked for these documents to be sent again: the next pass uploads them whatever the ledger said. */
+export async function markToResend(db: Db, destinationId: string, documentIds: string[]): Promise<void> {
+  for (let i = 0; i < documentIds.length; i += 500) {
+    await db.updateTable('deliveries').set({ state: 'pending', error: null, updated_at: now() })
+      .where('destination_id', '=', destinationId).where('document_id', 'in', documentIds.slice(i, i + 500)).execute();
+  }
+}
+
 /** Verify found the file gone or altered: the row goes back to pending so the next pass restores it. */
 export async function markMissing(db: Db, destinationId: string, documentId: string, why: string): Promise<void> {
   await db.updateTable('deliveries').set({ state: 'pending', error: why, updated_at: now() })

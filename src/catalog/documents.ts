@@ -30,7 +30,7 @@ export interface DocumentRow extends DocumentMeta {
 
 // The legal hold is the retention service's: documents are made without one, and read without it.
 type Row = Omit<Database['documents'], 'legal_hold'>;
-const toDocument = (r: Row): DocumentRow => ({
+export const toDocument = (r: Row): DocumentRow => ({
   id: r.id, orgId: r.org_id, companyId: r.company_id, type: r.type as DocumentType, number: r.number, date: r.date,
   counterparty: r.counterparty, amount: r.amount, currency: r.currency, businessAccount: r.business_account,
   currentVersionId: r.current_version_id, versionCount: r.version_count, changeSeq: Number(r.change_seq),
@@ -121,6 +121,16 @@ export async function getDocument(db: Db, orgId: string, id: string): Promise<Do
   return toDocument(row);
 }
 
+/** These documents of the organization, by id; ids of none (or of another organization's) are left out. */
+export async function getDocuments(db: Db, orgId: string, ids: string[]): Promise<Map<string, DocumentRow>> {
+  const out = new Map<string, DocumentRow>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db.selectFrom('documents').selectAll().where('org_id', '=', orgId).where('id', 'in', ids.slice(i, i + 500)).execute();
+    for (const r of rows) out.set(r.id, toDocument(r));
+  }
+  return out;
+}
+
 export async function listVersions(db: Db, orgId: string, documentId: string): Promise<VersionRow[]> {
   const rows = await db.selectFrom('document_versions').selectAll().where('org_id', '=', orgId).where('document_id', '=', documentId)
     .orderBy('version').execute();
@@ -131,38 +141,6 @@ export async function getVersion(db: Db, orgId: string, versionId: string): Prom
   const r = await db.selectFrom('document_versions').selectAll().where('org_id', '=', orgId).where('id', '=', versionId).executeTakeFirst();
   if (!r) throw notFound('Version', versionId);
   return { id: r.id, documentId: r.document_id, version: r.version, sha256: r.sha256, size: Number(r.size), filename: r.filename, mime: r.mime, createdAt: r.created_at };
-}
-
-export interface DocumentFilter {
-  companyId?: string; type?: string; from?: string; to?: string; after?: string; limit: number;
-  /** Words found in the number or the counterparty (any case), or an amount equal to it. */
-  q?: string;
-  /** Leave out documents collected into the inbox (for a caller without review_inbox). */
-  withoutCollected?: boolean;
-}
-
-/** A page of documents in id order; `after` is the last id of the previous page. */
-export async function listDocuments(db: Db, orgId: string, f: DocumentFilter): Promise<DocumentRow[]> {
-  let q = db.selectFrom('documents').selectAll().where('org_id', '=', orgId);
-  if (f.companyId) q = q.where('company_id', '=', f.companyId);
-  if (f.type) q = q.where('type', '=', f.type);
-  if (f.from) q = q.where('date', '>=', f.from);
-  if (f.to) q = q.where('date', '<=', f.to);
-  if (f.after) q = q.where('id', '>', f.after);
-  const text = f.q?.trim().toLowerCase();
-  if (text) {
-    // LIKE's own wildcards in what the user typed are literal; lower() on both sides, as PostgreSQL's LIKE minds case.
-    const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const amount = /^-?\d+([.,]\d{1,2})?$/.test(text) ? Number(text.replace(',', '.')).toFixed(2) : null;
-    q = q.where((eb) => eb.or([
-      eb(eb.fn('lower', ['number']), 'like', sql<string>`${like} escape '\\'`),
-      eb(eb.fn('lower', ['counterparty']), 'like', sql<string>`${like} escape '\\'`),
-      ...(amount ? [eb('amount', '=', amount)] : []),
-    ]));
-  }
-  if (f.withoutCollected) q = q.where(({ not, exists, selectFrom }) => not(exists(selectFrom('inbox_items').select('inbox_items.id').whereRef('inbox_items.document_id', '=', 'documents.id'))));
-  const rows = await q.orderBy('id').limit(f.limit).execute();
-  return rows.map(toDocument);
 }
 
 /** The documents of a company changed after `seq`, in change order, with their current version. */

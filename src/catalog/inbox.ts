@@ -111,6 +111,16 @@ export async function isCollectedDocument(db: Db, orgId: string, documentId: str
   return !!r;
 }
 
+/** The inbox items of these documents (each collected document has one), by document id. */
+export async function inboxItemsOfDocuments(db: Db, orgId: string, documentIds: string[]): Promise<Map<string, InboxItem>> {
+  const out = new Map<string, InboxItem>();
+  for (let i = 0; i < documentIds.length; i += 500) {
+    const rows = await db.selectFrom('inbox_items').selectAll().where('org_id', '=', orgId).where('document_id', 'in', documentIds.slice(i, i + 500)).execute();
+    for (const r of rows) out.set(r.document_id, toItem(r));
+  }
+  return out;
+}
+
 export async function getInboxItem(db: Db, orgId: string, id: string): Promise<InboxItem> {
   const r = await db.selectFrom('inbox_items').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
   if (!r) throw notFound('Inbox item', id);

@@ -42,6 +42,7 @@ export async function deleteDocumentIn(trx: Transaction<Database>, orgId: string
   await trx.deleteFrom('inbox_items').where('org_id', '=', orgId).where('document_id', '=', documentId).execute();
   await trx.deleteFrom('idempotency_keys').where('org_id', '=', orgId).where('document_id', '=', documentId).execute();
   await trx.deleteFrom('document_versions').where('org_id', '=', orgId).where('document_id', '=', documentId).execute();
+  await trx.deleteFrom('document_texts').where('org_id', '=', orgId).where('document_id', '=', documentId).execute();
   await trx.deleteFrom('documents').where('org_id', '=', orgId).where('id', '=', documentId).execute();
 }
 

@@ -24,6 +24,8 @@ export interface Database {
     current_version_id: string; version_count: number; change_seq: number; created_at: string; updated_at: string;
     legal_hold: Generated<number>;
   };
+  /** What the reader extracted of a document, for search (indexed by a tsvector on PostgreSQL, by an FTS5 table on SQLite). */
+  document_texts: { document_id: string; org_id: string; text: string };
   document_versions: {
     id: string; org_id: string; document_id: string; version: number; sha256: string; size: number;
     filename: string; mime: string; created_at: string;

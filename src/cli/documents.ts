@@ -16,7 +16,7 @@ export function registerDocuments(program: Command, ctx: CliContext): void {
     .action(async (opts: { company?: string; type?: string; after?: string; limit: number }, cmd: Command) => {
       const out = printerFor(cmd);
       const deps = await ctx.deps();
-      const docs = await deps.vault.list(await ctx.orgId(), { companyId: opts.company, type: opts.type, after: opts.after, limit: opts.limit });
+      const { items: docs } = await deps.vault.list(await ctx.orgId(), { companyId: opts.company, type: opts.type, after: opts.after, limit: opts.limit });
       out.result({ documents: docs }, ({ documents: ds }) => ds.length
         ? table(['ID', 'DATE', 'TYPE', 'NUMBER', 'COUNTERPARTY', 'VERSIONS'], ds.map((d) => [d.id, d.date, d.type, d.number, d.counterparty, d.versionCount]))
         : 'No documents.');

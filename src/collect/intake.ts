@@ -12,6 +12,7 @@ import type { Announce } from '../events/occurrences.js';
 import { inboxItemsWithContent, inboxItemsWithKeys, insertInboxItems, noteDuplicate, type NewInboxItem } from '../catalog/inbox.js';
 import { claimItems, collectedOutside, failItem, goneWithContents, LostClaim, settleItems, type LedgerItem, type Settlement } from '../catalog/ledger.js';
 import { newId } from '../domain/ids.js';
+import { saveDocumentTexts } from '../catalog/document-list.js';
 import type { BlobStore } from '../vault/blobs.js';
 import type { StagedBlob, VaultService } from '../vault/service.js';
 import { BUSY_RETRY_AFTER_S, extractDocument, type ExtractionInput, type ExtractionResult } from '../extract/index.js';
@@ -85,7 +86,7 @@ type Verdict =
   | { kind: 'unchanged' | 'already_collected'; inboxItemId: string | null }
   | { kind: 'duplicate'; of: string }
   | { kind: 'new' };
-interface Reading { fields: ReturnType<typeof inboxFields>; extraction: ReturnType<typeof extractionSummary>; key: string | null }
+interface Reading { fields: ReturnType<typeof inboxFields>; extraction: ReturnType<typeof extractionSummary>; key: string | null; text: string | null }
 
 /** Whether the state a batch was read against moved before its transaction: that batch is filed file by file instead. */
 class StaleVerdict extends Error {}
@@ -116,7 +117,8 @@ async function read(deps: IntakeDeps, f: Fetched): Promise<Reading> {
   else if (f.blob.size > MAX_READ_BYTES) skipped = 'The file is too large to be read; enter its fields by hand.';
   else result = await extractWhenFree({ bytes: await readAll(deps.blobs, f.blob.sha256), filename: f.name, mime: f.mime ?? mimeOf(f.name) });
   const fields = inboxFields(result);
-  return { fields, extraction: extractionSummary(result, skipped), key: dedupeKey(fields) };
+  // The text is kept for the Documents page's search.
+  return { fields, extraction: extractionSummary(result, skipped), key: dedupeKey(fields), text: result?.ok ? result.text : null };
 }
 
 /** How long a collected file waits, at most, for a free extraction thread before it is filed as not read. */
@@ -182,6 +184,7 @@ async function fileIn(trx: Transaction<Database>, record: RecordDocuments, job: 
     return { meta: documentMeta(r.fields, job.company.name, fileDate), blob: { ...f.blob, filename: f.name, mime: f.mime ?? mimeOf(f.name) } };
   }));
   await insertInboxItems(trx, job.orgId, fresh.map(({ item }, i) => ({ ...item, documentId: docs[i]!.id })));
+  await saveDocumentTexts(trx, job.orgId, fresh.flatMap(({ r }, i) => (r.text ? [{ documentId: docs[i]!.id, text: r.text }] : [])));
   await recordAudit(trx, job.orgId, fresh.map(({ f, item }, i) => ({
     type: 'document.collected' as const, actor: collectedBy(channel.id), objectType: 'document', objectId: docs[i]!.id, companyId: channel.companyId,
     details: { channelId: channel.id, inboxItemId: item.id, sourcePath: f.item.path, sha256: f.blob.sha256, size: f.blob.size },

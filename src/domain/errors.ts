@@ -72,6 +72,8 @@ export const ERROR_REASONS = [
   'invalid_fields',
   'sandbox_off',
   'folder_name_slash',
+  'invalid_cursor',
+  'destination_paused',
 ] as const;
 export type ErrorReasonKey = typeof ERROR_REASONS[number];
 

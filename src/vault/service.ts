@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { listDocuments, type DocumentFilter, type DocumentPage } from '../catalog/document-list.js';
 import { DomainError, notFound } from '../domain/errors.js';
 import type { Db } from '../catalog/db.js';
 import { getCompany } from '../catalog/organizations.js';
@@ -7,8 +8,8 @@ import type { Database } from '../catalog/schema.js';
 import { createHash } from 'node:crypto';
 import { claimKeyIn, keepAnswerIn, keptAnswer, type KeyedRequest } from '../catalog/idempotency.js';
 import {
-  addVersionIn, findDocumentByContent, findSameDocument, getDocument, getVersion, insertDocumentsIn, listDocuments, listVersions,
-  type DocumentFilter, type DocumentMeta, type DocumentRow, type VersionRow,
+  addVersionIn, findDocumentByContent, findSameDocument, getDocument, getVersion, insertDocumentsIn, listVersions,
+  type DocumentMeta, type DocumentRow, type VersionRow,
 } from '../catalog/documents.js';
 import type { BlobStore } from './blobs.js';
 import { recordAudit } from '../audit/log.js';
@@ -218,7 +219,7 @@ export class VaultService {
     return { ...doc, versions: await listVersions(this.deps.db, orgId, documentId) };
   }
 
-  async list(orgId: string, filter: DocumentFilter): Promise<DocumentRow[]> {
+  async list(orgId: string, filter: DocumentFilter): Promise<DocumentPage> {
     return listDocuments(this.deps.db, orgId, filter);
   }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DOCUMENT_TYPES, type DocumentType } from '../../domain/documents.js';
 import { PREFILL_FIELDS } from '../../collect/fields.js';
 import { bufferForReading, proposals, readingOf, readUpload, ReadingSchema, type Reading } from '../reading.js';
+import { BACKUP_STATES, DOCUMENT_SORTS } from '../../catalog/document-list.js';
 import { DomainError, notFound } from '../../domain/errors.js';
 import { getCompany } from '../../catalog/organizations.js';
 import { isCollectedDocument } from '../../catalog/inbox.js';
@@ -32,8 +33,11 @@ const ListQuery = z.strictObject({
   type: z.enum(DOCUMENT_TYPES).optional(),
   from: IsoDate.optional().describe('Documents dated on or after this day.'),
   to: IsoDate.optional().describe('Documents dated on or before this day.'),
-  q: z.string().trim().max(200).optional().describe('Search: documents whose number or counterparty contains it (any case), or whose amount equals it (121, 121.00 or 121,00).'),
-  after: Id.optional().describe('The `next` value of the previous page.'),
+  q: z.string().trim().max(200).optional().describe('Search: documents whose number or counterparty contains it (any case), whose amount equals it (121, 121.00 or 121,00), or whose text (as the reader extracted it from a collected file) has every word of it, each as the start of a word.'),
+  backup: z.enum(BACKUP_STATES).optional().describe('synced: at every backup of its company that is to hold it (from the backup\'s start date); failed: failed at one at least; pending: neither.'),
+  sort: z.enum(DOCUMENT_SORTS).optional().describe('Order by this field; documents without it come last. Id order without.'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  after: z.string().max(200).optional().describe('The `next` value of the previous page (listed with the same sort).'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
@@ -133,17 +137,14 @@ export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteConte
   app.get('/documents', {
     schema: {
       summary: 'List documents',
-      description: 'A page at a time, in id order; pass `next` as `after` for the following page (null on the last one). Documents collected into the inbox are listed only for users with the right `review_inbox`.',
+      description: 'A page at a time, in id order or by `sort`; pass `next` as `after` (with the same filters and sort) for the following page (null on the last one). Documents collected into the inbox are listed only for users with the right `review_inbox`.',
       tags, querystring: ListQuery, response: { 200: z.object({ items: z.array(Document), next: z.string().nullable() }), ...commonErrors },
     },
   }, async (request) => {
     const orgId = orgOf(request);
     const { limit, ...filter } = request.query;
     if (filter.companyId) await getCompany(deps.db, orgId, filter.companyId); // an unknown company is a 404, not an empty page
-    // One extra row tells whether another page exists without a count query.
-    const rows = await deps.vault.list(orgId, { ...filter, limit: limit + 1, withoutCollected: !readsInbox(request) });
-    const items = rows.slice(0, limit);
-    return { items, next: rows.length > limit ? items.at(-1)!.id : null };
+    return deps.vault.list(orgId, { ...filter, limit, withoutCollected: !readsInbox(request) });
   });
 
   app.get('/documents/:id', {

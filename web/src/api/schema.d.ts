@@ -12,6 +12,7 @@ import type { paths as organization } from './types/organization';
 import type { paths as companies } from './types/companies';
 import type { paths as extract } from './types/extract';
 import type { paths as documentVersions } from './types/document-versions';
+import type { paths as documentBulk } from './types/document-bulk';
 import type { paths as documents } from './types/documents';
 import type { paths as destinationRuns } from './types/destination-runs';
 import type { paths as destinations } from './types/destinations';
@@ -26,5 +27,5 @@ import type { paths as audit } from './types/audit';
 import type { paths as sandbox } from './types/sandbox';
 
 /** Every route of the API, from the files of its areas. */
-export interface paths extends service, session, apiKeys, alerts, webhookDeliveries, webhooks, userInvitations, users, retention, organization, companies, extract, documentVersions, documents, destinationRuns, destinations, layouts, connections, heldMail, collectRuns, channels, invitations, inbox, audit, sandbox {}
+export interface paths extends service, session, apiKeys, alerts, webhookDeliveries, webhooks, userInvitations, users, retention, organization, companies, extract, documentVersions, documentBulk, documents, destinationRuns, destinations, layouts, connections, heldMail, collectRuns, channels, invitations, inbox, audit, sandbox {}
 export type { components } from './types/components';

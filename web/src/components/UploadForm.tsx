@@ -3,8 +3,8 @@ import { Alert, Button, Group, Loader, Select, SimpleGrid, Stack, Text, TextInpu
 import { useTranslation } from 'react-i18next';
 import { uploadForm, type Schemas } from '../api/client';
 import { ErrorAlert } from './ErrorAlert';
+import { DOCUMENT_TYPES } from '../../../src/domain/documents.js';
 
-export const DOCUMENT_TYPES = ['invoice', 'credit_note', 'purchase_invoice', 'purchase_credit_note', 'quote', 'order', 'delivery_note', 'receipt', 'other'] as const;
 
 const today = () => new Date().toISOString().slice(0, 10);
 

@@ -1,5 +1,8 @@
 import { useState } from 'react';
 import { Anchor, FileButton, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { useRight } from '../api/rights';
+import { DocumentEditForm } from '../components/DocumentEditForm';
+import { OriginalViewer } from '../components/original/OriginalViewer';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
@@ -17,6 +20,8 @@ export function DocumentPage() {
   const { id = '' } = useParams();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const canEdit = useRight('manage_documents');
   const doc = useLoad(() => unwrap(api.GET('/v1/documents/{id}', { params: { path: { id } } })), [id]);
   const destinations = useLoad(async () => {
     if (!doc.data) return new Map<string, string>();
@@ -47,9 +52,20 @@ export function DocumentPage() {
     <Stack maw={960}>
       <Title order={1}>{[t(`documents.types.${d.type}`), d.number].filter(Boolean).join(' ')}</Title>
       <ErrorAlert error={error} />
-      <Table variant="vertical" withTableBorder maw={560}>
-        <Table.Tbody>{facts.map(([k, v]) => <Table.Tr key={k}><Table.Th w={200}>{k}</Table.Th><Table.Td>{v}</Table.Td></Table.Tr>)}</Table.Tbody>
-      </Table>
+      {editing
+        ? <DocumentEditForm doc={d} onCancel={() => setEditing(false)}
+            onSaved={() => { setEditing(false); notifications.show({ message: t('documentEdit.saved'), color: 'green' }); void doc.reload(); }} />
+        : (
+          <Stack gap="xs" align="flex-start">
+            <Table variant="vertical" withTableBorder maw={560}>
+              <Table.Tbody>{facts.map(([k, v]) => <Table.Tr key={k}><Table.Th w={200}>{k}</Table.Th><Table.Td>{v}</Table.Td></Table.Tr>)}</Table.Tbody>
+            </Table>
+            {canEdit && <Button variant="light" onClick={() => setEditing(true)}>{t('documentEdit.edit')}</Button>}
+          </Stack>
+        )}
+
+      <Title order={2} size="h3">{t('documentEdit.original')}</Title>
+      <OriginalViewer url={`/v1/documents/${d.id}/content?version=${d.currentVersionId}`} filename={d.versions.find((v) => v.id === d.currentVersionId)?.filename ?? d.id} />
 
       <Group justify="space-between">
         <Title order={2} size="h3">{t('documents.versions')}</Title>

@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { Alert, Anchor, Button, List, Modal, Stack, Table, Text, Title } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { Alert, Anchor, Button, Checkbox, List, Modal, Stack, Table, Text, Title, UnstyledButton } from '@mantine/core';
 import { Dropzone } from '@mantine/dropzone';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
@@ -14,6 +14,23 @@ import { UploadForm } from '../components/UploadForm';
 import { checkFiles, type RefusedFile } from '../components/file-check';
 import { DocumentFilters, NO_FILTER, queryOf } from '../components/DocumentFilters';
 import { useDebouncedValue } from '@mantine/hooks';
+import { BulkActions } from '../components/BulkActions';
+
+type Sort = 'date' | 'amount' | 'number' | 'counterparty';
+type Order = 'asc' | 'desc';
+
+/** A column heading that sorts the list by it; a second click turns the order round. */
+function SortHeader({ column, sort, order, onSort, right }: { column: Sort; sort: Sort | null; order: Order; onSort(s: Sort): void; right?: boolean }) {
+  const { t } = useTranslation();
+  const active = sort === column;
+  return (
+    <Table.Th ta={right ? 'right' : undefined} aria-sort={active ? (order === 'asc' ? 'ascending' : 'descending') : 'none'}>
+      <UnstyledButton onClick={() => onSort(column)} fw={700} fz="sm" title={t('documentList.sortBy', { column: t(`documents.${column}`) })}>
+        {t(`documents.${column}`)}<span aria-hidden> {active ? (order === 'asc' ? '▲' : '▼') : '↕'}</span>
+      </UnstyledButton>
+    </Table.Th>
+  );
+}
 
 export function DocumentsPage() {
   const { t } = useTranslation();
@@ -31,11 +48,17 @@ export function DocumentsPage() {
   const [more, setMore] = useState<{ items: Schemas['Document'][]; next: string | null } | null>(null);
   const [filters, setFilters] = useState(NO_FILTER);
   const [debounced] = useDebouncedValue(filters, 300);
-  const filter = queryOf(debounced);
+  const [sort, setSort] = useState<{ by: Sort | null; order: Order }>({ by: null, order: 'asc' });
+  const onSort = (by: Sort) => setSort((s) => ({ by, order: s.by === by && s.order === 'asc' ? 'desc' : 'asc' }));
+  const filter = { ...queryOf(debounced), ...(sort.by && { sort: sort.by, order: sort.order }) };
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const toggle = (id: string) => setSelected((s) => { const n = new Set(s); if (n.has(id)) n.delete(id); else n.add(id); return n; });
   const list = useLoad(async () => {
     setMore(null);
     return company ? unwrap(api.GET('/v1/documents', { params: { query: { companyId: company.id, limit: 100, ...filter } } })) : { items: [], next: null };
   }, [company?.id, JSON.stringify(filter)]);
+  // The selection is of what is shown: another company or filter starts a new one.
+  useEffect(() => setSelected(new Set()), [company?.id, JSON.stringify(filter)]);
   const items = [...(list.data?.items ?? []), ...(more?.items ?? [])];
   const next = more ? more.next : list.data?.next ?? null;
   const loadMore = async () => {
@@ -61,6 +84,8 @@ export function DocumentsPage() {
         </Alert>
       )}
       <DocumentFilters value={filters} onChange={setFilters} />
+      {company && <BulkActions companyId={company.id} selected={[...selected]} onClear={() => setSelected(new Set())}
+        onDone={() => { setSelected(new Set()); void list.reload(); }} />}
       <ErrorAlert error={list.error} />
       {list.data && items.length === 0 && <Text c="dimmed">{t('documents.empty')}</Text>}
       {items.length > 0 && (
@@ -68,13 +93,21 @@ export function DocumentsPage() {
           <Table striped highlightOnHover>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>{t('documents.date')}</Table.Th><Table.Th>{t('documents.type')}</Table.Th><Table.Th>{t('documents.number')}</Table.Th>
-                <Table.Th>{t('documents.counterparty')}</Table.Th><Table.Th ta="right">{t('documents.amount')}</Table.Th><Table.Th ta="right">{t('documents.versions')}</Table.Th>
+                <Table.Th w={36}>
+                  <Checkbox aria-label={t('documentList.selectAll')} checked={items.length > 0 && items.every((d) => selected.has(d.id))}
+                    indeterminate={selected.size > 0 && !items.every((d) => selected.has(d.id))}
+                    onChange={(e) => setSelected(e.currentTarget.checked ? new Set(items.map((d) => d.id)) : new Set())} />
+                </Table.Th>
+                <SortHeader column="date" sort={sort.by} order={sort.order} onSort={onSort} /><Table.Th>{t('documents.type')}</Table.Th>
+                <SortHeader column="number" sort={sort.by} order={sort.order} onSort={onSort} />
+                <SortHeader column="counterparty" sort={sort.by} order={sort.order} onSort={onSort} />
+                <SortHeader column="amount" sort={sort.by} order={sort.order} onSort={onSort} right /><Table.Th ta="right">{t('documents.versions')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {items.map((d) => (
-                <Table.Tr key={d.id}>
+                <Table.Tr key={d.id} data-selected={selected.has(d.id) || undefined}>
+                  <Table.Td><Checkbox aria-label={t('documentList.select', { name: d.number ?? t('documents.noNumber') })} checked={selected.has(d.id)} onChange={() => toggle(d.id)} /></Table.Td>
                   <Table.Td>{format.date(d.date)}</Table.Td>
                   <Table.Td>{t(`documents.types.${d.type}`)}</Table.Td>
                   <Table.Td><Anchor component={Link} to={`/documents/${d.id}`}>{d.number ?? t('documents.noNumber')}</Anchor></Table.Td>

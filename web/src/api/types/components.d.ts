@@ -224,6 +224,17 @@ export interface components {
             /** @description With read=true: what was read from the file and which fields it filled. */
             reading?: components["schemas"]["Reading"];
         };
+        BulkResult: {
+            /** @description The documents done. */
+            succeeded: string[];
+            /** @description The documents left as they were, each with why. */
+            failed: {
+                documentId: string;
+                /** @enum {string} */
+                reason: "not_found" | "other_company" | "before_start_date" | "not_in_inbox" | "needs_review_inbox";
+                message: string;
+            }[];
+        };
         DestinationKind: {
             kind: string;
             title: string;

@@ -11,7 +11,7 @@ export interface paths {
         };
         /**
          * List documents
-         * @description A page at a time, in id order; pass `next` as `after` for the following page (null on the last one). Documents collected into the inbox are listed only for users with the right `review_inbox`.
+         * @description A page at a time, in id order or by `sort`; pass `next` as `after` (with the same filters and sort) for the following page (null on the last one). Documents collected into the inbox are listed only for users with the right `review_inbox`.
          *
          *     Any user of the organization.
          */
@@ -24,9 +24,14 @@ export interface paths {
                     from?: string;
                     /** @description Documents dated on or before this day. */
                     to?: string;
-                    /** @description Search: documents whose number or counterparty contains it (any case), or whose amount equals it (121, 121.00 or 121,00). */
+                    /** @description Search: documents whose number or counterparty contains it (any case), whose amount equals it (121, 121.00 or 121,00), or whose text (as the reader extracted it from a collected file) has every word of it, each as the start of a word. */
                     q?: string;
-                    /** @description The `next` value of the previous page. */
+                    /** @description synced: at every backup of its company that is to hold it (from the backup's start date); failed: failed at one at least; pending: neither. */
+                    backup?: "synced" | "pending" | "failed";
+                    /** @description Order by this field; documents without it come last. Id order without. */
+                    sort?: "date" | "amount" | "number" | "counterparty";
+                    order?: "asc" | "desc";
+                    /** @description The `next` value of the previous page (listed with the same sort). */
                     after?: string;
                     limit?: number;
                 };

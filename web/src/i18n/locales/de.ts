@@ -2,6 +2,7 @@ import type { Messages } from './en.js';
 import { firmMessages } from './firm.js';
 import { tryoutMessages } from './tryout.js';
 import { exportMessages } from './exports.js';
+import { documentsMessages } from './documents.js';
 
 export const de: Messages = {
   app: { name: 'Dossier', skipToContent: 'Zum Inhalt springen', openMenu: 'Menü öffnen', language: 'Sprache', company: 'Unternehmen', loading: 'Wird geladen…' },
@@ -125,7 +126,6 @@ export const de: Messages = {
     notRead: 'Dieses Dokument konnte nicht gelesen werden: {{reason}}', fieldsOf: 'Felder von {{name}}',
     confidence: 'Sicherheit {{percent}} %', notFound: 'Im Dokument nicht gefunden', checkThis: 'diesen Wert prüfen',
     pageOf: 'Seite {{page}} von {{pages}} von {{name}}', viewerFailed: 'Das Original kann hier nicht gezeigt werden: laden Sie es herunter.',
-    morePages_one: 'Und noch {{count}} Seite: laden Sie das Original herunter, um sie zu sehen.', morePages_other: 'Und noch {{count}} Seiten: laden Sie das Original herunter, um sie zu sehen.',
     originalOf: 'Das Original von {{name}}', noPreview: 'Für diese Art Datei gibt es keine Vorschau.', downloadOriginal: '{{name}} herunterladen',
     fields: {
       documentType: 'Art des Dokuments', typeCode: 'Typcode', number: 'Nummer', issueDate: 'Datum', dueDate: 'Fälligkeit', currency: 'Währung',
@@ -240,4 +240,5 @@ export const de: Messages = {
   ...firmMessages.de,
   ...tryoutMessages.de,
   ...exportMessages.de,
+  ...documentsMessages.de,
 };

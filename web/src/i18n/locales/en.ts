@@ -1,6 +1,7 @@
 import { firmMessages } from './firm.js';
 import { tryoutMessages } from './tryout.js';
 import { exportMessages } from './exports.js';
+import { documentsMessages } from './documents.js';
 
 /** The English messages: the source every other language must match key for key (types and a test check it). */
 export const en = {
@@ -125,7 +126,6 @@ export const en = {
     notRead: 'This document could not be read: {{reason}}', fieldsOf: 'Fields of {{name}}',
     confidence: 'Confidence {{percent}}%', notFound: 'Not found in the document', checkThis: 'check this value',
     pageOf: 'Page {{page}} of {{pages}} of {{name}}', viewerFailed: 'The original cannot be shown here: download it instead.',
-    morePages_one: 'And {{count}} more page: download the original to see it.', morePages_other: 'And {{count}} more pages: download the original to see them.',
     originalOf: 'The original of {{name}}', noPreview: 'There is no preview for this kind of file.', downloadOriginal: 'Download {{name}}',
     fields: {
       documentType: 'Kind of document', typeCode: 'Type code', number: 'Number', issueDate: 'Date', dueDate: 'Due date', currency: 'Currency',
@@ -240,6 +240,7 @@ export const en = {
   ...firmMessages.en,
   ...tryoutMessages.en,
   ...exportMessages.en,
+  ...documentsMessages.en,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -4,7 +4,7 @@
  * parallel work on other pages merges cleanly. The locale files spread them in.
  */
 const en = {
-  documentSearch: { label: 'Search documents', placeholder: 'Number, counterparty or amount', allTypes: 'All types', from: 'From', to: 'Until' },
+  documentSearch: { label: 'Search documents', placeholder: 'Number, counterparty, amount or a word of the text', allTypes: 'All types', from: 'From', to: 'Until' },
   home: {
     nav: 'Overview', title: 'Overview', backups: 'Backups', channels: 'Collection channels', history: 'Collection history',
     lastRun: 'Last run {{when}}', noRun: 'No run yet.', failures_one: '{{count}} failed', failures_other: '{{count}} failed', allWell: 'All is well: nothing to do.',
@@ -40,7 +40,7 @@ type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 type FirmMessages = Widen<typeof en>;
 
 const nl: FirmMessages = {
-  documentSearch: { label: 'Documenten zoeken', placeholder: 'Nummer, tegenpartij of bedrag', allTypes: 'Alle soorten', from: 'Van', to: 'Tot' },
+  documentSearch: { label: 'Documenten zoeken', placeholder: 'Nummer, tegenpartij, bedrag of een woord uit de tekst', allTypes: 'Alle soorten', from: 'Van', to: 'Tot' },
   home: {
     nav: 'Overzicht', title: 'Overzicht', backups: 'Back-ups', channels: 'Ophaalkanalen', history: 'Ophaalgeschiedenis',
     lastRun: 'Laatste ronde {{when}}', noRun: 'Nog geen ronde.', failures_one: '{{count}} mislukt', failures_other: '{{count}} mislukt', allWell: 'Alles in orde: niets te doen.',
@@ -73,7 +73,7 @@ const nl: FirmMessages = {
 };
 
 const fr: FirmMessages = {
-  documentSearch: { label: 'Rechercher des documents', placeholder: 'Numéro, tiers ou montant', allTypes: 'Tous les types', from: 'Du', to: 'Au' },
+  documentSearch: { label: 'Rechercher des documents', placeholder: 'Numéro, tiers, montant ou un mot du texte', allTypes: 'Tous les types', from: 'Du', to: 'Au' },
   home: {
     nav: 'Vue d\'ensemble', title: 'Vue d\'ensemble', backups: 'Sauvegardes', channels: 'Canaux de collecte', history: 'Historique de la collecte',
     lastRun: 'Dernier passage {{when}}', noRun: 'Pas encore de passage.', failures_one: '{{count}} en échec', failures_other: '{{count}} en échec', allWell: 'Tout va bien : rien à faire.',
@@ -106,7 +106,7 @@ const fr: FirmMessages = {
 };
 
 const de: FirmMessages = {
-  documentSearch: { label: 'Belege suchen', placeholder: 'Nummer, Geschäftspartner oder Betrag', allTypes: 'Alle Arten', from: 'Von', to: 'Bis' },
+  documentSearch: { label: 'Belege suchen', placeholder: 'Nummer, Geschäftspartner, Betrag oder ein Wort des Textes', allTypes: 'Alle Arten', from: 'Von', to: 'Bis' },
   home: {
     nav: 'Übersicht', title: 'Übersicht', backups: 'Sicherungen', channels: 'Abholkanäle', history: 'Verlauf der Abholung',
     lastRun: 'Letzter Durchlauf {{when}}', noRun: 'Noch kein Durchlauf.', failures_one: '{{count}} fehlgeschlagen', failures_other: '{{count}} fehlgeschlagen', allWell: 'Alles in Ordnung: nichts zu tun.',

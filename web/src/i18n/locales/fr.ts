@@ -2,6 +2,7 @@ import type { Messages } from './en.js';
 import { firmMessages } from './firm.js';
 import { tryoutMessages } from './tryout.js';
 import { exportMessages } from './exports.js';
+import { documentsMessages } from './documents.js';
 
 export const fr: Messages = {
   app: { name: 'Dossier', skipToContent: 'Aller au contenu', openMenu: 'Ouvrir le menu', language: 'Langue', company: 'Société', loading: 'Chargement…' },
@@ -125,7 +126,6 @@ export const fr: Messages = {
     notRead: 'Ce document n\'a pas pu être lu : {{reason}}', fieldsOf: 'Champs de {{name}}',
     confidence: 'Confiance {{percent}} %', notFound: 'Introuvable dans le document', checkThis: 'vérifiez cette valeur',
     pageOf: 'Page {{page}} sur {{pages}} de {{name}}', viewerFailed: 'L\'original ne peut pas être affiché ici : téléchargez-le.',
-    morePages_one: 'Et encore {{count}} page : téléchargez l\'original pour la voir.', morePages_other: 'Et encore {{count}} pages : téléchargez l\'original pour les voir.',
     originalOf: 'L\'original de {{name}}', noPreview: 'Pas d\'aperçu pour ce type de fichier.', downloadOriginal: 'Télécharger {{name}}',
     fields: {
       documentType: 'Type de document', typeCode: 'Code de type', number: 'Numéro', issueDate: 'Date', dueDate: 'Échéance', currency: 'Devise',
@@ -240,4 +240,5 @@ export const fr: Messages = {
   ...firmMessages.fr,
   ...tryoutMessages.fr,
   ...exportMessages.fr,
+  ...documentsMessages.fr,
 };

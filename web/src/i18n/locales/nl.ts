@@ -2,6 +2,7 @@ import type { Messages } from './en.js';
 import { firmMessages } from './firm.js';
 import { tryoutMessages } from './tryout.js';
 import { exportMessages } from './exports.js';
+import { documentsMessages } from './documents.js';
 
 export const nl: Messages = {
   app: { name: 'Dossier', skipToContent: 'Naar de inhoud', openMenu: 'Menu openen', language: 'Taal', company: 'Bedrijf', loading: 'Laden…' },
@@ -125,7 +126,6 @@ export const nl: Messages = {
     notRead: 'Dit document kon niet gelezen worden: {{reason}}', fieldsOf: 'Velden van {{name}}',
     confidence: 'Zekerheid {{percent}}%', notFound: 'Niet gevonden in het document', checkThis: 'kijk deze waarde na',
     pageOf: 'Pagina {{page}} van {{pages}} van {{name}}', viewerFailed: 'Het origineel kan hier niet getoond worden: download het.',
-    morePages_one: 'En nog {{count}} pagina: download het origineel om ze te zien.', morePages_other: 'En nog {{count}} pagina\'s: download het origineel om ze te zien.',
     originalOf: 'Het origineel van {{name}}', noPreview: 'Voor dit soort bestand is er geen voorbeeld.', downloadOriginal: '{{name}} downloaden',
     fields: {
       documentType: 'Soort document', typeCode: 'Typecode', number: 'Nummer', issueDate: 'Datum', dueDate: 'Vervaldatum', currency: 'Munt',
@@ -240,4 +240,5 @@ export const nl: Messages = {
   ...firmMessages.nl,
   ...tryoutMessages.nl,
   ...exportMessages.nl,
+  ...documentsMessages.nl,
 };
