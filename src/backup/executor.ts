@@ -141,14 +141,20 @@ export async function execute(deps: ExecuteDeps, job: ExecuteJob): Promise<RunCo
   const upload = (a: Transfer) => withRetry(async (): Promise<{ entry: Entry; computed?: string }> => {
     const info = { size: a.size, sha256: a.sha256, ...(lockPolicy && { retention: await documentRetention(deps.db, job.orgId, a.documentId, await lockPolicy()) }) };
     const blob = deps.blobs.open(a.sha256, a.size);
-    if (!localType) return { entry: await job.connector.write(a.path, blob, info, { signal }) };
-    const tap = new ContentHashingStream(localType);
-    // A read error reaches the connector through the tap; the connector destroying the tap closes the blob.
-    pipeline(blob, tap, () => undefined);
-    const entry = await job.connector.write(a.path, tap, info, { signal });
-    if (tap.complete && tap.bytes === a.size) return { entry, computed: tap.digest() };
-    tap.destroy();
-    return { entry };
+    try {
+      if (!localType) return { entry: await job.connector.write(a.path, blob, info, { signal }) };
+      const tap = new ContentHashingStream(localType);
+      // A read error reaches the connector through the tap; the connector destroying the tap closes the blob.
+      pipeline(blob, tap, () => undefined);
+      const entry = await job.connector.write(a.path, tap, info, { signal });
+      if (tap.complete && tap.bytes === a.size) return { entry, computed: tap.digest() };
+      tap.destroy();
+      return { entry };
+    } finally {
+      // A connector that failed before reading it leaves the blob open: on S3 its response would
+      // stay unread until the server cut it, and that error would reach no one.
+      blob.destroy();
+    }
   }, deps.retry, signal);
 
   const transfer = async (a: Transfer) => {

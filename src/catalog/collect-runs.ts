@@ -49,9 +49,12 @@ export async function activeRun(db: Db, channelId: string): Promise<CollectRun |
   return r ? toRun(r) : null;
 }
 
-/** Channels with a run waiting: what a freshly started worker picks up. */
-export async function channelsWithQueuedRuns(db: Db): Promise<Array<{ orgId: string; channelId: string }>> {
-  const rows = await db.selectFrom('collect_runs').select(['org_id', 'channel_id']).distinct().where('status', '=', 'queued').execute();
+/**
+ * Channels with a run waiting, or one marked running (perhaps by a process that is gone): what
+ * the scheduler looks at when it starts. The job decides whether a running one needs resuming.
+ */
+export async function channelsWithOpenRuns(db: Db): Promise<Array<{ orgId: string; channelId: string }>> {
+  const rows = await db.selectFrom('collect_runs').select(['org_id', 'channel_id']).distinct().where('status', 'in', ['queued', 'running']).execute();
   return rows.map((r) => ({ orgId: r.org_id, channelId: r.channel_id }));
 }
 

@@ -48,6 +48,16 @@ export async function acquireLease(db: Db, table: LeasedTable, id: string, ttlMs
   return Number(res.numUpdatedRows) === 1;
 }
 
+/**
+ * How long until the lease can be taken by someone else: 0 when it is free, lapsed, or held by a
+ * process of this machine that is gone. Used to wait for a holder on another machine to run out.
+ */
+export async function leaseWaitMs(db: Db, table: LeasedTable, id: string, at = Date.now()): Promise<number> {
+  const row = await db.selectFrom(table).select(['lease_owner', 'lease_until']).where('id', '=', id).executeTakeFirst();
+  if (!row?.lease_owner || !row.lease_until || !holderAlive(row.lease_owner)) return 0;
+  return Math.max(0, Date.parse(row.lease_until) - at);
+}
+
 export async function releaseLease(db: Db, table: LeasedTable, id: string, owner = LEASE_OWNER): Promise<void> {
   await db.updateTable(table).set({ lease_owner: null, lease_until: null }).where('id', '=', id).where('lease_owner', '=', owner).execute();
 }

@@ -23,7 +23,8 @@ export interface RunDeps extends IntakeDeps {
   events?: LiveEvents;
 }
 
-const LEASE_MS = 60_000;
+/** How long a channel stays held by a process that stopped answering (one on another machine). */
+export const CHANNEL_LEASE_MS = 60_000;
 const STATE_POLL_MS = 2_000;
 /** Files claimed, forced to disk and filed together: a crash redoes at most one batch's downloads. */
 const BATCH = 200;
@@ -114,8 +115,8 @@ async function collectFolder(deps: RunDeps, orgId: string, channel: Channel, con
  * nothing, when another process holds the channel right now.
  */
 export async function runChannel(deps: RunDeps, orgId: string, channelId: string, runId: string, opts: { signal?: AbortSignal } = {}): Promise<boolean> {
-  if (!(await acquireLease(deps.db, 'channels', channelId, LEASE_MS))) return false;
-  const renew = setInterval(() => void acquireLease(deps.db, 'channels', channelId, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
+  if (!(await acquireLease(deps.db, 'channels', channelId, CHANNEL_LEASE_MS))) return false;
+  const renew = setInterval(() => void acquireLease(deps.db, 'channels', channelId, CHANNEL_LEASE_MS).catch(() => undefined), CHANNEL_LEASE_MS / 3);
   const stop = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
   // Pause and removal take effect mid-run, from this process or another.

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import { previousDailyRun } from '../domain/schedules.js';
 import type { Db } from '../catalog/db.js';
-import { channelsWithQueuedRuns } from '../catalog/collect-runs.js';
+import { channelsWithOpenRuns } from '../catalog/collect-runs.js';
 import { scheduledChannelsWithLastRun } from '../catalog/due.js';
 import { COLLECT_JOB, type CollectRuns } from './service.js';
 import type { JobQueue } from '../jobs/queue.js';
@@ -11,7 +11,7 @@ import type { JobQueue } from '../jobs/queue.js';
  * Daily collection, the way destinations are scheduled (docs/adr/0001): the database is the
  * only place a schedule lives. A channel whose last run was queued before its most recent slot
  * (HH:MM in the company's time zone) gets one; a slot missed while the service was down is
- * caught up once. Runs queued before a restart are picked up at start. A tick is one statement
+ * caught up once. Runs queued before a restart, and runs cut off by one, are picked up at start. A tick is one statement
  * whatever the number of channels (src/catalog/due.ts).
  */
 export class CollectScheduler {
@@ -20,7 +20,7 @@ export class CollectScheduler {
   constructor(private readonly db: Db, private readonly runs: CollectRuns, private readonly queue: JobQueue, private readonly log: Logger, private readonly tickMs = 30_000) {}
 
   async start(): Promise<void> {
-    for (const q of await channelsWithQueuedRuns(this.db)) await this.queue.send(COLLECT_JOB, q, { singletonKey: q.channelId });
+    for (const q of await channelsWithOpenRuns(this.db)) await this.queue.send(COLLECT_JOB, q, { singletonKey: q.channelId });
     await this.tick();
     this.timer = setInterval(() => void this.tick().catch((err) => this.log.error({ err }, 'collection scheduler tick failed')), this.tickMs);
     this.timer.unref();

@@ -5,11 +5,11 @@ import {
   activeRun, getCollectRun, listCollectRunItems, listCollectRuns, queuedRun, queueRun, startQueuedRun, updateCollectRun, type CollectRun, type CollectRunItem,
 } from '../catalog/collect-runs.js';
 import { ledgerCounts } from '../catalog/ledger.js';
-import { runChannel, type RunDeps } from './run.js';
+import { CHANNEL_LEASE_MS, runChannel, type RunDeps } from './run.js';
 import { notHeld, releaseHeld, type MessageOutcome } from './email/message-intake.js';
 import { getMailMessage, listMailMessages, refuseHeldMessage, type MailMessage } from '../catalog/mail-messages.js';
 import { getCompany } from '../catalog/organizations.js';
-import { LEASE_OWNER } from '../catalog/leases.js';
+import { acquireLease, leaseWaitMs, LEASE_OWNER, releaseLease } from '../catalog/leases.js';
 
 export const COLLECT_JOB = 'channel.collect';
 
@@ -65,11 +65,37 @@ export class CollectRuns {
 
   /** The job: runs what is queued for the channel; busy in another process means later. */
   async runJob(data: { orgId: string; channelId: string }): Promise<void> {
-    const run = await queuedRun(this.deps.db, data.channelId);
-    if (!run) return;
-    const ran = await runChannel(this.deps, data.orgId, data.channelId, run.id);
+    const runId = (await queuedRun(this.deps.db, data.channelId))?.id ?? (await this.resumable(data));
+    if (!runId) return;
+    const ran = await runChannel(this.deps, data.orgId, data.channelId, runId);
     if (!ran) await this.deps.queue.send(COLLECT_JOB, data, { singletonKey: data.channelId, delayMs: 5_000 });
     else if (await queuedRun(this.deps.db, data.channelId)) await this.deps.queue.send(COLLECT_JOB, data, { singletonKey: data.channelId });
+  }
+
+  /**
+   * A run left marked running by a process that stopped mid-way: the job it held comes back to
+   * the queue (its heartbeat lapsed) or the scheduler finds it at start, with no run queued. It
+   * is picked up with a new run once the channel's lease is free (at once when its holder was a
+   * process of this machine; after the lease runs out for one elsewhere). A live holder is left
+   * alone: the job looks again when its lease would run out, and finds the run ended by then.
+   */
+  private async resumable(data: { orgId: string; channelId: string }): Promise<string | null> {
+    const { db } = this.deps;
+    const open = await activeRun(db, data.channelId);
+    if (open?.status !== 'running') return null;
+    // A holder that is alive (this process included) is running it: look again when its lease would lapse.
+    const wait = await leaseWaitMs(db, 'channels', data.channelId);
+    if (wait > 0 || !(await acquireLease(db, 'channels', data.channelId, CHANNEL_LEASE_MS))) {
+      await this.deps.queue.send(COLLECT_JOB, data, { singletonKey: data.channelId, delayMs: wait + 1_000 });
+      return null;
+    }
+    // Holding the lease, so no other process resumes it too; runChannel renews it as its own.
+    try {
+      return await queueRun(db, data.orgId, data.channelId, 'resume', open.startedBy);
+    } catch (e) {
+      await releaseLease(db, 'channels', data.channelId);
+      throw e;
+    }
   }
 
   /** Runs now, in this process, to the end: the CLI's `channels run --wait`. */

@@ -160,6 +160,8 @@ export class S3BlobStore implements BlobStore {
     this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })).then(
       (res) => {
         const body = res.Body as Readable;
+        // The reader gave up before the answer came: end the response instead of leaving its socket open.
+        if (out.destroyed) return void body.destroy();
         body.on('error', (e) => out.destroy(e));
         out.on('close', () => { if (!body.readableEnded) body.destroy(); });
         body.pipe(out);
