@@ -37,6 +37,9 @@ test('read=true fills type, date, number, counterparty, amount and currency from
   const got = (await api.call({ method: 'GET', url: `/v1/documents/${doc.id}` })).json();
   assert.equal(got.number, 'RE-2024-0815');
   assert.equal('reading' in got, false, 'the reading is the upload\'s answer, not part of the document');
+  // The text read is searchable, as a collected file's is: the street is in no field.
+  const found = (await api.call({ method: 'GET', url: `/v1/documents?q=${encodeURIComponent('hauptstr')}` })).json();
+  assert.deepEqual(found.items.map((d: { id: string }) => d.id), [doc.id]);
 });
 
 test('read=true keeps what the user sent and fills only the rest', async (t) => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DOCUMENT_TYPES, type DocumentType } from '../../domain/documents.js';
 import { PREFILL_FIELDS } from '../../collect/fields.js';
 import { bufferForReading, proposals, readingOf, readUpload, ReadingSchema, type Reading } from '../reading.js';
-import { BACKUP_STATES, DOCUMENT_SORTS } from '../../catalog/document-list.js';
+import { BACKUP_STATES, DOCUMENT_SORTS, saveDocumentTexts } from '../../catalog/document-list.js';
 import { DomainError, notFound } from '../../domain/errors.js';
 import { getCompany } from '../../catalog/organizations.js';
 import { isCollectedDocument } from '../../catalog/inbox.js';
@@ -33,7 +33,7 @@ const ListQuery = z.strictObject({
   type: z.enum(DOCUMENT_TYPES).optional(),
   from: IsoDate.optional().describe('Documents dated on or after this day.'),
   to: IsoDate.optional().describe('Documents dated on or before this day.'),
-  q: z.string().trim().max(200).optional().describe('Search: documents whose number or counterparty contains it (any case), whose amount equals it (121, 121.00 or 121,00), or whose text (as the reader extracted it from a collected file) has every word of it, each as the start of a word.'),
+  q: z.string().trim().max(200).optional().describe('Search: documents whose number or counterparty contains it (any case), whose amount equals it (121, 121.00 or 121,00), or whose text (as the reader extracted it from a collected file or an upload with read=true) has every word of it, each as the start of a word.'),
   backup: z.enum(BACKUP_STATES).optional().describe('synced: at every backup of its company that is to hold it (from the backup\'s start date); failed: failed at one at least; pending: neither.'),
   sort: z.enum(DOCUMENT_SORTS).optional().describe('Order by this field; documents without it come last. Id order without.'),
   order: z.enum(['asc', 'desc']).default('asc'),
@@ -102,6 +102,7 @@ export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteConte
     const orgId = orgOf(request);
     const idempotency = idempotencyOf(request);
     let reading: Reading | undefined;
+    let text: string | null = null;
     const submitted = await withUpload(request, maxUploadBytes, async ({ read, ...fields }, upload) => {
       if (parseFields(ReadFlag, read === undefined ? {} : { read }).read !== 'true') {
         const { companyId, ...meta } = parseFields(NewDocumentFields, fields);
@@ -115,6 +116,7 @@ export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteConte
       const filled = PREFILL_FIELDS.filter((k) => sent[k] == null && proposed[k]);
       const value = (k: (typeof PREFILL_FIELDS)[number]) => sent[k] ?? proposed[k]?.value ?? null;
       reading = readingOf(result, proposed, filled);
+      text = result?.ok ? result.text : null;
       const date = value('date');
       if (!date) {
         buffered.upload.body.resume();
@@ -127,6 +129,11 @@ export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteConte
       return deps.vault.submit(orgId, sent.companyId, meta, buffered.upload, idempotency, actorOf(request));
     });
     if (reading) {
+      // The text read is kept for search, as for a collected file; a replay or a file already
+      // stored had its text kept the first time.
+      if (text && submitted.status === 201 && !submitted.replayed && !submitted.existing) {
+        await saveDocumentTexts(deps.db, orgId, [{ documentId: submitted.document.id, text }]);
+      }
       if (submitted.replayed) reply.header('idempotent-replayed', 'true');
       if (submitted.existing) reply.header('dossier-existing-document', submitted.document.id);
       return reply.code(submitted.status).send({ ...submitted.document, reading });

@@ -24,7 +24,7 @@ export interface paths {
                     from?: string;
                     /** @description Documents dated on or before this day. */
                     to?: string;
-                    /** @description Search: documents whose number or counterparty contains it (any case), whose amount equals it (121, 121.00 or 121,00), or whose text (as the reader extracted it from a collected file) has every word of it, each as the start of a word. */
+                    /** @description Search: documents whose number or counterparty contains it (any case), whose amount equals it (121, 121.00 or 121,00), or whose text (as the reader extracted it from a collected file or an upload with read=true) has every word of it, each as the start of a word. */
                     q?: string;
                     /** @description synced: at every backup of its company that is to hold it (from the backup's start date); failed: failed at one at least; pending: neither. */
                     backup?: "synced" | "pending" | "failed";
