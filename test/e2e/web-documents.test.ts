@@ -55,6 +55,7 @@ describe('the documents page, end to end (Chromium)', async () => {
     await page.evaluate(() => localStorage.setItem('dossier.language', 'en'));
     await page.reload();
     await signInAs(page, s.email, s.password);
+    await page.goto(`${s.baseUrl}/documents`); // sign-in lands on the overview
     const rows = page.locator('tbody tr');
     await rows.nth(1).waitFor();
     assert.equal(await rows.count(), 2);

@@ -32,6 +32,7 @@ describe('upload prefill from the reader (Chromium, 390 px)', async () => {
     await page.evaluate(() => localStorage.setItem('dossier.language', 'en'));
     await page.reload();
     await signInAs(page, w.served.email, w.served.password);
+    await page.goto(`${w.served.baseUrl}/documents`); // sign-in lands on the overview
   });
   after(async () => { await phone?.close(); await w?.close(); });
 
