@@ -177,13 +177,8 @@ export class ConnectionService {
     return rec;
   }
 
-  private async withConnector<T>(rec: ConnectionRecord, fn: (c: StorageConnector) => Promise<T>): Promise<T> {
-    const c = await this.deps.open(rec.kind, { ...rec.settings, root: '' }, this.deps.vault.tokenSource(rec.orgId, rec.id));
-    try {
-      return await fn(c);
-    } finally {
-      await c.close().catch(() => undefined);
-    }
+  private withConnector<T>(rec: ConnectionRecord, fn: (c: StorageConnector) => Promise<T>): Promise<T> {
+    return withConnection(this.deps, rec, fn);
   }
 
   private view(rec: ConnectionRecord, live: { account: AccountInfo | null; quota: Quota | null }): ConnectionView {
@@ -269,5 +264,16 @@ export class ConnectionService {
     }
     const note = provider?.revocation.type === 'none' ? provider.revocation.note : null;
     return { revoked, note };
+  }
+}
+
+/** Opens a connection's account at its top (no root), runs fn and closes it, whatever fn did. */
+export async function withConnection<T>(deps: { open: OpenConnector; vault: TokenVault }, rec: ConnectionRecord,
+  fn: (c: StorageConnector) => Promise<T>): Promise<T> {
+  const c = await deps.open(rec.kind, { ...rec.settings, root: '' }, deps.vault.tokenSource(rec.orgId, rec.id));
+  try {
+    return await fn(c);
+  } finally {
+    await c.close().catch(() => undefined);
   }
 }

@@ -4,7 +4,7 @@ import type { Entry, StorageConnector } from '../../connectors/connector.js';
 import type { Db } from '../../catalog/db.js';
 import { findConnection, listConnections, type ConnectionRecord } from '../../catalog/connections.js';
 import type { OAuthProvider } from './providers.js';
-import type { OpenConnector } from './connections.js';
+import { withConnection, type OpenConnector } from './connections.js';
 import { providerOf, type TokenVault } from './vault.js';
 
 export interface SandboxDrivesDeps {
@@ -95,13 +95,8 @@ export class SandboxDrives {
     if (!this.enabled) throw new DomainError('unavailable', 'The sandbox is off in this installation: it is on only while no real provider is configured (DOSSIER_SANDBOX).', { reason: 'sandbox_off' });
   }
 
-  private async withConnector<T>(rec: ConnectionRecord, fn: (c: StorageConnector) => Promise<T>): Promise<T> {
-    const c = await this.deps.open(rec.kind, { ...rec.settings, root: '' }, this.deps.vault.tokenSource(rec.orgId, rec.id));
-    try {
-      return await fn(c);
-    } finally {
-      await c.close().catch(() => undefined);
-    }
+  private withConnector<T>(rec: ConnectionRecord, fn: (c: StorageConnector) => Promise<T>): Promise<T> {
+    return withConnection(this.deps, rec, fn);
   }
 }
 
