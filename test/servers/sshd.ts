@@ -67,10 +67,14 @@ async function waitForPort(child: ChildProcess, port: number, log: () => string)
 
 /**
  * Starts a throw-away OpenSSH server on 127.0.0.1 that accepts one freshly generated client
- * key for the current user; returns null when sshd is not installed, so callers can skip.
+ * key for the current user; returns null when sshd is not installed, so callers can skip, outside
+ * CI only: CI installs it and runs every test, so there a missing sshd fails instead.
  */
 export async function startSshd(options: SshdOptions = {}): Promise<TestSshd | null> {
-  if (!existsSync(SSHD)) return null;
+  if (!existsSync(SSHD)) {
+    if (process.env.CI) throw new Error(`${SSHD_MISSING}. CI runs every test, so sshd is required there.`);
+    return null;
+  }
   const dir = await mkdtemp(join(tmpdir(), 'dossier-sshd-'));
   const roots: string[] = [];
   const newRoot = async () => {

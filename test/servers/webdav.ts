@@ -57,11 +57,15 @@ async function waitUntilAnswering(child: ChildProcess, url: string, auth: string
 
 /**
  * Starts `rclone serve webdav` on 127.0.0.1 over a fresh temporary folder, with Basic auth;
- * returns null when rclone is not installed, so callers can skip.
+ * returns null when rclone is not installed, so callers can skip, outside CI only: CI installs it
+ * and runs every test, so there a missing rclone fails instead.
  */
 export async function startWebdav(): Promise<TestWebdav | null> {
   const rclone = await onPath('rclone');
-  if (!rclone) return null;
+  if (!rclone) {
+    if (process.env.CI) throw new Error(`${RCLONE_MISSING}. CI runs every test, so rclone is required there.`);
+    return null;
+  }
   const home = await mkdtemp(join(tmpdir(), 'dossier-webdav-'));
   const dir = join(home, 'files');
   try {
