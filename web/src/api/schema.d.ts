@@ -15,11 +15,13 @@ import type { paths as documentVersions } from './types/document-versions';
 import type { paths as documentBulk } from './types/document-bulk';
 import type { paths as documents } from './types/documents';
 import type { paths as destinationRuns } from './types/destination-runs';
+import type { paths as destinationSetup } from './types/destination-setup';
 import type { paths as destinations } from './types/destinations';
 import type { paths as layouts } from './types/layouts';
 import type { paths as connections } from './types/connections';
 import type { paths as heldMail } from './types/held-mail';
 import type { paths as collectRuns } from './types/collect-runs';
+import type { paths as channelRecipients } from './types/channel-recipients';
 import type { paths as channels } from './types/channels';
 import type { paths as invitations } from './types/invitations';
 import type { paths as inbox } from './types/inbox';
@@ -27,5 +29,5 @@ import type { paths as audit } from './types/audit';
 import type { paths as sandbox } from './types/sandbox';
 
 /** Every route of the API, from the files of its areas. */
-export interface paths extends service, session, apiKeys, alerts, webhookDeliveries, webhooks, userInvitations, users, retention, organization, companies, extract, documentVersions, documentBulk, documents, destinationRuns, destinations, layouts, connections, heldMail, collectRuns, channels, invitations, inbox, audit, sandbox {}
+export interface paths extends service, session, apiKeys, alerts, webhookDeliveries, webhooks, userInvitations, users, retention, organization, companies, extract, documentVersions, documentBulk, documents, destinationRuns, destinationSetup, destinations, layouts, connections, heldMail, collectRuns, channelRecipients, channels, invitations, inbox, audit, sandbox {}
 export type { components } from './types/components';
