@@ -5,6 +5,7 @@ import { countOrganizations, createCompany, createOrganization, createUser, list
 import { setPasswordHash } from '../catalog/users.js';
 import { issueApiKey } from './api-keys.js';
 import { generatePassword, hashPassword } from './passwords.js';
+import { isPostgres } from '../catalog/dialect.js';
 
 export const ADMIN_EMAIL = 'admin@localhost';
 /** The marker's name in the data folder (BootstrapOptions.markerPath). */
@@ -34,7 +35,7 @@ export interface BootstrapOptions {
 
 /** Two processes starting at once (API and CLI) must not both set up; SQLite's single writer already serialises them. */
 async function lockFirstStart(db: Db): Promise<void> {
-  if (db.getExecutor().adapter.constructor.name.includes('Postgres')) await sql`select pg_advisory_xact_lock(7263541001)`.execute(db);
+  if (isPostgres(db)) await sql`select pg_advisory_xact_lock(7263541001)`.execute(db);
 }
 
 /** The organization an older version's set-up left half-made: it has an admin without password and no API key at all. */

@@ -1,6 +1,7 @@
 import { sql, type Expression, type SqlBool, type Transaction } from 'kysely';
 import { DomainError } from '../domain/errors.js';
 import type { Db } from './db.js';
+import { isPostgres } from './dialect.js';
 import { toDocument, type DocumentRow } from './documents.js';
 import type { Database } from './schema.js';
 
@@ -26,8 +27,6 @@ export interface DocumentFilter {
 }
 
 export interface DocumentPage { items: DocumentRow[]; next: string | null }
-
-const isPostgres = (db: Db | Transaction<Database>) => db.getExecutor().adapter.constructor.name.includes('Postgres');
 
 /** The longest text kept per document: far more than an invoice has, and a bound on what a rogue PDF costs. */
 const MAX_TEXT = 200_000;

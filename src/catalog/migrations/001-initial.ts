@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from '../dialect.js';
 
 /** The first schema. Migrations are append-only: a change is a new file, never an edit. */
 export async function up(db: Kysely<any>): Promise<void> {
@@ -73,7 +74,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('removed', 'integer', (c) => c.notNull()).addColumn('failed', 'integer', (c) => c.notNull())
     .addColumn('bytes', 'bigint', (c) => c.notNull()).addColumn('error', text).execute();
   await db.schema.createIndex('runs_destination').on('runs').columns(['destination_id', 'started_at']).execute();
-  const serial = db.getExecutor().adapter.constructor.name.includes('Postgres')
+  const serial = isPostgres(db)
     ? (c: any) => c.generatedAlwaysAsIdentity().primaryKey() : (c: any) => c.autoIncrement().primaryKey();
   await db.schema.createTable('run_items')
     .addColumn('id', 'integer', serial).addColumn('run_id', text, (c) => c.notNull().references('runs.id'))

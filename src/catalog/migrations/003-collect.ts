@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isPostgres } from '../dialect.js';
 
 /**
  * Collection: rights of users, binders, channels with their exactly-once ledger, invitations
@@ -7,7 +8,7 @@ import type { Kysely } from 'kysely';
  */
 export async function up(db: Kysely<any>): Promise<void> {
   const text = 'text';
-  const serial = db.getExecutor().adapter.constructor.name.includes('Postgres')
+  const serial = isPostgres(db)
     ? (c: any) => c.generatedAlwaysAsIdentity().primaryKey() : (c: any) => c.autoIncrement().primaryKey();
   await db.schema.alterTable('users').addColumn('rights', text, (c) => c.notNull().defaultTo('[]')).execute();
   await db.schema.alterTable('oauth_states').addColumn('purpose', text, (c) => c.notNull().defaultTo('destination')).execute();

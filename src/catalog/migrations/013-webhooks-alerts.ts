@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isPostgres } from '../dialect.js';
 
 /**
  * Signed webhooks and e-mail alerts.
@@ -15,7 +16,7 @@ import type { Kysely } from 'kysely';
  */
 export async function up(db: Kysely<any>): Promise<void> {
   const text = 'text';
-  const serial = db.getExecutor().adapter.constructor.name.includes('Postgres')
+  const serial = isPostgres(db)
     ? (c: any) => c.generatedAlwaysAsIdentity().primaryKey() : (c: any) => c.autoIncrement().primaryKey();
   await db.schema.createTable('webhook_endpoints')
     .addColumn('id', text, (c) => c.primaryKey()).addColumn('org_id', text, (c) => c.notNull().references('organizations.id'))

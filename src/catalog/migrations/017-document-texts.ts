@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from '../dialect.js';
 
 /**
  * The text the reader extracted of a collected document, searchable by word from the Documents
@@ -9,7 +10,7 @@ import { sql, type Kysely } from 'kysely';
  * the FTS5 index points at: SQLite's VACUUM may renumber an implicit rowid.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  if (db.getExecutor().adapter.constructor.name.includes('Postgres')) {
+  if (isPostgres(db)) {
     await sql`create table document_texts (
       document_id text primary key references documents(id),
       org_id text not null,
