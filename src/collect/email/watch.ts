@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Db } from '../../catalog/db.js';
 import { toChannel, type Channel } from '../../catalog/channels.js';
@@ -33,11 +34,6 @@ export interface WatchOptions {
 }
 
 interface Watch { channel: Channel; version: string; stop: AbortController; done: Promise<void> }
-
-const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
-  const t = setTimeout(resolve, ms);
-  signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-});
 
 export class MailWatcher {
   private readonly watches = new Map<string, Watch>();
@@ -115,7 +111,7 @@ export class MailWatcher {
         this.deps.log.warn({ channel: w.channel.id, err: (err as Error).message, retryInMs: pause }, 'the mailbox watcher lost its connection; trying again');
         await box?.close().catch(() => undefined);
         box = null;
-        await sleep(pause, signal);
+        await sleep(pause, undefined, { signal }).catch(() => undefined); // a stop ends the pause early
         pause = Math.min(pause * 2, this.o.maxBackoffMs);
       } finally {
         await box?.close().catch(() => undefined);
