@@ -27,6 +27,9 @@ const AUDITED: Record<string, { type: AuditType; object: string }> = {
   'POST /v1/channels/:id/pause': { type: 'settings.changed', object: 'channel' },
   'POST /v1/channels/:id/resume': { type: 'settings.changed', object: 'channel' },
   'DELETE /v1/channels/:id': { type: 'settings.changed', object: 'channel' },
+  // A held mail let in, or refused and its kept copy deleted: the reviewer's decision on the channel.
+  'POST /v1/channels/:id/held/release': { type: 'settings.changed', object: 'channel' },
+  'POST /v1/channels/:id/held/refuse': { type: 'settings.changed', object: 'channel' },
   'POST /v1/session/password': { type: 'settings.changed', object: 'user' },
   'POST /v1/users': { type: 'user.rights_changed', object: 'user' },
   'PATCH /v1/users/:id': { type: 'user.rights_changed', object: 'user' },

@@ -24,6 +24,7 @@ const AUDITED: Record<string, { type: AuditType; object: string }> = {
   'channels resume': { type: 'settings.changed', object: 'channel' },
   'channels remove': { type: 'settings.changed', object: 'channel' },
   'channels release': { type: 'settings.changed', object: 'channel' },
+  'channels refuse': { type: 'settings.changed', object: 'channel' },
   'binders add': { type: 'settings.changed', object: 'binder' },
   'users password': { type: 'settings.changed', object: 'user' },
   'users deactivate': { type: 'user.rights_changed', object: 'user' },

@@ -63,4 +63,9 @@ test('held messages: listed, let in or refused by a user with review_inbox, and 
   assert.deepEqual((await api.call({ method: 'GET', url, key: reviewer })).json().items, []);
   assert.equal((await api.call({ method: 'GET', url: `/v1/inbox?companyId=${api.companyId}` })).json().items.length, 1);
   assert.equal((await api.call({ method: 'POST', url: `${url}/refuse`, payload: { messageKey: 'mid:nothing@x' } })).statusCode, 404);
+  // Both decisions are in the audit log, by the reviewer, naming the field sent and not its value.
+  const audit = (await api.call({ method: 'GET', url: `/v1/audit?object=${channel.id}&type=settings.changed` })).json().items as Array<{ details: { request: string; fields: string[] }; actor: { kind: string } }>;
+  const decisions = audit.filter((e) => e.details.request.includes('/held/'));
+  assert.deepEqual(decisions.map((e) => e.details.request).sort(), ['POST /v1/channels/:id/held/refuse', 'POST /v1/channels/:id/held/release']);
+  for (const e of decisions) assert.deepEqual(e.details.fields, ['messageKey']);
 });
