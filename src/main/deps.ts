@@ -165,14 +165,14 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
 
   const definition = (kind: string): ConnectorDefinition => {
     const def = definitions.get(kind);
-    if (!def) throw new DomainError('invalid_input', `Destination type "${kind}" is not available in this installation.`);
+    if (!def) throw new DomainError('invalid_input', `Destination type "${kind}" is not available in this installation.`, { reason: 'kind_unavailable', params: { kind } });
     return def;
   };
   /** OAuth connectors get their settings checked (defaults filled in) and the vault's tokens. */
   const openOAuth = async (kind: string, settings: Record<string, unknown>, tokens: TokenSource): Promise<StorageConnector> => {
     const def = definition(kind);
     const parsed = def.settings.safeParse(settings);
-    if (!parsed.success) throw new DomainError('invalid_input', `The ${def.title} settings are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success) throw new DomainError('invalid_input', `The ${def.title} settings are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { reason: 'settings_invalid', params: { name: def.title, detail: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } });
     return def.create(parsed.data, { tokens });
   };
 
@@ -259,7 +259,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     if (providerOf(conn.settings)) return openOAuth(channel.kind, { ...conn.settings, root }, tokenVault.tokenSource(orgId, conn.id));
     const secrets = conn.secrets ? box.open<Record<string, unknown>>(conn.secrets) : {};
     const parsed = def.settings.safeParse({ ...conn.settings, ...secrets, root });
-    if (!parsed.success) throw new DomainError('invalid_input', `The settings of "${channel.name}" are not valid any more: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    if (!parsed.success) throw new DomainError('invalid_input', `The settings of "${channel.name}" are not valid any more: ${parsed.error.issues.map((i) => i.message).join('; ')}`, { reason: 'settings_invalid', params: { name: channel.name, detail: parsed.error.issues.map((i) => i.message).join('; ') } });
     return def.create(parsed.data, {
       pinHostKey: async (fingerprint) => {
         await updateConnectionSettings(db, orgId, conn.id, { ...conn.settings, hostKeySha256: fingerprint });
@@ -269,17 +269,17 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   };
   /** An e-mail channel's mailbox: its server's settings, the password from the sealed secrets. */
   const openMailbox = async (orgId: string, channel: Channel): Promise<MailboxConnector> => {
-    if (!channel.connectionId) throw new DomainError('conflict', `"${channel.name}" has no mailbox settings.`);
+    if (!channel.connectionId) throw new DomainError('conflict', `"${channel.name}" has no mailbox settings.`, { reason: 'mailbox_missing', params: { name: channel.name } });
     const conn = await getConnection(db, orgId, channel.connectionId);
     // Signed in with OAuth (Microsoft 365, Gmail): XOAUTH2 with the vault's access token, no password.
     if (providerOf(conn.settings)) {
       const oauth = imapOAuthSettings.safeParse(conn.settings);
-      if (!oauth.success) throw new DomainError('invalid_input', `The mailbox settings of "${channel.name}" are not valid any more: ${oauth.error.issues.map((i) => i.message).join('; ')}`);
+      if (!oauth.success) throw new DomainError('invalid_input', `The mailbox settings of "${channel.name}" are not valid any more: ${oauth.error.issues.map((i) => i.message).join('; ')}`, { reason: 'settings_invalid', params: { name: channel.name, detail: oauth.error.issues.map((i) => i.message).join('; ') } });
       return openOAuthMailbox(oauth.data, tokenVault.tokenSource(orgId, conn.id), limits);
     }
     const secrets = conn.secrets ? box.open<Record<string, unknown>>(conn.secrets) : {};
     const parsed = imapDefinition.settings.safeParse({ ...conn.settings, ...secrets });
-    if (!parsed.success) throw new DomainError('invalid_input', `The mailbox settings of "${channel.name}" are not valid any more: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    if (!parsed.success) throw new DomainError('invalid_input', `The mailbox settings of "${channel.name}" are not valid any more: ${parsed.error.issues.map((i) => i.message).join('; ')}`, { reason: 'settings_invalid', params: { name: channel.name, detail: parsed.error.issues.map((i) => i.message).join('; ') } });
     return imapDefinition.create(parsed.data, limits);
   };
   const channels = new ChannelService({ db, log, definitions, mailbox: imapDefinition, seal: (secrets) => box.seal(secrets), connect: connectChannel, openMailbox, intakeDomain: config.inboundSmtp?.domain ?? null });

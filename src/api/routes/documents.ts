@@ -59,7 +59,7 @@ function idempotencyOf(request: FastifyRequest): IdempotencyKeyUse | undefined {
   if (raw === undefined) return undefined;
   const key = Array.isArray(raw) ? raw.join(',') : raw;
   if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
-    throw new DomainError('invalid_input', 'The Idempotency-Key header must be 1 to 255 visible ASCII characters, such as a UUID.');
+    throw new DomainError('invalid_input', 'The Idempotency-Key header must be 1 to 255 visible ASCII characters, such as a UUID.', { reason: 'idempotency_key_format' });
   }
   const p = principalOf(request);
   return { principal: p.keyId ? `key:${p.keyId}` : `user:${p.userId}`, key };
@@ -82,7 +82,7 @@ const readsInbox = (request: FastifyRequest) => principalOf(request).rights.incl
 
 async function assertMayOpen(db: Db, request: FastifyRequest, documentId: string): Promise<void> {
   if (readsInbox(request) || !(await isCollectedDocument(db, orgOf(request), documentId))) return;
-  throw new DomainError('forbidden', 'This document was collected from a client into the inbox: opening or changing it needs the right "review_inbox". Ask a user who manages users to give it to you.');
+  throw new DomainError('forbidden', 'This document was collected from a client into the inbox: opening or changing it needs the right "review_inbox". Ask a user who manages users to give it to you.', { reason: 'missing_right', params: { right: 'review_inbox' } });
 }
 
 export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteContext): void {
@@ -120,7 +120,7 @@ export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteConte
       const date = value('date');
       if (!date) {
         buffered.upload.body.resume();
-        throw new DomainError('invalid_input', 'No date was sent and none could be read from the file: send the field "date" (YYYY-MM-DD).');
+        throw new DomainError('invalid_input', 'No date was sent and none could be read from the file: send the field "date" (YYYY-MM-DD).', { reason: 'date_missing' });
       }
       const meta = {
         type: (value('type') ?? 'other') as DocumentType, date, number: value('number'), counterparty: value('counterparty'),
