@@ -7,7 +7,7 @@ import { getBinder } from '../catalog/channels.js';
 import { getCompany } from '../catalog/organizations.js';
 import { now } from '../catalog/db.js';
 import { getInboxItem, inboxItemWithKey, listInbox, updateInboxItem, type InboxFilter, type InboxItem, type StoredField } from '../catalog/inbox.js';
-import { FIELD_NAMES } from '../extract/index.js';
+import { FIELD_NAMES, INVOICE_KINDS } from '../extract/index.js';
 import type { VaultService } from '../vault/service.js';
 import type { DocumentMeta } from '../catalog/documents.js';
 import { dedupeKey, documentMeta } from './fields.js';
@@ -47,6 +47,8 @@ export class InboxService {
     const item = await getInboxItem(this.db, orgId, id);
     const unknown = [...Object.keys(c.fields ?? {}), ...(c.confirm ?? [])].filter((f) => !(FIELD_NAMES as readonly string[]).includes(f));
     if (unknown.length) throw new DomainError('invalid_input', `Unknown field(s): ${unknown.join(', ')}. The fields are: ${FIELD_NAMES.join(', ')}.`, { reason: 'choice_unknown', params: { field: 'fields', values: unknown.join(', '), choices: FIELD_NAMES.join(', ') } });
+    const kind = c.fields?.documentType;
+    if (kind && !(INVOICE_KINDS as readonly string[]).includes(kind)) throw new DomainError('invalid_input', `documentType: "${kind}" is not a kind of document the reader knows. Use one of: ${INVOICE_KINDS.join(', ')}.`, { reason: 'choice_unknown', params: { field: 'documentType', values: kind, choices: INVOICE_KINDS.join(', ') } });
     if (c.recipientId) await getUser(this.db, orgId, c.recipientId).catch(() => { throw new DomainError('invalid_input', `The recipient ${c.recipientId} is not a user of this organization.`, { reason: 'recipient_not_user', params: { id: c.recipientId! } }); });
     if (c.binderId) {
       const binder = await getBinder(this.db, orgId, c.binderId);
