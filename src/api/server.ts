@@ -37,6 +37,7 @@ import type { ChannelService } from '../collect/channels.js';
 import type { CollectRuns } from '../collect/service.js';
 import type { InvitationService } from '../collect/invitations.js';
 import type { InboxService } from '../collect/inbox.js';
+import type { DocumentTexts } from '../collect/document-texts.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { sessionRoutes, signInRoute } from './routes/session.js';
 import { eventRoutes } from './routes/events.js';
@@ -76,7 +77,11 @@ export interface ApiDeps {
   /** The public address, for OAuth callbacks and the pages they return to; which proxies to believe; the limits on slow clients. */
   config?: { baseUrl: string; trustProxy?: boolean | number | string[]; timeouts?: ServerTimeouts };
   /** Collection: channels and their runs (invitations when mail is set up). */
-  collect: { channels: ChannelService; runs: CollectRuns; invitations?: InvitationService; inbox: InboxService };
+  collect: {
+    channels: ChannelService; runs: CollectRuns; invitations?: InvitationService; inbox: InboxService;
+    /** Reads the text of a plain upload after it is answered, for search; without it only read=true uploads are searchable by text. */
+    texts?: DocumentTexts;
+  };
   /** Users invited by e-mail; without it those routes answer 503. */
   users?: { invitations: UserInvitationService };
   /** In-process provider emulators, answered under /sandbox (the prefix removed before they see it). */

@@ -43,6 +43,7 @@ import { CollectScheduler } from '../collect/schedule.js';
 import { MailWatcher } from '../collect/email/watch.js';
 import { InvitationService } from '../collect/invitations.js';
 import { InboxService } from '../collect/inbox.js';
+import { DocumentTexts, READ_TEXT_JOB } from '../collect/document-texts.js';
 import type { Mailer } from '../mail/mailer.js';
 import { SmtpMailer } from '../mail/smtp.js';
 import { OutboxMailer } from '../mail/outbox.js';
@@ -81,7 +82,7 @@ export interface Deps {
   sandboxDrives: SandboxDrives;
   maxUploadBytes: number;
   /** Collection: channels, their runs and schedule. */
-  collect: { channels: ChannelService; runs: CollectRuns; scheduler: CollectScheduler; invitations: InvitationService; inbox: InboxService; watcher: MailWatcher };
+  collect: { channels: ChannelService; runs: CollectRuns; scheduler: CollectScheduler; invitations: InvitationService; inbox: InboxService; watcher: MailWatcher; texts: DocumentTexts };
   mailer: Mailer;
   /** Users invited by e-mail. */
   users: { invitations: UserInvitationService };
@@ -293,12 +294,15 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   });
 
   const exports = new ExportService({ db, blobs, queue, events, log, keepMs: config.exportKeepMs });
+  const texts = new DocumentTexts({ db, vault, queue, log, readDocuments: opts.readDocuments ?? true });
 
   if (opts.worker) {
     queue.work(EXPORT_JOB, (data) => exports.runJob(data), { concurrency: 1 });
     queue.work(COLLECT_JOB, (data) => collectRuns.runJob(data), { concurrency: 4 });
     queue.work(SYNC_JOB, (data) => backup.runJob(data), { concurrency: 4 });
     queue.work(KEEP_ALIVE_JOB, async () => { await tokenVault.refreshIdle(); });
+    // One at a time: uploads sent with read=true and collected files share the readers, and come first.
+    queue.work(READ_TEXT_JOB, (data) => texts.runJob(data), { concurrency: 1 });
   }
 
   // The head goes to the log and, as an audit.head event, to every webhook endpoint that wants it.
@@ -313,7 +317,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   return {
     config, log, db, blobs, box, queue, vault, backup, scheduler, events, definitions: [...definitions.values()], maxUploadBytes: config.maxUploadBytes,
     tokens: tokenVault, connections, sandbox, sandboxDrives: new SandboxDrives({ db, vault: tokenVault, providers, open: openOAuth }),
-    collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations, inbox: new InboxService(db, vault, announce), watcher: mailWatcher }, mailer,
+    collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations, inbox: new InboxService(db, vault, announce), watcher: mailWatcher, texts }, mailer,
     webhooks: { service: webhooks, delivery, pruning: webhookPruning },
     alerts, announce,
     users: { invitations: new UserInvitationService({ db, mailer, baseUrl: config.baseUrl, ttlMs: config.invitationTtlMs }) },
