@@ -113,7 +113,7 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
   const mapped = mapError(error);
   if (!mapped) {
     request.log.error({ err: error }, 'request failed unexpectedly');
-    return reply.code(500).send({ error: { code: 'internal', message: `Something went wrong on our side. If it happens again, report it with reference ${request.id}.` } });
+    return reply.code(500).send({ error: { code: 'internal', message: `Something went wrong on our side. If it happens again, report it with reference ${request.id}.`, reason: 'internal_error', params: { reference: request.id } } });
   }
   if (mapped.status >= 500) request.log.warn({ err: error }, 'request failed');
   if (mapped.status === 401) reply.header('www-authenticate', 'Bearer');
@@ -149,7 +149,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
   const notFound = (request: FastifyRequest, reply: FastifyReply) => reply.code(404).send({
-    error: { code: 'not_found', message: `There is no ${request.method} ${request.url.split('?')[0]}. The reference is at /docs.` },
+    error: { code: 'not_found', message: `There is no ${request.method} ${request.url.split('?')[0]}. The reference is at /docs.`, reason: 'route_unknown' },
   });
   if (deps.webRoot) await serveWebApp(app as unknown as FastifyInstance, deps.webRoot, notFound);
   else app.setNotFoundHandler(notFound);

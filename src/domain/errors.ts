@@ -166,6 +166,14 @@ export const ERROR_REASONS = [
   'folder_create_read_only',
   'server_sign_in_refused',
   'server_unreachable',
+  // HTTP itself, a storage's own answer, and our own failures
+  'request_too_large',
+  'one_file_only',
+  'media_type_unsupported',
+  'request_malformed',
+  'route_unknown',
+  'destination_answered',
+  'internal_error',
   // Parts an installation may leave out
   'connections_unavailable',
   'client_invitations_unavailable',

@@ -136,6 +136,13 @@ const en: Sentences = {
   client_invitations_unavailable: 'Inviting clients is not available in this installation.',
   user_invitations_unavailable: 'Inviting users is not available in this installation.',
   live_events_unavailable: 'Live updates are not available in this installation: reload the page to see changes.',
+  request_too_large: 'The request is larger than this server accepts: send a smaller file, or fewer fields.',
+  one_file_only: 'Send one file at a time.',
+  media_type_unsupported: 'The request was not sent in a form this server reads: reload the page and try again.',
+  request_malformed: 'The request is not valid: reload the page and try again.',
+  route_unknown: 'This address does not exist on the server: reload the page.',
+  destination_answered: 'The storage answered: {{detail}}',
+  internal_error: 'Something went wrong on our side. If it happens again, report it with reference {{reference}}.',
 };
 
 const nl: Sentences = {
@@ -268,6 +275,13 @@ const nl: Sentences = {
   client_invitations_unavailable: 'Klanten uitnodigen is niet beschikbaar in deze installatie.',
   user_invitations_unavailable: 'Gebruikers uitnodigen is niet beschikbaar in deze installatie.',
   live_events_unavailable: 'Live-updates zijn niet beschikbaar in deze installatie: laad de pagina opnieuw om wijzigingen te zien.',
+  request_too_large: 'Het verzoek is groter dan deze server aanvaardt: verstuur een kleiner bestand of minder velden.',
+  one_file_only: 'Verstuur één bestand tegelijk.',
+  media_type_unsupported: 'Het verzoek werd niet verstuurd in een vorm die deze server leest: laad de pagina opnieuw en probeer nog eens.',
+  request_malformed: 'Het verzoek is ongeldig: laad de pagina opnieuw en probeer nog eens.',
+  route_unknown: 'Dit adres bestaat niet op de server: laad de pagina opnieuw.',
+  destination_answered: 'De opslag antwoordde: {{detail}}',
+  internal_error: 'Er ging bij ons iets mis. Gebeurt het opnieuw, meld het dan met referentie {{reference}}.',
 };
 
 const fr: Sentences = {
@@ -400,6 +414,13 @@ const fr: Sentences = {
   client_invitations_unavailable: 'L\'invitation de clients n\'est pas disponible dans cette installation.',
   user_invitations_unavailable: 'L\'invitation d\'utilisateurs n\'est pas disponible dans cette installation.',
   live_events_unavailable: 'Les mises à jour en direct ne sont pas disponibles dans cette installation : rechargez la page pour voir les changements.',
+  request_too_large: 'La requête dépasse ce que ce serveur accepte : envoyez un fichier plus petit, ou moins de champs.',
+  one_file_only: 'Envoyez un seul fichier à la fois.',
+  media_type_unsupported: 'La requête n\'a pas été envoyée sous une forme que ce serveur sait lire : rechargez la page et réessayez.',
+  request_malformed: 'La requête n\'est pas valide : rechargez la page et réessayez.',
+  route_unknown: 'Cette adresse n\'existe pas sur le serveur : rechargez la page.',
+  destination_answered: 'Le stockage a répondu : {{detail}}',
+  internal_error: 'Un problème est survenu de notre côté. Si cela se reproduit, signalez-le avec la référence {{reference}}.',
 };
 
 const de: Sentences = {
@@ -532,6 +553,13 @@ const de: Sentences = {
   client_invitations_unavailable: 'Kunden einladen ist in dieser Installation nicht verfügbar.',
   user_invitations_unavailable: 'Benutzer einladen ist in dieser Installation nicht verfügbar.',
   live_events_unavailable: 'Live-Aktualisierungen sind in dieser Installation nicht verfügbar: Laden Sie die Seite neu, um Änderungen zu sehen.',
+  request_too_large: 'Die Anfrage ist größer, als dieser Server annimmt: Senden Sie eine kleinere Datei oder weniger Felder.',
+  one_file_only: 'Senden Sie jeweils nur eine Datei.',
+  media_type_unsupported: 'Die Anfrage kam nicht in einer Form, die dieser Server liest: Laden Sie die Seite neu und versuchen Sie es erneut.',
+  request_malformed: 'Die Anfrage ist ungültig: Laden Sie die Seite neu und versuchen Sie es erneut.',
+  route_unknown: 'Diese Adresse gibt es auf dem Server nicht: Laden Sie die Seite neu.',
+  destination_answered: 'Der Speicher antwortete: {{detail}}',
+  internal_error: 'Bei uns ist etwas schiefgelaufen. Passiert es wieder, melden Sie es mit der Referenz {{reference}}.',
 };
 
 export const apiErrors = { en, nl, fr, de };
