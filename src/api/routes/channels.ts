@@ -189,7 +189,7 @@ export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
       response: { 202: z.object({ runId: z.string(), message: z.string() }), ...commonErrors, ...forbidden, 409: ErrorBody },
     },
   }, async (request, reply) => {
-    if (!request.body.confirm) throw new DomainError('invalid_input', 'Running the collection now needs confirmation: send {"confirm": true}.');
+    if (!request.body.confirm) throw new DomainError('invalid_input', 'Running the collection now needs confirmation: send {"confirm": true}.', { reason: 'run_needs_confirm' });
     const p = principalOf(request);
     const channel = await channels.get(p.orgId, request.params.id);
     const runId = await runs.requestByHand(p.orgId, channel.id, p.userId);
@@ -205,7 +205,7 @@ export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
     },
   }, async (request, reply) => {
     const p = principalOf(request);
-    if (!deps.collect.invitations) throw new DomainError('unavailable', 'Invitations are not available in this installation.');
+    if (!deps.collect.invitations) throw new DomainError('unavailable', 'Invitations are not available in this installation.', { reason: 'client_invitations_unavailable' });
     return reply.code(202).send(await deps.collect.invitations.send(p.orgId, request.params.id, p.userId, { mail: request.body?.mail !== false }));
   });
 
