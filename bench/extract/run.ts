@@ -23,9 +23,10 @@ import { accuracyTable, calibrationTable, mergeScores, scoreSource, type KindSco
  *   --ocr-cache    keep each scan's OCR result in DIR and replay it (see ocr-cache.ts)
  * BENCH_VERBOSE=1 lists every wrong, missing or unexpected value.
  *
- * npm run bench:extract -- --corpus [DIR] [--scans]: invoices of other producers instead (the
- * Factur-X / ZUGFeRD corpus in DIR, else in DOSSIER_FACTURX_CORPUS), scored per producer with
- * some producers held out (see corpus.ts).
+ * npm run bench:extract -- --corpus [DIR] [--scans] [--scans-per-producer N] [--ocr-cache DIR]:
+ * invoices of other producers instead (the Factur-X / ZUGFeRD corpus in DIR, else in
+ * DOSSIER_FACTURX_CORPUS), each producer held out in turn (see corpus.ts); --scans-per-producer
+ * scans only the first N documents of each producer.
  *
  * npm run bench:extract -- --own-layouts [--scans N]: the fixtures in five layouts the reader was
  * never tuned on (own-layouts.ts), per layout; N scans per fixture of them besides.
@@ -55,7 +56,11 @@ async function corpusMain(): Promise<void> {
   const given = arg('corpus');
   const set = given && !given.startsWith('--') ? { dir: given } : findOutsideSet(FACTURX_CORPUS);
   if (!set.dir) { console.log(`bench:extract: ${set.skip}`); return; }
-  await runCorpus(set.dir, { scans: process.argv.includes('--scans'), verbose: Boolean(process.env.BENCH_VERBOSE) });
+  const perProducer = arg('scans-per-producer');
+  await runCorpus(set.dir, {
+    scans: process.argv.includes('--scans'), verbose: Boolean(process.env.BENCH_VERBOSE),
+    scansPerProducer: perProducer === undefined ? undefined : Number(perProducer), ocrCache: arg('ocr-cache'),
+  });
 }
 
 async function main(): Promise<void> {

@@ -5,6 +5,7 @@ import { findAmounts } from './values.js';
 import { chooseTotals, type AmountCandidate, type TotalsCandidates } from './totals.js';
 import { fold } from './labels.js';
 import { CONFIDENCE } from './confidence.js';
+import { totalsTable } from './totals-table.js';
 
 /**
  * Totals: every amount after a total label is a candidate; chooseTotals keeps the ones that
@@ -13,6 +14,8 @@ import { CONFIDENCE } from './confidence.js';
 
 const KINDS = ['totalWithoutVat', 'totalVat', 'totalWithVat', 'amountDue', 'prepaidAmount'] as const;
 /** Words that make a label name a document total rather than a line or a breakdown row. */
+/** More than any label's weight (its word count, plus one for a total word). */
+const TABLE_WEIGHT = 10;
 const TOTAL_WORDS = /\b(?:total|totaal|gesamt|summe|ttc|ht|htva|tvac|grand)/;
 
 export function readAmounts(layout: Layout, out: TextFields): void {
@@ -34,6 +37,13 @@ export function readAmounts(layout: Layout, out: TextFields): void {
     // used only when it is the sum of the net and VAT read: an unlabelled value, proven by the addition
     value: a.value.value, start: line.start + a.start, end: line.start + a.end, weight: 0, confidence: CONFIDENCE.below,
   })));
+  // a totals table whose last row adds up is the most specific reading there is: it outweighs any label
+  const table = totalsTable(layout);
+  if (table) {
+    candidates.totalWithoutVat.push({ ...table.net, weight: TABLE_WEIGHT });
+    candidates.totalVat.push({ ...table.vat, weight: TABLE_WEIGHT });
+    candidates.totalWithVat.push({ ...table.gross, weight: TABLE_WEIGHT });
+  }
   const chosen = chooseTotals(candidates);
   const totalsConfidence = chosen.addsUp ? CONFIDENCE.totalsAddUp : CONFIDENCE.totalsUnchecked;
   const due = chosen.amountDue, gross = chosen.totalWithVat;

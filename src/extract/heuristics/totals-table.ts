@@ -1,0 +1,74 @@
+import type { Layout } from './layout.js';
+import type { AmountCandidate } from './totals.js';
+import { findAmounts } from './values.js';
+import { parseDecimal, rescale } from '../validate/decimal.js';
+
+/**
+ * The totals printed as a table: a header row that names the net, the VAT and the gross
+ * ("Nettobetrag   MwSt-Betrag   MwSt-%   Endbetrag", "Base HT   TVA   Total TTC"), over one row
+ * per VAT rate and a last row of their sums. The columns of a text layer rarely line up with
+ * their headers (an empty discount column, "EUR" in the rate column), so the row is read by
+ * arithmetic instead: its last amount is the gross, and two amounts before it that add up to
+ * it are the net and the VAT. The lowest such row under the header is the document's total;
+ * when the rows above it add up to it too, the VAT breakdown confirms it.
+ */
+
+export interface TableTotals {
+  net: AmountCandidate;
+  vat: AmountCandidate;
+  gross: AmountCandidate;
+  /** The rows above the total row (one per VAT rate) add up to it. */
+  breakdownAgrees: boolean;
+}
+
+/** Most rows a totals table has under its header: a few VAT rates and their sum. */
+const MAX_ROWS = 6;
+
+const cents = (v: string): bigint | null => {
+  const d = parseDecimal(v);
+  return d ? rescale(d, 4) : null;
+};
+
+interface Row { net: AmountCandidate; vat: AmountCandidate; gross: AmountCandidate; n: bigint; v: bigint; g: bigint }
+
+/** In a row of amounts, the last one and the nearest two before it that add up to it. */
+function rowOf(layout: Layout, lineIndex: number): Row | null {
+  const line = layout.lines[lineIndex]!;
+  const amounts = findAmounts(line.text, layout.language).map((a) => ({ ...a, cents: cents(a.value.value) }));
+  const last = amounts.at(-1);
+  if (!last || last.cents === null || amounts.length < 3) return null;
+  for (let j = amounts.length - 2; j >= 1; j--) {
+    for (let i = j - 1; i >= 0; i--) {
+      const [a, b] = [amounts[i]!, amounts[j]!];
+      if (a.cents === null || b.cents === null || a.cents + b.cents !== last.cents || b.cents === 0n) continue;
+      const at = (m: typeof a): AmountCandidate => ({ value: m.value.value, start: line.start + m.start, end: line.start + m.end, weight: 0, confidence: 0.85 });
+      return { net: at(a), vat: at(b), gross: at(last), n: a.cents, v: b.cents, g: last.cents };
+    }
+  }
+  return null;
+}
+
+export function totalsTable(layout: Layout): TableTotals | null {
+  let found: TableTotals | null = null;
+  for (const line of layout.lines) {
+    const kinds = new Set(layout.labels.filter((h) => h.line === line).map((h) => h.kind));
+    // a header names the gross and at least one of net and VAT, and holds no amount itself
+    if (!kinds.has('totalWithVat') || !(kinds.has('totalWithoutVat') || kinds.has('totalVat'))) continue;
+    if (findAmounts(line.text, layout.language).length > 0) continue;
+    const rows: Row[] = [];
+    for (let i = line.index + 1; i < layout.lines.length && i <= line.index + MAX_ROWS; i++) {
+      const below = layout.lines[i]!;
+      if (below.page !== line.page || below.cells.length === 0) break;
+      const row = rowOf(layout, i);
+      if (!row) break;
+      rows.push(row);
+    }
+    const total = rows.at(-1);
+    if (!total) continue;
+    const above = rows.slice(0, -1);
+    const sum = (k: 'n' | 'v' | 'g') => above.reduce((s, r) => s + r[k], 0n);
+    const breakdownAgrees = above.length > 0 && sum('n') === total.n && sum('v') === total.v && sum('g') === total.g;
+    found = { net: total.net, vat: total.vat, gross: total.gross, breakdownAgrees };
+  }
+  return found;
+}
