@@ -61,6 +61,8 @@ export function readAmounts(layout: Layout, out: TextFields): void {
     const confidence = chosen.dueAddsUp && chosen.addsUp ? CONFIDENCE.totalsAddUp : agree ? CONFIDENCE.totalsAgree : CONFIDENCE.totalsUnchecked;
     out.set('amountDue', due.value, due.start, due.end, confidence, chosen.dueAddsUp && chosen.addsUp);
   } else if (gross && !chosen.prepaidAmount) {
-    out.set('amountDue', gross.value, gross.start, gross.end, CONFIDENCE.dueFromTotal);
+    // EN 16931: due = gross - prepaid; with the totals checked and nothing printed as prepaid or due, that is the gross
+    const nothingElse = chosen.addsUp && !layout.labels.some((h) => h.kind === 'prepaidAmount' || h.kind === 'amountDue');
+    out.set('amountDue', gross.value, gross.start, gross.end, nothingElse ? CONFIDENCE.dueFromCheckedTotal : CONFIDENCE.dueFromTotal);
   }
 }

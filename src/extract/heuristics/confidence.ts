@@ -23,6 +23,12 @@ export const CONFIDENCE = {
   unlabelledPenalty: 0.1,
   /** Next to its label but failing its checks: kept as printed, with a warning. */
   invalid: 0.4,
+  /**
+   * A labelled VAT id or IBAN in its country's exact format whose check digits fail, read from
+   * a text layer: the reading is exact (a text layer holds what was printed), the printed value
+   * is wrong, which its warning says. From OCR it stays `invalid`: a misread digit is likelier.
+   */
+  printedFailsCheck: 0.82,
   /** net + VAT = gross holds for the chosen amounts. */
   totalsAddUp: 0.98,
   /** The total and the amount due, under labels of their own, are the same amount. */
@@ -31,6 +37,8 @@ export const CONFIDENCE = {
   totalsUnchecked: 0.7,
   /** The amount due taken from the total when no amount due is printed. */
   dueFromTotal: 0.6,
+  /** As dueFromTotal, with net + VAT = gross checked and no prepaid amount or amount-due label anywhere. */
+  dueFromCheckedTotal: 0.85,
   /** A structured payment reference whose check digits pass. */
   referenceChecked: 0.97,
   /** A currency code printed next to an amount, or the only one in the document. */

@@ -41,7 +41,8 @@ export function readIdentifiers(layout: Layout, zones: Zones, out: TextFields): 
   const seller = vat.find((v) => v.party === 'seller') ?? vat.find((v) => v.party === null && (v.own || v.value !== buyer?.value));
   for (const [name, id] of [['sellerVatId', seller], ['buyerVatId', buyer]] as const) {
     if (!id) continue;
-    out.set(name, id.value, id.start, id.end, id.confidence, id.proven);
+    const exact = out.source === 'pdf-text' && id.invalid === CHECK_DIGITS_WRONG;
+    out.set(name, id.value, id.start, id.end, exact ? CONFIDENCE.printedFailsCheck : id.confidence, id.proven);
     if (id.invalid) out.warn('invalid_vat_id', `The ${name === 'sellerVatId' ? 'seller' : 'buyer'} VAT id "${id.value}" is not a valid VAT number: ${id.invalid}.`, name);
   }
   readPaymentReference(layout, out);
@@ -80,12 +81,14 @@ function readVatIds(layout: Layout, zones: Zones, exclude: Array<[number, number
   return found.sort((a, b) => a.start - b.start);
 }
 
+const CHECK_DIGITS_WRONG = 'its check digits are wrong';
+
 function vatFound(id: ReturnType<typeof findVatIds>[number], base: number, line: Line, party: Party | null, hasLabel: boolean): IdFound {
   const penalty = hasLabel ? 0 : CONFIDENCE.unlabelledPenalty;
   const check = id.check;
   const value = check.valid ? check.normalized : id.value.trim();
   const confidence = check.valid ? (check.checkDigits ? CONFIDENCE.checkDigits : CONFIDENCE.formatOnly - penalty) : CONFIDENCE.invalid;
-  const invalid = check.valid ? null : check.problem === 'check_digits' ? 'its check digits are wrong' : 'it does not have the right format';
+  const invalid = check.valid ? null : check.problem === 'check_digits' ? CHECK_DIGITS_WRONG : 'it does not have the right format';
   return { value, start: base + id.start, end: base + id.end, line, party, confidence, proven: check.valid && check.checkDigits, invalid, own: false };
 }
 
@@ -112,8 +115,9 @@ function readIban(layout: Layout, zones: Zones, out: TextFields): Array<[number,
       .map(({ region }) => ({ region, raw: /^[A-Z0-9][A-Z0-9 .\-]{1,40}[A-Z0-9]/i.exec(region.text)?.[0].split(/\s{2,}/)[0] }))
       .find((x) => x.raw && /\d/.test(x.raw));
     if (first?.raw) {
-      chosen = { m: { value: first.raw, start: 0, end: first.raw.length }, base: first.region.start, confidence: CONFIDENCE.invalid, proven: false };
       const check = validateIban(first.raw);
+      const exact = out.source === 'pdf-text' && !check.valid && check.problem === 'check_digits';
+      chosen = { m: { value: first.raw, start: 0, end: first.raw.length }, base: first.region.start, confidence: exact ? CONFIDENCE.printedFailsCheck : CONFIDENCE.invalid, proven: false };
       if (!check.valid) out.warn('invalid_iban', `The payment account "${first.raw}" is not a valid IBAN (${check.problem.replace('_', ' ')}); it may be a domestic account number.`, 'iban');
     }
   }

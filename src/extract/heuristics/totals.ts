@@ -80,11 +80,20 @@ export function chooseTotals(c: TotalsCandidates): ChosenTotals {
     ? { totalWithoutVat: best.net, totalVat: best.vat, totalWithVat: best.gross, addsUp: true, dueAddsUp: false }
     : { totalWithoutVat: nets[0], totalVat: vats[0], totalWithVat: positive[0] ?? grosses[0], addsUp: false, dueAddsUp: false };
   if (!best) completeByAddition(out, c.anywhere ?? []);
-  const prepaid = [...c.prepaidAmount].sort(byPreference)[0];
+  // a prepayment is printed as what it takes off ("Erhaltene Anzahlungen -50,00"): it is the amount paid
+  const printedPrepaid = [...c.prepaidAmount].sort(byPreference)[0];
+  let prepaid = printedPrepaid?.value.startsWith('-') ? { ...printedPrepaid, value: printedPrepaid.value.slice(1) } : printedPrepaid;
   const dues = [...c.amountDue].sort(byPreference);
   const gross = out.totalWithVat ? cents(out.totalWithVat.value) : null;
   const expectedDue = gross === null ? null : gross - (prepaid ? cents(prepaid.value) ?? 0n : 0n);
-  const matching = dues.find((d) => expectedDue !== null && cents(d.value) === expectedDue);
+  let matching = dues.find((d) => expectedDue !== null && cents(d.value) === expectedDue);
+  // no prepaid label, and the amount due is less than the total: the payment made is printed
+  // too, as the difference, in a payments table or under a label we do not know (gross - paid = due)
+  if (!matching && !prepaid && gross !== null && dues[0] && out.totalWithVat) {
+    const due = cents(dues[0].value);
+    const paid = due !== null && due > 0n && due < gross ? (c.anywhere ?? []).find((a) => cents(a.value) === gross - due && a.start > out.totalWithVat!.start) : undefined;
+    if (paid) { prepaid = paid; matching = dues[0]; }
+  }
   // something was prepaid and no due label gave gross - prepaid: the amount printed as that
   // difference below the total is the amount due, under a label we do not know
   const printed = !matching && prepaid && expectedDue !== null && expectedDue !== gross && out.totalWithVat
