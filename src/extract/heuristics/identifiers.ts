@@ -48,7 +48,9 @@ export function readIdentifiers(layout: Layout, zones: Zones, out: TextFields): 
   readPaymentReference(layout, out);
   const iban = out.fields.iban?.provenance;
   const ibanLine = iban?.kind === 'text' ? layout.lines.find((l) => l.start <= iban.start && iban.start <= l.start + l.text.length) : undefined;
-  return { sellerLines: [...(seller && !seller.invalid ? [seller.line] : []), ...(ibanLine ? [ibanLine] : [])] };
+  // an id of the exact format whose check digits fail still stands in its owner's block
+  const owned = seller && (!seller.invalid || seller.invalid === CHECK_DIGITS_WRONG);
+  return { sellerLines: [...(owned ? [seller.line] : []), ...(ibanLine ? [ibanLine] : [])] };
 }
 
 function readVatIds(layout: Layout, zones: Zones, exclude: Array<[number, number]>): IdFound[] {

@@ -124,18 +124,32 @@ export function sellerName(layout: Layout, zones: Zones, sellerIdLines: Line[]):
   if (!chosen) return null;
   // without a legal form a line that passed every test is still a guess; with one, a name-like
   // line just above may be the first half of it ("MVM Musterhafter" over "Versicherungsverein a.G.")
-  const sure = formal && !continuesFromAbove(layout, formal) ? Math.min(0.95, chosen.confidence + 0.1) : Math.min(0.7, chosen.confidence);
+  // and is then taken with it, still flagged: the line above may as well be a slogan
+  const first = formal ? firstHalfAbove(layout, formal) : null;
+  // two companies named in the seller's places ("KOSTENLIEFERANT GMBH" in the block, "MUSTERLIEFERANT
+  // GMBH" over the VAT id): either may be the seller, so the first is kept and flagged
+  const rivals = names.filter((g) => LEGAL_FORM.test(g.value) && !sameCompany(g.value, formal!.value));
+  if (formal && rivals.length > 0) return { ...formal, confidence: Math.min(0.7, formal.confidence) };
+  if (first) return { value: `${first.value} ${formal!.value}`, start: first.start, end: formal!.end, confidence: Math.min(0.7, chosen.confidence) };
+  const sure = formal ? Math.min(0.95, chosen.confidence + 0.1) : Math.min(0.7, chosen.confidence);
   return { value: chosen.value, start: chosen.start, end: chosen.end, confidence: sure };
 }
 
-/** The name starts its line and the line above, on the same page, starts with a name-like cell of words only. */
-function continuesFromAbove(layout: Layout, g: NameGuess): boolean {
+/** One name inside the other ("Acme GmbH", "Acme GmbH & Co. KG"): the same company. */
+function sameCompany(a: string, b: string): boolean {
+  const [x, y] = [fold(a).replace(/[^a-z0-9]/g, ''), fold(b).replace(/[^a-z0-9]/g, '')];
+  return x.includes(y) || y.includes(x);
+}
+
+/** The name starts its line and the line above, on the same page, starts with a name-like cell of words only: that cell. */
+function firstHalfAbove(layout: Layout, g: NameGuess): NameGuess | null {
   const at = layout.lines.findIndex((l) => l.start <= g.start && g.start < l.start + l.text.length + 1);
   const line = layout.lines[at], above = layout.lines[at - 1];
-  if (!line || !above || above.page !== line.page || line.cells[0]?.start !== g.start) return false;
+  if (!line || !above || above.page !== line.page || line.cells[0]?.start !== g.start) return null;
   const cell = above.cells[0];
-  if (!cell || /[\d:@]/.test(cell.text) || LEGAL_FORM.test(cell.text)) return false;
-  return isName(layout, guess(cell.text, cell.start, 0));
+  if (!cell || /[\d:@]/.test(cell.text) || LEGAL_FORM.test(cell.text)) return null;
+  const half = guess(cell.text, cell.start, 0);
+  return isName(layout, half) ? half : null;
 }
 
 function firstCell(line: Line, confidence: number): Array<{ text: string; start: number; confidence: number }> {
