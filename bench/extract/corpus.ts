@@ -132,7 +132,7 @@ function sameForCorpus(field: CorpusField, got: string, want: string): boolean {
 }
 
 const pct = (n: number, d: number): string => (d === 0 ? '-' : `${((100 * n) / d).toFixed(0)}%`);
-const cell = (t: Tally): string => (t.scored === 0 ? '-' : `${pct(t.right, t.scored)} (${t.right}/${t.scored})`);
+const cell = (t: Tally): string => (t.scored === 0 ? '-' : `${pct(t.right, t.scored)} (${t.right}/${t.scored}${t.wrong ? `, ${t.wrong} wrong` : ''})`);
 
 function table(columns: Array<[string, Group]>): string {
   const lines = [`| field | ${columns.map(([name, g]) => `${name} (${g.documents})`).join(' | ')} |`, `|---|${columns.map(() => '---:').join('|')}|`];

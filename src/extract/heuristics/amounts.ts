@@ -5,7 +5,7 @@ import { findAmounts } from './values.js';
 import { chooseTotals, type AmountCandidate, type TotalsCandidates } from './totals.js';
 import { fold } from './labels.js';
 import { CONFIDENCE } from './confidence.js';
-import { totalsTable } from './totals-table.js';
+import { stackedTotals, totalsTable } from './totals-table.js';
 
 /**
  * Totals: every amount after a total label is a candidate; chooseTotals keeps the ones that
@@ -44,6 +44,13 @@ export function readAmounts(layout: Layout, out: TextFields): void {
     candidates.totalVat.push({ ...table.vat, weight: TABLE_WEIGHT });
     candidates.totalWithVat.push({ ...table.gross, weight: TABLE_WEIGHT });
   }
+  // three lines that add up (net, a tax, their sum) under labels we do not know: weak, any labelled sum wins
+  const stacked = stackedTotals(layout);
+  if (stacked) {
+    candidates.totalWithoutVat.push(stacked.net);
+    candidates.totalVat.push(stacked.vat);
+    candidates.totalWithVat.push(stacked.gross);
+  }
   const chosen = chooseTotals(candidates);
   const totalsConfidence = chosen.addsUp ? CONFIDENCE.totalsAddUp : CONFIDENCE.totalsUnchecked;
   const due = chosen.amountDue, gross = chosen.totalWithVat;
@@ -60,9 +67,12 @@ export function readAmounts(layout: Layout, out: TextFields): void {
   if (due) {
     const confidence = chosen.dueAddsUp && chosen.addsUp ? CONFIDENCE.totalsAddUp : agree ? CONFIDENCE.totalsAgree : CONFIDENCE.totalsUnchecked;
     out.set('amountDue', due.value, due.start, due.end, confidence, chosen.dueAddsUp && chosen.addsUp);
-  } else if (gross && !chosen.prepaidAmount) {
-    // EN 16931: due = gross - prepaid; with the totals checked and nothing printed as prepaid or due, that is the gross
-    const nothingElse = chosen.addsUp && !layout.labels.some((h) => h.kind === 'prepaidAmount' || h.kind === 'amountDue');
-    out.set('amountDue', gross.value, gross.start, gross.end, nothingElse ? CONFIDENCE.dueFromCheckedTotal : CONFIDENCE.dueFromTotal);
+  } else if (gross) {
+    // EN 16931: due = gross - prepaid; with the totals checked and nothing printed as prepaid or due, that is the gross.
+    // A prepayment of 0,00 is nothing prepaid; one that no printed amount confirms as gross - paid
+    // may be another amount read after a word such as "paid", so the gross stays the best guess, flagged.
+    const nothingPrepaid = !chosen.prepaidAmount || /^-?0(?:\.0+)?$/.test(chosen.prepaidAmount.value);
+    const nothingElse = nothingPrepaid && chosen.addsUp && !layout.labels.some((h) => h.kind === 'amountDue' || (h.kind === 'prepaidAmount' && !chosen.prepaidAmount));
+    out.set('amountDue', gross.value, gross.start, gross.end, nothingElse ? CONFIDENCE.dueFromCheckedTotal : nothingPrepaid ? CONFIDENCE.dueFromTotal : CONFIDENCE.dueDespitePrepaid);
   }
 }

@@ -39,6 +39,8 @@ export const CONFIDENCE = {
   dueFromTotal: 0.6,
   /** As dueFromTotal, with net + VAT = gross checked and no prepaid amount or amount-due label anywhere. */
   dueFromCheckedTotal: 0.85,
+  /** The amount due taken from the total although a prepaid amount was read that nothing printed confirms. */
+  dueDespitePrepaid: 0.4,
   /** A structured payment reference whose check digits pass. */
   referenceChecked: 0.97,
   /** A currency code printed next to an amount, or the only one in the document. */

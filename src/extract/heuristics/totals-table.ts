@@ -72,3 +72,30 @@ export function totalsTable(layout: Layout): TableTotals | null {
   }
   return found;
 }
+
+/** A word that names a tax, alone or in a compound ("Versicherungsteuer", "Mehrwertsteuer"). */
+const TAX_WORD = /steuer|\b(?:mwst|ust|btw|tva|iva|vat|tax|taxes|gst)\b/;
+
+/**
+ * The totals printed as three lines, each ending with its amount, under labels we do not
+ * know: net, then a line naming a tax, then their sum ("Gesamtbeitrag 50,00" / "Versicherung-
+ * steuer 19 % 9,50" / "Rechnungsbeitrag 59,50"). The addition is the evidence; the lowest such
+ * three lines are taken, as totals close the document.
+ */
+export function stackedTotals(layout: Layout): Omit<TableTotals, 'breakdownAgrees'> | null {
+  const lastAmount = (i: number): AmountCandidate | null => {
+    const line = layout.lines[i];
+    const a = line ? findAmounts(line.text, layout.language).at(-1) : undefined;
+    return a && line ? { value: a.value.value, start: line.start + a.start, end: line.start + a.end, weight: 1, confidence: 0.85 } : null;
+  };
+  for (let i = layout.lines.length - 1; i >= 2; i--) {
+    const [net, vat, gross] = [lastAmount(i - 2), lastAmount(i - 1), lastAmount(i)];
+    if (!net || !vat || !gross) continue;
+    const lines = [layout.lines[i - 2]!, layout.lines[i - 1]!, layout.lines[i]!];
+    if (lines.some((l) => l.page !== lines[2]!.page) || !TAX_WORD.test(lines[1]!.folded)) continue;
+    const [n, v, g] = [cents(net.value), cents(vat.value), cents(gross.value)];
+    if (n === null || v === null || g === null || v === 0n || n + v !== g) continue;
+    return { net, vat, gross };
+  }
+  return null;
+}
