@@ -37,10 +37,11 @@ function rowOf(layout: Layout, lineIndex: number): Row | null {
   const amounts = findAmounts(line.text, layout.language).map((a) => ({ ...a, cents: cents(a.value.value) }));
   const last = amounts.at(-1);
   if (!last || last.cents === null || amounts.length < 3) return null;
-  for (let j = amounts.length - 2; j >= 1; j--) {
+  // a VAT of 0,00 only when no VAT amount adds up: a row may print a zero discount or charge too
+  for (const zeroVat of [false, true]) for (let j = amounts.length - 2; j >= 1; j--) {
     for (let i = j - 1; i >= 0; i--) {
       const [a, b] = [amounts[i]!, amounts[j]!];
-      if (a.cents === null || b.cents === null || a.cents + b.cents !== last.cents || b.cents === 0n) continue;
+      if (a.cents === null || b.cents === null || a.cents + b.cents !== last.cents || a.cents === 0n || (b.cents === 0n) !== zeroVat) continue;
       const at = (m: typeof a): AmountCandidate => ({ value: m.value.value, start: line.start + m.start, end: line.start + m.end, weight: 0, confidence: 0.85 });
       return { net: at(a), vat: at(b), gross: at(last), n: a.cents, v: b.cents, g: last.cents };
     }
