@@ -5,7 +5,7 @@ import { findAmounts } from './values.js';
 import { chooseTotals, type AmountCandidate, type TotalsCandidates } from './totals.js';
 import { fold } from './labels.js';
 import { CONFIDENCE } from './confidence.js';
-import { stackedTotals, totalsTable } from './totals-table.js';
+import { breakdownVat, stackedTotals, totalsTable } from './totals-table.js';
 
 /**
  * Totals: every amount after a total label is a candidate; chooseTotals keeps the ones that
@@ -19,7 +19,7 @@ const TABLE_WEIGHT = 10;
 const TOTAL_WORDS = /\b(?:total|totaal|gesamt|summe|ttc|ht|htva|tvac|grand)/;
 
 export function readAmounts(layout: Layout, out: TextFields): void {
-  const candidates = Object.fromEntries(KINDS.map((k) => [k, [] as AmountCandidate[]])) as TotalsCandidates;
+  const candidates: TotalsCandidates = Object.fromEntries(KINDS.map((k) => [k, [] as AmountCandidate[]])) as Record<(typeof KINDS)[number], AmountCandidate[]>;
   for (const kind of KINDS) {
     for (const { hit, region } of labelled(layout, kind)) {
       // the last amount after the label: "BTW 21% over 100,00   21,00" is 21,00
@@ -51,6 +51,7 @@ export function readAmounts(layout: Layout, out: TextFields): void {
     candidates.totalVat.push(stacked.vat);
     candidates.totalWithVat.push(stacked.gross);
   }
+  candidates.breakdownVat = breakdownVat(layout);
   const chosen = chooseTotals(candidates);
   const totalsConfidence = chosen.addsUp ? CONFIDENCE.totalsAddUp : CONFIDENCE.totalsUnchecked;
   const due = chosen.amountDue, gross = chosen.totalWithVat;

@@ -66,6 +66,29 @@ Subtotaal   220,00`);
   });
 });
 
+describe('totals checked by the VAT breakdown', () => {
+  it('checks a net and a gross by the VAT of the rows per rate when no VAT total joins them (de)', () => {
+    const x = read(`Rechnung Nr. 471102 vom 05.03.2024
+Rechnungssumme Netto (excl. USt.)   473,00
+Steuerbasisbetrag USt. 7%   275,00   19,25
+Steuerbasisbetrag USt. 19%   198,00   37,62
+Rechnungssumme Brutto (inkl. USt.)   529,87`);
+    assert.equal(value(x, 'totalWithoutVat'), '473.00');
+    assert.equal(value(x, 'totalWithVat'), '529.87');
+    assert.ok(confidence(x, 'totalWithVat') >= 0.9, 'the rows prove it');
+    assert.notEqual(value(x, 'totalVat'), '529.87', 'the gross is no VAT');
+  });
+
+  it('does not prove totals that the breakdown contradicts (fr)', () => {
+    const x = read(`Facture F-9
+Date de facture   13/11/2024
+Total HT   600,00 €
+TVA 20,0%   500,00 €   100,00 €
+Total TTC   710,00 €`);
+    assert.ok(confidence(x, 'totalWithVat') < 0.8);
+  });
+});
+
 describe('the amount due, checked against the total and what was paid', () => {
   it('reads a prepayment printed as a negative amount and checks the due against it (de)', () => {
     const x = read(`Rechnung Nr. 471102 vom 05.06.2024

@@ -100,3 +100,32 @@ export function stackedTotals(layout: Layout): Omit<TableTotals, 'breakdownAgree
   }
   return null;
 }
+
+/**
+ * The VAT breakdown: rows that print a rate, then a base and the VAT on it, the VAT being the
+ * base at that rate to the cent ("Steuerbasisbetrag USt. 7%   275,00   19,25", "TVA 20,0%
+ * 81,90 €   16,38 €"). Their VAT amounts add up to the document's VAT, printed or not, which
+ * checks a net and a gross that no printed VAT total joins. Null without such rows.
+ */
+export function breakdownVat(layout: Layout): bigint | null {
+  let sum: bigint | null = null;
+  const seen = new Set<string>();
+  for (const line of layout.lines) {
+    const rate = /(?<![\d.,])(\d{1,2}(?:[.,]\d{1,2})?)\s?%/.exec(line.text);
+    if (!rate) continue;
+    const percent = Number(rate[1]!.replace(',', '.'));
+    const after = findAmounts(line.text.slice(rate.index + rate[0].length), layout.language).map((a) => cents(a.value.value));
+    for (let k = 0; k + 1 < after.length; k++) {
+      const [base, vat] = [after[k], after[k + 1]];
+      if (base == null || vat == null || base === 0n) continue;
+      // cents are 4 decimals here: within a cent of base x rate
+      const expected = (Number(base) * percent) / 100;
+      if (Math.abs(expected - Number(vat)) > 100) continue;
+      // a breakdown printed twice (on the page and in a summary) counts once
+      const key = `${percent}:${base}:${vat}`;
+      if (!seen.has(key)) { seen.add(key); sum = (sum ?? 0n) + vat; }
+      break;
+    }
+  }
+  return sum;
+}

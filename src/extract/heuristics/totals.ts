@@ -31,6 +31,8 @@ export interface ChosenTotals {
 export type TotalsCandidates = Record<'totalWithoutVat' | 'totalVat' | 'totalWithVat' | 'amountDue' | 'prepaidAmount', AmountCandidate[]> & {
   /** Every amount of the document, for a total whose label was not recognised. */
   anywhere?: AmountCandidate[];
+  /** The sum of the VAT breakdown's rows (totals-table.ts), in 4-decimal units. */
+  breakdownVat?: bigint | null;
 };
 
 const cents = (v: string): bigint | null => {
@@ -49,6 +51,24 @@ function completeByAddition(out: ChosenTotals, anywhere: AmountCandidate[]): voi
   if (n === null || v === null || v === 0n) return;
   const sum = [...anywhere].reverse().find((a) => cents(a.value) === n + v && a.start > Math.max(net!.start, vat!.start));
   if (sum) { out.totalWithVat = sum; out.addsUp = true; }
+}
+
+/**
+ * No printed VAT total joins a net and a gross, but the VAT breakdown's rows add up to the VAT
+ * between them: that net and gross are facts, and the VAT is the printed amount equal to the
+ * rows' sum, or none when only the rows print it.
+ */
+function checkByBreakdown(out: ChosenTotals, nets: AmountCandidate[], grosses: AmountCandidate[], vat: bigint): void {
+  for (const net of nets) {
+    const gross = grosses.find((g) => cents(net.value) !== null && cents(g.value) === cents(net.value)! + vat && g.start !== net.start);
+    if (!gross) continue;
+    out.totalWithoutVat = net;
+    out.totalWithVat = gross;
+    const printed = out.totalVat && cents(out.totalVat.value) === vat;
+    if (!printed) delete out.totalVat;
+    out.addsUp = true;
+    return;
+  }
 }
 
 /** Most specific first, then the lowest on the page: totals come after the lines. */
@@ -80,6 +100,7 @@ export function chooseTotals(c: TotalsCandidates): ChosenTotals {
     ? { totalWithoutVat: best.net, totalVat: best.vat, totalWithVat: best.gross, addsUp: true, dueAddsUp: false }
     : { totalWithoutVat: nets[0], totalVat: vats[0], totalWithVat: positive[0] ?? grosses[0], addsUp: false, dueAddsUp: false };
   if (!best) completeByAddition(out, c.anywhere ?? []);
+  if (!out.addsUp && c.breakdownVat) checkByBreakdown(out, nets, grosses, c.breakdownVat);
   // a prepayment is printed as what it takes off ("Erhaltene Anzahlungen -50,00"): it is the amount paid
   const printedPrepaid = [...c.prepaidAmount].sort(byPreference)[0];
   let prepaid = printedPrepaid?.value.startsWith('-') ? { ...printedPrepaid, value: printedPrepaid.value.slice(1) } : printedPrepaid;
