@@ -171,6 +171,9 @@ function numberInHeading(layout: Layout): { value: string; start: number; end: n
   return null;
 }
 
+/** A line that starts with a document word, perhaps ending a compound ("Beitragsrechnung"). */
+const TITLE_START = /^\s*[a-z-]*(?:rechnung|gutschrift|factuur|creditnota|facture|avoir|invoice|credit note)\b/;
+
 /** Lines whose dates are not the invoice's: a delivery, an order, a stylesheet or version. */
 const OTHER_DATE_LINE = /liefer|leistung|bestell|auftrag|livraison|commande|levering|bestelling|delivery|order|stylesheet|version|copyright|gultig|valid/;
 
@@ -188,6 +191,12 @@ function readDates(layout: Layout, out: TextFields, headingDate: DateInHeading |
   }
   if (out.fields.issueDate) return;
   if (headingDate) { out.set('issueDate', headingDate.value, headingDate.start, headingDate.end, CONFIDENCE.heading); return; }
+  // a title line that carries one date: "Beitragsrechnung   24. Januar 2024", "FACTURE du 3 mars 2024"
+  for (const line of layout.lines.slice(0, 30)) {
+    if (!TITLE_START.test(line.folded) || OTHER_DATE_LINE.test(line.folded)) continue;
+    const dates = findDates(line.text, layout.language, monthFirst);
+    if (dates.length === 1) { out.set('issueDate', dates[0]!.value, line.start + dates[0]!.start, line.start + dates[0]!.end, CONFIDENCE.heading); return; }
+  }
   // no label: the first date printed is most often the invoice date, unless its line says it is another one
   for (const line of layout.lines) {
     if (OTHER_DATE_LINE.test(line.folded)) continue;

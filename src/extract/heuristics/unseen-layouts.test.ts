@@ -214,3 +214,14 @@ Total TTC   -233,47 €`);
     assert.equal(value(read('RECHNUNGSKORREKTUR\nRechnungsnummer: RK-1\nGesamtbetrag   -8,79'), 'documentType'), 'invoice');
   });
 });
+
+describe('the issue date on a title line', () => {
+  it('reads the one date of a title line that starts with a document word, as a heading (de)', () => {
+    const x = read(`Versicherungsbüro Muster
+Liefertermin 02.01.2024
+Beitragsrechnung   24. Januar 2024
+Gesamtbeitrag   50,00 €`);
+    assert.equal(value(x, 'issueDate'), '2024-01-24');
+    assert.ok(x.fields.issueDate!.confidence >= 0.8);
+  });
+});
