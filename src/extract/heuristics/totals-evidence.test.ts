@@ -6,7 +6,7 @@ import { readFieldsFromText } from './read-fields.js';
 
 /**
  * Totals and sellers from agreement rather than labels (docs/extract.md, "Totals checked
- * against each other"): small made-up invoices in nl, fr, de and en, each printing its totals
+ * against each other (2026-12-07)"): small made-up invoices in nl, fr, de and en, each printing its totals
  * or its seller in a way no label points at.
  */
 const read = (text: string, source: 'pdf-text' | 'ocr' = 'pdf-text'): Extraction =>
