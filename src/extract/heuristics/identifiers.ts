@@ -33,7 +33,7 @@ interface IdFound {
  * `sellerLines` are where the seller's VAT id and IBAN are printed: the seller's block is
  * around them, which is evidence for its name.
  */
-export function readIdentifiers(layout: Layout, zones: Zones, out: TextFields): { sellerLines: Line[] } {
+export function readIdentifiers(layout: Layout, zones: Zones, out: TextFields): { sellerLines: Line[]; vatLine?: Line } {
   const ibanSpans = readIban(layout, zones, out);
   // an id that passes its checks beats one that does not, wherever each is printed
   const vat = readVatIds(layout, zones, ibanSpans).sort((a, b) => Number(a.invalid !== null) - Number(b.invalid !== null));
@@ -50,7 +50,7 @@ export function readIdentifiers(layout: Layout, zones: Zones, out: TextFields): 
   const ibanLine = iban?.kind === 'text' ? layout.lines.find((l) => l.start <= iban.start && iban.start <= l.start + l.text.length) : undefined;
   // an id of the exact format whose check digits fail still stands in its owner's block
   const owned = seller && (!seller.invalid || seller.invalid === CHECK_DIGITS_WRONG);
-  return { sellerLines: [...(owned ? [seller.line] : []), ...(ibanLine ? [ibanLine] : [])] };
+  return { sellerLines: [...(owned ? [seller.line] : []), ...(ibanLine ? [ibanLine] : [])], ...(owned && { vatLine: seller.line }) };
 }
 
 function readVatIds(layout: Layout, zones: Zones, exclude: Array<[number, number]>): IdFound[] {

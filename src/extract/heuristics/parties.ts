@@ -94,7 +94,7 @@ const LABEL_WORDS = new Set(Object.values(LABELS).flatMap((kinds) => Object.valu
  * one or two letters is no name. A name with a legal form (GmbH, BV, SARL, Ltd...) wins over
  * one without from a more trusted place, as it is the surest sign of a company.
  */
-export function sellerName(layout: Layout, zones: Zones, sellerIdLines: Line[]): NameGuess | null {
+export function sellerName(layout: Layout, zones: Zones, sellerIdLines: Line[], vatLine?: Line): NameGuess | null {
   const candidates: Array<{ text: string; start: number; confidence: number }> = [];
   const head = zones.heads.find((h) => h.party === 'seller');
   if (head) {
@@ -127,9 +127,13 @@ export function sellerName(layout: Layout, zones: Zones, sellerIdLines: Line[]):
   // and is then taken with it, still flagged: the line above may as well be a slogan
   const first = formal ? firstHalfAbove(layout, formal) : null;
   // two companies named in the seller's places ("KOSTENLIEFERANT GMBH" in the block, "MUSTERLIEFERANT
-  // GMBH" over the VAT id): either may be the seller, so the first is kept and flagged
+  // GMBH" on the line of the seller's VAT id): the VAT id names the taxable seller, so its owner
+  // is taken, and flagged, as the other may be the one the user knows
   const rivals = names.filter((g) => LEGAL_FORM.test(g.value) && !sameCompany(g.value, formal!.value));
-  if (formal && rivals.length > 0) return { ...formal, confidence: Math.min(0.7, formal.confidence) };
+  if (formal && rivals.length > 0) {
+    const owner = vatLine ? names.find((g) => LEGAL_FORM.test(g.value) && g.start === vatLine.cells[0]?.start) : undefined;
+    return { ...(owner ?? formal), confidence: Math.min(0.7, formal.confidence) };
+  }
   if (first) return { value: `${first.value} ${formal!.value}`, start: first.start, end: formal!.end, confidence: Math.min(0.7, chosen.confidence) };
   const sure = formal ? Math.min(0.95, chosen.confidence + 0.1) : Math.min(0.7, chosen.confidence);
   return { value: chosen.value, start: chosen.start, end: chosen.end, confidence: sure };

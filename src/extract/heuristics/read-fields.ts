@@ -30,7 +30,7 @@ export function readFieldsFromText(pages: PageText[], source: TextSource, budget
   budget?.checkTime();
   const zones = zonesOf(layout);
   const ids = readIdentifiers(layout, zones, out);
-  const seller = sellerName(layout, zones, ids.sellerLines);
+  const seller = sellerName(layout, zones, ids.sellerLines, ids.vatLine);
   if (seller) out.set('sellerName', seller.value, seller.start, seller.end, seller.confidence);
   const buyer = buyerName(zones);
   if (buyer && buyer.value !== seller?.value) out.set('buyerName', buyer.value, buyer.start, buyer.end, buyer.confidence);

@@ -161,7 +161,7 @@ Beitragsrechnung Nr. 00.123.456.7   11. März 2024`);
     assert.ok(confidence(x, 'sellerName') < 0.8);
   });
 
-  it('flags the seller when another company is named over its VAT id (de)', () => {
+  it('takes the owner of the seller VAT id when another company is named in the seller block, flagged (de)', () => {
     const x = read(`Lieferant   Käufer   RECHNUNG
 KOSTENLIEFERANT GMBH   KUNDE GMBH
 Beleg-Nr   : R-1
@@ -169,7 +169,7 @@ Beleg-Datum   : 06.08.2024
 
 Summe   10,00
 MUSTERLIEFERANT GMBH   Geschäftsführung:   USt-IdNr: DE123456789   HRB Nr. 372876`);
-    assert.ok(['KOSTENLIEFERANT GMBH', 'MUSTERLIEFERANT GMBH'].includes(String(value(x, 'sellerName'))));
+    assert.equal(value(x, 'sellerName'), 'MUSTERLIEFERANT GMBH', 'the VAT id names the taxable seller');
     assert.ok(confidence(x, 'sellerName') < 0.8, 'two companies: a person must choose');
   });
 
