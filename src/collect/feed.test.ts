@@ -23,7 +23,7 @@ describe('collecting through a change feed', () => {
 
   const run = () => w.deps.collect.runs.runNow(w.orgId, channel.id, null);
   const cursor = async () => (await w.deps.collect.channels.get(w.orgId, channel.id)).cursor;
-  const inboxNumbers = async () => (await listInbox(w.deps.db, w.orgId, { limit: 1000 })).map((i) => i.fields.number?.value).sort();
+  const inboxNumbers = async () => (await w.deps.queue.idle(), await listInbox(w.deps.db, w.orgId, { limit: 1000 })).map((i) => i.fields.number?.value).sort();
 
   it('enumerates the folder page by page on the first run, then reads only the changes', async () => {
     drive.pageSize = 3;
