@@ -76,10 +76,12 @@ export async function catalogFigures(documents: number): Promise<CatalogFigures>
       FROM document_versions, generate_series(1, ${documents}) AS g WHERE id = ${model.currentVersionId}`.execute(deps.db);
     await sql`UPDATE counters SET value = value + ${documents} WHERE name = 'document_change'`.execute(deps.db);
     // The destination holds every one of them already: a settled archive.
-    await sql`INSERT INTO deliveries (destination_id, document_id, org_id, version_id, remote_path, intent_path, remote_id, sha256, size, state, error, attempts, synced_at, updated_at)
-      SELECT ${dst.id}, d.id, d.org_id, d.current_version_id, 'Bench/' || substr(d.date, 1, 4) || '/' || substr(d.date, 6, 2) || '/' || d.number || '.pdf', NULL, NULL,
-        v.sha256, v.size, 'synced', NULL, 1, d.created_at, d.created_at
-      FROM documents d JOIN document_versions v ON v.id = d.current_version_id WHERE d.id LIKE 'doc_b%'`.execute(deps.db);
+    // The paths are ASCII, so PostgreSQL's lower() is the fold a pass writes (domain/names.ts foldName).
+    await sql`INSERT INTO deliveries (destination_id, document_id, org_id, version_id, remote_path, remote_fold, intent_path, remote_id, sha256, size, state, error, attempts, synced_at, updated_at)
+      SELECT ${dst.id}, d.id, d.org_id, d.current_version_id, p.path, lower(p.path), NULL, NULL, v.sha256, v.size, 'synced', NULL, 1, d.created_at, d.created_at
+      FROM documents d JOIN document_versions v ON v.id = d.current_version_id
+        CROSS JOIN LATERAL (SELECT 'Bench/' || substr(d.date, 1, 4) || '/' || substr(d.date, 6, 2) || '/' || d.number || '.pdf' AS path) p
+      WHERE d.id LIKE 'doc_b%'`.execute(deps.db);
     await sql`UPDATE destinations SET cursor_seq = ${seq + documents} WHERE id = ${dst.id}`.execute(deps.db);
     await sql`ANALYZE`.execute(deps.db);
     const fill = (Date.now() - filling) / 1000;
