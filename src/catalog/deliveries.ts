@@ -37,7 +37,9 @@ export async function deliveriesFor(db: Db, destinationId: string, documentIds: 
 /** Documents whose delivery is not done (failed, or interrupted mid-transfer). */
 export async function unfinishedDeliveries(db: Db, destinationId: string, limit: number): Promise<string[]> {
   const rows = await db.selectFrom('deliveries').select('document_id').where('destination_id', '=', destinationId)
-    .where('state', '!=', 'synced').limit(limit).execute();
+    // The two states by name, not "not synced": the (destination, state) index then reads only
+    // these rows, where != walked every delivery of the destination (a million at a large firm).
+    .where('state', 'in', ['pending', 'failed']).limit(limit).execute();
   return rows.map((r) => r.document_id);
 }
 
