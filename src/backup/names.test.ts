@@ -9,6 +9,7 @@ import { getCompany } from '../catalog/organizations.js';
 import { renderPath } from '../domain/layout.js';
 import type { NameRules } from '../domain/names.js';
 import { planPage } from './names.js';
+import { fillNameFolds } from '../catalog/migrations/025-delivery-name-folds.js';
 import { toCandidate } from './sync.js';
 
 const pgOk = await postgresReachable();
@@ -27,6 +28,7 @@ for (const postgres of [false, true]) {
         companyId: w.companyId, name: `Names ${postgres}`, kind: 'local', settings: { root: await w.folder(`names-${postgres}`) }, layout: '{file}',
         startDate: null, schedule: 'daily@03:00', restoreDeleted: true, respectFolderDeletions: false,
       });
+      await w.deps.queue.idle(); // its first pass, over no documents yet; daily, so no other pass starts
       const add = async (label: string) => (await w.deps.vault.create(w.orgId, w.companyId,
         { type: 'invoice', number: null, date: '2024-05-01', counterparty: null, amount: null, currency: null, businessAccount: null },
         { body: Readable.from([Buffer.from(`%PDF-1.4 ${label}`)]), filename: 'same.pdf', mime: 'application/pdf' })).id;
@@ -47,6 +49,14 @@ for (const postgres of [false, true]) {
       };
       assert.equal(await planned(posix), name(4), 'a case-sensitive destination holds "(4)" in capitals as another name');
       assert.equal(await planned(folding), name(5), 'a case-insensitive one counts it as taken');
+
+      // Rows written before migration 025 had no folds: the upgrade fills them, and the names are found again.
+      await w.deps.db.updateTable('deliveries').set({ remote_fold: null, intent_fold: null }).where('destination_id', '=', dst.id).execute();
+      assert.equal(await planned(folding), name(1), 'without folds no name is found (what the upgrade must fix)');
+      await fillNameFolds(w.deps.db);
+      assert.equal(await planned(folding), name(5));
+      const rows = await w.deps.db.selectFrom('deliveries').select(['remote_path', 'remote_fold', 'intent_path', 'intent_fold']).where('destination_id', '=', dst.id).execute();
+      for (const r of rows) assert.deepEqual([r.remote_fold, r.intent_fold], [r.remote_path?.toLowerCase() ?? null, r.intent_path?.toLowerCase() ?? null]);
     });
   });
 }

@@ -14,6 +14,13 @@ import { foldName } from '../../domain/names.js';
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('deliveries').addColumn('remote_fold', 'text').execute();
   await db.schema.alterTable('deliveries').addColumn('intent_fold', 'text').execute();
+  await fillNameFolds(db);
+  await db.schema.createIndex('deliveries_remote_fold').on('deliveries').columns(['destination_id', 'remote_fold']).execute();
+  await db.schema.createIndex('deliveries_intent_fold').on('deliveries').columns(['destination_id', 'intent_fold']).execute();
+}
+
+/** Writes the folds of every delivery that has a path, in key order a page at a time. */
+export async function fillNameFolds(db: Kysely<any>): Promise<void> {
   let after = { destination: '', document: '' };
   for (;;) {
     const rows: Array<{ destination_id: string; document_id: string; remote_path: string | null; intent_path: string | null }> = await db.selectFrom('deliveries')
@@ -29,6 +36,4 @@ export async function up(db: Kysely<any>): Promise<void> {
     const last = rows.at(-1)!;
     after = { destination: last.destination_id, document: last.document_id };
   }
-  await db.schema.createIndex('deliveries_remote_fold').on('deliveries').columns(['destination_id', 'remote_fold']).execute();
-  await db.schema.createIndex('deliveries_intent_fold').on('deliveries').columns(['destination_id', 'intent_fold']).execute();
 }
