@@ -1,5 +1,5 @@
 /**
- * `npm run bench:scale`, part (1): what an idle Dossier on PostgreSQL costs the database, with
+ * `npm run bench:scale`, parts (1), (2) and (3) (BENCH_SCALE_PARTS=1,2,3; part 2 is bench/scale-backfill.ts, part 3 bench/scale-catalog.ts). Part (1): what an idle Dossier on PostgreSQL costs the database, with
  * 10, 1,000 and 5,000 destinations beside 1,000 collection channels. One `dossier serve`
  * (API, workers, schedulers) runs as a child process; the database's own counters
  * (pg_stat_database: committed and rolled-back transactions, one per statement outside an
@@ -20,6 +20,8 @@ import { bootstrapIfEmpty } from '../src/auth/bootstrap.js';
 import { freshPostgres } from '../test/helpers/databases.js';
 import { TEST_LIMITS } from '../test/helpers/limits.js';
 import { startServerProcess } from '../test/helpers/server-process.js';
+import { catalogFigures } from './scale-catalog.js';
+import { backfillFigures } from './scale-backfill.js';
 
 const SIZES = (process.env.BENCH_DESTINATIONS ?? '10,1000,5000').split(',').map(Number);
 const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 1000);
@@ -85,5 +87,29 @@ async function idleCost(destinations: number): Promise<number> {
   }
 }
 
-console.log(`idle database statements per second, one "dossier serve" on PostgreSQL, ${CHANNELS} channels, ${MEASURE_MS / 1000} s measured after ${WARM_MS / 1000} s`);
-for (const n of SIZES) console.log(`${String(n).padStart(6)} destinations: ${(await idleCost(n)).toFixed(2)} /s`);
+const PARTS = new Set((process.env.BENCH_SCALE_PARTS ?? '1,2,3').split(','));
+const WORKERS = (process.env.BENCH_WORKERS ?? '1,2,4').split(',').map(Number);
+const BACKFILL = { destinations: Number(process.env.BENCH_BACKFILL_DESTINATIONS ?? 100), documents: Number(process.env.BENCH_BACKFILL_DOCUMENTS ?? 200), latencyMs: 50 };
+const CATALOGS = (process.env.BENCH_CATALOG ?? '50000,1000000').split(',').map(Number);
+
+if (PARTS.has('1')) {
+  console.log(`(1) idle database statements per second, one "dossier serve" on PostgreSQL, ${CHANNELS} channels, ${MEASURE_MS / 1000} s measured after ${WARM_MS / 1000} s`);
+  for (const n of SIZES) console.log(`${String(n).padStart(6)} destinations: ${(await idleCost(n)).toFixed(2)} /s`);
+}
+if (PARTS.has('2')) {
+  console.log(`(2) backfill to the OneDrive emulator, ${BACKFILL.latencyMs} ms added per request, ${BACKFILL.destinations} destinations x ${BACKFILL.documents} documents, worker processes on PostgreSQL`);
+  let one = 0;
+  for (const n of WORKERS) {
+    const f = await backfillFigures(n, BACKFILL);
+    one ||= f.docsPerS;
+    console.log(`${n} worker(s): ${f.deliveries} deliveries in ${f.seconds.toFixed(1)} s, ${f.docsPerS.toFixed(1)} documents/s (${(f.docsPerS / one).toFixed(2)}x one worker)`);
+  }
+}
+if (PARTS.has('3')) {
+  console.log('(3) a large catalog: one worker and one API process on PostgreSQL, one destination holding every document');
+  console.log('documents | filled in | first pass after start | incremental pass | worker peak RSS | API peak RSS | GET /v1/documents first page');
+  for (const n of CATALOGS) {
+    const f = await catalogFigures(n);
+    console.log(`${String(n).padStart(9)} | ${f.fill.toFixed(0).padStart(6)} s | ${f.firstPass.toFixed(3).padStart(8)} s | ${f.pass.toFixed(3).padStart(8)} s | ${f.workerMb.toFixed(0).padStart(6)} MB | ${f.apiMb.toFixed(0).padStart(6)} MB | ${f.firstPageMs.toFixed(1).padStart(6)} ms`);
+  }
+}

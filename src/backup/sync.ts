@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import { DomainError } from '../domain/errors.js';
 import { resolveLayout } from '../domain/layout.js';
-import { collisionKey } from '../domain/names.js';
 import { isConnectorError, type Quota, type StorageConnector } from '../connectors/connector.js';
 import type { RetryPolicy } from '../connectors/kit/retry.js';
 import type { Db } from '../catalog/db.js';
@@ -10,11 +9,12 @@ import { documentsByIds, documentsChangedSince, type PlannableDocument } from '.
 import { getDestination, updateDestination, type DestinationRow } from '../catalog/destinations.js';
 import { acquireLease, releaseLease } from '../catalog/leases.js';
 import {
-  closeInterruptedRuns, deliveriesFor, remotePaths, startRun, unfinishedDeliveries, updateRun, type RunCounts,
+  closeInterruptedRuns, deliveriesFor, startRun, unfinishedDeliveries, updateRun, type RunCounts,
 } from '../catalog/deliveries.js';
 import type { BlobStore } from '../vault/blobs.js';
 import { blockedBy, DestinationBlocked, execute } from './executor.js';
-import { plan, type Candidate } from './planner.js';
+import type { Candidate } from './planner.js';
+import { planPage } from './names.js';
 import { checkSpace, readQuota } from './quota.js';
 import type { LiveEvents } from '../events/live.js';
 import type { Announce } from '../events/occurrences.js';
@@ -42,11 +42,6 @@ export interface SyncOptions { trigger: string; signal?: AbortSignal; onProgress
 const PAGE = 1000;
 const LEASE_MS = 60_000;
 const STATE_POLL_MS = 2_000;
-/**
- * The names this destination holds, per destination, kept between runs so an incremental pass
- * reads only the changes. Reloaded when another process ran the destination since.
- */
-const takenCache = new Map<string, { lastRunId: string | null; taken: Map<string, string> }>();
 
 export const toCandidate = (d: PlannableDocument): Candidate => ({
   id: d.id, type: d.type as Candidate['type'], number: d.number, date: d.date, counterparty: d.counterparty,
@@ -85,7 +80,6 @@ export async function syncDestination(deps: SyncDeps, orgId: string, destination
       opts.onProgress?.(p);
       deps.events?.emit({ type: 'run.progress', orgId, destinationId, ...p });
     };
-    const cached = takenCache.get(destinationId);
     await updateDestination(deps.db, orgId, destinationId, { lastRunId: runId });
     connector = await deps.connect(orgId, dst);
     // Asked at once, while the pages are read and planned: on SFTP this is the login, which
@@ -95,17 +89,13 @@ export async function syncDestination(deps: SyncDeps, orgId: string, destination
     firstQuota.catch(() => undefined);
     const company = await getCompany(deps.db, orgId, dst.companyId);
     const rules = connector.capabilities.names;
-    let taken = cached && cached.lastRunId === dst.lastRunId ? cached.taken : null;
-    if (!taken) {
-      taken = new Map();
-      for (const r of await remotePaths(deps.db, destinationId)) taken.set(collisionKey(r.path, rules), r.documentId);
-    }
-    takenCache.set(destinationId, { lastRunId: runId, taken });
-    const ctx = { template: resolveLayout(dst.layout), company, rules, startDate: dst.startDate, canMove: !!connector.move && connector.capabilities.serverSideMove, taken };
+    // The names the destination holds are read per page, for that page's documents (names.ts):
+    // nothing of them is kept between pages or passes, so another process's pass is always seen.
+    const ctx = { template: resolveLayout(dst.layout), company, rules, startDate: dst.startDate, canMove: !!connector.move && connector.capabilities.serverSideMove };
 
     const runPage = async (docs: PlannableDocument[]) => {
       const ledger = await deliveriesFor(deps.db, destinationId, docs.map((d) => d.id));
-      const actions = plan(docs.map(toCandidate), ledger, ctx);
+      const { actions, taken } = await planPage(deps.db, destinationId, docs.map(toCandidate), ledger, ctx);
       if (actions.some((a) => a.op !== 'skip')) {
         const quota = await (firstQuota ?? readQuota(connector!));
         firstQuota = null;
@@ -115,7 +105,7 @@ export async function syncDestination(deps: SyncDeps, orgId: string, destination
       // Counted once here: progress reports come once per file.
       const planned = base.planned + counts0(actions);
       const counts = await execute(deps, {
-        orgId, companyId: dst.companyId, destinationId, destinationName: dst.name, runId: runId!, connector: connector!, actions, transfers: deps.transfers, taken: taken!,
+        orgId, companyId: dst.companyId, destinationId, destinationName: dst.name, runId: runId!, connector: connector!, actions, transfers: deps.transfers, taken,
         signal,
         onProgress: (done, bytes) => report({ runId: runId!, done: base.uploaded + base.moved + base.restored + done, planned, bytes: base.bytes + bytes }),
       });
@@ -146,7 +136,6 @@ export async function syncDestination(deps: SyncDeps, orgId: string, destination
     }
     return runId;
   } catch (e) {
-    takenCache.delete(destinationId);
     // A connection that just failed is not worth keeping; the next pass starts afresh.
     await deps.forgetConnector?.(destinationId).catch(() => undefined);
     if (runId) {

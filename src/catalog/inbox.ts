@@ -3,6 +3,7 @@ import { newId } from '../domain/ids.js';
 import { notFound } from '../domain/errors.js';
 import type { InboxStatus } from '../domain/channels.js';
 import { now, type Db } from './db.js';
+import { isPostgres } from './dialect.js';
 import type { Database } from './schema.js';
 
 /** The inbox: what was collected for a company, waiting for data entry. Scoped to one organization. */
@@ -42,7 +43,10 @@ const toItem = (r: Database['inbox_items']): InboxItem => ({
 });
 
 export type NewInboxItem = Pick<InboxItem, 'companyId' | 'binderId' | 'recipientId' | 'channelId' | 'documentId' | 'sha256' | 'filename'
-  | 'sourcePath' | 'fields' | 'extraction' | 'dedupeKey' | 'likelyDuplicateOf' | 'previousId'>;
+  | 'sourcePath' | 'fields' | 'extraction' | 'dedupeKey' | 'likelyDuplicateOf' | 'previousId'> & {
+  /** `reading` while a job reads it (the fields come then), else ready for review. */
+  status?: Extract<InboxStatus, 'reading' | 'to_review'>;
+}
 
 /** Many items at once, their ids chosen by the caller (a batch refers to them before they are written). */
 export async function insertInboxItems(trx: Trx, orgId: string, items: Array<NewInboxItem & { id: string }>): Promise<void> {
@@ -50,7 +54,7 @@ export async function insertInboxItems(trx: Trx, orgId: string, items: Array<New
   for (let n = 0; n < items.length; n += 500) {
     await trx.insertInto('inbox_items').values(items.slice(n, n + 500).map((i) => ({
       id: i.id, org_id: orgId, company_id: i.companyId, binder_id: i.binderId, recipient_id: i.recipientId, channel_id: i.channelId,
-      document_id: i.documentId, sha256: i.sha256, filename: i.filename, source_path: i.sourcePath, status: 'to_review',
+      document_id: i.documentId, sha256: i.sha256, filename: i.filename, source_path: i.sourcePath, status: i.status ?? 'to_review',
       fields: JSON.stringify(i.fields), extraction: JSON.stringify(i.extraction), dedupe_key: i.dedupeKey,
       likely_duplicate_of: i.likelyDuplicateOf, previous_id: i.previousId, duplicates_seen: 0, reviewed_by: null, reviewed_at: null,
       created_at: at, updated_at: at,
@@ -119,6 +123,35 @@ export async function inboxItemsOfDocuments(db: Db, orgId: string, documentIds: 
     for (const r of rows) out.set(r.document_id, toItem(r));
   }
   return out;
+}
+
+export async function findInboxItem(db: Db, orgId: string, id: string): Promise<InboxItem | null> {
+  const r = await db.selectFrom('inbox_items').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  return r ? toItem(r) : null;
+}
+
+/** Items whose reading job has not finished, of every organization, a page in id order. */
+export async function inboxItemsBeingRead(db: Db, after: string | undefined, limit: number): Promise<Array<{ id: string; orgId: string }>> {
+  let q = db.selectFrom('inbox_items').select(['id', 'org_id']).where('status', '=', 'reading');
+  if (after) q = q.where('id', '>', after);
+  return (await q.orderBy('id').limit(limit).execute()).map((r) => ({ id: r.id, orgId: r.org_id }));
+}
+
+/**
+ * What the reading job found, written once: only while the item is still `reading`, so a job
+ * that runs twice changes nothing the second time (false). The first item of the company with
+ * the same supplier, number and amount becomes its likely original; on PostgreSQL the company
+ * row is locked for it, so two workers reading two copies at once cannot both miss the other.
+ */
+export async function finishReading(trx: Transaction<Database>, orgId: string, item: Pick<InboxItem, 'id' | 'companyId'>,
+  r: { fields: Record<string, StoredField>; extraction: ExtractionSummary; key: string | null }): Promise<boolean> {
+  if (isPostgres(trx)) await sql`select id from companies where id = ${item.companyId} for update`.execute(trx);
+  const likely = r.key ? await inboxItemWithKey(trx, item.companyId, r.key, item.id) : null;
+  const res = await trx.updateTable('inbox_items').set({
+    status: 'to_review', fields: JSON.stringify(r.fields), extraction: JSON.stringify(r.extraction), dedupe_key: r.key,
+    likely_duplicate_of: likely, updated_at: now(),
+  }).where('org_id', '=', orgId).where('id', '=', item.id).where('status', '=', 'reading').executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
 }
 
 export async function getInboxItem(db: Db, orgId: string, id: string): Promise<InboxItem> {

@@ -53,6 +53,8 @@ export interface Database {
     remote_path: string | null; intent_path: string | null; remote_id: string | null; sha256: string | null;
     size: number | null; state: string; error: string | null; attempts: number;
     synced_at: string | null; updated_at: string;
+    /** remote_path and intent_path folded to lower case (migration 025), to find names by. */
+    remote_fold: string | null; intent_fold: string | null;
   };
   runs: {
     id: string; org_id: string; destination_id: string; trigger: string; status: string;

@@ -4,7 +4,7 @@ import { hasDocumentText, saveDocumentTexts } from '../catalog/document-list.js'
 import type { JobQueue } from '../jobs/queue.js';
 import { DomainError } from '../domain/errors.js';
 import type { VaultService } from '../vault/service.js';
-import { extractWhenFree, MAX_READ_BYTES } from './intake.js';
+import { extractWhenFree, MAX_READ_BYTES } from './reading.js';
 
 export const READ_TEXT_JOB = 'document.read-text';
 export interface ReadTextJob { orgId: string; documentId: string }

@@ -23,7 +23,7 @@ describe('collecting through a change feed', () => {
 
   const run = () => w.deps.collect.runs.runNow(w.orgId, channel.id, null);
   const cursor = async () => (await w.deps.collect.channels.get(w.orgId, channel.id)).cursor;
-  const inboxNumbers = async () => (await listInbox(w.deps.db, w.orgId, { limit: 1000 })).map((i) => i.fields.number?.value).sort();
+  const inboxNumbers = async () => (await w.deps.queue.idle(), await listInbox(w.deps.db, w.orgId, { limit: 1000 })).map((i) => i.fields.number?.value).sort();
 
   it('enumerates the folder page by page on the first run, then reads only the changes', async () => {
     drive.pageSize = 3;
@@ -54,6 +54,7 @@ describe('collecting through a change feed', () => {
     assert.equal(drive.calls.read, 1, 'the provider\'s hash spares the download of the renamed and touched files');
     const { items } = await w.deps.collect.runs.get(w.orgId, r.id);
     assert.deepEqual(items.map((i) => [i.path, i.outcome]), [['3.xml', 'changed']]);
+    await w.deps.queue.idle();
     const inbox = await listInbox(w.deps.db, w.orgId, { limit: 1000 });
     const changed = inbox.find((i) => i.id === items[0]!.inboxItemId)!;
     assert.equal(inbox.find((i) => i.id === changed.previousId)!.fields.number!.value, 'F-3');

@@ -15,8 +15,8 @@ import { newId } from '../domain/ids.js';
 import { saveDocumentTexts } from '../catalog/document-list.js';
 import type { BlobStore } from '../vault/blobs.js';
 import type { StagedBlob, VaultService } from '../vault/service.js';
-import { BUSY_RETRY_AFTER_S, extractDocument, type ExtractionInput, type ExtractionResult } from '../extract/index.js';
-import { dedupeKey, documentMeta, extractionSummary, inboxFields } from './fields.js';
+import { documentMeta } from './fields.js';
+import { mimeOf, NOT_READ_YET, readBlob, type Reading } from './reading.js';
 import { recordAudit } from '../audit/log.js';
 import type { AuditActor } from '../domain/audit.js';
 
@@ -27,6 +27,11 @@ export interface IntakeDeps {
   blobs: BlobStore;
   /** Read each collected document (e-invoice XML, PDF text, OCR); off only for benchmarks of the transfer itself. */
   readDocuments: boolean;
+  /**
+   * Where the reading of new documents is queued as jobs (READ_JOB), so that any worker reads
+   * them; without it they are read here, before they are filed (a process that runs no jobs).
+   */
+  readLater?: (orgId: string, inboxItemIds: string[]) => Promise<void>;
   /** Where webhooks and alerts hear of documents received, runs finished and channel states. */
   announce?: Announce;
 }
@@ -48,20 +53,10 @@ export interface IntakeResult { outcome: Outcome; inboxItemId: string | null; er
 
 /** How long a claim holds without being settled: far longer than reading one document takes. */
 export const CLAIM_MS = 15 * 60_000;
-export const MAX_READ_BYTES = 50 * 1024 * 1024;
 /** Documents read at once: reading is CPU work (PDF text, OCR), so about the cores, not the network. */
 const READ_DEPTH = 2;
 
 type RecordDocuments = (docs: Array<{ meta: DocumentMeta; blob: StagedBlob }>) => Promise<DocumentRow[]>;
-
-const MIME: Record<string, string> = { pdf: 'application/pdf', xml: 'application/xml', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', tif: 'image/tiff', tiff: 'image/tiff' };
-const mimeOf = (name: string) => MIME[name.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream';
-
-async function readAll(blobs: BlobStore, sha256: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of blobs.open(sha256)) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}
 
 /** Runs `fn` over `items`, `depth` at a time; the first error stops new starts and is thrown once the others settle. */
 async function eachLimited<T>(items: T[], depth: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -86,7 +81,6 @@ type Verdict =
   | { kind: 'unchanged' | 'already_collected'; inboxItemId: string | null }
   | { kind: 'duplicate'; of: string }
   | { kind: 'new' };
-interface Reading { fields: ReturnType<typeof inboxFields>; extraction: ReturnType<typeof extractionSummary>; key: string | null; text: string | null }
 
 /** Whether the state a batch was read against moved before its transaction: that batch is filed file by file instead. */
 class StaleVerdict extends Error {}
@@ -110,31 +104,13 @@ function verdict(k: Known, f: Fetched): Verdict {
   return existing ? { kind: 'duplicate', of: existing } : { kind: 'new' };
 }
 
-async function read(deps: IntakeDeps, f: Fetched): Promise<Reading> {
-  let result: ExtractionResult | null = null;
-  let skipped: string | undefined;
-  if (!deps.readDocuments) skipped = 'Reading is turned off for this run.';
-  else if (f.blob.size > MAX_READ_BYTES) skipped = 'The file is too large to be read; enter its fields by hand.';
-  else result = await extractWhenFree({ bytes: await readAll(deps.blobs, f.blob.sha256), filename: f.name, mime: f.mime ?? mimeOf(f.name) });
-  const fields = inboxFields(result);
-  // The text is kept for the Documents page's search.
-  return { fields, extraction: extractionSummary(result, skipped), key: dedupeKey(fields), text: result?.ok ? result.text : null };
-}
-
-/** How long a collected file waits, at most, for a free extraction thread before it is filed as not read. */
-const MAX_BUSY_WAIT_MS = 5 * 60_000;
-
 /**
- * Reading is shared with uploads to the API; when all of it is taken (`busy`), a collected file
- * waits its turn rather than being filed as unread, within a bound well inside the claim.
+ * A new file's reading: now, or (with `readLater`) none yet, the item filed as `reading` and its
+ * job queued after the commit.
  */
-export async function extractWhenFree(input: ExtractionInput): Promise<ExtractionResult> {
-  const giveUpAt = Date.now() + MAX_BUSY_WAIT_MS;
-  for (;;) {
-    const result = await extractDocument(input);
-    if (result.ok || result.reason !== 'busy' || Date.now() >= giveUpAt) return result;
-    await new Promise((r) => setTimeout(r, BUSY_RETRY_AFTER_S * 1000));
-  }
+async function read(deps: IntakeDeps, f: Fetched): Promise<Reading> {
+  if (deps.readDocuments && deps.readLater) return NOT_READ_YET;
+  return readBlob(deps.blobs, f.blob, f.name, f.mime ?? mimeOf(f.name), deps.readDocuments ? undefined : 'Reading is turned off for this run.');
 }
 
 /**
@@ -172,7 +148,7 @@ async function fileIn(trx: Transaction<Database>, record: RecordDocuments, job: 
       fresh.push({ f, r, item: {
         id, companyId: channel.companyId, binderId: channel.binderId, recipientId: channel.recipientId, channelId: channel.id,
         sha256: f.blob.sha256, filename: f.name, sourcePath: f.item.path, fields: r.fields, extraction: r.extraction,
-        dedupeKey: r.key, likelyDuplicateOf: likely, previousId: f.item.inboxItemId,
+        dedupeKey: r.key, likelyDuplicateOf: likely, previousId: f.item.inboxItemId, status: r === NOT_READ_YET ? 'reading' : 'to_review',
       } });
       settle('collected', id);
       k.inbox.set(f.blob.sha256, id); // the same bytes later in the batch are a duplicate of this one
@@ -197,6 +173,9 @@ async function fileIn(trx: Transaction<Database>, record: RecordDocuments, job: 
 /** A collected file comes from the client's folder of a channel: the channel is who brought it. */
 const collectedBy = (channelId: string): AuditActor => ({ kind: 'client', id: channelId });
 
+/** The outcomes of a file that became a new inbox item. */
+const FILED = new Set<Outcome>(['collected', 'changed', 'likely_duplicate']);
+
 /** Reads the files judged new, then files the batch in one transaction. */
 async function file(deps: IntakeDeps, job: FilingJob, batch: Fetched[]): Promise<IntakeResult[]> {
   const readings = new Map<Fetched, Reading>();
@@ -206,9 +185,12 @@ async function file(deps: IntakeDeps, job: FilingJob, batch: Fetched[]): Promise
   for (const f of batch) if (verdict(k, f).kind === 'new' && !bytes.has(f.blob.sha256)) { bytes.add(f.blob.sha256); fresh.push(f); }
   await eachLimited(fresh, READ_DEPTH, async (f) => { readings.set(f, await read(deps, f)); });
   const results = await deps.vault.recordStaged(job.orgId, job.channel.companyId, (trx, record) => fileIn(trx, record, job, batch, readings), collectedBy(job.channel.id));
+  // Queued after the commit; a job lost before it runs is queued again at the next start.
+  const unread = results.flatMap((r, i) => (r.inboxItemId && readings.get(batch[i]!) === NOT_READ_YET && FILED.has(r.outcome) ? [r.inboxItemId] : []));
+  if (unread.length > 0) await deps.readLater!(job.orgId, unread).catch((err: unknown) => deps.log.warn({ err, channel: job.channel.id }, 'could not queue the reading of collected documents; they are queued again at the next start'));
   // Announced after the commit: a receiver is never told of an item a rollback took back.
   for (const [i, r] of results.entries()) {
-    if (!r.inboxItemId || !['collected', 'changed', 'likely_duplicate'].includes(r.outcome)) continue;
+    if (!r.inboxItemId || !FILED.has(r.outcome)) continue;
     await deps.announce?.({
       type: 'collection.document_received', orgId: job.orgId, subject: r.inboxItemId,
       data: { inboxItemId: r.inboxItemId, channelId: job.channel.id, companyId: job.channel.companyId, binderId: job.channel.binderId, filename: batch[i]!.name, outcome: r.outcome },

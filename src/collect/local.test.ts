@@ -21,6 +21,7 @@ describe('collecting from a local folder', () => {
     const run = await w.deps.collect.runs.runNow(w.orgId, channel.id, w.userId);
     assert.equal(run.status, 'done', run.error ?? '');
     assert.deepEqual([run.found, run.collected, run.skipped, run.duplicates, run.failed], [2, 2, 0, 0, 0]);
+    await w.deps.queue.idle(); // each document is read by a job of its own
     const inbox = await listInbox(w.deps.db, w.orgId, { companyId: w.companyId, limit: 100 });
     assert.deepEqual(inbox.map((i) => i.fields.number?.value).sort(), ['A-1', 'B-1']);
     assert.equal(inbox[0]!.fields.number!.confidence, 1);
@@ -51,6 +52,7 @@ describe('collecting from a local folder', () => {
     const byPath = Object.fromEntries(items.map((i) => [i.path, i.outcome]));
     assert.equal(byPath['c.xml'], 'changed');
     assert.equal(byPath['copy-of-c.xml'], 'duplicate');
+    await w.deps.queue.idle();
     const inbox = await listInbox(w.deps.db, w.orgId, { companyId: w.companyId, limit: 100 });
     const changed = inbox.find((i) => i.sourcePath === 'c.xml' && i.previousId);
     assert.ok(changed, 'the new version is linked to the first');
@@ -105,6 +107,7 @@ describe('collecting from a local folder', () => {
     await writeFile(join(src, 'inv.xml'), ublInvoice({ number: 'R-1', seller: 'Supplier NV', total: '121.00', date: '2024-03-14' }));
     const channel = await w.channel({ kind: 'local', folder: src });
     assert.equal((await w.deps.collect.runs.runNow(w.orgId, channel.id, null)).collected, 1);
+    await w.deps.queue.idle();
     const [item] = (await listInbox(w.deps.db, w.orgId, { limit: 1000 })).filter((i) => i.channelId === channel.id);
     const was = await w.deps.vault.get(w.orgId, item!.documentId);
     assert.deepEqual([was.number, was.date, was.counterparty, was.amount, was.currency], ['R-1', '2024-03-14', 'Supplier NV', '121.00', 'EUR']);

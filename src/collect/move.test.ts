@@ -49,6 +49,7 @@ describe('moving collected files to Collected/ after a crash', () => {
     assert.deepEqual((await readdir(join(src, 'Collected'))).sort(), ['a.xml', 'b.xml', 'c.xml']);
     const quiet = await w.deps.collect.runs.runNow(w.orgId, channel.id, null);
     assert.deepEqual([quiet.found, quiet.collected], [0, 0]);
+    await w.deps.queue.idle(); // the documents are read by their jobs
     const inbox = (await listInbox(w.deps.db, w.orgId, { limit: 100 })).filter((i) => i.channelId === channel.id);
     assert.deepEqual(inbox.map((i) => i.fields.number?.value).sort(), ['MV-1', 'MV-2', 'MV-3'], 'each once');
   });

@@ -116,7 +116,7 @@ for (const { name, start } of providers) {
       calls.read = 0;
       return w.deps.collect.runs.runNow(w.orgId, channel.id, null);
     };
-    const inbox = async () => (await listInbox(w.deps.db, w.orgId, { limit: 1000 })).filter((i) => i.channelId === channel.id);
+    const inbox = async () => (await w.deps.queue.idle(), await listInbox(w.deps.db, w.orgId, { limit: 1000 })).filter((i) => i.channelId === channel.id);
     const numbers = async () => (await inbox()).map((i) => i.fields.number?.value).sort();
     const row = (key: string) => w.deps.db.selectFrom('channel_items').selectAll().where('channel_id', '=', channel.id).where('item_key', '=', key).executeTakeFirst();
     const ids: Record<string, string> = {};

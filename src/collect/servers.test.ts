@@ -42,6 +42,7 @@ async function story(w: CollectWorld, channelId: string, client: Client, prefix:
   assert.deepEqual([second.collected, second.skipped, second.duplicates, second.failed], [1, 1, 0, 0]);
   const third = await run();
   assert.deepEqual([third.found, third.collected], [0, 0]);
+  await w.deps.queue.idle(); // the documents are read by their jobs
   const numbers = (await listInbox(w.deps.db, w.orgId, { limit: 100 })).filter((i) => i.channelId === channelId).map((i) => i.fields.number?.value).sort();
   assert.deepEqual(numbers, [`${prefix}-1`, `${prefix}-2`, `${prefix}-3`]);
 }

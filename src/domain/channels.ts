@@ -11,7 +11,10 @@ export type ChannelState = (typeof CHANNEL_STATES)[number];
 /** Where collected files go when a channel moves them out of the way (off by default). */
 export const COLLECTED_FOLDER = 'Collected';
 
-export const INBOX_STATUSES = ['to_review', 'done'] as const;
+/** `reading`: filed, its reading job not finished yet (set by Dossier only); then to review, then done. */
+export const INBOX_STATUSES = ['reading', 'to_review', 'done'] as const;
+/** The statuses a reviewer may set. */
+export const REVIEW_STATUSES = ['to_review', 'done'] as const;
 export type InboxStatus = (typeof INBOX_STATUSES)[number];
 
 /** How a channel kind is named to a client. */

@@ -37,6 +37,7 @@ export interface ErrorReason { reason: ErrorReasonKey; params?: ErrorParams }
 /** Every reason an error may carry; the web app has a sentence for each in every language. */
 export const ERROR_REASONS = [
   'run_in_progress',
+  'inbox_item_reading',
   'message_not_held',
   'layout_unknown_token',
   'layout_empty_folder',

@@ -62,5 +62,8 @@ export function legalName(raw: string, rules: NameRules): string {
 
 /** The key under which two names collide on this provider. */
 export function collisionKey(path: string, rules: NameRules): string {
-  return rules.caseInsensitive ? path.toLowerCase() : path;
+  return rules.caseInsensitive ? foldName(path) : path;
 }
+
+/** A path in lower case: two names a case-insensitive destination counts as one fold to the same. */
+export const foldName = (path: string): string => path.toLowerCase();

@@ -38,6 +38,7 @@ import { secureDataFolder } from './data-folder.js';
 import { INSTALL_DIR, WEB_ROOT } from './install.js';
 import type { Channel } from '../catalog/channels.js';
 import { ChannelService } from '../collect/channels.js';
+import { DocumentReading, READ_JOB } from '../collect/reading.js';
 import { CollectRuns, COLLECT_JOB } from '../collect/service.js';
 import { CollectScheduler } from '../collect/schedule.js';
 import { MailWatcher } from '../collect/email/watch.js';
@@ -82,7 +83,14 @@ export interface Deps {
   sandboxDrives: SandboxDrives;
   maxUploadBytes: number;
   /** Collection: channels, their runs and schedule. */
-  collect: { channels: ChannelService; runs: CollectRuns; scheduler: CollectScheduler; invitations: InvitationService; inbox: InboxService; watcher: MailWatcher; texts: DocumentTexts };
+  collect: {
+    channels: ChannelService; runs: CollectRuns; scheduler: CollectScheduler; invitations: InvitationService; inbox: InboxService; watcher: MailWatcher;
+    reading: DocumentReading;
+    /** Queues the reading of filed documents as jobs, when a process runs them (see IntakeDeps.readLater). */
+    readLater?: (orgId: string, inboxItemIds: string[]) => Promise<void>;
+    /** The text of plain uploads, read after their answer (for search). */
+    texts: DocumentTexts;
+  };
   mailer: Mailer;
   /** Users invited by e-mail. */
   users: { invitations: UserInvitationService };
@@ -284,8 +292,12 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     return imapDefinition.create(parsed.data, limits);
   };
   const channels = new ChannelService({ db, log, definitions, mailbox: imapDefinition, seal: (secrets) => box.seal(secrets), connect: connectChannel, openMailbox, intakeDomain: config.inboundSmtp?.domain ?? null });
+  // Reading is a job wherever some process runs jobs: always on PostgreSQL (the workers), and
+  // in a process that works its own in-process queue. A one-shot command on SQLite reads inline.
+  const reading = new DocumentReading({ db, log, vault, blobs, queue });
+  const readLater = config.databaseUrl || opts.worker ? (orgId: string, ids: string[]) => reading.queue(orgId, ids) : undefined;
   const collectRuns = new CollectRuns({
-    db, log, vault, blobs, queue, connect: connectChannel, openMailbox, readDocuments: opts.readDocuments ?? true, concurrency: Math.min(config.transfers, 8), events, announce,
+    db, log, vault, blobs, queue, connect: connectChannel, openMailbox, readDocuments: opts.readDocuments ?? true, readLater, concurrency: Math.min(config.transfers, 8), events, announce,
   });
   const collectScheduler = new CollectScheduler(db, collectRuns, queue, log);
   const mailWatcher = new MailWatcher({ db, log, openMailbox, request: (orgId, channelId) => collectRuns.request(orgId, channelId, 'new_mail', null) });
@@ -299,6 +311,8 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   if (opts.worker) {
     queue.work(EXPORT_JOB, (data) => exports.runJob(data), { concurrency: 1 });
     queue.work(COLLECT_JOB, (data) => collectRuns.runJob(data), { concurrency: 4 });
+    // Reading is CPU work (PDF text, OCR): about the extraction threads, not the network.
+    queue.work(READ_JOB, (data) => reading.runJob(data), { concurrency: 2 });
     queue.work(SYNC_JOB, (data) => backup.runJob(data), { concurrency: 4 });
     queue.work(KEEP_ALIVE_JOB, async () => { await tokenVault.refreshIdle(); });
     // One at a time: uploads sent with read=true and collected files share the readers, and come first.
@@ -317,7 +331,8 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   return {
     config, log, db, blobs, box, queue, vault, backup, scheduler, events, definitions: [...definitions.values()], maxUploadBytes: config.maxUploadBytes,
     tokens: tokenVault, connections, sandbox, sandboxDrives: new SandboxDrives({ db, vault: tokenVault, providers, open: openOAuth }),
-    collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations, inbox: new InboxService(db, vault, announce), watcher: mailWatcher, texts }, mailer,
+    collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations, inbox: new InboxService(db, vault, announce), watcher: mailWatcher,
+      reading, readLater, texts }, mailer,
     webhooks: { service: webhooks, delivery, pruning: webhookPruning },
     alerts, announce,
     users: { invitations: new UserInvitationService({ db, mailer, baseUrl: config.baseUrl, ttlMs: config.invitationTtlMs }) },

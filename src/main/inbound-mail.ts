@@ -29,7 +29,7 @@ export async function startInboundMail(deps: Deps, o: InboundMailOptions = {}): 
     }
   };
   const tls = c.tls ? { cert: readPem(c.tls.certFile, 'certificate'), key: readPem(c.tls.keyFile, 'key') } : null;
-  const intake = { db: deps.db, log: deps.log, vault: deps.vault, blobs: deps.blobs, readDocuments: true };
+  const intake = { db: deps.db, log: deps.log, vault: deps.vault, blobs: deps.blobs, readDocuments: true, readLater: deps.collect.readLater };
   const server = new InboundSmtp({
     host: c.host, port: c.port, domain: c.domain, tls, maxBytes: c.maxBytes, rate: c.rate, maxClients: c.maxClients,
     spool: new MailSpool(join(deps.config.dataDir, MAIL_SPOOL)), log: deps.log, retryMs: o.retryMs,

@@ -68,6 +68,8 @@ export async function serve(role: Role = 'all'): Promise<void> {
 async function startSchedulers(deps: Deps): Promise<{ stop(): Promise<void> }> {
   await deps.scheduler.start();
   await deps.collect.scheduler.start();
+  // Documents filed as being read whose jobs a stopped process took with it (the in-process queue).
+  void deps.collect.reading.requeueUnread().catch((err) => deps.log.error({ err }, 'could not queue the reading of documents left unread'));
   // IMAP IDLE per e-mail channel: here, so each mailbox has one watcher among all processes.
   await deps.collect.watcher.start();
   // Webhook messages are sent from here, apart from the backups that wrote them.

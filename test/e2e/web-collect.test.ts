@@ -130,6 +130,7 @@ describe('collection in the web app, end to end (Chromium, sandbox OneDrive)', a
     await shot(page, 'channel');
 
     // The document is in the inbox, with what was read from it.
+    await s.deps.queue.idle(); // read by its job
     const inbox = (await s.call('GET', `/v1/inbox?companyId=${s.companyId}`)).body.items as Array<{ channelId: string; fields: Record<string, { value: unknown }>; binderId: string }>;
     const item = inbox.find((i) => i.fields.number?.value === 'ANNA-2');
     assert.ok(item, JSON.stringify(inbox.map((i) => i.fields.number)));

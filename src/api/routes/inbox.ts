@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INBOX_STATUSES } from '../../domain/channels.js';
+import { INBOX_STATUSES, REVIEW_STATUSES } from '../../domain/channels.js';
 import { orgOf, principalOf } from '../auth.js';
 import { commonErrors, ErrorBody, Id, IdParams } from '../schemas.js';
 import type { RouteContext, ZodApp } from '../server.js';
@@ -28,7 +28,7 @@ export const InboxItem = z.object({
 const InboxChange = z.strictObject({
   fields: z.record(z.string(), z.string().trim().max(500).nullable()).optional().describe('Corrections, by field name (null clears one).'),
   confirm: z.array(z.string()).optional().describe('Fields whose value is right as read.'),
-  status: z.enum(INBOX_STATUSES).optional().describe('done once the data entry is finished.'),
+  status: z.enum(REVIEW_STATUSES).optional().describe('done once the data entry is finished.'),
   recipientId: Id.optional().describe('Reassign to this user.'),
   binderId: Id.optional().describe('Move to this binder of the same company.'),
 });

@@ -8,6 +8,7 @@ type Sentences = Record<ErrorReasonKey, string>;
 
 const en: Sentences = {
   message_not_held: 'This message is no longer held for review (it was {{outcome}}): someone let it in or refused it already.',
+  inbox_item_reading: 'The document is still being read: wait until its fields are filled in, then change it.',
   run_in_progress: 'A collection of this channel is already under way: wait for it to end, then run it again if needed.',
   layout_unknown_token: 'The folder structure uses {{token}}, which Dossier does not know. Use only the fields listed under the box.',
   layout_empty_folder: 'The folder structure has an empty folder name: separate folders with a single slash (/).',
@@ -147,6 +148,7 @@ const en: Sentences = {
 
 const nl: Sentences = {
   message_not_held: 'Dit bericht wordt niet meer tegengehouden (het werd {{outcome}}): iemand liet het al door of weigerde het.',
+  inbox_item_reading: 'Het document wordt nog gelezen: wacht tot de velden zijn ingevuld en pas het dan aan.',
   run_in_progress: 'Er loopt al een ophaling van dit kanaal: wacht tot die klaar is en start zo nodig opnieuw.',
   layout_unknown_token: 'De mappenstructuur gebruikt {{token}}, dat Dossier niet kent. Gebruik alleen de velden onder het vak.',
   layout_empty_folder: 'De mappenstructuur heeft een lege mapnaam: scheid mappen met één schuine streep (/).',
@@ -286,6 +288,7 @@ const nl: Sentences = {
 
 const fr: Sentences = {
   message_not_held: 'Ce message n\'est plus retenu pour examen (il a été {{outcome}}) : quelqu\'un l\'a déjà accepté ou refusé.',
+  inbox_item_reading: 'Le document est encore en cours de lecture : attendez que ses champs soient remplis, puis modifiez-le.',
   run_in_progress: 'Une collecte de ce canal est déjà en cours : attendez qu\'elle se termine, puis relancez-la si nécessaire.',
   layout_unknown_token: 'La structure de dossiers utilise {{token}}, que Dossier ne connaît pas. Utilisez uniquement les champs listés sous la case.',
   layout_empty_folder: 'La structure de dossiers contient un nom de dossier vide : séparez les dossiers par une seule barre oblique (/).',
@@ -425,6 +428,7 @@ const fr: Sentences = {
 
 const de: Sentences = {
   message_not_held: 'Diese Nachricht wird nicht mehr zurückgehalten (sie wurde {{outcome}}): Jemand hat sie bereits zugelassen oder abgelehnt.',
+  inbox_item_reading: 'Das Dokument wird noch gelesen: Warten Sie, bis seine Felder ausgefüllt sind, und ändern Sie es dann.',
   run_in_progress: 'Eine Abholung dieses Kanals läuft bereits: Warten Sie, bis sie fertig ist, und starten Sie sie bei Bedarf erneut.',
   layout_unknown_token: 'Die Ordnerstruktur verwendet {{token}}, das Dossier nicht kennt. Verwenden Sie nur die Felder unter dem Feld.',
   layout_empty_folder: 'Die Ordnerstruktur hat einen leeren Ordnernamen: Trennen Sie Ordner mit einem einzigen Schrägstrich (/).',

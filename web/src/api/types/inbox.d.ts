@@ -19,7 +19,7 @@ export interface paths {
                     companyId?: string;
                     binderId?: string;
                     recipientId?: string;
-                    status?: "to_review" | "done";
+                    status?: "reading" | "to_review" | "done";
                     /** @description The last id of the previous page. */
                     after?: string;
                     limit?: number;

@@ -168,7 +168,7 @@ export interface schemas {
             filename: string;
             sourcePath: string | null;
             /** @enum {string} */
-            status: "to_review" | "done";
+            status: "reading" | "to_review" | "done";
             /** @description What was read, per field, with confidence and where it was read. */
             fields: {
                 [key: string]: {

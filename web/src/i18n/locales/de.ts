@@ -115,8 +115,9 @@ export const de: Messages = {
   // The inbox, users and their invitations (one block each, so parallel work merges cleanly).
   inbox: {
     nav: 'Posteingang', title: 'Posteingang', filters: 'Filter', binder: 'Ordner', all: 'Alle Ordner', recipient: 'Empfänger', everyone: 'Alle', statusFilter: 'Zeigen',
-    status: { to_review: 'Zu prüfen', done: 'Erledigt' },
+    status: { reading: 'Wird gelesen', to_review: 'Zu prüfen', done: 'Erledigt' },
     queue: 'Warteschlange', keys: 'j / k oder ↑ / ↓ in der Warteschlange: nächster und voriger Beleg.',
+    emptyReading: 'Gerade wird nichts gelesen.', beingRead: 'Das Dokument wird gelesen: Seine Felder erscheinen hier gleich, danach kann es geprüft werden.',
     emptyToReview: 'Nichts zu prüfen: der Posteingang ist leer.', emptyDone: 'Noch keine Belege erledigt.',
     forbiddenTitle: 'Kein Zugang zum Posteingang', forbidden: 'Der Posteingang braucht das Recht „Posteingang prüfen". Fragen Sie einen Administrator danach.',
     toCheck_one: '{{count}} zu prüfen', toCheck_other: '{{count}} zu prüfen',

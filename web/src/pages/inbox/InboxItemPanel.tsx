@@ -56,7 +56,8 @@ export function InboxItemPanel({ item, users, binders, onChanged }: Props) {
         <Badge color={item.status === 'done' ? 'green' : 'blue'} variant="light">{t(`inbox.status.${item.status}`)}</Badge>
       </Group>
       {item.likelyDuplicateOf && <Alert color="yellow" title={t('inbox.duplicateTitle')}>{t('inbox.duplicate', { id: item.likelyDuplicateOf })}</Alert>}
-      {!item.extraction.ok && <Alert color="gray">{t('inbox.notRead', { reason: item.extraction.message ?? item.extraction.reason ?? '' })}</Alert>}
+      {item.status === 'reading' && <Alert color="blue" role="status">{t('inbox.beingRead')}</Alert>}
+      {!item.extraction.ok && item.status !== 'reading' && <Alert color="gray">{t('inbox.notRead', { reason: item.extraction.message ?? item.extraction.reason ?? '' })}</Alert>}
       <ErrorAlert error={error} />
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
         <OriginalViewer url={item.contentUrl} filename={item.filename} />
@@ -64,12 +65,12 @@ export function InboxItemPanel({ item, users, binders, onChanged }: Props) {
           <Stack gap="xs">
             {names.map((name) => <FieldInput key={name} name={name} field={item.fields[name]} value={values[name]!} currency={currency} format={format}
               onChange={(v) => setValues((s) => ({ ...s, [name]: v }))} />)}
-            <Group gap="sm" mt="xs" wrap="wrap">
+            {item.status !== 'reading' && <Group gap="sm" mt="xs" wrap="wrap">
               {item.status === 'to_review'
                 ? <Button type="submit" loading={busy === 'confirm'}>{t('inbox.confirm')}</Button>
                 : <Button variant="light" onClick={() => void send('reopen', { status: 'to_review' })} loading={busy === 'reopen'}>{t('inbox.reopen')}</Button>}
               <Button variant="default" disabled={!dirty} loading={busy === 'save'} onClick={() => void send('save', { fields: changed })}>{t('inbox.save')}</Button>
-            </Group>
+            </Group>}
           </Stack>
         </form>
       </SimpleGrid>

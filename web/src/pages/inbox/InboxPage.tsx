@@ -103,10 +103,10 @@ export function InboxPage() {
             <div>
               <Text size="sm" fw={500} id="inbox-status-label" mb={4}>{t('inbox.statusFilter')}</Text>
               <SegmentedControl fullWidth aria-labelledby="inbox-status-label" value={status} onChange={(v) => setStatus(v as Status)}
-                data={[{ value: 'to_review', label: t('inbox.status.to_review') }, { value: 'done', label: t('inbox.status.done') }]} />
+                data={(['reading', 'to_review', 'done'] as const).map((value) => ({ value, label: t(`inbox.status.${value}`) }))} />
             </div>
             {forbidden ? <Alert color="red" role="alert" title={t('inbox.forbiddenTitle')}>{t('inbox.forbidden')}</Alert> : <ErrorAlert error={list.error} />}
-            {list.data && items.length === 0 && <Text c="dimmed">{status === 'to_review' ? t('inbox.emptyToReview') : t('inbox.emptyDone')}</Text>}
+            {list.data && items.length === 0 && <Text c="dimmed">{status === 'to_review' ? t('inbox.emptyToReview') : status === 'reading' ? t('inbox.emptyReading') : t('inbox.emptyDone')}</Text>}
             {items.length > 0 && (
               <nav aria-label={t('inbox.queue')}>
                 <Text size="xs" c="dimmed" id="inbox-keys" className="fine-pointer-only">{t('inbox.keys')}</Text>

@@ -1,0 +1,87 @@
+/**
+ * `npm run bench:scale`, part (2): a backfill spread over worker processes. One company's
+ * documents go to many OneDrive destinations (the Graph emulator, with a fixed delay added to
+ * every request as a far-away cloud would), on PostgreSQL, with 1, 2 or 4 worker processes
+ * (bench/scale-worker-child.ts) taking the passes as pg-boss jobs. Documents per second: the
+ * deliveries synced over the time from queuing the passes to the last one verified.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { loadConfig } from '../src/config/config.js';
+import { silentLogger } from '../src/log/log.js';
+import { buildDeps } from '../src/main/deps.js';
+import { bootstrapIfEmpty } from '../src/auth/bootstrap.js';
+import { freshPostgres } from '../test/helpers/databases.js';
+import { targetsByKind } from './cloud-targets.js';
+import { pdfBytes } from './dataset.js';
+
+const CHILD = fileURLToPath(new URL('./scale-worker-child.ts', import.meta.url));
+
+export interface BackfillFigures { workers: number; deliveries: number; seconds: number; docsPerS: number }
+
+export async function backfillFigures(workers: number, o: { destinations: number; documents: number; latencyMs: number }): Promise<BackfillFigures> {
+  const target = targetsByKind.get('onedrive')!;
+  let origin = '';
+  const emulator = target.emulator(() => origin);
+  const server = createServer((req, res) => { setTimeout(() => void emulator.handle(req, res), o.latencyMs); });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const token = emulator.tokenFor('bench');
+  const database = await freshPostgres();
+  const dataDir = await mkdtemp(join(tmpdir(), 'dossier-bench-backfill-'));
+  const env = { DATABASE_URL: database.url, DOSSIER_DATA_DIR: dataDir, DOSSIER_SECRET_KEY: randomBytes(32).toString('base64'), DOSSIER_DEBOUNCE_MS: '0', LOG_LEVEL: 'silent' };
+  const deps = await buildDeps({ config: loadConfig(env), log: silentLogger, definitions: [target.definition(token)] });
+  const children: ReturnType<typeof spawn>[] = [];
+  try {
+    const first = (await bootstrapIfEmpty(deps.db))!;
+    for (let i = 0; i < o.documents; i++) {
+      await deps.vault.create(first.orgId, first.companyId, {
+        type: 'invoice', number: `INV-${i}`, date: `2025-${String(1 + (i % 12)).padStart(2, '0')}-10`, counterparty: `Client ${i % 40}`,
+        amount: '100.00', currency: 'EUR', businessAccount: null,
+      }, { body: Readable.from([pdfBytes(4000 + (i % 7) * 500)]), filename: 'document.pdf', mime: 'application/pdf' });
+    }
+    const ids: string[] = [];
+    for (let d = 0; d < o.destinations; d++) {
+      ids.push((await deps.backup.add(first.orgId, {
+        companyId: first.companyId, name: `OneDrive ${d}`, kind: 'onedrive', settings: { ...target.settings(origin), root: `Dossier-${d}` },
+        layout: 'company-year-month', startDate: null, schedule: 'daily@03:00', restoreDeleted: true, respectFolderDeletions: false,
+      })).id);
+    }
+    // The initial passes that adding queued are dropped: the clock starts when every worker is up.
+    await sql`DELETE FROM ${sql.id(deps.config.jobs.schema, 'job')} WHERE name = 'destination.sync'`.execute(deps.db);
+    for (let w = 0; w < workers; w++) {
+      const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify({ token })], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+      children.push(child);
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('READY')) resolve(); });
+        child.on('exit', (code) => reject(new Error(`a worker ended (${code}) before it was ready`)));
+      });
+    }
+    const start = performance.now();
+    for (const id of ids) await deps.backup.requestSync(first.orgId, id, 'bench');
+    const want = o.destinations * o.documents;
+    for (;;) {
+      const n = Number((await sql<{ n: number }>`SELECT count(*) AS n FROM deliveries WHERE state = 'synced'`.execute(deps.db)).rows[0]!.n);
+      if (n >= want) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const seconds = (performance.now() - start) / 1000;
+    return { workers, deliveries: want, seconds, docsPerS: want / seconds };
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.on('exit', r)) : undefined)));
+    await deps.close();
+    await database.drop();
+    await rm(dataDir, { recursive: true, force: true });
+    server.closeAllConnections();
+    server.close();
+  }
+}
