@@ -47,7 +47,7 @@ export class InboxService {
     const item = await getInboxItem(this.db, orgId, id);
     // The reading job writes the fields once it is done; a change now would be overwritten or lost.
     if (item.status === 'reading') throw new DomainError('conflict', `${item.filename} is still being read: wait until its fields are filled in, then change it.`, { reason: 'inbox_item_reading', params: { name: item.filename } });
-    if (c.status === 'reading') throw new DomainError('invalid_input', 'Only Dossier sets an item to reading: choose to_review or done.');
+    if (c.status === 'reading') throw new DomainError('invalid_input', 'Only Dossier sets an item to reading: choose to_review or done.', { reason: 'choice_unknown', params: { field: 'status', values: 'reading', choices: 'to_review, done' } });
     const unknown = [...Object.keys(c.fields ?? {}), ...(c.confirm ?? [])].filter((f) => !(FIELD_NAMES as readonly string[]).includes(f));
     if (unknown.length) throw new DomainError('invalid_input', `Unknown field(s): ${unknown.join(', ')}. The fields are: ${FIELD_NAMES.join(', ')}.`, { reason: 'choice_unknown', params: { field: 'fields', values: unknown.join(', '), choices: FIELD_NAMES.join(', ') } });
     const kind = c.fields?.documentType;
