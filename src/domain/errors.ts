@@ -38,6 +38,7 @@ export interface ErrorReason { reason: ErrorReasonKey; params?: ErrorParams }
 export const ERROR_REASONS = [
   'run_in_progress',
   'message_not_held',
+  'mailbox_unreachable',
   'layout_unknown_token',
   'layout_empty_folder',
   'layout_no_file',

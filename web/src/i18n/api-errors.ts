@@ -7,6 +7,7 @@ import type { ErrorReasonKey } from '../../../src/domain/errors.js';
 type Sentences = Record<ErrorReasonKey, string>;
 
 const en: Sentences = {
+  mailbox_unreachable: 'Dossier could not open the mailbox with these settings, so nothing was changed: {{detail}}',
   message_not_held: 'This message is no longer held for review (it was {{outcome}}): someone let it in or refused it already.',
   run_in_progress: 'A collection of this channel is already under way: wait for it to end, then run it again if needed.',
   layout_unknown_token: 'The folder structure uses {{token}}, which Dossier does not know. Use only the fields listed under the box.',
@@ -48,6 +49,7 @@ const en: Sentences = {
 };
 
 const nl: Sentences = {
+  mailbox_unreachable: 'Dossier kon de mailbox met deze instellingen niet openen, dus er is niets gewijzigd: {{detail}}',
   message_not_held: 'Dit bericht wordt niet meer tegengehouden (het werd {{outcome}}): iemand liet het al door of weigerde het.',
   run_in_progress: 'Er loopt al een ophaling van dit kanaal: wacht tot die klaar is en start zo nodig opnieuw.',
   layout_unknown_token: 'De mappenstructuur gebruikt {{token}}, dat Dossier niet kent. Gebruik alleen de velden onder het vak.',
@@ -89,6 +91,7 @@ const nl: Sentences = {
 };
 
 const fr: Sentences = {
+  mailbox_unreachable: 'Dossier n\'a pas pu ouvrir la boîte aux lettres avec ces réglages, rien n\'a donc été modifié : {{detail}}',
   message_not_held: 'Ce message n\'est plus retenu pour examen (il a été {{outcome}}) : quelqu\'un l\'a déjà accepté ou refusé.',
   run_in_progress: 'Une collecte de ce canal est déjà en cours : attendez qu\'elle se termine, puis relancez-la si nécessaire.',
   layout_unknown_token: 'La structure de dossiers utilise {{token}}, que Dossier ne connaît pas. Utilisez uniquement les champs listés sous la case.',
@@ -130,6 +133,7 @@ const fr: Sentences = {
 };
 
 const de: Sentences = {
+  mailbox_unreachable: 'Dossier konnte das Postfach mit diesen Einstellungen nicht öffnen, daher wurde nichts geändert: {{detail}}',
   message_not_held: 'Diese Nachricht wird nicht mehr zurückgehalten (sie wurde {{outcome}}): Jemand hat sie bereits zugelassen oder abgelehnt.',
   run_in_progress: 'Eine Abholung dieses Kanals läuft bereits: Warten Sie, bis sie fertig ist, und starten Sie sie bei Bedarf erneut.',
   layout_unknown_token: 'Die Ordnerstruktur verwendet {{token}}, das Dossier nicht kennt. Verwenden Sie nur die Felder unter dem Feld.',
