@@ -8,11 +8,11 @@ import { mailOptionsInput, mergeMailOptions, type MailOptionsInput } from './ema
 import type { Db } from '../catalog/db.js';
 import { getCompany } from '../catalog/organizations.js';
 import { getUser } from '../catalog/users.js';
-import { deleteConnectionSecrets, insertConnection } from '../catalog/destinations.js';
+import { deleteConnectionSecrets, getConnection, insertConnection } from '../catalog/destinations.js';
 import { insertChannelAddress, mailboxOfChannel, ownerOfMailbox } from '../catalog/channel-addresses.js';
 import { isMailbox, mailboxFromName } from '../domain/mailboxes.js';
 import {
-  applyServerPatch, checkNoPass, getConnection, insertSignInMailbox, mailServerOf, storeServerChange, type MailServerPatch, type MailServerView, type MailSignIn,
+  applyServerPatch, checkNoPass, insertSignInMailbox, mailServerOf, storeServerChange, type MailServerPatch, type MailServerView, type MailSignIn,
 } from './email/mailbox-settings.js';
 import {
   findBinderByName, getBinder, getChannel, insertBinder, listChannels, updateChannel, insertChannel,
@@ -205,7 +205,7 @@ export class ChannelService {
     const mail = mergeMailOptions(undefined, this.parseMailOptions(input.mail ?? {}));
     const binder = await this.binderFor(orgId, input.companyId, input.binderId, input.binderName);
     const connectionId = provider
-      ? await insertSignInMailbox(this.deps.db, orgId, provider, input.name, input.settings)
+      ? await insertSignInMailbox(this.deps.db, this.deps.mailbox, orgId, provider, input.name, input.settings)
       : await this.serverConnection(orgId, this.deps.mailbox, input.name, input.settings);
     // A mailbox to sign in to waits for the sign-in, which tries it; one with a password is tried now.
     const channel = await insertChannel(this.deps.db, orgId, {
@@ -318,7 +318,7 @@ export class ChannelService {
     const conn = await getConnection(this.deps.db, orgId, channel.connectionId);
     if (typeof conn.settings.host !== 'string') throw new DomainError('invalid_input', 'Server settings are changed for e-mail channels that read an IMAP mailbox only.');
     const stored = conn.secrets && this.deps.open ? this.deps.open(conn.secrets) : {};
-    const change = applyServerPatch(conn, stored, patch);
+    const change = applyServerPatch(this.deps.mailbox, conn, stored, patch);
     await checkNoPass(this.deps.db, channel);
     // Tried with the new settings through a connection that is not stored.
     const trial = { ...channel, connectionId: null };

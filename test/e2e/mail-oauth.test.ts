@@ -1,70 +1,28 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { mailProvidersAt } from '../../src/auth/oauth/providers.js';
-import { startOAuthEmulator, type OAuthEmulator, type TokenIssuer } from '../../src/sandbox/oauth/server.js';
+import { startMailSignIn, type MailSignIn } from '../helpers/mail-oauth.js';
 import { answerConsent } from '../helpers/consent.js';
 import { appendMessages, composeMail, tinyPdf } from '../helpers/mail.js';
 import { followCallback, startServed, type Served } from '../helpers/served.js';
-import { startDovecot, DOVECOT_MISSING, type TestDovecot } from '../servers/dovecot.js';
+import { DOVECOT_MISSING } from '../servers/dovecot.js';
 
 /**
  * A mailbox signed in to with Microsoft 365 or Gmail, end to end: the channel is made with
  * signIn, the user allows access on the OAuth emulator's consent page, the callback stores the
- * tokens, and Dossier logs in to a real Dovecot with AUTHENTICATE XOAUTH2. Dovecot itself
- * decides: its oauth2 passdb asks a token introspection endpoint (RFC 7662) whether the bearer
- * token is active, and for whom; the endpoint answers from the tokens the emulator issued and
- * has not expired or revoked, as Microsoft's and Google's servers know their own tokens.
+ * tokens, and Dossier logs in to a real Dovecot with AUTHENTICATE XOAUTH2, which checks the
+ * token itself by introspection (test/helpers/mail-oauth.ts).
  */
-const MAIL_DOMAIN = 'dossier.test';
+const mail = await startMailSignIn();
 
-/** Access tokens the authorization server issued, per user, until expired: what the mail server's introspection knows. */
-function mailTokens(): TokenIssuer & { activeFor(token: string): string | null } {
-  const tokens = new Map<string, { user: string; dead: boolean }>();
-  return {
-    tokenFor: (user) => { const t = `imap_${randomBytes(12).toString('hex')}`; tokens.set(t, { user, dead: false }); return t; },
-    expireTokens: (user) => { for (const t of tokens.values()) if (!user || t.user === user) t.dead = true; },
-    activeFor: (t) => { const got = tokens.get(t); return got && !got.dead ? `${got.user}@${MAIL_DOMAIN}` : null; },
-  };
-}
-
-const issuer = mailTokens();
-const asked: string[] = [];
-const introspection: Server = createServer((req, res) => {
-  let body = '';
-  req.on('data', (c) => { body += c; });
-  req.on('end', () => {
-    const token = new URLSearchParams(body).get('token') ?? '';
-    asked.push(token);
-    const user = issuer.activeFor(token);
-    res.setHeader('content-type', 'application/json');
-    res.setHeader('connection', 'close');
-    res.end(JSON.stringify(user ? { active: true, username: user } : { active: false }));
-  });
-});
-await new Promise<void>((r) => introspection.listen(0, '127.0.0.1', r));
-const dovecot = await startDovecot({ oauth2IntrospectionUrl: `http://127.0.0.1:${(introspection.address() as AddressInfo).port}/introspect` });
-
-describe('an e-mail channel signed in to with OAuth (emulator + Dovecot XOAUTH2)', { skip: dovecot ? false : DOVECOT_MISSING }, () => {
-  const d = dovecot as TestDovecot;
-  let emu: OAuthEmulator & { url: string; stop(): Promise<void> };
+describe('an e-mail channel signed in to with OAuth (emulator + Dovecot XOAUTH2)', { skip: mail ? false : DOVECOT_MISSING }, () => {
+  const { dovecot: d, emu, issuer, asked } = (mail ?? {}) as MailSignIn;
   let s: Served;
-  const app = { clientId: 'mail-app', clientSecret: 'mail-secret', redirectUrl: '' };
 
   before(async () => {
-    emu = await startOAuthEmulator({ issuers: { microsoft: issuer, google: issuer } });
-    s = await startServed({}, {
-      providers: (baseUrl) => {
-        app.redirectUrl = `${baseUrl}/v1/oauth/callback`;
-        return mailProvidersAt({ authOrigin: emu.url, app, imap: { host: d.host, port: d.port, tls: true, caCertificate: d.certificate }, allowHttp: true });
-      },
-    });
-    for (const provider of ['microsoft', 'google'] as const) emu.registerClient({ provider, ...app, redirectUris: [app.redirectUrl] });
+    s = await startServed({}, { providers: (baseUrl) => mail!.providers(baseUrl) });
     await appendMessages(d, [await composeMail({ messageId: '<oauth-e2e-1@supplier.example>', attachments: [{ filename: 'f1.pdf', content: tinyPdf('oauth e2e 1') }] })]);
   });
-  after(async () => { await s?.close(); await emu?.stop(); await d?.stop(); introspection.close(); });
+  after(async () => { await s?.close(); await mail?.stop(); });
 
   it('lists the mail providers with their scopes, apart from the drives', async () => {
     const got = await s.call('GET', '/v1/providers');

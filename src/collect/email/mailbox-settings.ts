@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { Db } from '../../catalog/db.js';
 import { now } from '../../catalog/db.js';
 import { activeRun } from '../../catalog/collect-runs.js';
-import { getConnection, insertConnection, updateConnectionSettings, type ConnectionRow } from '../../catalog/destinations.js';
-import { imapOAuthSettings, imapSettings } from '../../connectors/imap/index.js';
+import { insertConnection, updateConnectionSettings, type ConnectionRow } from '../../catalog/destinations.js';
+import type { MailboxDefinition } from '../../connectors/connector.js';
 import { COLLECT_ONLY } from '../../auth/oauth/connections.js';
 import { PROVIDER_SETTING, providerOf } from '../../auth/oauth/vault.js';
 import { DomainError } from '../../domain/errors.js';
@@ -38,6 +38,11 @@ export interface MailServerView {
 /** The mail provider a channel signs in with: what creating one needs to know of it. */
 export interface MailSignIn { id: string; title: string; connectionSettings: Record<string, unknown> }
 
+function signInSchema(def: MailboxDefinition): z.ZodType<Record<string, unknown>> {
+  if (!def.signInSettings) throw new DomainError('invalid_input', `A ${def.title} cannot be signed in to with a provider.`);
+  return def.signInSettings as z.ZodType<Record<string, unknown>>;
+}
+
 const issues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
 
 /** The server a channel reads, as the channel page shows it; null for a channel without IMAP. */
@@ -59,10 +64,10 @@ export async function mailServerOf(db: Db, channel: Channel): Promise<MailServer
  * address, no tokens yet. It waits for the sign-in (POST /v1/channels/{id}/sign-in), which
  * brings them; until then nothing can open it.
  */
-export async function insertSignInMailbox(db: Db, orgId: string, provider: MailSignIn, label: string, given: Record<string, unknown>): Promise<string> {
-  const parsed = imapOAuthSettings.safeParse({ ...provider.connectionSettings, ...given });
+export async function insertSignInMailbox(db: Db, def: MailboxDefinition, orgId: string, provider: MailSignIn, label: string, given: Record<string, unknown>): Promise<string> {
+  const parsed = signInSchema(def).safeParse({ ...provider.connectionSettings, ...given });
   if (!parsed.success) throw new DomainError('invalid_input', `The mailbox settings are incomplete: ${issues(parsed.error)}`);
-  const id = await insertConnection(db, orgId, { kind: 'email', label, settings: { ...parsed.data, [PROVIDER_SETTING]: provider.id, [COLLECT_ONLY]: true }, secrets: null });
+  const id = await insertConnection(db, orgId, { kind: 'email', label, settings: { ...(parsed.data as Record<string, unknown>), [PROVIDER_SETTING]: provider.id, [COLLECT_ONLY]: true }, secrets: null });
   await db.updateTable('connections').set({ state: 'needs_reconnect', state_reason: `Not signed in to ${provider.title} yet.` }).where('id', '=', id).execute();
   return id;
 }
@@ -79,7 +84,7 @@ export interface ServerChange {
 }
 
 /** The stored settings with the patch applied, checked as a whole; the password sealed apart, and kept when not given. */
-export function applyServerPatch(conn: ConnectionRow, storedSecrets: Record<string, unknown>, patch: MailServerPatch): ServerChange {
+export function applyServerPatch(def: MailboxDefinition, conn: ConnectionRow, storedSecrets: Record<string, unknown>, patch: MailServerPatch): ServerChange {
   const oauth = providerOf(conn.settings) !== null;
   if (oauth && patch.password) throw new DomainError('invalid_input', 'This mailbox is signed in to with its provider, not a password: sign in again to change the account.');
   const { password, caCertificate, ...rest } = patch;
@@ -87,7 +92,7 @@ export function applyServerPatch(conn: ConnectionRow, storedSecrets: Record<stri
   if (caCertificate === null) delete merged.caCertificate;
   else if (caCertificate !== undefined) merged.caCertificate = caCertificate;
   const newPassword = password ? password : undefined;
-  const parsed = (oauth ? imapOAuthSettings : imapSettings).safeParse({ ...merged, ...(!oauth && { password: newPassword ?? storedSecrets.password }) });
+  const parsed = (oauth ? signInSchema(def) : def.settings).safeParse({ ...merged, ...(!oauth && { password: newPassword ?? storedSecrets.password }) });
   if (!parsed.success) throw new DomainError('invalid_input', `The mailbox settings are not valid: ${issues(parsed.error)}`);
   const { password: _kept, ...settings } = parsed.data as Record<string, unknown>;
   // What the parse does not know (the provider, the collect-only mark) stays.
@@ -125,4 +130,3 @@ export async function storeServerChange(db: Db, channel: Channel, change: Server
   });
 }
 
-export { getConnection };
