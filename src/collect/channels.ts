@@ -8,12 +8,11 @@ import { mailOptionsInput, mergeMailOptions, type MailOptionsInput } from './ema
 import type { Db } from '../catalog/db.js';
 import { getCompany } from '../catalog/organizations.js';
 import { getUser } from '../catalog/users.js';
-import { deleteConnectionSecrets, getConnection, insertConnection } from '../catalog/destinations.js';
+import { deleteConnectionSecrets, insertConnection } from '../catalog/destinations.js';
 import { insertChannelAddress, mailboxOfChannel, ownerOfMailbox } from '../catalog/channel-addresses.js';
 import { isMailbox, mailboxFromName } from '../domain/mailboxes.js';
-import {
-  applyServerPatch, checkNoPass, insertSignInMailbox, mailServerOf, storeServerChange, type MailServerPatch, type MailServerView, type MailSignIn,
-} from './email/mailbox-settings.js';
+import { insertSignInMailbox, mailServerOf, type MailServerPatch, type MailServerView, type MailSignIn } from './email/mailbox-settings.js';
+import { changeMailServer } from './email/server-change.js';
 import {
   findBinderByName, getBinder, getChannel, insertBinder, listChannels, updateChannel, insertChannel,
   type Binder, type Channel, type ChannelPatch,
@@ -309,37 +308,10 @@ export class ChannelService {
     }
   }
 
-  /**
-   * New server settings for an IMAP channel: checked by opening the mailbox with them before
-   * they are stored, so a wrong password is refused now and the old settings keep working.
-   */
-  private async changeServer(orgId: string, channel: Channel, patch: MailServerPatch): Promise<void> {
-    if (channel.kind !== 'email' || !channel.connectionId) throw new DomainError('invalid_input', 'Server settings are changed for e-mail channels that read an IMAP mailbox only.');
-    const conn = await getConnection(this.deps.db, orgId, channel.connectionId);
-    if (typeof conn.settings.host !== 'string') throw new DomainError('invalid_input', 'Server settings are changed for e-mail channels that read an IMAP mailbox only.');
-    const stored = conn.secrets && this.deps.open ? this.deps.open(conn.secrets) : {};
-    const change = applyServerPatch(this.deps.mailbox, conn, stored, patch);
-    await checkNoPass(this.deps.db, channel);
-    // Tried with the new settings through a connection that is not stored.
-    const trial = { ...channel, connectionId: null };
-    let box: MailboxConnector | null = null;
-    try {
-      box = await this.deps.openMailbox(orgId, trial, { settings: change.settings, secrets: change.secrets ?? stored, connectionId: conn.id });
-      await box.open();
-    } catch (e) {
-      throw new DomainError('invalid_input', `Dossier could not open the mailbox with these settings; nothing was changed: ${(e as Error).message}`, { reason: 'mailbox_unreachable', params: { detail: (e as Error).message } });
-    } finally {
-      await box?.close().catch(() => undefined);
-    }
-    await checkNoPass(this.deps.db, channel); // again: a run may have started while the mailbox was tried
-    await storeServerChange(this.deps.db, channel, change, change.secrets ? this.deps.seal(change.secrets) : undefined);
-    this.deps.log.info({ channel: channel.id, otherMailbox: change.otherMailbox }, 'the mailbox settings of a channel were changed');
-  }
-
   async update(orgId: string, id: string, u: ChannelUpdate): Promise<Channel> {
     let channel = await getChannel(this.deps.db, orgId, id);
     if (u.settings && Object.keys(u.settings).length > 0) {
-      await this.changeServer(orgId, channel, u.settings);
+      await changeMailServer(this.deps, orgId, channel, u.settings);
       channel = await getChannel(this.deps.db, orgId, id);
     }
     if (u.recipientId !== undefined) await this.checkRecipient(orgId, u.recipientId);

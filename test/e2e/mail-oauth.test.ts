@@ -109,6 +109,15 @@ describe('an e-mail channel signed in to with OAuth (emulator + Dovecot XOAUTH2)
     const right = await s.call('POST', `/v1/channels/${created.body.id}/sign-in`, {});
     assert.equal((await followCallback(await answerConsent(right.body.url, 'allow', 'collector'))).status, 200);
     assert.equal((await s.call('GET', `/v1/channels/${created.body.id}`)).body.state, 'active');
+
+    // Its token goes to the provider's server only; the folder may change, tried with the token.
+    const elsewhere = await s.call('PATCH', `/v1/channels/${created.body.id}`, { settings: { host: 'localhost' } });
+    assert.equal(elsewhere.status, 400);
+    assert.match(elsewhere.body.error.message, /provider's server/);
+    await appendMessages(d, [await composeMail({ messageId: '<oauth-folder@supplier.example>', attachments: [{ filename: 'f.pdf', content: tinyPdf('folder') }] })], 'Invoices');
+    const folder = await s.call('PATCH', `/v1/channels/${created.body.id}`, { settings: { mailbox: 'Invoices' } });
+    assert.equal(folder.status, 200, JSON.stringify(folder.body));
+    assert.equal((await s.call('GET', `/v1/channels/${created.body.id}`)).body.server.mailbox, 'Invoices');
   });
 
   it('refuses an unknown mail provider, and a sign-in for a channel with a password', async () => {

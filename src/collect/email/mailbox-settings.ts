@@ -87,6 +87,10 @@ export interface ServerChange {
 export function applyServerPatch(def: MailboxDefinition, conn: ConnectionRow, storedSecrets: Record<string, unknown>, patch: MailServerPatch): ServerChange {
   const oauth = providerOf(conn.settings) !== null;
   if (oauth && patch.password) throw new DomainError('invalid_input', 'This mailbox is signed in to with its provider, not a password: sign in again to change the account.');
+  // The provider's access token goes to the server: another server would be handed it.
+  if (oauth && (['host', 'port', 'tls'] as const).some((k) => patch[k] !== undefined && patch[k] !== conn.settings[k]) || (oauth && patch.caCertificate !== undefined)) {
+    throw new DomainError('invalid_input', 'A mailbox signed in to with its provider is read from the provider\'s server: only its address and folder can change.');
+  }
   const { password, caCertificate, ...rest } = patch;
   const merged: Record<string, unknown> = { ...conn.settings, ...rest };
   if (caCertificate === null) delete merged.caCertificate;
