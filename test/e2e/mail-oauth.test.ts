@@ -81,6 +81,8 @@ describe('an e-mail channel signed in to with OAuth (emulator + Dovecot XOAUTH2)
     await s.deps.queue.idle();
     const stopped = await s.call('GET', `/v1/channels/${id}`);
     assert.equal(stopped.body.server.signedIn, false);
+    assert.equal(stopped.body.state, 'needs_attention');
+    assert.match(stopped.body.stateReason, /sign in again on the channel's page/);
     const again = await s.call('POST', `/v1/channels/${id}/sign-in`, {});
     assert.equal((await followCallback(await answerConsent(again.body.url, 'allow', 'collector'))).status, 200);
     const resumed = await s.call('GET', `/v1/channels/${id}`);

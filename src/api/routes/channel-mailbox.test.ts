@@ -63,6 +63,10 @@ describe('changing the mailbox of an e-mail channel', { skip: first && second ? 
     assert.equal(refused.json().error.reason, 'missing_right');
     const other = await otherOrganization(api);
     assert.equal((await patch(change, other.apiKey)).statusCode, 404);
+    // Starting a sign-in is configuring too.
+    const signIn: InjectOptions = { method: 'POST', url: `/v1/channels/${channelId}/sign-in`, payload: {} };
+    assert.equal((await api.call({ ...signIn, key: reviewer })).statusCode, 403);
+    assert.equal((await api.call({ ...signIn, key: other.apiKey })).statusCode, 404);
     const noKey: InjectOptions = { method: 'PATCH', url: `/v1/channels/${channelId}`, payload: { settings: change } };
     assert.equal((await api.call({ ...noKey, key: null })).statusCode, 401);
     assert.deepEqual(await stored(), before, 'nothing changed');
