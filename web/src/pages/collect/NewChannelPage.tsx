@@ -33,8 +33,10 @@ export function NewChannelPage() {
         }));
         if (email && f.mailWay === 'signin') {
           // Off to the provider's consent page; the callback brings the browser back to the channel.
-          const { url } = await unwrap(api.POST('/v1/channels/{id}/sign-in', { params: { path: { id: channel.id } }, body: { returnTo: `${window.location.origin}/collection/${channel.id}` } }));
-          window.location.assign(url);
+          // Should that fail, the channel's page offers the sign-in again.
+          const started = await api.POST('/v1/channels/{id}/sign-in', { params: { path: { id: channel.id } }, body: { returnTo: `${window.location.origin}/collection/${channel.id}` } });
+          if (started.data) window.location.assign(started.data.url);
+          else navigate(`/collection/${channel.id}`);
           return;
         }
         const created = t('collect.created', { name: channel.name });
