@@ -129,6 +129,13 @@ describe('an e-mail channel signed in to with OAuth (emulator + Dovecot XOAUTH2)
     });
     assert.equal(bad.status, 400);
     assert.match(bad.body.error.message, /not a mail sign-in/);
+    // The provider's token goes to the provider's server only: another one cannot be named.
+    const elsewhere = await s.call('POST', '/v1/channels', {
+      companyId: s.companyId, name: 'Elsewhere', kind: 'email', recipientId: users.body.items[0].id, binderName: 'Purchases', signIn: 'gmail',
+      settings: { username: d.username, host: 'imap.attacker.example' },
+    });
+    assert.equal(elsewhere.status, 400);
+    assert.match(elsewhere.body.error.message, /provider's server/);
     const pw = await s.call('POST', '/v1/channels', {
       companyId: s.companyId, name: 'Password mailbox', kind: 'email', recipientId: users.body.items[0].id, binderName: 'Purchases',
       settings: { host: d.host, port: d.port, username: d.username, password: d.password, caCertificate: d.certificate },

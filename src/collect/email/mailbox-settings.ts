@@ -60,12 +60,15 @@ export async function mailServerOf(db: Db, channel: Channel): Promise<MailServer
 }
 
 /**
- * The connection of a mailbox to be signed in to: its server (the provider's unless given) and
+ * The connection of a mailbox to be signed in to: its server (the provider's) and
  * address, no tokens yet. It waits for the sign-in (POST /v1/channels/{id}/sign-in), which
  * brings them; until then nothing can open it.
  */
 export async function insertSignInMailbox(db: Db, def: MailboxDefinition, orgId: string, provider: MailSignIn, label: string, given: Record<string, unknown>): Promise<string> {
-  const parsed = signInSchema(def).safeParse({ ...provider.connectionSettings, ...given });
+  // The server is the provider's, never one given: the provider's access token goes to it.
+  const other = ['host', 'port', 'tls', 'caCertificate', 'password'].filter((k) => given[k] !== undefined && given[k] !== provider.connectionSettings[k]);
+  if (other.length) throw new DomainError('invalid_input', `A mailbox signed in to with ${provider.title} is read from its provider's server: give only its address (username) and folder (mailbox), not ${other.join(', ')}.`);
+  const parsed = signInSchema(def).safeParse({ ...provider.connectionSettings, username: given.username, ...(given.mailbox !== undefined && { mailbox: given.mailbox }) });
   if (!parsed.success) throw new DomainError('invalid_input', `The mailbox settings are incomplete: ${issues(parsed.error)}`);
   const id = await insertConnection(db, orgId, { kind: 'email', label, settings: { ...(parsed.data as Record<string, unknown>), [PROVIDER_SETTING]: provider.id, [COLLECT_ONLY]: true }, secrets: null });
   await db.updateTable('connections').set({ state: 'needs_reconnect', state_reason: `Not signed in to ${provider.title} yet.` }).where('id', '=', id).execute();
