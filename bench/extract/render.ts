@@ -21,12 +21,13 @@ export interface InvoiceView {
   vatBreakdown: Extraction['vatBreakdown'];
 }
 
-const SIZE = 9.5;
-const LEFT = 50;
+export const SIZE = 9.5;
+export const LEFT = 50;
 const TOP = 800;
 const ROW = 14;
 
-class Canvas {
+/** A page flow: rows written top-down, a new page when the bottom margin is reached. */
+export class Canvas {
   y = TOP;
   private page: PDFPage;
   constructor(private readonly doc: PDFDocument, private readonly font: PDFFont, private readonly bold: PDFFont) {
@@ -45,7 +46,15 @@ class Canvas {
   }
   down(n = 1): void {
     this.y -= ROW * n;
-    if (this.y < 60) { this.page = this.doc.addPage([595, 842]); this.y = TOP; }
+    if (this.y < 60) this.newPage();
+  }
+  newPage(): void {
+    this.page = this.doc.addPage([595, 842]);
+    this.y = TOP;
+  }
+  /** How many more rows fit on this page. */
+  rowsLeft(): number {
+    return Math.floor((this.y - 60) / ROW);
   }
 }
 
@@ -119,7 +128,7 @@ export async function renderInvoicePdf(inv: InvoiceView, lang: Language, layout:
   return doc.save({ useObjectStreams: false });
 }
 
-function lines(c: Canvas, inv: InvoiceView, w: Words, money: (v: string | undefined) => string): void {
+export function lines(c: Canvas, inv: InvoiceView, w: Words, money: (v: string | undefined) => string): void {
   c.row([[LEFT, w.description], [330, w.quantity, true], [440, w.price, true], [545, w.amount, true]], { bold: true });
   for (const line of inv.lines.slice(0, 40)) {
     const name = (line.name ?? line.description ?? '').slice(0, 45);
@@ -136,7 +145,7 @@ const STREETS = ['Kerkstraat 12', 'Rue de la Loi 155', 'Hauptstraße 3', 'High S
 const TOWNS = ['1000 Brussel', '75008 Paris', '10115 Berlin', 'London EC1A 1BB', '3511 CE Utrecht', '4000 Liège'];
 
 /** A party block: name, an address made up from the seed (the XML's own is not a field), VAT id. */
-function party(name: string | undefined, vatId: string | undefined, vatLabel: string, seed: number): string[] {
+export function party(name: string | undefined, vatId: string | undefined, vatLabel: string, seed: number): string[] {
   return [name ?? '', STREETS[seed % STREETS.length]!, TOWNS[(seed * 7) % TOWNS.length]!, vatId ? `${vatLabel}: ${vatId}` : '']
     .filter((l) => l !== '');
 }

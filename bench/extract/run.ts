@@ -6,6 +6,7 @@ import { cachedScanReader } from './ocr-cache.js';
 import { DEFAULT_SCAN_SEED, scanCases, type ScanSet } from './scans.js';
 import { findOutsideSet, FACTURX_CORPUS } from '../../test/helpers/outside-sets.js';
 import { runCorpus } from './corpus.js';
+import { ownLayoutsMain } from './own-layouts.js';
 import { accuracyTable, calibrationTable, mergeScores, scoreSource, type KindScore, type LabelledCase, type Reader } from './score.js';
 
 /**
@@ -25,6 +26,9 @@ import { accuracyTable, calibrationTable, mergeScores, scoreSource, type KindSco
  * npm run bench:extract -- --corpus [DIR] [--scans]: invoices of other producers instead (the
  * Factur-X / ZUGFeRD corpus in DIR, else in DOSSIER_FACTURX_CORPUS), scored per producer with
  * some producers held out (see corpus.ts).
+ *
+ * npm run bench:extract -- --own-layouts [--scans N]: the fixtures in five layouts the reader was
+ * never tuned on (own-layouts.ts), per layout; N scans per fixture of them besides.
  */
 
 const arg = (name: string): string | undefined => {
@@ -56,6 +60,7 @@ async function corpusMain(): Promise<void> {
 
 async function main(): Promise<void> {
   if (process.argv.includes('--corpus')) return corpusMain();
+  if (process.argv.includes('--own-layouts')) return ownLayoutsMain({ scansPerFixture: Number(arg('scans') ?? 0), verbose: Boolean(process.env.BENCH_VERBOSE) });
   const started = Date.now();
   const only = new Set((arg('only') ?? 'ubl,cii,pdf-text,scan').split(','));
   const part = arg('scan-part') ?? 'all';

@@ -37,9 +37,9 @@ export class AlertService {
   }
 
   async choose(orgId: string, userId: string, role: string, s: { language?: string; kinds?: string[] }): Promise<AlertSettings> {
-    if (s.language && !(LANGUAGES as readonly string[]).includes(s.language)) throw new DomainError('invalid_input', `Choose a language among ${LANGUAGES.join(', ')}.`);
+    if (s.language && !(LANGUAGES as readonly string[]).includes(s.language)) throw new DomainError('invalid_input', `Choose a language among ${LANGUAGES.join(', ')}.`, { reason: 'choice_unknown', params: { field: 'language', values: s.language, choices: LANGUAGES.join(', ') } });
     const unknown = (s.kinds ?? []).filter((k) => !(ALERT_KINDS as readonly string[]).includes(k));
-    if (unknown.length) throw new DomainError('invalid_input', `Unknown alert kinds: ${unknown.join(', ')}. Choose among ${ALERT_KINDS.join(', ')}.`);
+    if (unknown.length) throw new DomainError('invalid_input', `Unknown alert kinds: ${unknown.join(', ')}. Choose among ${ALERT_KINDS.join(', ')}.`, { reason: 'choice_unknown', params: { field: 'kinds', values: unknown.join(', '), choices: ALERT_KINDS.join(', ') } });
     await setAlertSettings(this.deps.db, orgId, userId, s);
     return this.settings(orgId, userId, role);
   }

@@ -31,7 +31,7 @@ export function requireCaller(db: Db): onRequestAsyncHookHandler {
       return;
     }
     const sessionId = readCookie(request, SESSION_COOKIE);
-    if (!sessionId) throw new DomainError('unauthorized', 'Sign in, or send an API key in the Authorization header: "Bearer dsk_...".');
+    if (!sessionId) throw new DomainError('unauthorized', 'Sign in, or send an API key in the Authorization header: "Bearer dsk_...".', { reason: 'sign_in_required' });
     const p = await authenticateSession(db, sessionId);
     if (!SAFE_METHODS.has(request.method) && !checkCsrf(sessionId, request.headers[CSRF_HEADER] as string | undefined)) {
       throw new DomainError('forbidden', `A change made with a session cookie needs the ${CSRF_HEADER} header from GET /v1/session. Reload the page and try again.`, { reason: 'csrf_missing' });
@@ -43,7 +43,7 @@ export function requireCaller(db: Db): onRequestAsyncHookHandler {
 /** Who is calling: their organization and user. */
 export function principalOf(request: FastifyRequest): Principal {
   const p = principals.get(request);
-  if (!p) throw new DomainError('unauthorized', 'Sign in, or send an API key in the Authorization header: "Bearer dsk_...".');
+  if (!p) throw new DomainError('unauthorized', 'Sign in, or send an API key in the Authorization header: "Bearer dsk_...".', { reason: 'sign_in_required' });
   return p;
 }
 

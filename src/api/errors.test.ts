@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { VaultService } from '../vault/service.js';
 import { ConnectorError } from '../connectors/connector.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, ERROR_REASONS } from '../domain/errors.js';
 import { mapError } from './errors.js';
 import { buildServer } from './server.js';
 import { invoiceFields, startApi, upload } from './harness.test.js';
@@ -82,4 +82,33 @@ test('destination failures map to statuses a client can act on', () => {
   assert.deepEqual(mapError(new DomainError('conflict', 'busy')), { status: 409, code: 'conflict', message: 'busy' });
   assert.equal(mapError(new Error('boom')), null);
   assert.equal(mapError('boom'), null);
+});
+
+test('every error the API answers with carries a reason the web app translates: a storage\'s, HTTP\'s own, an unknown route, a failure of ours', async (t) => {
+  const known = new Set<string>(ERROR_REASONS);
+  const kinds = ['not_found', 'is_directory', 'already_exists', 'invalid_name', 'auth_expired', 'permission_denied', 'rate_limited', 'quota_exceeded', 'transient', 'cancelled', 'fatal'] as const;
+  for (const kind of kinds) {
+    const mapped = mapError(new ConnectorError(kind, 'the remote\'s words'))!;
+    assert.deepEqual([mapped.reason, mapped.params], ['destination_answered', { detail: 'the remote\'s words' }], kind);
+  }
+  const fastify = ['FST_REQ_FILE_TOO_LARGE', 'FST_PARTS_LIMIT', 'FST_FILES_LIMIT', 'FST_FIELDS_LIMIT', 'FST_ERR_CTP_BODY_TOO_LARGE', 'FST_INVALID_MULTIPART_CONTENT_TYPE',
+    'FST_ERR_CTP_INVALID_MEDIA_TYPE', 'FST_INVALID_JSON_FIELD_ERROR', 'FST_PROTO_VIOLATION', 'FST_ERR_CTP_EMPTY_JSON_BODY'];
+  for (const code of fastify) {
+    const reason = mapError({ code, statusCode: 400, message: 'x' })?.reason;
+    assert.ok(reason && known.has(reason), `${code}: ${reason}`);
+  }
+  assert.equal(mapError({ message: 'x', validation: [{ instancePath: '', message: 'must be object' }] })?.reason, 'request_malformed');
+
+  // Through the server: a malformed body, an unknown route, a failure of ours with its reference.
+  const api = await startApi();
+  t.after(() => api.close());
+  const broken = await api.call({ method: 'POST', url: '/v1/companies', headers: { 'content-type': 'application/json' }, payload: '{"name": ' });
+  assert.ok(known.has(broken.json().error.reason), broken.body);
+  assert.equal((await api.call({ method: 'GET', url: '/v1/nothing' })).json().error.reason, 'route_unknown');
+  const failing = { list: async () => { throw new Error('boom'); } } as unknown as VaultService;
+  const app = await buildServer({ ...api.deps, vault: failing });
+  t.after(() => app.close());
+  const res = await app.inject({ method: 'GET', url: '/v1/documents', headers: { authorization: `Bearer ${api.apiKey}` } });
+  assert.equal(res.json().error.reason, 'internal_error');
+  assert.match(res.json().error.message, new RegExp(`reference ${String(res.json().error.params.reference)}`));
 });

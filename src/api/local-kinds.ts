@@ -13,6 +13,6 @@ export async function checkLocalKindAllowed(db: Db, request: FastifyRequest, kin
   const p = principalOf(request);
   const user = await getUser(db, p.orgId, p.userId);
   if (user.role !== 'admin') {
-    throw new DomainError('forbidden', 'Only an administrator may set up or change a folder on this server: ask one of your administrators to do it.');
+    throw new DomainError('forbidden', 'Only an administrator may set up or change a folder on this server: ask one of your administrators to do it.', { reason: 'admin_only' });
   }
 }

@@ -57,7 +57,7 @@ export async function bufferForReading(upload: Upload): Promise<{ bytes: Buffer 
 export function throwIfBusy(result: ExtractionResult | null, reply: FastifyReply): void {
   if (result && !result.ok && result.reason === 'busy') {
     reply.header('retry-after', String(BUSY_RETRY_AFTER_S));
-    throw new HttpError(503, 'busy', result.message);
+    throw new HttpError(503, 'busy', result.message, { reason: 'reader_busy', params: { seconds: BUSY_RETRY_AFTER_S } });
   }
 }
 

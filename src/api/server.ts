@@ -37,6 +37,7 @@ import type { ChannelService } from '../collect/channels.js';
 import type { CollectRuns } from '../collect/service.js';
 import type { InvitationService } from '../collect/invitations.js';
 import type { InboxService } from '../collect/inbox.js';
+import type { DocumentTexts } from '../collect/document-texts.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { sessionRoutes, signInRoute } from './routes/session.js';
 import { eventRoutes } from './routes/events.js';
@@ -76,7 +77,11 @@ export interface ApiDeps {
   /** The public address, for OAuth callbacks and the pages they return to; which proxies to believe; the limits on slow clients. */
   config?: { baseUrl: string; trustProxy?: boolean | number | string[]; timeouts?: ServerTimeouts };
   /** Collection: channels and their runs (invitations when mail is set up). */
-  collect: { channels: ChannelService; runs: CollectRuns; invitations?: InvitationService; inbox: InboxService };
+  collect: {
+    channels: ChannelService; runs: CollectRuns; invitations?: InvitationService; inbox: InboxService;
+    /** Reads the text of a plain upload after it is answered, for search; without it only read=true uploads are searchable by text. */
+    texts?: DocumentTexts;
+  };
   /** Users invited by e-mail; without it those routes answer 503. */
   users?: { invitations: UserInvitationService };
   /** In-process provider emulators, answered under /sandbox (the prefix removed before they see it). */
@@ -108,7 +113,7 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
   const mapped = mapError(error);
   if (!mapped) {
     request.log.error({ err: error }, 'request failed unexpectedly');
-    return reply.code(500).send({ error: { code: 'internal', message: `Something went wrong on our side. If it happens again, report it with reference ${request.id}.` } });
+    return reply.code(500).send({ error: { code: 'internal', message: `Something went wrong on our side. If it happens again, report it with reference ${request.id}.`, reason: 'internal_error', params: { reference: request.id } } });
   }
   if (mapped.status >= 500) request.log.warn({ err: error }, 'request failed');
   if (mapped.status === 401) reply.header('www-authenticate', 'Bearer');
@@ -144,7 +149,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
   const notFound = (request: FastifyRequest, reply: FastifyReply) => reply.code(404).send({
-    error: { code: 'not_found', message: `There is no ${request.method} ${request.url.split('?')[0]}. The reference is at /docs.` },
+    error: { code: 'not_found', message: `There is no ${request.method} ${request.url.split('?')[0]}. The reference is at /docs.`, reason: 'route_unknown' },
   });
   if (deps.webRoot) await serveWebApp(app as unknown as FastifyInstance, deps.webRoot, notFound);
   else app.setNotFoundHandler(notFound);

@@ -32,22 +32,22 @@ function formatLimit(bytes: number): string {
  */
 export async function withUpload<T>(request: FastifyRequest, maxBytes: number, consume: (fields: MultipartFields, upload: Upload) => Promise<T>): Promise<T> {
   if (!request.isMultipart()) {
-    throw new HttpError(415, 'unsupported_media_type', `Send this request as multipart/form-data. ${ORDER_HINT}`);
+    throw new HttpError(415, 'unsupported_media_type', `Send this request as multipart/form-data. ${ORDER_HINT}`, { reason: 'multipart_required' });
   }
   const parts = request.parts({ limits: { ...FIELD_LIMITS, fileSize: maxBytes } });
   const fields: MultipartFields = {};
   for (;;) {
     const next = await parts.next();
-    if (next.done) throw new DomainError('invalid_input', `The request has no file. ${ORDER_HINT}`);
+    if (next.done) throw new DomainError('invalid_input', `The request has no file. ${ORDER_HINT}`, { reason: 'upload_no_file' });
     const part = next.value;
     if (part.type === 'field') {
-      if (part.valueTruncated) throw new DomainError('invalid_input', `The field "${part.fieldname}" is too long.`);
-      if (part.fieldname in fields) throw new DomainError('invalid_input', `The field "${part.fieldname}" is sent twice.`);
+      if (part.valueTruncated) throw new DomainError('invalid_input', `The field "${part.fieldname}" is too long.`, { reason: 'upload_field_too_long', params: { field: part.fieldname } });
+      if (part.fieldname in fields) throw new DomainError('invalid_input', `The field "${part.fieldname}" is sent twice.`, { reason: 'upload_field_twice', params: { field: part.fieldname } });
       const value = typeof part.value === 'string' ? part.value : JSON.stringify(part.value);
       fields[part.fieldname] = value === '' ? null : value;
       continue;
     }
-    if (part.fieldname !== 'file') throw new DomainError('invalid_input', `The file is in a part named "${part.fieldname}". ${ORDER_HINT}`);
+    if (part.fieldname !== 'file') throw new DomainError('invalid_input', `The file is in a part named "${part.fieldname}". ${ORDER_HINT}`, { reason: 'upload_file_part', params: { field: part.fieldname } });
     const source = part.file;
     // The first bytes decide what the file is, before anything is stored: the name and the
     // claimed type are the sender's word, the content is not.
@@ -71,8 +71,8 @@ export async function withUpload<T>(request: FastifyRequest, maxBytes: number, c
       yield* head;
       if (!ended) for (let next = await reader.next(); !next.done; next = await reader.next()) yield next.value;
       // busboy ends a file that hits the limit early instead of failing it: refuse the truncated bytes.
-      if (source.truncated) throw new HttpError(413, 'too_large', `The file is larger than the limit of ${formatLimit(maxBytes)}.`);
-      if (!(await parts.next()).done) throw new DomainError('invalid_input', `Something was sent after the file. ${ORDER_HINT}`);
+      if (source.truncated) throw new HttpError(413, 'too_large', `The file is larger than the limit of ${formatLimit(maxBytes)}.`, { reason: 'file_too_large', params: { bytes: maxBytes } });
+      if (!(await parts.next()).done) throw new DomainError('invalid_input', `Something was sent after the file. ${ORDER_HINT}`, { reason: 'upload_after_file' });
     }
     const body = Readable.from(checked(), { objectMode: false });
     return consume(fields, { body, filename, mime: part.mimetype || 'application/octet-stream' });
@@ -90,5 +90,5 @@ export function parseFields<S extends z.ZodType>(schema: S, fields: MultipartFie
     missing ||= absent;
     return { path, message: absent ? 'is missing' : i.message };
   });
-  throw new DomainError('invalid_input', `The form fields are not valid: ${describeIssues(issues)}.${missing ? ` ${ORDER_HINT}` : ''}`);
+  throw new DomainError('invalid_input', `The form fields are not valid: ${describeIssues(issues)}.${missing ? ` ${ORDER_HINT}` : ''}`, { reason: 'invalid_fields', params: { fields: issues.map((i) => i.path).join(', ') } });
 }

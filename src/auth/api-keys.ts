@@ -31,16 +31,16 @@ export interface Principal { orgId: string; userId: string; keyId: string | null
 
 /** The 401 for a deactivated user's key or session, checked on every request. */
 export function assertActive(user: User): void {
-  if (!user.active) throw new DomainError('unauthorized', 'This user was deactivated by an administrator of the organization: ask one to reactivate it.');
+  if (!user.active) throw new DomainError('unauthorized', 'This user was deactivated by an administrator of the organization: ask one to reactivate it.', { reason: 'user_deactivated', params: { name: user.name } });
 }
 
 export async function authenticateApiKey(db: Db, key: string | undefined): Promise<Principal> {
   const m = key ? /^dsk_([0-9a-f]{12})_[A-Za-z0-9_-]{32}$/.exec(key) : null;
-  if (!m) throw new DomainError('unauthorized', 'Send an API key in the Authorization header: "Bearer dsk_...".');
+  if (!m) throw new DomainError('unauthorized', 'Send an API key in the Authorization header: "Bearer dsk_...".', { reason: 'api_key_missing' });
   const row = await findApiKeyByPrefix(db, m[1]!);
   const expected = row ? Buffer.from(row.hash, 'hex') : Buffer.alloc(32);
   const ok = timingSafeEqual(expected, Buffer.from(sha256Hex(key!), 'hex')) && !!row;
-  if (!ok || !row) throw new DomainError('unauthorized', 'This API key is not valid or was revoked.');
+  if (!ok || !row) throw new DomainError('unauthorized', 'This API key is not valid or was revoked.', { reason: 'api_key_invalid' });
   // Recorded at most once a minute: a write per read request would compete with syncs for the lock.
   if (!row.last_used_at || Date.now() - Date.parse(row.last_used_at) > 60_000) await touchApiKey(db, row.id);
   const user = await getUser(db, row.org_id, row.user_id);

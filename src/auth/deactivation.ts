@@ -5,7 +5,7 @@ import { countAdmins, getUser, setUserDeactivated, type User } from '../catalog/
 import { revokeApiKeysOfUser } from '../catalog/organizations.js';
 import { deleteSessionsOfUser } from '../catalog/sessions.js';
 
-const onlyAdmin = (user: User) => new DomainError('conflict', `${user.name} is the organization's only active administrator: make another user admin first.`);
+const onlyAdmin = (user: User) => new DomainError('conflict', `${user.name} is the organization's only active administrator: make another user admin first.`, { reason: 'only_admin_left', params: { name: user.name } });
 
 /**
  * A user who leaves is deactivated rather than removed: what they did (uploads, reviews,

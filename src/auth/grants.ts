@@ -18,7 +18,7 @@ export interface Grantee { name: string; role: Role; rights: readonly Right[] }
 /** Throws the 403 a member gets for changing an administrator (admins may). */
 export function assertMayChange(by: Granter, target: Grantee): void {
   if (by.admin) return;
-  if (target.role === 'admin') throw new DomainError('forbidden', `${target.name} is an administrator: only an administrator may change them. ${ASK_ADMIN}`);
+  if (target.role === 'admin') throw new DomainError('forbidden', `${target.name} is an administrator: only an administrator may change them. ${ASK_ADMIN}`, { reason: 'admin_target', params: { name: target.name } });
 }
 
 /**
@@ -28,7 +28,7 @@ export function assertMayChange(by: Granter, target: Grantee): void {
 export function assertMayAssign(by: Granter, next: { role?: Role; rights?: readonly Right[] }, before: Grantee | null): void {
   if (by.admin) return;
   if (before) assertMayChange(by, before);
-  if (next.role === 'admin') throw new DomainError('forbidden', `Only an administrator may make a user an administrator. ${ASK_ADMIN}`);
+  if (next.role === 'admin') throw new DomainError('forbidden', `Only an administrator may make a user an administrator. ${ASK_ADMIN}`, { reason: 'admin_only' });
   if (!next.rights) return;
   const was = new Set(before?.role === 'member' ? before.rights : []);
   const now = new Set(next.rights);
@@ -36,12 +36,12 @@ export function assertMayAssign(by: Granter, next: { role?: Role; rights?: reado
   const notHeld = changed.filter((r) => !by.rights.includes(r));
   if (notHeld.length) {
     const list = notHeld.map((r) => `"${r}" (${RIGHT_TITLES[r]})`).join(', ');
-    throw new DomainError('forbidden', `You may give or take away only rights you hold yourself, and you do not hold ${list}. ${ASK_ADMIN}`);
+    throw new DomainError('forbidden', `You may give or take away only rights you hold yourself, and you do not hold ${list}. ${ASK_ADMIN}`, { reason: 'rights_not_held', params: { rights: notHeld.join(', ') } });
   }
 }
 
 /** API keys are made for oneself; an administrator may make one for anyone in the organization. */
 export function assertMayIssueKeyFor(by: Granter, userId: string): void {
   if (by.admin || by.userId === userId) return;
-  throw new DomainError('forbidden', `You may make API keys only for yourself: the key would act as another user. ${ASK_ADMIN}`);
+  throw new DomainError('forbidden', `You may make API keys only for yourself: the key would act as another user. ${ASK_ADMIN}`, { reason: 'api_key_other_user' });
 }

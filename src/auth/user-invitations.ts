@@ -35,7 +35,7 @@ export class UserInvitationService {
   /** Sends (or sends again) the link; an older link for the same user stops working. */
   async send(orgId: string, userId: string, by: string | null, language: Language): Promise<UserInvitation> {
     const user = await getUser(this.deps.db, orgId, userId);
-    if (user.hasPassword) throw new DomainError('conflict', `${user.email} already has a password and signs in with it: there is nothing to invite to.`);
+    if (user.hasPassword) throw new DomainError('conflict', `${user.email} already has a password and signs in with it: there is nothing to invite to.`, { reason: 'user_has_password', params: { email: user.email } });
     const token = `dui_${randomBytes(32).toString('base64url')}`;
     const expiresAt = new Date(Date.now() + this.deps.ttlMs);
     const invitation = await insertUserInvitation(this.deps.db, orgId, { userId, tokenHash: sha256Hex(token), expiresAt: expiresAt.toISOString(), createdBy: by });
@@ -59,19 +59,19 @@ export class UserInvitationService {
     const { inv, user } = await this.open(token);
     // The password's length is checked before the link is used up, so a too short one can be retried.
     assertPasswordAcceptable(password);
-    if (!(await useUserInvitation(this.deps.db, inv.id))) throw new DomainError('conflict', 'This link was just used: sign in with your e-mail address and password.');
+    if (!(await useUserInvitation(this.deps.db, inv.id))) throw new DomainError('conflict', 'This link was just used: sign in with your e-mail address and password.', { reason: 'invitation_used' });
     await setPassword(this.deps.db, inv.orgId, inv.userId, password);
     return { email: user.email };
   }
 
   private async open(token: string): Promise<{ inv: UserInvitation; user: User }> {
     const inv = TOKEN.test(token) ? await userInvitationByToken(this.deps.db, sha256Hex(token)) : null;
-    if (!inv) throw new DomainError('not_found', 'This link is not valid. Check that it was copied whole, or ask for a new invitation.');
-    if (inv.usedAt) throw new DomainError('conflict', 'This link was already used: sign in with your e-mail address and the password you chose.');
-    if (inv.revokedAt) throw new DomainError('conflict', 'This link was replaced by a newer one: use the link in the latest e-mail.');
-    if (Date.parse(inv.expiresAt) <= Date.now()) throw new DomainError('conflict', 'This link has expired: ask for a new invitation.');
+    if (!inv) throw new DomainError('not_found', 'This link is not valid. Check that it was copied whole, or ask for a new invitation.', { reason: 'link_invalid' });
+    if (inv.usedAt) throw new DomainError('conflict', 'This link was already used: sign in with your e-mail address and the password you chose.', { reason: 'invitation_used' });
+    if (inv.revokedAt) throw new DomainError('conflict', 'This link was replaced by a newer one: use the link in the latest e-mail.', { reason: 'link_replaced' });
+    if (Date.parse(inv.expiresAt) <= Date.now()) throw new DomainError('conflict', 'This link has expired: ask for a new invitation.', { reason: 'link_expired' });
     const user = await getUserWithPassword(this.deps.db, inv.orgId, inv.userId);
-    if (!user.active) throw new DomainError('conflict', 'This user was deactivated: ask an administrator of the organization to reactivate it.');
+    if (!user.active) throw new DomainError('conflict', 'This user was deactivated: ask an administrator of the organization to reactivate it.', { reason: 'user_deactivated', params: { name: user.name } });
     return { inv, user };
   }
 }

@@ -17,12 +17,12 @@ const MAX_FOLDERS = 500;
  * permission).
  */
 async function openForBrowsing(def: ConnectorDefinition, parsed: Record<string, unknown>): Promise<StorageConnector> {
-  if (!BROWSABLE_KINDS.has(def.kind)) throw new DomainError('invalid_input', `The folders of ${def.title} cannot be browsed here: type the folder instead.`);
+  if (!BROWSABLE_KINDS.has(def.kind)) throw new DomainError('invalid_input', `The folders of ${def.title} cannot be browsed here: type the folder instead.`, { reason: 'not_browsable', params: { name: def.title } });
   if (def.kind === 'sftp' && typeof parsed.hostKeySha256 !== 'string') {
-    throw new DomainError('invalid_input', 'Test the connection and confirm the server\'s host key before browsing its folders.');
+    throw new DomainError('invalid_input', 'Test the connection and confirm the server\'s host key before browsing its folders.', { reason: 'host_key_unconfirmed' });
   }
   return def.create(parsed, {
-    pinHostKey: async () => { throw new DomainError('invalid_input', 'The server\'s host key is not the one you confirmed: test the connection again.'); },
+    pinHostKey: async () => { throw new DomainError('invalid_input', 'The server\'s host key is not the one you confirmed: test the connection again.', { reason: 'host_key_changed' }); },
   });
 }
 
@@ -45,7 +45,7 @@ const hostOf = (parsed: Record<string, unknown>) => {
 
 const checked = (path: string) => {
   if (path !== '' && path.split('/').some((s) => s === '' || s === '.' || s === '..')) {
-    throw new DomainError('invalid_input', 'Write the folder as names separated by "/", such as backup/dossier.');
+    throw new DomainError('invalid_input', 'Write the folder as names separated by "/", such as backup/dossier.', { reason: 'folder_path_invalid', params: { example: 'backup/dossier' } });
   }
   return path;
 };
@@ -78,7 +78,7 @@ async function listFolders(def: ConnectorDefinition, parsed: Record<string, unkn
 export async function makeServerFolder(def: ConnectorDefinition, parsed: Record<string, unknown>, parent: string, name: string): Promise<ServerFolder> {
   const trimmed = name.trim();
   if (/[/\\]/.test(trimmed)) throw new DomainError('invalid_input', 'A folder name cannot contain a slash: make one folder at a time.', { reason: 'folder_name_slash' });
-  if (!trimmed || trimmed === '.' || trimmed === '..') throw new DomainError('invalid_input', 'Name the new folder.');
+  if (!trimmed || trimmed === '.' || trimmed === '..') throw new DomainError('invalid_input', 'Name the new folder.', { reason: 'folder_name_missing' });
   const path = checked(parent) ? `${parent}/${trimmed}` : trimmed;
   return saidToUser(parsed, async () => {
     const c = await openForBrowsing(def, parsed);

@@ -62,7 +62,7 @@ export class BackupService {
 
   private definition(kind: string): ConnectorDefinition {
     const def = this.deps.definitions.get(kind);
-    if (!def) throw new DomainError('invalid_input', `"${kind}" is not a destination type. Choose one of: ${[...this.deps.definitions.keys()].join(', ')}.`);
+    if (!def) throw new DomainError('invalid_input', `"${kind}" is not a destination type. Choose one of: ${[...this.deps.definitions.keys()].join(', ')}.`, { reason: 'choice_unknown', params: { field: 'kind', values: kind, choices: [...this.deps.definitions.keys()].join(', ') } });
     return def;
   }
 
@@ -71,7 +71,7 @@ export class BackupService {
     await getCompany(this.deps.db, orgId, input.companyId);
     resolveLayout(input.layout);
     parseSchedule(input.schedule);
-    if (input.startDate && !/^\d{4}-\d{2}-\d{2}$/.test(input.startDate)) throw new DomainError('invalid_input', 'The start date must be written YYYY-MM-DD.');
+    if (input.startDate && !/^\d{4}-\d{2}-\d{2}$/.test(input.startDate)) throw new DomainError('invalid_input', 'The start date must be written YYYY-MM-DD.', { reason: 'start_date_format' });
     const def = this.definition(input.kind);
     const { connectionId, settings } = input.connectionId
       ? await this.onConnection(orgId, def, input.connectionId, input.settings)
@@ -93,7 +93,7 @@ export class BackupService {
   private parseSettings(def: ConnectorDefinition, settings: Record<string, unknown>): Record<string, unknown> {
     const parsed = def.settings.safeParse(settings);
     if (!parsed.success) {
-      throw new DomainError('invalid_input', `The ${def.title} settings are incomplete: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      throw new DomainError('invalid_input', `The ${def.title} settings are incomplete: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { reason: 'settings_invalid', params: { name: def.title, detail: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } });
     }
     return { ...(parsed.data as Record<string, unknown>) };
   }
@@ -113,15 +113,15 @@ export class BackupService {
   private async onConnection(orgId: string, def: ConnectorDefinition, connectionId: string, own: Record<string, unknown>): Promise<{ connectionId: string; settings: Record<string, unknown> }> {
     const conn = await findConnection(this.deps.db, orgId, connectionId);
     // A client's account, connected for a collection channel, is never written to.
-    if (conn.settings.collectOnly) throw new DomainError('not_found', `Connection ${connectionId} does not exist in this organization.`);
-    if (conn.kind !== def.kind) throw new DomainError('invalid_input', `Connection ${connectionId} is a ${conn.kind} connection, not ${def.title}.`);
-    if (conn.state !== 'ready') throw new DomainError('conflict', `The "${conn.label}" connection ${conn.state === 'disconnected' ? 'was disconnected' : 'needs to be reconnected'}: reconnect it first.`);
+    if (conn.settings.collectOnly) throw new DomainError('not_found', `Connection ${connectionId} does not exist in this organization.`, { reason: 'not_found_thing', params: { id: connectionId } });
+    if (conn.kind !== def.kind) throw new DomainError('invalid_input', `Connection ${connectionId} is a ${conn.kind} connection, not ${def.title}.`, { reason: 'connection_other_kind', params: { id: connectionId, kind: def.title } });
+    if (conn.state !== 'ready') throw new DomainError('conflict', `The "${conn.label}" connection ${conn.state === 'disconnected' ? 'was disconnected' : 'needs to be reconnected'}: reconnect it first.`, { reason: conn.state === 'disconnected' ? 'connection_disconnected' : 'connection_reconnect', params: { name: conn.label } });
     const secretsGiven = def.secrets.filter((k) => own[k] !== undefined);
-    if (secretsGiven.length) throw new DomainError('invalid_input', `The connection already holds the credentials: leave out ${secretsGiven.join(', ')}.`);
+    if (secretsGiven.length) throw new DomainError('invalid_input', `The connection already holds the credentials: leave out ${secretsGiven.join(', ')}.`, { reason: 'connection_holds_secrets', params: { fields: secretsGiven.join(', ') } });
     // Where the provider is reached belongs to the connection: a destination pointing its
     // connector at another host would hand that host the account's bearer token.
     const endpoints = Object.keys(own).filter((k) => /url$/i.test(k));
-    if (endpoints.length) throw new DomainError('invalid_input', `A destination on a connection uses the connection's provider address: leave out ${endpoints.join(', ')}.`);
+    if (endpoints.length) throw new DomainError('invalid_input', `A destination on a connection uses the connection's provider address: leave out ${endpoints.join(', ')}.`, { reason: 'connection_endpoint', params: { fields: endpoints.join(', ') } });
     this.parseSettings(def, { ...conn.settings, ...own });
     return { connectionId, settings: own };
   }
@@ -145,7 +145,7 @@ export class BackupService {
       await connector.mkdir('');
       await readQuota(connector);
     } catch (e) {
-      throw new DomainError('invalid_input', `Dossier could not reach "${dst.name}": ${(e as Error).message}`);
+      throw new DomainError('invalid_input', `Dossier could not reach "${dst.name}": ${(e as Error).message}`, { reason: 'unreachable', params: { name: dst.name, detail: (e as Error).message } });
     } finally {
       await connector?.close().catch(() => undefined);
     }
@@ -285,11 +285,11 @@ export class BackupService {
   /** Runs a pass now, in this process, and reports progress: `dossier destinations sync --wait`. */
   async syncNow(orgId: string, id: string, opts: { signal?: AbortSignal; onProgress?(p: Progress): void } = {}): Promise<string> {
     const dst = await getDestination(this.deps.db, orgId, id);
-    if (dst.state === 'paused') throw new DomainError('conflict', `"${dst.name}" is paused${dst.stateReason ? ` (${dst.stateReason})` : ''}: resume it first.`);
+    if (dst.state === 'paused') throw new DomainError('conflict', `"${dst.name}" is paused${dst.stateReason ? ` (${dst.stateReason})` : ''}: resume it first.`, { reason: 'destination_paused', params: { name: dst.name } });
     for (let attempt = 0; ; attempt++) {
       const runId = await syncDestination(this.deps, orgId, id, { trigger: 'manual', ...opts });
       if (runId) return runId;
-      if (attempt > 120) throw new DomainError('unavailable', `"${dst.name}" is being synced by another process; try again when it is done.`);
+      if (attempt > 120) throw new DomainError('unavailable', `"${dst.name}" is being synced by another process; try again when it is done.`, { reason: 'busy_elsewhere', params: { name: dst.name } });
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
@@ -336,9 +336,9 @@ export class BackupService {
     } else if (input.document) {
       facts = { id: 'doc_preview', ...input.document };
     } else {
-      throw new DomainError('invalid_input', 'Give a documentId or a document to preview.');
+      throw new DomainError('invalid_input', 'Give a documentId or a document to preview.', { reason: 'preview_needs_document' });
     }
-    if (!companyId) throw new DomainError('invalid_input', 'Give a companyId or a destinationId.');
+    if (!companyId) throw new DomainError('invalid_input', 'Give a companyId or a destinationId.', { reason: 'preview_needs_company' });
     const company = await getCompany(this.deps.db, orgId, companyId);
     const rules = this.definition(input.kind ?? dst?.kind ?? 'local').names;
     return renderPath(layout, facts, company, rules);

@@ -77,7 +77,7 @@ export async function syncDestination(deps: SyncDeps, orgId: string, destination
     destinationName = dst.name;
     wasState = dst.state;
     // Paused while this pass waited for its turn.
-    if (dst.state === 'paused') throw new DomainError('conflict', `"${dst.name}" is paused${dst.stateReason ? ` (${dst.stateReason})` : ''}: resume it first.`);
+    if (dst.state === 'paused') throw new DomainError('conflict', `"${dst.name}" is paused${dst.stateReason ? ` (${dst.stateReason})` : ''}: resume it first.`, { reason: 'destination_paused', params: { name: dst.name } });
     await closeInterruptedRuns(deps.db, destinationId);
     runId = await startRun(deps.db, orgId, destinationId, opts.trigger);
     deps.events?.emit({ type: 'run.started', orgId, destinationId, runId, trigger: opts.trigger });

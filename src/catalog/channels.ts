@@ -49,7 +49,7 @@ export async function findBinderByName(db: Db, orgId: string, companyId: string,
 }
 
 export async function insertBinder(db: Db, orgId: string, companyId: string, name: string): Promise<Binder> {
-  if (await findBinderByName(db, orgId, companyId, name)) throw new DomainError('conflict', `The company already has a binder named "${name}".`);
+  if (await findBinderByName(db, orgId, companyId, name)) throw new DomainError('conflict', `The company already has a binder named "${name}".`, { reason: 'binder_name_taken', params: { name } });
   const row = { id: newId('bnd'), org_id: orgId, company_id: companyId, name, created_at: now() };
   await db.insertInto('binders').values(row).execute();
   return toBinder(row);

@@ -37,6 +37,11 @@ export async function saveDocumentTexts(trx: Db | Transaction<Database>, orgId: 
   for (let i = 0; i < rows.length; i += 100) await trx.insertInto('document_texts').values(rows.slice(i, i + 100)).execute();
 }
 
+/** Whether the text of this document is kept already. */
+export async function hasDocumentText(db: Db, orgId: string, documentId: string): Promise<boolean> {
+  return !!(await db.selectFrom('document_texts').select('document_id').where('org_id', '=', orgId).where('document_id', '=', documentId).executeTakeFirst());
+}
+
 /** The words of a search as each database's full-text query takes them: every word, each as a prefix. */
 function textMatch(db: Db, orgId: string, text: string): Expression<SqlBool> | null {
   const words = text.split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 8);

@@ -32,7 +32,7 @@ const toUser = (r: Selectable<Database['users']>): User => {
 export async function insertUser(db: Db, orgId: string, u: { email: string; name: string; role: Role; rights: readonly Right[] }): Promise<User> {
   const email = u.email.trim().toLowerCase();
   const taken = await db.selectFrom('users').select('id').where('org_id', '=', orgId).where('email', '=', email).executeTakeFirst();
-  if (taken) throw new DomainError('conflict', `A user with the e-mail address ${email} already exists (${taken.id}).`);
+  if (taken) throw new DomainError('conflict', `A user with the e-mail address ${email} already exists (${taken.id}).`, { reason: 'email_taken', params: { email } });
   const id = newId('usr');
   await db.insertInto('users').values({ id, org_id: orgId, email, name: u.name, role: u.role, rights: JSON.stringify(u.rights), created_at: now() }).execute();
   return getUser(db, orgId, id);

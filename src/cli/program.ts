@@ -16,6 +16,7 @@ import { registerAudit } from './audit.js';
 import { registerWebhooks } from './webhooks.js';
 import { registerRetention } from './retention.js';
 import { registerExport } from './export.js';
+import { registerExports } from './exports.js';
 import { registerCliAuditTrail } from './audit-trail.js';
 
 export interface ProgramIO {
@@ -53,6 +54,7 @@ export function buildProgram(ctx: CliContext, io: ProgramIO): Command {
   registerWebhooks(program, ctx);
   registerRetention(program, ctx);
   registerExport(program, ctx);
+  registerExports(program, ctx);
   registerCliAuditTrail(program, ctx);
   return program;
 }

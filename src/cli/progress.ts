@@ -14,9 +14,11 @@ const EVERY_MS = 5_000;
  * otherwise one line to stderr every 5 seconds, so a cron log shows the job is alive without
  * filling up with redraws, and stdout stays clean for the result.
  */
-export function progressReporter(label: string, opts: { json: boolean; stdoutIsTTY?: boolean; stderr?: (s: string) => void }): ProgressReporter {
+export function progressReporter(label: string, opts: { json: boolean; stdoutIsTTY?: boolean; stderr?: (s: string) => void; withBytes?: boolean }): ProgressReporter {
   const tty = opts.stdoutIsTTY ?? !!process.stdout.isTTY;
-  if (tty && !opts.json) return barReporter(label);
+  // Off for work whose byte count is not known as it goes (an export followed from its row).
+  const withBytes = opts.withBytes ?? true;
+  if (tty && !opts.json) return barReporter(label, withBytes);
   const write = opts.stderr ?? ((s: string) => void process.stderr.write(s));
   let last = Date.now();
   return {
@@ -24,15 +26,15 @@ export function progressReporter(label: string, opts: { json: boolean; stdoutIsT
       const now = Date.now();
       if (now - last < EVERY_MS) return;
       last = now;
-      write(`${label}: ${done}/${total} files, ${formatMB(bytes)}\n`);
+      write(`${label}: ${done}/${total} files${withBytes ? `, ${formatMB(bytes)}` : ''}\n`);
     },
     stop() {},
   };
 }
 
-function barReporter(label: string): ProgressReporter {
+function barReporter(label: string, withBytes: boolean): ProgressReporter {
   const bar = new cliProgress.SingleBar({
-    format: `${label} [{bar}] {value}/{total} files | {mb} | {duration_formatted}`,
+    format: `${label} [{bar}] {value}/{total} files | ${withBytes ? '{mb} | ' : ''}{duration_formatted}`,
     stream: process.stdout,
     hideCursor: true,
     clearOnComplete: true,

@@ -78,37 +78,37 @@ export class ChannelService {
   constructor(private readonly deps: ChannelDeps) {}
 
   private definition(kind: string): ConnectorDefinition {
-    if (!(CHANNEL_KINDS as readonly string[]).includes(kind)) throw new DomainError('invalid_input', `"${kind}" is not a channel type. Choose one of: ${CHANNEL_KINDS.join(', ')}.`);
+    if (!(CHANNEL_KINDS as readonly string[]).includes(kind)) throw new DomainError('invalid_input', `"${kind}" is not a channel type. Choose one of: ${CHANNEL_KINDS.join(', ')}.`, { reason: 'choice_unknown', params: { field: 'kind', values: kind, choices: CHANNEL_KINDS.join(', ') } });
     const def = this.deps.definitions.get(kind);
-    if (!def) throw new DomainError('invalid_input', `Channel type "${kind}" is not available in this installation.`);
+    if (!def) throw new DomainError('invalid_input', `Channel type "${kind}" is not available in this installation.`, { reason: 'kind_unavailable', params: { kind } });
     return def;
   }
 
   async binderFor(orgId: string, companyId: string, binderId?: string, binderName?: string): Promise<Binder> {
     if (binderId) {
       const binder = await getBinder(this.deps.db, orgId, binderId);
-      if (binder.companyId !== companyId) throw new DomainError('invalid_input', `Binder ${binderId} belongs to another company: choose one of this company's binders.`);
+      if (binder.companyId !== companyId) throw new DomainError('invalid_input', `Binder ${binderId} belongs to another company: choose one of this company's binders.`, { reason: 'binder_other_company', params: { id: binderId } });
       return binder;
     }
     const name = binderName?.trim();
-    if (!name) throw new DomainError('invalid_input', 'Give the destination binder: binderId, or binderName to use (or create) a binder by name.');
+    if (!name) throw new DomainError('invalid_input', 'Give the destination binder: binderId, or binderName to use (or create) a binder by name.', { reason: 'binder_missing' });
     return (await findBinderByName(this.deps.db, orgId, companyId, name)) ?? insertBinder(this.deps.db, orgId, companyId, name);
   }
 
   private async checkRecipient(orgId: string, userId: string): Promise<void> {
     await getUser(this.deps.db, orgId, userId).catch(() => {
-      throw new DomainError('invalid_input', `The recipient ${userId} is not a user of this organization: choose one from GET /v1/users.`);
+      throw new DomainError('invalid_input', `The recipient ${userId} is not a user of this organization: choose one from GET /v1/users.`, { reason: 'recipient_not_user', params: { id: userId } });
     });
   }
 
   private checkTime(at: string): void {
-    if (!TIME_OF_DAY.test(at)) throw new DomainError('invalid_input', `The collection time "${at}" is not understood: write HH:MM on the 24-hour clock, such as 06:30.`);
+    if (!TIME_OF_DAY.test(at)) throw new DomainError('invalid_input', `The collection time "${at}" is not understood: write HH:MM on the 24-hour clock, such as 06:30.`, { reason: 'collect_time_invalid', params: { value: at } });
   }
 
   async create(orgId: string, userId: string | null, input: NewChannelInput): Promise<Channel> {
     if (input.kind === 'email' && !input.settings && !input.signIn) return this.createAddressChannel(orgId, userId, input);
-    if (input.signIn && input.kind !== 'email') throw new DomainError('invalid_input', 'Signing in to a mailbox is for e-mail channels only.');
-    if (input.mailbox) throw new DomainError('invalid_input', 'A mailbox is chosen for e-mail channels without IMAP settings only.');
+    if (input.signIn && input.kind !== 'email') throw new DomainError('invalid_input', 'Signing in to a mailbox is for e-mail channels only.', { reason: 'mail_sign_in_email_only' });
+    if (input.mailbox) throw new DomainError('invalid_input', 'A mailbox is chosen for e-mail channels without IMAP settings only.', { reason: 'mailbox_for_email_only' });
     if (input.kind === 'email') return this.createMailChannel(orgId, userId, input);
     const def = this.definition(input.kind);
     await getCompany(this.deps.db, orgId, input.companyId);
@@ -116,12 +116,12 @@ export class ChannelService {
     this.checkTime(input.collectAt);
     if (input.kind === 'local' && !input.folder?.startsWith('/')) {
       // A client must never pick paths on this server: a local folder is the accountant's choice.
-      throw new DomainError('invalid_input', 'A local folder channel needs its folder, as an absolute path on this server, such as /srv/scans/acme.');
+      throw new DomainError('invalid_input', 'A local folder channel needs its folder, as an absolute path on this server, such as /srv/scans/acme.', { reason: 'local_folder_missing' });
     }
-    if (input.settings && !['sftp', 'webdav'].includes(input.kind)) throw new DomainError('invalid_input', 'Server settings are given for SFTP and WebDAV channels only; the client connects the others.');
+    if (input.settings && !['sftp', 'webdav'].includes(input.kind)) throw new DomainError('invalid_input', 'Server settings are given for SFTP and WebDAV channels only; the client connects the others.', { reason: 'server_settings_not_here' });
     const binder = await this.binderFor(orgId, input.companyId, input.binderId, input.binderName);
     const ready = input.kind === 'local' || !!input.settings;
-    if (!ready && !input.clientEmail) throw new DomainError('invalid_input', 'Give the client\'s e-mail address (clientEmail): Dossier sends the client a link to connect the folder.');
+    if (!ready && !input.clientEmail) throw new DomainError('invalid_input', 'Give the client\'s e-mail address (clientEmail): Dossier sends the client a link to connect the folder.', { reason: 'client_email_missing' });
     const connectionId = input.settings ? await this.serverConnection(orgId, def, input.name, input.settings) : null;
     const folder = input.kind === 'local' ? input.folder! : input.settings ? String(input.settings.root ?? input.folder ?? '') : input.folder ?? null;
     let channel = await insertChannel(this.deps.db, orgId, {
@@ -196,10 +196,11 @@ export class ChannelService {
     await getCompany(this.deps.db, orgId, input.companyId);
     await this.checkRecipient(orgId, input.recipientId);
     this.checkTime(input.collectAt);
-    if (!input.settings) throw new DomainError('invalid_input', 'An e-mail channel needs its mailbox: settings with host, username, password (and port, tls, mailbox when not 993, TLS, INBOX).');
+    if (!input.settings) throw new DomainError('invalid_input', 'An e-mail channel needs its mailbox: settings with host, username, password (and port, tls, mailbox when not 993, TLS, INBOX).', { reason: 'email_settings_missing' });
     const provider = input.signIn ? this.deps.mailSignIns?.find((p) => p.id === input.signIn) : null;
     if (input.signIn && !provider) {
-      throw new DomainError('invalid_input', `"${input.signIn}" is not a mail sign-in of this installation. Choose one of: ${(this.deps.mailSignIns ?? []).map((p) => p.id).join(', ') || '(none configured)'}.`);
+      throw new DomainError('invalid_input', `"${input.signIn}" is not a mail sign-in of this installation. Choose one of: ${(this.deps.mailSignIns ?? []).map((p) => p.id).join(', ') || '(none configured)'}.`,
+        { reason: 'choice_unknown', params: { field: 'signIn', values: input.signIn, choices: (this.deps.mailSignIns ?? []).map((p) => p.id).join(', ') || '-' } });
     }
     const mail = mergeMailOptions(undefined, this.parseMailOptions(input.mail ?? {}));
     const binder = await this.binderFor(orgId, input.companyId, input.binderId, input.binderName);
@@ -218,7 +219,7 @@ export class ChannelService {
 
   private parseMailOptions(given: unknown): MailOptionsInput {
     const parsed = mailOptionsInput.safeParse(given);
-    if (!parsed.success) throw new DomainError('invalid_input', `The e-mail options are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success) throw new DomainError('invalid_input', `The e-mail options are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { reason: 'email_options_invalid', params: { detail: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } });
     return parsed.data;
   }
 
@@ -240,7 +241,7 @@ export class ChannelService {
 
   private parseServer(def: ServerKind, given: Record<string, unknown>): unknown {
     const parsed = def.settings.safeParse(given);
-    if (!parsed.success) throw new DomainError('invalid_input', `The ${def.title} settings are incomplete: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success) throw new DomainError('invalid_input', `The ${def.title} settings are incomplete: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { reason: 'settings_invalid', params: { name: def.title, detail: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } });
     return parsed.data;
   }
 
@@ -261,7 +262,7 @@ export class ChannelService {
         box = await this.deps.openMailbox(orgId, channel);
         await box.open();
       } catch (e) {
-        throw new DomainError('invalid_input', `Dossier could not open the mailbox of "${channel.name}": ${(e as Error).message}`);
+        throw new DomainError('invalid_input', `Dossier could not open the mailbox of "${channel.name}": ${(e as Error).message}`, { reason: 'unreachable', params: { name: channel.name, detail: (e as Error).message } });
       } finally {
         await box?.close().catch(() => undefined);
       }
@@ -272,7 +273,7 @@ export class ChannelService {
       connector = await this.deps.connect(orgId, channel);
       for await (const _ of connector.list('')) break;
     } catch (e) {
-      throw new DomainError('invalid_input', `Dossier could not read the folder of "${channel.name}": ${(e as Error).message}`);
+      throw new DomainError('invalid_input', `Dossier could not read the folder of "${channel.name}": ${(e as Error).message}`, { reason: 'unreachable', params: { name: channel.name, detail: (e as Error).message } });
     } finally {
       await connector?.close().catch(() => undefined);
     }
@@ -321,7 +322,7 @@ export class ChannelService {
       clientEmail: u.clientEmail, clientName: u.clientName, clientLanguage: u.clientLanguage,
     };
     if (u.mail) {
-      if (channel.kind !== 'email') throw new DomainError('invalid_input', 'E-mail options are for e-mail channels only.');
+      if (channel.kind !== 'email') throw new DomainError('invalid_input', 'E-mail options are for e-mail channels only.', { reason: 'email_options_email_only' });
       patch.options = { ...channel.options, mail: mergeMailOptions(channel.options.mail, this.parseMailOptions(u.mail)) };
     }
     if (u.binderId !== undefined || u.binderName !== undefined) patch.binderId = (await this.binderFor(orgId, channel.companyId, u.binderId, u.binderName)).id;

@@ -7,7 +7,7 @@ import { getBinder } from '../catalog/channels.js';
 import { getCompany } from '../catalog/organizations.js';
 import { now } from '../catalog/db.js';
 import { getInboxItem, inboxItemWithKey, listInbox, updateInboxItem, type InboxFilter, type InboxItem, type StoredField } from '../catalog/inbox.js';
-import { FIELD_NAMES } from '../extract/index.js';
+import { FIELD_NAMES, INVOICE_KINDS } from '../extract/index.js';
 import type { VaultService } from '../vault/service.js';
 import type { DocumentMeta } from '../catalog/documents.js';
 import { dedupeKey, documentMeta } from './fields.js';
@@ -46,11 +46,13 @@ export class InboxService {
   async change(orgId: string, userId: string | null, id: string, c: InboxChange): Promise<InboxView> {
     const item = await getInboxItem(this.db, orgId, id);
     const unknown = [...Object.keys(c.fields ?? {}), ...(c.confirm ?? [])].filter((f) => !(FIELD_NAMES as readonly string[]).includes(f));
-    if (unknown.length) throw new DomainError('invalid_input', `Unknown field(s): ${unknown.join(', ')}. The fields are: ${FIELD_NAMES.join(', ')}.`);
-    if (c.recipientId) await getUser(this.db, orgId, c.recipientId).catch(() => { throw new DomainError('invalid_input', `The recipient ${c.recipientId} is not a user of this organization.`); });
+    if (unknown.length) throw new DomainError('invalid_input', `Unknown field(s): ${unknown.join(', ')}. The fields are: ${FIELD_NAMES.join(', ')}.`, { reason: 'choice_unknown', params: { field: 'fields', values: unknown.join(', '), choices: FIELD_NAMES.join(', ') } });
+    const kind = c.fields?.documentType;
+    if (kind && !(INVOICE_KINDS as readonly string[]).includes(kind)) throw new DomainError('invalid_input', `documentType: "${kind}" is not a kind of document the reader knows. Use one of: ${INVOICE_KINDS.join(', ')}.`, { reason: 'choice_unknown', params: { field: 'documentType', values: kind, choices: INVOICE_KINDS.join(', ') } });
+    if (c.recipientId) await getUser(this.db, orgId, c.recipientId).catch(() => { throw new DomainError('invalid_input', `The recipient ${c.recipientId} is not a user of this organization.`, { reason: 'recipient_not_user', params: { id: c.recipientId! } }); });
     if (c.binderId) {
       const binder = await getBinder(this.db, orgId, c.binderId);
-      if (binder.companyId !== item.companyId) throw new DomainError('invalid_input', `Binder ${c.binderId} belongs to another company: choose one of this company's binders.`);
+      if (binder.companyId !== item.companyId) throw new DomainError('invalid_input', `Binder ${c.binderId} belongs to another company: choose one of this company's binders.`, { reason: 'binder_other_company', params: { id: c.binderId } });
     }
     const at = now();
     const by = { kind: 'user' as const, userId, at };
@@ -60,7 +62,7 @@ export class InboxService {
       else fields[name] = { value, confidence: 1, provenance: by };
     }
     for (const name of c.confirm ?? []) {
-      if (!fields[name]) throw new DomainError('invalid_input', `There is no value of ${name} to confirm: give one under fields.`);
+      if (!fields[name]) throw new DomainError('invalid_input', `There is no value of ${name} to confirm: give one under fields.`, { reason: 'confirm_no_value', params: { field: name } });
       fields[name] = { ...fields[name]!, confidence: 1, provenance: by };
     }
     const touched = c.fields !== undefined || c.confirm !== undefined;

@@ -48,7 +48,7 @@ export interface IntakeResult { outcome: Outcome; inboxItemId: string | null; er
 
 /** How long a claim holds without being settled: far longer than reading one document takes. */
 export const CLAIM_MS = 15 * 60_000;
-const MAX_READ_BYTES = 50 * 1024 * 1024;
+export const MAX_READ_BYTES = 50 * 1024 * 1024;
 /** Documents read at once: reading is CPU work (PDF text, OCR), so about the cores, not the network. */
 const READ_DEPTH = 2;
 
@@ -128,7 +128,7 @@ const MAX_BUSY_WAIT_MS = 5 * 60_000;
  * Reading is shared with uploads to the API; when all of it is taken (`busy`), a collected file
  * waits its turn rather than being filed as unread, within a bound well inside the claim.
  */
-async function extractWhenFree(input: ExtractionInput): Promise<ExtractionResult> {
+export async function extractWhenFree(input: ExtractionInput): Promise<ExtractionResult> {
   const giveUpAt = Date.now() + MAX_BUSY_WAIT_MS;
   for (;;) {
     const result = await extractDocument(input);

@@ -57,10 +57,11 @@ export const TRIES_PER_CLIENT_HOUR = 20;
  * same for every way of not reaching it (closed, filtered, not SFTP or WebDAV at all), and never
  * the remote's own answer, so the page cannot map or read services it should not see.
  */
-function forVisitor(e: unknown): Error {
-  if (e instanceof DomainError || e instanceof AddressRefused) return new DomainError('invalid_input', e.message);
-  if (isConnectorError(e, 'auth_expired')) return new DomainError('invalid_input', 'Sign-in was refused: check the user name and the password or key, then try again.');
-  return new DomainError('invalid_input', 'The server could not be reached: check its address and port, then try again. If they are right, the server may be down or may not accept connections from outside.');
+function forVisitor(e: unknown, host: string): Error {
+  if (e instanceof DomainError) return new DomainError('invalid_input', e.message, e.why ?? { reason: 'server_unreachable' });
+  if (e instanceof AddressRefused) return new DomainError('invalid_input', e.message, { reason: 'address_refused', params: { host } });
+  if (isConnectorError(e, 'auth_expired')) return new DomainError('invalid_input', 'Sign-in was refused: check the user name and the password or key, then try again.', { reason: 'server_sign_in_refused' });
+  return new DomainError('invalid_input', 'The server could not be reached: check its address and port, then try again. If they are right, the server may be down or may not accept connections from outside.', { reason: 'server_unreachable' });
 }
 const TOKEN = /^dci_[A-Za-z0-9_-]{43}$/;
 
@@ -78,8 +79,8 @@ export class InvitationService {
    */
   async send(orgId: string, channelId: string, by: string | null, opts: { mail?: boolean } = {}): Promise<{ invitationId: string; sentTo: string; expiresAt: string; link: string }> {
     const channel = await getChannel(this.deps.db, orgId, channelId);
-    if (channel.kind === 'local') throw new DomainError('invalid_input', 'A local folder channel has nothing for a client to connect.');
-    if (!channel.clientEmail) throw new DomainError('invalid_input', `"${channel.name}" has no client e-mail address: set clientEmail first.`);
+    if (channel.kind === 'local') throw new DomainError('invalid_input', 'A local folder channel has nothing for a client to connect.', { reason: 'local_nothing_to_connect' });
+    if (!channel.clientEmail) throw new DomainError('invalid_input', `"${channel.name}" has no client e-mail address: set clientEmail first.`, { reason: 'client_email_unset', params: { name: channel.name } });
     const token = `dci_${randomBytes(32).toString('base64url')}`;
     const expiresAt = new Date(Date.now() + this.deps.ttlMs);
     const purpose = !channel.connectionId ? 'connect' : channel.state === 'active' || channel.state === 'paused' ? 'reminder' : 'reconnect';
@@ -103,12 +104,12 @@ export class InvitationService {
   /** The invitation behind a token, if it may still be used; every other case says why. */
   private async open(token: string): Promise<{ inv: Invitation; channel: Channel }> {
     const inv = TOKEN.test(token) ? await invitationByToken(this.deps.db, sha256Hex(token)) : null;
-    if (!inv) throw new DomainError('not_found', 'This link is not valid. Check that it was copied whole, or ask your accountant for a new one.');
-    if (inv.usedAt) throw new DomainError('conflict', 'This link was already used: the folder is connected. If something is wrong, ask your accountant for a new link.');
-    if (inv.revokedAt) throw new DomainError('conflict', 'This link was replaced by a newer one: use the link in the latest e-mail.');
-    if (Date.parse(inv.expiresAt) <= Date.now()) throw new DomainError('conflict', 'This link has expired. Ask your accountant to send a new one.');
+    if (!inv) throw new DomainError('not_found', 'This link is not valid. Check that it was copied whole, or ask your accountant for a new one.', { reason: 'link_invalid' });
+    if (inv.usedAt) throw new DomainError('conflict', 'This link was already used: the folder is connected. If something is wrong, ask your accountant for a new link.', { reason: 'client_link_used' });
+    if (inv.revokedAt) throw new DomainError('conflict', 'This link was replaced by a newer one: use the link in the latest e-mail.', { reason: 'link_replaced' });
+    if (Date.parse(inv.expiresAt) <= Date.now()) throw new DomainError('conflict', 'This link has expired. Ask your accountant to send a new one.', { reason: 'link_expired' });
     const channel = await getChannel(this.deps.db, inv.orgId, inv.channelId).catch(() => {
-      throw new DomainError('not_found', 'The collection this link was for no longer exists.');
+      throw new DomainError('not_found', 'The collection this link was for no longer exists.', { reason: 'collection_gone' });
     });
     return { inv, channel };
   }
@@ -125,9 +126,9 @@ export class InvitationService {
   /** The provider's consent page for an OAuth channel (read-only scopes unless files are moved aside). */
   async authorize(token: string, opts: { browser: boolean; returnTo: string | null }) {
     const { inv, channel } = await this.open(token);
-    if (!ChannelService.isOAuth(channel.kind)) throw new DomainError('invalid_input', `A ${CHANNEL_TITLES[channel.kind]} is connected with its server details, not a sign-in.`);
+    if (!ChannelService.isOAuth(channel.kind)) throw new DomainError('invalid_input', `A ${CHANNEL_TITLES[channel.kind]} is connected with its server details, not a sign-in.`, { reason: 'connect_with_server_details', params: { kind: CHANNEL_TITLES[channel.kind] } });
     const provider = this.deps.connections.providers().find((p) => p.kind === channel.kind);
-    if (!provider) throw new DomainError('unavailable', `${CHANNEL_TITLES[channel.kind]} is not set up on this Dossier: ask your accountant.`);
+    if (!provider) throw new DomainError('unavailable', `${CHANNEL_TITLES[channel.kind]} is not set up on this Dossier: ask your accountant.`, { reason: 'provider_not_set_up', params: { kind: CHANNEL_TITLES[channel.kind] } });
     const caller = { orgId: inv.orgId, userId: inv.createdBy ?? channel.createdBy ?? channel.recipientId };
     return this.deps.connections.authorize(caller, provider.id, {
       ...opts, returnTo: opts.returnTo ?? new URL('/connect/resume', this.deps.baseUrl).toString(),
@@ -148,17 +149,17 @@ export class InvitationService {
    */
   async server(token: string, settings: Record<string, unknown>, client: string): Promise<InvitationView> {
     const { inv, channel } = await this.open(token);
-    if (channel.kind !== 'sftp' && channel.kind !== 'webdav') throw new DomainError('invalid_input', `A ${CHANNEL_TITLES[channel.kind]} is connected by signing in, not with server details.`);
+    if (channel.kind !== 'sftp' && channel.kind !== 'webdav') throw new DomainError('invalid_input', `A ${CHANNEL_TITLES[channel.kind]} is connected by signing in, not with server details.`, { reason: 'connect_by_sign_in', params: { kind: CHANNEL_TITLES[channel.kind] } });
     const tries = await recordInvitationTry(this.deps.db, inv.id, sha256Hex(`client:${client}`), 3_600_000);
-    if (tries.onLink > TRIES_PER_LINK) throw new DomainError('too_many_attempts', 'Too many tries with this link. Ask your accountant for a new link, and check the server details with whoever runs the server.');
-    if (tries.fromClient > TRIES_PER_CLIENT_HOUR) throw new DomainError('too_many_attempts', 'Too many tries from your connection. Try again in an hour.');
+    if (tries.onLink > TRIES_PER_LINK) throw new DomainError('too_many_attempts', 'Too many tries with this link. Ask your accountant for a new link, and check the server details with whoever runs the server.', { reason: 'too_many_tries_link' });
+    if (tries.fromClient > TRIES_PER_CLIENT_HOUR) throw new DomainError('too_many_attempts', 'Too many tries from your connection. Try again in an hour.', { reason: 'too_many_tries_client' });
     const def = this.deps.definitions.get(channel.kind)!;
     let hostKeySha256: string | null;
     try {
       ({ hostKeySha256 } = await this.deps.channels.tryServer(def, settings));
     } catch (e) {
       this.deps.log.info({ channel: channel.id, err: (e as Error).message }, 'a client\'s server details did not work');
-      throw forVisitor(e);
+      throw forVisitor(e, String(settings.host ?? settings.url ?? ''));
     }
     const connectionId = await this.deps.channels.serverConnection(inv.orgId, def, channel.name, { ...settings, ...(hostKeySha256 && !settings.hostKeySha256 && { hostKeySha256 }) });
     const folder = typeof settings.root === 'string' ? settings.root : '';
@@ -171,7 +172,7 @@ export class InvitationService {
 
   private async connectedOne(token: string): Promise<{ inv: Invitation & { connectionId: string }; channel: Channel; base: string }> {
     const { inv, channel } = await this.open(token);
-    if (!inv.connectionId) throw new DomainError('conflict', 'Connect your account first, then choose the folder.');
+    if (!inv.connectionId) throw new DomainError('conflict', 'Connect your account first, then choose the folder.', { reason: 'connect_account_first' });
     // A server's folders are shown below the folder its details named; an account's from its top.
     const settings = (await getConnection(this.deps.db, inv.orgId, inv.connectionId)).settings;
     const base = typeof settings.browseRoot === 'string' ? settings.browseRoot : '';
@@ -199,8 +200,8 @@ export class InvitationService {
     const { inv, channel, base } = await this.connectedOne(token);
     const trimmed = name.trim();
     if (/[/\\]/.test(trimmed)) throw new DomainError('invalid_input', 'A folder name cannot contain a slash: make one folder at a time.', { reason: 'folder_name_slash' });
-    if (!trimmed || trimmed === '.' || trimmed === '..') throw new DomainError('invalid_input', 'Name the new folder.');
-    if (!canCreateFolder(channel)) throw new DomainError('conflict', 'Dossier reads this account only, so it cannot make a folder in it: make the folder in the account itself, then choose it here.');
+    if (!trimmed || trimmed === '.' || trimmed === '..') throw new DomainError('invalid_input', 'Name the new folder.', { reason: 'folder_name_missing' });
+    if (!canCreateFolder(channel)) throw new DomainError('conflict', 'Dossier reads this account only, so it cannot make a folder in it: make the folder in the account itself, then choose it here.', { reason: 'folder_create_read_only' });
     const c = await this.deps.connect(inv.orgId, { ...channel, connectionId: inv.connectionId, folder: base });
     try {
       const path = parent ? `${parent}/${trimmed}` : trimmed;
@@ -217,7 +218,7 @@ export class InvitationService {
     folder = joinPath(base, folder);
     const next = { ...channel, connectionId: inv.connectionId, folder };
     await this.deps.channels.test(inv.orgId, next);
-    if (!(await useInvitation(this.deps.db, inv.id))) throw new DomainError('conflict', 'This link was already used.');
+    if (!(await useInvitation(this.deps.db, inv.id))) throw new DomainError('conflict', 'This link was already used.', { reason: 'client_link_used' });
     const sameFolder = channel.connectionId === inv.connectionId && channel.folder === folder;
     if (channel.connectionId && channel.connectionId !== inv.connectionId) await deleteConnectionSecrets(this.deps.db, inv.orgId, channel.connectionId);
     const after = await updateChannel(this.deps.db, inv.orgId, channel.id, {

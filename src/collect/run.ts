@@ -140,7 +140,7 @@ export async function runChannel(deps: RunDeps, orgId: string, channelId: string
     deps.events?.emit({ type: 'collect.started', ...where, runId });
     await updateChannel(deps.db, orgId, channelId, { lastRunId: runId });
     if (channel.state === 'paused' || channel.state === 'waiting_for_client') {
-      throw new DomainError('conflict', channel.state === 'paused' ? `"${channel.name}" is paused: resume it first.` : `"${channel.name}" is waiting for the client to connect the folder.`);
+      throw new DomainError('conflict', channel.state === 'paused' ? `"${channel.name}" is paused: resume it first.` : `"${channel.name}" is waiting for the client to connect the folder.`, { reason: channel.state === 'paused' ? 'channel_paused' : 'channel_waiting', params: { name: channel.name } });
     }
     // Claims of a process that died mid-file are free again: this run holds the channel.
     await releaseClaims(deps.db, channelId, (await claimOwners(deps.db, channelId)).filter((o) => o !== LEASE_OWNER && !holderAlive(o)));

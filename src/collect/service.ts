@@ -104,7 +104,7 @@ export class CollectRuns {
     if (channel.state === 'paused' || channel.state === 'waiting_for_client') await this.request(orgId, channelId, 'manual', startedBy);
     const runId = (await queuedRun(this.deps.db, channelId))?.id ?? (await queueRun(this.deps.db, orgId, channelId, opts.trigger ?? 'manual', startedBy));
     for (let attempt = 0; !(await runChannel(this.deps, orgId, channelId, runId, opts)); attempt++) {
-      if (attempt > 120) throw new DomainError('unavailable', `"${channel.name}" is being collected by another process; try again when it is done.`);
+      if (attempt > 120) throw new DomainError('unavailable', `"${channel.name}" is being collected by another process; try again when it is done.`, { reason: 'busy_elsewhere', params: { name: channel.name } });
       await new Promise((r) => setTimeout(r, 1000));
     }
     return getCollectRun(this.deps.db, orgId, runId);
@@ -144,7 +144,7 @@ export class CollectRuns {
   async refuseHeld(orgId: string, channelId: string, messageKey: string): Promise<MailMessage> {
     const channel = await getChannel(this.deps.db, orgId, channelId);
     const m = await getMailMessage(this.deps.db, channelId, messageKey);
-    if (!m) throw new DomainError('not_found', `No message ${messageKey} came through "${channel.name}".`);
+    if (!m) throw new DomainError('not_found', `No message ${messageKey} came through "${channel.name}".`, { reason: 'not_found_thing', params: { id: messageKey } });
     if (!(await refuseHeldMessage(this.deps.db, orgId, channelId, messageKey, 'Refused by a user after review; nothing of it was kept.'))) throw notHeld(messageKey, m.outcome);
     return (await getMailMessage(this.deps.db, channelId, messageKey))!;
   }

@@ -11,7 +11,8 @@ export const SOURCE_KINDS = ['ubl', 'cii', 'facturx', 'pdf-text', 'ocr'] as cons
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 /** Whether a document asks for money or gives it back; purchase versus sales is the caller's call. */
-export type InvoiceKind = Extract<DocumentType, 'invoice' | 'credit_note'>;
+export const INVOICE_KINDS = ['invoice', 'credit_note'] as const satisfies readonly DocumentType[];
+export type InvoiceKind = (typeof INVOICE_KINDS)[number];
 
 /**
  * Amounts are decimal strings ("1234.5", "-12.00"), never floats: a total read from an

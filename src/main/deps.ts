@@ -43,6 +43,7 @@ import { CollectScheduler } from '../collect/schedule.js';
 import { MailWatcher } from '../collect/email/watch.js';
 import { InvitationService } from '../collect/invitations.js';
 import { InboxService } from '../collect/inbox.js';
+import { DocumentTexts, READ_TEXT_JOB } from '../collect/document-texts.js';
 import type { Mailer } from '../mail/mailer.js';
 import { SmtpMailer } from '../mail/smtp.js';
 import { OutboxMailer } from '../mail/outbox.js';
@@ -81,7 +82,7 @@ export interface Deps {
   sandboxDrives: SandboxDrives;
   maxUploadBytes: number;
   /** Collection: channels, their runs and schedule. */
-  collect: { channels: ChannelService; runs: CollectRuns; scheduler: CollectScheduler; invitations: InvitationService; inbox: InboxService; watcher: MailWatcher };
+  collect: { channels: ChannelService; runs: CollectRuns; scheduler: CollectScheduler; invitations: InvitationService; inbox: InboxService; watcher: MailWatcher; texts: DocumentTexts };
   mailer: Mailer;
   /** Users invited by e-mail. */
   users: { invitations: UserInvitationService };
@@ -168,14 +169,14 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
 
   const definition = (kind: string): ConnectorDefinition => {
     const def = definitions.get(kind);
-    if (!def) throw new DomainError('invalid_input', `Destination type "${kind}" is not available in this installation.`);
+    if (!def) throw new DomainError('invalid_input', `Destination type "${kind}" is not available in this installation.`, { reason: 'kind_unavailable', params: { kind } });
     return def;
   };
   /** OAuth connectors get their settings checked (defaults filled in) and the vault's tokens. */
   const openOAuth = async (kind: string, settings: Record<string, unknown>, tokens: TokenSource): Promise<StorageConnector> => {
     const def = definition(kind);
     const parsed = def.settings.safeParse(settings);
-    if (!parsed.success) throw new DomainError('invalid_input', `The ${def.title} settings are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success) throw new DomainError('invalid_input', `The ${def.title} settings are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { reason: 'settings_invalid', params: { name: def.title, detail: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } });
     return def.create(parsed.data, { tokens });
   };
 
@@ -264,7 +265,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     if (providerOf(conn.settings)) return openOAuth(channel.kind, { ...conn.settings, root }, tokenVault.tokenSource(orgId, conn.id));
     const secrets = conn.secrets ? box.open<Record<string, unknown>>(conn.secrets) : {};
     const parsed = def.settings.safeParse({ ...conn.settings, ...secrets, root });
-    if (!parsed.success) throw new DomainError('invalid_input', `The settings of "${channel.name}" are not valid any more: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    if (!parsed.success) throw new DomainError('invalid_input', `The settings of "${channel.name}" are not valid any more: ${parsed.error.issues.map((i) => i.message).join('; ')}`, { reason: 'settings_invalid', params: { name: channel.name, detail: parsed.error.issues.map((i) => i.message).join('; ') } });
     return def.create(parsed.data, {
       pinHostKey: async (fingerprint) => {
         await updateConnectionSettings(db, orgId, conn.id, { ...conn.settings, hostKeySha256: fingerprint });
@@ -277,7 +278,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     let settings: Record<string, unknown>, secrets: Record<string, unknown>, connectionId: string;
     if (given) ({ settings, secrets, connectionId } = given);
     else {
-      if (!channel.connectionId) throw new DomainError('conflict', `"${channel.name}" has no mailbox settings.`);
+      if (!channel.connectionId) throw new DomainError('conflict', `"${channel.name}" has no mailbox settings.`, { reason: 'mailbox_missing', params: { name: channel.name } });
       const conn = await getConnection(db, orgId, channel.connectionId);
       ({ settings, id: connectionId } = conn);
       secrets = conn.secrets ? box.open<Record<string, unknown>>(conn.secrets) : {};
@@ -285,11 +286,11 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     // Signed in with OAuth (Microsoft 365, Gmail): XOAUTH2 with the vault's access token, no password.
     if (providerOf(settings)) {
       const oauth = imapOAuthSettings.safeParse(settings);
-      if (!oauth.success) throw new DomainError('invalid_input', `The mailbox settings of "${channel.name}" are not valid any more: ${oauth.error.issues.map((i) => i.message).join('; ')}`);
+      if (!oauth.success) throw new DomainError('invalid_input', `The mailbox settings of "${channel.name}" are not valid any more: ${oauth.error.issues.map((i) => i.message).join('; ')}`, { reason: 'settings_invalid', params: { name: channel.name, detail: oauth.error.issues.map((i) => i.message).join('; ') } });
       return openOAuthMailbox(oauth.data, tokenVault.tokenSource(orgId, connectionId), limits);
     }
     const parsed = imapDefinition.settings.safeParse({ ...settings, ...secrets });
-    if (!parsed.success) throw new DomainError('invalid_input', `The mailbox settings of "${channel.name}" are not valid any more: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    if (!parsed.success) throw new DomainError('invalid_input', `The mailbox settings of "${channel.name}" are not valid any more: ${parsed.error.issues.map((i) => i.message).join('; ')}`, { reason: 'settings_invalid', params: { name: channel.name, detail: parsed.error.issues.map((i) => i.message).join('; ') } });
     return imapDefinition.create(parsed.data, limits);
   };
   const channels = new ChannelService({
@@ -306,12 +307,15 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   });
 
   const exports = new ExportService({ db, blobs, queue, events, log, keepMs: config.exportKeepMs });
+  const texts = new DocumentTexts({ db, vault, queue, log, readDocuments: opts.readDocuments ?? true });
 
   if (opts.worker) {
     queue.work(EXPORT_JOB, (data) => exports.runJob(data), { concurrency: 1 });
     queue.work(COLLECT_JOB, (data) => collectRuns.runJob(data), { concurrency: 4 });
     queue.work(SYNC_JOB, (data) => backup.runJob(data), { concurrency: 4 });
     queue.work(KEEP_ALIVE_JOB, async () => { await tokenVault.refreshIdle(); });
+    // One at a time: uploads sent with read=true and collected files share the readers, and come first.
+    queue.work(READ_TEXT_JOB, (data) => texts.runJob(data), { concurrency: 1 });
   }
 
   // The head goes to the log and, as an audit.head event, to every webhook endpoint that wants it.
@@ -326,7 +330,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   return {
     config, log, db, blobs, box, queue, vault, backup, scheduler, events, definitions: [...definitions.values()], maxUploadBytes: config.maxUploadBytes,
     tokens: tokenVault, connections, sandbox, sandboxDrives: new SandboxDrives({ db, vault: tokenVault, providers, open: openOAuth }),
-    collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations, inbox: new InboxService(db, vault, announce), watcher: mailWatcher }, mailer,
+    collect: { channels, runs: collectRuns, scheduler: collectScheduler, invitations, inbox: new InboxService(db, vault, announce), watcher: mailWatcher, texts }, mailer,
     webhooks: { service: webhooks, delivery, pruning: webhookPruning },
     alerts, announce,
     users: { invitations: new UserInvitationService({ db, mailer, baseUrl: config.baseUrl, ttlMs: config.invitationTtlMs }) },

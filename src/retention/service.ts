@@ -29,11 +29,11 @@ export class RetentionService {
   async setPolicy(orgId: string, companyId: string, change: PolicyChange, actor: AuditActor): Promise<RetentionPolicy> {
     const current = await this.policy(orgId, companyId);
     if (change.preset && change.years !== undefined && change.years !== RETENTION_PRESETS[change.preset].years) {
-      throw new DomainError('invalid_input', `Give a preset or a number of years, not both: ${change.preset} keeps documents ${RETENTION_PRESETS[change.preset].years} years.`);
+      throw new DomainError('invalid_input', `Give a preset or a number of years, not both: ${change.preset} keeps documents ${RETENTION_PRESETS[change.preset].years} years.`, { reason: 'retention_preset_and_years', params: { preset: change.preset, years: RETENTION_PRESETS[change.preset].years } });
     }
-    if (change.preset && !PRESET_IDS.includes(change.preset)) throw new DomainError('invalid_input', `The retention preset must be one of ${PRESET_IDS.join(', ')}.`);
+    if (change.preset && !PRESET_IDS.includes(change.preset)) throw new DomainError('invalid_input', `The retention preset must be one of ${PRESET_IDS.join(', ')}.`, { reason: 'choice_unknown', params: { field: 'preset', values: change.preset, choices: PRESET_IDS.join(', ') } });
     if (change.years !== undefined && (!Number.isInteger(change.years) || change.years < 1 || change.years > MAX_RETENTION_YEARS)) {
-      throw new DomainError('invalid_input', `The retention period must be a whole number of years from 1 to ${MAX_RETENTION_YEARS}.`);
+      throw new DomainError('invalid_input', `The retention period must be a whole number of years from 1 to ${MAX_RETENTION_YEARS}.`, { reason: 'retention_years_range', params: { max: MAX_RETENTION_YEARS } });
     }
     const next: RetentionPolicy = {
       companyId,

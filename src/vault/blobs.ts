@@ -81,7 +81,7 @@ export class FileBlobStore implements BlobStore {
   }
 
   private pathOf(sha256: string): string {
-    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new DomainError('invalid_input', `"${sha256}" is not a SHA-256.`);
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new DomainError('invalid_input', `"${sha256}" is not a SHA-256.`, { reason: 'sha256_invalid', params: { value: sha256 } });
     return join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   }
 
@@ -109,7 +109,7 @@ export class FileBlobStore implements BlobStore {
         for await (const raw of body) {
           const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw as string | Uint8Array);
           size += chunk.length;
-          if (size > max) throw new DomainError('invalid_input', `The file is larger than the limit of ${max} bytes.`);
+          if (size > max) throw new DomainError('invalid_input', `The file is larger than the limit of ${max} bytes.`, { reason: 'file_too_large', params: { bytes: max } });
           hash.update(chunk);
           for (let at = 0; at < chunk.length;) at += (await file.write(chunk, at)).bytesWritten;
         }

@@ -36,7 +36,7 @@ class Meter extends Transform {
   }
 }
 
-const tooLarge = (max: number) => new DomainError('invalid_input', `The file is larger than the limit of ${max} bytes.`);
+const tooLarge = (max: number) => new DomainError('invalid_input', `The file is larger than the limit of ${max} bytes.`, { reason: 'file_too_large', params: { bytes: max } });
 
 /**
  * The blob store on an S3-compatible bucket (DOSSIER_BLOB_URL=s3://bucket/prefix), with the
@@ -64,7 +64,7 @@ export class S3BlobStore implements BlobStore {
   }
 
   private keyOf(sha256: string): string {
-    if (!isSha256(sha256)) throw new DomainError('invalid_input', `"${sha256}" is not a SHA-256.`);
+    if (!isSha256(sha256)) throw new DomainError('invalid_input', `"${sha256}" is not a SHA-256.`, { reason: 'sha256_invalid', params: { value: sha256 } });
     return `${this.base}${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
   }
 

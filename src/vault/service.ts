@@ -140,10 +140,10 @@ export class VaultService {
     } catch (e) {
       if (!(e instanceof KeyTaken)) throw e;
       const kept = await keptAnswer(this.deps.db, keyed!);
-      if (!kept) throw new DomainError('conflict', 'A request with this Idempotency-Key is being answered at this moment; send it again in a few seconds.');
+      if (!kept) throw new DomainError('conflict', 'A request with this Idempotency-Key is being answered at this moment; send it again in a few seconds.', { reason: 'idempotency_in_flight' });
       if (kept.fingerprint !== keyed!.fingerprint) {
         throw new DomainError('idempotency_key_reused',
-          'This Idempotency-Key was already used, within the last 24 hours, for a different request (other fields or another file). Send a new key with each new upload.');
+          'This Idempotency-Key was already used, within the last 24 hours, for a different request (other fields or another file). Send a new key with each new upload.', { reason: 'idempotency_key_reused' });
       }
       const status = kept.status === 200 ? 200 : 201;
       return { document: await this.get(orgId, kept.documentId), status, existing: status === 200, replayed: true };
@@ -194,7 +194,7 @@ export class VaultService {
 
   /** A new version: new bytes, new metadata, or both. */
   async update(orgId: string, documentId: string, meta: Partial<DocumentMeta>, upload?: Upload, actor: AuditActor = SYSTEM): Promise<DocumentView> {
-    if (!upload && Object.keys(meta).length === 0) throw new DomainError('invalid_input', 'Nothing to change: send a file, metadata, or both.');
+    if (!upload && Object.keys(meta).length === 0) throw new DomainError('invalid_input', 'Nothing to change: send a file, metadata, or both.', { reason: 'nothing_to_change' });
     const current = await getDocument(this.deps.db, orgId, documentId);
     const blob = upload ? { ...(await this.deps.blobs.put(upload.body, { maxBytes: this.deps.maxUploadBytes })), filename: cleanFilename(upload.filename), mime: upload.mime } : null;
     await this.deps.db.transaction().execute(async (trx) => {

@@ -76,7 +76,7 @@ export class WebhookService {
 
   private static types(types: readonly string[]): WebhookEventType[] {
     const unknown = types.filter((t) => !(WEBHOOK_EVENT_TYPES as readonly string[]).includes(t));
-    if (unknown.length > 0) throw new DomainError('invalid_input', `Unknown event types: ${unknown.join(', ')}. Choose among ${WEBHOOK_EVENT_TYPES.join(', ')}.`);
+    if (unknown.length > 0) throw new DomainError('invalid_input', `Unknown event types: ${unknown.join(', ')}. Choose among ${WEBHOOK_EVENT_TYPES.join(', ')}.`, { reason: 'choice_unknown', params: { field: 'events', values: unknown.join(', '), choices: WEBHOOK_EVENT_TYPES.join(', ') } });
     return [...new Set(types)] as WebhookEventType[];
   }
 

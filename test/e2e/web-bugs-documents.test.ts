@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { launchBrowser, signInAs, startWebWorld, type WebWorld, withoutChromium } from '../helpers/browser.js';
+import { resources } from '../../web/src/i18n/index.js';
 
 /**
  * Documents and the server's errors in Debian's Chromium: a drop is checked file by file by
@@ -81,6 +82,28 @@ describe('documents and errors in the web app (Chromium)', async () => {
     await language('fr');
     await page.reload();
     await page.getByText(`${invoice.length} octets`, { exact: true }).waitFor();
+  });
+
+  it('a refusal from the server reads in nl, fr and de with its values, without the server\'s English', async () => {
+    // Inviting a user with an address already taken: one of the errors that came in English before.
+    const taken = 'taken@example.com';
+    assert.equal((await w.served.call('POST', '/v1/users', { email: taken, name: 'Taken', role: 'member', rights: [] })).status, 201);
+    for (const l of ['nl', 'fr', 'de'] as const) {
+      const m = resources[l].translation;
+      await language(l);
+      await page.goto(`${w.served.baseUrl}/users`);
+      await page.getByRole('heading', { name: m.users.title, exact: true }).waitFor();
+      await page.getByLabel(m.users.email).fill(taken);
+      await page.getByRole('textbox', { name: new RegExp(`^${m.users.name}\\b`) }).fill('Twice');
+      await page.getByRole('button', { name: m.users.send }).click();
+      const alert = page.getByRole('alert');
+      await alert.getByText(m.apiErrors.email_taken.replace('{{email}}', taken)).waitFor();
+      const text = await alert.innerText();
+      assert.ok(!text.includes(m.errors.details), `${l}: no "the server says (in English)"`);
+      assert.doesNotMatch(text, /already exists|A user with/, `${l}: the server's English stays out`);
+      assert.doesNotMatch(text, MESSAGE_KEY, l);
+    }
+    await language('en');
   });
 
   it('a phone: no internal id for a number, the whole language name, touch words instead of drag and drop, no sideways scroll', async () => {

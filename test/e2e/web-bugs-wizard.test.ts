@@ -5,7 +5,8 @@ import { launchBrowser, signInAs, startWebWorld, type WebWorld, withoutChromium 
 
 /**
  * The backup wizard in Debian's Chromium: a template the server would refuse stops step 1,
- * Back and Forward move between steps and keep what was typed, leaving asks first; the folder
+ * Back and Forward move between steps and keep what was typed, leaving (the tab or by a menu link)
+ * asks first; the folder
  * browser refuses a slash in a new name, calls the top by the provider's name and shows paths
  * with one slash.
  */
@@ -60,6 +61,29 @@ describe('the backup wizard in the web app (Chromium, sandbox OneDrive)', async 
     assert.equal(await asked, 'beforeunload');
     page = await w.browser.context.newPage();
     page.setDefaultTimeout(20_000);
+  });
+
+  it('a link in the menu asks before leaving what was typed; going drops it, staying keeps it', async () => {
+    await page.goto(`${w.served.baseUrl}/destinations/new?kind=onedrive`);
+    await page.getByLabel('Name').fill('Half typed');
+    const menu = page.getByRole('navigation', { name: 'Main' });
+    const answer = (accept: boolean) => new Promise<string>((resolve) => page.once('dialog', (d) => {
+      resolve(`${d.type()}: ${d.message()}`);
+      void (accept ? d.accept() : d.dismiss());
+    }));
+
+    let asked = answer(false);
+    await menu.getByRole('link', { name: 'Documents' }).click();
+    assert.equal(await asked, 'confirm: Leave the wizard? What you entered is lost.');
+    assert.match(page.url(), /\/destinations\/new/, 'staying keeps the wizard');
+    assert.equal(await page.getByLabel('Name').inputValue(), 'Half typed');
+
+    asked = answer(true);
+    await menu.getByRole('link', { name: 'Documents' }).click();
+    await asked;
+    await page.getByRole('heading', { name: 'Documents', level: 1 }).waitFor();
+    await page.goto(`${w.served.baseUrl}/destinations/new?kind=onedrive`);
+    assert.notEqual(await page.getByLabel('Name').inputValue(), 'Half typed', 'what was typed is gone, as the question said');
   });
 
   it('the folder browser refuses a slash in a new name, calls the top "OneDrive" and shows one slash', async () => {

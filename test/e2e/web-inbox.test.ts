@@ -85,7 +85,7 @@ describe('the inbox and user invitations, end to end (Chromium)', async () => {
 
     const item = (await s.call('GET', `/v1/inbox?companyId=${s.companyId}`)).body.items.find((i: { filename: string }) => i.filename === first);
     const low = Object.entries(item.fields as Record<string, { confidence: number }>).filter(([, f]) => f.confidence < 0.8).map(([n]) => n);
-    assert.equal(await panel.locator('input[data-low]').count(), low.length, `low-confidence fields: ${low.join(', ')}`);
+    assert.equal(await panel.locator('input[data-low], select[data-low]').count(), low.length, `low-confidence fields: ${low.join(', ')}`);
     await panel.getByRole('img', { name: /^Page 1 of 1 of / }).waitFor();
     await shot(page, 'inbox');
 
@@ -120,6 +120,41 @@ describe('the inbox and user invitations, end to end (Chromium)', async () => {
     }
     await page.evaluate(() => localStorage.setItem('dossier.language', 'en'));
     await page.setViewportSize({ width: 1280, height: 860 });
+    await page.close();
+  });
+
+  it('offers the kind of document as a choice of the kinds the reader tells apart, in each language', async () => {
+    const page = await browser.context.newPage();
+    page.setDefaultTimeout(30_000);
+    const kindOf = async (language: 'en' | 'nl' | 'fr' | 'de') => {
+      const messages = resources[language].translation;
+      await page.goto(`${s.baseUrl}/inbox`);
+      await page.evaluate((l) => localStorage.setItem('dossier.language', l), language);
+      await page.reload();
+      const panel = page.getByTestId('inbox-item');
+      await panel.getByRole('heading', { level: 2 }).waitFor();
+      const kind = panel.getByLabel(messages.inbox.fields.documentType, { exact: true });
+      assert.equal(await kind.evaluate((e) => e.tagName), 'SELECT', `${language}: the kind is a choice, not a text box`);
+      const options = await kind.locator('option').evaluateAll((os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent]));
+      assert.deepEqual(options, [['invoice', messages.inbox.kinds.invoice], ['credit_note', messages.inbox.kinds.credit_note]], language);
+      return { panel, kind, messages };
+    };
+    for (const language of ['nl', 'fr', 'de'] as const) await kindOf(language);
+
+    const { panel, kind } = await kindOf('en');
+    const shown = (await panel.getByRole('heading', { level: 2 }).innerText()).trim();
+    const item = (await s.call('GET', `/v1/inbox?companyId=${s.companyId}`)).body.items.find((i: { filename: string }) => i.filename === shown);
+    assert.equal(item.fields.documentType?.value, 'invoice', 'the reader took the collected PDF for an invoice');
+    assert.equal(await kind.inputValue(), 'invoice');
+    await kind.selectOption({ label: 'Credit note' });
+    await panel.getByRole('button', { name: 'Save corrections' }).click();
+    await page.waitForFunction(async (id) => (await (await fetch(`/v1/inbox/${id}`)).json()).fields.documentType.value === 'credit_note', item.id);
+    const saved = (await s.call('GET', `/v1/inbox/${item.id}`)).body.fields.documentType;
+    assert.deepEqual([saved.value, saved.confidence, saved.provenance.kind], ['credit_note', 1, 'user']);
+    // The API takes no other kind either.
+    const odd = await s.call('PATCH', `/v1/inbox/${item.id}`, { fields: { documentType: 'invoicee' } });
+    assert.equal(odd.status, 400);
+    assert.equal(odd.body.error.reason, 'choice_unknown');
     await page.close();
   });
 

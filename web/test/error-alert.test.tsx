@@ -26,6 +26,12 @@ describe('error messages', () => {
     expect(alert).not.toHaveTextContent('This needs the right');
   });
 
+  it('writes a number param the way the user\'s language does', async () => {
+    await i18n.changeLanguage('de');
+    renderPage(<ErrorAlert error={new ApiError(413, 'too_large', 'The file is larger than the limit of 25 MiB.', 'file_too_large', { bytes: 26_214_400 })} />);
+    expect(screen.getByRole('alert')).toHaveTextContent('höchstens 26.214.400 Byte');
+  });
+
   it('tells a full destination apart from other destination errors', async () => {
     await i18n.changeLanguage('fr');
     const { unmount } = renderPage(<ErrorAlert error={new ApiError(507, 'destination_quota_exceeded', 'The destination answered: full.')} />);

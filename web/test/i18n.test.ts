@@ -32,6 +32,14 @@ describe('messages', () => {
   });
 });
 
+describe('the server\'s error reasons', () => {
+  it.each(LANGUAGES)('%s has a sentence for every reason the API gives, and none for a reason it does not', (language) => {
+    const sentences = resources[language].translation.apiErrors as Record<string, string>;
+    expect(Object.keys(sentences).sort()).toEqual([...ERROR_REASONS].sort());
+    for (const reason of ERROR_REASONS) expect(sentences[reason]?.trim(), reason).toBeTruthy();
+  });
+});
+
 describe('formats in the user\'s locale', () => {
   it('writes amounts, dates and sizes the way each language does', () => {
     const n = (s: string) => s.replace(/\s/g, ' ');

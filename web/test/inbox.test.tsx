@@ -142,6 +142,19 @@ describe('the inbox page', () => {
     expect(screen.getByRole('textbox', { name: 'Number' })).toHaveValue('B-7');
   });
 
+  it('offers the kind of document as a choice, keeps a value typed before as one of them, and saves the one chosen', async () => {
+    const calls = setup([item('inb_1', 'Acme NV', { documentType: field('receipt', 1) }), ...ITEMS.slice(1)]);
+    const panel = await screen.findByTestId('inbox-item');
+    const kind = within(panel).getByRole('combobox', { name: 'Kind of document' });
+    expect(kind.tagName).toBe('SELECT');
+    expect(within(kind).getAllByRole('option').map((o) => [(o as HTMLOptionElement).value, o.textContent])).toEqual([['receipt', 'receipt'], ['invoice', 'Invoice'], ['credit_note', 'Credit note']]);
+    expect(kind).toHaveValue('receipt');
+    const user = userEvent.setup({ delay: null });
+    await user.selectOptions(kind, 'credit_note');
+    await user.click(within(panel).getByRole('button', { name: 'Save corrections' }));
+    await waitFor(() => expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ fields: { documentType: 'credit_note' } }));
+  });
+
   it('moves an item to another binder with one change of its own', async () => {
     const calls = setup();
     await screen.findByTestId('inbox-item');

@@ -29,7 +29,7 @@ const ApiKey = z.object({
 export async function issueKeyFor(db: Db, by: Principal, userId: string, name: string): Promise<{ id: string; apiKey: string }> {
   const user = await getUser(db, by.orgId, userId);
   assertMayIssueKeyFor(by, user.id);
-  if (!user.active) throw new DomainError('conflict', `${user.name} is deactivated: reactivate the user first.`);
+  if (!user.active) throw new DomainError('conflict', `${user.name} is deactivated: reactivate the user first.`, { reason: 'user_deactivated', params: { name: user.name } });
   return createApiKey(db, by.orgId, user.id, name);
 }
 

@@ -190,8 +190,8 @@ export function channelRoutes(app: ZodApp, ctx: RouteContext): void {
     const p = principalOf(request);
     const channel = await channels.get(p.orgId, request.params.id);
     const server = await channels.server(channel);
-    if (!server?.signIn || !channel.connectionId) throw new DomainError('invalid_input', `"${channel.name}" does not sign in to its mailbox with a provider: change its password instead.`);
-    if (!deps.connections) throw new DomainError('unavailable', 'Connections are not available in this installation.');
+    if (!server?.signIn || !channel.connectionId) throw new DomainError('invalid_input', `"${channel.name}" does not sign in to its mailbox with a provider: change its password instead.`, { reason: 'mail_sign_in_not_used', params: { name: channel.name } });
+    if (!deps.connections) throw new DomainError('unavailable', 'Connections are not available in this installation.', { reason: 'connections_unavailable' });
     const { connections } = deps;
     const provider = server.signIn, connectionId = channel.connectionId;
     return startSignIn(ctx, request, reply, request.body, (o) => connections.authorize({ orgId: p.orgId, userId: p.userId }, provider, { ...o, connectionId }));
@@ -220,7 +220,7 @@ export function channelRoutes(app: ZodApp, ctx: RouteContext): void {
       response: { 202: z.object({ runId: z.string(), message: z.string() }), ...commonErrors, ...forbidden, 409: ErrorBody },
     },
   }, async (request, reply) => {
-    if (!request.body.confirm) throw new DomainError('invalid_input', 'Running the collection now needs confirmation: send {"confirm": true}.');
+    if (!request.body.confirm) throw new DomainError('invalid_input', 'Running the collection now needs confirmation: send {"confirm": true}.', { reason: 'run_needs_confirm' });
     const p = principalOf(request);
     const channel = await channels.get(p.orgId, request.params.id);
     const runId = await runs.requestByHand(p.orgId, channel.id, p.userId);
@@ -236,7 +236,7 @@ export function channelRoutes(app: ZodApp, ctx: RouteContext): void {
     },
   }, async (request, reply) => {
     const p = principalOf(request);
-    if (!deps.collect.invitations) throw new DomainError('unavailable', 'Invitations are not available in this installation.');
+    if (!deps.collect.invitations) throw new DomainError('unavailable', 'Invitations are not available in this installation.', { reason: 'client_invitations_unavailable' });
     return reply.code(202).send(await deps.collect.invitations.send(p.orgId, request.params.id, p.userId, { mail: request.body?.mail !== false }));
   });
 

@@ -14,7 +14,7 @@ const STATUSES = ['queued', 'running', 'done', 'done_with_errors', 'failed', 'in
 const cursorOf = (r: { queuedAt: string; id: string }) => Buffer.from(`${r.queuedAt}|${r.id}`).toString('base64url');
 function parseCursor(cursor: string): { queuedAt: string; id: string } {
   const [queuedAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!queuedAt || !id) throw new DomainError('invalid_input', 'cursor: use the next value of the previous page as it was given.');
+  if (!queuedAt || !id) throw new DomainError('invalid_input', 'cursor: use the next value of the previous page as it was given.', { reason: 'invalid_cursor' });
   return { queuedAt, id };
 }
 
@@ -42,7 +42,7 @@ export function collectHistoryRoutes(app: ZodApp, { deps }: RouteContext): void 
     if (channelId) await getChannel(deps.db, orgId, channelId);
     const statuses = status ? status.split(',').map((s) => s.trim()).filter(Boolean) : [];
     const unknown = statuses.filter((s) => !(STATUSES as readonly string[]).includes(s));
-    if (unknown.length) throw new DomainError('invalid_input', `status: ${unknown.join(', ')} is not a run status. Use any of: ${STATUSES.join(', ')}.`);
+    if (unknown.length) throw new DomainError('invalid_input', `status: ${unknown.join(', ')} is not a run status. Use any of: ${STATUSES.join(', ')}.`, { reason: 'choice_unknown', params: { field: 'status', values: unknown.join(', '), choices: STATUSES.join(', ') } });
     const rows = await listOrgCollectRuns(deps.db, orgId, {
       companyId, channelId, status: statuses as Array<(typeof STATUSES)[number]>, ...(cursor && { before: parseCursor(cursor) }),
     }, limit + 1);

@@ -48,7 +48,7 @@ export const AuthorizeBody = z.strictObject({
 export const AuthorizeResult = z.object({ url: z.string().describe('Open it in the user\'s browser: the provider\'s consent page.') }).meta({ id: 'AuthorizeResult' });
 
 function service(ctx: RouteContext): ConnectionService {
-  if (!ctx.deps.connections) throw new DomainError('unavailable', 'Connections are not available in this installation.');
+  if (!ctx.deps.connections) throw new DomainError('unavailable', 'Connections are not available in this installation.', { reason: 'connections_unavailable' });
   return ctx.deps.connections;
 }
 
@@ -58,7 +58,7 @@ const publicUrl = (ctx: RouteContext) => ctx.deps.config?.baseUrl ?? 'http://loc
 export async function startSignIn(ctx: RouteContext, request: FastifyRequest, reply: FastifyReply, body: z.infer<typeof AuthorizeBody>, run: (opts: { browser: boolean; returnTo: string | null }) => ReturnType<ConnectionService['authorize']>) {
   const base = new URL(publicUrl(ctx));
   if (body.returnTo && new URL(body.returnTo).origin !== base.origin) {
-    throw new DomainError('invalid_input', `returnTo must be a page of this installation (${base.origin}).`);
+    throw new DomainError('invalid_input', `returnTo must be a page of this installation (${base.origin}).`, { reason: 'return_to_foreign', params: { origin: base.origin } });
   }
   // Browsers send Sec-Fetch-Site on every request; scripts and the CLI do not (Node's fetch
   // sends Sec-Fetch-Mode, but not Sec-Fetch-Site).

@@ -185,7 +185,7 @@ export function destinationRoutes(app: ZodApp, { deps, definitions }: RouteConte
     const orgId = orgOf(request);
     const dst = await deps.backup.get(orgId, request.params.id);
     // A paused destination would drop the job silently; say so instead.
-    if (dst.state === 'paused') throw new DomainError('conflict', `"${dst.name}" is paused${dst.stateReason ? ` (${dst.stateReason})` : ''}: resume it first.`);
+    if (dst.state === 'paused') throw new DomainError('conflict', `"${dst.name}" is paused${dst.stateReason ? ` (${dst.stateReason})` : ''}: resume it first.`, { reason: 'destination_paused', params: { name: dst.name } });
     await deps.backup.requestSync(orgId, dst.id, 'manual');
     return reply.code(202).send({ queued: true as const });
   });

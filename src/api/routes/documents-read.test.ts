@@ -101,3 +101,22 @@ test('POST /v1/extract with a companyId proposes the same fields without storing
   const docs = (await api.call({ method: 'GET', url: `/v1/documents?companyId=${api.companyId}` })).json();
   assert.deepEqual(docs.items, []);
 });
+
+test('a plain upload (without read=true) is found by a word of its text once it was read, after the answer', async (t) => {
+  const api = await startApi();
+  t.after(() => api.close());
+  const file = await purchase();
+  const res = await send(api, [['companyId', api.companyId], ['type', 'purchase_invoice'], ['date', '2024-03-14']], file);
+  assert.equal(res.statusCode, 201, res.body);
+  const doc = res.json();
+  assert.equal('reading' in doc, false, 'the answer did not wait for a reading');
+  await api.deps.queue.idle();
+  // The street is in no field: only the text read from the file can find it.
+  const found = (await api.call({ method: 'GET', url: `/v1/documents?q=${encodeURIComponent('hauptstr')}` })).json();
+  assert.deepEqual(found.items.map((d: { id: string }) => d.id), [doc.id]);
+  // The same file again is the same document: nothing is read twice, the search still finds one.
+  const again = await send(api, [['companyId', api.companyId], ['type', 'purchase_invoice'], ['date', '2024-03-14']], file);
+  assert.equal(again.statusCode, 200, again.body);
+  await api.deps.queue.idle();
+  assert.deepEqual((await api.call({ method: 'GET', url: `/v1/documents?q=hauptstr` })).json().items.map((d: { id: string }) => d.id), [doc.id]);
+});

@@ -136,7 +136,8 @@ test('bad uploads are refused with a 4xx that names what to fix, and store nothi
 
   const big = await upload(api, invoiceFields(api.companyId), Buffer.concat([pdf(), Buffer.alloc(4096, 1)]));
   assert.equal(big.statusCode, 413);
-  assert.deepEqual(Object.keys(big.json().error).sort(), ['code', 'message']);
+  assert.deepEqual(Object.keys(big.json().error).sort(), ['code', 'message', 'params', 'reason']);
+  assert.deepEqual([big.json().error.reason, big.json().error.params], ['file_too_large', { bytes: 1024 }]);
   assert.equal(big.json().error.code, 'too_large');
   assert.match(big.json().error.message, /1 KiB/);
 

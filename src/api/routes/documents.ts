@@ -33,7 +33,7 @@ const ListQuery = z.strictObject({
   type: z.enum(DOCUMENT_TYPES).optional(),
   from: IsoDate.optional().describe('Documents dated on or after this day.'),
   to: IsoDate.optional().describe('Documents dated on or before this day.'),
-  q: z.string().trim().max(200).optional().describe('Search: documents whose number or counterparty contains it (any case), whose amount equals it (121, 121.00 or 121,00), or whose text (as the reader extracted it from a collected file or an upload with read=true) has every word of it, each as the start of a word.'),
+  q: z.string().trim().max(200).optional().describe('Search: documents whose number or counterparty contains it (any case), whose amount equals it (121, 121.00 or 121,00), or whose text (as the reader extracted it from a collected file or an upload; without read=true it is read shortly after the upload is answered) has every word of it, each as the start of a word.'),
   backup: z.enum(BACKUP_STATES).optional().describe('synced: at every backup of its company that is to hold it (from the backup\'s start date); failed: failed at one at least; pending: neither.'),
   sort: z.enum(DOCUMENT_SORTS).optional().describe('Order by this field; documents without it come last. Id order without.'),
   order: z.enum(['asc', 'desc']).default('asc'),
@@ -59,7 +59,7 @@ function idempotencyOf(request: FastifyRequest): IdempotencyKeyUse | undefined {
   if (raw === undefined) return undefined;
   const key = Array.isArray(raw) ? raw.join(',') : raw;
   if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
-    throw new DomainError('invalid_input', 'The Idempotency-Key header must be 1 to 255 visible ASCII characters, such as a UUID.');
+    throw new DomainError('invalid_input', 'The Idempotency-Key header must be 1 to 255 visible ASCII characters, such as a UUID.', { reason: 'idempotency_key_format' });
   }
   const p = principalOf(request);
   return { principal: p.keyId ? `key:${p.keyId}` : `user:${p.userId}`, key };
@@ -82,7 +82,7 @@ const readsInbox = (request: FastifyRequest) => principalOf(request).rights.incl
 
 async function assertMayOpen(db: Db, request: FastifyRequest, documentId: string): Promise<void> {
   if (readsInbox(request) || !(await isCollectedDocument(db, orgOf(request), documentId))) return;
-  throw new DomainError('forbidden', 'This document was collected from a client into the inbox: opening or changing it needs the right "review_inbox". Ask a user who manages users to give it to you.');
+  throw new DomainError('forbidden', 'This document was collected from a client into the inbox: opening or changing it needs the right "review_inbox". Ask a user who manages users to give it to you.', { reason: 'missing_right', params: { right: 'review_inbox' } });
 }
 
 export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteContext): void {
@@ -94,7 +94,8 @@ export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteConte
         + 'with status 200 and header Dossier-Existing-Document: its id, instead of a second document (201). '
         + 'With the field read=true (before the file), the file is read and the fields left out or empty (type, date, number, counterparty, amount, currency) '
         + 'are filled from it; `reading` says what was read, with confidences, so the values can be checked and corrected with PATCH. '
-        + 'Without a date sent or read the answer is 400; busy readers are a 503 with Retry-After, and nothing is stored.' + idempotencyHelp,
+        + 'Without a date sent or read the answer is 400; busy readers are a 503 with Retry-After, and nothing is stored. '
+        + 'Without read=true the answer does not wait for the reader: the file\'s text is read afterwards, for search (`q`).' + idempotencyHelp,
       tags, consumes: multipart, headers: UploadHeaders, body: NewDocumentMultipart,
       response: { 201: DocumentWithReading, 200: DocumentWithReading.describe('The document the company already held.'), ...uploadErrors, 422: ErrorBody, 503: ErrorBody },
     },
@@ -120,7 +121,7 @@ export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteConte
       const date = value('date');
       if (!date) {
         buffered.upload.body.resume();
-        throw new DomainError('invalid_input', 'No date was sent and none could be read from the file: send the field "date" (YYYY-MM-DD).');
+        throw new DomainError('invalid_input', 'No date was sent and none could be read from the file: send the field "date" (YYYY-MM-DD).', { reason: 'date_missing' });
       }
       const meta = {
         type: (value('type') ?? 'other') as DocumentType, date, number: value('number'), counterparty: value('counterparty'),
@@ -138,6 +139,8 @@ export function documentRoutes(app: ZodApp, { deps, maxUploadBytes }: RouteConte
       if (submitted.existing) reply.header('dossier-existing-document', submitted.document.id);
       return reply.code(submitted.status).send({ ...submitted.document, reading });
     }
+    // Read later, for search: the answer does not wait for the reader.
+    if (submitted.status === 201 && !submitted.replayed && !submitted.existing) await deps.collect.texts?.request(orgId, submitted.document.id);
     return sendSubmitted(reply, submitted);
   });
 

@@ -31,7 +31,7 @@ export function eventRoutes(app: ZodApp, { deps }: RouteContext): void {
   }, async (request, reply) => {
     const orgId = orgOf(request);
     const events = deps.events;
-    if (!events) throw new DomainError('unavailable', 'Live events are not available in this installation.');
+    if (!events) throw new DomainError('unavailable', 'Live events are not available in this installation.', { reason: 'live_events_unavailable' });
     const { destinationId, channelId, exportId } = request.query;
     if (destinationId) await deps.backup.get(orgId, destinationId);
     if (channelId) await deps.collect.channels.get(orgId, channelId);

@@ -25,7 +25,7 @@ const InvitationView = z.object({
 
 const service = (ctx: RouteContext): InvitationService => {
   const s = ctx.deps.collect.invitations;
-  if (!s) throw new DomainError('unavailable', 'Invitations are not available in this installation.');
+  if (!s) throw new DomainError('unavailable', 'Invitations are not available in this installation.', { reason: 'client_invitations_unavailable' });
   return s;
 };
 

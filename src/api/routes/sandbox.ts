@@ -33,7 +33,7 @@ const PutMultipart = describeOnly(z.object({
 function folderOf(value: string | null | undefined): string {
   const folder = (value ?? '').replace(/^\/+|\/+$/g, '');
   if (folder && folder.split('/').some((s) => s === '' || s === '.' || s === '..')) {
-    throw new DomainError('invalid_input', 'Write the folder as names separated by "/", such as Invoices/2024.');
+    throw new DomainError('invalid_input', 'Write the folder as names separated by "/", such as Invoices/2024.', { reason: 'folder_path_invalid', params: { example: 'Invoices/2024' } });
   }
   return folder;
 }

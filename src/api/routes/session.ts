@@ -33,7 +33,7 @@ async function view(ctx: RouteContext, p: { orgId: string; userId: string }, via
   // A user removed since the session began: the same answer as an ended session.
   const user = await getUser(ctx.deps.db, p.orgId, p.userId).catch(() => null);
   const org = await ctx.deps.db.selectFrom('organizations').select(['id', 'name']).where('id', '=', p.orgId).executeTakeFirst();
-  if (!user || !org) throw new DomainError('unauthorized', 'This account no longer exists: sign in again.');
+  if (!user || !org) throw new DomainError('unauthorized', 'This account no longer exists: sign in again.', { reason: 'account_gone' });
   return { user: { id: user.id, email: user.email, name: user.name, role: user.role }, organization: org, via, csrfToken };
 }
 
@@ -58,7 +58,7 @@ export function signInRoute(app: ZodApp, ctx: RouteContext): void {
     const gate = await limiter.attempt(email, request.ip);
     if (gate.retryAfterMs > 0) {
       reply.header('retry-after', String(Math.ceil(gate.retryAfterMs / 1000)));
-      throw new HttpError(429, 'too_many_attempts', `Too many sign-in attempts from your address. Try again in ${Math.ceil(gate.retryAfterMs / 60_000)} minute(s); if you forgot your password, an admin can set a new one.`);
+      throw new HttpError(429, 'too_many_attempts', `Too many sign-in attempts from your address. Try again in ${Math.ceil(gate.retryAfterMs / 60_000)} minute(s); if you forgot your password, an admin can set a new one.`, { reason: 'too_many_sign_ins', params: { minutes: Math.ceil(gate.retryAfterMs / 60_000) } });
     }
     const user = await checkCredentials(ctx.deps.db, email, request.body.password);
     if (!user) throw new DomainError('unauthorized', 'The e-mail address or the password is not right.', { reason: 'wrong_password' });

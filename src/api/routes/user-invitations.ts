@@ -29,7 +29,7 @@ const NewInvitation = z.strictObject({
 
 const service = (ctx: RouteContext): UserInvitationService => {
   const s = ctx.deps.users?.invitations;
-  if (!s) throw new DomainError('unavailable', 'Inviting users is not available in this installation.');
+  if (!s) throw new DomainError('unavailable', 'Inviting users is not available in this installation.', { reason: 'user_invitations_unavailable' });
   return s;
 };
 

@@ -76,10 +76,10 @@ export class OAuthClient {
       params = oauth.validateAuthResponse(asOf(p), clientOf(p), callback, expectedState);
     } catch (e) {
       if (e instanceof oauth.AuthorizationResponseError) {
-        if (e.error === 'access_denied') throw new DomainError('forbidden', `${p.title} access was declined: nothing was connected. Start again and choose Allow to connect.`);
-        throw new DomainError('invalid_input', `${p.title} refused the sign-in (${e.error}${e.error_description ? `: ${e.error_description}` : ''}). Start connecting again.`);
+        if (e.error === 'access_denied') throw new DomainError('forbidden', `${p.title} access was declined: nothing was connected. Start again and choose Allow to connect.`, { reason: 'sign_in_declined', params: { provider: p.title } });
+        throw new DomainError('invalid_input', `${p.title} refused the sign-in (${e.error}${e.error_description ? `: ${e.error_description}` : ''}). Start connecting again.`, { reason: 'sign_in_failed', params: { provider: p.title, detail: e.error } });
       }
-      throw new DomainError('invalid_input', `The answer from ${p.title} is not valid (${(e as Error).message}). Start connecting again.`);
+      throw new DomainError('invalid_input', `The answer from ${p.title} is not valid (${(e as Error).message}). Start connecting again.`, { reason: 'sign_in_failed', params: { provider: p.title, detail: (e as Error).message } });
     }
     return this.call(p, async (o) => {
       const res = await oauth.authorizationCodeGrantRequest(asOf(p), clientOf(p), oauth.ClientSecretPost(p.app.clientSecret), params, p.app.redirectUrl, codeVerifier, o);

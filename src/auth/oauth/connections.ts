@@ -85,7 +85,7 @@ export class ConnectionService {
 
   private provider(id: string): OAuthProvider {
     const p = this.byId.get(id);
-    if (!p) throw new DomainError('not_found', `"${id}" is not a provider of this installation. Choose one of: ${[...this.byId.keys()].join(', ') || '(none configured)'}.`);
+    if (!p) throw new DomainError('not_found', `"${id}" is not a provider of this installation. Choose one of: ${[...this.byId.keys()].join(', ') || '(none configured)'}.`, { reason: 'choice_unknown', params: { field: 'provider', values: id, choices: [...this.byId.keys()].join(', ') || '—' } });
     return p;
   }
 
@@ -98,7 +98,7 @@ export class ConnectionService {
     const provider = this.provider(providerId);
     if (opts.connectionId) {
       const rec = await findConnection(this.deps.db, caller.orgId, opts.connectionId);
-      if (providerOf(rec.settings) !== provider.id) throw new DomainError('invalid_input', `Connection ${rec.id} was not made with ${provider.title}: reconnect it with the provider it was made with.`);
+      if (providerOf(rec.settings) !== provider.id) throw new DomainError('invalid_input', `Connection ${rec.id} was not made with ${provider.title}: reconnect it with the provider it was made with.`, { reason: 'connection_other_provider', params: { id: rec.id, provider: provider.title } });
     }
     const state = oauth.generateRandomState();
     const verifier = oauth.generateRandomCodeVerifier();
@@ -117,7 +117,7 @@ export class ConnectionService {
   async complete(callback: URL, browserBinding: string | null): Promise<{ orgId: string; connectionId: string; returnTo: string | null }> {
     const state = callback.searchParams.get('state');
     const row = state ? await takeOAuthState(this.deps.db, sha256(state)) : null;
-    if (!state || !row) throw new DomainError('invalid_input', 'This sign-in is unknown, expired or was already used: start connecting again.');
+    if (!state || !row) throw new DomainError('invalid_input', 'This sign-in is unknown, expired or was already used: start connecting again.', { reason: 'sign_in_unknown' });
     try {
       return await this.completeWith(row, state, callback, browserBinding);
     } catch (e) {
@@ -129,12 +129,12 @@ export class ConnectionService {
 
   private async completeWith(row: OAuthStateRow, state: string, callback: URL, browserBinding: string | null): Promise<{ orgId: string; connectionId: string; returnTo: string | null }> {
     if (row.browserHash && (!browserBinding || sha256(browserBinding) !== row.browserHash)) {
-      throw new DomainError('forbidden', 'This sign-in was started in another browser: start connecting again from this one.');
+      throw new DomainError('forbidden', 'This sign-in was started in another browser: start connecting again from this one.', { reason: 'sign_in_other_browser' });
     }
     const provider = this.provider(row.kind);
     const tokens = await this.deps.client.exchange(provider, callback, state, this.deps.box.open<string>(row.verifier));
     if (!tokens.refreshToken) {
-      throw new DomainError('invalid_input', `${provider.title} gave no refresh token, so Dossier could not keep working after an hour: remove Dossier from the account's connected apps, then connect again.`);
+      throw new DomainError('invalid_input', `${provider.title} gave no refresh token, so Dossier could not keep working after an hour: remove Dossier from the account's connected apps, then connect again.`, { reason: 'no_refresh_token', params: { provider: provider.title } });
     }
     const collect = row.purpose === 'collect';
     // A client's account serves its channel only: it is not offered as a destination or listed.
@@ -147,7 +147,7 @@ export class ConnectionService {
       const rec = await findConnection(this.deps.db, row.orgId, row.connectionId);
       const before = rec.settings[ACCOUNT_ID];
       if (before && account?.id && before !== account.id) {
-        throw new DomainError('conflict', `You signed in to another ${provider.title} account than the one this connection uses: sign in as ${String(rec.settings[ACCOUNT_NAME] ?? 'the account it was made with')}.`);
+        throw new DomainError('conflict', `You signed in to another ${provider.title} account than the one this connection uses: sign in as ${String(rec.settings[ACCOUNT_NAME] ?? 'the account it was made with')}.`, { reason: 'sign_in_other_account', params: { provider: provider.title, account: String(rec.settings[ACCOUNT_NAME] ?? '—') } });
       }
       // A mailbox keeps its server and address: the sign-in only brings the tokens.
       const keep = provider.kind === MAILBOX_KIND ? { ...withAccount, ...rec.settings, [PROVIDER_SETTING]: provider.id } : withAccount;
@@ -227,7 +227,7 @@ export class ConnectionService {
   async folders(orgId: string, id: string, path: string, page: { pageToken?: string; pageSize?: number }): Promise<FolderPage> {
     const rec = await this.ready(orgId, id);
     return this.withConnector(rec, async (c) => {
-      if (!c.listPage) throw new DomainError('invalid_input', `${rec.label} cannot be browsed.`);
+      if (!c.listPage) throw new DomainError('invalid_input', `${rec.label} cannot be browsed.`, { reason: 'not_browsable', params: { name: rec.label } });
       const got = await c.listPage(path, page);
       return { path, folders: got.entries.filter((e: Entry) => e.isDir).map((e) => ({ name: e.name, path: e.path, id: e.id ?? null })), nextPageToken: got.nextPageToken };
     });
@@ -244,7 +244,7 @@ export class ConnectionService {
 
   private async ready(orgId: string, id: string): Promise<ConnectionRecord> {
     const rec = await this.record(orgId, id);
-    if (rec.state !== 'ready') throw new DomainError('conflict', `The "${rec.label}" connection ${rec.state === 'disconnected' ? 'was disconnected' : 'needs to be reconnected'}: reconnect it first.`);
+    if (rec.state !== 'ready') throw new DomainError('conflict', `The "${rec.label}" connection ${rec.state === 'disconnected' ? 'was disconnected' : 'needs to be reconnected'}: reconnect it first.`, { reason: rec.state === 'disconnected' ? 'connection_disconnected' : 'connection_reconnect', params: { name: rec.label } });
     return rec;
   }
 

@@ -87,7 +87,7 @@ export class SandboxDrives {
     this.requireEnabled();
     const rec = await findConnection(this.deps.db, orgId, id);
     if (!this.sandbox.has(providerOf(rec.settings) ?? '')) throw notFound('Sandbox drive', id);
-    if (rec.state !== 'ready') throw new DomainError('conflict', `The "${rec.label}" connection needs to be reconnected first.`);
+    if (rec.state !== 'ready') throw new DomainError('conflict', `The "${rec.label}" connection needs to be reconnected first.`, { reason: 'connection_reconnect', params: { name: rec.label } });
     return rec;
   }
 

@@ -39,7 +39,7 @@ export interface MailServerView {
 export interface MailSignIn { id: string; title: string; connectionSettings: Record<string, unknown> }
 
 function signInSchema(def: MailboxDefinition): z.ZodType<Record<string, unknown>> {
-  if (!def.signInSettings) throw new DomainError('invalid_input', `A ${def.title} cannot be signed in to with a provider.`);
+  if (!def.signInSettings) throw new DomainError('invalid_input', `A ${def.title} cannot be signed in to with a provider.`, { reason: 'mail_sign_in_server_only' });
   return def.signInSettings as z.ZodType<Record<string, unknown>>;
 }
 
@@ -67,9 +67,9 @@ export async function mailServerOf(db: Db, channel: Channel): Promise<MailServer
 export async function insertSignInMailbox(db: Db, def: MailboxDefinition, orgId: string, provider: MailSignIn, label: string, given: Record<string, unknown>): Promise<string> {
   // The server is the provider's, never one given: the provider's access token goes to it.
   const other = ['host', 'port', 'tls', 'caCertificate', 'password'].filter((k) => given[k] !== undefined && given[k] !== provider.connectionSettings[k]);
-  if (other.length) throw new DomainError('invalid_input', `A mailbox signed in to with ${provider.title} is read from its provider's server: give only its address (username) and folder (mailbox), not ${other.join(', ')}.`);
+  if (other.length) throw new DomainError('invalid_input', `A mailbox signed in to with ${provider.title} is read from its provider's server: give only its address (username) and folder (mailbox), not ${other.join(', ')}.`, { reason: 'mail_sign_in_server_only' });
   const parsed = signInSchema(def).safeParse({ ...provider.connectionSettings, username: given.username, ...(given.mailbox !== undefined && { mailbox: given.mailbox }) });
-  if (!parsed.success) throw new DomainError('invalid_input', `The mailbox settings are incomplete: ${issues(parsed.error)}`);
+  if (!parsed.success) throw new DomainError('invalid_input', `The mailbox settings are incomplete: ${issues(parsed.error)}`, { reason: 'settings_invalid', params: { name: label, detail: issues(parsed.error) } });
   const id = await insertConnection(db, orgId, { kind: 'email', label, settings: { ...(parsed.data as Record<string, unknown>), [PROVIDER_SETTING]: provider.id, [COLLECT_ONLY]: true }, secrets: null });
   await db.updateTable('connections').set({ state: 'needs_reconnect', state_reason: `Not signed in to ${provider.title} yet.` }).where('id', '=', id).execute();
   return id;
@@ -89,10 +89,10 @@ export interface ServerChange {
 /** The stored settings with the patch applied, checked as a whole; the password sealed apart, and kept when not given. */
 export function applyServerPatch(def: MailboxDefinition, conn: ConnectionRow, storedSecrets: Record<string, unknown>, patch: MailServerPatch): ServerChange {
   const oauth = providerOf(conn.settings) !== null;
-  if (oauth && patch.password) throw new DomainError('invalid_input', 'This mailbox is signed in to with its provider, not a password: sign in again to change the account.');
+  if (oauth && patch.password) throw new DomainError('invalid_input', 'This mailbox is signed in to with its provider, not a password: sign in again to change the account.', { reason: 'mail_sign_in_no_password' });
   // The provider's access token goes to the server: another server would be handed it.
   if (oauth && (['host', 'port', 'tls'] as const).some((k) => patch[k] !== undefined && patch[k] !== conn.settings[k]) || (oauth && patch.caCertificate !== undefined)) {
-    throw new DomainError('invalid_input', 'A mailbox signed in to with its provider is read from the provider\'s server: only its address and folder can change.');
+    throw new DomainError('invalid_input', 'A mailbox signed in to with its provider is read from the provider\'s server: only its address and folder can change.', { reason: 'mail_sign_in_server_only' });
   }
   const { password, caCertificate, ...rest } = patch;
   const merged: Record<string, unknown> = { ...conn.settings, ...rest };
@@ -100,7 +100,7 @@ export function applyServerPatch(def: MailboxDefinition, conn: ConnectionRow, st
   else if (caCertificate !== undefined) merged.caCertificate = caCertificate;
   const newPassword = password ? password : undefined;
   const parsed = (oauth ? signInSchema(def) : def.settings).safeParse({ ...merged, ...(!oauth && { password: newPassword ?? storedSecrets.password }) });
-  if (!parsed.success) throw new DomainError('invalid_input', `The mailbox settings are not valid: ${issues(parsed.error)}`);
+  if (!parsed.success) throw new DomainError('invalid_input', `The mailbox settings are not valid: ${issues(parsed.error)}`, { reason: 'settings_invalid', params: { name: conn.label, detail: issues(parsed.error) } });
   const { password: _kept, ...settings } = parsed.data as Record<string, unknown>;
   // What the parse does not know (the provider, the collect-only mark) stays.
   for (const [k, v] of Object.entries(conn.settings)) if (!(k in settings) && k !== 'caCertificate') settings[k] = v;

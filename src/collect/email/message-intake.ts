@@ -196,7 +196,7 @@ export async function takeIn(deps: IntakeDeps, job: MailJob, judged: Judged[]): 
  */
 export async function releaseHeld(deps: IntakeDeps, job: MailJob, messageKey: string): Promise<MessageOutcome> {
   const m = await getMailMessage(deps.db, job.channel.id, messageKey);
-  if (!m) throw new DomainError('not_found', `No message ${messageKey} came through "${job.channel.name}".`);
+  if (!m) throw new DomainError('not_found', `No message ${messageKey} came through "${job.channel.name}".`, { reason: 'not_found_thing', params: { id: messageKey } });
   if (m.outcome !== 'held' || !m.rawSha256) throw notHeld(messageKey, m.outcome);
   const chunks: Buffer[] = [];
   for await (const c of deps.blobs.open(m.rawSha256)) chunks.push(c as Buffer);

@@ -10,9 +10,9 @@ import { applyServerPatch, checkNoPass, storeServerChange, type MailServerPatch 
  * they are stored, so a wrong password is refused now and the old settings keep working.
  */
 export async function changeMailServer(deps: ChannelDeps, orgId: string, channel: Channel, patch: MailServerPatch): Promise<void> {
-  if (channel.kind !== 'email' || !channel.connectionId) throw new DomainError('invalid_input', 'Server settings are changed for e-mail channels that read an IMAP mailbox only.');
+  if (channel.kind !== 'email' || !channel.connectionId) throw new DomainError('invalid_input', 'Server settings are changed for e-mail channels that read an IMAP mailbox only.', { reason: 'not_imap_channel' });
   const conn = await getConnection(deps.db, orgId, channel.connectionId);
-  if (typeof conn.settings.host !== 'string') throw new DomainError('invalid_input', 'Server settings are changed for e-mail channels that read an IMAP mailbox only.');
+  if (typeof conn.settings.host !== 'string') throw new DomainError('invalid_input', 'Server settings are changed for e-mail channels that read an IMAP mailbox only.', { reason: 'not_imap_channel' });
   const stored = conn.secrets && deps.open ? deps.open(conn.secrets) : {};
   const change = applyServerPatch(deps.mailbox, conn, stored, patch);
   await checkNoPass(deps.db, channel);

@@ -24,7 +24,7 @@ export interface paths {
                     from?: string;
                     /** @description Documents dated on or before this day. */
                     to?: string;
-                    /** @description Search: documents whose number or counterparty contains it (any case), whose amount equals it (121, 121.00 or 121,00), or whose text (as the reader extracted it from a collected file or an upload with read=true) has every word of it, each as the start of a word. */
+                    /** @description Search: documents whose number or counterparty contains it (any case), whose amount equals it (121, 121.00 or 121,00), or whose text (as the reader extracted it from a collected file or an upload; without read=true it is read shortly after the upload is answered) has every word of it, each as the start of a word. */
                     q?: string;
                     /** @description synced: at every backup of its company that is to hold it (from the backup's start date); failed: failed at one at least; pending: neither. */
                     backup?: "synced" | "pending" | "failed";
@@ -85,7 +85,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a document
-         * @description multipart/form-data: the metadata fields first, then the file in a part named "file" (the body is streamed, so fields after the file cannot be read). When the company already holds a document of the same type and number (or both without a number) with the same bytes, the answer is that document with status 200 and header Dossier-Existing-Document: its id, instead of a second document (201). With the field read=true (before the file), the file is read and the fields left out or empty (type, date, number, counterparty, amount, currency) are filled from it; `reading` says what was read, with confidences, so the values can be checked and corrected with PATCH. Without a date sent or read the answer is 400; busy readers are a 503 with Retry-After, and nothing is stored. With an Idempotency-Key header, a retry of the same request within 24 hours gives the first answer again, header Idempotent-Replayed: true.
+         * @description multipart/form-data: the metadata fields first, then the file in a part named "file" (the body is streamed, so fields after the file cannot be read). When the company already holds a document of the same type and number (or both without a number) with the same bytes, the answer is that document with status 200 and header Dossier-Existing-Document: its id, instead of a second document (201). With the field read=true (before the file), the file is read and the fields left out or empty (type, date, number, counterparty, amount, currency) are filled from it; `reading` says what was read, with confidences, so the values can be checked and corrected with PATCH. Without a date sent or read the answer is 400; busy readers are a 503 with Retry-After, and nothing is stored. Without read=true the answer does not wait for the reader: the file's text is read afterwards, for search (`q`). With an Idempotency-Key header, a retry of the same request within 24 hours gives the first answer again, header Idempotent-Replayed: true.
          *
          *     Needs the right `manage_documents`.
          */

@@ -127,6 +127,7 @@ export const de: Messages = {
     confidence: 'Sicherheit {{percent}} %', notFound: 'Im Dokument nicht gefunden', checkThis: 'diesen Wert prüfen',
     pageOf: 'Seite {{page}} von {{pages}} von {{name}}', viewerFailed: 'Das Original kann hier nicht gezeigt werden: laden Sie es herunter.',
     originalOf: 'Das Original von {{name}}', noPreview: 'Für diese Art Datei gibt es keine Vorschau.', downloadOriginal: '{{name}} herunterladen',
+    kinds: { invoice: 'Rechnung', credit_note: 'Gutschrift' },
     fields: {
       documentType: 'Art des Dokuments', typeCode: 'Typcode', number: 'Nummer', issueDate: 'Datum', dueDate: 'Fälligkeit', currency: 'Währung',
       sellerName: 'Lieferant', sellerVatId: 'USt-IdNr. des Lieferanten', buyerName: 'Kunde', buyerVatId: 'USt-IdNr. des Kunden', iban: 'IBAN',

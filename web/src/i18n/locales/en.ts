@@ -127,6 +127,7 @@ export const en = {
     confidence: 'Confidence {{percent}}%', notFound: 'Not found in the document', checkThis: 'check this value',
     pageOf: 'Page {{page}} of {{pages}} of {{name}}', viewerFailed: 'The original cannot be shown here: download it instead.',
     originalOf: 'The original of {{name}}', noPreview: 'There is no preview for this kind of file.', downloadOriginal: 'Download {{name}}',
+    kinds: { invoice: 'Invoice', credit_note: 'Credit note' },
     fields: {
       documentType: 'Kind of document', typeCode: 'Type code', number: 'Number', issueDate: 'Date', dueDate: 'Due date', currency: 'Currency',
       sellerName: 'Supplier', sellerVatId: 'Supplier VAT number', buyerName: 'Customer', buyerVatId: 'Customer VAT number', iban: 'IBAN',

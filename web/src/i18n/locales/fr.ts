@@ -127,6 +127,7 @@ export const fr: Messages = {
     confidence: 'Confiance {{percent}} %', notFound: 'Introuvable dans le document', checkThis: 'vérifiez cette valeur',
     pageOf: 'Page {{page}} sur {{pages}} de {{name}}', viewerFailed: 'L\'original ne peut pas être affiché ici : téléchargez-le.',
     originalOf: 'L\'original de {{name}}', noPreview: 'Pas d\'aperçu pour ce type de fichier.', downloadOriginal: 'Télécharger {{name}}',
+    kinds: { invoice: 'Facture', credit_note: 'Note de crédit' },
     fields: {
       documentType: 'Type de document', typeCode: 'Code de type', number: 'Numéro', issueDate: 'Date', dueDate: 'Échéance', currency: 'Devise',
       sellerName: 'Fournisseur', sellerVatId: 'N° TVA du fournisseur', buyerName: 'Client', buyerVatId: 'N° TVA du client', iban: 'IBAN',

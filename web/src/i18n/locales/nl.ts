@@ -127,6 +127,7 @@ export const nl: Messages = {
     confidence: 'Zekerheid {{percent}}%', notFound: 'Niet gevonden in het document', checkThis: 'kijk deze waarde na',
     pageOf: 'Pagina {{page}} van {{pages}} van {{name}}', viewerFailed: 'Het origineel kan hier niet getoond worden: download het.',
     originalOf: 'Het origineel van {{name}}', noPreview: 'Voor dit soort bestand is er geen voorbeeld.', downloadOriginal: '{{name}} downloaden',
+    kinds: { invoice: 'Factuur', credit_note: 'Creditnota' },
     fields: {
       documentType: 'Soort document', typeCode: 'Typecode', number: 'Nummer', issueDate: 'Datum', dueDate: 'Vervaldatum', currency: 'Munt',
       sellerName: 'Leverancier', sellerVatId: 'Btw-nummer leverancier', buyerName: 'Klant', buyerVatId: 'Btw-nummer klant', iban: 'IBAN',

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, Badge, Button, Group, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, NativeSelect, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '../../api/client';
@@ -7,6 +7,7 @@ import type { paths } from '../../api/schema';
 import { useFormat } from '../../i18n/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { OriginalViewer } from '../../components/original/OriginalViewer';
+import { INVOICE_KINDS } from '../../../../src/extract/types.js';
 import { asText, isLow, readable, shownFields, type FieldName, type InboxItem } from './fields';
 
 type Change = paths['/v1/inbox/{id}']['patch']['requestBody']['content']['application/json'];
@@ -89,9 +90,19 @@ function FieldInput({ name, field, value, currency, format, onChange }: {
   const low = isLow(field);
   const shown = readable(name, value.trim(), currency, format);
   const confidence = field ? t('inbox.confidence', { percent: format.number(Math.round(field.confidence * 100)) }) : t('inbox.notFound');
+  const description = [confidence, low ? t('inbox.checkThis') : null, shown].filter(Boolean).join(' · ');
+  if (name === 'documentType') {
+    // A choice among the kinds the reader tells apart; a value typed in before stays offered, not lost.
+    const known = (INVOICE_KINDS as readonly string[]).includes(value);
+    const data = [...(known ? [] : [{ value, label: value || '—' }]), ...INVOICE_KINDS.map((k) => ({ value: k, label: t(`inbox.kinds.${k}`) }))];
+    return (
+      <NativeSelect label={t(`inbox.fields.${name}`)} value={value} onChange={(e) => onChange(e.currentTarget.value)} data={data}
+        description={description} data-low={low || undefined} data-testid={`field-${name}`} className={low ? 'field-low' : undefined} />
+    );
+  }
   return (
     <TextInput label={t(`inbox.fields.${name}`)} value={value} onChange={(e) => onChange(e.currentTarget.value)}
-      description={[confidence, low ? t('inbox.checkThis') : null, shown].filter(Boolean).join(' · ')}
+      description={description}
       data-low={low || undefined} data-testid={`field-${name}`} className={low ? 'field-low' : undefined}
       rightSection={low ? <Text component="span" c="orange.8" fw={700} aria-hidden>!</Text> : undefined} />
   );

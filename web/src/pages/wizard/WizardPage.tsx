@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Button, Group, Stack, Stepper, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
@@ -11,6 +11,7 @@ import { ConnectStep } from './ConnectStep';
 import { FolderStep } from './FolderStep';
 import { ScheduleStep } from './ScheduleStep';
 import { ConfirmStep } from './ConfirmStep';
+import { useLeaveWarning } from './leave-warning';
 
 /** Whether the user may go on from a step. */
 function complete(step: Step, d: Draft): boolean {
@@ -56,14 +57,11 @@ export function WizardPage() {
     if (returned || signInError) setParams((p) => { p.delete('connection'); p.delete('error'); p.set('step', steps[active]!); return p; }, { replace: true });
   }, [returned, signInError, setParams, steps, active]);
   useEffect(() => { if (draft) saveDraft(draft); }, [draft]);
-  // Leaving the page (reload, closing the tab, another address) with something typed asks first.
+  // Leaving the wizard (reload, closing the tab, another address, a link in the menu) with something typed asks first.
   const dirty = !!draft && isDirty(draft, t(`integrations.kinds.${draft.kind}.title`));
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (e: BeforeUnloadEvent) => { e.preventDefault(); e.returnValue = ''; };
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [dirty]);
+  const wizard = useRef<HTMLDivElement>(null);
+  const insideWizard = useCallback(() => wizard.current, []);
+  useLeaveWarning(dirty, t('wizard.leave'), insideWizard, clearDraft);
   // Each new step is announced: focus goes to the wizard's heading.
   useEffect(() => { heading.current?.focus(); }, [active]);
 
@@ -83,7 +81,7 @@ export function WizardPage() {
   };
 
   return (
-    <Stack maw={860}>
+    <Stack maw={860} ref={wizard}>
       <Title order={1} ref={heading} tabIndex={-1}>{t('wizard.title', { kind: t(`integrations.kinds.${kind}.title`) })}</Title>
       <Stepper active={active} onStepClick={(i) => i < active && goTo(i)} allowNextStepsSelect={false} size="sm">
         {steps.map((s) => (
