@@ -101,6 +101,7 @@ export const ROUTE_RIGHTS: Record<string, Need> = {
   'DELETE /v1/channels/:id': 'configure_collection',
   'POST /v1/channels/:id/run': 'configure_collection',
   'POST /v1/channels/:id/invite': 'configure_collection',
+  'POST /v1/channels/:id/sign-in': 'configure_collection',
   'GET /v1/channels/:id/held': 'review_inbox',
   'POST /v1/channels/:id/held/release': 'review_inbox',
   'POST /v1/channels/:id/held/refuse': 'review_inbox',

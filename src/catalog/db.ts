@@ -24,6 +24,7 @@ import * as retention from './migrations/015-retention.js';
 import * as documentTexts from './migrations/017-document-texts.js';
 import * as webhookClaims from './migrations/019-webhook-claims.js';
 import * as exportsIncidents from './migrations/022-exports-incidents.js';
+import * as smtpRates from './migrations/024-smtp-rates.js';
 import * as deliveryNameFolds from './migrations/025-delivery-name-folds.js';
 
 export type Db = Kysely<Database>;
@@ -64,6 +65,7 @@ const migrations: Record<string, Migration> = {
   '017-document-texts': documentTexts,
   '019-webhook-claims': webhookClaims,
   '022-exports-incidents': exportsIncidents,
+  '024-smtp-rates': smtpRates,
   '025-delivery-name-folds': deliveryNameFolds,
 };
 

@@ -100,6 +100,7 @@ export interface Database {
     dedupe_key: string | null; likely_duplicate_of: string | null; previous_id: string | null; duplicates_seen: number;
     reviewed_by: string | null; reviewed_at: string | null; created_at: string; updated_at: string;
   };
+  smtp_rates: { scope: string; key: string; window_start: number; count: number };
   mail_messages: {
     channel_id: string; message_key: string; org_id: string; message_id: string | null; source: string; uid_validity: number | null;
     uid: number | null; envelope_from: string | null; from_address: string | null; subject: string | null; sent_at: string | null;

@@ -11,6 +11,8 @@ import { getUser } from '../catalog/users.js';
 import { deleteConnectionSecrets, insertConnection } from '../catalog/destinations.js';
 import { insertChannelAddress, mailboxOfChannel, ownerOfMailbox } from '../catalog/channel-addresses.js';
 import { isMailbox, mailboxFromName } from '../domain/mailboxes.js';
+import { insertSignInMailbox, mailServerOf, type MailServerPatch, type MailServerView, type MailSignIn } from './email/mailbox-settings.js';
+import { changeMailServer } from './email/server-change.js';
 import {
   findBinderByName, getBinder, getChannel, insertBinder, listChannels, updateChannel, insertChannel,
   type Binder, type Channel, type ChannelPatch,
@@ -29,8 +31,16 @@ export interface ChannelDeps {
   intakeDomain?: string | null;
   /** How e-mail channels reach their mailbox (IMAP), and opening one. */
   mailbox: MailboxDefinition;
-  openMailbox(orgId: string, channel: Channel): Promise<MailboxConnector>;
+  /** With `given`, opens the mailbox those settings name instead of the stored ones (to try a change first). */
+  openMailbox(orgId: string, channel: Channel, given?: MailboxGiven): Promise<MailboxConnector>;
+  /** The providers a mailbox can be signed in to with (Microsoft 365, Gmail): XOAUTH2 instead of a password. */
+  mailSignIns?: readonly MailSignIn[];
+  /** Opens a sealed secret (the stored password, to keep it when a change leaves it out). */
+  open?(sealed: string): Record<string, unknown>;
 }
+
+/** A mailbox's settings and secrets not stored yet, and the connection they are for. */
+export interface MailboxGiven { settings: Record<string, unknown>; secrets: Record<string, unknown>; connectionId: string }
 
 /** What storing a server's details needs of its kind: a folder server's or a mailbox's. */
 type ServerKind = Pick<ConnectorDefinition, 'kind' | 'title' | 'settings' | 'secrets'>;
@@ -56,9 +66,12 @@ export interface NewChannelInput {
   mailbox?: string | null;
   /** An e-mail channel's allow-list, policy for other senders, and what to do with collected messages. */
   mail?: MailOptionsInput | null;
+  /** E-mail: sign in to the mailbox with this provider (microsoft-mail, gmail) instead of a password. */
+  signIn?: string | null;
 }
 
-export type ChannelUpdate = Partial<Pick<NewChannelInput, 'name' | 'recipientId' | 'binderId' | 'binderName' | 'collectAt' | 'moveCollected' | 'clientEmail' | 'clientName' | 'clientLanguage' | 'mail'>>;
+export type ChannelUpdate = Partial<Pick<NewChannelInput, 'name' | 'recipientId' | 'binderId' | 'binderName' | 'collectAt' | 'moveCollected' | 'clientEmail' | 'clientName' | 'clientLanguage' | 'mail'>>
+  & { settings?: MailServerPatch };
 
 /** Create, change, pause and remove channels; whoever calls has been checked for configure_collection. */
 export class ChannelService {
@@ -93,7 +106,8 @@ export class ChannelService {
   }
 
   async create(orgId: string, userId: string | null, input: NewChannelInput): Promise<Channel> {
-    if (input.kind === 'email' && !input.settings) return this.createAddressChannel(orgId, userId, input);
+    if (input.kind === 'email' && !input.settings && !input.signIn) return this.createAddressChannel(orgId, userId, input);
+    if (input.signIn && input.kind !== 'email') throw new DomainError('invalid_input', 'Signing in to a mailbox is for e-mail channels only.', { reason: 'mail_sign_in_email_only' });
     if (input.mailbox) throw new DomainError('invalid_input', 'A mailbox is chosen for e-mail channels without IMAP settings only.', { reason: 'mailbox_for_email_only' });
     if (input.kind === 'email') return this.createMailChannel(orgId, userId, input);
     const def = this.definition(input.kind);
@@ -183,14 +197,23 @@ export class ChannelService {
     await this.checkRecipient(orgId, input.recipientId);
     this.checkTime(input.collectAt);
     if (!input.settings) throw new DomainError('invalid_input', 'An e-mail channel needs its mailbox: settings with host, username, password (and port, tls, mailbox when not 993, TLS, INBOX).', { reason: 'email_settings_missing' });
+    const provider = input.signIn ? this.deps.mailSignIns?.find((p) => p.id === input.signIn) : null;
+    if (input.signIn && !provider) {
+      throw new DomainError('invalid_input', `"${input.signIn}" is not a mail sign-in of this installation. Choose one of: ${(this.deps.mailSignIns ?? []).map((p) => p.id).join(', ') || '(none configured)'}.`,
+        { reason: 'choice_unknown', params: { field: 'signIn', values: input.signIn, choices: (this.deps.mailSignIns ?? []).map((p) => p.id).join(', ') || '-' } });
+    }
     const mail = mergeMailOptions(undefined, this.parseMailOptions(input.mail ?? {}));
     const binder = await this.binderFor(orgId, input.companyId, input.binderId, input.binderName);
-    const connectionId = await this.serverConnection(orgId, this.deps.mailbox, input.name, input.settings);
+    const connectionId = provider
+      ? await insertSignInMailbox(this.deps.db, this.deps.mailbox, orgId, provider, input.name, input.settings)
+      : await this.serverConnection(orgId, this.deps.mailbox, input.name, input.settings);
+    // A mailbox to sign in to waits for the sign-in, which tries it; one with a password is tried now.
     const channel = await insertChannel(this.deps.db, orgId, {
       companyId: input.companyId, name: input.name, kind: 'email', connectionId, folder: String(input.settings.mailbox ?? 'INBOX'), recipientId: input.recipientId,
       binderId: binder.id, collectAt: input.collectAt, moveCollected: false, clientEmail: input.clientEmail ?? null, clientName: input.clientName ?? null,
-      clientLanguage: input.clientLanguage ?? null, createdBy: userId, state: 'active', options: { mail },
+      clientLanguage: input.clientLanguage ?? null, createdBy: userId, state: provider ? 'waiting_for_client' : 'active', options: { mail },
     });
+    if (provider) return updateChannel(this.deps.db, orgId, channel.id, { stateReason: `Waiting for the sign-in to ${provider.title}.` });
     return this.testNew(orgId, channel, true);
   }
 
@@ -264,8 +287,34 @@ export class ChannelService {
     return getChannel(this.deps.db, orgId, id);
   }
 
+  /** An IMAP channel's server, as its page shows it (no password); null for the others. */
+  server(channel: Channel): Promise<MailServerView | null> {
+    return mailServerOf(this.deps.db, channel);
+  }
+
+  /**
+   * The mailbox of an e-mail channel was signed in to (or again): the channels that read it are
+   * tried and start collecting. One that cannot open it says why and waits.
+   */
+  async mailboxSignedIn(orgId: string, connectionId: string): Promise<void> {
+    const waiting = (await listChannels(this.deps.db, orgId, {})).filter((c) => c.kind === 'email' && c.connectionId === connectionId && c.state !== 'paused');
+    for (const channel of waiting) {
+      try {
+        await this.test(orgId, channel);
+      } catch (e) {
+        await updateChannel(this.deps.db, orgId, channel.id, { state: 'needs_attention', stateReason: (e as Error).message });
+        throw e;
+      }
+      await updateChannel(this.deps.db, orgId, channel.id, { state: 'active', stateReason: null });
+    }
+  }
+
   async update(orgId: string, id: string, u: ChannelUpdate): Promise<Channel> {
-    const channel = await getChannel(this.deps.db, orgId, id);
+    let channel = await getChannel(this.deps.db, orgId, id);
+    if (u.settings && Object.keys(u.settings).length > 0) {
+      await changeMailServer(this.deps, orgId, channel, u.settings);
+      channel = await getChannel(this.deps.db, orgId, id);
+    }
     if (u.recipientId !== undefined) await this.checkRecipient(orgId, u.recipientId);
     if (u.collectAt !== undefined) this.checkTime(u.collectAt);
     const patch: ChannelPatch = {

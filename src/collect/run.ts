@@ -31,6 +31,13 @@ const BATCH = 200;
 
 /** Why a channel cannot be collected from until someone acts: shown on the channel and in the run. */
 export function brokenConnection(e: unknown, channel: Channel): string | null {
+  // A mailbox is the firm's own: the user fixes it on the channel's page, no client is involved.
+  if (channel.kind === 'email') {
+    if (isConnectorError(e, 'auth_expired')) return `The mailbox refused Dossier's sign-in (${e.message}). No mail is collected until you sign in again on the channel's page, or give the new password with Edit.`;
+    if (isConnectorError(e, 'permission_denied')) return `The mail server cannot be used (${e.message}).`;
+    if (isConnectorError(e, 'not_found')) return `The folder "${channel.folder || 'INBOX'}" is not in the mailbox any more (deleted or renamed?): choose it again with Edit.`;
+    return null;
+  }
   if (isConnectorError(e, 'auth_expired')) return `The connection to the client's folder stopped working (${e.message}). No documents are collected until the client reconnects: send a reconnect link.`;
   if (isConnectorError(e, 'permission_denied')) return `The client's folder refused access (${e.message}). Ask the client to check its sharing, or send a reconnect link.`;
   if (isConnectorError(e, 'not_found')) return `The folder "${channel.folder || '(top)'}" is not there any more (deleted or renamed?). Send the client a reconnect link to choose it again.`;

@@ -319,6 +319,8 @@ export interface MailboxDefinition<S = any> {
   kind: string;
   title: string;
   settings: ZodType<S>;
+  /** The settings of a mailbox signed in to with OAuth (XOAUTH2): the same without the secrets. */
+  signInSettings?: ZodType;
   secrets: readonly string[];
   create(settings: S, context: ConnectorContext): Promise<MailboxConnector>;
 }

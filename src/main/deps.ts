@@ -29,15 +29,15 @@ import { Scheduler } from '../backup/schedules.js';
 import { ConnectorPool } from '../backup/connector-pool.js';
 import { closeExtraction, configureExtraction } from '../extract/index.js';
 import { OAuthClient } from '../auth/oauth/client.js';
-import { ConnectionService } from '../auth/oauth/connections.js';
+import { ConnectionService, MAILBOX_KIND } from '../auth/oauth/connections.js';
 import { SandboxDrives } from '../auth/oauth/sandbox-drives.js';
-import { configuredProviders, sandboxProviders } from '../auth/oauth/providers.js';
+import { configuredProviders, sandboxProviders, type OAuthProvider } from '../auth/oauth/providers.js';
 import { providerOf, TokenVault } from '../auth/oauth/vault.js';
 import { buildSandbox, type InstalledSandbox } from './sandbox.js';
 import { secureDataFolder } from './data-folder.js';
 import { INSTALL_DIR, WEB_ROOT } from './install.js';
 import type { Channel } from '../catalog/channels.js';
-import { ChannelService } from '../collect/channels.js';
+import { ChannelService, type MailboxGiven } from '../collect/channels.js';
 import { DocumentReading, READ_JOB } from '../collect/reading.js';
 import { CollectRuns, COLLECT_JOB } from '../collect/service.js';
 import { CollectScheduler } from '../collect/schedule.js';
@@ -113,6 +113,8 @@ export interface BuildOptions {
   log?: Logger;
   /** Extra or replacement connector kinds (tests use this for fault injection). */
   definitions?: ConnectorDefinition[];
+  /** More OAuth providers (tests: the mail providers at the OAuth emulator and a local IMAP server). */
+  providers?: OAuthProvider[];
   /** How transfers retry (tests shorten the waits). */
   retry?: RetryPolicy;
   /** Run queued jobs in this process (the server does; a one-shot CLI command does not). */
@@ -164,6 +166,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   const sandbox = config.sandbox ? buildSandbox(config, log) : null;
   const providers = [
     ...configuredProviders(config.oauth),
+    ...(opts.providers ?? []),
     ...(sandbox ? sandboxProviders({ authOrigin: sandbox.authOrigin, app: sandbox.app, apis: sandbox.apiSettings }) : []),
   ];
   const oauthClient = new OAuthClient();
@@ -256,6 +259,8 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     onReconnected: async (orgId, connectionId) => {
       await alerts.connectionRestored(orgId, connectionId).catch((err) => log.error({ err }, 'could not close the alert of a reconnected connection'));
       await backup.connectionRestored(orgId, connectionId);
+      // A signed-in mailbox: its channel is tried with the new tokens and starts (or says why not).
+      await channels.mailboxSignedIn(orgId, connectionId);
     },
     onCollectConnected: async (orgId, invitationId, connectionId) => { await invitations?.connected(orgId, invitationId, connectionId); },
   });
@@ -276,22 +281,30 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
       },
     });
   };
-  /** An e-mail channel's mailbox: its server's settings, the password from the sealed secrets. */
-  const openMailbox = async (orgId: string, channel: Channel): Promise<MailboxConnector> => {
-    if (!channel.connectionId) throw new DomainError('conflict', `"${channel.name}" has no mailbox settings.`, { reason: 'mailbox_missing', params: { name: channel.name } });
-    const conn = await getConnection(db, orgId, channel.connectionId);
-    // Signed in with OAuth (Microsoft 365, Gmail): XOAUTH2 with the vault's access token, no password.
-    if (providerOf(conn.settings)) {
-      const oauth = imapOAuthSettings.safeParse(conn.settings);
-      if (!oauth.success) throw new DomainError('invalid_input', `The mailbox settings of "${channel.name}" are not valid any more: ${oauth.error.issues.map((i) => i.message).join('; ')}`, { reason: 'settings_invalid', params: { name: channel.name, detail: oauth.error.issues.map((i) => i.message).join('; ') } });
-      return openOAuthMailbox(oauth.data, tokenVault.tokenSource(orgId, conn.id), limits);
+  /** An e-mail channel's mailbox: its server's settings, the password from the sealed secrets (or settings being tried). */
+  const openMailbox = async (orgId: string, channel: Channel, given?: MailboxGiven): Promise<MailboxConnector> => {
+    let settings: Record<string, unknown>, secrets: Record<string, unknown>, connectionId: string;
+    if (given) ({ settings, secrets, connectionId } = given);
+    else {
+      if (!channel.connectionId) throw new DomainError('conflict', `"${channel.name}" has no mailbox settings.`, { reason: 'mailbox_missing', params: { name: channel.name } });
+      const conn = await getConnection(db, orgId, channel.connectionId);
+      ({ settings, id: connectionId } = conn);
+      secrets = conn.secrets ? box.open<Record<string, unknown>>(conn.secrets) : {};
     }
-    const secrets = conn.secrets ? box.open<Record<string, unknown>>(conn.secrets) : {};
-    const parsed = imapDefinition.settings.safeParse({ ...conn.settings, ...secrets });
+    // Signed in with OAuth (Microsoft 365, Gmail): XOAUTH2 with the vault's access token, no password.
+    if (providerOf(settings)) {
+      const oauth = imapOAuthSettings.safeParse(settings);
+      if (!oauth.success) throw new DomainError('invalid_input', `The mailbox settings of "${channel.name}" are not valid any more: ${oauth.error.issues.map((i) => i.message).join('; ')}`, { reason: 'settings_invalid', params: { name: channel.name, detail: oauth.error.issues.map((i) => i.message).join('; ') } });
+      return openOAuthMailbox(oauth.data, tokenVault.tokenSource(orgId, connectionId), limits);
+    }
+    const parsed = imapDefinition.settings.safeParse({ ...settings, ...secrets });
     if (!parsed.success) throw new DomainError('invalid_input', `The mailbox settings of "${channel.name}" are not valid any more: ${parsed.error.issues.map((i) => i.message).join('; ')}`, { reason: 'settings_invalid', params: { name: channel.name, detail: parsed.error.issues.map((i) => i.message).join('; ') } });
     return imapDefinition.create(parsed.data, limits);
   };
-  const channels = new ChannelService({ db, log, definitions, mailbox: imapDefinition, seal: (secrets) => box.seal(secrets), connect: connectChannel, openMailbox, intakeDomain: config.inboundSmtp?.domain ?? null });
+  const channels = new ChannelService({
+    db, log, definitions, mailbox: imapDefinition, seal: (secrets) => box.seal(secrets), open: (sealed) => box.open<Record<string, unknown>>(sealed),
+    connect: connectChannel, openMailbox, intakeDomain: config.inboundSmtp?.domain ?? null, mailSignIns: providers.filter((p) => p.kind === MAILBOX_KIND),
+  });
   // Reading is a job wherever some process runs jobs: always on PostgreSQL (the workers), and
   // in a process that works its own in-process queue. A one-shot command on SQLite reads inline.
   const reading = new DocumentReading({ db, log, vault, blobs, queue });

@@ -7,6 +7,7 @@ import { silentLogger } from '../../src/log/log.js';
 import { buildDeps, type Deps } from '../../src/main/deps.js';
 import { bootstrapIfEmpty } from '../../src/auth/bootstrap.js';
 import { buildServer } from '../../src/api/server.js';
+import type { OAuthProvider } from '../../src/auth/oauth/providers.js';
 import { freePort } from '../servers/net.js';
 import { TEST_LIMITS } from './limits.js';
 
@@ -29,12 +30,12 @@ export interface Served {
   close(): Promise<void>;
 }
 
-export async function startServed(env: Record<string, string> = {}, opts: { webRoot?: string } = {}): Promise<Served> {
+export async function startServed(env: Record<string, string> = {}, opts: { webRoot?: string; providers?: (baseUrl: string) => OAuthProvider[] } = {}): Promise<Served> {
   const dir = await mkdtemp(join(tmpdir(), 'dossier-served-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const config = loadConfig({ DOSSIER_DATA_DIR: dir, LOG_LEVEL: 'silent', DOSSIER_DEBOUNCE_MS: '0', PORT: String(port), DOSSIER_BASE_URL: baseUrl, ...TEST_LIMITS, ...env });
-  const deps = await buildDeps({ config, log: silentLogger, worker: true, retry: { retries: 3, minTimeoutMs: 2, maxTimeoutMs: 20 } });
+  const deps = await buildDeps({ config, log: silentLogger, worker: true, retry: { retries: 3, minTimeoutMs: 2, maxTimeoutMs: 20 }, providers: opts.providers?.(baseUrl) });
   const first = (await bootstrapIfEmpty(deps.db))!;
   const app = await buildServer({ ...deps, webRoot: opts.webRoot ?? null });
   await app.listen({ host: '127.0.0.1', port });

@@ -7,6 +7,8 @@ import { insertBinder, listBinders } from '../../catalog/channels.js';
 import { listUsers } from '../../catalog/users.js';
 import { OUTCOMES } from '../../catalog/collect-runs.js';
 import { mailOptionsInput } from '../../collect/email/options.js';
+import { mailServerPatch } from '../../collect/email/mailbox-settings.js';
+import { AuthorizeBody, AuthorizeResult, startSignIn } from './connections.js';
 import { orgOf, principalOf } from '../auth.js';
 import { checkLocalKindAllowed } from '../local-kinds.js';
 import { commonErrors, ErrorBody, Id, IdParams } from '../schemas.js';
@@ -37,7 +39,15 @@ export const Channel = z.object({
   options: z.object({ mail: MailOptions.optional() }).describe('E-mail channels: their senders and what happens to collected messages; {} for the others.'),
 }).meta({ id: 'Channel' });
 
+const MailServer = z.object({
+  host: z.string(), port: z.number().int(), tls: z.boolean(), username: z.string(), mailbox: z.string().describe('The IMAP folder read.'),
+  signIn: z.string().nullable().describe('The provider the mailbox is signed in to with (XOAUTH2), such as microsoft-mail or gmail; null: a password, which is never returned.'),
+  signedIn: z.boolean().describe('False while a sign-in is awaited or must be made again: POST /v1/channels/{id}/sign-in.'),
+  privateCa: z.boolean().describe('A private certificate authority is trusted for this server.'),
+}).meta({ id: 'MailServer' });
+
 const ChannelDetail = Channel.extend({
+  server: MailServer.nullable().describe('E-mail channels that read an IMAP mailbox: its server; null for the others.'),
   files: z.object({ pending: z.number().int(), failed: z.number().int(), collected: z.number().int(), duplicate: z.number().int(), gone: z.number().int() })
     .describe('The ledger: files by state.'),
   invitation: z.object({
@@ -59,7 +69,8 @@ const NewChannel = z.strictObject({
   binderId: Id.optional().describe('The binder to file into, or:'),
   binderName: z.string().trim().min(1).max(200).optional().describe('The name of a binder of the company, created when missing.'),
   folder: z.string().max(1000).optional().describe('Local folders: the absolute path on this server (required). Others: chosen by the client when left out.'),
-  settings: z.record(z.string(), z.unknown()).optional().describe('SFTP or WebDAV: the server\'s details, when you have them (then no invitation is sent). E-mail: the IMAP mailbox (host, port, tls, username, password, mailbox, caCertificate). Secrets are stored encrypted.'),
+  settings: z.record(z.string(), z.unknown()).optional().describe('SFTP or WebDAV: the server\'s details, when you have them (then no invitation is sent). E-mail: the IMAP mailbox (host, port, tls, username, password, mailbox, caCertificate); with signIn, the address (username) and folder, the server being the provider\'s unless given. Secrets are stored encrypted.'),
+  signIn: z.string().min(1).max(64).optional().describe('E-mail: sign in to the mailbox with this provider instead of a password (see GET /v1/providers, kind email: microsoft-mail, gmail). The channel waits until POST /v1/channels/{id}/sign-in is completed.'),
   mail: mailOptionsInput.optional().describe('E-mail channels: allow-list, policy for other senders, what to do with collected messages, attachment size limit.'),
   collectAt: HHMM.default('06:00'),
   moveCollected: z.boolean().default(false),
@@ -76,6 +87,7 @@ const ChannelPatch = z.strictObject({
   clientEmail: z.string().trim().email().optional(), clientName: z.string().trim().min(1).max(200).optional(),
   clientLanguage: z.enum(LANGUAGES).nullable().optional(),
   mail: mailOptionsInput.optional().describe('E-mail channels: what is given changes, the rest stays.'),
+  settings: mailServerPatch.optional().describe('E-mail channels that read an IMAP mailbox: the server settings that change (an empty or absent password stays). Tried before they are stored; another server, user or folder reads the new mailbox from its start, filing only what was not filed before. Refused with run_in_progress while a run is under way.'),
 });
 
 export const CollectRun = z.object({
@@ -96,7 +108,8 @@ const CollectRunItem = z.object({
 }).meta({ id: 'CollectRunItem' });
 
 /** Collection channels, their binders and runs. Changing them needs configure_collection. */
-export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
+export function channelRoutes(app: ZodApp, ctx: RouteContext): void {
+  const { deps } = ctx;
   const { channels, runs } = deps.collect;
   const withAddress = async <C extends { id: string; kind: string }>(orgId: string, c: C) => ({ ...c, intakeAddress: c.kind === 'email' ? await channels.intakeAddress(orgId, c.id) : null });
 
@@ -135,7 +148,8 @@ export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
     const p = principalOf(request);
     await checkLocalKindAllowed(deps.db, request, request.body.kind);
     const channel = await channels.create(p.orgId, p.userId, request.body);
-    if (channel.state === 'waiting_for_client') await deps.collect.invitations?.send(p.orgId, channel.id, p.userId);
+    // An e-mail channel waiting for its mailbox's sign-in waits for the user, not a client.
+    if (channel.state === 'waiting_for_client' && channel.kind !== 'email') await deps.collect.invitations?.send(p.orgId, channel.id, p.userId);
     return reply.code(201).send(await withAddress(p.orgId, channel));
   });
 
@@ -146,7 +160,7 @@ export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
     const channel = await channels.get(orgId, request.params.id);
     const inv = await deps.collect.invitations?.latest(orgId, channel.id) ?? null;
     return {
-      ...await withAddress(orgId, channel), files: await runs.ledger(orgId, channel.id),
+      ...await withAddress(orgId, channel), files: await runs.ledger(orgId, channel.id), server: await channels.server(channel),
       invitation: inv && { sentTo: inv.email, sentAt: inv.createdAt, expiresAt: inv.expiresAt, purpose: inv.purpose, connectedAt: inv.connectedAt, usedAt: inv.usedAt },
     };
   });
@@ -164,6 +178,23 @@ export function channelRoutes(app: ZodApp, { deps }: RouteContext): void {
   }, async (request) => {
     await checkLocalKindAllowed(deps.db, request, (await channels.get(orgOf(request), request.params.id)).kind);
     return channels.update(orgOf(request), request.params.id, request.body);
+  });
+
+  app.post('/channels/:id/sign-in', {
+    schema: {
+      summary: 'Sign in to the mailbox of an e-mail channel (Microsoft 365, Gmail)',
+      description: 'For a channel made with signIn: returns the provider\'s consent page. Once the user allows access, the callback stores the tokens (encrypted), tries the mailbox and makes the channel active. Also the way to sign in again when the grant ended.',
+      tags, params: IdParams, body: AuthorizeBody, response: { 200: AuthorizeResult, ...commonErrors, ...forbidden },
+    },
+  }, async (request, reply) => {
+    const p = principalOf(request);
+    const channel = await channels.get(p.orgId, request.params.id);
+    const server = await channels.server(channel);
+    if (!server?.signIn || !channel.connectionId) throw new DomainError('invalid_input', `"${channel.name}" does not sign in to its mailbox with a provider: change its password instead.`, { reason: 'mail_sign_in_not_used', params: { name: channel.name } });
+    if (!deps.connections) throw new DomainError('unavailable', 'Connections are not available in this installation.', { reason: 'connections_unavailable' });
+    const { connections } = deps;
+    const provider = server.signIn, connectionId = channel.connectionId;
+    return startSignIn(ctx, request, reply, request.body, (o) => connections.authorize({ orgId: p.orgId, userId: p.userId }, provider, { ...o, connectionId }));
   });
 
   app.post('/channels/:id/pause', {

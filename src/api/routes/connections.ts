@@ -41,11 +41,11 @@ const FolderPage = z.object({
 const FolderPath = z.string().max(1000)
   .refine((p) => p === '' || !p.split('/').some((s) => s === '' || s === '.' || s === '..'), 'Write the folder as names separated by "/", such as Accounting/Backup.');
 
-const AuthorizeBody = z.strictObject({
+export const AuthorizeBody = z.strictObject({
   returnTo: z.string().url().optional().describe('A page of this installation to send the browser to afterwards, with ?connection=<id> (or ?error=...).'),
   browser: z.boolean().optional().describe('Bind the sign-in to this browser with a cookie. Default: on when the request comes from a browser.'),
 }).default({});
-const AuthorizeResult = z.object({ url: z.string().describe('Open it in the user\'s browser: the provider\'s consent page.') }).meta({ id: 'AuthorizeResult' });
+export const AuthorizeResult = z.object({ url: z.string().describe('Open it in the user\'s browser: the provider\'s consent page.') }).meta({ id: 'AuthorizeResult' });
 
 function service(ctx: RouteContext): ConnectionService {
   if (!ctx.deps.connections) throw new DomainError('unavailable', 'Connections are not available in this installation.', { reason: 'connections_unavailable' });

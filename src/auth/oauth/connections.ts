@@ -55,8 +55,10 @@ export interface FolderPage { path: string; folders: Array<{ name: string; path:
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
 const ACCOUNT_ID = 'accountId';
 const ACCOUNT_NAME = 'accountName';
-/** Marks a connection a client made for a collection channel. */
+/** Marks a connection a client made for a collection channel (or an e-mail channel's signed-in mailbox). */
 export const COLLECT_ONLY = 'collectOnly';
+/** The connector kind of mailboxes: a provider of this kind signs in to IMAP (XOAUTH2), not to a drive. */
+export const MAILBOX_KIND = 'email';
 
 /**
  * Connecting an OAuth account: the authorization request (PKCE, a single-use expiring state
@@ -137,7 +139,8 @@ export class ConnectionService {
     const collect = row.purpose === 'collect';
     // A client's account serves its channel only: it is not offered as a destination or listed.
     const settings = { ...(collect ? { ...provider.collectSettings, [COLLECT_ONLY]: true } : provider.connectionSettings), [PROVIDER_SETTING]: provider.id };
-    const account = await this.readAccount(provider, settings, { accessToken: async () => tokens.accessToken });
+    // A mailbox's account is its address, which the channel already names: the IMAP sign-in that follows checks it.
+    const account = provider.kind === MAILBOX_KIND ? null : await this.readAccount(provider, settings, { accessToken: async () => tokens.accessToken });
     const withAccount = { ...settings, ...(account && { [ACCOUNT_NAME]: account.name }), ...(account?.id && { [ACCOUNT_ID]: account.id }) };
     const sealed = this.deps.vault.seal(tokens);
     if (row.connectionId) {
@@ -146,8 +149,10 @@ export class ConnectionService {
       if (before && account?.id && before !== account.id) {
         throw new DomainError('conflict', `You signed in to another ${provider.title} account than the one this connection uses: sign in as ${String(rec.settings[ACCOUNT_NAME] ?? 'the account it was made with')}.`, { reason: 'sign_in_other_account', params: { provider: provider.title, account: String(rec.settings[ACCOUNT_NAME] ?? '—') } });
       }
+      // A mailbox keeps its server and address: the sign-in only brings the tokens.
+      const keep = provider.kind === MAILBOX_KIND ? { ...withAccount, ...rec.settings, [PROVIDER_SETTING]: provider.id } : withAccount;
       // Overwrites whatever is stored: the user's new consent supersedes every older token.
-      for (let current = rec; !(await swapConnectionSecrets(this.deps.db, row.orgId, current.id, current.secretsVersion, { secrets: sealed, state: 'ready', stateReason: null, refreshed: true, settings: withAccount }));) {
+      for (let current = rec; !(await swapConnectionSecrets(this.deps.db, row.orgId, current.id, current.secretsVersion, { secrets: sealed, state: 'ready', stateReason: null, refreshed: true, settings: keep }));) {
         current = await findConnection(this.deps.db, row.orgId, row.connectionId);
       }
       await this.deps.onReconnected?.(row.orgId, row.connectionId);

@@ -103,6 +103,47 @@ function dropbox(base: Base, o: Origins): OAuthProvider {
   };
 }
 
+/**
+ * Mailboxes signed in to with OAuth (XOAUTH2): the same apps as OneDrive and Google Drive, with
+ * the mail scope only. Microsoft's IMAP permission belongs to Exchange Online, not Graph, so it
+ * is asked for on its own (one resource per token); offline_access gets the refresh token.
+ * Google's IMAP access is the full-mail scope, https://mail.google.com/ (restricted: a public app
+ * needs Google's verification). The address to sign in as is the channel's user name.
+ */
+export const MICROSOFT_IMAP_SCOPE = 'https://outlook.office.com/IMAP.AccessAsUser.All';
+export const GMAIL_SCOPE = 'https://mail.google.com/';
+export const MAIL_PROVIDERS = { microsoft: 'microsoft-mail', google: 'gmail' } as const;
+
+/** The IMAP server a signed-in mailbox is read from, when the channel does not name another. */
+export interface MailServer { host: string; port: number; tls: boolean; caCertificate?: string }
+
+function microsoftMail(base: Base, o: Origins, tenant: string): OAuthProvider {
+  const ms = onedrive(base, o, tenant, false);
+  const scopes = [MICROSOFT_IMAP_SCOPE, 'offline_access'];
+  return { ...ms, kind: 'email', scopes, collectScopes: { read: scopes, move: scopes }, connectionSettings: { ...base.connectionSettings }, collectSettings: { ...base.connectionSettings } };
+}
+
+function gmail(base: Base, o: Origins): OAuthProvider {
+  const g = gdrive(base, o);
+  return { ...g, kind: 'email', scopes: [GMAIL_SCOPE], collectScopes: { read: [GMAIL_SCOPE], move: [GMAIL_SCOPE] }, collectSettings: { ...base.connectionSettings } };
+}
+
+const OUTLOOK_IMAP: MailServer = { host: 'outlook.office365.com', port: 993, tls: true };
+const GMAIL_IMAP: MailServer = { host: 'imap.gmail.com', port: 993, tls: true };
+
+/**
+ * The mail providers at other authorization servers and IMAP servers: the OAuth emulator and a
+ * local Dovecot in tests. Same scopes and flows as the real ones.
+ */
+export function mailProvidersAt(opts: { authOrigin: string; app: OAuthAppConfig; imap: MailServer; allowHttp: boolean; idSuffix?: string }): OAuthProvider[] {
+  const o: Origins = {
+    microsoft: `${opts.authOrigin}/microsoft`, google: `${opts.authOrigin}/google`, googleTokens: `${opts.authOrigin}/google`,
+    dropbox: `${opts.authOrigin}/dropbox`, dropboxApi: `${opts.authOrigin}/dropbox`,
+  };
+  const base = (id: string, title: string): Base => ({ id: id + (opts.idSuffix ?? ''), title, sandbox: false, app: opts.app, connectionSettings: { ...opts.imap }, allowHttp: opts.allowHttp });
+  return [microsoftMail(base(MAIL_PROVIDERS.microsoft, 'Microsoft 365 mailbox'), o, 'common'), gmail(base(MAIL_PROVIDERS.google, 'Gmail mailbox'), o)];
+}
+
 /** The providers whose credentials the administrator configured. */
 export function configuredProviders(oauth: OAuthConfig): OAuthProvider[] {
   const out: OAuthProvider[] = [];
@@ -110,6 +151,10 @@ export function configuredProviders(oauth: OAuthConfig): OAuthProvider[] {
   if (oauth.onedrive) out.push(onedrive(base('onedrive', 'Microsoft OneDrive', oauth.onedrive), REAL, oauth.onedrive.tenant, oauth.onedrive.appFolder));
   if (oauth.gdrive) out.push(gdrive(base('gdrive', 'Google Drive', oauth.gdrive), REAL));
   if (oauth.dropbox) out.push(dropbox(base('dropbox', 'Dropbox', oauth.dropbox), REAL));
+  // The OneDrive and Google Drive apps also sign in to mailboxes, once given the mail permission (README).
+  const mail = (id: string, title: string, app: OAuthAppConfig, imap: MailServer): Base => ({ ...base(id, title, app), connectionSettings: { ...imap } });
+  if (oauth.onedrive) out.push(microsoftMail(mail(MAIL_PROVIDERS.microsoft, 'Microsoft 365 mailbox', oauth.onedrive, OUTLOOK_IMAP), REAL, oauth.onedrive.tenant));
+  if (oauth.gdrive) out.push(gmail(mail(MAIL_PROVIDERS.google, 'Gmail mailbox', oauth.gdrive, GMAIL_IMAP), REAL));
   return out;
 }
 

@@ -30,6 +30,7 @@ export const imapDefinition: MailboxDefinition<ImapSettings> = {
   kind: 'email',
   title: 'IMAP mailbox',
   settings: imapSettings,
+  signInSettings: imapOAuthSettings,
   secrets: ['password'],
   create: async (settings, context) => ImapMailbox.connect(settings, context),
 };

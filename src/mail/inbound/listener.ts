@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
-import { WindowCounter } from './rate.js';
+import { WindowCounter, type RateCounter } from './rate.js';
 import type { Envelope, MailSpool, Spooled } from './spool.js';
 
 export interface InboundSmtpOptions {
@@ -16,6 +16,8 @@ export interface InboundSmtpOptions {
   maxBytes: number;
   /** Messages per hour one remote address may send, and one of our addresses may receive. */
   rate: { perClientPerHour: number; perAddressPerHour: number };
+  /** Where those hourly counts are kept: shared by every listener process (the database), or, left out, this process's memory. */
+  counters?: { perClient: RateCounter; perAddress: RateCounter };
   /** Connections at once. */
   maxClients: number;
   spool: MailSpool;
@@ -53,16 +55,16 @@ export function mailboxesOf(address: string, domain: string): string[] {
  */
 export class InboundSmtp {
   private server: SMTPServer | null = null;
-  private readonly perClient: WindowCounter;
-  private readonly perAddress: WindowCounter;
+  private readonly perClient: RateCounter;
+  private readonly perAddress: RateCounter;
   private readonly queue: Spooled[] = [];
   private running: Promise<void> | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(private readonly o: InboundSmtpOptions) {
-    this.perClient = new WindowCounter(o.rate.perClientPerHour, 3_600_000);
-    this.perAddress = new WindowCounter(o.rate.perAddressPerHour, 3_600_000);
+    this.perClient = o.counters?.perClient ?? new WindowCounter(o.rate.perClientPerHour, 3_600_000);
+    this.perAddress = o.counters?.perAddress ?? new WindowCounter(o.rate.perAddressPerHour, 3_600_000);
   }
 
   /** Listens, and hands over what an earlier process spooled but did not file. Resolves with the port. */
@@ -81,10 +83,9 @@ export class InboundSmtp {
       disabledCommands: o.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
       ...(o.tls && { key: o.tls.key, cert: o.tls.cert }),
       logger: false,
-      onMailFrom: (_address, session, done) => {
-        if (!this.perClient.take(session.remoteAddress)) return done(reply(451, '4.7.1 Too many messages from your address; try again later'));
-        done();
-      },
+      onMailFrom: (_address, session, done) => void Promise.resolve(this.perClient.take(session.remoteAddress)).then(
+        (ok) => done(ok ? undefined : reply(451, '4.7.1 Too many messages from your address; try again later')),
+        (err: Error) => { o.log.warn({ err: err.message }, 'the inbound SMTP rate could not be counted'); done(reply(451, '4.3.0 Try again later')); }),
       onRcptTo: (address, session, done) => void this.checkRecipient(address, session).then(() => done(), done),
       onData: (stream, session, done) => void this.receive(stream, session).then(() => done(), done),
     });
@@ -104,7 +105,7 @@ export class InboundSmtp {
     const state = await this.o.mailbox(boxes[0]!);
     if (state === 'unknown') throw reply(550, '5.1.1 No such address here');
     if (state === 'paused') throw reply(450, '4.2.1 This address takes no mail for now; try again later');
-    if (!this.perAddress.take(boxes[0]!)) throw reply(451, '4.7.1 This address receives too many messages; try again later');
+    if (!(await this.perAddress.take(boxes[0]!))) throw reply(451, '4.7.1 This address receives too many messages; try again later');
   }
 
   /** Spools the message, one copy per recipient, durably; only then does smtp-server answer 250. */

@@ -1,8 +1,15 @@
+/** One allowance per key and window: take() counts one, or says the key used it up. */
+export interface RateCounter {
+  take(key: string): boolean | Promise<boolean>;
+}
+
 /**
  * Counts events per key in fixed windows (an hour, say): enough to stop one sender or one
  * address from flooding the inbox, with memory bounded by the keys seen in the current window.
+ * Counts in this process only; several listener processes share the database's counts instead
+ * (catalog/smtp-rates.ts, wired in main/inbound-mail.ts).
  */
-export class WindowCounter {
+export class WindowCounter implements RateCounter {
   private windowStart = 0;
   private counts = new Map<string, number>();
 

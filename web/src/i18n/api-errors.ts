@@ -7,6 +7,12 @@ import type { ErrorReasonKey } from '../../../src/domain/errors.js';
 type Sentences = Record<ErrorReasonKey, string>;
 
 const en: Sentences = {
+  mail_sign_in_not_used: '"{{name}}" does not sign in to its mailbox with a provider: change its password with Edit instead.',
+  mail_sign_in_email_only: 'Signing in to a mailbox is for e-mail channels only.',
+  mail_sign_in_server_only: 'A mailbox signed in to with Microsoft 365 or Gmail is read from the provider\'s server: only its address and folder can be given.',
+  mail_sign_in_no_password: 'This mailbox is signed in to with its provider, not a password: sign in again to change the account.',
+  not_imap_channel: 'Server settings can be changed only for e-mail channels that read an IMAP mailbox.',
+  mailbox_unreachable: 'Dossier could not open the mailbox with these settings, so nothing was changed: {{detail}}',
   message_not_held: 'This message is no longer held for review (it was {{outcome}}): someone let it in or refused it already.',
   inbox_item_reading: 'The document is still being read: wait until its fields are filled in, then change it.',
   run_in_progress: 'A collection of this channel is already under way: wait for it to end, then run it again if needed.',
@@ -147,6 +153,12 @@ const en: Sentences = {
 };
 
 const nl: Sentences = {
+  mail_sign_in_not_used: '"{{name}}" meldt zich niet bij een aanbieder aan voor zijn mailbox: wijzig in plaats daarvan het wachtwoord met Bewerken.',
+  mail_sign_in_email_only: 'Aanmelden bij een mailbox kan alleen voor e-mailkanalen.',
+  mail_sign_in_server_only: 'Een mailbox waarbij met Microsoft 365 of Gmail wordt aangemeld, wordt gelezen van de server van de aanbieder: alleen het adres en de map kunnen worden opgegeven.',
+  mail_sign_in_no_password: 'Bij deze mailbox wordt aangemeld via de aanbieder, niet met een wachtwoord: meld u opnieuw aan om het account te wijzigen.',
+  not_imap_channel: 'Serverinstellingen kunnen alleen worden gewijzigd voor e-mailkanalen die een IMAP-mailbox lezen.',
+  mailbox_unreachable: 'Dossier kon de mailbox met deze instellingen niet openen, dus er is niets gewijzigd: {{detail}}',
   message_not_held: 'Dit bericht wordt niet meer tegengehouden (het werd {{outcome}}): iemand liet het al door of weigerde het.',
   inbox_item_reading: 'Het document wordt nog gelezen: wacht tot de velden zijn ingevuld en pas het dan aan.',
   run_in_progress: 'Er loopt al een ophaling van dit kanaal: wacht tot die klaar is en start zo nodig opnieuw.',
@@ -287,6 +299,12 @@ const nl: Sentences = {
 };
 
 const fr: Sentences = {
+  mail_sign_in_not_used: '« {{name}} » ne se connecte pas à sa boîte via un fournisseur : changez plutôt son mot de passe avec Modifier.',
+  mail_sign_in_email_only: 'La connexion à une boîte aux lettres est réservée aux canaux par e-mail.',
+  mail_sign_in_server_only: 'Une boîte connectée via Microsoft 365 ou Gmail est lue sur le serveur du fournisseur : seuls son adresse et son dossier peuvent être donnés.',
+  mail_sign_in_no_password: 'Cette boîte est connectée via son fournisseur, pas avec un mot de passe : reconnectez-vous pour changer de compte.',
+  not_imap_channel: 'Les réglages du serveur ne se changent que pour les canaux par e-mail qui lisent une boîte IMAP.',
+  mailbox_unreachable: 'Dossier n\'a pas pu ouvrir la boîte aux lettres avec ces réglages, rien n\'a donc été modifié : {{detail}}',
   message_not_held: 'Ce message n\'est plus retenu pour examen (il a été {{outcome}}) : quelqu\'un l\'a déjà accepté ou refusé.',
   inbox_item_reading: 'Le document est encore en cours de lecture : attendez que ses champs soient remplis, puis modifiez-le.',
   run_in_progress: 'Une collecte de ce canal est déjà en cours : attendez qu\'elle se termine, puis relancez-la si nécessaire.',
@@ -427,6 +445,12 @@ const fr: Sentences = {
 };
 
 const de: Sentences = {
+  mail_sign_in_not_used: '„{{name}}“ meldet sich nicht über einen Anbieter bei seinem Postfach an: Ändern Sie stattdessen das Passwort mit Bearbeiten.',
+  mail_sign_in_email_only: 'Die Anmeldung bei einem Postfach gibt es nur für E-Mail-Kanäle.',
+  mail_sign_in_server_only: 'Ein Postfach mit Anmeldung über Microsoft 365 oder Gmail wird vom Server des Anbieters gelesen: Nur Adresse und Ordner können angegeben werden.',
+  mail_sign_in_no_password: 'Bei diesem Postfach erfolgt die Anmeldung über den Anbieter, nicht mit einem Passwort: Melden Sie sich erneut an, um das Konto zu ändern.',
+  not_imap_channel: 'Servereinstellungen lassen sich nur für E-Mail-Kanäle ändern, die ein IMAP-Postfach lesen.',
+  mailbox_unreachable: 'Dossier konnte das Postfach mit diesen Einstellungen nicht öffnen, daher wurde nichts geändert: {{detail}}',
   message_not_held: 'Diese Nachricht wird nicht mehr zurückgehalten (sie wurde {{outcome}}): Jemand hat sie bereits zugelassen oder abgelehnt.',
   inbox_item_reading: 'Das Dokument wird noch gelesen: Warten Sie, bis seine Felder ausgefüllt sind, und ändern Sie es dann.',
   run_in_progress: 'Eine Abholung dieses Kanals läuft bereits: Warten Sie, bis sie fertig ist, und starten Sie sie bei Bedarf erneut.',

@@ -93,10 +93,12 @@ export interface paths {
                         binderName?: string;
                         /** @description Local folders: the absolute path on this server (required). Others: chosen by the client when left out. */
                         folder?: string;
-                        /** @description SFTP or WebDAV: the server's details, when you have them (then no invitation is sent). E-mail: the IMAP mailbox (host, port, tls, username, password, mailbox, caCertificate). Secrets are stored encrypted. */
+                        /** @description SFTP or WebDAV: the server's details, when you have them (then no invitation is sent). E-mail: the IMAP mailbox (host, port, tls, username, password, mailbox, caCertificate); with signIn, the address (username) and folder, the server being the provider's unless given. Secrets are stored encrypted. */
                         settings?: {
                             [key: string]: unknown;
                         };
+                        /** @description E-mail: sign in to the mailbox with this provider instead of a password (see GET /v1/providers, kind email: microsoft-mail, gmail). The channel waits until POST /v1/channels/{id}/sign-in is completed. */
+                        signIn?: string;
                         /** @description E-mail channels: allow-list, policy for other senders, what to do with collected messages, attachment size limit. */
                         mail?: {
                             allowList?: string[];
@@ -366,6 +368,19 @@ export interface paths {
                             maxAttachmentBytes?: number;
                             bodyToPdf?: boolean;
                         };
+                        /** @description E-mail channels that read an IMAP mailbox: the server settings that change (an empty or absent password stays). Tried before they are stored; another server, user or folder reads the new mailbox from its start, filing only what was not filed before. Refused with run_in_progress while a run is under way. */
+                        settings?: {
+                            host?: string;
+                            port?: number;
+                            tls?: boolean;
+                            username?: string;
+                            /** @description Empty or left out: the stored password stays. Never returned. */
+                            password?: string;
+                            /** @description The IMAP folder to read, such as INBOX. */
+                            mailbox?: string;
+                            /** @description null removes a private certificate authority. */
+                            caCertificate?: string | null;
+                        };
                     };
                 };
             };
@@ -417,6 +432,97 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/v1/channels/{id}/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in to the mailbox of an e-mail channel (Microsoft 365, Gmail)
+         * @description For a channel made with signIn: returns the provider's consent page. Once the user allows access, the callback stores the tokens (encrypted), tries the mailbox and makes the channel active. Also the way to sign in again when the grant ended.
+         *
+         *     Needs the right `configure_collection`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uri
+                         * @description A page of this installation to send the browser to afterwards, with ?connection=<id> (or ?error=...).
+                         */
+                        returnTo?: string;
+                        /** @description Bind the sign-in to this browser with a cookie. Default: on when the request comes from a browser. */
+                        browser?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuthorizeResult"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
 }

@@ -356,6 +356,20 @@ export interface components {
             /** @description A message with no document attached becomes a PDF of its body (plain text; HTML taken as text). Off when left out. */
             bodyToPdf?: boolean;
         };
+        MailServer: {
+            host: string;
+            port: number;
+            tls: boolean;
+            username: string;
+            /** @description The IMAP folder read. */
+            mailbox: string;
+            /** @description The provider the mailbox is signed in to with (XOAUTH2), such as microsoft-mail or gmail; null: a password, which is never returned. */
+            signIn: string | null;
+            /** @description False while a sign-in is awaited or must be made again: POST /v1/channels/{id}/sign-in. */
+            signedIn: boolean;
+            /** @description A private certificate authority is trusted for this server. */
+            privateCa: boolean;
+        };
         HeldMessage: {
             /** @description The message's key in the channel: mid:<Message-ID>, or sha256:<hash of its bytes> when it has none. */
             messageKey: string;

@@ -65,6 +65,8 @@ export interface schemas {
             options: {
                 mail?: components["schemas"]["MailOptions"];
             };
+            /** @description E-mail channels that read an IMAP mailbox: its server; null for the others. */
+            server: components["schemas"]["MailServer"] | null;
             /** @description The ledger: files by state. */
             files: {
                 pending: number;

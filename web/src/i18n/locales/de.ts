@@ -177,6 +177,12 @@ export const de: Messages = {
       moveTo: 'Abgeholte Nachrichten verschieben nach', moveToHint: 'Ein Ordner des Postfachs, angelegt, wenn er fehlt. Leer: Die Nachrichten bleiben, wo sie sind.',
       allowList: 'Absender, deren Dokumente abgeholt werden', allowListHint: 'Adressen (ap@lieferant.example) oder Domains (lieferant.example), eine pro Zeile. Eine Domain umfasst ihre Subdomains.',
       allowListWrong: 'Keine Adresse und keine Domain: {{senders}}', portWrong: 'Geben Sie eine Portnummer von 1 bis 65535 an.',
+      waySignIn: 'Dossier meldet sich bei einem Postfach von Microsoft 365 oder Gmail an (kein Passwort)', provider: 'Anmelden mit',
+      address: 'Adresse des Postfachs', addressHint: 'Die Adresse, die gelesen wird. Sie melden sich mit einem Konto an, das es öffnen darf (auch ein freigegebenes Postfach).',
+      signInIntro: 'Nachdem Sie den Kanal angelegt haben, bittet der Anbieter Sie, Dossier dieses Postfach lesen zu lassen. Kein Passwort wird gespeichert: nur die Tokens der Anmeldung, verschlüsselt.',
+      passwordKeep: 'Leer lassen, um das gespeicherte Passwort zu behalten.', server: 'Postfach',
+      signInNeeded: 'Dossier ist (noch oder nicht mehr) bei diesem Postfach angemeldet: Melden Sie sich an, um die Abholung zu starten.',
+      signInButton: 'Beim Postfach anmelden', signInAgain: 'Erneut anmelden', signInFailed: 'Die Anmeldung hat nicht geklappt: {{message}}',
       others: 'Mail von anderen Absendern', policies: { hold: 'Zur Prüfung zurückhalten', refuse: 'Ablehnen (nichts wird behalten)', accept: 'Wie die anderen abholen' },
     },
     held: {

@@ -177,6 +177,12 @@ export const en = {
       moveTo: 'Move collected messages to', moveToHint: 'A folder of the mailbox, made when missing. Empty: messages stay where they are.',
       allowList: 'Senders whose documents are taken', allowListHint: 'Addresses (ap@supplier.example) or domains (supplier.example), one a line. A domain covers its subdomains.',
       allowListWrong: 'Not an address or a domain: {{senders}}', portWrong: 'Give a port number from 1 to 65535.',
+      waySignIn: 'Dossier signs in to a Microsoft 365 or Gmail mailbox (no password)', provider: 'Sign in with',
+      address: 'Mailbox address', addressHint: 'The address to read. You sign in with an account that may open it (a shared mailbox too).',
+      signInIntro: 'After you create the channel, the provider asks you to let Dossier read this mailbox. No password is kept: only the sign-in\'s tokens, encrypted.',
+      passwordKeep: 'Leave empty to keep the stored password.', server: 'Mailbox',
+      signInNeeded: 'Dossier is not signed in to this mailbox (yet, or any more): sign in to start collecting.',
+      signInButton: 'Sign in to the mailbox', signInAgain: 'Sign in again', signInFailed: 'The sign-in did not work: {{message}}',
       others: 'Mail from other senders', policies: { hold: 'Keep aside for review', refuse: 'Refuse (nothing is kept)', accept: 'Take it like the others' },
     },
     held: {

@@ -177,6 +177,12 @@ export const fr: Messages = {
       moveTo: 'Déplacer les messages collectés vers', moveToHint: 'Un dossier de la boîte, créé s\'il manque. Vide : les messages restent où ils sont.',
       allowList: 'Expéditeurs dont les documents sont pris', allowListHint: 'Des adresses (ap@fournisseur.example) ou des domaines (fournisseur.example), un par ligne. Un domaine couvre ses sous-domaines.',
       allowListWrong: 'Ni une adresse ni un domaine : {{senders}}', portWrong: 'Indiquez un numéro de port de 1 à 65535.',
+      waySignIn: 'Dossier se connecte à une boîte Microsoft 365 ou Gmail (sans mot de passe)', provider: 'Se connecter avec',
+      address: 'Adresse de la boîte', addressHint: 'L\'adresse à lire. Vous vous connectez avec un compte qui peut l\'ouvrir (une boîte partagée aussi).',
+      signInIntro: 'Après la création du canal, le fournisseur vous demande d\'autoriser Dossier à lire cette boîte. Aucun mot de passe n\'est gardé : seulement les jetons de la connexion, chiffrés.',
+      passwordKeep: 'Laissez vide pour garder le mot de passe enregistré.', server: 'Boîte aux lettres',
+      signInNeeded: 'Dossier n\'est pas (encore, ou plus) connecté à cette boîte : connectez-vous pour commencer la collecte.',
+      signInButton: 'Se connecter à la boîte', signInAgain: 'Se reconnecter', signInFailed: 'La connexion n\'a pas abouti : {{message}}',
       others: 'Courrier des autres expéditeurs', policies: { hold: 'Mettre de côté pour examen', refuse: 'Refuser (rien n\'est gardé)', accept: 'Le prendre comme les autres' },
     },
     held: {

@@ -177,6 +177,12 @@ export const nl: Messages = {
       moveTo: 'Opgehaalde berichten verplaatsen naar', moveToHint: 'Een map van de mailbox, aangemaakt als ze ontbreekt. Leeg: de berichten blijven waar ze zijn.',
       allowList: 'Afzenders van wie documenten worden opgehaald', allowListHint: 'Adressen (ap@leverancier.example) of domeinen (leverancier.example), één per regel. Een domein omvat zijn subdomeinen.',
       allowListWrong: 'Geen adres of domein: {{senders}}', portWrong: 'Geef een poortnummer van 1 tot 65535.',
+      waySignIn: 'Dossier meldt zich aan bij een mailbox van Microsoft 365 of Gmail (geen wachtwoord)', provider: 'Aanmelden met',
+      address: 'Adres van de mailbox', addressHint: 'Het adres dat gelezen wordt. U meldt zich aan met een account dat het mag openen (ook een gedeelde mailbox).',
+      signInIntro: 'Nadat u het kanaal aanmaakt, vraagt de aanbieder u Dossier deze mailbox te laten lezen. Er wordt geen wachtwoord bewaard: alleen de tokens van de aanmelding, versleuteld.',
+      passwordKeep: 'Leeg laten om het bewaarde wachtwoord te houden.', server: 'Mailbox',
+      signInNeeded: 'Dossier is (nog of niet meer) aangemeld bij deze mailbox: meld u aan om het ophalen te starten.',
+      signInButton: 'Aanmelden bij de mailbox', signInAgain: 'Opnieuw aanmelden', signInFailed: 'De aanmelding is niet gelukt: {{message}}',
       others: 'Mail van andere afzenders', policies: { hold: 'Apart houden om na te kijken', refuse: 'Weigeren (er wordt niets bewaard)', accept: 'Ophalen zoals de andere' },
     },
     held: {

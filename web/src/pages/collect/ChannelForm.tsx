@@ -5,6 +5,7 @@ import { api, unwrap, type Schemas } from '../../api/client';
 import { useCompany } from '../../api/company';
 import { useSession } from '../../api/session';
 import { useLoad } from '../../api/use-load';
+import { useProviders } from '../../api/sandbox';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LANGUAGE_NAMES, LANGUAGES } from '../../i18n';
 import type { TFunction } from 'i18next';
@@ -38,7 +39,7 @@ function problems(f: Form, editing: boolean, t: TFunction): Partial<Record<keyof
 }
 
 /** The values the form starts with: a new channel's defaults, or a channel's own. */
-export function formOf(c?: Schemas['Channel']): Form {
+export function formOf(c?: Schemas['Channel'] & { server?: Schemas['MailServer'] | null }): Form {
   return {
     kind: c?.kind ?? 'onedrive', name: c?.name ?? '', companyId: c?.companyId ?? '', recipientId: c?.recipientId ?? '', binder: c?.binderId ?? '', binderName: '',
     folder: c?.folder ?? '', collectAt: c?.collectAt ?? '06:00', moveCollected: c?.moveCollected ?? false, clientEmail: c?.clientEmail ?? '', clientName: c?.clientName ?? '',
@@ -60,6 +61,7 @@ export const binderChoice = (f: Form) => (f.binder === NEW_BINDER ? { binderName
  * takes its source and company; an existing one keeps them.
  */
 export function ChannelForm({ initial, editing = false, submitLabel, onSubmit }: { initial: Form; editing?: boolean; submitLabel: string; onSubmit(f: Form): Promise<void> }) {
+  const mailProviders = useProviders().filter((p) => p.kind === 'email');
   const { t } = useTranslation();
   const { companies, company } = useCompany();
   const { session } = useSession();
@@ -116,7 +118,7 @@ export function ChannelForm({ initial, editing = false, submitLabel, onSubmit }:
           data={[...binderList.map((b) => ({ value: b.id, label: b.name })), { value: NEW_BINDER, label: t('collect.newBinder') }]} />
         {binder === NEW_BINDER && <TextInput label={t('collect.binderName')} value={form.binderName} onChange={(e) => set('binderName', e.currentTarget.value)} error={err('binderName')} required maxLength={200} />}
       </SimpleGrid>
-      {form.kind === 'email' && <MailFields form={form} set={set} err={err} editing={editing} />}
+      {form.kind === 'email' && <MailFields form={form} set={set} err={err} editing={editing} providers={mailProviders} />}
       {form.kind === 'email' ? null : form.kind === 'local'
         ? !editing && <TextInput label={t('collect.localFolder')} value={form.folder} onChange={(e) => set('folder', e.currentTarget.value)} error={err('folder')} required className="path" placeholder="/srv/scans/client-x" />
         : (

@@ -3,7 +3,7 @@ import { Alert, Badge, Button, CopyButton, Group, Modal, Paper, Progress, Simple
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useParams } from 'react-router-dom';
+import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { useCollectEvents, type CollectEvent } from '../../api/events';
 import { useRight } from '../../api/rights';
@@ -16,7 +16,7 @@ import { shownPath } from '../../components/FolderPicker';
 import { binderChoice, ChannelForm, clientFields, formOf, type Form } from './ChannelForm';
 import { CopyInvitationLink } from './CopyInvitationLink';
 import { HeldMessages } from './HeldMessages';
-import { mailOptionsOf } from './MailFields';
+import { mailOptionsOf, serverChangeOf } from './MailFields';
 
 type Live = Extract<CollectEvent, { type: 'collect.progress' }> | null;
 type Detail = Schemas['ChannelDetail'];
@@ -62,6 +62,41 @@ function IntakeAddress({ address }: { address: string }) {
           </CopyButton>
         </Group>
         <Text size="sm" c="dimmed">{t('collect.addressHint')}</Text>
+      </Stack>
+    </Paper>
+  );
+}
+
+/**
+ * The mailbox an IMAP channel reads; for one signed in to with Microsoft 365 or Gmail, the
+ * sign-in (to start, or again when the grant ended), and what the provider answered.
+ */
+function MailServerPanel({ channel, canConfigure, onError }: { channel: Detail; canConfigure: boolean; onError(e: unknown): void }) {
+  const { t } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const [busy, setBusy] = useState(false);
+  const s = channel.server!;
+  const failed = params.get('error');
+  const signIn = async () => {
+    setBusy(true);
+    try {
+      const { url } = await unwrap(api.POST('/v1/channels/{id}/sign-in', { params: { path: { id: channel.id } }, body: { returnTo: `${window.location.origin}/collection/${channel.id}` } }));
+      window.location.assign(url);
+    } catch (e) {
+      onError(e);
+      setBusy(false);
+    }
+  };
+  return (
+    <Paper withBorder p="md" data-testid="mail-server">
+      <Stack gap="xs">
+        <Text fw={500}>{t('collect.mail.server')}</Text>
+        <Text size="sm" className="path" data-testid="mail-server-address">{s.username} · {s.host}:{s.port} · {s.mailbox}</Text>
+        {failed && <Alert color="red" role="alert" withCloseButton onClose={() => { params.delete('error'); setParams(params, { replace: true }); }}>{t('collect.mail.signInFailed', { message: failed })}</Alert>}
+        {s.signIn && !s.signedIn && <Text size="sm" c="orange">{t('collect.mail.signInNeeded')}</Text>}
+        {s.signIn && canConfigure && (
+          <Button w="fit-content" variant={s.signedIn ? 'light' : 'filled'} loading={busy} onClick={() => void signIn()}>{s.signedIn ? t('collect.mail.signInAgain') : t('collect.mail.signInButton')}</Button>
+        )}
       </Stack>
     </Paper>
   );
@@ -139,12 +174,14 @@ export function ChannelPage() {
   };
   const sendAgain = () => { sendDialog.close(); void act(() => unwrap(api.POST('/v1/channels/{id}/invite', { params: { path: { id } }, body: {} })), (a) => t(c?.state === 'active' ? 'collect.invited' : 'collect.sentAgain', { email: (a as { sentTo: string }).sentTo })); };
   const save = async (f: Form) => {
+    const server = f.kind === 'email' ? serverChangeOf(f, detail.data?.server) : null;
     await unwrap(api.PATCH('/v1/channels/{id}', {
       params: { path: { id } },
       body: {
         name: f.name.trim(), recipientId: f.recipientId, collectAt: f.collectAt, moveCollected: f.moveCollected, ...binderChoice(f),
         ...(f.kind !== 'local' && f.kind !== 'email' && clientFields(f)),
-        ...(f.kind === 'email' && { mail: mailOptionsOf(f, f.mailWay === 'imap') }),
+        ...(f.kind === 'email' && { mail: mailOptionsOf(f, f.mailWay !== 'address') }),
+        ...(server && { settings: server }),
       },
     }));
     editDialog.close();
@@ -189,6 +226,7 @@ export function ChannelPage() {
         {c.moveCollected && <> · {t('collect.moveCollected')}</>}
       </Text>
       {c.intakeAddress && <IntakeAddress address={c.intakeAddress} />}
+      {c.server && <MailServerPanel channel={c} canConfigure={canConfigure} onError={setError} />}
       <InvitationState channel={c} canConfigure={canConfigure} onSend={sendDialog.open} />
       {c.kind === 'email' && canReview && <HeldMessages channelId={c.id} onChange={() => void runs.reload()} />}
       <SimpleGrid cols={{ base: 2, xs: 3, sm: 5 }}>
