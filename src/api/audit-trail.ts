@@ -1,14 +1,16 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Logger } from 'pino';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod, RouteOptions } from 'fastify';
 import { recordAudit } from '../audit/log.js';
 import type { AuditType } from '../domain/audit.js';
 import type { Db } from '../catalog/db.js';
+import { inOneTransaction } from '../catalog/unit-of-work.js';
 import { actorOf, orgOf } from './auth.js';
 
 /**
  * The changes of settings, users and keys that the API makes, as audit entries: one table of
- * routes, so that a new route of that kind is one line here. The entry is written before the
- * answer leaves (a caller that got a 2xx finds its entry), and holds the names of the fields
+ * routes, so that a new route of that kind is one line here. The route runs as one unit of work
+ * (src/catalog/unit-of-work.ts): what it changes and its entry commit in one transaction, or
+ * neither does, and the answer leaves only after the commit (a caller that got a 2xx finds
+ * both). The entry holds the names of the fields
  * sent, never their values, except role and rights, which are the change itself; secrets
  * (passwords, keys) never reach the log.
  */
@@ -45,12 +47,10 @@ const AUDITED: Record<string, { type: AuditType; object: string }> = {
 const KEPT_VALUES = ['role', 'rights', 'active'];
 
 function idIn(payload: unknown): string | null {
-  if (typeof payload !== 'string' || !payload.startsWith('{')) return null;
-  try {
-    const body = JSON.parse(payload) as { id?: unknown; user?: { id?: unknown } };
-    const id = body.id ?? body.user?.id;
-    return typeof id === 'string' ? id : null;
-  } catch { return null; }
+  if (!payload || typeof payload !== 'object') return null;
+  const body = payload as { id?: unknown; user?: { id?: unknown } };
+  const id = body.id ?? body.user?.id;
+  return typeof id === 'string' ? id : null;
 }
 
 function eventOf(request: FastifyRequest, payload: unknown) {
@@ -68,17 +68,38 @@ function eventOf(request: FastifyRequest, payload: unknown) {
   };
 }
 
-/** The hook of the /v1 scope that writes the entries of AUDITED routes that succeeded. */
-export function registerAuditTrail(v1: FastifyInstance, db: Db, log: Logger): void {
-  v1.addHook('onSend', async (request, reply, payload) => {
-    if (reply.statusCode >= 300) return payload;
-    const event = eventOf(request, payload);
-    if (!event) return payload;
-    try {
-      await recordAudit(db, orgOf(request), event);
-    } catch (err) {
-      log.error({ err, route: event.details.request }, 'could not write the audit entry of a change that was made');
-    }
-    return payload;
+/**
+ * The route's handler, run as one unit of work with its audit entry. What the handler sends is
+ * held back (reply.send only notes it) until the change and the entry are committed; a
+ * handler that throws, or an entry that cannot be written, rolls the change back and the
+ * caller gets the error.
+ */
+function audited(db: Db, handler: RouteHandlerMethod): RouteHandlerMethod {
+  return async function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+    const outcome = await inOneTransaction(async () => {
+      let sent: { payload: unknown } | null = null;
+      const send = reply.send;
+      reply.send = (payload?: unknown) => { sent = { payload }; return reply; };
+      let returned: unknown;
+      try {
+        returned = await handler.call(this, request, reply);
+      } finally {
+        reply.send = send;
+      }
+      const made = sent as { payload: unknown } | null;
+      const event = reply.statusCode < 300 ? eventOf(request, made ? made.payload : returned) : null;
+      if (event) await recordAudit(db, orgOf(request), event);
+      return { made, returned };
+    });
+    return outcome.made ? reply.send(outcome.made.payload) : outcome.returned;
+  };
+}
+
+/** The onRoute hook of the /v1 scope: the routes of AUDITED run as units of work that write their entry. */
+export function registerAuditTrail(v1: FastifyInstance, db: Db): void {
+  v1.addHook('onRoute', (route: RouteOptions) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!methods.some((m) => AUDITED[`${m} ${route.url}`])) return;
+    route.handler = audited(db, route.handler);
   });
 }
