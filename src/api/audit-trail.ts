@@ -77,19 +77,25 @@ function eventOf(request: FastifyRequest, payload: unknown) {
 function audited(db: Db, handler: RouteHandlerMethod): RouteHandlerMethod {
   return async function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
     const outcome = await inOneTransaction(async () => {
-      let sent: { payload: unknown } | null = null;
+      let made: { payload: unknown } | null = null;
+      let noted!: () => void;
+      const sending = new Promise<void>((resolve) => { noted = resolve; });
       const send = reply.send;
-      reply.send = (payload?: unknown) => { sent = { payload }; return reply; };
+      reply.send = (payload?: unknown) => { made = { payload }; noted(); return reply; };
       let returned: unknown;
       try {
-        returned = await handler.call(this, request, reply);
+        // A handler that returns reply.send(...) resolves only once the answer is sent (a reply
+        // is thenable), which here waits for the commit: the noted send is the handler's end.
+        const running = Promise.resolve(handler.call(this, request, reply));
+        running.catch(() => undefined);
+        returned = await Promise.race([running, sending]);
       } finally {
         reply.send = send;
       }
-      const made = sent as { payload: unknown } | null;
-      const event = reply.statusCode < 300 ? eventOf(request, made ? made.payload : returned) : null;
+      const sent = made as { payload: unknown } | null;
+      const event = reply.statusCode < 300 ? eventOf(request, sent ? sent.payload : returned) : null;
       if (event) await recordAudit(db, orgOf(request), event);
-      return { made, returned };
+      return { made: sent, returned };
     });
     return outcome.made ? reply.send(outcome.made.payload) : outcome.returned;
   };

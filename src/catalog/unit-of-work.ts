@@ -238,6 +238,12 @@ export async function inOneTransaction<T>(work: () => Promise<T>): Promise<T> {
   return result;
 }
 
+/** Whether the caller runs inside an open unit of work. */
+export function inUnitOfWork(): boolean {
+  const unit = units.getStore();
+  return !!unit && !unit.closed;
+}
+
 /**
  * Runs `fn` once what the current unit of work wrote is committed (at once outside a unit; never
  * when it is rolled back), outside the unit: a job queued, a live event, a wake-up that would
