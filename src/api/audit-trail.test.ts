@@ -61,11 +61,15 @@ for (const database of [{ name: 'sqlite', postgres: false }, { name: 'postgresql
       assert.equal(again.statusCode, 200, again.body);
       const made = await api.call({ method: 'POST', url: '/v1/destinations', payload: { companyId: api.companyId, name: 'NAS', kind: 'local', settings: { root } } });
       assert.equal(made.statusCode, 201, made.body);
+      // Webhook endpoints are settings too, as they are from the command line; the secret is not kept.
+      const hook = await api.call({ method: 'POST', url: '/v1/webhooks', payload: { url: 'http://127.0.0.1:9/hook', eventTypes: ['document.created'] } });
+      assert.equal(hook.statusCode, 201, hook.body);
       const entries = (await api.call({ method: 'GET', url: '/v1/audit?type=settings.changed' })).json().items;
-      assert.deepEqual(entries.map((e: { objectId: string }) => e.objectId), [made.json().id, api.companyId]);
+      assert.deepEqual(entries.map((e: { objectId: string }) => e.objectId), [hook.json().endpoint.id, made.json().id, api.companyId]);
+      assert.doesNotMatch(JSON.stringify(entries[0]), new RegExp(hook.json().secret));
       const chain = await verifyChain(api.deps.db, api.orgId);
       assert.equal(chain.ok, true, JSON.stringify(chain));
-      assert.equal(chain.entries, entriesBefore + 2); // the refused ones left no gap in seq
+      assert.equal(chain.entries, entriesBefore + 3); // the refused ones left no gap in seq
     });
 
     // PostgreSQL only: there a reader beside the writer can look while the transaction is open.

@@ -41,6 +41,10 @@ const AUDITED: Record<string, { type: AuditType; object: string }> = {
   'POST /v1/users/:id/api-keys': { type: 'api_key.created', object: 'api_key' },
   'POST /v1/api-keys': { type: 'api_key.created', object: 'api_key' },
   'DELETE /v1/api-keys/:id': { type: 'api_key.revoked', object: 'api_key' },
+  'POST /v1/webhooks': { type: 'settings.changed', object: 'webhook' },
+  'PATCH /v1/webhooks/:id': { type: 'settings.changed', object: 'webhook' },
+  'DELETE /v1/webhooks/:id': { type: 'settings.changed', object: 'webhook' },
+  'POST /v1/webhooks/:id/rotate-secret': { type: 'settings.changed', object: 'webhook' },
 };
 
 /** The values kept as they are: the change of a user's role or rights is what an auditor asks about. */
@@ -48,8 +52,8 @@ const KEPT_VALUES = ['role', 'rights', 'active'];
 
 function idIn(payload: unknown): string | null {
   if (!payload || typeof payload !== 'object') return null;
-  const body = payload as { id?: unknown; user?: { id?: unknown } };
-  const id = body.id ?? body.user?.id;
+  const body = payload as { id?: unknown; user?: { id?: unknown }; endpoint?: { id?: unknown } };
+  const id = body.id ?? body.user?.id ?? body.endpoint?.id;
   return typeof id === 'string' ? id : null;
 }
 
