@@ -12,10 +12,10 @@ import { startServerProcess } from '../helpers/server-process.js';
 import { freePort } from '../servers/net.js';
 
 /**
- * The server killed while a destination is being added: its rows are written, the connection
- * test is under way (an SFTP server that accepts and never answers), the audit entry not yet
- * written. After the kill neither the destination, nor its connection, nor an entry is there:
- * the change and its entry were one transaction, and it never committed.
+ * The server killed while a collection channel is being added: its rows (binder, connection,
+ * channel) are written, the connection test is under way (an SFTP server that accepts and never
+ * answers), the audit entry not yet written. After the kill none of them, and no entry, is
+ * there: the change and its entry were one transaction, and it never committed.
  */
 for (const database of [{ name: 'sqlite', postgres: false }, { name: 'postgresql', postgres: true }]) {
   const skip = database.postgres && !(await postgresReachable()) ? 'PostgreSQL is not reachable (install and start postgresql)' : false;
@@ -36,9 +36,11 @@ for (const database of [{ name: 'sqlite', postgres: false }, { name: 'postgresql
         const apiKey = /API key:\s+(dsk_\S+)/.exec(server.output())![1]!;
         const companyId = /Company id:\s+(cmp_\S+)/.exec(server.output())![1]!;
         const sftpPort = (silent.address() as { port: number }).port;
-        const adding = fetch(`http://127.0.0.1:${port}/v1/destinations`, {
-          method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ companyId, name: 'Cut off', kind: 'sftp', settings: { host: '127.0.0.1', port: sftpPort, username: 'u', password: 'p' } }),
+        const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+        const users = await (await fetch(`http://127.0.0.1:${port}/v1/users`, { headers })).json() as { items: Array<{ id: string }> };
+        const adding = fetch(`http://127.0.0.1:${port}/v1/channels`, {
+          method: 'POST', headers,
+          body: JSON.stringify({ companyId, name: 'Cut off', kind: 'sftp', recipientId: users.items[0]!.id, binderName: 'Cut-off binder', settings: { host: '127.0.0.1', port: sftpPort, username: 'u', password: 'p' } }),
         }).then(() => 'answered', () => 'cut off');
         await testStarted;
         server.child.kill('SIGKILL');
@@ -49,13 +51,14 @@ for (const database of [{ name: 'sqlite', postgres: false }, { name: 'postgresql
         try {
           // On PostgreSQL the killed server's session ends (and its transaction rolls back) as its socket closes.
           for (let i = 0; database.postgres && i < 100; i++) {
-            const open = await db.selectFrom('destinations').select('id').where('name', '=', 'Cut off').execute();
+            const open = await db.selectFrom('channels').select('id').where('name', '=', 'Cut off').execute();
             if (open.length === 0) break;
             await new Promise((r) => setTimeout(r, 50));
           }
-          assert.deepEqual(await db.selectFrom('destinations').select('id').where('name', '=', 'Cut off').execute(), []);
-          assert.deepEqual(await db.selectFrom('connections').select('id').where('label', '=', 'Cut off').execute(), []);
-          assert.deepEqual(await db.selectFrom('audit_entries').select('seq').where('object_type', '=', 'destination').execute(), []);
+          assert.deepEqual(await db.selectFrom('channels').select('id').where('name', '=', 'Cut off').execute(), []);
+          assert.deepEqual(await db.selectFrom('binders').select('id').where('name', '=', 'Cut-off binder').execute(), []);
+          assert.deepEqual(await db.selectFrom('connections').select('id').execute(), []);
+          assert.deepEqual(await db.selectFrom('audit_entries').select('seq').where('object_type', '=', 'channel').execute(), []);
           const orgId = (await db.selectFrom('organizations').select('id').executeTakeFirstOrThrow()).id;
           const chain = await verifyChain(db, orgId);
           assert.equal(chain.ok, true, JSON.stringify(chain));
