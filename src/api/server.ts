@@ -195,7 +195,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   };
   await app.register(async (v1) => {
     v1.addHook('onRequest', requireCaller(deps.db));
-    registerAuditTrail(v1 as unknown as FastifyInstance, deps.db, deps.log);
+    registerAuditTrail(v1 as unknown as FastifyInstance, deps.db);
     const zv1 = v1.withTypeProvider<ZodTypeProvider>();
     companyRoutes(zv1, ctx);
     documentRoutes(zv1, ctx);

@@ -73,18 +73,24 @@ export class BackupService {
     parseSchedule(input.schedule);
     if (input.startDate && !/^\d{4}-\d{2}-\d{2}$/.test(input.startDate)) throw new DomainError('invalid_input', 'The start date must be written YYYY-MM-DD.', { reason: 'start_date_format' });
     const def = this.definition(input.kind);
+    // A destination with a connection of its own is tested before anything is written: through
+    // the API the change is one transaction with its audit entry, and a slow or dead server
+    // must not hold that transaction (on SQLite, the process's only connection) open.
+    const hostKey = input.connectionId ? null : await this.testUnsaved(def, input);
     const { connectionId, settings } = input.connectionId
       ? await this.onConnection(orgId, def, input.connectionId, input.settings)
-      : await this.newConnection(orgId, def, input);
+      : await this.newConnection(orgId, def, hostKey ? { ...input, settings: { ...input.settings, hostKeySha256: hostKey } } : input);
     const dst = await insertDestination(this.deps.db, orgId, {
       companyId: input.companyId, name: input.name, kind: input.kind, connectionId, layout: input.layout, startDate: input.startDate,
       schedule: input.schedule, restoreDeleted: input.restoreDeleted, respectFolderDeletions: input.respectFolderDeletions, settings,
     });
-    try {
-      await this.test(orgId, dst);
-    } catch (e) {
-      await this.remove(orgId, dst.id);
-      throw e;
+    if (input.connectionId) {
+      try {
+        await this.test(orgId, dst);
+      } catch (e) {
+        await this.remove(orgId, dst.id);
+        throw e;
+      }
     }
     await this.requestSync(orgId, dst.id, 'initial');
     return getDestination(this.deps.db, orgId, dst.id);
@@ -149,6 +155,26 @@ export class BackupService {
     } finally {
       await connector?.close().catch(() => undefined);
     }
+  }
+
+  /**
+   * The same test on settings not stored yet; answers the SFTP host key seen when none was
+   * given, to be pinned with the connection (trust on first use, as a first pass would).
+   */
+  private async testUnsaved(def: ConnectorDefinition, input: NewDestinationInput): Promise<string | null> {
+    const parsed = this.parseSettings(def, input.settings);
+    let hostKey: string | null = null;
+    let connector: StorageConnector | null = null;
+    try {
+      connector = await def.create(parsed, { pinHostKey: async (fingerprint) => { hostKey = fingerprint; } });
+      await connector.mkdir('');
+      await readQuota(connector);
+    } catch (e) {
+      throw new DomainError('invalid_input', `Dossier could not reach "${input.name}": ${(e as Error).message}`);
+    } finally {
+      await connector?.close().catch(() => undefined);
+    }
+    return hostKey;
   }
 
   private changed(orgId: string, destinationId: string, state: string): void {

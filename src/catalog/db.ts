@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { Migrator, type Migration } from 'kysely/migration';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { withUnitsOfWork } from './unit-of-work.js';
 import * as initial from './migrations/001-initial.js';
 import * as oauth from './migrations/002-oauth.js';
 import * as collect from './migrations/003-collect.js';
@@ -85,7 +86,7 @@ export function openDatabase(opts: DatabaseOptions): Db {
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
     pool.on('error', (err) => opts.onConnectionLost?.(err));
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return new Kysely<Database>({ dialect: withUnitsOfWork(new PostgresDialect({ pool }), { singleConnection: false, begin: 'begin' }) });
   }
   // The database is for Dossier's user only; SQLite gives its -wal and -shm files the same mode.
   mkdirSync(dirname(opts.sqlitePath), { recursive: true, mode: 0o700 });
@@ -98,7 +99,9 @@ export function openDatabase(opts: DatabaseOptions): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  // A unit of work takes the write lock as it begins (immediate), never on a later statement: a
+  // deferred transaction that read first fails at once if the CLI wrote meanwhile.
+  const db = new Kysely<Database>({ dialect: withUnitsOfWork(new SqliteDialect({ database: withStatementCache(sqlite) }), { singleConnection: true, begin: 'begin immediate' }) });
   sqliteFiles.set(db, opts.sqlitePath);
   return db;
 }

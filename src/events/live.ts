@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { LiveEvent } from './event-types.js';
+import { afterCommit } from '../catalog/unit-of-work.js';
 
 export type { BackupEvent, CollectEvent, LiveEvent } from './event-types.js';
 
@@ -19,9 +20,12 @@ export class LiveEvents {
     this.emitter.setMaxListeners(0);
   }
 
+  /** Emitted inside a unit of work (an API change), the event is given once the change is committed: a view reading on it sees the change. */
   emit(event: LiveEvent): void {
-    this.emitter.emit('event', event);
-    this.outbound?.(event);
+    afterCommit(() => {
+      this.emitter.emit('event', event);
+      this.outbound?.(event);
+    });
   }
 
   /** Sends what this process emits on to the other processes too. */

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { JobQueue } from './queue.js';
+import { afterCommit } from '../catalog/unit-of-work.js';
 
 interface Pending { name: string; data: unknown; key?: string }
 
@@ -20,7 +21,16 @@ export class InProcessQueue implements JobQueue {
 
   constructor(private readonly log: Logger, private readonly retry = { attempts: 5, baseMs: 1000 }) {}
 
+  /**
+   * Sent inside a unit of work (an API change), the job is queued once the change is committed:
+   * run at once it would look before the change is there, and its queries would join the
+   * change's transaction.
+   */
   async send(name: string, data: unknown, opts: { singletonKey?: string; delayMs?: number } = {}): Promise<void> {
+    afterCommit(() => this.sendNow(name, data, opts));
+  }
+
+  private sendNow(name: string, data: unknown, opts: { singletonKey?: string; delayMs?: number }): void {
     if (this.stopped) return;
     const key = opts.singletonKey ? `${name}:${opts.singletonKey}` : undefined;
     if (key && this.waitingKeys.has(key)) return;
@@ -52,7 +62,7 @@ export class InProcessQueue implements JobQueue {
         h.running--; this.active--;
         const followUp = job.key ? this.runningKeys.get(job.key) : null;
         if (job.key) this.runningKeys.delete(job.key);
-        if (followUp) void this.send(followUp.name, followUp.data, { singletonKey: followUp.key!.slice(followUp.name.length + 1) });
+        if (followUp) this.sendNow(followUp.name, followUp.data, { singletonKey: followUp.key!.slice(followUp.name.length + 1) });
         this.pump();
         this.checkIdle();
       });

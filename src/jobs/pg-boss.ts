@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { PgBoss } from 'pg-boss';
 import type { JobQueue } from './queue.js';
+import { afterCommit, inUnitOfWork } from '../catalog/unit-of-work.js';
 
 export interface PgBossQueueOptions {
   connectionString: string;
@@ -82,7 +83,16 @@ export class PgBossQueue implements JobQueue {
     return created;
   }
 
+  /**
+   * Sent inside a unit of work (an API change), the job is sent once the change is committed, so
+   * that no worker takes it before the change is there to see; a failure then is logged.
+   */
   async send(name: string, data: unknown, opts: { singletonKey?: string; delayMs?: number } = {}): Promise<void> {
+    if (!inUnitOfWork()) return this.sendNow(name, data, opts);
+    afterCommit(() => void this.sendNow(name, data, opts).catch((err) => this.opts.log.error({ err, job: name }, 'could not queue a job after its change was committed')));
+  }
+
+  private async sendNow(name: string, data: unknown, opts: { singletonKey?: string; delayMs?: number }): Promise<void> {
     if (this.stopped) return;
     await this.queue(name);
     await this.boss.send(name, (data ?? {}) as object, {

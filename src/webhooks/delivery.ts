@@ -7,6 +7,7 @@ import { claimDueMessages, endpointsWithDueMessages, getEndpoint, nextDueAt, set
 import type { EgressPolicy } from '../connectors/kit/egress.js';
 import { signedHeaders } from './signature.js';
 import { nextAttemptAt } from './schedule.js';
+import { afterCommit } from '../catalog/unit-of-work.js';
 
 /**
  * Sends the outbox to the receivers, apart from everything else: backups and collection only
@@ -70,6 +71,12 @@ export class WebhookDelivery {
    * endpoint enabled again). Wakes while a pump runs are gathered into the next one.
    */
   wake(endpointIds?: readonly string[]): void {
+    // Asked inside a unit of work (an API change that announced something): its messages are
+    // there to claim only once it commits, and the claim must not join its transaction.
+    afterCommit(() => this.wakeNow(endpointIds));
+  }
+
+  private wakeNow(endpointIds?: readonly string[]): void {
     if (this.stopped) return;
     if (!endpointIds) this.wanted = 'all';
     else if (this.wanted !== 'all') for (const id of endpointIds) this.wanted.add(id);
@@ -82,7 +89,7 @@ export class WebhookDelivery {
       void this.pump(wanted).catch((err) => this.deps.log.error({ err }, 'webhook delivery could not read the outbox'))
         .finally(() => {
           this.pumping = false;
-          if (this.again) { this.again = false; this.wake([]); } else if (wanted === 'all' || !this.timer) void this.sleep();
+          if (this.again) { this.again = false; this.wakeNow([]); } else if (wanted === 'all' || !this.timer) void this.sleep();
         });
     });
   }
