@@ -79,6 +79,7 @@ export function ServerForm({ draft, update }: { draft: Draft; update(p: Partial<
         <Checkbox label={t('wizard.fields.pathStyle')} checked={s.pathStyle === true} onChange={(e) => set('pathStyle', e.currentTarget.checked)} />
         {text('accessKeyId', t('wizard.fields.accessKeyId'), { required: true, autoComplete: 'off' })}
         {secret('secretAccessKey', t('wizard.fields.secretAccessKey'))}
+        <Checkbox label={t('wizard.fields.objectLock')} description={t('wizard.fields.objectLockRetention')} checked={s.objectLock === true} onChange={(e) => set('objectLock', e.currentTarget.checked)} />
         <NumberInput label={t('wizard.fields.objectLockYears')} description={t('wizard.fields.objectLockHint')} value={Number(s.objectLockYears ?? 0)} min={0} max={100} onChange={(v) => set('objectLockYears', Number(v) || 0)} />
         <Checkbox label={t('wizard.fields.checksumSha256')} checked={s.checksumSha256 === true} onChange={(e) => set('checksumSha256', e.currentTarget.checked)} />
       </>}
