@@ -170,7 +170,7 @@ export class BackupService {
       await connector.mkdir('');
       await readQuota(connector);
     } catch (e) {
-      throw new DomainError('invalid_input', `Dossier could not reach "${input.name}": ${(e as Error).message}`);
+      throw new DomainError('invalid_input', `Dossier could not reach "${input.name}": ${(e as Error).message}`, { reason: 'unreachable', params: { name: input.name, detail: (e as Error).message } });
     } finally {
       await connector?.close().catch(() => undefined);
     }
