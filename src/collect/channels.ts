@@ -119,17 +119,33 @@ export class ChannelService {
       throw new DomainError('invalid_input', 'A local folder channel needs its folder, as an absolute path on this server, such as /srv/scans/acme.', { reason: 'local_folder_missing' });
     }
     if (input.settings && !['sftp', 'webdav'].includes(input.kind)) throw new DomainError('invalid_input', 'Server settings are given for SFTP and WebDAV channels only; the client connects the others.', { reason: 'server_settings_not_here' });
-    const binder = await this.binderFor(orgId, input.companyId, input.binderId, input.binderName);
     const ready = input.kind === 'local' || !!input.settings;
     if (!ready && !input.clientEmail) throw new DomainError('invalid_input', 'Give the client\'s e-mail address (clientEmail): Dossier sends the client a link to connect the folder.', { reason: 'client_email_missing' });
-    const connectionId = input.settings ? await this.serverConnection(orgId, def, input.name, input.settings) : null;
+    // A server is tried before anything is written: the request's writes are one transaction
+    // (with its audit entry), and a dead server may take its whole time-out to answer.
+    const hostKey = input.settings ? await this.tryNewServer(def, input.name, input.settings) : null;
+    const binder = await this.binderFor(orgId, input.companyId, input.binderId, input.binderName);
+    const connectionId = input.settings
+      ? await this.serverConnection(orgId, def, input.name, { ...input.settings, ...(hostKey && !input.settings.hostKeySha256 && { hostKeySha256: hostKey }) })
+      : null;
     const folder = input.kind === 'local' ? input.folder! : input.settings ? String(input.settings.root ?? input.folder ?? '') : input.folder ?? null;
-    let channel = await insertChannel(this.deps.db, orgId, {
+    const channel = await insertChannel(this.deps.db, orgId, {
       companyId: input.companyId, name: input.name, kind: input.kind, connectionId, folder, recipientId: input.recipientId, binderId: binder.id,
       collectAt: input.collectAt, moveCollected: input.moveCollected, clientEmail: input.clientEmail ?? null, clientName: input.clientName ?? null,
       clientLanguage: input.clientLanguage ?? null, createdBy: userId, state: ready ? 'active' : 'waiting_for_client',
     });
-    return this.testNew(orgId, channel, ready);
+    // A local folder is tried now (instantly); a server was tried above.
+    return this.testNew(orgId, channel, input.kind === 'local');
+  }
+
+  /** tryServer for a channel being made: what went wrong said as for a channel, with its host key to pin. */
+  private async tryNewServer(def: ConnectorDefinition, name: string, settings: Record<string, unknown>): Promise<string | null> {
+    try {
+      return (await this.tryServer(def, settings)).hostKeySha256;
+    } catch (e) {
+      if (e instanceof DomainError) throw e;
+      throw new DomainError('invalid_input', `Dossier could not read the folder of "${name}": ${(e as Error).message}`, { reason: 'unreachable', params: { name, detail: (e as Error).message } });
+    }
   }
 
   /** A channel that can be collected from at once is tried now; one that cannot be reached is not kept. */
