@@ -117,7 +117,7 @@ export const de: Messages = {
     nav: 'Posteingang', title: 'Posteingang', filters: 'Filter', binder: 'Ordner', all: 'Alle Ordner', recipient: 'Empfänger', everyone: 'Alle', statusFilter: 'Zeigen',
     status: { reading: 'Wird gelesen', to_review: 'Zu prüfen', done: 'Erledigt' },
     queue: 'Warteschlange', keys: 'j / k oder ↑ / ↓ in der Warteschlange: nächster und voriger Beleg.',
-    emptyReading: 'Gerade wird nichts gelesen.', beingRead: 'Das Dokument wird gelesen: Seine Felder erscheinen hier gleich, danach kann es geprüft werden.',
+    readingCount_one: '1 Dokument wird gelesen: Es erscheint hier, sobald es gelesen ist.', readingCount_other: '{{count}} Dokumente werden gelesen: Jedes erscheint hier, sobald es gelesen ist.', emptyReading: 'Gerade wird nichts gelesen.', beingRead: 'Das Dokument wird gelesen: Seine Felder erscheinen hier gleich, danach kann es geprüft werden.',
     emptyToReview: 'Nichts zu prüfen: der Posteingang ist leer.', emptyDone: 'Noch keine Belege erledigt.',
     forbiddenTitle: 'Kein Zugang zum Posteingang', forbidden: 'Der Posteingang braucht das Recht „Posteingang prüfen". Fragen Sie einen Administrator danach.',
     toCheck_one: '{{count}} zu prüfen', toCheck_other: '{{count}} zu prüfen',

@@ -117,7 +117,7 @@ export const en = {
     nav: 'Inbox', title: 'Inbox', filters: 'Filters', binder: 'Binder', all: 'All binders', recipient: 'Recipient', everyone: 'Everyone', statusFilter: 'Show',
     status: { reading: 'Being read', to_review: 'To review', done: 'Done' },
     queue: 'Queue', keys: 'j / k or ↑ / ↓ in the queue: next and previous item.',
-    emptyReading: 'Nothing is being read right now.', beingRead: 'The document is being read: its fields appear here in a moment, then it can be reviewed.',
+    readingCount_one: '1 document is being read: it appears here once read.', readingCount_other: '{{count}} documents are being read: each appears here once read.', emptyReading: 'Nothing is being read right now.', beingRead: 'The document is being read: its fields appear here in a moment, then it can be reviewed.',
     emptyToReview: 'Nothing to review: the inbox is empty.', emptyDone: 'No items are done yet.',
     forbiddenTitle: 'No access to the inbox', forbidden: 'Reviewing the inbox needs the right "Review the inbox". Ask an administrator for it.',
     toCheck_one: '{{count}} to check', toCheck_other: '{{count}} to check',

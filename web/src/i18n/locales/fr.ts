@@ -117,7 +117,7 @@ export const fr: Messages = {
     nav: 'Boîte de réception', title: 'Boîte de réception', filters: 'Filtres', binder: 'Classeur', all: 'Tous les classeurs', recipient: 'Destinataire', everyone: 'Tout le monde', statusFilter: 'Afficher',
     status: { reading: 'En lecture', to_review: 'À vérifier', done: 'Traité' },
     queue: 'File d\'attente', keys: 'j / k ou ↑ / ↓ dans la file : pièce suivante et précédente.',
-    emptyReading: "Aucun document n'est en cours de lecture.", beingRead: 'Le document est en cours de lecture : ses champs apparaîtront ici dans un instant, puis il pourra être vérifié.',
+    readingCount_one: '1 document est en cours de lecture : il apparaîtra ici une fois lu.', readingCount_other: '{{count}} documents sont en cours de lecture : chacun apparaîtra ici une fois lu.', emptyReading: "Aucun document n'est en cours de lecture.", beingRead: 'Le document est en cours de lecture : ses champs apparaîtront ici dans un instant, puis il pourra être vérifié.',
     emptyToReview: 'Rien à vérifier : la boîte de réception est vide.', emptyDone: 'Aucune pièce traitée pour l\'instant.',
     forbiddenTitle: 'Pas d\'accès à la boîte de réception', forbidden: 'La boîte de réception demande le droit « Vérifier la boîte de réception ». Demandez-le à un administrateur.',
     toCheck_one: '{{count}} à vérifier', toCheck_other: '{{count}} à vérifier',

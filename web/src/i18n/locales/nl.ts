@@ -117,7 +117,7 @@ export const nl: Messages = {
     nav: 'Inbox', title: 'Inbox', filters: 'Filters', binder: 'Map', all: 'Alle mappen', recipient: 'Ontvanger', everyone: 'Iedereen', statusFilter: 'Toon',
     status: { reading: 'Wordt gelezen', to_review: 'Na te kijken', done: 'Klaar' },
     queue: 'Wachtrij', keys: 'j / k of ↑ / ↓ in de wachtrij: volgend en vorig stuk.',
-    emptyReading: 'Er wordt nu niets gelezen.', beingRead: 'Het document wordt gelezen: de velden verschijnen hier zo meteen, daarna kan het worden nagekeken.',
+    readingCount_one: '1 document wordt gelezen: het verschijnt hier zodra het gelezen is.', readingCount_other: '{{count}} documenten worden gelezen: elk verschijnt hier zodra het gelezen is.', emptyReading: 'Er wordt nu niets gelezen.', beingRead: 'Het document wordt gelezen: de velden verschijnen hier zo meteen, daarna kan het worden nagekeken.',
     emptyToReview: 'Niets na te kijken: de inbox is leeg.', emptyDone: 'Nog geen stukken klaar.',
     forbiddenTitle: 'Geen toegang tot de inbox', forbidden: 'Voor de inbox is het recht "De inbox nakijken" nodig. Vraag het aan een beheerder.',
     toCheck_one: '{{count}} na te kijken', toCheck_other: '{{count}} na te kijken',

@@ -12,6 +12,7 @@ import { lowCount, summary, type InboxItem } from './fields';
 
 type Status = InboxItem['status'];
 const ANY = '';
+const READING_POLL_MS = 2_000;
 const typing = (el: EventTarget | null) => el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
 
 /**
@@ -35,6 +36,17 @@ export function InboxPage() {
   const list = useLoad(async () => cid
     ? unwrap(api.GET('/v1/inbox', { params: { query: { companyId: cid, status, limit: 200, ...(binderId && { binderId }), ...(recipientId && { recipientId }) } } }))
     : { items: [], next: null }, [cid, status, binderId, recipientId]);
+  // Collected documents are read by a job: while some are, the queue is read again every few
+  // seconds, so each appears in "to review" once read, without a reload.
+  const reading = useLoad(async () => (cid && status !== 'reading'
+    ? (await unwrap(api.GET('/v1/inbox', { params: { query: { companyId: cid, status: 'reading', limit: 200 } } }))).items.length
+    : 0), [cid, status]);
+  const beingRead = reading.data ?? 0;
+  useEffect(() => {
+    if (beingRead === 0) return undefined;
+    const timer = setInterval(() => { void reading.reload(); void list.reload(); }, READING_POLL_MS);
+    return () => clearInterval(timer);
+  }, [beingRead]);
   const binders = useLoad(async () => (cid ? (await unwrap(api.GET('/v1/binders', { params: { query: { companyId: cid } } }))).items : []), [cid]);
   // Listing users needs manage_users; a reviewer without it still sees (and can pick) themself.
   const users = useLoad(async () => {
@@ -106,6 +118,7 @@ export function InboxPage() {
                 data={(['reading', 'to_review', 'done'] as const).map((value) => ({ value, label: t(`inbox.status.${value}`) }))} />
             </div>
             {forbidden ? <Alert color="red" role="alert" title={t('inbox.forbiddenTitle')}>{t('inbox.forbidden')}</Alert> : <ErrorAlert error={list.error} />}
+            {beingRead > 0 && <Text size="sm" role="status" data-testid="inbox-being-read">{t('inbox.readingCount', { count: beingRead })}</Text>}
             {list.data && items.length === 0 && <Text c="dimmed">{status === 'to_review' ? t('inbox.emptyToReview') : status === 'reading' ? t('inbox.emptyReading') : t('inbox.emptyDone')}</Text>}
             {items.length > 0 && (
               <nav aria-label={t('inbox.queue')}>
