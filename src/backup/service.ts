@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, invalidSettings } from '../domain/errors.js';
 import { parseSchedule } from '../domain/destinations.js';
 import { resolveLayout, renderPath } from '../domain/layout.js';
 import type { DocumentFacts } from '../domain/documents.js';
@@ -99,7 +99,7 @@ export class BackupService {
   private parseSettings(def: ConnectorDefinition, settings: Record<string, unknown>): Record<string, unknown> {
     const parsed = def.settings.safeParse(settings);
     if (!parsed.success) {
-      throw new DomainError('invalid_input', `The ${def.title} settings are incomplete: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { reason: 'settings_invalid', params: { name: def.title, detail: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } });
+      throw invalidSettings({ kind: def.kind }, `The ${def.title} settings are incomplete`, parsed.error);
     }
     return { ...(parsed.data as Record<string, unknown>) };
   }

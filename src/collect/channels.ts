@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, invalidSettings } from '../domain/errors.js';
 import { CHANNEL_KINDS, OAUTH_CHANNEL_KINDS, type ChannelKind } from '../domain/channels.js';
 import type { Language } from '../domain/documents.js';
 import { TIME_OF_DAY } from '../domain/schedules.js';
@@ -257,7 +257,7 @@ export class ChannelService {
 
   private parseServer(def: ServerKind, given: Record<string, unknown>): unknown {
     const parsed = def.settings.safeParse(given);
-    if (!parsed.success) throw new DomainError('invalid_input', `The ${def.title} settings are incomplete: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { reason: 'settings_invalid', params: { name: def.title, detail: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } });
+    if (!parsed.success) throw invalidSettings({ kind: def.kind }, `The ${def.title} settings are incomplete`, parsed.error);
     return parsed.data;
   }
 

@@ -126,9 +126,9 @@ export class InvitationService {
   /** The provider's consent page for an OAuth channel (read-only scopes unless files are moved aside). */
   async authorize(token: string, opts: { browser: boolean; returnTo: string | null }) {
     const { inv, channel } = await this.open(token);
-    if (!ChannelService.isOAuth(channel.kind)) throw new DomainError('invalid_input', `A ${CHANNEL_TITLES[channel.kind]} is connected with its server details, not a sign-in.`, { reason: 'connect_with_server_details', params: { kind: CHANNEL_TITLES[channel.kind] } });
+    if (!ChannelService.isOAuth(channel.kind)) throw new DomainError('invalid_input', `A ${CHANNEL_TITLES[channel.kind]} is connected with its server details, not a sign-in.`, { reason: 'connect_with_server_details', params: { kind: channel.kind } });
     const provider = this.deps.connections.providers().find((p) => p.kind === channel.kind);
-    if (!provider) throw new DomainError('unavailable', `${CHANNEL_TITLES[channel.kind]} is not set up on this Dossier: ask your accountant.`, { reason: 'provider_not_set_up', params: { kind: CHANNEL_TITLES[channel.kind] } });
+    if (!provider) throw new DomainError('unavailable', `${CHANNEL_TITLES[channel.kind]} is not set up on this Dossier: ask your accountant.`, { reason: 'provider_not_set_up', params: { kind: channel.kind } });
     const caller = { orgId: inv.orgId, userId: inv.createdBy ?? channel.createdBy ?? channel.recipientId };
     return this.deps.connections.authorize(caller, provider.id, {
       ...opts, returnTo: opts.returnTo ?? new URL('/connect/resume', this.deps.baseUrl).toString(),
@@ -149,7 +149,7 @@ export class InvitationService {
    */
   async server(token: string, settings: Record<string, unknown>, client: string): Promise<InvitationView> {
     const { inv, channel } = await this.open(token);
-    if (channel.kind !== 'sftp' && channel.kind !== 'webdav') throw new DomainError('invalid_input', `A ${CHANNEL_TITLES[channel.kind]} is connected by signing in, not with server details.`, { reason: 'connect_by_sign_in', params: { kind: CHANNEL_TITLES[channel.kind] } });
+    if (channel.kind !== 'sftp' && channel.kind !== 'webdav') throw new DomainError('invalid_input', `A ${CHANNEL_TITLES[channel.kind]} is connected by signing in, not with server details.`, { reason: 'connect_by_sign_in', params: { kind: channel.kind } });
     const tries = await recordInvitationTry(this.deps.db, inv.id, sha256Hex(`client:${client}`), 3_600_000);
     if (tries.onLink > TRIES_PER_LINK) throw new DomainError('too_many_attempts', 'Too many tries with this link. Ask your accountant for a new link, and check the server details with whoever runs the server.', { reason: 'too_many_tries_link' });
     if (tries.fromClient > TRIES_PER_CLIENT_HOUR) throw new DomainError('too_many_attempts', 'Too many tries from your connection. Try again in an hour.', { reason: 'too_many_tries_client' });

@@ -85,6 +85,7 @@ export const ERROR_REASONS = [
   'choice_unknown',
   'kind_unavailable',
   'settings_invalid',
+  'kind_settings_invalid',
   'schedule_invalid',
   'start_date_format',
   'collect_time_invalid',
@@ -200,3 +201,19 @@ export class DomainError extends Error {
 
 export const notFound = (what: string, id: string) =>
   new DomainError('not_found', `${what} ${id} does not exist in this organization.`, { reason: 'not_found_thing', params: { id } });
+
+/** What a schema library reports of settings it refused (zod's issues, and the like). */
+export interface SettingsIssues { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> }
+
+/**
+ * Settings refused by their schema. The message (for API clients and logs) quotes each issue;
+ * the reason carries only the fields' names, so the app says it all in the user's language:
+ * `name` for something the user named (a channel), `kind` for a kind of storage or channel.
+ */
+export function invalidSettings(of: { name: string } | { kind: string }, what: string, e: SettingsIssues): DomainError {
+  const detail = e.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ');
+  const fields = [...new Set(e.issues.map((i) => i.path.map(String).join('.')).filter(Boolean))].join(', ') || 'settings';
+  return 'name' in of
+    ? new DomainError('invalid_input', `${what}: ${detail}`, { reason: 'settings_invalid', params: { name: of.name, fields } })
+    : new DomainError('invalid_input', `${what}: ${detail}`, { reason: 'kind_settings_invalid', params: { kind: of.kind, fields } });
+}

@@ -22,7 +22,7 @@ import { PostgresEventRelay } from '../events/pg-relay.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { listDestinations } from '../catalog/destinations.js';
 import { parseSchedule } from '../domain/destinations.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, invalidSettings } from '../domain/errors.js';
 import { BackupService, SYNC_JOB } from '../backup/service.js';
 import { LiveEvents } from '../events/live.js';
 import { Scheduler } from '../backup/schedules.js';
@@ -184,7 +184,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   const openOAuth = async (kind: string, settings: Record<string, unknown>, tokens: TokenSource): Promise<StorageConnector> => {
     const def = definition(kind);
     const parsed = def.settings.safeParse(settings);
-    if (!parsed.success) throw new DomainError('invalid_input', `The ${def.title} settings are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { reason: 'settings_invalid', params: { name: def.title, detail: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } });
+    if (!parsed.success) throw invalidSettings({ kind: def.kind }, `The ${def.title} settings are not valid`, parsed.error);
     return def.create(parsed.data, { tokens });
   };
 
@@ -273,7 +273,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     if (providerOf(conn.settings)) return openOAuth(channel.kind, { ...conn.settings, root }, tokenVault.tokenSource(orgId, conn.id));
     const secrets = conn.secrets ? box.open<Record<string, unknown>>(conn.secrets) : {};
     const parsed = def.settings.safeParse({ ...conn.settings, ...secrets, root });
-    if (!parsed.success) throw new DomainError('invalid_input', `The settings of "${channel.name}" are not valid any more: ${parsed.error.issues.map((i) => i.message).join('; ')}`, { reason: 'settings_invalid', params: { name: channel.name, detail: parsed.error.issues.map((i) => i.message).join('; ') } });
+    if (!parsed.success) throw invalidSettings({ name: channel.name }, `The settings of "${channel.name}" are not valid any more`, parsed.error);
     return def.create(parsed.data, {
       pinHostKey: async (fingerprint) => {
         await updateConnectionSettings(db, orgId, conn.id, { ...conn.settings, hostKeySha256: fingerprint });
@@ -294,11 +294,11 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     // Signed in with OAuth (Microsoft 365, Gmail): XOAUTH2 with the vault's access token, no password.
     if (providerOf(settings)) {
       const oauth = imapOAuthSettings.safeParse(settings);
-      if (!oauth.success) throw new DomainError('invalid_input', `The mailbox settings of "${channel.name}" are not valid any more: ${oauth.error.issues.map((i) => i.message).join('; ')}`, { reason: 'settings_invalid', params: { name: channel.name, detail: oauth.error.issues.map((i) => i.message).join('; ') } });
+      if (!oauth.success) throw invalidSettings({ name: channel.name }, `The mailbox settings of "${channel.name}" are not valid any more`, oauth.error);
       return openOAuthMailbox(oauth.data, tokenVault.tokenSource(orgId, connectionId), limits);
     }
     const parsed = imapDefinition.settings.safeParse({ ...settings, ...secrets });
-    if (!parsed.success) throw new DomainError('invalid_input', `The mailbox settings of "${channel.name}" are not valid any more: ${parsed.error.issues.map((i) => i.message).join('; ')}`, { reason: 'settings_invalid', params: { name: channel.name, detail: parsed.error.issues.map((i) => i.message).join('; ') } });
+    if (!parsed.success) throw invalidSettings({ name: channel.name }, `The mailbox settings of "${channel.name}" are not valid any more`, parsed.error);
     return imapDefinition.create(parsed.data, limits);
   };
   const channels = new ChannelService({

@@ -26,6 +26,18 @@ describe('error messages', () => {
     expect(alert).not.toHaveTextContent('This needs the right');
   });
 
+  it('says a kind of channel or storage in the user\'s words, and settings refused by the fields to check', async () => {
+    await i18n.changeLanguage('nl');
+    const { unmount } = renderPage(<ErrorAlert error={new ApiError(400, 'invalid_input', 'A SFTP server is connected with its server details.', 'connect_with_server_details', { kind: 'local' })} />);
+    expect(screen.getByRole('alert')).toHaveTextContent('Een Lokale map wordt gekoppeld met de servergegevens');
+    unmount();
+    renderPage(<ErrorAlert error={new ApiError(400, 'invalid_input', 'The S3 settings are incomplete: bucket: Required', 'kind_settings_invalid', { kind: 's3', fields: 'bucket, accessKeyId' })} />);
+    const alert = screen.getByRole('alert');
+    expect(alert).toHaveTextContent('De instellingen voor S3-bucket zijn onvolledig of niet geldig: controleer bucket, accessKeyId.');
+    expect(alert).not.toHaveTextContent('Required');
+    expect(alert).not.toHaveTextContent('{{');
+  });
+
   it('writes a number param the way the user\'s language does', async () => {
     await i18n.changeLanguage('de');
     renderPage(<ErrorAlert error={new ApiError(413, 'too_large', 'The file is larger than the limit of 25 MiB.', 'file_too_large', { bytes: 26_214_400 })} />);

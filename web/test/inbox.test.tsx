@@ -41,6 +41,8 @@ function setup(items = ITEMS, companies = COMPANIES) {
   return calls;
 }
 const inboxCalls = (calls: Call[]) => calls.filter((c) => c.method === 'GET' && c.path === '/v1/inbox');
+/** The queue's own requests, not the count of documents being read that goes with them. */
+const queueCalls = (calls: Call[]) => inboxCalls(calls).filter((c) => c.query.get('status') !== 'reading');
 const queueItem = (id: string) => screen.getByTestId(`queue-${id}`);
 /** A Mantine Select's option, in the list that this select opened (every select keeps its own). */
 async function optionOf(user: ReturnType<typeof userEvent.setup>, label: string, option: string): Promise<HTMLElement> {
@@ -51,11 +53,18 @@ async function optionOf(user: ReturnType<typeof userEvent.setup>, label: string,
 }
 
 describe('the inbox page', () => {
+  it('says how many documents are being read, and shows each in the queue once read', async () => {
+    const calls = setup([...ITEMS, item('inb_8', 'Still Reading BV', {}, 'reading')]);
+    expect(await screen.findByTestId('inbox-being-read')).toHaveTextContent('1 document is being read: it appears here once read.');
+    expect(screen.queryByTestId('queue-inb_8')).not.toBeInTheDocument();
+    expect(inboxCalls(calls).some((c) => c.query.get('status') === 'reading')).toBe(true);
+  });
+
   it('lists the company\'s items to review, and asks the server again for another status or binder', async () => {
     const calls = setup([...ITEMS, item('inb_9', 'Done Ltd', {}, 'done')]);
     await screen.findByTestId('queue-inb_1');
     expect(screen.queryByTestId('queue-inb_9')).not.toBeInTheDocument();
-    const first = inboxCalls(calls).at(-1)!;
+    const first = queueCalls(calls).at(-1)!;
     expect(first.query.get('companyId')).toBe('cmp_a');
     expect(first.query.get('status')).toBe('to_review');
 
@@ -63,12 +72,12 @@ describe('the inbox page', () => {
     await user.click(screen.getByRole('radio', { name: 'Done' }));
     await screen.findByTestId('queue-inb_9');
     expect(screen.queryByTestId('queue-inb_1')).not.toBeInTheDocument();
-    expect(inboxCalls(calls).at(-1)!.query.get('status')).toBe('done');
+    expect(queueCalls(calls).at(-1)!.query.get('status')).toBe('done');
 
     await user.click(screen.getByRole('radio', { name: 'To review' }));
     await screen.findByTestId('queue-inb_1');
     await user.click(await optionOf(user, 'Binder', 'Expenses'));
-    await waitFor(() => expect(inboxCalls(calls).at(-1)!.query.get('binderId')).toBe('bnd_b'));
+    await waitFor(() => expect(queueCalls(calls).at(-1)!.query.get('binderId')).toBe('bnd_b'));
     expect(await screen.findByText('Nothing to review: the inbox is empty.')).toBeInTheDocument();
     // Without manage_users the recipient filter still offers the reviewer themself.
     expect(await optionOf(user, 'Recipient', 'Me')).toBeInTheDocument();

@@ -54,7 +54,7 @@ describe('the SFTP form', () => {
 });
 
 describe('the S3 form', () => {
-  it('sends the bucket, path style and Object Lock years as the API takes them', async () => {
+  it('sends the bucket, path style, the retention lock and Object Lock years as the API takes them', async () => {
     const calls = mockApi({ 'POST /v1/destinations/test': () => ({ ok: true, message: null, hostKeySha256: null, free: null }) });
     let draft: Draft = newDraft('s3', 'Archive');
     const user = userEvent.setup({ delay: null });
@@ -65,12 +65,13 @@ describe('the S3 form', () => {
     await user.click(screen.getByLabelText(/Bucket in the path/));
     await user.type(screen.getByLabelText(/Access key id/), 'AKIA1');
     await user.type(screen.getByLabelText('Secret access key', { selector: 'input[type=password]' }), 'k3y');
-    await user.clear(screen.getByLabelText(/Object Lock/));
-    await user.type(screen.getByLabelText(/Object Lock/), '10');
+    await user.click(screen.getByLabelText(/^Lock each copy for as long as its document must be kept/));
+    await user.clear(screen.getByLabelText(/Object Lock \(years\)/));
+    await user.type(screen.getByLabelText(/Object Lock \(years\)/), '10');
     await user.click(screen.getByRole('button', { name: 'Test connection' }));
 
     expect(await screen.findByText(/The connection works\./)).toBeInTheDocument();
-    expect(calls[0]!.body).toEqual({ kind: 's3', settings: { endpoint: 'https://minio.example.com', bucket: 'acme-archive', pathStyle: true, accessKeyId: 'AKIA1', secretAccessKey: 'k3y', objectLockYears: 10 } });
+    expect(calls[0]!.body).toEqual({ kind: 's3', settings: { endpoint: 'https://minio.example.com', bucket: 'acme-archive', pathStyle: true, accessKeyId: 'AKIA1', secretAccessKey: 'k3y', objectLock: true, objectLockYears: 10 } });
     expect(draft.tested).toBe(true);
   });
 });

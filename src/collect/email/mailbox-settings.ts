@@ -6,7 +6,7 @@ import { insertConnection, updateConnectionSettings, type ConnectionRow } from '
 import type { MailboxDefinition } from '../../connectors/connector.js';
 import { COLLECT_ONLY } from '../../auth/oauth/connections.js';
 import { PROVIDER_SETTING, providerOf } from '../../auth/oauth/vault.js';
-import { DomainError } from '../../domain/errors.js';
+import { DomainError, invalidSettings } from '../../domain/errors.js';
 import type { Channel } from '../../catalog/channels.js';
 
 /**
@@ -43,7 +43,6 @@ function signInSchema(def: MailboxDefinition): z.ZodType<Record<string, unknown>
   return def.signInSettings as z.ZodType<Record<string, unknown>>;
 }
 
-const issues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
 
 /** The server a channel reads, as the channel page shows it; null for a channel without IMAP. */
 export async function mailServerOf(db: Db, channel: Channel): Promise<MailServerView | null> {
@@ -69,7 +68,7 @@ export async function insertSignInMailbox(db: Db, def: MailboxDefinition, orgId:
   const other = ['host', 'port', 'tls', 'caCertificate', 'password'].filter((k) => given[k] !== undefined && given[k] !== provider.connectionSettings[k]);
   if (other.length) throw new DomainError('invalid_input', `A mailbox signed in to with ${provider.title} is read from its provider's server: give only its address (username) and folder (mailbox), not ${other.join(', ')}.`, { reason: 'mail_sign_in_server_only' });
   const parsed = signInSchema(def).safeParse({ ...provider.connectionSettings, username: given.username, ...(given.mailbox !== undefined && { mailbox: given.mailbox }) });
-  if (!parsed.success) throw new DomainError('invalid_input', `The mailbox settings are incomplete: ${issues(parsed.error)}`, { reason: 'settings_invalid', params: { name: label, detail: issues(parsed.error) } });
+  if (!parsed.success) throw invalidSettings({ name: label }, 'The mailbox settings are incomplete', parsed.error);
   const id = await insertConnection(db, orgId, { kind: 'email', label, settings: { ...(parsed.data as Record<string, unknown>), [PROVIDER_SETTING]: provider.id, [COLLECT_ONLY]: true }, secrets: null });
   await db.updateTable('connections').set({ state: 'needs_reconnect', state_reason: `Not signed in to ${provider.title} yet.` }).where('id', '=', id).execute();
   return id;
@@ -100,7 +99,7 @@ export function applyServerPatch(def: MailboxDefinition, conn: ConnectionRow, st
   else if (caCertificate !== undefined) merged.caCertificate = caCertificate;
   const newPassword = password ? password : undefined;
   const parsed = (oauth ? signInSchema(def) : def.settings).safeParse({ ...merged, ...(!oauth && { password: newPassword ?? storedSecrets.password }) });
-  if (!parsed.success) throw new DomainError('invalid_input', `The mailbox settings are not valid: ${issues(parsed.error)}`, { reason: 'settings_invalid', params: { name: conn.label, detail: issues(parsed.error) } });
+  if (!parsed.success) throw invalidSettings({ name: conn.label }, 'The mailbox settings are not valid', parsed.error);
   const { password: _kept, ...settings } = parsed.data as Record<string, unknown>;
   // What the parse does not know (the provider, the collect-only mark) stays.
   for (const [k, v] of Object.entries(conn.settings)) if (!(k in settings) && k !== 'caCertificate') settings[k] = v;

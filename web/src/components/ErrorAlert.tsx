@@ -19,7 +19,15 @@ function headline(error: unknown): ErrorKey | null {
 /** The server's reason said in the user's language, when the app knows it; null when not. */
 export function useApiErrorText(): (error: unknown) => string | null {
   const { t, i18n } = useTranslation();
-  return (error) => (error instanceof ApiError && error.reason && i18n.exists(`apiErrors.${error.reason}`) ? t(`apiErrors.${error.reason}`, error.params) : null);
+  // A `kind` parameter is a kind of channel or storage (sftp, onedrive...): said in the user's words.
+  const kindName = (kind: string | number): string | number => (typeof kind !== 'string' ? kind
+    : i18n.exists(`collect.kinds.${kind}`) ? t(`collect.kinds.${kind}`)
+      : i18n.exists(`integrations.kinds.${kind}.title`) ? t(`integrations.kinds.${kind}.title`) : kind);
+  const said = (params: Record<string, string | number> | undefined): Record<string, string | number> =>
+    (params?.kind !== undefined ? { ...params, kind: kindName(params.kind) } : params ?? {});
+  return (error) => (error instanceof ApiError && error.reason && i18n.exists(`apiErrors.${error.reason}`)
+    ? t(`apiErrors.${error.reason}`, said(error.params))
+    : null);
 }
 
 /**
