@@ -64,12 +64,19 @@ export async function serve(role: Role = 'all'): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
+const REQUEUE_UNREAD_MS = 10 * 60_000;
+
 /** The work of one process only: schedules, the hourly token keep-alive, the storage clean-up. */
 async function startSchedulers(deps: Deps): Promise<{ stop(): Promise<void> }> {
   await deps.scheduler.start();
   await deps.collect.scheduler.start();
-  // Documents filed as being read whose jobs a stopped process took with it (the in-process queue).
-  void deps.collect.reading.requeueUnread().catch((err) => deps.log.error({ err }, 'could not queue the reading of documents left unread'));
+  // Documents filed as being read whose jobs a stopped process took with it (the in-process
+  // queue), or whose job could not be queued: at start, then every 10 minutes. A job queued
+  // again for an item being read finds it read and does nothing.
+  const requeueUnread = () => void deps.collect.reading.requeueUnread().catch((err) => deps.log.error({ err }, 'could not queue the reading of documents left unread'));
+  requeueUnread();
+  const requeueTimer = setInterval(requeueUnread, REQUEUE_UNREAD_MS);
+  requeueTimer.unref();
   // IMAP IDLE per e-mail channel: here, so each mailbox has one watcher among all processes.
   await deps.collect.watcher.start();
   // Webhook messages are sent from here, apart from the backups that wrote them.
@@ -93,6 +100,7 @@ async function startSchedulers(deps: Deps): Promise<{ stop(): Promise<void> }> {
   return {
     stop: async () => {
       clearInterval(keepAliveTimer);
+      clearInterval(requeueTimer);
       clearInterval(exportTimer);
       digests.stop();
       deps.auditHeads.stop();
