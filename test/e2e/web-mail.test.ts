@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { startServed, type Served } from '../helpers/served.js';
-import { buildWebApp, launchBrowser, screenshotDir, signInAs, withoutChromium } from '../helpers/browser.js';
+import type { Served } from '../helpers/served.js';
+import { signInAs, startWebWorld, type WebWorld, withoutChromium } from '../helpers/browser.js';
 import { appendMessages, composeMail, dovecotSettings, tinyPdf } from '../helpers/mail.js';
 import { startMailSignIn } from '../helpers/mail-oauth.js';
 import { startDovecot } from '../servers/dovecot.js';
@@ -21,31 +21,21 @@ describe('e-mail channels in the web app (Chromium, Dovecot)', async () => {
   const other = await startDovecot();
   if (!mail || !other) return void it('needs Dovecot (dovecot-imapd)', { skip: true }, () => undefined);
 
+  let world: WebWorld;
   let s: Served;
-  let web: Awaited<ReturnType<typeof buildWebApp>>;
-  let shots: Awaited<ReturnType<typeof screenshotDir>>;
-  let browser: NonNullable<Awaited<ReturnType<typeof launchBrowser>>>;
-  let context: BrowserContext;
   before(async () => {
-    web = await buildWebApp();
-    s = await startServed({}, { webRoot: web.root, providers: (baseUrl) => mail.providers(baseUrl) });
-    shots = await screenshotDir();
-    browser = (await launchBrowser())!;
-    context = browser.context;
+    world = await startWebWorld({}, { providers: (baseUrl) => mail.providers(baseUrl) });
+    s = world.served;
   });
   after(async () => {
-    await browser?.close();
-    await s?.close();
-    await web?.remove();
-    await shots?.remove();
+    await world?.close();
     await mail.stop();
     await other.stop();
   });
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(shots.dir, `${name}.png`), fullPage: true });
 
   let signedIn = false;
   const open = async () => {
-    const page = await context.newPage();
+    const page = await world.browser.context.newPage();
     page.setDefaultTimeout(30_000);
     if (!signedIn) {
       await page.goto(`${s.baseUrl}/sign-in`);
@@ -67,7 +57,7 @@ describe('e-mail channels in the web app (Chromium, Dovecot)', async () => {
     await page.getByLabel(/signs in to a Microsoft 365 or Gmail mailbox/).check();
     await page.getByLabel(/^Sign in with/).selectOption({ label: 'Microsoft 365 mailbox' });
     await page.getByLabel(/^Mailbox address/).fill(mail.dovecot.username);
-    await shot(page, 'mail-sign-in-new');
+    await world.shot(page, 'mail-sign-in-new');
     await page.getByRole('button', { name: 'Create the channel' }).click();
     // The provider's consent page, as the user sees it.
     await page.getByLabel('Signed in as').fill('collector');
@@ -80,7 +70,7 @@ describe('e-mail channels in the web app (Chromium, Dovecot)', async () => {
     const channel = await s.call('GET', `/v1/channels/${id}`);
     assert.equal(channel.body.state, 'active', channel.body.stateReason);
     assert.ok(mail.asked.length > 0, 'Dovecot checked the token');
-    await shot(page, 'mail-sign-in-done');
+    await world.shot(page, 'mail-sign-in-done');
     await page.close();
   });
 
@@ -110,7 +100,7 @@ describe('e-mail channels in the web app (Chromium, Dovecot)', async () => {
 
     // The right password: stored, shown, and never put back in the form.
     await dialog.getByLabel(/^Password/).fill(other.password);
-    await shot(page, 'mail-server-edit');
+    await world.shot(page, 'mail-server-edit');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await page.getByText('The changes are saved.').waitFor();
     await mailServer(page).getByText(`${other.username} · ${other.host}:${other.port} · INBOX`).waitFor();

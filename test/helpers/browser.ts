@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { it } from 'node:test';
 import { chromium, type BrowserContext } from 'playwright-core';
+import type { OAuthProvider } from '../../src/auth/oauth/providers.js';
 
 /** Debian's Chromium, driven by playwright-core (no browser download). */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -71,10 +72,10 @@ export interface WebWorld {
   close(): Promise<void>;
 }
 
-export async function startWebWorld(env: Record<string, string> = {}): Promise<WebWorld> {
+export async function startWebWorld(env: Record<string, string> = {}, opts: { providers?: (baseUrl: string) => OAuthProvider[] } = {}): Promise<WebWorld> {
   const { startServed } = await import('./served.js');
   const web = await buildWebApp();
-  const served = await startServed(env, { webRoot: web.root });
+  const served = await startServed(env, { webRoot: web.root, providers: opts.providers });
   const shots = await screenshotDir();
   const browser = (await launchBrowser())!;
   return {
