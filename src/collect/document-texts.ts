@@ -4,7 +4,9 @@ import { hasDocumentText, saveDocumentTexts } from '../catalog/document-list.js'
 import type { JobQueue } from '../jobs/queue.js';
 import { DomainError } from '../domain/errors.js';
 import type { VaultService } from '../vault/service.js';
-import { extractWhenFree, MAX_READ_BYTES } from './reading.js';
+import { readBlob } from './reading.js';
+import { getVersion } from '../catalog/documents.js';
+import type { BlobStore } from '../vault/blobs.js';
 
 export const READ_TEXT_JOB = 'document.read-text';
 export interface ReadTextJob { orgId: string; documentId: string }
@@ -16,7 +18,7 @@ export interface ReadTextJob { orgId: string; documentId: string }
  * A job is idempotent: a document whose text is kept already (or that was deleted) is left alone.
  */
 export class DocumentTexts {
-  constructor(private readonly deps: { db: Db; vault: VaultService; queue: JobQueue; log: Logger; readDocuments: boolean }) {}
+  constructor(private readonly deps: { db: Db; vault: VaultService; blobs: BlobStore; queue: JobQueue; log: Logger; readDocuments: boolean }) {}
 
   async request(orgId: string, documentId: string): Promise<void> {
     if (!this.deps.readDocuments) return;
@@ -25,24 +27,22 @@ export class DocumentTexts {
 
   async runJob({ orgId, documentId }: ReadTextJob): Promise<void> {
     if (await hasDocumentText(this.deps.db, orgId, documentId)) return;
-    let content;
+    let doc;
     try {
-      content = await this.deps.vault.content(orgId, documentId);
+      doc = await this.deps.vault.get(orgId, documentId);
     } catch (e) {
       if (e instanceof DomainError && e.code === 'not_found') return; // deleted before it was read
       throw e;
     }
-    const { version, body } = content;
-    if (version.size > MAX_READ_BYTES) { body.destroy(); return; }
-    const chunks: Buffer[] = [];
-    for await (const c of body) chunks.push(c as Buffer);
-    const result = await extractWhenFree({ bytes: Buffer.concat(chunks), filename: version.filename, mime: version.mime });
-    if (!result.ok || !result.text.trim()) {
-      this.deps.log.info({ documentId, reason: result.ok ? 'no text' : result.reason }, 'an uploaded document has no text to search');
+    const version = await getVersion(this.deps.db, orgId, doc.currentVersionId);
+    // The same bounded reader as collected documents: too large is not read, busy waits its turn.
+    const { text, extraction } = await readBlob(this.deps.blobs, { sha256: version.sha256, size: Number(version.size) }, version.filename, version.mime);
+    if (!text?.trim()) {
+      this.deps.log.info({ documentId, reason: extraction.ok ? 'no text' : extraction.reason }, 'an uploaded document has no text to search');
       return;
     }
     try {
-      await saveDocumentTexts(this.deps.db, orgId, [{ documentId, text: result.text }]);
+      await saveDocumentTexts(this.deps.db, orgId, [{ documentId, text }]);
     } catch (e) {
       if (!isUniqueViolation(e)) throw e; // kept meanwhile by another path: the same file, the same text
     }

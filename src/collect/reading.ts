@@ -21,7 +21,7 @@ export const READ_JOB = 'document.read';
 export interface ReadJob { orgId: string; inboxItemId: string }
 
 /** Read once, and more than 50 MB not at all: the reader would refuse it anyway. */
-export const MAX_READ_BYTES = 50 * 1024 * 1024;
+const MAX_READ_BYTES = 50 * 1024 * 1024;
 /** How long a document waits, at most, for a free extraction thread before it is filed as not read. */
 const MAX_BUSY_WAIT_MS = 5 * 60_000;
 
@@ -47,7 +47,7 @@ async function readAll(blobs: BlobStore, sha256: string): Promise<Buffer> {
  * Reading is shared with uploads to the API; when all of it is taken (`busy`), a document waits
  * its turn rather than being filed as unread, within a bound.
  */
-export async function extractWhenFree(input: ExtractionInput): Promise<ExtractionResult> {
+async function extractWhenFree(input: ExtractionInput): Promise<ExtractionResult> {
   const giveUpAt = Date.now() + MAX_BUSY_WAIT_MS;
   for (;;) {
     const result = await extractDocument(input);

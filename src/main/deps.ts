@@ -319,7 +319,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   });
 
   const exports = new ExportService({ db, blobs, queue, events, log, keepMs: config.exportKeepMs });
-  const texts = new DocumentTexts({ db, vault, queue, log, readDocuments: opts.readDocuments ?? true });
+  const texts = new DocumentTexts({ db, vault, blobs, queue, log, readDocuments: opts.readDocuments ?? true });
 
   if (opts.worker) {
     queue.work(EXPORT_JOB, (data) => exports.runJob(data), { concurrency: 1 });
