@@ -7,6 +7,7 @@ import type { ConnectorDefinition, MailboxConnector, MailboxDefinition, StorageC
 import { mailOptionsInput, mergeMailOptions, type MailOptionsInput } from './email/options.js';
 import type { Db } from '../catalog/db.js';
 import { getCompany } from '../catalog/organizations.js';
+import { afterCommit } from '../catalog/unit-of-work.js';
 import { getUser } from '../catalog/users.js';
 import { deleteConnectionSecrets, insertConnection } from '../catalog/destinations.js';
 import { insertChannelAddress, mailboxOfChannel, ownerOfMailbox } from '../catalog/channel-addresses.js';
@@ -37,6 +38,8 @@ export interface ChannelDeps {
   mailSignIns?: readonly MailSignIn[];
   /** Opens a sealed secret (the stored password, to keep it when a change leaves it out). */
   open?(sealed: string): Record<string, unknown>;
+  /** The OAuth grant behind a connection, to revoke at its provider once the channel is removed (ConnectionService.grantToRevoke). */
+  grantToRevoke?(orgId: string, connectionId: string): Promise<(() => Promise<boolean>) | null>;
 }
 
 /** A mailbox's settings and secrets not stored yet, and the connection they are for. */
@@ -356,11 +359,17 @@ export class ChannelService {
     return updateChannel(this.deps.db, orgId, id, { state: channel.connectionId || channel.kind === 'local' ? 'active' : 'waiting_for_client', stateReason: null });
   }
 
-  /** Stops collecting and forgets the credentials; what was collected, and the history, stay. */
+  /**
+   * Stops collecting and forgets the credentials; what was collected, and the history, stay.
+   * A grant given by sign-in (a client's drive, a Gmail mailbox) is revoked at its provider
+   * once the removal is committed, where the provider allows it: not from inside the change.
+   */
   async remove(orgId: string, id: string): Promise<void> {
     const channel = await getChannel(this.deps.db, orgId, id);
+    const revoke = channel.connectionId ? await this.deps.grantToRevoke?.(orgId, channel.connectionId) : null;
     await updateChannel(this.deps.db, orgId, id, { state: 'removed', stateReason: 'Removed by a user.' });
     if (channel.connectionId) await deleteConnectionSecrets(this.deps.db, orgId, channel.connectionId);
+    if (revoke) afterCommit(() => { void revoke(); });
   }
 
   static isOAuth(kind: string): boolean {

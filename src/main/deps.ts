@@ -304,6 +304,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   const channels = new ChannelService({
     db, log, definitions, mailbox: imapDefinition, seal: (secrets) => box.seal(secrets), open: (sealed) => box.open<Record<string, unknown>>(sealed),
     connect: connectChannel, openMailbox, intakeDomain: config.inboundSmtp?.domain ?? null, mailSignIns: providers.filter((p) => p.kind === MAILBOX_KIND),
+    grantToRevoke: (orgId, connectionId) => connections.grantToRevoke(orgId, connectionId),
   });
   // Reading is a job wherever some process runs jobs: always on PostgreSQL (the workers), and
   // in a process that works its own in-process queue. A one-shot command on SQLite reads inline.

@@ -120,6 +120,12 @@ describe('an e-mail channel signed in to with OAuth (emulator + Dovecot XOAUTH2)
     const folder = await s.call('PATCH', `/v1/channels/${created.body.id}`, { settings: { mailbox: 'Invoices' } });
     assert.equal(folder.status, 200, JSON.stringify(folder.body));
     assert.equal((await s.call('GET', `/v1/channels/${created.body.id}`)).body.server.mailbox, 'Invoices');
+
+    // Removing the channel gives the grant back to Google, not only forgets the tokens.
+    assert.ok(emu.grants('google', 'collector').some((g) => !g.revoked));
+    assert.equal((await s.call('DELETE', `/v1/channels/${created.body.id}`)).status, 204);
+    for (let i = 0; i < 200 && emu.grants('google', 'collector').some((g) => !g.revoked); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(emu.grants('google', 'collector').map((g) => g.revoked), emu.grants('google', 'collector').map(() => true));
   });
 
   it('refuses an unknown mail provider, and a sign-in for a channel with a password', async () => {

@@ -206,7 +206,7 @@ export function channelRoutes(app: ZodApp, ctx: RouteContext): void {
   }, async (request) => channels.resume(orgOf(request), request.params.id));
 
   app.delete('/channels/:id', {
-    schema: { summary: 'Remove a channel', description: 'Stops collecting and forgets the credentials; collected documents and the history stay.', tags, params: IdParams, response: { 204: z.null(), ...commonErrors, ...forbidden } },
+    schema: { summary: 'Remove a channel', description: 'Stops collecting and forgets the credentials; collected documents and the history stay. A grant given by signing in (a client\'s Google Drive or Dropbox, a Gmail mailbox) is revoked at the provider; Microsoft has no way to revoke a single grant.', tags, params: IdParams, response: { 204: z.null(), ...commonErrors, ...forbidden } },
   }, async (request, reply) => {
     await channels.remove(orgOf(request), request.params.id);
     return reply.code(204).send(null);

@@ -254,21 +254,34 @@ export class ConnectionService {
    */
   async disconnect(orgId: string, id: string): Promise<{ revoked: boolean; note: string | null }> {
     const rec = await this.record(orgId, id);
-    const tokens = this.deps.vault.open(rec);
     const provider = this.byId.get(providerOf(rec.settings)!);
-    let revoked = false;
-    if (tokens && provider) {
-      revoked = await this.deps.client.revoke(provider, tokens).catch((err) => {
-        // The tokens go anyway: keeping them because the provider was down would be worse.
-        this.deps.log.warn({ connection: id, err: (err as Error).message }, 'could not revoke the grant at the provider');
-        return false;
-      });
-    }
+    const revoked = await this.grantOf(rec)?.() ?? false;
     for (let current = rec; !(await swapConnectionSecrets(this.deps.db, orgId, id, current.secretsVersion, { secrets: null, state: 'disconnected', stateReason: 'Disconnected by a user.' }));) {
       current = await findConnection(this.deps.db, orgId, id);
     }
     const note = provider?.revocation.type === 'none' ? provider.revocation.note : null;
     return { revoked, note };
+  }
+
+  /**
+   * The grant behind a connection about to be deleted with what uses it (a channel signed in
+   * with OAuth, or connected by a client), to give back once the deletion is committed: the
+   * tokens are read now, since they are gone by then. Null when there is nothing to revoke.
+   */
+  async grantToRevoke(orgId: string, id: string): Promise<(() => Promise<boolean>) | null> {
+    return this.grantOf(await findConnection(this.deps.db, orgId, id));
+  }
+
+  /** Revokes the connection's grant where its provider allows it; never throws (the tokens go anyway). */
+  private grantOf(rec: ConnectionRecord): (() => Promise<boolean>) | null {
+    const tokens = this.deps.vault.open(rec);
+    const provider = this.byId.get(providerOf(rec.settings) ?? '');
+    if (!tokens || !provider || provider.revocation.type === 'none') return null;
+    return () => this.deps.client.revoke(provider, tokens).catch((err) => {
+      // Keeping the tokens because the provider was down would be worse.
+      this.deps.log.warn({ connection: rec.id, err: (err as Error).message }, 'could not revoke the grant at the provider');
+      return false;
+    });
   }
 }
 

@@ -257,7 +257,7 @@ export interface paths {
         post?: never;
         /**
          * Remove a channel
-         * @description Stops collecting and forgets the credentials; collected documents and the history stay.
+         * @description Stops collecting and forgets the credentials; collected documents and the history stay. A grant given by signing in (a client's Google Drive or Dropbox, a Gmail mailbox) is revoked at the provider; Microsoft has no way to revoke a single grant.
          *
          *     Needs the right `configure_collection`.
          */
