@@ -45,6 +45,13 @@ export async function listConnections(db: Db, orgId: string, kinds: readonly str
   return rows.map(toRecord);
 }
 
+/** Connections of these kinds, in every organization, that hold tokens (their settings, to tell whose they are). */
+export async function connectionsHoldingTokens(db: Db, kinds: readonly string[]): Promise<Array<{ id: string; settings: Record<string, unknown> }>> {
+  if (kinds.length === 0) return [];
+  const rows = await db.selectFrom('connections').select(['id', 'settings']).where('kind', 'in', [...kinds]).where('secrets', 'is not', null).execute();
+  return rows.map((r) => ({ id: r.id, settings: JSON.parse(r.settings) }));
+}
+
 /** Ready connections of these kinds, in every organization, whose tokens were last refreshed before `before`. */
 export async function connectionsRefreshedBefore(db: Db, kinds: readonly string[], before: string): Promise<Array<{ id: string; orgId: string; settings: Record<string, unknown> }>> {
   if (kinds.length === 0) return [];

@@ -5,7 +5,7 @@ import { DomainError, notFound } from '../../domain/errors.js';
 import { ConnectorError, type AccountInfo, type Entry, type Quota, type StorageConnector, type TokenSource } from '../../connectors/connector.js';
 import type { Db } from '../../catalog/db.js';
 import {
-  createOAuthConnection, findConnection, insertOAuthState, listConnections, swapConnectionSecrets, takeOAuthState, type ConnectionRecord, type OAuthStateRow,
+  connectionsHoldingTokens, createOAuthConnection, findConnection, insertOAuthState, listConnections, swapConnectionSecrets, takeOAuthState, type ConnectionRecord, type OAuthStateRow,
 } from '../../catalog/connections.js';
 import type { SecretBox } from '../secret-box.js';
 import type { OAuthClient } from './client.js';
@@ -255,7 +255,7 @@ export class ConnectionService {
   async disconnect(orgId: string, id: string): Promise<{ revoked: boolean; note: string | null }> {
     const rec = await this.record(orgId, id);
     const provider = this.byId.get(providerOf(rec.settings)!);
-    const revoked = await this.grantOf(rec)?.() ?? false;
+    const revoked = await (await this.grantOf(rec))?.() ?? false;
     for (let current = rec; !(await swapConnectionSecrets(this.deps.db, orgId, id, current.secretsVersion, { secrets: null, state: 'disconnected', stateReason: 'Disconnected by a user.' }));) {
       current = await findConnection(this.deps.db, orgId, id);
     }
@@ -272,16 +272,43 @@ export class ConnectionService {
     return this.grantOf(await findConnection(this.deps.db, orgId, id));
   }
 
-  /** Revokes the connection's grant where its provider allows it; never throws (the tokens go anyway). */
-  private grantOf(rec: ConnectionRecord): (() => Promise<boolean>) | null {
+  /**
+   * Revokes the connection's grant where its provider allows it; never throws (the tokens go
+   * anyway). Google ends a grant for its user and app as a whole, whichever token is sent: while
+   * another connection (of any organization here) may hold the same grant, it is kept, since
+   * revoking it would sign that one out too.
+   */
+  private async grantOf(rec: ConnectionRecord): Promise<(() => Promise<boolean>) | null> {
     const tokens = this.deps.vault.open(rec);
     const provider = this.byId.get(providerOf(rec.settings) ?? '');
     if (!tokens || !provider || provider.revocation.type === 'none') return null;
+    if (await this.grantShared(rec, provider)) {
+      this.deps.log.info({ connection: rec.id, provider: provider.id }, 'kept the grant at the provider: another connection may use it');
+      return null;
+    }
     return () => this.deps.client.revoke(provider, tokens).catch((err) => {
       // Keeping the tokens because the provider was down would be worse.
       this.deps.log.warn({ connection: rec.id, err: (err as Error).message }, 'could not revoke the grant at the provider');
       return false;
     });
+  }
+
+  /**
+   * Whether another connection holding tokens was given by the same app at the same authorization
+   * server and may be the same account: only accounts known to differ (another account id,
+   * another mailbox address) are not.
+   */
+  private async grantShared(rec: ConnectionRecord, provider: OAuthProvider): Promise<boolean> {
+    const sameApp = [...this.byId.values()].filter((p) => p.issuer === provider.issuer && p.app.clientId === provider.app.clientId);
+    const ids = new Set(sameApp.map((p) => p.id));
+    const others = (await connectionsHoldingTokens(this.deps.db, [...new Set(sameApp.map((p) => p.kind))]))
+      .filter((o) => ids.has(providerOf(o.settings) ?? ''));
+    const identity = (settings: Record<string, unknown>): string | null => {
+      const id = settings[ACCOUNT_ID] ?? (typeof settings.username === 'string' ? settings.username.toLowerCase() : null);
+      return typeof id === 'string' ? `${this.byId.get(providerOf(settings) ?? '')?.kind}:${id}` : null;
+    };
+    const mine = identity(rec.settings);
+    return others.some((o) => o.id !== rec.id && (mine === null || identity(o.settings) === null || identity(o.settings) === mine));
   }
 }
 

@@ -7,7 +7,7 @@ import { silentLogger } from '../../log/log.js';
 import type { Db } from '../../catalog/db.js';
 import { createOrganization } from '../../catalog/organizations.js';
 import { findConnection } from '../../catalog/connections.js';
-import { isConnectorError } from '../../connectors/connector.js';
+import { isConnectorError, type TokenSource } from '../../connectors/connector.js';
 import { MemoryConnector } from '../../connectors/memory/connector.js';
 import { onedriveDefinition, onedriveSettings } from '../../connectors/onedrive/index.js';
 import { startGraphEmulator, type GraphEmulator } from '../../sandbox/graph/server.js';
@@ -47,7 +47,11 @@ for (const database of await testDatabases()) {
     const dropbox = { tokenFor: (u: string) => `sl.${u}_${randomBytes(6).toString('hex')}` };
     let providers: OAuthProvider[];
     const open: OpenConnector = async (kind, settings, tokens) =>
-      kind === 'onedrive' ? onedriveDefinition.create(onedriveSettings.parse(settings), { tokens }) : new MemoryConnector();
+      kind === 'onedrive' ? onedriveDefinition.create(onedriveSettings.parse(settings), { tokens }) : withAccount(new MemoryConnector(), tokens);
+    // Google's and Dropbox's stand-ins tell the account from the token, which names its user (tokenFor below).
+    const withAccount = (c: MemoryConnector, tokens: TokenSource) => Object.assign(c, {
+      account: async () => { const user = (await tokens.accessToken()).split(/[_.]/)[1]!; return { name: user, id: `id-${user}` }; },
+    });
     const make = (opts: { client?: OAuthClient; stateTtlMs?: number } = {}) => {
       const client = opts.client ?? new OAuthClient();
       const vault = new TokenVault({ db, box, client, providers: new Map(providers.map((p) => [p.id, p])), log: silentLogger });
@@ -73,7 +77,7 @@ for (const database of await testDatabases()) {
     }
 
     it('connects with PKCE, stores the tokens sealed, and shows the account and its free space', async () => {
-      const { service } = make();
+      const { service, vault } = make();
       const { url } = await service.authorize(caller(), 'onedrive-sandbox');
       const q = new URL(url).searchParams;
       assert.equal(q.get('code_challenge_method'), 'S256');
@@ -82,7 +86,8 @@ for (const database of await testDatabases()) {
       const { connectionId } = await service.complete(back, null);
       const raw = await db.selectFrom('connections').selectAll().where('id', '=', connectionId).executeTakeFirstOrThrow();
       assert.match(raw.secrets!, /^v1\./);
-      assert.ok(!raw.secrets!.includes('eyJ'), 'no token in clear');
+      const token = await vault.accessToken(orgId, connectionId);
+      assert.ok(token.length > 20 && !raw.secrets!.includes(token), 'no token in clear');
       const view = await service.get(orgId, connectionId);
       assert.equal(view.state, 'ready');
       assert.equal(view.account?.name, 'alice');
@@ -195,6 +200,21 @@ for (const database of await testDatabases()) {
       const ms = await service.disconnect(orgId, m);
       assert.equal(ms.revoked, false);
       assert.match(ms.note!, /no endpoint to revoke/);
+    });
+
+    it('keeps a Google grant that another connection of the same account still uses, since revoking one token ends them all', async () => {
+      const { service, vault } = make();
+      const first = await connect(service, 'hana', 'gdrive-sandbox');
+      const second = await connect(service, 'hana', 'gdrive-sandbox');
+      const other = await connect(service, 'ivo', 'gdrive-sandbox');
+      assert.deepEqual(await service.disconnect(orgId, first), { revoked: false, note: null });
+      assert.ok(auth.grants('google', 'hana').every((x) => !x.revoked));
+      assert.ok(await vault.accessToken(orgId, second), 'the other connection of the account still works');
+      // Once no other connection holds it, the grant is given back; another account's is not touched.
+      assert.deepEqual(await service.disconnect(orgId, second), { revoked: true, note: null });
+      assert.ok(auth.grants('google', 'hana').every((x) => x.revoked), 'Google ends the whole grant, whichever token is sent');
+      assert.deepEqual(auth.grants('google', 'ivo').map((x) => x.revoked), [false]);
+      assert.ok(await vault.accessToken(orgId, other));
     });
   });
 }

@@ -199,7 +199,8 @@ export function createOAuthEmulator(opts: OAuthEmulatorOptions): OAuthEmulator {
       const presented = form.get('token') ?? url.searchParams.get('token') ?? '';
       const grant = byRefresh.get(presented) ?? byAccess.get(presented);
       if (!grant || grant.revoked) return sendJson(res, 400, { error: 'invalid_token', error_description: 'Token expired or revoked' });
-      endGrant(grant);
+      // Google removes the app's access for the user as a whole: every token from every consent ends.
+      for (const g of grants) if (g.provider === grant.provider && g.clientId === grant.clientId && g.user === grant.user) endGrant(g);
       return sendJson(res, 200, {});
     }
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
