@@ -252,7 +252,7 @@ export async function ownLayoutsMain(opts: { scansPerFixture: number; verbose: b
 }
 
 /** The issue's two confidence rates: wrong values flagged (below 0.8), right values trusted (0.8 or more). */
-function confidenceRates(s: KindScore): string {
+export function confidenceRates(s: KindScore): string {
   const wrong = s.observations.filter((o) => !o.right), right = s.observations.filter((o) => o.right);
   const share = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)}%` : '-');
   return `wrong values below 0.8: ${share(wrong.filter((o) => o.confidence < 0.8).length, wrong.length)} of ${wrong.length}; `

@@ -7,6 +7,7 @@ import { DEFAULT_SCAN_SEED, scanCases, type ScanSet } from './scans.js';
 import { findOutsideSet, FACTURX_CORPUS } from '../../test/helpers/outside-sets.js';
 import { runCorpus } from './corpus.js';
 import { ownLayoutsMain } from './own-layouts.js';
+import { freshLayoutsMain } from './fresh-layouts.js';
 import { accuracyTable, calibrationTable, mergeScores, scoreSource, type KindScore, type LabelledCase, type Reader } from './score.js';
 
 /**
@@ -28,8 +29,11 @@ import { accuracyTable, calibrationTable, mergeScores, scoreSource, type KindSco
  * DOSSIER_FACTURX_CORPUS), each producer held out in turn (see corpus.ts); --scans-per-producer
  * scans only the first N documents of each producer.
  *
- * npm run bench:extract -- --own-layouts [--scans N]: the fixtures in five layouts the reader was
- * never tuned on (own-layouts.ts), per layout; N scans per fixture of them besides.
+ * npm run bench:extract -- --own-layouts [--scans N]: the fixtures in five layouts the reader is
+ * tuned on (own-layouts.ts: their misses are looked at), per layout; N scans per fixture of them besides.
+ *
+ * npm run bench:extract -- --fresh-layouts: five more layouts (fresh-layouts.ts) written before that
+ * tuning and held out from it: aggregate figures only, never their misses.
  */
 
 const arg = (name: string): string | undefined => {
@@ -65,6 +69,7 @@ async function corpusMain(): Promise<void> {
 
 async function main(): Promise<void> {
   if (process.argv.includes('--corpus')) return corpusMain();
+  if (process.argv.includes('--fresh-layouts')) return freshLayoutsMain();
   if (process.argv.includes('--own-layouts')) return ownLayoutsMain({ scansPerFixture: Number(arg('scans') ?? 0), verbose: Boolean(process.env.BENCH_VERBOSE) });
   const started = Date.now();
   const only = new Set((arg('only') ?? 'ubl,cii,pdf-text,scan').split(','));
