@@ -236,7 +236,7 @@ export const de: Messages = {
       'document.version_received': 'Dokument oder Version empfangen', 'document.collected': 'Beim Mandanten abgeholt', 'document.deleted': 'Dokument gelöscht',
       'transfer.verified': 'Sicherung geprüft', 'transfer.restored': 'Sicherung wiederhergestellt', 'settings.changed': 'Einstellung geändert', 'user.signed_in': 'Angemeldet',
       'user.rights_changed': 'Benutzer oder Rechte geändert', 'api_key.created': 'API-Schlüssel erstellt', 'api_key.revoked': 'API-Schlüssel widerrufen',
-      'retention.purged': 'Löschung nach Aufbewahrungsfrist', 'audit.head': 'Täglicher Kettenkopf',
+      'retention.purged': 'Löschung nach Aufbewahrungsfrist', 'object_lock.applied': 'Object Lock nachgeführt', 'audit.head': 'Täglicher Kettenkopf',
     },
   },
   notFound: { title: 'Diese Seite gibt es nicht', home: 'Zur Übersicht' },

@@ -236,7 +236,7 @@ export const en = {
       'document.version_received': 'Document or version received', 'document.collected': 'Collected from a client', 'document.deleted': 'Document deleted',
       'transfer.verified': 'Backup verified', 'transfer.restored': 'Backup restored', 'settings.changed': 'Setting changed', 'user.signed_in': 'Signed in',
       'user.rights_changed': 'User or rights changed', 'api_key.created': 'API key created', 'api_key.revoked': 'API key revoked',
-      'retention.purged': 'Retention purge', 'audit.head': 'Daily chain head',
+      'retention.purged': 'Retention purge', 'object_lock.applied': 'Object Lock brought in step', 'audit.head': 'Daily chain head',
     },
   },
   notFound: { title: 'This page does not exist', home: 'Go to the overview' },

@@ -236,7 +236,7 @@ export const fr: Messages = {
       'document.version_received': 'Document ou version reçu', 'document.collected': 'Collecté chez un client', 'document.deleted': 'Document supprimé',
       'transfer.verified': 'Sauvegarde vérifiée', 'transfer.restored': 'Sauvegarde rétablie', 'settings.changed': 'Réglage modifié', 'user.signed_in': 'Connexion',
       'user.rights_changed': 'Utilisateur ou droits modifiés', 'api_key.created': 'Clé d\'API créée', 'api_key.revoked': 'Clé d\'API révoquée',
-      'retention.purged': 'Purge après conservation', 'audit.head': 'Tête quotidienne de la chaîne',
+      'retention.purged': 'Purge après conservation', 'object_lock.applied': 'Object Lock mis à jour', 'audit.head': 'Tête quotidienne de la chaîne',
     },
   },
   notFound: { title: 'Cette page n\'existe pas', home: 'Aller à la vue d\'ensemble' },

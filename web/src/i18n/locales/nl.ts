@@ -236,7 +236,7 @@ export const nl: Messages = {
       'document.version_received': 'Document of versie ontvangen', 'document.collected': 'Opgehaald bij een klant', 'document.deleted': 'Document verwijderd',
       'transfer.verified': 'Back-up nagekeken', 'transfer.restored': 'Back-up hersteld', 'settings.changed': 'Instelling gewijzigd', 'user.signed_in': 'Aangemeld',
       'user.rights_changed': 'Gebruiker of rechten gewijzigd', 'api_key.created': 'API-sleutel aangemaakt', 'api_key.revoked': 'API-sleutel ingetrokken',
-      'retention.purged': 'Opschoning na bewaartermijn', 'audit.head': 'Dagelijkse kop van de keten',
+      'retention.purged': 'Opschoning na bewaartermijn', 'object_lock.applied': 'Object Lock bijgewerkt', 'audit.head': 'Dagelijkse kop van de keten',
     },
   },
   notFound: { title: 'Deze pagina bestaat niet', home: 'Naar het overzicht' },
