@@ -92,22 +92,25 @@ export class RetentionService {
    * The operator's action at the end of the period: every document of the company dated before
    * `before` whose period is over and that no hold keeps is deleted (with `dryRun`, only listed).
    * One `retention.purged` entry says what was asked and how many went; each deletion has its own.
+   * All of it is one transaction: the deletions and their entries commit together, or none does.
    */
   async purge(orgId: string, companyId: string, before: string, actor: AuditActor, opts: { dryRun?: boolean; at?: string } = {}): Promise<PurgeResult> {
     const at = opts.at ?? today();
     const policy = await this.policy(orgId, companyId);
     const result: PurgeResult = { companyId, before, dryRun: !!opts.dryRun, deleted: [], kept: { retained: 0, held: 0 } };
     if (policy.legalHold) throw new DomainError('legal_hold', `The company is under a legal hold${policy.holdReason ? ` (${policy.holdReason})` : ''}: nothing is purged until the hold is lifted.`, { reason: 'legal_hold_company' });
-    for (const d of await documentsDatedBefore(this.db, orgId, companyId, before)) {
-      if (d.legal_hold === 1) { result.kept.held++; continue; }
-      if (retainedUntil(d.date, d.created_at, policy.years) > at) { result.kept.retained++; continue; }
-      if (!opts.dryRun) await this.deleteDocument(orgId, d.id, actor, at);
-      result.deleted.push(d.id);
-    }
-    if (!opts.dryRun) {
-      await recordAudit(this.db, orgId, { type: 'retention.purged', actor, objectType: 'company', objectId: companyId, companyId,
-        details: { before, years: policy.years, deleted: result.deleted.length, keptRetained: result.kept.retained, keptHeld: result.kept.held } });
-    }
+    await inOneTransaction(async () => {
+      for (const d of await documentsDatedBefore(this.db, orgId, companyId, before)) {
+        if (d.legal_hold === 1) { result.kept.held++; continue; }
+        if (retainedUntil(d.date, d.created_at, policy.years) > at) { result.kept.retained++; continue; }
+        if (!opts.dryRun) await this.deleteDocument(orgId, d.id, actor, at);
+        result.deleted.push(d.id);
+      }
+      if (!opts.dryRun) {
+        await recordAudit(this.db, orgId, { type: 'retention.purged', actor, objectType: 'company', objectId: companyId, companyId,
+          details: { before, years: policy.years, deleted: result.deleted.length, keptRetained: result.kept.retained, keptHeld: result.kept.held } });
+      }
+    });
     return result;
   }
 }
