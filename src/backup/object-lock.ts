@@ -20,6 +20,8 @@ export interface ObjectLockDeps {
   queue: JobQueue;
   log: Logger;
   connect(orgId: string, dst: DestinationRow): Promise<StorageConnector>;
+  /** Copies per page (tests make it small). */
+  pageSize?: number;
 }
 
 export interface ObjectLockOutcome { extended: number; held: number; released: number; unchanged: number; failed: number; firstError: string | null }
@@ -93,7 +95,7 @@ export class ObjectLockSync {
     const out: ObjectLockOutcome = { extended: 0, held: 0, released: 0, unchanged: 0, failed: 0, firstError: null };
     let after = '';
     for (;;) {
-      const page = await copiesPage(db, dst.orgId, dst.id, after, PAGE);
+      const page = await copiesPage(db, dst.orgId, dst.id, after, this.deps.pageSize ?? PAGE);
       if (page.length === 0) return out;
       for (const copy of page) {
         const until = `${retainedUntil(copy.date, copy.createdAt, policy.years)}T00:00:00.000Z`;
