@@ -63,6 +63,7 @@ test('Object Lock of stored copies kept in step with retention periods and legal
   assert.equal(log.length, 1);
   assert.deepEqual([log[0]!.objectId, log[0]!.details.extended, log[0]!.details.failed], [dst.id, 2, 0]);
   assert.deepEqual(await marker(), { lock_sync_due: null, lock_sync_error: null });
+  assert.deepEqual((await call('GET', `/v1/destinations/${dst.id}`)).objectLocks, { pendingSince: null, error: null });
 
   // A hold on one document reaches its copy only; lifting it lifts the copy's.
   await call('PUT', `/v1/documents/${a.id}/hold`, { legalHold: true });
@@ -87,12 +88,14 @@ test('Object Lock of stored copies kept in step with retention periods and legal
   log = await entries();
   assert.deepEqual([log[1]!.details.failed, log[0]!.details.failed, log[0]!.details.held], [2, 0, 2], JSON.stringify(log.slice(0, 2)));
   assert.match(String(log[1]!.details.firstError), /temporary problem/);
+  assert.equal((await call('GET', `/v1/destinations/${dst.id}`)).objectLocks.error, null, 'cleared by the pass that succeeded');
   assert.deepEqual([(await lockOf(a.id))[2], (await lockOf(b.id))[2]], ['ON', 'ON']);
   assert.deepEqual(await marker(), { lock_sync_due: null, lock_sync_error: null });
 
   // A change made where no job runs (the command line on SQLite): its mark waits for the next start.
   await new RetentionService(api.deps.db).setPolicy(api.orgId, api.companyId, { years: 12, legalHold: false }, OPERATOR);
   assert.notEqual((await marker()).lock_sync_due, null);
+  assert.match((await call('GET', `/v1/destinations/${dst.id}`)).objectLocks.pendingSince, /^\d{4}-\d\d-\d\dT/);
   assert.deepEqual((await lockOf(a.id)).slice(1), [until(2024, 10), 'ON']);
   assert.equal(await api.deps.objectLocks.requeueDue(), 1);
   await api.deps.queue.idle();
