@@ -45,9 +45,15 @@ test('the Object Lock pass pages through copies, skips those in step, retries on
   // Every copy asked once, in document order, over three pages of two; one fails.
   failing = paths.get(sorted[2]!)!;
   await mark('2026-12-07T10:00:00.000Z');
-  await assert.rejects(sync.runJob({ orgId: api.orgId, destinationId: dst }), /1 copies on destination .* could not be locked/);
+  await assert.rejects(sync.runJob({ orgId: api.orgId, destinationId: dst }), /1 copies could not be locked/);
   assert.deepEqual(asked, sorted.map((id) => paths.get(id)));
   assert.deepEqual(await marker(), { lock_sync_due: '2026-12-07T10:00:00.000Z', lock_sync_error: `1 copies could not be locked: The S3 server had a temporary problem with ${failing} (InternalError)` });
+
+  // Failing again the same way: asked again, no second entry (the destination shows the error).
+  asked.length = 0;
+  await assert.rejects(sync.runJob({ orgId: api.orgId, destinationId: dst }), /1 copies could not be locked/);
+  assert.deepEqual(asked, [failing]);
+  assert.equal((await api.call({ method: 'GET', url: '/v1/audit?type=object_lock.applied' })).json().items.length, 1);
 
   // The retry asks only the failed copy: the others are known to be in step.
   failing = null;

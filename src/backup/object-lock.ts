@@ -59,7 +59,7 @@ export class ObjectLockSync {
 
   async runJob(job: ObjectLockJob): Promise<void> {
     const { db } = this.deps;
-    const { due } = await lockSyncOf(db, job.orgId, job.destinationId);
+    const { due, error: before } = await lockSyncOf(db, job.orgId, job.destinationId);
     if (!due) return; // done by an earlier pass
     let dst: DestinationRow;
     try {
@@ -78,15 +78,19 @@ export class ObjectLockSync {
     } finally {
       await connector.close();
     }
-    const changed = outcome.extended + outcome.held + outcome.released + outcome.failed;
-    if (changed > 0) {
-      await recordAudit(db, job.orgId, {
-        type: 'object_lock.applied', actor: SYSTEM, objectType: 'destination', objectId: dst.id, companyId: dst.companyId,
-        details: { ...outcome },
-      });
-    }
-    await finishLockSync(db, job.orgId, dst.id, due, outcome.failed > 0 ? `${outcome.failed} copies could not be locked: ${outcome.firstError}` : null);
-    if (outcome.failed > 0) throw new Error(`${outcome.failed} copies on destination ${dst.id} could not be locked (${outcome.firstError}); the queue tries again`);
+    const error = outcome.failed > 0 ? `${outcome.failed} copies could not be locked: ${outcome.firstError}` : null;
+    // A pass that only failed again as the last one did (a bucket refusing, retried every 10
+    // minutes) adds no entry: the destination shows the error, the log has it once.
+    const news = outcome.extended + outcome.held + outcome.released > 0 || (error !== null && error !== before);
+    await db.transaction().execute(async (trx) => {
+      if (news) {
+        await recordAudit(trx, job.orgId, {
+          type: 'object_lock.applied', actor: SYSTEM, objectType: 'destination', objectId: dst.id, companyId: dst.companyId, details: { ...outcome },
+        });
+      }
+      await finishLockSync(trx, job.orgId, dst.id, due, error);
+    });
+    if (error) throw new Error(`Destination ${dst.id}: ${error}; the queue tries again`);
   }
 
   private async pass(dst: DestinationRow, connector: StorageConnector): Promise<ObjectLockOutcome> {

@@ -29,7 +29,7 @@ export async function lockSyncOf(db: Db, orgId: string, destinationId: string): 
  * Records a pass's outcome: its failure, or none, and then the marker it started from is
  * cleared, unless a later change set it again meanwhile (that change gets its own pass).
  */
-export async function finishLockSync(db: Db, orgId: string, destinationId: string, startedFrom: string | null, error: string | null): Promise<void> {
+export async function finishLockSync(db: Db | Transaction<Database>, orgId: string, destinationId: string, startedFrom: string | null, error: string | null): Promise<void> {
   const dst = db.updateTable('destinations').where('org_id', '=', orgId).where('id', '=', destinationId);
   await dst.set({ lock_sync_error: error }).execute();
   if (!error && startedFrom) await dst.set({ lock_sync_due: null }).where('lock_sync_due', '=', startedFrom).execute();
