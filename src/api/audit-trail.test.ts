@@ -3,24 +3,16 @@ import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { startApi, type Api } from './harness.test.js';
 import { freshPostgres, postgresReachable } from '../../test/helpers/databases.js';
-import { isPostgres } from '../catalog/dialect.js';
 import { verifyChain } from '../audit/verify.js';
+import { refuseAuditAppends as refuseAudit } from '../../test/helpers/refuse-audit.js';
+import { setPassword } from '../auth/sessions.js';
 
 /**
  * A change made through the API and its audit entry commit together: when the entry cannot be
  * written (here the database itself refuses it, with a trigger), the change is not there
  * either, and on PostgreSQL a reader never sees the change before its entry.
  */
-async function refuseAuditAppends(api: Api): Promise<() => Promise<void>> {
-  const db = api.deps.db;
-  if (isPostgres(db)) {
-    await sql`CREATE FUNCTION refuse_audit() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'audit append refused'; END $$ LANGUAGE plpgsql`.execute(db);
-    await sql`CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_entries FOR EACH ROW EXECUTE FUNCTION refuse_audit()`.execute(db);
-    return async () => { await sql`DROP TRIGGER refuse_audit ON audit_entries`.execute(db); await sql`DROP FUNCTION refuse_audit()`.execute(db); };
-  }
-  await sql`CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_entries BEGIN SELECT RAISE(ABORT, 'audit append refused'); END`.execute(db);
-  return async () => { await sql`DROP TRIGGER refuse_audit`.execute(db); };
-}
+const refuseAuditAppends = (api: Api) => refuseAudit(api.deps.db);
 
 const count = async (api: Api, table: 'audit_entries' | 'destinations' | 'connections' | 'users') =>
   Number((await api.deps.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
@@ -70,6 +62,27 @@ for (const database of [{ name: 'sqlite', postgres: false }, { name: 'postgresql
       const chain = await verifyChain(api.deps.db, api.orgId);
       assert.equal(chain.ok, true, JSON.stringify(chain));
       assert.equal(chain.entries, entriesBefore + 3); // the refused ones left no gap in seq
+    });
+
+    it('a sign-in whose entry cannot be written starts no session', async (t) => {
+      const api = await start(t);
+      const user = await api.deps.db.selectFrom('users').select('id').executeTakeFirstOrThrow();
+      await setPassword(api.deps.db, api.orgId, user.id, 'correct horse battery');
+      const email = (await api.deps.db.selectFrom('users').select('email').where('id', '=', user.id).executeTakeFirstOrThrow()).email;
+      const signInAs = () => api.call({ method: 'POST', url: '/v1/session', payload: { email, password: 'correct horse battery' }, key: null });
+      const sessions = async () => Number((await api.deps.db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+
+      const allow = await refuseAuditAppends(api);
+      const refused = await signInAs();
+      assert.equal(refused.statusCode, 500, refused.body);
+      assert.equal(refused.headers['set-cookie'], undefined);
+      assert.equal(await sessions(), 0);
+      await allow();
+      const ok = await signInAs();
+      assert.equal(ok.statusCode, 200, ok.body);
+      assert.equal(await sessions(), 1);
+      const entries = (await api.call({ method: 'GET', url: '/v1/audit?type=user.signed_in' })).json().items;
+      assert.deepEqual(entries.map((e: { objectId: string }) => e.objectId), [user.id]);
     });
 
     // PostgreSQL only: there a reader beside the writer can look while the transaction is open.

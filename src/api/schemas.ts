@@ -129,6 +129,10 @@ export const DestinationStatus = Destination.extend({
     id: z.string(), state: z.enum(['ready', 'needs_reconnect', 'disconnected']),
     reconnect: z.string().nullable().describe('When the account needs signing in again: POST here for a new sign-in URL.'),
   }).nullable().describe('The connected account (OneDrive, Google Drive, Dropbox) this destination uses; null for one with its own credentials.'),
+  objectLocks: z.object({
+    pendingSince: z.string().nullable().describe('When a retention or hold change asked for the copies\' Object Locks to change, until a pass has applied it.'),
+    error: z.string().nullable().describe('Why the last pass could not lock every copy; it is tried again.'),
+  }).describe('Bringing the Object Locks of copies already stored in step with retention (S3 destinations with Object Lock); both null otherwise.'),
 }).meta({ id: 'DestinationStatus' });
 
 export const Run = z.object({

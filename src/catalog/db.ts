@@ -27,6 +27,7 @@ import * as webhookClaims from './migrations/019-webhook-claims.js';
 import * as exportsIncidents from './migrations/022-exports-incidents.js';
 import * as smtpRates from './migrations/024-smtp-rates.js';
 import * as deliveryNameFolds from './migrations/025-delivery-name-folds.js';
+import * as objectLockSync from './migrations/027-object-lock-sync.js';
 
 export type Db = Kysely<Database>;
 
@@ -68,6 +69,7 @@ const migrations: Record<string, Migration> = {
   '022-exports-incidents': exportsIncidents,
   '024-smtp-rates': smtpRates,
   '025-delivery-name-folds': deliveryNameFolds,
+  '027-object-lock-sync': objectLockSync,
 };
 
 export interface DatabaseOptions {

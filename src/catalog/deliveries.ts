@@ -110,6 +110,8 @@ export async function markSyncedMany(db: Db, orgId: string, destinationId: strin
     }))).onConflict((oc) => oc.columns(['destination_id', 'document_id']).doUpdateSet((eb) => ({
       version_id: eb.ref('excluded.version_id'), remote_path: eb.ref('excluded.remote_path'), remote_fold: eb.ref('excluded.remote_fold'), remote_id: eb.ref('excluded.remote_id'),
       sha256: eb.ref('excluded.sha256'), size: eb.ref('excluded.size'), intent_path: null, intent_fold: null, state: 'synced', error: null, attempts: 0,
+      // A new upload carries the lock of its moment: what the Object Lock pass knew of the old object no longer holds.
+      lock_until: null, lock_hold: null,
       synced_at: at, updated_at: at,
     }))).execute();
   }

@@ -47,6 +47,8 @@ export interface Database {
     respect_folder_deletions: number; state: string; state_reason: string | null;
     cursor_seq: number; lease_owner: string | null; lease_until: string | null;
     last_run_id: string | null; created_at: string; updated_at: string; settings: string | null;
+    /** When its copies' Object Locks were asked to change, until a pass applied it, and that pass's last failure (migration 027). */
+    lock_sync_due: string | null; lock_sync_error: string | null;
   };
   deliveries: {
     destination_id: string; document_id: string; org_id: string; version_id: string | null;
@@ -55,6 +57,8 @@ export interface Database {
     synced_at: string | null; updated_at: string;
     /** remote_path and intent_path folded to lower case (migration 025), to find names by. */
     remote_fold: string | null; intent_fold: string | null;
+    /** The Object Lock its copy is known to carry (migration 027); NULL: not known. */
+    lock_until: string | null; lock_hold: number | null;
   };
   runs: {
     id: string; org_id: string; destination_id: string; trigger: string; status: string;

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openDatabase, type Db } from '../catalog/db.js';
 import { insertUser } from '../catalog/users.js';
-import { dossierJson } from '../../test/helpers/cli.js';
+import { dossierJson, dossierJsonWith } from '../../test/helpers/cli.js';
+import { testDatabases } from '../../test/helpers/databases.js';
+import { refuseAuditAppends } from '../../test/helpers/refuse-audit.js';
 
 /** Changes made with the command line land in the audit log, by the operator, and only when they were made. */
 describe('dossier commands that change things are audited (CLI)', () => {
@@ -65,3 +67,43 @@ describe('dossier commands that change things are audited (CLI)', () => {
     assert.equal((await entries()).length, before);
   });
 });
+
+/** A command's change and its entry commit together, on either database: an entry that cannot be written leaves no change and prints no result. */
+for (const database of await testDatabases()) {
+  describe(`dossier's audited commands on ${database.name}: the change and its entry are one`, { skip: database.skip }, () => {
+    it('an entry the database refuses takes its company, key and webhook with it; without the refusal they stay, each with its entry', async (t) => {
+      const work = await mkdtemp(join(tmpdir(), 'dossier-cli-audit-'));
+      const { db, url, drop } = await database.open();
+      t.after(async () => { await drop(); await rm(work, { recursive: true, force: true }); });
+      const dossier = (...args: string[]) => dossierJsonWith(url ? { DATABASE_URL: url } : {}, join(work, 'data'), ...args);
+      assert.equal((await dossier('companies', 'list')).code, 0); // sets the database up
+      // The binary's own database on SQLite is the data folder's file; the test looks at that one.
+      const look = url ? db : openDatabase({ sqlitePath: join(work, 'data', 'dossier.db') });
+      if (!url) t.after(() => look.destroy());
+      const orgId = (await look.selectFrom('organizations').select('id').executeTakeFirstOrThrow()).id;
+      await insertUser(look, orgId, { email: 'anna@example.com', name: 'Anna', role: 'member', rights: [] });
+      const count = async (table: 'companies' | 'api_keys' | 'webhook_endpoints' | 'audit_entries') =>
+        Number((await look.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      const before = await Promise.all([count('companies'), count('api_keys'), count('webhook_endpoints'), count('audit_entries')]);
+
+      const allow = await refuseAuditAppends(look);
+      const company = await dossier('companies', 'add', '--name', 'Brico BV', '--language', 'nl').catch((e: Error) => ({ code: -1, message: e.message }));
+      const key = await dossier('api-keys', 'create', '--email', 'anna@example.com', '--name', 'invoicing app').catch((e: Error) => ({ code: -1, message: e.message }));
+      const hook = await dossier('webhooks', 'add', '--url', 'http://127.0.0.1:9/hook', '--events', 'document.created').catch((e: Error) => ({ code: -1, message: e.message }));
+      for (const r of [company, key, hook]) {
+        assert.notEqual(r.code, 0, JSON.stringify(r));
+        assert.equal(r.id, undefined, 'no result printed for a change rolled back');
+        assert.equal(r.apiKey, undefined);
+      }
+      assert.deepEqual(await Promise.all([count('companies'), count('api_keys'), count('webhook_endpoints'), count('audit_entries')]), before);
+
+      await allow();
+      const made = await dossier('companies', 'add', '--name', 'Brico BV', '--language', 'nl');
+      assert.equal(made.code, 0, JSON.stringify(made));
+      const entries = await look.selectFrom('audit_entries').selectAll().orderBy('seq').execute();
+      assert.equal(entries.length, before[3]! + 1);
+      assert.deepEqual([entries.at(-1)!.type, entries.at(-1)!.object_id], ['settings.changed', made.id]);
+      assert.equal((await dossier('audit', 'verify')).code, 0, 'the chain holds, with no gap');
+    });
+  });
+}

@@ -1,5 +1,6 @@
-import type { Command } from 'commander';
+import { Command } from 'commander';
 import { recordAudit } from '../audit/log.js';
+import { inOneTransaction } from '../catalog/unit-of-work.js';
 import { OPERATOR, type AuditType } from '../domain/audit.js';
 import type { CliContext } from './context.js';
 import { commandResult } from './output.js';
@@ -8,10 +9,12 @@ import { commandResult } from './output.js';
  * The command-line changes of settings, users, keys and webhooks as audit entries, by the
  * operator (actor system/cli): one table, like the API's (src/api/audit-trail.ts), so a new
  * command of that kind is one line here. Retention changes, purges, deletions and imports are
- * recorded by the services themselves, in the change's own transaction. An entry is written
- * only when the command succeeded, and holds the names of the options given, never their
- * values (a password file, a secret's environment variable); the object is the id in the
- * arguments, or the one the command made.
+ * recorded by the services themselves, in the change's own transaction. An audited command
+ * runs as one unit of work (catalog/unit-of-work.ts) with its entry, as an API change does: the
+ * entry is written when the command succeeded, and if it cannot be, the change is rolled back
+ * too. It holds the names of the options given, never their values (a password file, a
+ * secret's environment variable); the object is the id in the arguments, or the one the
+ * command made.
  */
 const AUDITED: Record<string, { type: AuditType; object: string }> = {
   'companies add': { type: 'settings.changed', object: 'company' },
@@ -52,20 +55,49 @@ function madeId(result: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-/** The postAction hook of the whole program: runs after a command's action returned without error. */
+type Run = (cmd: Command, action: () => Promise<void>) => Promise<void>;
+const runners = new WeakMap<Command, Run>();
+
+const rootOf = (cmd: Command): Command => { let c = cmd; while (c.parent) c = c.parent; return c; };
+
+/**
+ * The program's command class: every sub-command made with .command() is one too, and its
+ * action runs through the runner its program was given (registerCliAuditTrail), which wraps
+ * the audited ones in their unit of work. Commander's own extension points (createCommand,
+ * action) are used, so nothing of its internals is touched.
+ */
+export class DossierCommand extends Command {
+  override createCommand(name?: string): Command {
+    return new DossierCommand(name);
+  }
+
+  override action(fn: (this: Command, ...args: any[]) => void | Promise<void>): this {
+    return super.action(function (this: Command, ...args: any[]) {
+      const run = runners.get(rootOf(this));
+      return run ? run(this, async () => { await fn.apply(this, args); }) : fn.apply(this, args);
+    });
+  }
+}
+
+/** Audited commands run in one transaction with their entry: both commit, or neither (and the command fails). */
 export function registerCliAuditTrail(program: Command, ctx: CliContext): void {
-  program.hook('postAction', async (_program, action) => {
+  runners.set(program, async (action, work) => {
     const command = pathOf(action);
     const entry = AUDITED[command];
-    if (!entry) return;
-    const opts = action.opts() as Record<string, unknown>;
-    const id = action.args.find((a) => ID.test(a)) ?? madeId(commandResult(action));
+    if (!entry) return work();
+    // Opened (and migrated) before the unit, so that none of that is part of it.
     const deps = await ctx.deps();
-    await recordAudit(deps.db, await ctx.orgId(), {
-      type: entry.type, actor: OPERATOR, objectType: entry.object, objectId: id,
-      companyId: typeof opts.company === 'string' ? opts.company : undefined,
-      // The options the operator gave, not those left at their defaults.
-      details: { command, options: Object.keys(opts).filter((k) => opts[k] !== undefined && action.getOptionValueSource(k) !== 'default').sort() },
+    const orgId = await ctx.orgId();
+    return inOneTransaction(async () => {
+      await work();
+      const opts = action.opts() as Record<string, unknown>;
+      const id = action.args.find((a) => ID.test(a)) ?? madeId(commandResult(action));
+      await recordAudit(deps.db, orgId, {
+        type: entry.type, actor: OPERATOR, objectType: entry.object, objectId: id,
+        companyId: typeof opts.company === 'string' ? opts.company : undefined,
+        // The options the operator gave, not those left at their defaults.
+        details: { command, options: Object.keys(opts).filter((k) => opts[k] !== undefined && action.getOptionValueSource(k) !== 'default').sort() },
+      });
     });
   });
 }

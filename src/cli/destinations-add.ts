@@ -10,7 +10,7 @@ export interface AddOptions {
   company?: string; name: string; kind: string; root?: string; host?: string; port?: number; username?: string;
   passwordEnv?: string; passwordFile?: string; keyFile?: string; passphraseEnv?: string; passphraseFile?: string; hostKey?: string;
   url?: string; endpoint?: string; region?: string; bucket?: string; prefix?: string; pathStyle?: boolean;
-  accessKeyId?: string; secretEnv?: string; secretFile?: string; objectLockYears?: number; objectLock?: boolean; checksumSha256?: boolean;
+  accessKeyId?: string; secretEnv?: string; secretFile?: string; objectLockYears?: number; objectLock?: boolean; objectLockMode?: string; checksumSha256?: boolean;
   layout: string; startDate?: string; schedule: string; restoreDeleted: boolean; respectFolderDeletions: boolean;
 }
 
@@ -31,6 +31,12 @@ export async function secret(what: string, env: Record<string, string | undefine
     return text.replace(/\r?\n$/, '');
   }
   return undefined;
+}
+
+function lockMode(given: string | undefined): 'COMPLIANCE' | 'GOVERNANCE' {
+  const mode = (given ?? 'COMPLIANCE').toUpperCase();
+  if (mode !== 'COMPLIANCE' && mode !== 'GOVERNANCE') throw new UsageError(`--object-lock-mode must be COMPLIANCE or GOVERNANCE, not "${given}".`);
+  return mode;
 }
 
 function need<T>(value: T | undefined, option: string, kind: string): T {
@@ -67,7 +73,7 @@ export async function settingsFor(o: AddOptions, env: Record<string, string | un
         endpoint: o.endpoint ?? '', region: o.region ?? 'us-east-1', bucket: need(o.bucket, '--bucket <name>', 's3'), prefix: o.prefix ?? '',
         pathStyle: o.pathStyle ?? false, accessKeyId: need(o.accessKeyId, '--access-key-id <id>', 's3'),
         secretAccessKey: need(await secret('secret access key', env, o.secretEnv, o.secretFile), '--secret-env VAR or --secret-file FILE', 's3'),
-        objectLockYears: o.objectLockYears ?? 0, objectLock: o.objectLock ?? false, checksumSha256: o.checksumSha256 ?? false,
+        objectLockYears: o.objectLockYears ?? 0, objectLock: o.objectLock ?? false, objectLockMode: lockMode(o.objectLockMode), checksumSha256: o.checksumSha256 ?? false,
       };
     default:
       // Kinds without a command-line form (OAuth ones) are connected in the web interface.
@@ -114,7 +120,8 @@ export function registerDestinationAdd(destinations: Command, ctx: CliContext): 
     .option('--access-key-id <id>', 's3: the access key id')
     .option('--secret-env <VAR>', 's3: read the secret access key from this environment variable')
     .option('--secret-file <file>', 's3: read the secret access key from this file')
-    .option('--object-lock', 's3: the bucket has Object Lock on; lock each document\'s object until its company\'s retention period ends (compliance mode), with legal holds')
+    .option('--object-lock', 's3: the bucket has Object Lock on; lock each document\'s object until its company\'s retention period ends (in the --object-lock-mode), with legal holds')
+    .option('--object-lock-mode <mode>', 's3: COMPLIANCE (default: no one can shorten a lock) or GOVERNANCE (a key allowed to bypass governance can)')
     .option('--object-lock-years <years>', 's3: keep each object this many years under Object Lock (compliance mode)', positiveInt('--object-lock-years', 100))
     .option('--checksum-sha256', 's3: also send x-amz-checksum-sha256 (AWS S3 and MinIO check it)')
     .requiredOption('--layout <layout>', `folder layout: ${Object.keys(LAYOUT_PRESETS).join('|')} or a template such as "{company}/{year}/{file}"`)

@@ -19,8 +19,11 @@ describe('destination settings from the command line', () => {
 
   it('takes an S3 secret access key from the environment, never from the command line', async () => {
     const s = await settingsFor({ ...base, kind: 's3', bucket: 'backups', accessKeyId: 'AKIA1', secretEnv: 'S3_SECRET', pathStyle: true, endpoint: 'https://minio.example' }, { S3_SECRET: 'k3y' });
-    assert.deepEqual(s, { endpoint: 'https://minio.example', region: 'us-east-1', bucket: 'backups', prefix: '', pathStyle: true, accessKeyId: 'AKIA1', secretAccessKey: 'k3y', objectLockYears: 0, objectLock: false, checksumSha256: false });
+    assert.deepEqual(s, { endpoint: 'https://minio.example', region: 'us-east-1', bucket: 'backups', prefix: '', pathStyle: true, accessKeyId: 'AKIA1', secretAccessKey: 'k3y', objectLockYears: 0, objectLock: false, objectLockMode: 'COMPLIANCE', checksumSha256: false });
     await assert.rejects(settingsFor({ ...base, kind: 's3', bucket: 'backups', accessKeyId: 'AKIA1' }, {}), /--secret-env VAR or --secret-file FILE/);
+    const governed = await settingsFor({ ...base, kind: 's3', bucket: 'backups', accessKeyId: 'AKIA1', secretEnv: 'S3_SECRET', objectLock: true, objectLockMode: 'governance' }, { S3_SECRET: 'k3y' });
+    assert.deepEqual([governed.objectLock, governed.objectLockMode], [true, 'GOVERNANCE']);
+    await assert.rejects(settingsFor({ ...base, kind: 's3', bucket: 'backups', accessKeyId: 'AKIA1', secretEnv: 'S3_SECRET', objectLockMode: 'legal' }, { S3_SECRET: 'k3y' }), /COMPLIANCE or GOVERNANCE/);
   });
 
   it('reads an SFTP password from the environment variable the user names', async () => {

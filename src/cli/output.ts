@@ -1,3 +1,4 @@
+import { afterCommit } from '../catalog/unit-of-work.js';
 import { CommanderError, type Command } from 'commander';
 import { DomainError } from '../domain/errors.js';
 import { ConnectorError } from '../connectors/connector.js';
@@ -74,7 +75,8 @@ const stdio = { out: (s: string) => void process.stdout.write(s), err: (s: strin
 export function printerFor(cmd: Command): Printer {
   const p = printer(globals(cmd).json, stdio);
   // The result is kept on the command: the audit trail names the object a command made (cli/audit-trail.ts).
-  return { ...p, result: (data, human) => { resultOf.set(cmd, data); p.result(data, human); } };
+  // An audited command's result is printed once its change and entry are committed: never for a change rolled back.
+  return { ...p, result: (data, human) => { resultOf.set(cmd, data); afterCommit(() => p.result(data, human)); } };
 }
 
 const resultOf = new WeakMap<Command, unknown>();

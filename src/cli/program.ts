@@ -17,7 +17,7 @@ import { registerWebhooks } from './webhooks.js';
 import { registerRetention } from './retention.js';
 import { registerExport } from './export.js';
 import { registerExports } from './exports.js';
-import { registerCliAuditTrail } from './audit-trail.js';
+import { DossierCommand, registerCliAuditTrail } from './audit-trail.js';
 
 export interface ProgramIO {
   writeOut(s: string): void;
@@ -29,7 +29,7 @@ export interface ProgramIO {
  * entry point maps every failure to one message and an exit code (2 for a usage mistake).
  */
 export function buildProgram(ctx: CliContext, io: ProgramIO): Command {
-  const program = new Command('dossier')
+  const program = new DossierCommand('dossier')
     .description('Dossier: back up a company\'s accounting documents to storage it owns, and collect clients\' documents into the inbox.')
     // Settings inherited by every sub-command must come before the sub-commands are added.
     .exitOverride()

@@ -43,6 +43,12 @@ export interface StorageConnector {
    * One page of a folder, for folder browsers over folders too large to list at once. The
    * token is the provider's own (or the connector's), opaque to callers; null on the last page.
    */
+  /**
+   * Brings a stored file's Object Lock in step with its document's retention (capabilities
+   * .objectLock): its retain-until extended to `want.until` if earlier (never shortened), its
+   * legal hold set or lifted. Returns the lock it carries afterwards.
+   */
+  applyLock?(path: string, want: { until: Date; legalHold: boolean }, opts?: CallOptions): Promise<ObjectLockState>;
   listPage?(dir: string, page: { pageToken?: string; pageSize?: number }, opts?: CallOptions): Promise<{ entries: Entry[]; nextPageToken: string | null }>;
   /**
    * The provider's change feed over the tree below `dir` (Graph delta, Drive changes, Dropbox
@@ -140,6 +146,9 @@ export interface WriteInfo {
    */
   retention?: { until: Date; legalHold: boolean };
 }
+
+/** The Object Lock of a stored file (its current version) after applyLock, and what that changed. */
+export interface ObjectLockState { until: Date | null; legalHold: boolean; extended: boolean; holdChanged: boolean }
 
 export interface CallOptions {
   signal?: AbortSignal;

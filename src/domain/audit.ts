@@ -17,6 +17,7 @@ export const AUDIT_TYPES = [
   'api_key.created',
   'api_key.revoked',
   'retention.purged', // the operator's purge of documents past their period (one entry per run)
+  'object_lock.applied', // copies' Object Locks at an S3 destination extended, held or released after a retention change (one entry per pass)
   'audit.head', // the chain's head as it was, written daily so that a truncation shows
 ] as const;
 export type AuditType = (typeof AUDIT_TYPES)[number];

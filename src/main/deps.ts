@@ -58,6 +58,7 @@ import { AuditHeadScheduler } from '../audit/schedule.js';
 import { WebhookPruning } from '../webhooks/pruning.js';
 import { EXPORT_JOB, ExportService } from '../export/jobs.js';
 import { RetentionService } from '../retention/service.js';
+import { OBJECT_LOCK_JOB, ObjectLockSync } from '../backup/object-lock.js';
 
 /** Everything the entry points need, built once, as one plain object (no container, no globals). */
 export interface Deps {
@@ -103,6 +104,8 @@ export interface Deps {
   auditHeads: AuditHeadScheduler;
   /** Retention periods, legal holds, and every deletion of a document. */
   retention: RetentionService;
+  /** Copies' Object Locks brought in step with retention (S3 destinations with Object Lock). */
+  objectLocks: ObjectLockSync;
   /** Exports made as jobs (POST /v1/exports). */
   exports: ExportService;
   close(): Promise<void>;
@@ -321,6 +324,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
 
   const exports = new ExportService({ db, blobs, queue, events, log, keepMs: config.exportKeepMs });
   const texts = new DocumentTexts({ db, vault, blobs, queue, log, readDocuments: opts.readDocuments ?? true });
+  const objectLocks = new ObjectLockSync({ db, queue, log, connect });
 
   if (opts.worker) {
     queue.work(EXPORT_JOB, (data) => exports.runJob(data), { concurrency: 1 });
@@ -331,6 +335,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     queue.work(KEEP_ALIVE_JOB, async () => { await tokenVault.refreshIdle(); });
     // One at a time: uploads sent with read=true and collected files share the readers, and come first.
     queue.work(READ_TEXT_JOB, (data) => texts.runJob(data), { concurrency: 1 });
+    queue.work(OBJECT_LOCK_JOB, (data) => objectLocks.runJob(data), { concurrency: 1 });
   }
 
   // The head goes to the log and, as an audit.head event, to every webhook endpoint that wants it.
@@ -350,7 +355,7 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     webhooks: { service: webhooks, delivery, pruning: webhookPruning },
     alerts, announce,
     users: { invitations: new UserInvitationService({ db, mailer, baseUrl: config.baseUrl, ttlMs: config.invitationTtlMs }) },
-    auditHeads, retention: new RetentionService(db), exports,
+    auditHeads, retention: new RetentionService(db, objectLocks), objectLocks, exports,
     close: async () => {
       await delivery.stop();
       auditHeads.stop();

@@ -73,7 +73,11 @@ async function startSchedulers(deps: Deps): Promise<{ stop(): Promise<void> }> {
   // Documents filed as being read whose jobs a stopped process took with it (the in-process
   // queue), or whose job could not be queued: at start, then every 10 minutes. A job queued
   // again for an item being read finds it read and does nothing.
-  const requeueUnread = () => void deps.collect.reading.requeueUnread().catch((err) => deps.log.error({ err }, 'could not queue the reading of documents left unread'));
+  // Object Lock passes marked by a retention change and not finished: the same, for the same reason.
+  const requeueUnread = () => {
+    void deps.collect.reading.requeueUnread().catch((err) => deps.log.error({ err }, 'could not queue the reading of documents left unread'));
+    void deps.objectLocks.requeueDue().catch((err) => deps.log.error({ err }, 'could not queue the Object Lock passes left unfinished'));
+  };
   requeueUnread();
   const requeueTimer = setInterval(requeueUnread, REQUEUE_UNREAD_MS);
   requeueTimer.unref();

@@ -10,6 +10,7 @@ import { verifyChain } from '../audit/verify.js';
 import { DomainError } from '../domain/errors.js';
 import { retainedUntil } from '../domain/retention.js';
 import { RetentionService } from './service.js';
+import { refuseAuditAppends } from '../../test/helpers/refuse-audit.js';
 
 const operator = { kind: 'system' as const, id: 'cli' };
 const meta = (date: string, number: string): DocumentMeta => ({ type: 'invoice', number, date, counterparty: null, amount: null, currency: null, businessAccount: null });
@@ -60,6 +61,13 @@ for (const database of await testDatabases()) {
       const dry = await retention.purge(orgId, companyId, '2031-01-01', operator, { at: '2026-01-01', dryRun: true });
       assert.deepEqual([dry.deleted, dry.kept], [[old1], { retained: 1, held: 1 }]);
       assert.equal((await db.selectFrom('documents').select('id').where('org_id', '=', orgId).execute()).length, 3);
+
+      // The purge's own entry failing takes its deletions (and their entries) with it.
+      const allow = await refuseAuditAppends(db, 'retention.purged');
+      await assert.rejects(retention.purge(orgId, companyId, '2031-01-01', operator, { at: '2026-01-01' }), /audit append refused/);
+      assert.equal((await db.selectFrom('documents').select('id').where('org_id', '=', orgId).execute()).length, 3);
+      assert.equal((await searchEntries(db, orgId, { type: 'document.deleted', limit: 10 })).length, 0);
+      await allow();
 
       const done = await retention.purge(orgId, companyId, '2031-01-01', operator, { at: '2026-01-01' });
       assert.deepEqual(done.deleted, [old1]);

@@ -6,6 +6,11 @@ import { getCompany } from '../catalog/organizations.js';
 import { getDocument } from '../catalog/documents.js';
 import { deleteDocumentIn, documentsDatedBefore, retentionPolicy, saveRetentionPolicyIn, setDocumentHoldIn } from '../catalog/retention.js';
 import { recordAudit } from '../audit/log.js';
+import { markLocksDueIn } from '../catalog/object-locks.js';
+import { inOneTransaction } from '../catalog/unit-of-work.js';
+
+/** Where copies' Object Locks are brought in step after a change (backup/object-lock.ts): it queues the passes of the destinations marked. */
+export interface LockPasses { request(orgId: string, destinationIds: string[]): Promise<void> }
 
 export interface PolicyChange { preset?: RetentionPreset; years?: number; legalHold?: boolean; holdReason?: string | null }
 
@@ -19,7 +24,8 @@ const today = () => new Date().toISOString().slice(0, 10);
  * is checked in the same transaction that deletes, and is written to the audit log there.
  */
 export class RetentionService {
-  constructor(private readonly db: Db) {}
+  /** `locks`: where copies' Object Locks are brought in step after a change (none: no destination locks). */
+  constructor(private readonly db: Db, private readonly locks?: LockPasses) {}
 
   async policy(orgId: string, companyId: string): Promise<RetentionPolicy> {
     await getCompany(this.db, orgId, companyId);
@@ -42,19 +48,26 @@ export class RetentionService {
       legalHold: change.legalHold ?? current.legalHold,
       holdReason: change.legalHold === false ? null : change.holdReason !== undefined ? change.holdReason : current.holdReason,
     };
-    await this.db.transaction().execute(async (trx) => {
+    // A longer period or a hold set or lifted reaches the copies already locked; a shorter period
+    // cannot (a lock is never shortened). The mark commits with the change, so a restart keeps it.
+    const locksChange = next.years > current.years || next.legalHold !== current.legalHold;
+    const marked = await this.db.transaction().execute(async (trx) => {
       await saveRetentionPolicyIn(trx, orgId, next);
       await recordAudit(trx, orgId, { type: 'settings.changed', actor, objectType: 'retention', objectId: companyId, companyId, details: { before: { ...current }, after: { ...next } } });
+      return locksChange ? markLocksDueIn(trx, orgId, companyId) : [];
     });
+    await this.locks?.request(orgId, marked);
     return next;
   }
 
   async setDocumentHold(orgId: string, documentId: string, hold: boolean, actor: AuditActor): Promise<void> {
     const doc = await getDocument(this.db, orgId, documentId);
-    await this.db.transaction().execute(async (trx) => {
+    const marked = await this.db.transaction().execute(async (trx) => {
       await setDocumentHoldIn(trx, orgId, documentId, hold);
       await recordAudit(trx, orgId, { type: 'settings.changed', actor, objectType: 'document', objectId: documentId, companyId: doc.companyId, details: { legalHold: hold } });
+      return markLocksDueIn(trx, orgId, doc.companyId);
     });
+    await this.locks?.request(orgId, marked);
   }
 
   /** Deletes one document whose period is over and that no hold keeps; else says why not. */
@@ -79,22 +92,25 @@ export class RetentionService {
    * The operator's action at the end of the period: every document of the company dated before
    * `before` whose period is over and that no hold keeps is deleted (with `dryRun`, only listed).
    * One `retention.purged` entry says what was asked and how many went; each deletion has its own.
+   * All of it is one transaction: the deletions and their entries commit together, or none does.
    */
   async purge(orgId: string, companyId: string, before: string, actor: AuditActor, opts: { dryRun?: boolean; at?: string } = {}): Promise<PurgeResult> {
     const at = opts.at ?? today();
     const policy = await this.policy(orgId, companyId);
     const result: PurgeResult = { companyId, before, dryRun: !!opts.dryRun, deleted: [], kept: { retained: 0, held: 0 } };
     if (policy.legalHold) throw new DomainError('legal_hold', `The company is under a legal hold${policy.holdReason ? ` (${policy.holdReason})` : ''}: nothing is purged until the hold is lifted.`, { reason: 'legal_hold_company' });
-    for (const d of await documentsDatedBefore(this.db, orgId, companyId, before)) {
-      if (d.legal_hold === 1) { result.kept.held++; continue; }
-      if (retainedUntil(d.date, d.created_at, policy.years) > at) { result.kept.retained++; continue; }
-      if (!opts.dryRun) await this.deleteDocument(orgId, d.id, actor, at);
-      result.deleted.push(d.id);
-    }
-    if (!opts.dryRun) {
-      await recordAudit(this.db, orgId, { type: 'retention.purged', actor, objectType: 'company', objectId: companyId, companyId,
-        details: { before, years: policy.years, deleted: result.deleted.length, keptRetained: result.kept.retained, keptHeld: result.kept.held } });
-    }
+    await inOneTransaction(async () => {
+      for (const d of await documentsDatedBefore(this.db, orgId, companyId, before)) {
+        if (d.legal_hold === 1) { result.kept.held++; continue; }
+        if (retainedUntil(d.date, d.created_at, policy.years) > at) { result.kept.retained++; continue; }
+        if (!opts.dryRun) await this.deleteDocument(orgId, d.id, actor, at);
+        result.deleted.push(d.id);
+      }
+      if (!opts.dryRun) {
+        await recordAudit(this.db, orgId, { type: 'retention.purged', actor, objectType: 'company', objectId: companyId, companyId,
+          details: { before, years: policy.years, deleted: result.deleted.length, keptRetained: result.kept.retained, keptHeld: result.kept.held } });
+      }
+    });
     return result;
   }
 }

@@ -74,4 +74,19 @@ describe('the S3 form', () => {
     expect(calls[0]!.body).toEqual({ kind: 's3', settings: { endpoint: 'https://minio.example.com', bucket: 'acme-archive', pathStyle: true, accessKeyId: 'AKIA1', secretAccessKey: 'k3y', objectLock: true, objectLockYears: 10 } });
     expect(draft.tested).toBe(true);
   });
+
+  it('offers governance mode only once Object Lock is chosen, and sends it as objectLockMode', async () => {
+    const calls = mockApi({ 'POST /v1/destinations/test': () => ({ ok: true, message: null, hostKeySha256: null, free: null }) });
+    const user = userEvent.setup({ delay: null });
+    renderPage(<Harness kind="s3" onDraft={() => undefined} />);
+    await user.type(screen.getByRole('textbox', { name: /^Bucket/ }), 'acme-archive');
+    await user.type(screen.getByLabelText(/Access key id/), 'AKIA1');
+    await user.type(screen.getByLabelText('Secret access key', { selector: 'input[type=password]' }), 'k3y');
+    expect(screen.queryByLabelText(/^Governance mode/)).toBeNull();
+    await user.click(screen.getByLabelText(/^Lock each copy for as long as its document must be kept/));
+    await user.click(screen.getByLabelText(/^Governance mode/));
+    await user.click(screen.getByRole('button', { name: 'Test connection' }));
+    expect(await screen.findByText(/The connection works\./)).toBeInTheDocument();
+    expect(calls[0]!.body).toEqual({ kind: 's3', settings: { bucket: 'acme-archive', accessKeyId: 'AKIA1', secretAccessKey: 'k3y', objectLock: true, objectLockMode: 'GOVERNANCE' } });
+  });
 });

@@ -5,6 +5,7 @@ import { findConnection } from '../../catalog/connections.js';
 import type { ConnectorDefinition } from '../../connectors/connector.js';
 import { orgOf } from '../auth.js';
 import { checkLocalKindAllowed } from '../local-kinds.js';
+import { lockSyncOf } from '../../catalog/object-locks.js';
 import { commonErrors, Destination, DestinationStatus, ErrorBody, Id, IdParams, IsoDate, Run } from '../schemas.js';
 import type { RouteContext, ZodApp } from '../server.js';
 
@@ -141,8 +142,10 @@ export function destinationRoutes(app: ZodApp, { deps, definitions }: RouteConte
     const root = status.settings?.root ?? conn?.settings.root;
     // Only a shared account is shown as a connection: one made for this destination alone is part of it.
     const shared = status.settings !== null && conn;
+    const locks = await lockSyncOf(deps.db, orgId, status.id);
     return {
       ...status,
+      objectLocks: { pendingSince: locks.due, error: locks.error },
       folder: typeof root === 'string' ? root : null,
       connection: shared ? { id: conn.id, state: conn.state, reconnect: conn.state === 'needs_reconnect' ? `/v1/connections/${conn.id}/reconnect` : null } : null,
     };

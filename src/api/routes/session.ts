@@ -1,3 +1,4 @@
+import { inOneTransaction } from '../../catalog/unit-of-work.js';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
@@ -63,8 +64,12 @@ export function signInRoute(app: ZodApp, ctx: RouteContext): void {
     const user = await checkCredentials(ctx.deps.db, email, request.body.password);
     if (!user) throw new DomainError('unauthorized', 'The e-mail address or the password is not right.', { reason: 'wrong_password' });
     await gate.succeeded();
-    const s = await startSession(ctx.deps.db, user);
-    await recordAudit(ctx.deps.db, user.orgId, { type: 'user.signed_in', actor: { kind: 'user', id: user.id }, objectType: 'user', objectId: user.id, details: { client: request.ip } });
+    // The session and its entry commit together: no session without its sign-in in the log.
+    const s = await inOneTransaction(async () => {
+      const started = await startSession(ctx.deps.db, user);
+      await recordAudit(ctx.deps.db, user.orgId, { type: 'user.signed_in', actor: { kind: 'user', id: user.id }, objectType: 'user', objectId: user.id, details: { client: request.ip } });
+      return started;
+    });
     sessionCookie(ctx, reply, s.sessionId, MAX_AGE_MS / 1000).header('cache-control', 'no-store');
     return view(ctx, { orgId: user.orgId, userId: user.id }, 'session', s.csrfToken);
   });

@@ -7,7 +7,7 @@ import {
 import {
   checkPath, ConnectorError, joinPath, splitPath,
   type CallOptions, type Capabilities, type ConnectorContext, type Entry, type HashType, type ReadOptions,
-  type StorageConnector, type WriteInfo,
+  type ObjectLockState, type StorageConnector, type WriteInfo,
 } from '../connector.js';
 import type { NameRules } from '../../domain/names.js';
 import { throwIfAborted } from '../kit/abort.js';
@@ -18,6 +18,7 @@ import { bareETag, createS3Client } from '../kit/s3-client.js';
 import { PUBLIC_ONLY } from '../kit/egress.js';
 import { classify, isMissing } from './errors.js';
 import { uploadObject, type UploadPolicy } from './upload.js';
+import { applyObjectLock, type ObjectLockMode } from './object-lock.js';
 
 /** S3 keys are any UTF-8 up to 1024 bytes; 255 bytes a name keeps layouts portable to a restore on disk. */
 export const S3_NAMES: NameRules = { set: 'posix', caseInsensitive: false, maxComponentBytes: 255 };
@@ -36,6 +37,8 @@ export interface S3Options {
   objectLockYears?: number;
   /** The bucket has Object Lock on: lock each object in compliance mode until its document's retention ends. */
   objectLock?: boolean;
+  /** The Object Lock mode of new locks: COMPLIANCE (no one can shorten or remove it) unless GOVERNANCE is chosen. */
+  objectLockMode?: ObjectLockMode;
   /** Tests lower it to reach multipart uploads with small files; S3's minimum is 5 MiB. */
   partSize?: number;
 }
@@ -59,6 +62,7 @@ export class S3Connector implements StorageConnector {
   private readonly base: string;
   private readonly policy: UploadPolicy;
   private readonly lock: boolean;
+  private readonly lockMode: ObjectLockMode;
   private readonly markers = new Set<string>();
 
   constructor(opts: S3Options, context: ConnectorContext = {}) {
@@ -81,8 +85,9 @@ export class S3Connector implements StorageConnector {
     const partSize = opts.partSize ?? PART_SIZE;
     const years = opts.objectLockYears ?? 0;
     this.lock = opts.objectLock ?? false;
+    this.lockMode = opts.objectLockMode ?? 'COMPLIANCE';
     this.policy = {
-      bucket: opts.bucket, partSize, queueSize: 4, checksumSha256: opts.checksumSha256 ?? false,
+      bucket: opts.bucket, partSize, queueSize: 4, checksumSha256: opts.checksumSha256 ?? false, lockMode: this.lockMode,
       ...(years > 0 ? { retainUntil: () => new Date(Date.now() + years * YEAR_MS) } : {}),
     };
     this.capabilities = { hashes: ['md5'], names: S3_NAMES, serverSideMove: false, maxSimpleUpload: partSize, ...(this.lock && { objectLock: true }) };
@@ -235,6 +240,12 @@ export class S3Connector implements StorageConnector {
     const { hashes } = await uploadObject(this.client, this.policyFor(info), this.key(path), path, body, info, opts?.signal);
     // No HEAD afterwards: the upload checked the size and the ETag, which is all a HEAD would tell.
     return { path, name: splitPath(path)[1], isDir: false, size: info.size, modifiedAt: new Date(), hashes };
+  }
+
+  async applyLock(path: string, want: { until: Date; legalHold: boolean }, opts?: CallOptions): Promise<ObjectLockState> {
+    checkPath(path);
+    if (!this.lock) throw new ConnectorError('fatal', 'Object Lock is not on for this destination.');
+    return applyObjectLock(this.client, this.bucket, this.key(path), path, this.lockMode, want, opts?.signal);
   }
 
   async remove(path: string, opts?: CallOptions): Promise<void> {

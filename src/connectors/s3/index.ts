@@ -24,6 +24,8 @@ export const s3Settings = z.object({
   objectLockYears: z.number().int().min(0).max(100).default(0),
   /** The bucket has Object Lock on: each object is locked (compliance mode) until its document's retention period ends, and held under a legal hold. */
   objectLock: z.boolean().default(false),
+  /** COMPLIANCE: no one can shorten or remove a lock before its date; GOVERNANCE: a key with s3:BypassGovernanceRetention can. */
+  objectLockMode: z.enum(['COMPLIANCE', 'GOVERNANCE']).default('COMPLIANCE'),
 });
 
 export type S3Settings = z.infer<typeof s3Settings>;

@@ -16,8 +16,10 @@ export interface UploadPolicy {
   queueSize: number;
   /** Also send x-amz-checksum-sha256, which AWS S3 and MinIO check before storing (most others ignore it). */
   checksumSha256: boolean;
-  /** Object Lock in compliance mode until this date, or none. */
+  /** Object Lock until this date, or none. */
   retainUntil?: () => Date;
+  /** The mode of that lock. */
+  lockMode?: 'COMPLIANCE' | 'GOVERNANCE';
   /** An Object Lock legal hold on the object as well. */
   legalHold?: boolean;
 }
@@ -52,7 +54,7 @@ export async function uploadObject(client: S3Client, policy: UploadPolicy, key: 
     ContentType: 'application/octet-stream',
     // Where rclone keeps it too, so a restore with rclone sets the document's own time.
     ...(info.modifiedAt ? { Metadata: { mtime: String(info.modifiedAt.getTime() / 1000) } } : {}),
-    ...(policy.retainUntil ? { ObjectLockMode: 'COMPLIANCE' as const, ObjectLockRetainUntilDate: policy.retainUntil() } : {}),
+    ...(policy.retainUntil ? { ObjectLockMode: policy.lockMode ?? 'COMPLIANCE', ObjectLockRetainUntilDate: policy.retainUntil() } : {}),
     ...(policy.legalHold ? { ObjectLockLegalHoldStatus: 'ON' as const } : {}),
   };
   return info.size <= policy.partSize

@@ -11,7 +11,7 @@ type Entry = Schemas['AuditEntry'];
 type EntryType = Entry['type'];
 const TYPES: readonly EntryType[] = [
   'document.version_received', 'document.collected', 'document.deleted', 'transfer.verified', 'transfer.restored', 'settings.changed',
-  'user.signed_in', 'user.rights_changed', 'api_key.created', 'api_key.revoked', 'retention.purged', 'audit.head',
+  'user.signed_in', 'user.rights_changed', 'api_key.created', 'api_key.revoked', 'retention.purged', 'object_lock.applied', 'audit.head',
 ];
 
 interface Filters { type: EntryType | ''; actor: string; object: string; from: string; to: string }

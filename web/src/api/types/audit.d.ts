@@ -18,7 +18,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    type?: "document.version_received" | "document.collected" | "document.deleted" | "transfer.verified" | "transfer.restored" | "settings.changed" | "user.signed_in" | "user.rights_changed" | "api_key.created" | "api_key.revoked" | "retention.purged" | "audit.head";
+                    type?: "document.version_received" | "document.collected" | "document.deleted" | "transfer.verified" | "transfer.restored" | "settings.changed" | "user.signed_in" | "user.rights_changed" | "api_key.created" | "api_key.revoked" | "retention.purged" | "object_lock.applied" | "audit.head";
                     /** @description A user, API key or channel id (or "cli"). */
                     actor?: string;
                     /** @description The id of a document, destination, channel, user, ... */

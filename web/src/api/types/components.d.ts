@@ -160,6 +160,13 @@ export interface components {
                 /** @description When the account needs signing in again: POST here for a new sign-in URL. */
                 reconnect: string | null;
             } | null;
+            /** @description Bringing the Object Locks of copies already stored in step with retention (S3 destinations with Object Lock); both null otherwise. */
+            objectLocks: {
+                /** @description When a retention or hold change asked for the copies' Object Locks to change, until a pass has applied it. */
+                pendingSince: string | null;
+                /** @description Why the last pass could not lock every copy; it is tried again. */
+                error: string | null;
+            };
         };
         Run: {
             id: string;
@@ -393,7 +400,7 @@ export interface components {
             /** @description When, ISO-8601 UTC. */
             at: string;
             /** @enum {string} */
-            type: "document.version_received" | "document.collected" | "document.deleted" | "transfer.verified" | "transfer.restored" | "settings.changed" | "user.signed_in" | "user.rights_changed" | "api_key.created" | "api_key.revoked" | "retention.purged" | "audit.head";
+            type: "document.version_received" | "document.collected" | "document.deleted" | "transfer.verified" | "transfer.restored" | "settings.changed" | "user.signed_in" | "user.rights_changed" | "api_key.created" | "api_key.revoked" | "retention.purged" | "object_lock.applied" | "audit.head";
             /** @description Who: a user, an API key, a client (by its channel), or Dossier itself (system; id "cli" for the command line). */
             actor: {
                 /** @enum {string} */

@@ -80,6 +80,7 @@ export function ServerForm({ draft, update }: { draft: Draft; update(p: Partial<
         {text('accessKeyId', t('wizard.fields.accessKeyId'), { required: true, autoComplete: 'off' })}
         {secret('secretAccessKey', t('wizard.fields.secretAccessKey'))}
         <Checkbox label={t('wizard.fields.objectLock')} description={t('wizard.fields.objectLockRetention')} checked={s.objectLock === true} onChange={(e) => set('objectLock', e.currentTarget.checked)} />
+        {s.objectLock === true && <Checkbox ml="xl" label={t('wizard.fields.objectLockGovernance')} description={t('wizard.fields.objectLockGovernanceHint')} checked={s.objectLockMode === 'GOVERNANCE'} onChange={(e) => set('objectLockMode', e.currentTarget.checked ? 'GOVERNANCE' : 'COMPLIANCE')} />}
         <NumberInput label={t('wizard.fields.objectLockYears')} description={t('wizard.fields.objectLockHint')} value={Number(s.objectLockYears ?? 0)} min={0} max={100} onChange={(v) => set('objectLockYears', Number(v) || 0)} />
         <Checkbox label={t('wizard.fields.checksumSha256')} checked={s.checksumSha256 === true} onChange={(e) => set('checksumSha256', e.currentTarget.checked)} />
       </>}
