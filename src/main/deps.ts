@@ -222,9 +222,12 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   });
   // Each party records the occurrence on its own; one failing costs the others nothing, and the
   // work that announced it (a backup, an intake) goes on whatever happens here.
-  const announce: Announce = async (o: Occurrence) => {
-    for (const party of [webhooks.announce, alerts.announce]) {
-      await party(o).catch((err) => log.error({ err, type: o.type }, 'could not record an occurrence for webhooks or alerts'));
+  const announce: Announce = async (occurrences) => {
+    const list = (Array.isArray(occurrences) ? occurrences : [occurrences]) as readonly Occurrence[];
+    if (list.length === 0) return;
+    await webhooks.announce(list).catch((err) => log.error({ err, type: list[0]!.type }, 'could not record an occurrence for webhooks'));
+    for (const o of list) {
+      await alerts.announce(o).catch((err) => log.error({ err, type: o.type }, 'could not record an occurrence for alerts'));
     }
   };
 
