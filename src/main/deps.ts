@@ -192,9 +192,12 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     const def = definition(dst.kind);
     const conn = await getConnection(db, orgId, dst.connectionId);
     const oauth = providerOf(conn.settings);
-    // Changed settings or credentials (a new password, a pinned host key) open a new connector.
-    // OAuth tokens are left out: they rotate on every refresh and reach the connector per call.
-    const version = createHash('sha256').update(JSON.stringify([conn.settings, dst.settings])).update(oauth ? '' : conn.secrets ?? '').digest('hex');
+    // Changed settings or credentials (a new password, a pinned host key) open a new connector,
+    // whichever process changed them. OAuth tokens count too: a connector keeps the access token
+    // it was given, so after a refresh elsewhere (about hourly) a new one takes the stored token
+    // instead of refreshing once more, and after a disconnect it finds no token at all, where
+    // the old one (Microsoft cannot revoke it) would have gone on writing to the account.
+    const version = createHash('sha256').update(JSON.stringify([conn.settings, dst.settings, conn.state])).update(conn.secrets ?? '').digest('hex');
     return connectors.acquire(dst.id, version, async () => {
       if (oauth) return openOAuth(dst.kind, { ...conn.settings, ...dst.settings }, tokenVault.tokenSource(orgId, conn.id));
       const secrets = conn.secrets ? box.open<Record<string, unknown>>(conn.secrets) : {};
