@@ -4,7 +4,7 @@
  * set-based INSERT ... SELECT generate_series statements, copies of one real document; then a
  * worker process and an API process start, as in a firm (docs/scale.md), and we measure:
  * - the incremental pass after 10 new documents (the run's own start and end in the catalog),
- *   the first one after the worker started and a second one;
+ *   the first one after the worker started, then the median of BENCH_PASSES (5) more;
  * - the peak RSS (VmHWM) of the worker and of the API process;
  * - `GET /v1/documents` first-page latency on the API process (median of 9, after 1 warm-up).
  * The goals: a pass under 0.1 s as at 50,000, a worker under 300 MB, a first page under 50 ms.
@@ -23,6 +23,8 @@ import { bootstrapIfEmpty } from '../src/auth/bootstrap.js';
 import { freshPostgres } from '../test/helpers/databases.js';
 import { TEST_LIMITS } from '../test/helpers/limits.js';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server-process.js';
+
+const PASSES = Number(process.env.BENCH_PASSES ?? 5);
 
 export interface CatalogFigures { documents: number; fill: number; firstPass: number; pass: number; workerMb: number; apiMb: number; firstPageMs: number }
 
@@ -102,7 +104,11 @@ export async function catalogFigures(documents: number): Promise<CatalogFigures>
       return longestPass(deps, dst.id, at);
     };
     const firstPass = await changes(1);
-    const pass = await changes(2);
+    // The median of several: one pass of a tenth of a second is at the mercy of a loaded machine.
+    const passes: number[] = [];
+    for (let round = 2; round < 2 + PASSES; round++) passes.push(await changes(round));
+    passes.sort((a, b) => a - b);
+    const pass = passes[Math.floor(passes.length / 2)]!;
 
     const page = async () => {
       const t = performance.now();

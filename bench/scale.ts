@@ -7,7 +7,7 @@
  * per second at 5,000 destinations (docs/scale.md).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -107,9 +107,9 @@ if (PARTS.has('2')) {
 }
 if (PARTS.has('3')) {
   console.log('(3) a large catalog: one worker and one API process on PostgreSQL, one destination holding every document');
-  console.log('documents | filled in | first pass after start | incremental pass | worker peak RSS | API peak RSS | GET /v1/documents first page');
+  console.log(`documents | filled in | first pass after start | incremental pass (median of ${process.env.BENCH_PASSES ?? 5}) | worker peak RSS | API peak RSS | GET /v1/documents first page | load`);
   for (const n of CATALOGS) {
     const f = await catalogFigures(n);
-    console.log(`${String(n).padStart(9)} | ${f.fill.toFixed(0).padStart(6)} s | ${f.firstPass.toFixed(3).padStart(8)} s | ${f.pass.toFixed(3).padStart(8)} s | ${f.workerMb.toFixed(0).padStart(6)} MB | ${f.apiMb.toFixed(0).padStart(6)} MB | ${f.firstPageMs.toFixed(1).padStart(6)} ms`);
+    console.log(`${String(n).padStart(9)} | ${f.fill.toFixed(0).padStart(6)} s | ${f.firstPass.toFixed(3).padStart(8)} s | ${f.pass.toFixed(3).padStart(8)} s | ${f.workerMb.toFixed(0).padStart(6)} MB | ${f.apiMb.toFixed(0).padStart(6)} MB | ${f.firstPageMs.toFixed(1).padStart(6)} ms | ${(await readFile('/proc/loadavg', 'utf8')).split(' ')[0]}`);
   }
 }

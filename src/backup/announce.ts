@@ -14,16 +14,14 @@ export function destinationRecovered(announce: Announce | undefined, orgId: stri
   return announce?.({ type: 'destination.recovered', orgId, subject: d.id, data: { destinationId: d.id, name: d.name, companyId: d.companyId } }) ?? Promise.resolve();
 }
 
-/** One event per document verified on the destination, in the order the ledger recorded them. */
+/** One event per document verified on the destination, in the order the ledger recorded them, announced as one batch. */
 export async function documentsBackedUp(
   announce: Announce | undefined, orgId: string, destinationId: string,
   synced: ReadonlyArray<{ documentId: string; versionId: string; remotePath: string; sha256: string }>,
 ): Promise<void> {
-  if (!announce) return;
-  for (const s of synced) {
-    await announce({
-      type: 'document.backed_up', orgId, subject: s.documentId,
-      data: { documentId: s.documentId, versionId: s.versionId, destinationId, remotePath: s.remotePath, sha256: s.sha256 },
-    });
-  }
+  if (!announce || synced.length === 0) return;
+  await announce(synced.map((s) => ({
+    type: 'document.backed_up' as const, orgId, subject: s.documentId,
+    data: { documentId: s.documentId, versionId: s.versionId, destinationId, remotePath: s.remotePath, sha256: s.sha256 },
+  })));
 }

@@ -80,15 +80,15 @@ export async function execute(deps: ExecuteDeps, job: ExecuteJob): Promise<RunCo
   const items: Parameters<typeof addRunItems>[1] = [];
   const synced: SyncedDelivery[] = [];
   const verified: AuditEvent[] = [];
-  // The ledger first: a run item never says "ok" for a file the ledger does not hold yet. The
-  // audit entries of the verified files commit with their synced marks, or neither does.
+  // A run item never says "ok" for a file the ledger does not hold: the synced marks, the audit
+  // entries of the verified files and the run's items commit together, or none of them does.
   const flushLedger = async () => {
     const rows = synced.splice(0), events = verified.splice(0);
     await deps.db.transaction().execute(async (trx) => {
       await markSyncedMany(trx, job.orgId, job.destinationId, rows);
       await recordAudit(trx, job.orgId, events);
+      await addRunItems(trx, items.splice(0));
     });
-    await addRunItems(deps.db, items.splice(0));
     await documentsBackedUp(deps.announce, job.orgId, job.destinationId, rows);
   };
   let blocked: DestinationBlocked | null = null;

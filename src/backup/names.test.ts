@@ -40,6 +40,12 @@ for (const postgres of [false, true]) {
       // Four documents hold the name and its (2) and (3) forms, and one writes (4): beyond the first tries.
       await markSyncedMany(w.deps.db, w.orgId, dst.id, held.slice(0, 3).map((id, i) => ({ documentId: id, versionId: `v${i}`, remotePath: name(i + 1), remoteId: null, sha256: 'x', size: 1 })));
       await recordIntents(w.deps.db, w.orgId, dst.id, [{ documentId: held[3]!, path: name(4).toUpperCase() }]);
+      // Paths beyond ASCII, whose folds the upgrade leaves to JavaScript ("İ" folds to two code
+      // points there, and PostgreSQL's lower() follows its locale), beside one half ASCII.
+      const [wide, half] = [await add('wide'), await add('half')];
+      await markSyncedMany(w.deps.db, w.orgId, dst.id, [{ documentId: wide, versionId: 'vw', remotePath: 'İSTANBUL/Ärger ÉTÉ.pdf', remoteId: null, sha256: 'x', size: 1 },
+        { documentId: half, versionId: 'vh', remotePath: 'Plain/ASCII.PDF', remoteId: null, sha256: 'x', size: 1 }]);
+      await recordIntents(w.deps.db, w.orgId, dst.id, [{ documentId: half, path: 'Straße/Ölung.PDF' }]);
 
       const planned = async (rules: NameRules) => {
         const ledger = await deliveriesFor(w.deps.db, dst.id, [fresh]);
@@ -57,6 +63,8 @@ for (const postgres of [false, true]) {
       assert.equal(await planned(folding), name(5));
       const rows = await w.deps.db.selectFrom('deliveries').select(['remote_path', 'remote_fold', 'intent_path', 'intent_fold']).where('destination_id', '=', dst.id).execute();
       for (const r of rows) assert.deepEqual([r.remote_fold, r.intent_fold], [r.remote_path?.toLowerCase() ?? null, r.intent_path?.toLowerCase() ?? null]);
+      assert.ok(rows.some((r) => r.remote_fold === 'i̇stanbul/ärger été.pdf'), 'the non-ASCII path is folded as a pass folds it');
+      assert.ok(rows.some((r) => r.remote_fold === 'plain/ascii.pdf' && r.intent_fold === 'straße/ölung.pdf'));
     });
   });
 }

@@ -9,7 +9,7 @@ import { documentsByIds, documentsChangedSince, type PlannableDocument } from '.
 import { getDestination, updateDestination, type DestinationRow } from '../catalog/destinations.js';
 import { acquireLease, releaseLease } from '../catalog/leases.js';
 import {
-  closeInterruptedRuns, deliveriesFor, startRun, unfinishedDeliveries, updateRun, type RunCounts,
+  deliveriesFor, recordRunProgress, startRun, unfinishedDeliveries, updateRun, type RunCounts,
 } from '../catalog/deliveries.js';
 import type { BlobStore } from '../vault/blobs.js';
 import { blockedBy, DestinationBlocked, execute } from './executor.js';
@@ -73,14 +73,13 @@ export async function syncDestination(deps: SyncDeps, orgId: string, destination
     wasState = dst.state;
     // Paused while this pass waited for its turn.
     if (dst.state === 'paused') throw new DomainError('conflict', `"${dst.name}" is paused${dst.stateReason ? ` (${dst.stateReason})` : ''}: resume it first.`, { reason: 'destination_paused', params: { name: dst.name } });
-    await closeInterruptedRuns(deps.db, destinationId);
+    // Closes the runs a dead process left running and makes this one the destination's last run.
     runId = await startRun(deps.db, orgId, destinationId, opts.trigger);
     deps.events?.emit({ type: 'run.started', orgId, destinationId, runId, trigger: opts.trigger });
     const report = (p: Progress) => {
       opts.onProgress?.(p);
       deps.events?.emit({ type: 'run.progress', orgId, destinationId, ...p });
     };
-    await updateDestination(deps.db, orgId, destinationId, { lastRunId: runId });
     connector = await deps.connect(orgId, dst);
     // Asked at once, while the pages are read and planned: on SFTP this is the login, which
     // then costs a continuous pass nothing; a pass with nothing to send still learns that the
@@ -110,24 +109,30 @@ export async function syncDestination(deps: SyncDeps, orgId: string, destination
         onProgress: (done, bytes) => report({ runId: runId!, done: base.uploaded + base.moved + base.restored + done, planned, bytes: base.bytes + bytes }),
       });
       for (const k of Object.keys(totals) as Array<keyof RunCounts>) totals[k] += counts[k];
-      await updateRun(deps.db, runId!, totals);
     };
+    const progress = { orgId, destinationId, runId };
 
     // Unfinished deliveries first (failed earlier, or found missing by verify).
     const retry = await unfinishedDeliveries(deps.db, destinationId, 100_000);
-    for (let i = 0; i < retry.length && !signal.aborted; i += PAGE) await runPage(await documentsByIds(deps.db, retry.slice(i, i + PAGE)));
-    let cursor = dst.cursorSeq;
-    while (!signal.aborted) {
+    for (let i = 0; i < retry.length && !signal.aborted; i += PAGE) {
+      await runPage(await documentsByIds(deps.db, retry.slice(i, i + PAGE)));
+      await recordRunProgress(deps.db, { ...progress, counts: totals, cursorSeq: null });
+    }
+    // The cursor past the last page is committed with the run's end: a short page is the last
+    // one (a change made after it was read queues a pass of its own), so no empty page is asked for.
+    let lastCursor: number | null = null;
+    for (let cursor = dst.cursorSeq; !signal.aborted;) {
       const page = await documentsChangedSince(deps.db, dst.companyId, cursor, PAGE);
       if (page.length === 0) break;
       await runPage(page);
       if (signal.aborted) break;
       cursor = Number(page.at(-1)!.change_seq);
-      await updateDestination(deps.db, orgId, destinationId, { cursorSeq: cursor });
+      if (page.length < PAGE) { lastCursor = cursor; break; }
+      await recordRunProgress(deps.db, { ...progress, counts: totals, cursorSeq: cursor });
     }
     await firstQuota; // nothing was planned: still, refused credentials block the destination
     const status = signal.aborted ? (stop.signal.aborted ? 'stopped' : 'cancelled') : totals.failed > 0 ? 'done_with_errors' : 'done';
-    await updateRun(deps.db, runId, { status, finished: true });
+    await recordRunProgress(deps.db, { ...progress, counts: totals, cursorSeq: lastCursor, status });
     deps.events?.emit({ type: 'run.finished', orgId, destinationId, runId, status, planned: totals.planned, uploaded: totals.uploaded, failed: totals.failed });
     if (dst.state === 'needs_attention' && totals.failed === 0) {
       await updateDestination(deps.db, orgId, destinationId, { state: 'active', stateReason: null });

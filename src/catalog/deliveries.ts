@@ -179,13 +179,36 @@ const toRun = (r: Database['runs']): Run => ({
   bytes: Number(r.bytes), error: r.error,
 });
 
+/**
+ * Starts a run: closes the runs a dead process left running, records the new one and makes it
+ * the destination's last run, in one transaction (one commit, where three statements on their
+ * own cost three on a pass that sends ten files).
+ */
 export async function startRun(db: Db, orgId: string, destinationId: string, trigger: string): Promise<string> {
   const id = newId('run');
-  await db.insertInto('runs').values({
-    id, org_id: orgId, destination_id: destinationId, trigger, status: 'running', started_at: now(), finished_at: null,
-    planned: 0, uploaded: 0, moved: 0, restored: 0, removed: 0, failed: 0, bytes: 0, error: null,
-  }).execute();
+  const at = now();
+  await db.transaction().execute(async (trx) => {
+    await closeInterruptedRuns(trx, destinationId);
+    await trx.insertInto('runs').values({
+      id, org_id: orgId, destination_id: destinationId, trigger, status: 'running', started_at: at, finished_at: null,
+      planned: 0, uploaded: 0, moved: 0, restored: 0, removed: 0, failed: 0, bytes: 0, error: null,
+    }).execute();
+    await trx.updateTable('destinations').set({ last_run_id: id, updated_at: at }).where('org_id', '=', orgId).where('id', '=', destinationId).execute();
+  });
   return id;
+}
+
+/**
+ * A page of a pass is done, or the whole pass (with `status`): the run's counts, and the cursor
+ * past the page when there is one, committed together.
+ */
+export async function recordRunProgress(db: Db, p: { orgId: string; destinationId: string; runId: string; counts: RunCounts; cursorSeq: number | null; status?: string }): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await updateRun(trx, p.runId, { ...p.counts, ...(p.status !== undefined && { status: p.status, finished: true }) });
+    if (p.cursorSeq !== null) {
+      await trx.updateTable('destinations').set({ cursor_seq: p.cursorSeq, updated_at: now() }).where('org_id', '=', p.orgId).where('id', '=', p.destinationId).execute();
+    }
+  });
 }
 
 export async function updateRun(db: Db, id: string, patch: Partial<RunCounts> & { status?: string; error?: string | null; finished?: boolean }): Promise<void> {

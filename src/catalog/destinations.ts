@@ -5,7 +5,7 @@ import { now, type Db } from './db.js';
 import type { Database } from './schema.js';
 
 /** Connections (credentials, encrypted by the caller) and the destinations that use them. */
-export interface ConnectionRow { id: string; orgId: string; kind: string; label: string; settings: Record<string, unknown>; secrets: string | null }
+export interface ConnectionRow { id: string; orgId: string; kind: string; label: string; settings: Record<string, unknown>; secrets: string | null; state: string }
 
 export async function insertConnection(db: Db, orgId: string, c: { kind: string; label: string; settings: Record<string, unknown>; secrets: string | null }): Promise<string> {
   const id = newId('con'), at = now();
@@ -16,7 +16,7 @@ export async function insertConnection(db: Db, orgId: string, c: { kind: string;
 export async function getConnection(db: Db, orgId: string, id: string): Promise<ConnectionRow> {
   const r = await db.selectFrom('connections').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
   if (!r) throw notFound('Connection', id);
-  return { id: r.id, orgId: r.org_id, kind: r.kind, label: r.label, settings: JSON.parse(r.settings), secrets: r.secrets };
+  return { id: r.id, orgId: r.org_id, kind: r.kind, label: r.label, settings: JSON.parse(r.settings), secrets: r.secrets, state: r.state };
 }
 
 export async function updateConnectionSettings(db: Db, orgId: string, id: string, settings: Record<string, unknown>, secrets?: string | null): Promise<void> {

@@ -62,9 +62,10 @@ export async function deleteEndpoint(db: Db, orgId: string, id: string): Promise
 }
 
 /** Endpoints of the organization that want this event type now. */
-export async function subscribedEndpoints(db: Db, orgId: string, type: string): Promise<Array<{ id: string }>> {
+/** The organization's enabled endpoints and the event types each wants: one read for a batch of events. */
+export async function enabledEndpoints(db: Db, orgId: string): Promise<Array<{ id: string; eventTypes: string[] }>> {
   const rows = await db.selectFrom('webhook_endpoints').select(['id', 'event_types']).where('org_id', '=', orgId).where('state', '=', 'enabled').execute();
-  return rows.filter((r) => (JSON.parse(r.event_types) as string[]).includes(type)).map((r) => ({ id: r.id }));
+  return rows.map((r) => ({ id: r.id, eventTypes: JSON.parse(r.event_types) as string[] }));
 }
 
 // ---- the outbox ----

@@ -33,8 +33,12 @@ export interface Occurrence {
   data: Record<string, unknown>;
 }
 
-/** Records an occurrence for every interested party. Never throws into the caller's work. */
-export type Announce = (occurrence: Occurrence) => Promise<void>;
+/**
+ * Records an occurrence, or several in their order, for every interested party. Never throws
+ * into the caller's work. Several at once (a batch of backed-up documents) cost each party one
+ * look at who is interested, not one per occurrence.
+ */
+export type Announce = (occurrences: Occurrence | readonly Occurrence[]) => Promise<void>;
 
 /** For services built without webhooks or alerts (tests, one-shot commands). */
 export const announceNothing: Announce = async () => undefined;

@@ -195,9 +195,12 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     const def = definition(dst.kind);
     const conn = await getConnection(db, orgId, dst.connectionId);
     const oauth = providerOf(conn.settings);
-    // Changed settings or credentials (a new password, a pinned host key) open a new connector.
-    // OAuth tokens are left out: they rotate on every refresh and reach the connector per call.
-    const version = createHash('sha256').update(JSON.stringify([conn.settings, dst.settings])).update(oauth ? '' : conn.secrets ?? '').digest('hex');
+    // Changed settings or credentials (a new password, a pinned host key) open a new connector,
+    // whichever process changed them. OAuth tokens count too: a connector keeps the access token
+    // it was given, so after a refresh elsewhere (about hourly) a new one takes the stored token
+    // instead of refreshing once more, and after a disconnect it finds no token at all, where
+    // the old one (Microsoft cannot revoke it) would have gone on writing to the account.
+    const version = createHash('sha256').update(JSON.stringify([conn.settings, dst.settings, conn.state])).update(conn.secrets ?? '').digest('hex');
     return connectors.acquire(dst.id, version, async () => {
       if (oauth) return openOAuth(dst.kind, { ...conn.settings, ...dst.settings }, tokenVault.tokenSource(orgId, conn.id));
       const secrets = conn.secrets ? box.open<Record<string, unknown>>(conn.secrets) : {};
@@ -225,9 +228,12 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   });
   // Each party records the occurrence on its own; one failing costs the others nothing, and the
   // work that announced it (a backup, an intake) goes on whatever happens here.
-  const announce: Announce = async (o: Occurrence) => {
-    for (const party of [webhooks.announce, alerts.announce]) {
-      await party(o).catch((err) => log.error({ err, type: o.type }, 'could not record an occurrence for webhooks or alerts'));
+  const announce: Announce = async (occurrences) => {
+    const list = (Array.isArray(occurrences) ? occurrences : [occurrences]) as readonly Occurrence[];
+    if (list.length === 0) return;
+    await webhooks.announce(list).catch((err) => log.error({ err, type: list[0]!.type }, 'could not record an occurrence for webhooks'));
+    for (const o of list) {
+      await alerts.announce(o).catch((err) => log.error({ err, type: o.type }, 'could not record an occurrence for alerts'));
     }
   };
 

@@ -6,7 +6,7 @@ import { isConnectorError } from '../connectors/connector.js';
 import type { EgressPolicy } from '../connectors/kit/egress.js';
 import {
   attemptsOf, deleteEndpoint, enqueueMessages, getEndpoint, getMessage, insertEndpoint, listEndpoints, listMessages, requeueMessage,
-  subscribedEndpoints, updateEndpoint, type Attempt, type Endpoint, type EndpointState, type Message, type MessageState,
+  enabledEndpoints, updateEndpoint, type Attempt, type Endpoint, type EndpointState, type Message, type MessageState,
 } from '../catalog/webhooks.js';
 import { WEBHOOK_EVENT_TYPES, type Occurrence, type WebhookEventType } from '../events/occurrences.js';
 import { newSigningSecret } from './signature.js';
@@ -129,12 +129,20 @@ export class WebhookService {
     await deleteEndpoint(this.deps.db, orgId, id);
   }
 
-  /** Records the event for every endpoint that wants it; the delivery sends it. */
-  readonly announce = async (o: Occurrence): Promise<void> => {
-    if (!(WEBHOOK_EVENT_TYPES as readonly string[]).includes(o.type)) return;
-    const endpoints = await subscribedEndpoints(this.deps.db, o.orgId, o.type);
-    if (endpoints.length === 0) return;
-    await this.write(o.orgId, endpoints.map((x) => x.id), o.type, o.subject, o.data);
+  /**
+   * Records each event for every endpoint that wants it, in the given order; the delivery sends
+   * them. The endpoints are read once per organization of the batch, in the same call.
+   */
+  readonly announce = async (occurrences: Occurrence | readonly Occurrence[]): Promise<void> => {
+    const list = (Array.isArray(occurrences) ? occurrences : [occurrences]) as readonly Occurrence[];
+    const endpointsOf = new Map<string, Promise<Array<{ id: string; eventTypes: string[] }>>>();
+    for (const o of list) {
+      if (!(WEBHOOK_EVENT_TYPES as readonly string[]).includes(o.type)) continue;
+      let endpoints = endpointsOf.get(o.orgId);
+      if (!endpoints) endpointsOf.set(o.orgId, endpoints = enabledEndpoints(this.deps.db, o.orgId));
+      const ids = (await endpoints).filter((x) => x.eventTypes.includes(o.type)).map((x) => x.id);
+      if (ids.length > 0) await this.write(o.orgId, ids, o.type, o.subject, o.data);
+    }
   };
 
   private async write(orgId: string, endpointIds: string[], type: string, orderKey: string, data: Record<string, unknown>): Promise<string> {

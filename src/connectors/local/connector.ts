@@ -8,6 +8,7 @@ import {
   type StorageConnector, type WriteInfo,
 } from '../connector.js';
 import { sha256Of } from '../kit/hashing.js';
+import { eachLimit } from '../kit/limit.js';
 import { tempPathFor } from '../kit/temp-name.js';
 import { throwIfAborted } from '../kit/abort.js';
 import { classify } from './errors.js';
@@ -26,6 +27,9 @@ const NO_POLICY = { roots: [], forbidden: [] };
  * opens is resolved to its real path and checked to be inside the root: a symbolic link
  * planted in the folder, or the folder itself replaced by one, leads nowhere.
  */
+/** Files hashed at once when verifying a batch. */
+const HASH_READS = 8;
+
 export class LocalConnector implements StorageConnector {
   readonly kind = 'local';
   readonly capabilities: Capabilities = {
@@ -200,7 +204,8 @@ export class LocalConnector implements StorageConnector {
   async hashMany(paths: string[], type: HashType, opts?: CallOptions): Promise<Map<string, string>> {
     if (type !== 'sha256') throw new ConnectorError('fatal', `The local connector computes sha256 only, not ${type}.`);
     const out = new Map<string, string>();
-    for (const path of paths) {
+    // Several files read back at once: each read waits on the disk more than on the CPU.
+    await eachLimit(paths, HASH_READS, async (path) => {
       throwIfAborted(opts?.signal);
       try {
         const handle = await this.openFile(path, constants.O_RDONLY);
@@ -209,7 +214,7 @@ export class LocalConnector implements StorageConnector {
         const err = classify(e, path);
         if (err.kind !== 'not_found' && err.kind !== 'is_directory' && err.kind !== 'permission_denied') throw err;
       }
-    }
+    });
     return out;
   }
 
