@@ -4,7 +4,7 @@ import { DEFAULT_MAIL_OPTIONS, type MailOptions } from '../../domain/channels.js
 import { addCollectRunItems, addToCollectRun, type CollectCounts, type CollectRunItem, type Outcome } from '../../catalog/collect-runs.js';
 import { claimItems, claimOwners, ledgerItems, markPending, releaseClaims, type LedgerItem } from '../../catalog/ledger.js';
 import { holderAlive } from '../../catalog/leases.js';
-import { getMailMessage, recordMailMessage, type MessageSource } from '../../catalog/mail-messages.js';
+import { getMailMessage, recordMailMessages, type MessageSource, type NewMailMessage } from '../../catalog/mail-messages.js';
 import { DomainError } from '../../domain/errors.js';
 import { CLAIM_MS, eachLimited, fileBatch, type Fetched, type FilingJob, type IntakeDeps } from '../intake.js';
 import { readRaw, UnreadableMessage } from './parse.js';
@@ -117,8 +117,8 @@ export async function judgeMessage(deps: IntakeDeps, job: MailJob, raw: Buffer |
     const key = `unread:${source.kind === 'imap' ? `${source.uidValidity}.${source.uid}` : createHash('sha256').update(where + Date.now()).digest('hex')}`;
     return ends({ ...base, messageKey: key, messageId: null, fromAddress: null, subject: null, sentAt: null, rawSha256: null }, e.outcome, e.message, where);
   }
-  const read = await readInThread(bytes, { maxAttachmentBytes: opts.maxAttachmentBytes, textFromHtml: opts.bodyToPdf, fallbackFrom: source.kind === 'smtp' && source.envelopeFrom ? source.envelopeFrom.toLowerCase() : null },
-    () => createHash('sha256').update(bytes).digest('hex'));
+  const fallbackFrom = source.kind === 'smtp' && source.envelopeFrom ? source.envelopeFrom.toLowerCase() : null;
+  const read = await readInThread(bytes, { maxAttachmentBytes: opts.maxAttachmentBytes, textFromHtml: opts.bodyToPdf, fallbackFrom });
   if (!read.ok) return ends({ ...base, messageKey: `sha256:${read.rawSha256}`, messageId: null, fromAddress: null, subject: null, sentAt: null, rawSha256: null }, read.outcome, read.reason, where);
   const messageKey = read.messageId && read.messageId.length <= MAX_MESSAGE_ID ? `mid:${read.messageId}` : `sha256:${read.rawSha256}`;
   const fromAddress = read.from;
@@ -258,7 +258,7 @@ async function fileDocuments(deps: IntakeDeps, job: MailJob, messages: Judged[])
   return out;
 }
 
-type Recorded = Omit<Parameters<typeof recordMailMessage>[2], 'outcome' | 'detail' | 'documents'> & { documents?: number };
+type Recorded = Omit<NewMailMessage, 'outcome' | 'detail' | 'documents'> & { documents?: number };
 
 interface Decided { j: Judged; outcome: MessageOutcomeKind; detail: string | null; lines: RunLine[] }
 
@@ -276,9 +276,7 @@ async function finish(deps: IntakeDeps, job: MailJob, decided: Decided[]): Promi
     if (outcome === 'malformed' || outcome === 'too_large') deps.log.info({ channel: job.channel.id, message: j.record.messageKey, outcome }, 'a message was not taken in');
   }
   await deps.db.transaction().execute(async (trx) => {
-    for (const { j, outcome, detail } of decided) {
-      if (outcome !== 'failed') await recordMailMessage(trx, job.orgId, { ...j.record, outcome, detail, documents: j.record.documents ?? 0 });
-    }
+    await recordMailMessages(trx, job.orgId, decided.flatMap(({ j, outcome, detail }) => (outcome === 'failed' ? [] : [{ ...j.record, outcome, detail, documents: j.record.documents ?? 0 }])));
     if (job.runId) {
       await addCollectRunItems(trx, job.runId, all);
       await addToCollectRun(trx, job.runId, counts(all));

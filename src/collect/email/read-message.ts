@@ -54,6 +54,12 @@ async function documentsOf(mail: ParsedMail, where: string, maxBytes: number, de
   return { documents, skipped };
 }
 
+/**
+ * Whether a view is the whole of its memory, so that moving that memory to another thread
+ * takes nothing else with it (a small Buffer is often a slice of Node's shared pool).
+ */
+export const ownsMemory = (u: Uint8Array): boolean => u.buffer instanceof ArrayBuffer && u.byteOffset === 0 && u.byteLength === u.buffer.byteLength;
+
 export async function readMessage(bytes: Buffer, o: ReadOptions): Promise<ReadMessage> {
   const rawSha256 = createHash('sha256').update(bytes).digest('hex');
   let mail: ParsedMail;

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { readMessage, type ReadMessage, type ReadOptions } from './read-message.js';
+import { ownsMemory, readMessage, type ReadMessage, type ReadOptions } from './read-message.js';
 
 /**
  * A mail thread: parses messages (./read-message.ts) away from the thread that stores and
@@ -11,8 +11,14 @@ export interface ReadReply { job: number; read: ReadMessage | null; error?: stri
 
 parentPort?.on('message', (request: ReadRequest) => {
   const bytes = Buffer.from(request.bytes.buffer, request.bytes.byteOffset, request.bytes.byteLength);
+  const reply = (r: Omit<ReadReply, 'job'>) => {
+    // Moved, not copied, where a buffer is the whole of its memory (attachments are; small ones may share a pool).
+    const moved = new Set<ArrayBuffer>();
+    for (const d of r.read?.ok ? r.read.documents : []) if (ownsMemory(d.bytes)) moved.add(d.bytes.buffer as ArrayBuffer);
+    parentPort!.postMessage({ job: request.job, ...r } satisfies ReadReply, [...moved]);
+  };
   void readMessage(bytes, request.options).then(
-    (read) => parentPort!.postMessage({ job: request.job, read } satisfies ReadReply),
-    (e: unknown) => parentPort!.postMessage({ job: request.job, read: null, error: e instanceof Error ? e.message : String(e) } satisfies ReadReply),
+    (read) => reply({ read }),
+    (e: unknown) => reply({ read: null, error: e instanceof Error ? e.message : String(e) }),
   );
 });

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { WorkerPool } from '../../extract/threads/pool.js';
 import { RequestThread, threadModule, type ThreadEnd } from '../../extract/threads/thread.js';
 import type { SkippedPart } from './documents.js';
-import type { HashedDocument, ReadMessage, ReadOptions } from './read-message.js';
+import { ownsMemory, type HashedDocument, type ReadMessage, type ReadOptions } from './read-message.js';
 import type { ReadReply, ReadRequest } from './read-thread.js';
 
 /**
@@ -42,9 +43,11 @@ const buffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.
  * The message read in a mail thread. A message that kills its thread or outlasts TIMEOUT_MS is
  * malformed: taken again, it would do the same. Throws only for a failure of Dossier's own.
  */
-export async function readInThread(bytes: Buffer, options: ReadOptions, rawSha256: () => string): Promise<ReadMessage> {
+export async function readInThread(bytes: Buffer, options: ReadOptions): Promise<ReadMessage> {
+  // A copy of its own is moved to the thread (and back, dropped): the caller's bytes stay whole.
+  const sent = new Uint8Array(bytes);
   try {
-    const reply = await threads().run('mail', (thread) => thread.request({ bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), options }), {
+    const reply = await threads().run('mail', (thread) => thread.request({ bytes: sent, options }, [sent.buffer]), {
       timeoutMs: TIMEOUT_MS,
       onTimeout: () => new ThreadStopped(`Reading the message took longer than ${TIMEOUT_MS / 1000} seconds and was stopped.`),
       onAbort: () => new ThreadStopped('Reading the message was stopped.'),
@@ -56,7 +59,7 @@ export async function readInThread(bytes: Buffer, options: ReadOptions, rawSha25
     return { ...read, documents, skipped: read.skipped as SkippedPart[] };
   } catch (e) {
     if (!(e instanceof ThreadStopped)) throw e;
-    return { ok: false, outcome: 'malformed', reason: e.message, rawSha256: rawSha256() };
+    return { ok: false, outcome: 'malformed', reason: e.message, rawSha256: createHash('sha256').update(bytes).digest('hex') };
   }
 }
 
