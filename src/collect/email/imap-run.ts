@@ -68,8 +68,8 @@ export async function collectMailbox(deps: IntakeDeps, job: MailJob, box: Mailbo
     return p;
   };
   const fetches: Array<Promise<FetchedMessage[]> | null> = [fetchOf(0)];
-  // The messages of batch i are parsed (in the mail threads) while batch i - 1 is stored and
-  // filed here; each batch is still filed, and the cursor moved, in mailbox order.
+  // The messages of batch i are parsed while batch i - 1 waits on the disk (its fsyncs, its
+  // writes); each batch is still filed, and the cursor moved, in mailbox order.
   const judgeBatch = async (i: number): Promise<{ batch: number[]; judged: Array<{ uid: number; j: Judged }> }> => {
     const { batch, small } = plan[i]!;
     const messages = new Map((await fetches[i]!).map((m) => [m.uid, m]));

@@ -9,7 +9,7 @@ import { DomainError } from '../../domain/errors.js';
 import { CLAIM_MS, eachLimited, fileBatch, type Fetched, type FilingJob, type IntakeDeps } from '../intake.js';
 import { readRaw, UnreadableMessage } from './parse.js';
 import type { HashedDocument } from './read-message.js';
-import { readInThread } from './read-threads.js';
+import { readMessage } from './read-message.js';
 import { senderAllowed } from './senders.js';
 import { bodyPdf, bodyPdfName } from './body-pdf.js';
 
@@ -118,7 +118,7 @@ export async function judgeMessage(deps: IntakeDeps, job: MailJob, raw: Buffer |
     return ends({ ...base, messageKey: key, messageId: null, fromAddress: null, subject: null, sentAt: null, rawSha256: null }, e.outcome, e.message, where);
   }
   const fallbackFrom = source.kind === 'smtp' && source.envelopeFrom ? source.envelopeFrom.toLowerCase() : null;
-  const read = await readInThread(bytes, { maxAttachmentBytes: opts.maxAttachmentBytes, textFromHtml: opts.bodyToPdf, fallbackFrom });
+  const read = await readMessage(bytes, { maxAttachmentBytes: opts.maxAttachmentBytes, textFromHtml: opts.bodyToPdf, fallbackFrom });
   if (!read.ok) return ends({ ...base, messageKey: `sha256:${read.rawSha256}`, messageId: null, fromAddress: null, subject: null, sentAt: null, rawSha256: null }, read.outcome, read.reason, where);
   const messageKey = read.messageId && read.messageId.length <= MAX_MESSAGE_ID ? `mid:${read.messageId}` : `sha256:${read.rawSha256}`;
   const fromAddress = read.from;
