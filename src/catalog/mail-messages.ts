@@ -25,20 +25,39 @@ const toMessage = (r: Database['mail_messages']): MailMessage => ({
   outcome: r.outcome, detail: r.detail, documents: r.documents, rawSha256: r.raw_sha256, runId: r.run_id, receivedAt: r.received_at,
 });
 
+const row = (orgId: string, m: NewMailMessage, at: string) => ({
+  channel_id: m.channelId, message_key: m.messageKey, org_id: orgId, message_id: m.messageId, source: m.source,
+  uid_validity: m.uidValidity, uid: m.uid, envelope_from: m.envelopeFrom, from_address: m.fromAddress, subject: m.subject,
+  sent_at: m.sentAt, spf: m.spf, dkim: m.dkim, dmarc: m.dmarc, outcome: m.outcome, detail: m.detail, documents: m.documents,
+  raw_sha256: m.rawSha256, run_id: m.runId, received_at: at,
+});
+
+/** Rows written by one statement: well under the bound parameters SQLite and PostgreSQL take. */
+const ROWS_PER_INSERT = 100;
+
 /**
- * Records a message, or what became of it once more (a message held for review, then let in):
- * the first source it came by stays, the outcome is the latest.
+ * Records messages, or what became of them once more (a message held for review, then let in):
+ * the first source a message came by stays, the outcome is the latest. A batch takes one
+ * statement per ROWS_PER_INSERT messages; a message twice in it (appended twice) is recorded
+ * again after the others, in order, since one statement may not update a row twice.
  */
-export async function recordMailMessage(db: Db, orgId: string, m: NewMailMessage): Promise<void> {
+export async function recordMailMessages(db: Db, orgId: string, ms: NewMailMessage[]): Promise<void> {
   const at = now();
-  await db.insertInto('mail_messages').values({
-    channel_id: m.channelId, message_key: m.messageKey, org_id: orgId, message_id: m.messageId, source: m.source,
-    uid_validity: m.uidValidity, uid: m.uid, envelope_from: m.envelopeFrom, from_address: m.fromAddress, subject: m.subject,
-    sent_at: m.sentAt, spf: m.spf, dkim: m.dkim, dmarc: m.dmarc, outcome: m.outcome, detail: m.detail, documents: m.documents,
-    raw_sha256: m.rawSha256, run_id: m.runId, received_at: at,
-  }).onConflict((oc) => oc.columns(['channel_id', 'message_key']).doUpdateSet({
-    outcome: m.outcome, detail: m.detail, documents: m.documents, raw_sha256: m.rawSha256, run_id: m.runId,
-  })).execute();
+  const seen = new Set<string>();
+  const first: NewMailMessage[] = [];
+  const again: NewMailMessage[] = [];
+  for (const m of ms) {
+    const key = `${m.channelId}\n${m.messageKey}`;
+    (seen.has(key) ? again : first).push(m);
+    seen.add(key);
+  }
+  const write = (rows: NewMailMessage[]) => db.insertInto('mail_messages').values(rows.map((m) => row(orgId, m, at)))
+    .onConflict((oc) => oc.columns(['channel_id', 'message_key']).doUpdateSet((eb) => ({
+      outcome: eb.ref('excluded.outcome'), detail: eb.ref('excluded.detail'), documents: eb.ref('excluded.documents'),
+      raw_sha256: eb.ref('excluded.raw_sha256'), run_id: eb.ref('excluded.run_id'),
+    }))).execute();
+  for (let i = 0; i < first.length; i += ROWS_PER_INSERT) await write(first.slice(i, i + ROWS_PER_INSERT));
+  for (const m of again) await write([m]);
 }
 
 export async function getMailMessage(db: Db, channelId: string, messageKey: string): Promise<MailMessage | null> {

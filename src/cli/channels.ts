@@ -35,14 +35,15 @@ export function registerChannels(program: Command, ctx: CliContext): void {
     .option('--others <policy>', 'email: what to do with other senders: refuse|hold|accept', 'hold')
     .option('--move-to <folder>', 'email: move collected messages to this IMAP folder (default: the mailbox is not changed)')
     .option('--body-pdf', 'email: a message with no document attached becomes a PDF of its body', false)
-    .action(async (o: { name: string; kind: string; company?: string; recipient?: string; binder: string; folder?: string; settingsFile?: string; at: string; moveCollected: boolean; clientEmail?: string; clientName?: string; allow?: string; others: string; moveTo?: string; bodyPdf: boolean }, cmd: Command) => {
+    .option('--sign-in <provider>', 'email: sign in to the mailbox with a provider (microsoft-mail, gmail) instead of a password; --settings-file gives username (and mailbox)')
+    .action(async (o: { name: string; kind: string; company?: string; recipient?: string; binder: string; folder?: string; settingsFile?: string; at: string; moveCollected: boolean; clientEmail?: string; clientName?: string; allow?: string; others: string; moveTo?: string; bodyPdf: boolean; signIn?: string }, cmd: Command) => {
       if (!(CHANNEL_KINDS as readonly string[]).includes(o.kind)) throw new UsageError(`--kind must be one of ${CHANNEL_KINDS.join(', ')}.`);
       const deps = await ctx.deps();
       const orgId = await ctx.orgId();
       const recipientId = o.recipient ?? (await listUsers(deps.db, orgId)).find((u) => u.role === 'admin')!.id;
       const settings = o.settingsFile ? JSON.parse(await readFile(o.settingsFile, 'utf8')) as Record<string, unknown> : undefined;
       const channel = await deps.collect.channels.create(orgId, null, {
-        companyId: await companyOf(ctx, o.company), name: o.name, kind: o.kind as ChannelKind, recipientId, binderName: o.binder, folder: o.folder, settings,
+        companyId: await companyOf(ctx, o.company), name: o.name, kind: o.kind as ChannelKind, recipientId, binderName: o.binder, folder: o.folder, settings, signIn: o.signIn ?? null,
         collectAt: o.at, moveCollected: o.moveCollected, clientEmail: o.clientEmail, clientName: o.clientName,
         ...(o.kind === 'email' && { mail: {
           allowList: o.allow?.split(',').map((s) => s.trim()).filter(Boolean) ?? [], others: o.others as 'refuse' | 'hold' | 'accept',
@@ -50,6 +51,14 @@ export function registerChannels(program: Command, ctx: CliContext): void {
           ...(o.bodyPdf && { bodyToPdf: true }),
         } }),
       });
+      if (o.signIn) {
+        // The consent page, to open in any browser: the provider sends it back to this installation's
+        // callback, so the server must be running at its public address to finish the sign-in.
+        const { url } = await deps.connections.authorize({ orgId, userId: recipientId }, o.signIn, { browser: false, returnTo: null, connectionId: channel.connectionId! });
+        printerFor(cmd).result({ ...channel, signInUrl: url }, (c) => [...human(c),
+          `  sign in:   open this address in a browser within 10 minutes and sign in as the mailbox's user; the running server finishes the sign-in:`, `  ${c.signInUrl}`]);
+        return;
+      }
       const invitation = channel.state === 'waiting_for_client' ? await deps.collect.invitations.send(orgId, channel.id, null) : null;
       printerFor(cmd).result({ ...channel, invitation }, (c) => [...human(c), ...(c.invitation ? [`  invited:   ${c.invitation.sentTo} (link valid until ${c.invitation.expiresAt})`] : [])]);
     });

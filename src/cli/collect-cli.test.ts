@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ublInvoice } from '../../test/helpers/collect.js';
-import { dossierJson } from '../../test/helpers/cli.js';
+import { dossierJson, dossierJsonWith } from '../../test/helpers/cli.js';
 
 describe('dossier channels and inbox (CLI)', () => {
   let work = '';
@@ -38,5 +38,24 @@ describe('dossier channels and inbox (CLI)', () => {
     assert.equal((await dossier('inbox', 'list', '--status', 'to_review')).items.length, 0);
     const paused = await dossier('channels', 'pause', channel.id);
     assert.equal(paused.state, 'paused');
+  });
+
+  it('adds a mailbox signed in to with Microsoft 365: prints the consent page, and the channel waits for the sign-in', async () => {
+    const settings = join(work, 'mailbox.json');
+    await writeFile(settings, JSON.stringify({ username: 'ap@firm.example' }));
+    const app = { DOSSIER_ONEDRIVE_CLIENT_ID: 'cli-test-app', DOSSIER_ONEDRIVE_CLIENT_SECRET: 'cli-test-secret', DOSSIER_BASE_URL: 'https://dossier.firm.example' };
+    const add = (...more: string[]) => dossierJsonWith(app, join(work, 'data'), 'channels', 'add', '--name', 'AP mailbox', '--kind', 'email', '--settings-file', settings, ...more);
+    const made = await add('--sign-in', 'microsoft-mail');
+    assert.equal(made.code, 0, JSON.stringify(made));
+    assert.equal(made.state, 'waiting_for_client');
+    const url = new URL(made.signInUrl);
+    assert.equal(url.origin, 'https://login.microsoftonline.com');
+    assert.equal(url.searchParams.get('client_id'), 'cli-test-app');
+    assert.equal(url.searchParams.get('redirect_uri'), 'https://dossier.firm.example/v1/oauth/callback');
+    assert.match(url.searchParams.get('scope') ?? '', /IMAP\.AccessAsUser\.All/);
+    assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
+    const unknown = await add('--sign-in', 'yahoo');
+    assert.notEqual(unknown.code, 0);
+    assert.match(unknown.error.message, /not a mail sign-in of this installation.*microsoft-mail/);
   });
 });

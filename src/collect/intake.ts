@@ -59,7 +59,7 @@ const READ_DEPTH = 2;
 type RecordDocuments = (docs: Array<{ meta: DocumentMeta; blob: StagedBlob }>) => Promise<DocumentRow[]>;
 
 /** Runs `fn` over `items`, `depth` at a time; the first error stops new starts and is thrown once the others settle. */
-async function eachLimited<T>(items: T[], depth: number, fn: (item: T) => Promise<void>): Promise<void> {
+export async function eachLimited<T>(items: T[], depth: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   let failure: { error: unknown } | undefined;
   const worker = async () => {

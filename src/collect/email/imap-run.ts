@@ -67,21 +67,34 @@ export async function collectMailbox(deps: IntakeDeps, job: MailJob, box: Mailbo
     p.catch(() => undefined); // awaited in its turn; a pass that stops before then must not leave it unhandled
     return p;
   };
-  let next = fetchOf(0);
-  for (let i = 0; i < plan.length && next; i++) {
-    if (signal?.aborted) break;
+  const fetches: Array<Promise<FetchedMessage[]> | null> = [fetchOf(0)];
+  // The messages of batch i are parsed while batch i - 1 waits on the disk (its fsyncs, its
+  // writes); each batch is still filed, and the cursor moved, in mailbox order.
+  const judgeBatch = async (i: number): Promise<{ batch: number[]; judged: Array<{ uid: number; j: Judged }> }> => {
     const { batch, small } = plan[i]!;
-    const messages = new Map((await next).map((m) => [m.uid, m]));
-    next = fetchOf(i + 1);
-    const judged: Array<{ uid: number; j: Judged }> = [];
-    for (const uid of batch) {
-      if (signal?.aborted) break;
+    const messages = new Map((await fetches[i]!).map((m) => [m.uid, m]));
+    fetches[i + 1] ??= fetchOf(i + 1);
+    const judged = await Promise.all(batch.map(async (uid) => {
       const source = { kind: 'imap' as const, mailbox: box.mailbox, uidValidity: state.uidValidity, uid };
       const m = messages.get(uid);
       // Gone between the search and the fetch (deleted, or moved by the client): nothing to take.
-      if (!m && small.includes(uid)) { recorded.add(uid); continue; }
-      judged.push({ uid, j: m ? await judgeMessage(deps, job, m.source, source) : judgeOversized(job, source, sizes.get(uid) ?? 0) });
-    }
+      if (!m && small.includes(uid)) return null;
+      return { uid, j: m ? await judgeMessage(deps, job, m.source, source) : judgeOversized(job, source, sizes.get(uid) ?? 0) };
+    }));
+    return { batch, judged: judged.filter((x) => x !== null) };
+  };
+  const judging = (i: number) => {
+    if (i >= plan.length || signal?.aborted) return null;
+    const p = judgeBatch(i);
+    p.catch(() => undefined); // awaited in its turn, as the fetches are
+    return p;
+  };
+  let next = judging(0);
+  for (let i = 0; next; i++) {
+    const { batch, judged } = await next;
+    next = judging(i + 1);
+    const taking = new Set(judged.map((x) => x.uid));
+    for (const uid of batch) if (!taking.has(uid)) recorded.add(uid);
     const taken = await takeIn(deps, job, judged.map((x) => x.j));
     taken.forEach((outcome, k) => {
       const uid = judged[k]!.uid;

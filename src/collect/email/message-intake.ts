@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DEFAULT_MAIL_OPTIONS, type MailOptions } from '../../domain/channels.js';
 import { addCollectRunItems, addToCollectRun, type CollectCounts, type CollectRunItem, type Outcome } from '../../catalog/collect-runs.js';
-import { claimItems, claimOwners, ledgerItems, markPending, releaseClaims } from '../../catalog/ledger.js';
+import { claimItems, claimOwners, ledgerItems, markPending, releaseClaims, type LedgerItem } from '../../catalog/ledger.js';
 import { holderAlive } from '../../catalog/leases.js';
-import { getMailMessage, recordMailMessage, type MessageSource } from '../../catalog/mail-messages.js';
+import { getMailMessage, recordMailMessages, type MessageSource, type NewMailMessage } from '../../catalog/mail-messages.js';
 import { DomainError } from '../../domain/errors.js';
-import { CLAIM_MS, fileBatch, type Fetched, type FilingJob, type IntakeDeps } from '../intake.js';
-import { findDocuments, type FoundDocument, type SkippedPart } from './documents.js';
-import { parseMail, readRaw, UnreadableMessage, type ParsedMail } from './parse.js';
+import { CLAIM_MS, eachLimited, fileBatch, type Fetched, type FilingJob, type IntakeDeps } from '../intake.js';
+import { readRaw, UnreadableMessage } from './parse.js';
+import type { HashedDocument } from './read-message.js';
+import { readMessage } from './read-message.js';
 import { senderAllowed } from './senders.js';
 import { bodyPdf, bodyPdfName } from './body-pdf.js';
 
@@ -44,8 +45,8 @@ export interface MessageOutcome {
 
 /** The largest message taken at all; a larger one is recorded as too large without being parsed. */
 export const MAX_MESSAGE_BYTES = 160 * 1024 * 1024;
-/** Messages attached to messages are opened this deep (a forward of a forward); deeper ones are not. */
-export const MAX_NESTING = 3;
+/** Attachments written to the blob store at once: about the file system threads Node has (4). */
+const STAGE_DEPTH = 4;
 /** A Message-ID longer than this is not trusted as a key; the message's bytes are. */
 const MAX_MESSAGE_ID = 400;
 
@@ -65,29 +66,6 @@ function counts(items: RunLine[]): CollectCounts {
 }
 
 export const mailOptions = (job: FilingJob): MailOptions => ({ ...DEFAULT_MAIL_OPTIONS, ...job.channel.options.mail });
-
-/** The documents of a message and of the messages attached to it, to MAX_NESTING. */
-async function documentsOf(mail: ParsedMail, where: string, maxBytes: number, depth: number): Promise<{ documents: FoundDocument[]; skipped: SkippedPart[] }> {
-  const found = await findDocuments(mail.parts, mail.html, where, maxBytes);
-  const documents = [...found.documents];
-  const skipped = [...found.skipped];
-  for (const { part, path } of found.messages) {
-    if (depth >= MAX_NESTING) {
-      skipped.push({ name: part.filename ?? 'message', path, outcome: 'too_deep', reason: `A message attached ${depth + 1} levels deep is not opened (at most ${MAX_NESTING}).` });
-      continue;
-    }
-    try {
-      const inner = await parseMail(part.bytes!, maxBytes);
-      const got = await documentsOf(inner, path, maxBytes, depth + 1);
-      documents.push(...got.documents);
-      skipped.push(...got.skipped);
-    } catch (e) {
-      if (!(e instanceof UnreadableMessage)) throw e;
-      skipped.push({ name: part.filename ?? 'message', path, outcome: e.outcome, reason: e.message });
-    }
-  }
-  return { documents, skipped };
-}
 
 export interface IntakeOptions {
   /** A held message let in by a user: the sender's policy is not asked again. */
@@ -111,7 +89,7 @@ export interface Judged {
   detail: string | null;
   /** Parts that are not documents (logos, over the limit, unsafe archives), as run lines. */
   skipped: RunLine[];
-  documents: FoundDocument[];
+  documents: HashedDocument[];
   date: Date | null;
 }
 
@@ -139,18 +117,13 @@ export async function judgeMessage(deps: IntakeDeps, job: MailJob, raw: Buffer |
     const key = `unread:${source.kind === 'imap' ? `${source.uidValidity}.${source.uid}` : createHash('sha256').update(where + Date.now()).digest('hex')}`;
     return ends({ ...base, messageKey: key, messageId: null, fromAddress: null, subject: null, sentAt: null, rawSha256: null }, e.outcome, e.message, where);
   }
-  const rawSha = createHash('sha256').update(bytes).digest('hex');
-  let mail: ParsedMail;
-  try {
-    mail = await parseMail(bytes, opts.maxAttachmentBytes, { textFromHtml: opts.bodyToPdf });
-  } catch (e) {
-    if (!(e instanceof UnreadableMessage)) throw e;
-    return ends({ ...base, messageKey: `sha256:${rawSha}`, messageId: null, fromAddress: null, subject: null, sentAt: null, rawSha256: null }, e.outcome, e.message, where);
-  }
-  const messageKey = mail.messageId && mail.messageId.length <= MAX_MESSAGE_ID ? `mid:${mail.messageId}` : `sha256:${rawSha}`;
-  const fromAddress = mail.from ?? (source.kind === 'smtp' && source.envelopeFrom ? source.envelopeFrom.toLowerCase() : null);
-  const record: Recorded = { ...base, messageKey, messageId: mail.messageId, fromAddress, subject: mail.subject?.slice(0, 500) ?? null, sentAt: mail.date?.toISOString() ?? null, rawSha256: null };
-  const label = `${fromAddress ?? 'unknown sender'}: ${mail.subject?.slice(0, 120) || '(no subject)'}`;
+  const fallbackFrom = source.kind === 'smtp' && source.envelopeFrom ? source.envelopeFrom.toLowerCase() : null;
+  const read = await readMessage(bytes, { maxAttachmentBytes: opts.maxAttachmentBytes, textFromHtml: opts.bodyToPdf, fallbackFrom });
+  if (!read.ok) return ends({ ...base, messageKey: `sha256:${read.rawSha256}`, messageId: null, fromAddress: null, subject: null, sentAt: null, rawSha256: null }, read.outcome, read.reason, where);
+  const messageKey = read.messageId && read.messageId.length <= MAX_MESSAGE_ID ? `mid:${read.messageId}` : `sha256:${read.rawSha256}`;
+  const fromAddress = read.from;
+  const record: Recorded = { ...base, messageKey, messageId: read.messageId, fromAddress, subject: read.subject?.slice(0, 500) ?? null, sentAt: read.date?.toISOString() ?? null, rawSha256: null };
+  const { label } = read;
 
   const verdict = o.release ? 'accept' : senderVerdict(opts, fromAddress, auth);
   if (verdict === 'refuse') return ends(record, 'refused', `${fromAddress ?? 'The sender'} is not on this channel's list of senders; the message was refused and nothing of it kept.`, label);
@@ -160,14 +133,15 @@ export async function judgeMessage(deps: IntakeDeps, job: MailJob, raw: Buffer |
     return ends({ ...record, rawSha256: staged.sha256 }, 'held', `${fromAddress ?? 'The sender'} is not on this channel's list of senders; the message is kept aside for review.`, label);
   }
 
-  const { documents, skipped } = await documentsOf(mail, label, opts.maxAttachmentBytes, 0);
+  const { documents, skipped } = read;
   // Nothing attached that is a document (a logo or a signature does not count): the body, when the channel asks.
-  if (documents.length === 0 && opts.bodyToPdf && mail.text?.trim()) {
-    const name = bodyPdfName(mail.subject);
-    documents.push({ name, mime: 'application/pdf', bytes: await bodyPdf({ from: fromAddress, subject: mail.subject, date: mail.date, text: mail.text }), path: `${label}/${name}` });
+  if (documents.length === 0 && opts.bodyToPdf && read.text?.trim()) {
+    const name = bodyPdfName(read.subject);
+    const pdf = await bodyPdf({ from: fromAddress, subject: read.subject, date: read.date, text: read.text });
+    documents.push({ name, mime: 'application/pdf', bytes: pdf, path: `${label}/${name}`, sha256: createHash('sha256').update(pdf).digest('hex') });
   }
   const lines: RunLine[] = skipped.map((s) => ({ key: `${messageKey}/${s.path}`, path: s.path, outcome: s.outcome as Outcome, inboxItemId: null, error: s.reason }));
-  return { record: { ...record, documents: documents.length }, label, detail: skipped.length ? 'No attachment of this message is a document.' : 'The message has no attachments.', skipped: lines, documents, date: mail.date };
+  return { record: { ...record, documents: documents.length }, label, detail: skipped.length ? 'No attachment of this message is a document.' : 'The message has no attachments.', skipped: lines, documents, date: read.date };
 }
 
 /**
@@ -227,17 +201,16 @@ export function judgeOversized(job: MailJob, source: MessageSource & { kind: 'im
  */
 async function fileDocuments(deps: IntakeDeps, job: MailJob, messages: Judged[]): Promise<Map<Judged, RunLine[]>> {
   const out = new Map<Judged, RunLine[]>(messages.map((m) => [m, []]));
-  const byKey = new Map<string, FoundDocument & { sha256: string; of: Judged }>();
+  const byKey = new Map<string, HashedDocument & { of: Judged }>();
   const again: Array<{ of: Judged; key: string; path: string }> = [];
   for (const m of messages) {
     const mine = new Set<string>();
     for (const d of m.documents) {
-      const sha256 = createHash('sha256').update(d.bytes).digest('hex');
-      const key = `${m.record.messageKey}/${sha256}`;
+      const key = `${m.record.messageKey}/${d.sha256}`;
       if (mine.has(key)) continue; // the same file attached twice to one message is one document
       mine.add(key);
       if (byKey.has(key)) again.push({ of: m, key, path: d.path });
-      else byKey.set(key, { ...d, sha256, of: m });
+      else byKey.set(key, { ...d, of: m });
     }
   }
   if (byKey.size === 0) return out;
@@ -261,16 +234,17 @@ async function fileDocuments(deps: IntakeDeps, job: MailJob, messages: Judged[])
       held = await claimItems(deps.db, channelId, open.map(([k]) => k), job.owner, CLAIM_MS);
     }
     const rows = await ledgerItems(deps.db, channelId, [...held]);
-    const fetched: Fetched[] = [];
+    const mine: Array<{ item: LedgerItem; d: HashedDocument }> = [];
     for (const [key, d] of open) {
       const item = rows.get(key);
-      if (!item) {
-        lines.set(key, { key, path: d.path, outcome: 'failed', inboxItemId: null, error: 'Another worker is taking in this message right now; it is taken again later.' });
-        continue;
-      }
-      const blob = await deps.vault.stage(Readable.from([d.bytes]), { durable: false });
-      fetched.push({ item, blob, name: d.name, mime: d.mime });
+      if (item) mine.push({ item, d });
+      else lines.set(key, { key, path: d.path, outcome: 'failed', inboxItemId: null, error: 'Another worker is taking in this message right now; it is taken again later.' });
     }
+    // Written a few at a time, in the order filing expects them: the disk works on several files at once.
+    const fetched: Fetched[] = new Array(mine.length);
+    await eachLimited(mine.map((m, i) => ({ ...m, i })), STAGE_DEPTH, async ({ item, d, i }) => {
+      fetched[i] = { item, blob: await deps.vault.stage(Readable.from([d.bytes]), { durable: false }), name: d.name, mime: d.mime };
+    });
     for (const { item, result } of await fileBatch(deps, job, { fetched, results: [] })) {
       lines.set(item.key, { key: item.key, path: item.path, outcome: result.outcome, inboxItemId: result.inboxItemId, error: result.error });
     }
@@ -284,7 +258,7 @@ async function fileDocuments(deps: IntakeDeps, job: MailJob, messages: Judged[])
   return out;
 }
 
-type Recorded = Omit<Parameters<typeof recordMailMessage>[2], 'outcome' | 'detail' | 'documents'> & { documents?: number };
+type Recorded = Omit<NewMailMessage, 'outcome' | 'detail' | 'documents'> & { documents?: number };
 
 interface Decided { j: Judged; outcome: MessageOutcomeKind; detail: string | null; lines: RunLine[] }
 
@@ -302,9 +276,7 @@ async function finish(deps: IntakeDeps, job: MailJob, decided: Decided[]): Promi
     if (outcome === 'malformed' || outcome === 'too_large') deps.log.info({ channel: job.channel.id, message: j.record.messageKey, outcome }, 'a message was not taken in');
   }
   await deps.db.transaction().execute(async (trx) => {
-    for (const { j, outcome, detail } of decided) {
-      if (outcome !== 'failed') await recordMailMessage(trx, job.orgId, { ...j.record, outcome, detail, documents: j.record.documents ?? 0 });
-    }
+    await recordMailMessages(trx, job.orgId, decided.flatMap(({ j, outcome, detail }) => (outcome === 'failed' ? [] : [{ ...j.record, outcome, detail, documents: j.record.documents ?? 0 }])));
     if (job.runId) {
       await addCollectRunItems(trx, job.runId, all);
       await addToCollectRun(trx, job.runId, counts(all));
