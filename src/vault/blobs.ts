@@ -73,11 +73,37 @@ export class FileBlobStore implements BlobStore {
 
   constructor(private readonly root: string) {}
 
+  /**
+   * Per blob folder made by this store and not yet forced to disk: the folders above it whose
+   * entries changed (a new folder's name lives in its parent, which fsyncing the new folder
+   * does not make durable).
+   */
+  private readonly parentsToSync = new Map<string, string[]>();
+
   private async folder(path: string): Promise<void> {
     if (this.made.has(path)) return;
     // Documents are for Dossier's user only.
-    await mkdir(path, { recursive: true, mode: 0o700 });
+    const first = await mkdir(path, { recursive: true, mode: 0o700 });
+    if (first) {
+      const parents: string[] = [];
+      for (let dir = dirname(path); ; dir = dirname(dir)) {
+        parents.push(dir);
+        if (dir === dirname(first) || dir === dirname(dir)) break;
+      }
+      this.parentsToSync.set(path, parents);
+    }
     this.made.add(path);
+  }
+
+  /** The folders to fsync so that blobs in `folders` are found after a crash: those, and the new ones' parents. */
+  private foldersToSync(folders: Iterable<string>): string[] {
+    const out = new Set<string>();
+    for (const folder of folders) {
+      out.add(folder);
+      for (const parent of this.parentsToSync.get(folder) ?? []) out.add(parent);
+      this.parentsToSync.delete(folder);
+    }
+    return [...out];
   }
 
   private pathOf(sha256: string): string {
@@ -128,6 +154,8 @@ export class FileBlobStore implements BlobStore {
         await this.folder(dirname(final));
         await rename(temp, final);
       });
+      // A durable put is durable under its name too: its folder's entry, and any new folder's.
+      if (opts.durable !== false) for (const folder of this.foldersToSync([dirname(final)])) await fsyncPath(folder);
       return { sha256, size };
     } catch (e) {
       body.destroy();
@@ -138,7 +166,7 @@ export class FileBlobStore implements BlobStore {
 
   async sync(sha256s: string[]): Promise<void> {
     const paths = [...new Set(sha256s.map((h) => this.pathOf(h)))];
-    const targets = [...paths, ...new Set(paths.map((p) => dirname(p)))];
+    const targets = [...paths, ...this.foldersToSync(new Set(paths.map((p) => dirname(p))))];
     let next = 0;
     const worker = async () => { while (next < targets.length) await fsyncPath(targets[next++]!); };
     await Promise.all(Array.from({ length: Math.min(SYNC_DEPTH, targets.length) }, worker));
