@@ -1,9 +1,8 @@
-import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { LANGUAGES, type Language } from '../../src/domain/documents.js';
 import { formatAmount, formatDate, WORDS } from './formats.js';
 import { extractDocument } from '../../src/extract/index.js';
 import { loadFixtures, type Expected, type FixtureInvoice } from './labelled-set.js';
-import { Canvas, LEFT, party, type InvoiceView } from './render.js';
+import { newCanvas, LEFT, party, type InvoiceView } from './render.js';
 import { accuracyTable, calibrationTable, mergeScores, scoreSource, type KindScore, type LabelledCase, type Reader } from './score.js';
 import { confidenceRates } from './own-layouts.js';
 
@@ -62,10 +61,7 @@ const NBSP = '\u00a0';
 const negate = (v: string): string => (v.startsWith('-') ? v.slice(1) : v === '0' || /^0(\.0+)?$/.test(v) ? v : `-${v}`);
 
 export async function renderFreshLayout(inv: InvoiceView, lang: Language, layout: FreshLayout, seed: number): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  doc.setCreationDate(new Date('2024-01-01T00:00:00Z'));
-  doc.setModificationDate(new Date('2024-01-01T00:00:00Z'));
-  const c = new Canvas(doc, await doc.embedFont(StandardFonts.Helvetica), await doc.embedFont(StandardFonts.HelveticaBold));
+  const { doc, c } = await newCanvas();
   const w = WORDS[lang], loc = LOCAL[lang];
   const style = (seed % 2) as 0 | 1;
   const f = inv.fields;

@@ -1,10 +1,9 @@
-import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { LANGUAGES, type Language } from '../../src/domain/documents.js';
 import { formatAmount, formatDate, WORDS } from './formats.js';
 import { closeOcr, extractDocument } from '../../src/extract/index.js';
 import { makeScan } from '../ocr/scans.js';
 import { loadFixtures, type Expected, type FixtureInvoice } from './labelled-set.js';
-import { Canvas, LEFT, lines, party, type InvoiceView } from './render.js';
+import { newCanvas, LEFT, lines, party, type InvoiceView } from './render.js';
 import { accuracyTable, calibrationTable, mergeScores, scoreSource, type KindScore, type LabelledCase, type Reader } from './score.js';
 
 /**
@@ -50,10 +49,7 @@ const shift = (iso: string, days: number): string => new Date(Date.parse(`${iso}
 const sum = (values: Array<string | null | undefined>): string => values.reduce((n, v) => n + Number(v ?? 0), 0).toFixed(2);
 
 export async function renderOwnLayout(inv: InvoiceView, lang: Language, layout: OwnLayout, seed: number): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  doc.setCreationDate(new Date('2024-01-01T00:00:00Z'));
-  doc.setModificationDate(new Date('2024-01-01T00:00:00Z'));
-  const c = new Canvas(doc, await doc.embedFont(StandardFonts.Helvetica), await doc.embedFont(StandardFonts.HelveticaBold));
+  const { doc, c } = await newCanvas();
   const w = WORDS[lang], m = MORE[lang];
   const style = (seed % 2) as 0 | 1;
   const f = inv.fields;

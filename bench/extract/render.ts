@@ -58,11 +58,16 @@ export class Canvas {
   }
 }
 
-export async function renderInvoicePdf(inv: InvoiceView, lang: Language, layout: Layout, seed: number): Promise<Uint8Array> {
+/** A new PDF of fixed dates (the same bytes for the same input) and its page flow in Helvetica. */
+export async function newCanvas(): Promise<{ doc: PDFDocument; c: Canvas }> {
   const doc = await PDFDocument.create();
-  doc.setCreationDate(new Date('2024-01-01T00:00:00Z')); // the same bytes for the same input
+  doc.setCreationDate(new Date('2024-01-01T00:00:00Z'));
   doc.setModificationDate(new Date('2024-01-01T00:00:00Z'));
-  const c = new Canvas(doc, await doc.embedFont(StandardFonts.Helvetica), await doc.embedFont(StandardFonts.HelveticaBold));
+  return { doc, c: new Canvas(doc, await doc.embedFont(StandardFonts.Helvetica), await doc.embedFont(StandardFonts.HelveticaBold)) };
+}
+
+export async function renderInvoicePdf(inv: InvoiceView, lang: Language, layout: Layout, seed: number): Promise<Uint8Array> {
+  const { doc, c } = await newCanvas();
   const w = WORDS[lang];
   const style = (seed % 2) as 0 | 1;
   const f = inv.fields;
