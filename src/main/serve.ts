@@ -64,7 +64,7 @@ export async function serve(role: Role = 'all'): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-const REQUEUE_UNREAD_MS = 10 * 60_000;
+const REQUEUE_LEFT_MS = 10 * 60_000;
 
 /** The work of one process only: schedules, the hourly token keep-alive, the storage clean-up. */
 async function startSchedulers(deps: Deps): Promise<{ stop(): Promise<void> }> {
@@ -74,12 +74,12 @@ async function startSchedulers(deps: Deps): Promise<{ stop(): Promise<void> }> {
   // queue), or whose job could not be queued: at start, then every 10 minutes. A job queued
   // again for an item being read finds it read and does nothing.
   // Object Lock passes marked by a retention change and not finished: the same, for the same reason.
-  const requeueUnread = () => {
+  const requeueLeft = () => {
     void deps.collect.reading.requeueUnread().catch((err) => deps.log.error({ err }, 'could not queue the reading of documents left unread'));
     void deps.objectLocks.requeueDue().catch((err) => deps.log.error({ err }, 'could not queue the Object Lock passes left unfinished'));
   };
-  requeueUnread();
-  const requeueTimer = setInterval(requeueUnread, REQUEUE_UNREAD_MS);
+  requeueLeft();
+  const requeueTimer = setInterval(requeueLeft, REQUEUE_LEFT_MS);
   requeueTimer.unref();
   // IMAP IDLE per e-mail channel: here, so each mailbox has one watcher among all processes.
   await deps.collect.watcher.start();
