@@ -33,6 +33,21 @@ describe('one process runs the schedulers', { skip: !pgOk && `PostgreSQL is not 
     assert.equal(leading.size, 0);
   });
 
+  it('never leads after stop() returns, even when the lock comes free while stopping', async () => {
+    for (let round = 0; round < 30; round++) {
+      const leading = new Set<string>();
+      const make = (n: string) => new Leadership(database.url, async () => { leading.add(n); return { stop: () => { leading.delete(n); } }; }, silentLogger, 2);
+      const holder = make('holder');
+      const contender = make('contender');
+      await holder.start();
+      await contender.start();
+      // The lock comes free while the contender, retrying every 2 ms, is being stopped.
+      await Promise.all([holder.stop(), new Promise((r) => setTimeout(r, round % 5)).then(() => contender.stop())]);
+      await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual([...leading], [], `round ${round}: no one leads once both stopped`);
+    }
+  });
+
   it('leads at once without PostgreSQL (SQLite: one process)', async () => {
     let led = false;
     const l = new Leadership(undefined, async () => { led = true; return { stop: () => undefined }; }, silentLogger);

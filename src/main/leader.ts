@@ -15,6 +15,8 @@ export class Leadership {
   private timer: NodeJS.Timeout | null = null;
   private leading: { stop(): Promise<void> | void } | null = null;
   private stopped = false;
+  /** The try in flight: stop() waits for it, so a lock won while stopping is not led after. */
+  private attempting: Promise<void> | null = null;
 
   constructor(
     private readonly url: string | undefined,
@@ -28,17 +30,23 @@ export class Leadership {
     await this.attempt();
   }
 
-  private async attempt(): Promise<void> {
+  private attempt(): Promise<void> {
+    this.attempting ??= this.tryOnce().finally(() => { this.attempting = null; });
+    return this.attempting;
+  }
+
+  private async tryOnce(): Promise<void> {
     if (this.stopped || this.leading) return;
     try {
       if (!this.client) {
-        const client = new pg.Client({ connectionString: this.url });
+        const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 10_000 });
         client.on('error', (err) => void this.lost(client, err));
         await client.connect();
         this.client = client;
       }
       const { rows } = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [SCHEDULER_LOCK.toString()]);
       if (rows[0]?.ok) {
+        if (this.stopped) return; // stop() ends the connection, which gives the lock back
         this.log.info('this process runs the schedulers');
         this.leading = await this.lead();
         return;
@@ -48,7 +56,15 @@ export class Leadership {
       await this.client?.end().catch(() => undefined);
       this.client = null;
     }
-    if (!this.stopped) { this.timer = setTimeout(() => void this.attempt(), this.retryMs); this.timer.unref(); }
+    this.retryLater();
+  }
+
+  /** One timer at most: a lost connection and a failed try both ask for the next try. */
+  private retryLater(): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.attempt(), this.retryMs);
+    this.timer.unref();
   }
 
   /** The lock went with the connection: stop leading, another process takes over. */
@@ -59,12 +75,13 @@ export class Leadership {
     const leading = this.leading;
     this.leading = null;
     await leading?.stop();
-    if (!this.stopped) { this.timer = setTimeout(() => void this.attempt(), this.retryMs); this.timer.unref(); }
+    this.retryLater();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    await this.attempting;
     await this.leading?.stop();
     this.leading = null;
     await this.client?.end().catch(() => undefined);
