@@ -3,9 +3,13 @@
  * documents go to many OneDrive destinations (the Graph emulator, with a fixed delay added to
  * every request as a far-away cloud would), on PostgreSQL, with 1, 2 or 4 worker processes
  * (bench/scale-worker-child.ts) taking the passes as pg-boss jobs. Documents per second: the
- * deliveries synced over the time from queuing the passes to the last one verified.
+ * deliveries synced over the time from queuing the passes to the last one verified. Beside it,
+ * what says where the time went: the requests the emulator held on average (against the slots
+ * the workers have: 4 passes x DOSSIER_TRANSFERS each), the share of the workers' pass slots
+ * that had a pass, the CPU seconds of the workers, and the backends waiting for a lock.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,13 +29,34 @@ import { pdfBytes } from './dataset.js';
 
 const CHILD = fileURLToPath(new URL('./scale-worker-child.ts', import.meta.url));
 
-export interface BackfillFigures { workers: number; deliveries: number; seconds: number; docsPerS: number }
+export interface BackfillFigures {
+  workers: number; deliveries: number; seconds: number; docsPerS: number;
+  /** Requests the emulator held at once, on average over the run. */
+  inFlight: number;
+  /** Of the workers' pass slots (4 each) over the run, the share that had a pass. */
+  slotsBusy: number;
+  /** CPU seconds of all worker processes over the run. */
+  workerCpuS: number;
+  /** Database backends waiting for a lock, on average (sampled every 50 ms). */
+  lockWaits: number;
+}
+
+/** User and system CPU seconds of a process so far (Linux). */
+function cpuSeconds(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch { return 0; }
+}
 
 export async function backfillFigures(workers: number, o: { destinations: number; documents: number; latencyMs: number }): Promise<BackfillFigures> {
   const target = targetsByKind.get('onedrive')!;
   let origin = '';
   const emulator = target.emulator(() => origin);
-  const server = createServer((req, res) => { setTimeout(() => void emulator.handle(req, res), o.latencyMs); });
+  // Requests held, integrated over time: Little's law then says how much of a pass is spent waiting on the cloud.
+  let held = 0, heldMs = 0, since = performance.now();
+  const count = (d: number) => { const t = performance.now(); heldMs += held * (t - since); since = t; held += d; };
+  const server = createServer((req, res) => { count(1); res.on('close', () => count(-1)); setTimeout(() => void emulator.handle(req, res), o.latencyMs); });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const token = emulator.tokenFor('bench');
@@ -65,6 +90,16 @@ export async function backfillFigures(workers: number, o: { destinations: number
         child.on('exit', (code) => reject(new Error(`a worker ended (${code}) before it was ready`)));
       });
     }
+    const cpu0 = children.map((c) => cpuSeconds(c.pid!));
+    count(0); heldMs = 0;
+    let sampling = true, samples = 0, waiting = 0;
+    const sampler = (async () => {
+      while (sampling) {
+        const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(deps.db);
+        samples++; waiting += rows[0]!.n;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
     const start = performance.now();
     for (const id of ids) await deps.backup.requestSync(first.orgId, id, 'bench');
     const want = o.destinations * o.documents;
@@ -74,7 +109,14 @@ export async function backfillFigures(workers: number, o: { destinations: number
       await new Promise((r) => setTimeout(r, 200));
     }
     const seconds = (performance.now() - start) / 1000;
-    return { workers, deliveries: want, seconds, docsPerS: want / seconds };
+    count(0);
+    sampling = false;
+    await sampler;
+    const busy = (await sql<{ s: number }>`SELECT coalesce(sum(extract(epoch from completed_on - started_on)), 0)::float8 AS s FROM ${sql.id(deps.config.jobs.schema, 'job')} WHERE name = 'destination.sync'`.execute(deps.db)).rows[0]!.s;
+    return {
+      workers, deliveries: want, seconds, docsPerS: want / seconds, inFlight: heldMs / (seconds * 1000), slotsBusy: busy / (4 * workers * seconds),
+      workerCpuS: children.reduce((a, c, i) => a + cpuSeconds(c.pid!) - cpu0[i]!, 0), lockWaits: waiting / Math.max(1, samples),
+    };
   } finally {
     for (const c of children) c.kill('SIGTERM');
     await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.on('exit', r)) : undefined)));

@@ -82,12 +82,14 @@ export async function execute(deps: ExecuteDeps, job: ExecuteJob): Promise<RunCo
   const verified: AuditEvent[] = [];
   // A run item never says "ok" for a file the ledger does not hold: the synced marks, the audit
   // entries of the verified files and the run's items commit together, or none of them does.
+  // The audit entries go last: they lock the organization's chain head until the commit, and
+  // every pass of the organization, in every worker, waits for that lock to flush its own batch.
   const flushLedger = async () => {
     const rows = synced.splice(0), events = verified.splice(0);
     await deps.db.transaction().execute(async (trx) => {
       await markSyncedMany(trx, job.orgId, job.destinationId, rows);
-      await recordAudit(trx, job.orgId, events);
       await addRunItems(trx, items.splice(0));
+      await recordAudit(trx, job.orgId, events);
     });
     await documentsBackedUp(deps.announce, job.orgId, job.destinationId, rows);
   };

@@ -33,7 +33,9 @@ const FIRST_TRIES = 3;
  * up to date while it transfers.
  */
 export async function planPage(db: Db, destinationId: string, docs: Candidate[], ledger: Map<string, LedgerEntry>,
-  ctx: Omit<PlanContext, 'taken'>): Promise<{ actions: Action[]; taken: Map<string, string> }> {
+  ctx: Omit<PlanContext, 'taken'>,
+  /** Names taken that the ledger does not hold (a preview's own, claimed on earlier pages), by collision key. */
+  claimedElsewhere?: (keys: string[]) => Promise<Map<string, string>>): Promise<{ actions: Action[]; taken: Map<string, string> }> {
   const known = new Set<string>();
   const loaded = new Map<string, string>();
   const load = async (keys: Iterable<string>) => {
@@ -44,6 +46,7 @@ export async function planPage(db: Db, destinationId: string, docs: Candidate[],
       const key = collisionKey(r.path, ctx.rules);
       if (wanted.has(key)) loaded.set(key, r.documentId);
     }
+    if (claimedElsewhere) for (const [key, id] of await claimedElsewhere(want)) if (!loaded.has(key)) loaded.set(key, id);
   };
   const first: string[] = [];
   for (const d of docs) {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { parseSchedule } from '../domain/destinations.js';
 import { previousDailyRun } from '../domain/schedules.js';
 import type { Db } from '../catalog/db.js';
-import { continuousDestinationsWithWork, dailyDestinations } from '../catalog/due.js';
+import { continuousDestinationsWithWork, destinationsToLookAt } from '../catalog/due.js';
 import type { BackupService } from './service.js';
 
 export { previousDailyRun };
@@ -13,7 +13,7 @@ export { previousDailyRun };
  * gets one (whatever changed while the service was down); every few seconds a continuous destination with work
  * waiting gets one (changes made by another process, failed files to retry); and each daily
  * destination whose last run started before its most recent slot gets one, so a slot missed
- * while the service was down is caught up once. A tick is two statements whatever the number of
+ * while the service was down is caught up once. A tick is one statement whatever the number of
  * destinations (src/catalog/due.ts); a new document wakes its destinations through the job
  * queue at once, so the tick only catches what nothing announced (retries of failed files).
  */
@@ -33,9 +33,9 @@ export class Scheduler {
 
   async tick(now: DateTime = DateTime.utc()): Promise<void> {
     const retryFailedBefore = now.minus({ minutes: 15 }).toJSDate().toISOString();
-    for (const dst of await continuousDestinationsWithWork(this.db, retryFailedBefore)) await this.backup.requestSync(dst.orgId, dst.id, 'continuous');
-    for (const dst of await dailyDestinations(this.db)) {
+    for (const dst of await destinationsToLookAt(this.db, retryFailedBefore)) {
       const schedule = parseSchedule(dst.schedule);
+      if (schedule.kind === 'continuous') { await this.backup.requestSync(dst.orgId, dst.id, 'continuous'); continue; }
       if (schedule.kind !== 'daily') continue;
       const due = previousDailyRun(schedule.at, dst.timeZone, now);
       if (!dst.lastStartedAt || DateTime.fromISO(dst.lastStartedAt) < due) await this.backup.requestSync(dst.orgId, dst.id, 'daily');

@@ -13,10 +13,17 @@ export type AuditRow = Database['audit_entries'];
  * and the hash the first new entry chains to.
  */
 export async function claimHeadIn(trx: Transaction<Database>, orgId: string, count: number): Promise<{ firstSeq: number; prevHash: string }> {
-  await trx.insertInto('audit_heads').values({ org_id: orgId, seq: 0, hash: GENESIS_HASH, updated_at: now() })
-    .onConflict((oc) => oc.column('org_id').doNothing()).execute();
-  const head = await trx.updateTable('audit_heads').set((eb) => ({ seq: eb('seq', '+', count), updated_at: now() }))
-    .where('org_id', '=', orgId).returning(['seq', 'hash']).executeTakeFirstOrThrow();
+  const claim = () => trx.updateTable('audit_heads').set((eb) => ({ seq: eb('seq', '+', count), updated_at: now() }))
+    .where('org_id', '=', orgId).returning(['seq', 'hash']).executeTakeFirst();
+  // The head exists after an organization's first entry: the insert is tried only before that,
+  // rather than on every append, where it too would wait behind the transaction holding the head.
+  let head = await claim();
+  if (!head) {
+    await trx.insertInto('audit_heads').values({ org_id: orgId, seq: 0, hash: GENESIS_HASH, updated_at: now() })
+      .onConflict((oc) => oc.column('org_id').doNothing()).execute();
+    head = await claim();
+  }
+  if (!head) throw new Error(`the audit head of ${orgId} could not be claimed`);
   return { firstSeq: Number(head.seq) - count + 1, prevHash: head.hash };
 }
 

@@ -59,4 +59,20 @@ describe('live events between processes (PostgreSQL NOTIFY)', { skip: !pgOk && `
     assert.deepEqual(inApi, [{ type: 'destination.changed', orgId: 'o', destinationId: 'd', state: 'paused' }]);
     await Promise.all(relays.map((r) => r.stop()));
   });
+  it('wakes a topic in the other processes only, with its ids, or all of it when they do not fit', async () => {
+    const { relays: [writer, sender] } = await twoProcesses();
+    const inSender: Array<readonly string[] | undefined> = [];
+    const inWriter: Array<readonly string[] | undefined> = [];
+    sender!.onWake('webhooks', (ids) => inSender.push(ids));
+    writer!.onWake('webhooks', (ids) => inWriter.push(ids));
+    sender!.onWake('other', () => assert.fail('another topic is not woken'));
+    writer!.wake('webhooks', ['we_1', 'we_2']);
+    writer!.wake('webhooks', Array.from({ length: 1000 }, (_, i) => `we_${i}_${'x'.repeat(10)}`));
+    writer!.wake('webhooks');
+    await until(() => inSender.length === 3);
+    assert.deepEqual(inSender, [['we_1', 'we_2'], undefined, undefined]);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(inWriter, [], 'a process is not woken by its own wake-ups');
+    await Promise.all([writer!.stop(), sender!.stop()]);
+  });
 });

@@ -5,6 +5,8 @@ import type { LiveEvent } from './event-types.js';
 import type { LiveEvents } from './live.js';
 
 const CHANNEL = 'dossier_live_events';
+/** Wake-ups between processes: work one process wrote that another one does (webhook messages). */
+const WAKE_CHANNEL = 'dossier_wake';
 /** PostgreSQL refuses a NOTIFY payload of 8000 bytes or more. */
 export const MAX_PAYLOAD_BYTES = 7900;
 /** Progress of one run is sent on at most this often; starts and ends always, at once. */
@@ -26,6 +28,7 @@ export class PostgresEventRelay {
   private readonly pending = new Map<string, { event: Progress; timer: NodeJS.Timeout }>();
   private retryMs = 500;
   private sending: Promise<void> = Promise.resolve();
+  private readonly wakeHandlers = new Map<string, (ids: readonly string[] | undefined) => void>();
 
   constructor(private readonly url: string, private readonly events: LiveEvents, private readonly log: Logger) {}
 
@@ -40,6 +43,7 @@ export class PostgresEventRelay {
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client, new Error('connection ended')));
     client.on('notification', (msg) => {
+      if (msg.channel === WAKE_CHANNEL && msg.payload) return this.woken(msg.payload);
       if (msg.channel !== CHANNEL || !msg.payload) return;
       try {
         const { o, e } = JSON.parse(msg.payload) as { o: string; e: LiveEvent };
@@ -49,7 +53,7 @@ export class PostgresEventRelay {
       }
     });
     await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
+    await client.query(`LISTEN ${CHANNEL}; LISTEN ${WAKE_CHANNEL}`);
     this.client = client;
     this.retryMs = 500;
   }
@@ -95,11 +99,41 @@ export class PostgresEventRelay {
       this.log.warn({ type: event.type }, 'a live event too large for NOTIFY was not relayed');
       return;
     }
+    this.notify(CHANNEL, payload);
+  }
+
+  private notify(channel: string, payload: string): void {
     const client = this.client;
     if (!client) return;
     // One after the other, in order, on the one connection.
-    this.sending = this.sending.then(() => client.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]))
-      .then(() => undefined, (err: unknown) => this.log.warn({ err }, 'could not relay a live event'));
+    this.sending = this.sending.then(() => client.query('SELECT pg_notify($1, $2)', [channel, payload]))
+      .then(() => undefined, (err: unknown) => this.log.warn({ err, channel }, 'could not relay a live event or wake-up'));
+  }
+
+  /**
+   * Tells the other processes that there is work under `topic` (for the given ids, or all of it).
+   * Best effort: whoever does that work still looks now and then on its own, so a wake-up lost
+   * while the connection is down only comes later. Call it once the work is committed.
+   */
+  wake(topic: string, ids?: readonly string[]): void {
+    let payload = JSON.stringify({ o: this.origin, t: topic, ids });
+    // Too many ids for one NOTIFY: the receiver looks at all of its work instead.
+    if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) payload = JSON.stringify({ o: this.origin, t: topic });
+    this.notify(WAKE_CHANNEL, payload);
+  }
+
+  /** What to do when another process wakes `topic` (ids undefined: look at all of it). */
+  onWake(topic: string, handler: (ids: readonly string[] | undefined) => void): void {
+    this.wakeHandlers.set(topic, handler);
+  }
+
+  private woken(payload: string): void {
+    try {
+      const { o, t, ids } = JSON.parse(payload) as { o: string; t: string; ids?: string[] };
+      if (o !== this.origin) this.wakeHandlers.get(t)?.(ids);
+    } catch (err) {
+      this.log.warn({ err }, 'ignored a wake-up that could not be read');
+    }
   }
 
   async stop(): Promise<void> {

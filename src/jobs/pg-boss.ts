@@ -45,8 +45,17 @@ export class PgBossQueue implements JobQueue {
       // Workers are woken by NOTIFY when a job is created; polling is only the backstop, so an
       // idle worker costs a statement per queue and concurrency slot every 30 s.
       useListenNotify: true,
-      superviseIntervalSeconds: opts.superviseSeconds ?? 10,
-      monitorIntervalSeconds: opts.superviseSeconds ?? 10,
+      // Supervision (a dozen statements a pass) is what takes a killed worker's job over, so it
+      // runs once per heartbeat: the job is taken over between one and two heartbeats after the
+      // kill. More often would only cost an idle database more.
+      superviseIntervalSeconds: opts.superviseSeconds ?? opts.heartbeatSeconds ?? 30,
+      monitorIntervalSeconds: opts.superviseSeconds ?? opts.heartbeatSeconds ?? 30,
+      // Dossier uses neither pg-boss's cron schedules (its schedulers run under an advisory lock,
+      // src/main/leader.ts) nor flows (jobs waiting for others): their pollers, every 5 s by
+      // default, would only cost statements. The flow resolver cannot be turned off alone, so it
+      // looks once a day, for nothing.
+      schedule: false,
+      flowIntervalSeconds: 86_400,
       instanceName: 'dossier',
     });
     this.boss.on('error', (err) => opts.log.error({ err }, 'the PostgreSQL job queue reported an error'));

@@ -19,6 +19,7 @@ import { SecretBox, loadSecretKey } from '../auth/secret-box.js';
 import { InProcessQueue } from '../jobs/in-process.js';
 import { PgBossQueue } from '../jobs/pg-boss.js';
 import { PostgresEventRelay } from '../events/pg-relay.js';
+import { afterCommit } from '../catalog/unit-of-work.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { listDestinations } from '../catalog/destinations.js';
 import { parseSchedule } from '../domain/destinations.js';
@@ -219,11 +220,22 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
     : new OutboxMailer(join(config.dataDir, 'outbox'), config.mail.from, log);
   const alerts = new AlertService({ db, log, mailer, baseUrl: config.baseUrl });
   let delivery: WebhookDelivery | null = null;
-  const webhooks = new WebhookService({ db, log, egress, seal: (v) => box.seal(v), open: (sealed) => box.open(sealed), wake: (ids) => delivery?.wake(ids),
+  let relay: PostgresEventRelay | null = null;
+  // The outbox is sent by the scheduler leader only: messages another process wrote wake it
+  // through the relay once committed, so its own look through the outbox is only a backstop.
+  const wakeDelivery = (ids?: readonly string[]) => {
+    delivery?.wake(ids);
+    afterCommit(() => relay?.wake('webhooks', ids));
+  };
+  const webhooks = new WebhookService({ db, log, egress, seal: (v) => box.seal(v), open: (sealed) => box.open(sealed), wake: wakeDelivery,
     onEnabled: (orgId, id) => alerts.webhookEnabled(orgId, id),
   });
   delivery = new WebhookDelivery({
     db, log, egress, secretsOf: (sealed) => webhooks.secretsOf(sealed), ...config.webhooks,
+    // Retries are timed to when they come due; the look for work nothing announced (a wake-up
+    // lost while the relay reconnected, a CLI without one on SQLite) is every 30 s on PostgreSQL,
+    // where it runs beside every other process, and every second on SQLite, as before.
+    pollMs: config.databaseUrl ? 30_000 : 1_000,
     onDisabled: async (orgId, endpointId, reason) => alerts.webhookDisabled(orgId, endpointId, (await getEndpoint(db, orgId, endpointId)).url, reason),
   });
   // Each party records the occurrence on its own; one failing costs the others nothing, and the
@@ -238,7 +250,8 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   };
 
   const events = new LiveEvents();
-  const relay = config.databaseUrl ? new PostgresEventRelay(config.databaseUrl, events, log) : null;
+  relay = config.databaseUrl ? new PostgresEventRelay(config.databaseUrl, events, log) : null;
+  relay?.onWake('webhooks', (ids) => delivery?.wake(ids));
   await relay?.start();
   let backup: BackupService;
   const vault = new VaultService({
