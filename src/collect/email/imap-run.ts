@@ -52,7 +52,13 @@ async function fetchBatch(box: MailboxConnector, uids: number[], opts: MailOptio
       g.encodings.set(o.uid, new Map(o.parts.map((p) => [p.section, p.encoding])));
     }
     for (const g of groups.values()) {
-      const parts = await box.sections(g.uids, g.sections, g.encodings, { signal });
+      let parts = await box.sections(g.uids, g.sections, g.encodings, { signal });
+      // The server refused the command (one message's part it cannot decode fails them all): each
+      // message is asked for on its own, so only the one it refuses is fetched whole.
+      if (!parts && g.uids.length > 1) {
+        parts = new Map();
+        for (const uid of g.uids) for (const [u, got] of await box.sections([uid], g.sections, g.encodings, { signal }) ?? []) parts.set(u, got);
+      }
       for (const uid of g.uids) {
         const mail = parts?.has(uid) ? assemble(g.plans.get(uid)!, parts.get(uid)!) : null;
         // Refused by the server, or a part missing from its answer: fetched whole (if still there).
