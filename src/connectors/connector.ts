@@ -299,6 +299,27 @@ export interface MailboxState { uidValidity: number; uidNext: number; exists: nu
 
 export interface FetchedMessage { uid: number; size: number; source: Buffer }
 
+/** A leaf of a message's MIME tree as the server describes it (IMAP BODYSTRUCTURE), without its bytes. */
+export interface OutlinePart {
+  /** The section to fetch it by: "2", "1.3" ("1" for a message of one part). */
+  section: string;
+  /** "application/pdf", lower case. */
+  type: string;
+  /** The Content-Disposition's type as sent ("attachment", "inline"), or null. */
+  disposition: string | null;
+  filename: string | null;
+  /** The Content-ID without its brackets. */
+  cid: string | null;
+  /** Content-Transfer-Encoding, lower case, or null. */
+  encoding: string | null;
+  charset: string | null;
+  /** Its size as sent (before decoding: at least the decoded size). */
+  size: number;
+}
+
+/** What a message is made of, fetched without its parts: its header block and its leaves. */
+export interface MessageOutline { uid: number; size: number; header: Buffer; parts: OutlinePart[]; nodes: number }
+
 /**
  * A mailbox a channel collects from (IMAP): the port collection uses, so it knows nothing of
  * the protocol. Nothing here changes the mailbox except markProcessed, which a channel asks for.
@@ -312,6 +333,18 @@ export interface MailboxConnector {
   sizes(uids: number[], opts?: CallOptions): Promise<Map<number, number>>;
   /** The messages' bytes, unchanged and without marking them seen (one UID FETCH of BODY.PEEK[]). */
   fetch(uids: number[], opts?: CallOptions): Promise<FetchedMessage[]>;
+  /**
+   * The header block and MIME structure of these messages (one UID FETCH of BODY.PEEK[HEADER]
+   * and BODYSTRUCTURE), so that only the parts that may be documents are fetched. Optional: a
+   * mailbox without it has its messages fetched whole.
+   */
+  outlines?(uids: number[], opts?: CallOptions): Promise<MessageOutline[]>;
+  /**
+   * The same sections of these messages, decoded (one UID FETCH: BINARY.PEEK where the server
+   * offers BINARY, else BODY.PEEK and the transfer encoding undone here). Null when the server
+   * refused the fetch (it could not decode a part, say): the caller fetches those messages whole.
+   */
+  sections?(uids: number[], sections: string[], encodings: Map<number, Map<string, string | null>>, opts?: CallOptions): Promise<Map<number, Map<string, Buffer>> | null>;
   /** After collecting: moves the messages to a folder, or adds a flag. */
   markProcessed(uids: number[], action: { action: 'move'; folder: string } | { action: 'flag'; flag: string }): Promise<void>;
   /** Waits, with IDLE when the server offers it, until new mail arrives or `timeoutMs` passes; true when mail came. */

@@ -2,8 +2,11 @@ import type { MailboxConnector } from '../../connectors/connector.js';
 import { updateChannel } from '../../catalog/channels.js';
 import { knownUids } from '../../catalog/mail-messages.js';
 import type { IntakeDeps } from '../intake.js';
-import type { FetchedMessage } from '../../connectors/connector.js';
-import { judgeMessage, judgeOversized, mailOptions, MAX_MESSAGE_BYTES, takeIn, type Judged, type MailJob, type MessageOutcome } from './message-intake.js';
+import type { MailOptions } from '../../domain/channels.js';
+import { judgeMessage, judgeOversized, judgeRead, mailOptions, MAX_MESSAGE_BYTES, takeIn, type Judged, type MailJob, type MessageOutcome, type MailSource } from './message-intake.js';
+import { assemble, planOutline, type OutlinePlan } from './outline.js';
+import type { ParsedMail } from './parse.js';
+import { readParsed } from './read-message.js';
 
 /**
  * One pass over an IMAP mailbox: only messages above the channel's cursor (UIDVALIDITY:UID) are
@@ -18,7 +21,71 @@ import { judgeMessage, judgeOversized, mailOptions, MAX_MESSAGE_BYTES, takeIn, t
 const FETCH_COUNT = 50;
 const FETCH_BYTES = 64 * 1024 * 1024;
 
-export interface PassResult { messages: number; outcomes: MessageOutcome[]; commands: number }
+/** `whole`: messages fetched whole (BODY.PEEK[]) rather than read from their outline and parts (./outline.ts). */
+export interface PassResult { messages: number; outcomes: MessageOutcome[]; commands: number; whole: number }
+
+/** Messages whose parts are fetched by one command: the same sections of each. */
+interface Group { sections: string[]; uids: number[]; encodings: Map<number, Map<string, string | null>>; plans: Map<number, OutlinePlan & { whole: false }> }
+
+/** A message fetched: whole, or as its parsed header and the parts that may be documents. */
+type Got = { uid: number; source: Buffer } | { uid: number; mail: ParsedMail };
+
+/**
+ * Fetches a batch: the outlines in one command, then the parts wanted, one command per set of
+ * sections (messages of one sender are alike: usually one or two commands), then whole in one
+ * command the messages the outline cannot decide (./outline.ts says which).
+ */
+async function fetchBatch(box: MailboxConnector, uids: number[], opts: MailOptions, signal: AbortSignal | undefined, count: { whole: number }): Promise<Got[]> {
+  const got: Got[] = [];
+  const whole: number[] = [];
+  if (box.outlines && box.sections && uids.length > 0) {
+    const groups = new Map<string, Group>();
+    for (const o of await box.outlines(uids, { signal })) {
+      const plan = await planOutline(o, opts);
+      if (plan.whole) { whole.push(o.uid); continue; }
+      if (plan.sections.length === 0) { got.push({ uid: o.uid, mail: { ...plan.head, parts: [] } }); continue; }
+      const key = plan.sections.join(' ');
+      const g: Group = groups.get(key) ?? { sections: plan.sections, uids: [], encodings: new Map(), plans: new Map() };
+      groups.set(key, g);
+      g.uids.push(o.uid);
+      g.plans.set(o.uid, plan);
+      g.encodings.set(o.uid, new Map(o.parts.map((p) => [p.section, p.encoding])));
+    }
+    for (const g of groups.values()) {
+      let parts = await box.sections(g.uids, g.sections, g.encodings, { signal });
+      // The server refused the command (one message's part it cannot decode fails them all): each
+      // message is asked for on its own, so only the one it refuses is fetched whole.
+      if (!parts && g.uids.length > 1) {
+        parts = new Map();
+        for (const uid of g.uids) for (const [u, got] of await box.sections([uid], g.sections, g.encodings, { signal }) ?? []) parts.set(u, got);
+      }
+      for (const uid of g.uids) {
+        const mail = parts?.has(uid) ? assemble(g.plans.get(uid)!, parts.get(uid)!) : null;
+        // Refused by the server, or a part missing from its answer: fetched whole (if still there).
+        if (mail) got.push({ uid, mail }); else whole.push(uid);
+      }
+    }
+  } else {
+    whole.push(...uids);
+  }
+  if (whole.length > 0) {
+    count.whole += whole.length;
+    for (const m of await box.fetch(whole, { signal })) got.push({ uid: m.uid, source: m.source });
+  }
+  return got;
+}
+
+/** Judges a message fetched; one read from its parts that the channel would make a body PDF of is fetched whole for its text. */
+async function judgeGot(deps: IntakeDeps, job: MailJob, box: MailboxConnector, m: Got, source: MailSource, opts: MailOptions, signal: AbortSignal | undefined, count: { whole: number }): Promise<Judged | null> {
+  if ('source' in m) return judgeMessage(deps, job, m.source, source);
+  const read = await readParsed(m.mail, null, { maxAttachmentBytes: opts.maxAttachmentBytes, textFromHtml: false, fallbackFrom: null });
+  if (opts.bodyToPdf && read.documents.length === 0 && m.mail.parts.length > 0) {
+    count.whole++;
+    const [again] = await box.fetch([m.uid], { signal });
+    return again ? judgeMessage(deps, job, again.source, source) : null;
+  }
+  return judgeRead(deps, job, read, null, source);
+}
 
 export function parseCursor(cursor: string | null): { uidValidity: number; uid: number } | null {
   const m = /^(\d+):(\d+)$/.exec(cursor ?? '');
@@ -61,13 +128,14 @@ export async function collectMailbox(deps: IntakeDeps, job: MailJob, box: Mailbo
   const sizes = await box.sizes(fresh, { signal });
   const plan = batches(fresh, sizes).map((batch) => ({ batch, small: batch.filter((u) => (sizes.get(u) ?? 0) <= MAX_MESSAGE_BYTES) }));
   // The next fetch is on the wire while this one is judged and filed: the server and the disk work at once.
-  const fetchOf = (i: number): Promise<FetchedMessage[]> | null => {
+  const count = { whole: 0 };
+  const fetchOf = (i: number): Promise<Got[]> | null => {
     if (i >= plan.length) return null;
-    const p = box.fetch(plan[i]!.small, { signal });
+    const p = fetchBatch(box, plan[i]!.small, opts, signal, count);
     p.catch(() => undefined); // awaited in its turn; a pass that stops before then must not leave it unhandled
     return p;
   };
-  const fetches: Array<Promise<FetchedMessage[]> | null> = [fetchOf(0)];
+  const fetches: Array<Promise<Got[]> | null> = [fetchOf(0)];
   // The messages of batch i are parsed while batch i - 1 waits on the disk (its fsyncs, its
   // writes); each batch is still filed, and the cursor moved, in mailbox order.
   const judgeBatch = async (i: number): Promise<{ batch: number[]; judged: Array<{ uid: number; j: Judged }> }> => {
@@ -79,7 +147,8 @@ export async function collectMailbox(deps: IntakeDeps, job: MailJob, box: Mailbo
       const m = messages.get(uid);
       // Gone between the search and the fetch (deleted, or moved by the client): nothing to take.
       if (!m && small.includes(uid)) return null;
-      return { uid, j: m ? await judgeMessage(deps, job, m.source, source) : judgeOversized(job, source, sizes.get(uid) ?? 0) };
+      const j = m ? await judgeGot(deps, job, box, m, source, opts, signal, count) : judgeOversized(job, source, sizes.get(uid) ?? 0);
+      return j ? { uid, j } : null;
     }));
     return { batch, judged: judged.filter((x) => x !== null) };
   };
@@ -107,5 +176,5 @@ export async function collectMailbox(deps: IntakeDeps, job: MailJob, box: Mailbo
   }
   await updateChannel(deps.db, job.orgId, job.channel.id, { cursor: watermark() });
   if (opts.processed.action !== 'none' && processed.length > 0) await box.markProcessed(processed, opts.processed);
-  return { messages: outcomes.length, outcomes, commands: box.commands() - startCommands };
+  return { messages: outcomes.length, outcomes, commands: box.commands() - startCommands, whole: count.whole };
 }

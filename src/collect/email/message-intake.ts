@@ -8,7 +8,7 @@ import { getMailMessage, recordMailMessages, type MessageSource, type NewMailMes
 import { DomainError } from '../../domain/errors.js';
 import { CLAIM_MS, eachLimited, fileBatch, type Fetched, type FilingJob, type IntakeDeps } from '../intake.js';
 import { readRaw, UnreadableMessage } from './parse.js';
-import type { HashedDocument } from './read-message.js';
+import type { HashedDocument, ReadMessage } from './read-message.js';
 import { readMessage } from './read-message.js';
 import { senderAllowed } from './senders.js';
 import { bodyPdf, bodyPdfName } from './body-pdf.js';
@@ -73,7 +73,7 @@ export interface IntakeOptions {
 }
 
 /** Whether the sender may send documents, and what to do when not. */
-function senderVerdict(opts: MailOptions, from: string | null, auth: AuthResults | undefined): 'accept' | 'refuse' | 'hold' {
+export function senderVerdict(opts: MailOptions, from: string | null, auth: AuthResults | undefined): 'accept' | 'refuse' | 'hold' {
   return senderAllowed(opts.allowList, from, auth) ? 'accept' : opts.others;
 }
 
@@ -97,17 +97,22 @@ export async function intakeMessage(deps: IntakeDeps, job: MailJob, raw: Buffer 
   return (await takeIn(deps, job, [await judgeMessage(deps, job, raw, source, auth, o)]))[0]!;
 }
 
+const baseRecord = (job: MailJob, source: MessageSource, auth: AuthResults | undefined) => ({
+  channelId: job.channel.id, source: source.kind,
+  uidValidity: source.kind === 'imap' ? source.uidValidity : null, uid: source.kind === 'imap' ? source.uid : null,
+  envelopeFrom: source.kind === 'smtp' ? source.envelopeFrom : null,
+  spf: auth?.spf ?? null, dkim: auth?.dkim ?? null, dmarc: auth?.dmarc ?? null, runId: job.runId,
+});
+const whereFrom = (source: MessageSource) => source.kind === 'imap' ? `${source.mailbox} UID ${source.uidValidity}.${source.uid}` : `SMTP from ${source.envelopeFrom || '<>'} (${source.remoteAddress})`;
+const ends = (record: Recorded, outcome: MessageOutcomeKind, detail: string, label: string): Judged => ({ record, label, outcome, detail, skipped: [], documents: [], date: null });
+/** A Message-ID the message may be known by; a longer one is not trusted as a key, the message's bytes are. */
+export const usableMessageId = (id: string | null): id is string => !!id && id.length <= MAX_MESSAGE_ID;
+
 /** Reads one message and decides what is to become of it; a message held for review is kept whole in the vault here. */
 export async function judgeMessage(deps: IntakeDeps, job: MailJob, raw: Buffer | Readable, source: MessageSource, auth?: AuthResults, o: IntakeOptions = {}): Promise<Judged> {
   const opts = mailOptions(job);
-  const base = {
-    channelId: job.channel.id, source: source.kind,
-    uidValidity: source.kind === 'imap' ? source.uidValidity : null, uid: source.kind === 'imap' ? source.uid : null,
-    envelopeFrom: source.kind === 'smtp' ? source.envelopeFrom : null,
-    spf: auth?.spf ?? null, dkim: auth?.dkim ?? null, dmarc: auth?.dmarc ?? null, runId: job.runId,
-  };
-  const where = source.kind === 'imap' ? `${source.mailbox} UID ${source.uidValidity}.${source.uid}` : `SMTP from ${source.envelopeFrom || '<>'} (${source.remoteAddress})`;
-  const ends = (record: Recorded, outcome: MessageOutcomeKind, detail: string, label: string): Judged => ({ record, label, outcome, detail, skipped: [], documents: [], date: null });
+  const base = baseRecord(job, source, auth);
+  const where = whereFrom(source);
   let bytes: Buffer;
   try {
     bytes = await readRaw(raw, MAX_MESSAGE_BYTES);
@@ -119,8 +124,22 @@ export async function judgeMessage(deps: IntakeDeps, job: MailJob, raw: Buffer |
   }
   const fallbackFrom = source.kind === 'smtp' && source.envelopeFrom ? source.envelopeFrom.toLowerCase() : null;
   const read = await readMessage(bytes, { maxAttachmentBytes: opts.maxAttachmentBytes, textFromHtml: opts.bodyToPdf, fallbackFrom });
+  return judgeRead(deps, job, read, bytes, source, auth, o);
+}
+
+/**
+ * What becomes of a message read (whole, or from its parts: ./outline.ts). `bytes` are the
+ * whole message's, kept when it is held for review; a message read from its parts is never
+ * held here (the outline path fetches such a message whole).
+ */
+export async function judgeRead(deps: IntakeDeps, job: MailJob, read: ReadMessage, bytes: Buffer | null, source: MessageSource, auth?: AuthResults, o: IntakeOptions = {}): Promise<Judged> {
+  const opts = mailOptions(job);
+  const base = baseRecord(job, source, auth);
+  const where = whereFrom(source);
   if (!read.ok) return ends({ ...base, messageKey: `sha256:${read.rawSha256}`, messageId: null, fromAddress: null, subject: null, sentAt: null, rawSha256: null }, read.outcome, read.reason, where);
-  const messageKey = read.messageId && read.messageId.length <= MAX_MESSAGE_ID ? `mid:${read.messageId}` : `sha256:${read.rawSha256}`;
+  const messageKey = usableMessageId(read.messageId) ? `mid:${read.messageId}` : read.rawSha256 ? `sha256:${read.rawSha256}` : null;
+  // The outline path (./outline.ts) fetches such messages whole: reaching here without the bytes is a bug of Dossier's.
+  if (!messageKey) throw new Error('A message without a usable Message-ID is judged from its whole bytes.');
   const fromAddress = read.from;
   const record: Recorded = { ...base, messageKey, messageId: read.messageId, fromAddress, subject: read.subject?.slice(0, 500) ?? null, sentAt: read.date?.toISOString() ?? null, rawSha256: null };
   const { label } = read;
@@ -129,6 +148,7 @@ export async function judgeMessage(deps: IntakeDeps, job: MailJob, raw: Buffer |
   if (verdict === 'refuse') return ends(record, 'refused', `${fromAddress ?? 'The sender'} is not on this channel's list of senders; the message was refused and nothing of it kept.`, label);
   if (verdict === 'hold') {
     // Kept whole, durably, until a user lets it in or not: nothing of it reaches the inbox before.
+    if (!bytes) throw new Error('A message held for review is judged from its whole bytes.');
     const staged = await deps.vault.stage(Readable.from([bytes]), { durable: true });
     return ends({ ...record, rawSha256: staged.sha256 }, 'held', `${fromAddress ?? 'The sender'} is not on this channel's list of senders; the message is kept aside for review.`, label);
   }

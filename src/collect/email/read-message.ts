@@ -26,7 +26,8 @@ export type HashedDocument = FoundDocument & { sha256: string };
 export type ReadMessage =
   | { ok: false; outcome: 'malformed' | 'too_large'; reason: string; rawSha256: string }
   | {
-    ok: true; rawSha256: string; messageId: string | null; from: string | null; subject: string | null; date: Date | null; text: string | null;
+    /** Null when the message was read from its parts (IMAP), never whole: it then has a Message-ID to be known by. */
+    ok: true; rawSha256: string | null; messageId: string | null; from: string | null; subject: string | null; date: Date | null; text: string | null;
     /** Who sent it and about what: the run's line for the message, and the folder of its parts' paths. */
     label: string;
     documents: HashedDocument[]; skipped: SkippedPart[];
@@ -64,6 +65,14 @@ export async function readMessage(bytes: Buffer, o: ReadOptions): Promise<ReadMe
     if (!(e instanceof UnreadableMessage)) throw e;
     return { ok: false, outcome: e.outcome, reason: e.message, rawSha256 };
   }
+  return readParsed(mail, rawSha256, o);
+}
+
+/**
+ * The documents of a message already parsed: whole (above), or from its header block and the
+ * parts an IMAP server sent on their own (./outline.ts), which are judged by the same rules.
+ */
+export async function readParsed(mail: ParsedMail, rawSha256: string | null, o: ReadOptions): Promise<ReadMessage & { ok: true }> {
   const from = mail.from ?? o.fallbackFrom;
   const label = `${from ?? 'unknown sender'}: ${mail.subject?.slice(0, 120) || '(no subject)'}`;
   const { documents, skipped } = await documentsOf(mail, label, o.maxAttachmentBytes, 0);

@@ -1,10 +1,40 @@
-import { ImapFlow } from 'imapflow';
-import { ConnectorError, type CallOptions, type ConnectorContext, type FetchedMessage, type MailboxConnector, type MailboxState, type TokenSource } from '../connector.js';
+import { ImapFlow, type MessageStructureObject } from 'imapflow';
+import libqp from 'libqp';
+import { ConnectorError, type CallOptions, type ConnectorContext, type FetchedMessage, type MailboxConnector, type MessageOutline, type OutlinePart, type MailboxState, type TokenSource } from '../connector.js';
 import { PUBLIC_ONLY } from '../kit/egress.js';
 import type { ImapOAuthSettings, ImapSettings } from './index.js';
 
 /** Silence for imapflow: its logs would carry mailbox names and addresses; failures come back as errors. */
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Ways to connect beyond the settings: `binary: false` never asks for BINARY (the path of servers without it, kept testable). */
+export interface ImapOptions { binary?: boolean }
+
+/** The leaves of a BODYSTRUCTURE, in order; an attached message is a leaf (its inside is not looked into here). */
+function leaves(node: MessageStructureObject, out: OutlinePart[] = [], count = { nodes: 0 }): { parts: OutlinePart[]; nodes: number } {
+  count.nodes++;
+  const type = (node.type || 'text/plain').toLowerCase();
+  if (node.childNodes?.length && type.startsWith('multipart/')) {
+    for (const child of node.childNodes) leaves(child, out, count);
+  } else {
+    out.push({
+      section: node.part || '1', type,
+      disposition: node.disposition?.toLowerCase() || null,
+      filename: node.dispositionParameters?.filename || node.parameters?.name || null,
+      cid: node.id?.trim().replace(/^<|>$/g, '').trim() || null,
+      encoding: node.encoding?.toLowerCase() || null, charset: node.parameters?.charset?.toLowerCase() || null, size: node.size ?? 0,
+    });
+  }
+  return { parts: out, nodes: count.nodes };
+}
+
+/** Undoes a part's Content-Transfer-Encoding, as a MIME parser does: base64 and quoted-printable; anything else is the bytes. */
+function decodePart(bytes: Buffer, encoding: string | null): Buffer {
+  // Node's base64 decoder skips line breaks and other characters outside the alphabet, as a mail parser does.
+  if (encoding === 'base64') return Buffer.from(bytes.toString('latin1'), 'base64');
+  if (encoding === 'quoted-printable') return libqp.decode(bytes.toString('latin1'));
+  return bytes;
+}
 
 /** An imapflow failure in the terms collection branches on. */
 function classify(e: unknown, what: string): ConnectorError {
@@ -26,20 +56,20 @@ export class ImapMailbox implements MailboxConnector {
   private constructor(private readonly client: ImapFlow, readonly mailbox: string) {}
 
   /** With `tokens`, signs in with XOAUTH2 and the connection's access token; else with the password. */
-  static async connect(s: ImapSettings | ImapOAuthSettings, context: ConnectorContext, tokens?: TokenSource): Promise<ImapMailbox> {
+  static async connect(s: ImapSettings | ImapOAuthSettings, context: ConnectorContext, tokens?: TokenSource, o: ImapOptions = {}): Promise<ImapMailbox> {
     const egress = context.egress ?? PUBLIC_ONLY;
     await egress.resolve(s.host).catch((e: unknown) => { throw classify(e, 'The mail server cannot be used'); });
-    if (!tokens) return ImapMailbox.signIn(s, context, { user: s.username, pass: (s as ImapSettings).password });
+    if (!tokens) return ImapMailbox.signIn(s, context, { user: s.username, pass: (s as ImapSettings).password }, o);
     try {
-      return await ImapMailbox.signIn(s, context, { user: s.username, accessToken: await tokens.accessToken() });
+      return await ImapMailbox.signIn(s, context, { user: s.username, accessToken: await tokens.accessToken() }, o);
     } catch (e) {
       if (!(e instanceof ConnectorError) || e.kind !== 'auth_expired') throw e;
       // The server refused a token the vault thought valid: a new one, once; a grant that is gone throws auth_expired itself.
-      return ImapMailbox.signIn(s, context, { user: s.username, accessToken: await tokens.accessToken({ refresh: true }) });
+      return ImapMailbox.signIn(s, context, { user: s.username, accessToken: await tokens.accessToken({ refresh: true }) }, o);
     }
   }
 
-  private static async signIn(s: ImapSettings | ImapOAuthSettings, context: ConnectorContext, auth: { user: string; pass?: string; accessToken?: string }): Promise<ImapMailbox> {
+  private static async signIn(s: ImapSettings | ImapOAuthSettings, context: ConnectorContext, auth: { user: string; pass?: string; accessToken?: string }, o: ImapOptions): Promise<ImapMailbox> {
     const egress = context.egress ?? PUBLIC_ONLY;
     const client = new ImapFlow({
       host: s.host, port: s.port, secure: s.tls, doSTARTTLS: s.tls ? undefined : true,
@@ -47,7 +77,7 @@ export class ImapMailbox implements MailboxConnector {
       // The socket goes to the address the policy checked; the certificate is still checked for the name.
       tls: { lookup: egress.lookup, ...(s.caCertificate && { ca: s.caCertificate }), minVersion: 'TLSv1.2' } as never,
       logger: quiet as never, disableAutoIdle: true, connectionTimeout: 30_000, greetingTimeout: 15_000, socketTimeout: 5 * 60_000,
-      clientInfo: { name: 'Dossier' },
+      clientInfo: { name: 'Dossier' }, disableBinary: o.binary === false,
     });
     const box = new ImapMailbox(client, s.mailbox);
     // Every command goes through exec: counted, so a benchmark can show what a pass costs.
@@ -103,6 +133,45 @@ export class ImapMailbox implements MailboxConnector {
       }
     } catch (e) {
       throw classify(e, 'Fetching messages failed');
+    }
+    opts?.signal?.throwIfAborted();
+    return out;
+  }
+
+  async outlines(uids: number[], opts?: CallOptions): Promise<MessageOutline[]> {
+    const out: MessageOutline[] = [];
+    if (uids.length === 0) return out;
+    try {
+      for await (const m of this.client.fetch(uids.join(','), { uid: true, size: true, headers: true, bodyStructure: true }, { uid: true })) {
+        if (opts?.signal?.aborted) break;
+        if (m.headers && m.bodyStructure) out.push({ uid: m.uid, size: m.size ?? 0, header: m.headers, ...leaves(m.bodyStructure) });
+      }
+    } catch (e) {
+      throw classify(e, 'Reading the structure of messages failed');
+    }
+    opts?.signal?.throwIfAborted();
+    return out;
+  }
+
+  async sections(uids: number[], sections: string[], encodings: Map<number, Map<string, string | null>>, opts?: CallOptions): Promise<Map<number, Map<string, Buffer>> | null> {
+    const out = new Map<number, Map<string, Buffer>>();
+    if (uids.length === 0) return out;
+    try {
+      for await (const m of this.client.fetch(uids.join(','), { uid: true, bodyParts: sections }, { uid: true, binary: true })) {
+        if (opts?.signal?.aborted) break;
+        const got = new Map<string, Buffer>();
+        for (const section of sections) {
+          const bytes = m.bodyParts?.get(section);
+          if (!bytes) continue;
+          got.set(section, m.binaryParts?.has(section) ? bytes : decodePart(bytes, encodings.get(m.uid)?.get(section) ?? null));
+        }
+        out.set(m.uid, got);
+      }
+    } catch (e) {
+      // The server said no (a part it cannot decode for BINARY, say): those messages are fetched whole instead.
+      const status = (e as { responseStatus?: string }).responseStatus;
+      if (status === 'NO' || status === 'BAD') return null;
+      throw classify(e, 'Fetching message parts failed');
     }
     opts?.signal?.throwIfAborted();
     return out;
