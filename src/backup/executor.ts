@@ -175,7 +175,7 @@ export async function execute(deps: ExecuteDeps, job: ExecuteJob): Promise<RunCo
       sent = await upload(a);
     }
     const { entry } = sent;
-    completions.push(verifier.check(a.path, a, entry.hashes, sent.computed)
+    completions.push(verifier.check(a.path, a, entry.hashes, sent.computed, entry.etag)
       .then((matched) => finish(a, entry.id ?? null, moved, matched))
       .catch((e) => fail(a, e)));
   };

@@ -101,4 +101,19 @@ test('Object Lock of stored copies kept in step with retention periods and legal
   await api.deps.queue.idle();
   assert.deepEqual((await lockOf(a.id)).slice(1), [until(2024, 12), 'OFF']);
   assert.deepEqual(await marker(), { lock_sync_due: null, lock_sync_error: null });
+
+  // The server's 30-second look (on SQLite) finds such a mark and queues its pass once; a pass
+  // failing keeps its mark, which the look does not queue again (the queue retries it).
+  await new RetentionService(api.deps.db).setPolicy(api.orgId, api.companyId, { years: 13, legalHold: false }, OPERATOR);
+  server.failNext('retention', 100);
+  assert.equal(await api.deps.objectLocks.noticeMarked(), 1);
+  for (let i = 0; i < 100 && (await marker()).lock_sync_error === null; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.match(String((await marker()).lock_sync_error), /could not be locked/);
+  assert.equal(await api.deps.objectLocks.noticeMarked(), 0, 'the same mark is not queued again');
+  server.failNext('retention', 0);
+  await new RetentionService(api.deps.db).setPolicy(api.orgId, api.companyId, { years: 14, legalHold: false }, OPERATOR);
+  assert.equal(await api.deps.objectLocks.noticeMarked(), 1, 'a new mark is');
+  await api.deps.queue.idle();
+  assert.deepEqual((await lockOf(a.id)).slice(1), [until(2024, 14), 'OFF']);
+  assert.deepEqual(await marker(), { lock_sync_due: null, lock_sync_error: null });
 });

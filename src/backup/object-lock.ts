@@ -5,7 +5,7 @@ import { retainedUntil } from '../domain/retention.js';
 import type { Db } from '../catalog/db.js';
 import { getDestination, type DestinationRow } from '../catalog/destinations.js';
 import { retentionPolicy } from '../catalog/retention.js';
-import { copiesPage, destinationsWithLocksDue, finishLockSync, lockSyncOf, recordCopyLock } from '../catalog/object-locks.js';
+import { copiesPage, destinationsMarked, destinationsWithLocksDue, finishLockSync, lockSyncOf, recordCopyLock } from '../catalog/object-locks.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { recordAudit } from '../audit/log.js';
 
@@ -55,6 +55,29 @@ export class ObjectLockSync {
       n += page.length;
       after = page.at(-1)!.id;
     }
+  }
+
+  /** The mark each destination had when noticeMarked last queued its pass. */
+  private readonly noticed = new Map<string, string>();
+
+  /**
+   * Queues the passes of marks made since the last call, by another process whose queue this
+   * one cannot see (the command line on SQLite): one statement, cheap to run every 30 s. A
+   * mark it has already queued is left to the queue, so a failing pass keeps the queue's
+   * pace of retries rather than this one's.
+   */
+  async noticeMarked(): Promise<number> {
+    const marked = await destinationsMarked(this.deps.db);
+    const ids = new Set(marked.map((d) => d.id));
+    for (const id of this.noticed.keys()) if (!ids.has(id)) this.noticed.delete(id);
+    let n = 0;
+    for (const d of marked) {
+      if (this.noticed.get(d.id) === d.due) continue;
+      this.noticed.set(d.id, d.due);
+      await this.request(d.orgId, [d.id]);
+      n++;
+    }
+    return n;
   }
 
   async runJob(job: ObjectLockJob): Promise<void> {

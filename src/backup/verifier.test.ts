@@ -4,10 +4,10 @@ import type { HashType, StorageConnector } from '../connectors/connector.js';
 import { BatchVerifier } from './verifier.js';
 
 /** Just enough of a connector: capabilities and a hashMany that records what it was asked. */
-function recordingConnector(hashes: HashType[], stored: Record<string, string>) {
+function recordingConnector(hashes: HashType[], stored: Record<string, string>, provesWrites = false) {
   const asked: Array<{ paths: string[]; type: HashType }> = [];
   const connector = {
-    capabilities: { hashes, names: { set: 'posix', caseInsensitive: false, maxComponentBytes: 255 }, serverSideMove: false },
+    capabilities: { hashes, names: { set: 'posix', caseInsensitive: false, maxComponentBytes: 255 }, serverSideMove: false, provesWrites },
     hashMany: async (paths: string[], type: HashType) => {
       asked.push({ paths, type });
       return new Map(paths.filter((p) => stored[p]).map((p) => [p, stored[p]!]));
@@ -59,5 +59,23 @@ describe('BatchVerifier', () => {
     // The blob's hash computed on the way out is what counts: a destination holding other bytes still fails.
     await assert.rejects(v.check('b.pdf', { sha256: 'bb' }, { quickxor: 'quickxor-of-bb' }, 'what was sent'), /QuickXorHash/);
     assert.equal(computed, 0);
+  });
+
+  it('on a destination that proves its writes (S3), checks that the bytes sent were the document\'s and keeps the server\'s ETag', async () => {
+    const { connector, asked } = recordingConnector(['md5'], { 'c.pdf': 'md5-of-cc' }, true);
+    let computed = 0;
+    const v = new BatchVerifier(connector, 64, undefined, undefined, async (t, s) => { computed++; return local(t, s); });
+    assert.equal(v.localType, 'sha256', 'the upload computes the SHA-256 of what it sends');
+    assert.deepEqual(await v.check('a.pdf', { sha256: 'aa' }, {}, 'aa', '0123-2'), { type: 'etag', hash: '0123-2' });
+    // The server holds what was sent, but what was sent was not the document (a damaged vault copy).
+    await assert.rejects(v.check('b.pdf', { sha256: 'bb' }, { md5: 'x' }, 'not-bb', 'x'), /were not the document's/);
+    assert.equal(computed, 0);
+    assert.equal(asked.length, 0);
+    // Without the server's proof (an ETag that is no MD5: SSE-KMS), it asks the destination and compares MD5 of the blob.
+    const pending = v.check('c.pdf', { sha256: 'cc' }, {}, 'cc');
+    await v.flush();
+    assert.deepEqual(await pending, { type: 'md5', hash: 'md5-of-cc' });
+    assert.deepEqual(asked, [{ paths: ['c.pdf'], type: 'md5' }]);
+    assert.equal(computed, 1, 'the blob\'s MD5 computed locally, not the SHA-256 passed as computed');
   });
 });

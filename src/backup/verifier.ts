@@ -8,8 +8,11 @@ export type LocalHash = (type: HashType, sha256: string, size?: number) => Promi
 
 interface Check { path: string; size?: number; expected: Promise<string>; resolve(h: MatchedHash): void; reject(e: Error): void }
 
-/** The destination's own hash of a file, which matched: what the audit log keeps of a verified transfer. */
-export interface MatchedHash { type: HashType; hash: string }
+/**
+ * The destination's own hash of a file, which matched: what the audit log keeps of a verified
+ * transfer. An S3 ETag ('etag') is the MD5 of the body, or of its part MD5s with "-N".
+ */
+export interface MatchedHash { type: HashType | 'etag'; hash: string }
 
 /**
  * Which hash to compare. SHA-256 whenever the destination reports it (or has to be read back);
@@ -35,9 +38,12 @@ export class BatchVerifier {
   /**
    * The hash of the blob that has to be computed here to compare with the destination's, or
    * null when that is the SHA-256 the vault already knows. An upload can compute it on the way
-   * (check's `computed`), which spares reading the blob a second time.
+   * (check's `computed`), which spares reading the blob a second time. For a destination that
+   * proves its writes (S3), it is the SHA-256 of the bytes sent.
    */
   readonly localType: HashType | null;
+  /** The connector's write() proves the server stored what it read (Capabilities.provesWrites). */
+  private readonly proven: boolean;
 
   constructor(
     private readonly connector: StorageConnector,
@@ -47,19 +53,29 @@ export class BatchVerifier {
     private readonly localHash?: LocalHash,
   ) {
     this.type = hashTypeFor(connector, localHash);
-    this.localType = this.type === 'sha256' ? null : this.type;
+    this.proven = connector.capabilities.provesWrites === true;
+    this.localType = this.proven ? 'sha256' : this.type === 'sha256' ? null : this.type;
   }
 
   /**
    * Resolves once `path` is confirmed to hold the blob; rejects on a mismatch or a missing
    * file. `reported`: the hashes the destination returned with the write, if any; `computed`:
-   * the blob's hash of type `localType`, if the upload already computed it. Answers the
-   * destination's hash that matched.
+   * the hash of type `localType` of the bytes the upload sent, if it computed it; `proof`: the
+   * server's ETag a proving destination's write returned. Answers the destination's hash
+   * that matched.
+   *
+   * With a proof, the server has already compared its own hashes of what it stored with the
+   * bytes sent (per part on S3); what is left is that those bytes were the document's, so the
+   * SHA-256 computed of them as they went out must be the catalog's. Hashing both here and in
+   * the connector would be two passes over every byte for one fact.
    */
-  check(path: string, blob: { sha256: string; size?: number }, reported?: Partial<Record<HashType, string>>, computed?: string): Promise<MatchedHash> {
+  check(path: string, blob: { sha256: string; size?: number }, reported?: Partial<Record<HashType, string>>, computed?: string, proof?: string): Promise<MatchedHash> {
     const { sha256, size } = blob;
+    if (this.proven && proof !== undefined && computed !== undefined) {
+      return computed === sha256 ? Promise.resolve({ type: 'etag', hash: proof }) : Promise.reject(notTheDocument(path, computed, sha256));
+    }
     const type = this.type;
-    const expected = type === 'sha256' ? Promise.resolve(sha256) : computed !== undefined ? Promise.resolve(computed) : this.localHash!(type, sha256, size);
+    const expected = type === 'sha256' ? Promise.resolve(sha256) : computed !== undefined && this.localType === type ? Promise.resolve(computed) : this.localHash!(type, sha256, size);
     const got = reported?.[type];
     if (got) return expected.then((want) => { if (got !== want) throw mismatch(path, type, got, want); return { type, hash: got }; });
     // Settled here too, so a failing local hash is never an unhandled rejection before verify() awaits it.
@@ -120,6 +136,10 @@ export class BatchVerifier {
 }
 
 const HASH_NAMES: Partial<Record<HashType, string>> = { sha256: 'SHA-256', quickxor: 'QuickXorHash' };
+
+function notTheDocument(path: string, sent: string, expected: string): Error {
+  return new Error(`The bytes uploaded to ${path} were not the document's (SHA-256 ${sent.slice(0, 12)}…, expected ${expected.slice(0, 12)}…): its copy in the vault is damaged.`);
+}
 
 function mismatch(path: string, type: HashType, got: string, expected: string): Error {
   return new Error(`The destination holds different bytes at ${path} (${HASH_NAMES[type] ?? type} ${got.slice(0, 12)}…, expected ${expected.slice(0, 12)}…).`);

@@ -42,6 +42,12 @@ export async function destinationsWithLocksDue(db: Db, after: string | undefined
   return (await q.orderBy('id').limit(limit).execute()).map((r) => ({ id: r.id, orgId: r.org_id }));
 }
 
+/** Every destination with a pass due, with its mark: few at any time, so all in one statement. */
+export async function destinationsMarked(db: Db): Promise<Array<{ id: string; orgId: string; due: string }>> {
+  const rows = await db.selectFrom('destinations').select(['id', 'org_id', 'lock_sync_due']).where('lock_sync_due', 'is not', null).where('state', '!=', 'removed').execute();
+  return rows.map((r) => ({ id: r.id, orgId: r.org_id, due: r.lock_sync_due! }));
+}
+
 export interface LockedCopy {
   documentId: string; remotePath: string; date: string; createdAt: string; legalHold: boolean;
   lockUntil: string | null; lockHold: boolean | null;

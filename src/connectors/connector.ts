@@ -119,6 +119,12 @@ export interface Capabilities {
   changeFeed?: boolean;
   /** Writes can be locked until the document's retention ends (WriteInfo.retention): S3 Object Lock. */
   objectLock?: boolean;
+  /**
+   * write() fails unless the server's own hashes of what it stored matched the bytes write()
+   * read (S3: the ETag of each part), and then returns that proof as Entry.etag: a verifier has
+   * only to check that those bytes were the document's.
+   */
+  provesWrites?: boolean;
 }
 
 export interface Entry {
@@ -132,6 +138,8 @@ export interface Entry {
   id?: string;
   /** Hashes the provider returned with the entry (hex, or base64 for quickxor). */
   hashes?: Partial<Record<HashType, string>>;
+  /** With provesWrites, from write(): the server's ETag that proved the bytes written. */
+  etag?: string;
 }
 
 export interface WriteInfo {

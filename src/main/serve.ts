@@ -65,6 +65,7 @@ export async function serve(role: Role = 'all'): Promise<void> {
 }
 
 const REQUEUE_LEFT_MS = 10 * 60_000;
+const NOTICE_MARKS_MS = 30_000;
 
 /** The work of one process only: schedules, the hourly token keep-alive, the storage clean-up. */
 async function startSchedulers(deps: Deps): Promise<{ stop(): Promise<void> }> {
@@ -81,6 +82,13 @@ async function startSchedulers(deps: Deps): Promise<{ stop(): Promise<void> }> {
   requeueLeft();
   const requeueTimer = setInterval(requeueLeft, REQUEUE_LEFT_MS);
   requeueTimer.unref();
+  // On SQLite a retention change made on the command line marks its destinations in the
+  // database, but its job dies with that process: looked for every 30 s rather than every 10
+  // minutes. (On PostgreSQL the command line's job is in the shared queue already.)
+  const noticeTimer = deps.config.databaseUrl ? null : setInterval(() => {
+    void deps.objectLocks.noticeMarked().catch((err) => deps.log.error({ err }, 'could not queue the Object Lock passes marked by another process'));
+  }, NOTICE_MARKS_MS);
+  noticeTimer?.unref();
   // IMAP IDLE per e-mail channel: here, so each mailbox has one watcher among all processes.
   await deps.collect.watcher.start();
   // Webhook messages are sent from here, apart from the backups that wrote them.
@@ -105,6 +113,7 @@ async function startSchedulers(deps: Deps): Promise<{ stop(): Promise<void> }> {
     stop: async () => {
       clearInterval(keepAliveTimer);
       clearInterval(requeueTimer);
+      if (noticeTimer) clearInterval(noticeTimer);
       clearInterval(exportTimer);
       digests.stop();
       deps.auditHeads.stop();

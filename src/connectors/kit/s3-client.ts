@@ -1,4 +1,3 @@
-import { createHash, type Hash } from 'node:crypto';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { isIP } from 'node:net';
@@ -54,55 +53,8 @@ export function createS3Client(e: S3Endpoint): S3Client {
   return client;
 }
 
-/**
- * S3's ETag of an upload, computed while the bytes go by: the MD5 (hex) of the whole body for
- * a single PUT; for a multipart upload of N parts, the MD5 of the concatenated binary MD5s of
- * the parts, then "-N". Parts are cut every `partSize` bytes, as the upload cuts them.
- */
-export class ETagHasher {
-  private readonly whole = createHash('md5');
-  private readonly parts: Buffer[] = [];
-  private part: Hash = createHash('md5');
-  private inPart = 0;
-  bytes = 0;
-
-  constructor(private readonly partSize: number) {}
-
-  update(chunk: Buffer): void {
-    this.whole.update(chunk);
-    this.bytes += chunk.length;
-    for (let at = 0; at < chunk.length;) {
-      const take = Math.min(chunk.length - at, this.partSize - this.inPart);
-      this.part.update(chunk.subarray(at, at + take));
-      this.inPart += take;
-      at += take;
-      if (this.inPart === this.partSize) this.closePart();
-    }
-  }
-
-  private closePart(): void {
-    this.parts.push(this.part.digest());
-    this.part = createHash('md5');
-    this.inPart = 0;
-  }
-
-  /** The MD5 of the whole body (hex) and the multipart ETag its parts give. Call once, at the end. */
-  digest(): { md5: string; multipart: string } {
-    if (this.inPart > 0 || this.parts.length === 0) this.closePart();
-    const md5 = this.whole.digest('hex');
-    const multipart = `${createHash('md5').update(Buffer.concat(this.parts)).digest('hex')}-${this.parts.length}`;
-    return { md5, multipart };
-  }
-}
-
-/** An ETag as S3 sends it ("\"abc...\"") in the bare lower-case form ETagHasher gives. */
+/** An ETag as S3 sends it ("\"abc...\"") in bare lower-case hex, as a local MD5 is written. */
 export const bareETag = (etag: string | undefined): string => (etag ?? '').replace(/"/g, '').toLowerCase();
 
 /** True when the ETag is the MD5 of a multipart upload's parts ("...-N") rather than of the body. */
 export const isMultipartETag = (etag: string): boolean => /^[0-9a-f]{32}-\d+$/.test(etag);
-
-/** True when the ETag matches what the body's hashes say it must be, whichever way it was uploaded. */
-export function etagMatches(etag: string | undefined, local: { md5: string; multipart: string }): boolean {
-  const bare = bareETag(etag);
-  return isMultipartETag(bare) ? bare === local.multipart : bare === local.md5;
-}

@@ -73,8 +73,8 @@ export class S3Connector implements StorageConnector {
       credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey },
       egress: context.egress ?? PUBLIC_ONLY,
     });
-    // The bytes of an upload are proved by Content-MD5 (one PutObject) or by the multipart ETag
-    // checked after it (upload.ts), so signing them too adds only another hash pass over every
+    // The bytes of an upload are proved by Content-MD5 and the ETag of the PutObject or of each
+    // part (upload.ts, parts.ts), so signing them too adds only another hash pass over every
     // byte; the request itself stays signed.
     this.client.middlewareStack.add((next, context) => async (args) => {
       if (UNSIGNED_BODY.has(context.commandName ?? '')) (args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
@@ -90,7 +90,7 @@ export class S3Connector implements StorageConnector {
       bucket: opts.bucket, partSize, queueSize: 4, checksumSha256: opts.checksumSha256 ?? false, lockMode: this.lockMode,
       ...(years > 0 ? { retainUntil: () => new Date(Date.now() + years * YEAR_MS) } : {}),
     };
-    this.capabilities = { hashes: ['md5'], names: S3_NAMES, serverSideMove: false, maxSimpleUpload: partSize, ...(this.lock && { objectLock: true }) };
+    this.capabilities = { hashes: ['md5'], names: S3_NAMES, serverSideMove: false, maxSimpleUpload: partSize, provesWrites: true, ...(this.lock && { objectLock: true }) };
   }
 
   /**
@@ -237,9 +237,9 @@ export class S3Connector implements StorageConnector {
   async write(path: string, body: Readable, info: WriteInfo, opts?: CallOptions): Promise<Entry> {
     checkPath(path);
     if (path === '') throw new ConnectorError('invalid_name', 'Cannot write a file over the root folder.');
-    const { hashes } = await uploadObject(this.client, this.policyFor(info), this.key(path), path, body, info, opts?.signal);
+    const { hashes, etag } = await uploadObject(this.client, this.policyFor(info), this.key(path), path, body, info, opts?.signal);
     // No HEAD afterwards: the upload checked the size and the ETag, which is all a HEAD would tell.
-    return { path, name: splitPath(path)[1], isDir: false, size: info.size, modifiedAt: new Date(), hashes };
+    return { path, name: splitPath(path)[1], isDir: false, size: info.size, modifiedAt: new Date(), hashes, ...(etag && { etag }) };
   }
 
   async applyLock(path: string, want: { until: Date; legalHold: boolean }, opts?: CallOptions): Promise<ObjectLockState> {

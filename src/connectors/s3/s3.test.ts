@@ -5,9 +5,9 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { startS3, type TestS3 } from '../../../test/servers/s3.js';
 import { TEST_CONTEXT } from '../../../test/helpers/limits.js';
 import { body, readAll, rejectsKind } from '../conformance/helpers.js';
-import { ETagHasher, etagMatches } from '../kit/s3-client.js';
 import { S3Connector, type S3Options } from './connector.js';
 import { s3Settings } from './index.js';
+import { multipartETag } from './parts.js';
 
 const PART = 5 * 1024 * 1024;
 const md5 = (b: Buffer) => createHash('md5').update(b).digest();
@@ -43,17 +43,11 @@ describe('s3 connector', () => {
 
   it('computes the multipart ETag as S3 does: MD5 of the parts\' MD5s, then the part count', () => {
     const data = randomBytes(2 * PART + 10);
-    const h = new ETagHasher(PART);
-    h.update(data.subarray(0, 1000));
-    h.update(data.subarray(1000));
     const parts = [data.subarray(0, PART), data.subarray(PART, 2 * PART), data.subarray(2 * PART)];
-    const expected = createHash('md5').update(Buffer.concat(parts.map(md5))).digest('hex') + '-3';
-    const got = h.digest();
-    assert.equal(got.multipart, expected);
-    assert.equal(got.md5, md5(data).toString('hex'));
-    assert.ok(etagMatches(`"${expected}"`, got));
-    assert.ok(etagMatches(`"${got.md5}"`, got), 'a server that answers the whole MD5 (s3rver) is right too');
-    assert.ok(!etagMatches(`"${'0'.repeat(32)}-3"`, got));
+    // Worked by hand: the binary digests, concatenated, hashed again.
+    const expected = createHash('md5').update(Buffer.concat([md5(parts[0]!), md5(parts[1]!), md5(parts[2]!)])).digest('hex') + '-3';
+    assert.equal(multipartETag(parts.map(md5)), expected);
+    assert.notEqual(multipartETag(parts.slice(0, 2).map(md5)), expected.replace(/-3$/, '-2'));
   });
 
   it('sends Content-MD5 and reports the MD5 the server proved, for small and multipart files', async (t) => {
@@ -67,8 +61,11 @@ describe('s3 connector', () => {
     assert.equal(put.headers['content-md5'], md5(small).toString('base64'));
     const large = randomBytes(PART + 7);
     const l = await c.write('a/large.pdf', body(large), { size: large.length });
+    // s3rver's multipart ETag is the whole body's MD5 (AWS's is MD5(part MD5s)-N): the server's own.
     assert.equal(l.hashes?.md5, md5(large).toString('hex'));
-    assert.ok(sent.some((s) => s.command === 'UploadPartCommand'), 'the large file went in parts');
+    assert.equal(l.etag, md5(large).toString('hex'));
+    const parts = sent.filter((s) => s.command === 'UploadPartCommand');
+    assert.deepEqual(parts.map((p) => p.headers['content-md5']), [md5(large.subarray(0, PART)), md5(large.subarray(PART))].map((d) => d.toString('base64')), 'each part carries its MD5');
     assert.deepEqual(await c.hashMany(['a/small.pdf', 'a/large.pdf', 'a/none.pdf'], 'md5'), new Map([['a/small.pdf', md5(small).toString('hex')], ['a/large.pdf', md5(large).toString('hex')]]));
   });
 
@@ -84,6 +81,28 @@ describe('s3 connector', () => {
     await rejectsKind(c.stat('bad/large.pdf'), 'not_found');
   });
 
+  it('refuses a multipart upload when one part\'s ETag is not that part\'s MD5, and leaves nothing at the key', async (t) => {
+    const c = new S3Connector(options, TEST_CONTEXT);
+    t.after(() => c.close());
+    let n = 0;
+    const sent = spy(c, (output, command) => { if (command === 'UploadPartCommand' && ++n === 2) output.ETag = `"${'3'.repeat(32)}"`; });
+    await rejectsKind(c.write('bad/part.pdf', body(randomBytes(2 * PART + 1)), { size: 2 * PART + 1 }), 'transient', /different bytes/);
+    assert.ok(!sent.some((s) => s.command === 'CompleteMultipartUploadCommand'), 'never completed');
+    assert.ok(sent.some((s) => s.command === 'AbortMultipartUploadCommand'), 'aborted');
+    await rejectsKind(c.stat('bad/part.pdf'), 'not_found');
+  });
+
+  it('claims no proof when the server\'s ETags are no MD5s (SSE-KMS), so the verifier asks again', async (t) => {
+    const c = new S3Connector(options, TEST_CONTEXT);
+    t.after(() => c.close());
+    spy(c, (output, command) => { if (output.ETag) output.ETag = '"kms-' + command.length + '"'; });
+    const small = await c.write('kms/small.pdf', body(randomBytes(100)), { size: 100 });
+    const large = await c.write('kms/large.pdf', body(randomBytes(PART + 1)), { size: PART + 1 });
+    assert.equal(small.etag, undefined);
+    assert.equal(large.etag, undefined);
+    assert.deepEqual(large.hashes, {});
+  });
+
   it('asks for Object Lock in compliance mode for the years set, with a checksum on every part', async (t) => {
     const c = new S3Connector({ ...options, objectLockYears: 10 }, TEST_CONTEXT);
     t.after(() => c.close());
@@ -96,7 +115,8 @@ describe('s3 connector', () => {
     assert.ok(Math.abs(until - (Date.now() + 10 * 365.25 * 86_400_000)) < 86_400_000, 'retained about ten years');
     const create = sent.find((s) => s.command === 'CreateMultipartUploadCommand')!;
     assert.equal(create.headers['x-amz-object-lock-mode'], 'COMPLIANCE');
-    assert.ok(sent.filter((s) => s.command === 'UploadPartCommand').every((s) => s.headers['x-amz-checksum-crc32']), 'every part carries a checksum');
+    const parts = sent.filter((s) => s.command === 'UploadPartCommand');
+    assert.ok(parts.length === 2 && parts.every((s) => s.headers['content-md5']), 'every part carries a checksum, as Object Lock requires');
   });
 
   it('keeps an empty folder as a marker, and lists files and folders one level at a time', async (t) => {

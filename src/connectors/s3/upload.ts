@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { DeleteObjectCommand, PutObjectCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type { Readable } from 'node:stream';
+import { PutObjectCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
 import { ConnectorError, isConnectorError, type HashType, type WriteInfo } from '../connector.js';
 import { throwIfAborted } from '../kit/abort.js';
-import { bareETag, ETagHasher, etagMatches } from '../kit/s3-client.js';
+import { bareETag } from '../kit/s3-client.js';
 import { classify } from './errors.js';
+import { received, shortBody, uploadParts } from './parts.js';
 
 /** How one destination uploads: see docs/providers/s3.md for why each is what it is. */
 export interface UploadPolicy {
@@ -27,6 +27,11 @@ export interface UploadPolicy {
 export interface Uploaded {
   /** The hashes the server's own answer proved: md5 when its ETag matched the bytes sent, sha256 when its checksum did. */
   hashes: Partial<Record<HashType, string>>;
+  /**
+   * The server's ETag of the object (bare: "md5", or "md5-N" for parts), present only when its
+   * answers proved every byte (ETags of MD5 form that matched, or its SHA-256 checksum).
+   */
+  etag?: string;
 }
 
 /** Where a failing source is told apart from a failing server. */
@@ -35,10 +40,6 @@ function sourceFailure(body: Readable, key: string): ConnectorError | null {
   if (!e) return null;
   if (isConnectorError(e)) return e;
   return new ConnectorError('transient', `The data to upload as ${key} could not be read (${(e as Error).message})`, undefined, { cause: e });
-}
-
-function shortBody(path: string, got: number, want: number): ConnectorError {
-  return new ConnectorError('transient', `The data for ${path} was ${got} bytes, not the ${want} announced`);
 }
 
 /**
@@ -79,9 +80,10 @@ async function putWhole(client: S3Client, policy: UploadPolicy, common: Omit<Put
     throw sourceFailure(body, path) ?? classify(e, path, signal);
   }
   if (size !== info.size) throw shortBody(path, size, info.size);
-  const data = Buffer.concat(chunks, size);
+  const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
   const md5 = createHash('md5').update(data).digest();
-  const sha256 = policy.checksumSha256 ? createHash('sha256').update(data).digest() : null;
+  // The caller's SHA-256 is the document's: the server then checks the catalog's hash itself.
+  const sha256 = !policy.checksumSha256 ? null : info.sha256 ? Buffer.from(info.sha256, 'hex') : createHash('sha256').update(data).digest();
   try {
     const res = await client.send(new PutObjectCommand({
       ...common,
@@ -91,78 +93,29 @@ async function putWhole(client: S3Client, policy: UploadPolicy, common: Omit<Put
       ...(sha256 ? { ChecksumSHA256: sha256.toString('base64') } : {}),
     }), { abortSignal: signal });
     const hashes: Partial<Record<HashType, string>> = {};
+    const etag = bareETag(res.ETag);
     if (sha256 && res.ChecksumSHA256) {
       if (res.ChecksumSHA256 !== sha256.toString('base64')) throw received(path);
       hashes.sha256 = sha256.toString('hex');
     }
     // An ETag that is no MD5 at all (SSE-KMS, some gateways) proves nothing: the verifier reads the file back.
-    const etag = bareETag(res.ETag);
     if (/^[0-9a-f]{32}$/.test(etag)) {
       if (etag !== md5.toString('hex')) throw received(path);
       hashes.md5 = etag;
     }
-    return { hashes };
+    return { hashes, ...(hashes.md5 || hashes.sha256 ? { etag } : {}) };
   } catch (e) {
     throw classify(e, path, signal);
   }
 }
 
-function received(path: string): ConnectorError {
-  return new ConnectorError('transient', `The S3 server stored different bytes for ${path} than were sent; try again`);
-}
-
-/** Feeds every byte that passes to an ETagHasher, so the multipart ETag can be checked without reading the file again. */
-class ETagTap extends Transform {
-  readonly hasher: ETagHasher;
-  constructor(partSize: number) {
-    super();
-    this.hasher = new ETagHasher(partSize);
-  }
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.hasher.update(chunk);
-    callback(null, chunk);
-  }
-}
-
 /**
- * Large files: a multipart upload through lib-storage, `queueSize` parts at a time, so memory
- * stays at a few parts whatever the size. The ETag the server gives the finished object is
- * compared with the one computed here from the same parts; on a mismatch the object is removed.
+ * Large files: a multipart upload, `queueSize` parts at a time, so memory stays at a few parts
+ * whatever the size; each part is proved by its own ETag (parts.ts).
  */
 async function putInParts(client: S3Client, policy: UploadPolicy, common: Omit<PutObjectCommandInput, 'Body'>, path: string, body: Readable, info: WriteInfo, signal?: AbortSignal): Promise<Uploaded> {
-  const tap = new ETagTap(policy.partSize);
-  body.on('error', (e) => tap.destroy(e));
-  body.pipe(tap);
-  const upload = new Upload({
-    client,
-    params: {
-      ...common,
-      Body: tap,
-      // Object Lock demands a checksum on every part; lib-storage sends none unless asked.
-      ...(policy.checksumSha256 ? { ChecksumAlgorithm: 'SHA256' as const } : policy.retainUntil ? { ChecksumAlgorithm: 'CRC32' as const } : {}),
-    },
-    partSize: policy.partSize,
-    queueSize: policy.queueSize,
-    leavePartsOnError: false,
-  });
-  const onAbort = () => { void upload.abort().catch(() => undefined); };
-  signal?.addEventListener('abort', onAbort, { once: true });
-  let etag: string | undefined;
-  try {
-    etag = (await upload.done()).ETag;
-  } catch (e) {
-    body.destroy();
-    throw sourceFailure(body, path) ?? sourceFailure(tap, path) ?? classify(e, path, signal);
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-  }
-  const local = tap.hasher.digest();
-  // An ETag in neither MD5 form (SSE-KMS, some gateways) proves nothing: the verifier reads the file back.
-  const judged = /^[0-9a-f]{32}(-\d+)?$/.test(bareETag(etag));
-  const wrong = tap.hasher.bytes !== info.size ? shortBody(path, tap.hasher.bytes, info.size) : !judged || etagMatches(etag, local) ? null : received(path);
-  if (wrong) {
-    await client.send(new DeleteObjectCommand({ Bucket: policy.bucket, Key: common.Key }), { abortSignal: AbortSignal.timeout(30_000) }).catch(() => undefined);
-    throw wrong;
-  }
-  return { hashes: judged ? { md5: local.md5 } : {} };
+  const { etag, proven } = await uploadParts(client, policy, common, path, body, info.size, (b) => sourceFailure(b, path), signal);
+  if (!proven) return { hashes: {} };
+  // The whole body's MD5 only where the server's ETag is one (s3rver); AWS's "-N" form is not.
+  return { hashes: /^[0-9a-f]{32}$/.test(etag) ? { md5: etag } : {}, etag };
 }
