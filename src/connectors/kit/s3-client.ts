@@ -56,5 +56,11 @@ export function createS3Client(e: S3Endpoint): S3Client {
 /** An ETag as S3 sends it ("\"abc...\"") in bare lower-case hex, as a local MD5 is written. */
 export const bareETag = (etag: string | undefined): string => (etag ?? '').replace(/"/g, '').toLowerCase();
 
+/**
+ * True when the ETag is an MD5 (of a body, or of a part): what a server without SSE-KMS answers.
+ * Any other form (SSE-KMS, some gateways) proves nothing about the bytes, nor refutes them.
+ */
+export const isMd5ETag = (etag: string): boolean => /^[0-9a-f]{32}$/.test(etag);
+
 /** True when the ETag is the MD5 of a multipart upload's parts ("...-N") rather than of the body. */
 export const isMultipartETag = (etag: string): boolean => /^[0-9a-f]{32}-\d+$/.test(etag);

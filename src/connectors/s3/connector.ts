@@ -14,7 +14,7 @@ import { throwIfAborted } from '../kit/abort.js';
 import { emptyBody } from '../kit/response-body.js';
 import { eachLimit } from '../kit/limit.js';
 import { byteRange } from '../kit/range.js';
-import { bareETag, createS3Client } from '../kit/s3-client.js';
+import { bareETag, createS3Client, isMd5ETag } from '../kit/s3-client.js';
 import { PUBLIC_ONLY } from '../kit/egress.js';
 import { classify, isMissing } from './errors.js';
 import { uploadObject, type UploadPolicy } from './upload.js';
@@ -184,7 +184,7 @@ export class S3Connector implements StorageConnector {
       const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.key(path) }), { abortSignal: signal });
       const entry: Entry = { path, name, isDir: false, size: head.ContentLength ?? 0, modifiedAt: head.LastModified ?? null };
       const etag = bareETag(head.ETag);
-      if (/^[0-9a-f]{32}$/.test(etag)) entry.hashes = { md5: etag };
+      if (isMd5ETag(etag)) entry.hashes = { md5: etag };
       return entry;
     } catch (e) {
       if (!isMissing(e)) throw classify(e, path, signal);

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { ConnectorError } from '../connector.js';
 import { throwIfAborted } from '../kit/abort.js';
-import { bareETag, isMultipartETag } from '../kit/s3-client.js';
+import { bareETag, isMd5ETag, isMultipartETag } from '../kit/s3-client.js';
 import { classify } from './errors.js';
 
 /** What a multipart upload needs of the destination's policy (UploadPolicy, upload.ts). */
@@ -70,8 +70,11 @@ export async function uploadParts(
       ...(sha256 ? { ChecksumSHA256: sha256 } : {}),
     }), { abortSignal: signal }).then((res) => {
       const etag = bareETag(res.ETag);
-      // An ETag that is no MD5 at all (SSE-KMS, some gateways) proves nothing, nor refutes.
-      if (/^[0-9a-f]{32}$/.test(etag)) { if (etag !== md5.toString('hex')) throw received(path); } else if (!(sha256 && res.ChecksumSHA256)) proven = false;
+      if (isMd5ETag(etag)) {
+        if (etag !== md5.toString('hex')) throw received(path);
+      } else if (!(sha256 && res.ChecksumSHA256)) {
+        proven = false; // nor does a checksum prove this part
+      }
       if (sha256 && res.ChecksumSHA256 && res.ChecksumSHA256 !== sha256) throw received(path);
       done.push({ PartNumber, ETag: res.ETag, ...(sha256 ? { ChecksumSHA256: sha256 } : {}) });
     }).catch((e: unknown) => { failure ??= e; }).finally(() => {

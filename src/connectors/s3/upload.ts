@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { PutObjectCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
 import { ConnectorError, isConnectorError, type HashType, type WriteInfo } from '../connector.js';
 import { throwIfAborted } from '../kit/abort.js';
-import { bareETag } from '../kit/s3-client.js';
+import { bareETag, isMd5ETag } from '../kit/s3-client.js';
 import { classify } from './errors.js';
 import { received, shortBody, uploadParts } from './parts.js';
 
@@ -99,7 +99,7 @@ async function putWhole(client: S3Client, policy: UploadPolicy, common: Omit<Put
       hashes.sha256 = sha256.toString('hex');
     }
     // An ETag that is no MD5 at all (SSE-KMS, some gateways) proves nothing: the verifier reads the file back.
-    if (/^[0-9a-f]{32}$/.test(etag)) {
+    if (isMd5ETag(etag)) {
       if (etag !== md5.toString('hex')) throw received(path);
       hashes.md5 = etag;
     }
@@ -117,5 +117,5 @@ async function putInParts(client: S3Client, policy: UploadPolicy, common: Omit<P
   const { etag, proven } = await uploadParts(client, policy, common, path, body, info.size, (b) => sourceFailure(b, path), signal);
   if (!proven) return { hashes: {} };
   // The whole body's MD5 only where the server's ETag is one (s3rver); AWS's "-N" form is not.
-  return { hashes: /^[0-9a-f]{32}$/.test(etag) ? { md5: etag } : {}, etag };
+  return { hashes: isMd5ETag(etag) ? { md5: etag } : {}, etag };
 }
