@@ -7,7 +7,8 @@ import { ContentHashingStream, contentHashOf } from '../connectors/kit/content-h
 import type { Db } from '../catalog/db.js';
 import type { Announce } from '../events/occurrences.js';
 import { documentsBackedUp } from './announce.js';
-import { documentRetention, retentionPolicy } from '../catalog/retention.js';
+import { documentRetention, documentRetentions, retentionPolicy, type DocumentLock } from '../catalog/retention.js';
+import { markLockDue } from '../catalog/object-locks.js';
 import type { RetentionPolicy } from '../domain/retention.js';
 import { addRunItems, markFailed, markSyncedMany, recordIntents, type RunCounts, type SyncedDelivery } from '../catalog/deliveries.js';
 import type { BlobStore } from '../vault/blobs.js';
@@ -50,7 +51,11 @@ export interface ExecuteJob {
   onProgress?(done: number, bytes: number): void;
 }
 
-export interface ExecuteDeps { db: Db; blobs: BlobStore; log: Logger; retry?: RetryPolicy; announce?: Announce }
+export interface ExecuteDeps {
+  db: Db; blobs: BlobStore; log: Logger; retry?: RetryPolicy; announce?: Announce;
+  /** Queues a destination's Object Lock pass (ObjectLockSync.request); without it the mark waits for the server's look. */
+  requestLockPass?(orgId: string, destinationId: string): Promise<void>;
+}
 
 /** Synced marks written per statement: about one verify batch. */
 const LEDGER_BATCH = 64;
@@ -92,6 +97,7 @@ export async function execute(deps: ExecuteDeps, job: ExecuteJob): Promise<RunCo
       await recordAudit(trx, job.orgId, events);
     });
     await documentsBackedUp(deps.announce, job.orgId, job.destinationId, rows);
+    await recheckLocks(rows);
   };
   let blocked: DestinationBlocked | null = null;
   let done = 0;
@@ -102,6 +108,7 @@ export async function execute(deps: ExecuteDeps, job: ExecuteJob): Promise<RunCo
     if (block && !blocked) { blocked = block; stop.abort(); }
     if (signal.aborted && !block) return; // cancelled: the ledger still says pending, the next run resumes
     const message = e instanceof Error ? e.message : String(e);
+    sentLocks.delete(a.documentId);
     counts.failed++;
     await markFailed(deps.db, job.destinationId, a.documentId, message);
     items.push({ runId: job.runId, documentId: a.documentId, action: a.op, outcome: 'failed', remotePath: a.path, bytes: 0, error: message });
@@ -140,8 +147,34 @@ export async function execute(deps: ExecuteDeps, job: ExecuteJob): Promise<RunCo
   // A destination that locks objects (S3 Object Lock) keeps each until its document's retention ends.
   let policy: Promise<RetentionPolicy> | null = null;
   const lockPolicy = job.connector.capabilities.objectLock ? () => (policy ??= retentionPolicy(deps.db, job.orgId, job.companyId)) : null;
+  // The lock each upload was sent with, until its synced mark is in the ledger.
+  const sentLocks = new Map<string, DocumentLock>();
+  // A retention change made while this pass uploads marks the destination for a lock pass, but
+  // that pass sees only the copies already synced: one whose upload was under way keeps the
+  // lock read before the change. So once a batch is in the ledger, where any later pass sees
+  // it, the locks it was sent with are held against a fresh read, and one outgrown marks the
+  // destination again. Two statements per batch, on destinations that lock only.
+  const recheckLocks = async (rows: SyncedDelivery[]) => {
+    const sent = rows.flatMap((r) => {
+      const lock = sentLocks.get(r.documentId);
+      sentLocks.delete(r.documentId);
+      return lock ? [{ id: r.documentId, lock }] : [];
+    });
+    if (sent.length === 0) return;
+    policy = retentionPolicy(deps.db, job.orgId, job.companyId); // the uploads still to come use it too
+    const needed = await documentRetentions(deps.db, job.orgId, sent.map((s) => s.id), await policy);
+    const outgrown = sent.some(({ id, lock }) => {
+      const now = needed.get(id);
+      return now !== undefined && (now.until > lock.until || now.legalHold !== lock.legalHold);
+    });
+    if (!outgrown) return;
+    await markLockDue(deps.db, job.orgId, job.destinationId);
+    await deps.requestLockPass?.(job.orgId, job.destinationId);
+  };
   const upload = (a: Transfer) => withRetry(async (): Promise<{ entry: Entry; computed?: string }> => {
-    const info = { size: a.size, sha256: a.sha256, ...(lockPolicy && { retention: await documentRetention(deps.db, job.orgId, a.documentId, await lockPolicy()) }) };
+    const retention = lockPolicy ? await documentRetention(deps.db, job.orgId, a.documentId, await lockPolicy()) : null;
+    if (retention) sentLocks.set(a.documentId, retention);
+    const info = { size: a.size, sha256: a.sha256, ...(retention && { retention }) };
     const blob = deps.blobs.open(a.sha256, a.size);
     try {
       if (!localType) return { entry: await job.connector.write(a.path, blob, info, { signal }) };

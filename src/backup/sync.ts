@@ -34,6 +34,8 @@ export interface SyncDeps {
   events?: LiveEvents;
   /** Where webhooks and alerts hear of backed-up documents and of state changes. */
   announce?: Announce;
+  /** Queues a destination's Object Lock pass, when a backup finds it sent a lock a change has outgrown. */
+  requestLockPass?(orgId: string, destinationId: string): Promise<void>;
 }
 
 export interface Progress { runId: string; done: number; planned: number; bytes: number }

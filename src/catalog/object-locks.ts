@@ -20,6 +20,11 @@ export async function markLocksDueIn(trx: Transaction<Database>, orgId: string, 
   return rows.map((r) => r.id);
 }
 
+/** Marks one destination's copies as having locks to bring in step: a backup found it sent some with a lock that a change has since outgrown. */
+export async function markLockDue(db: Db, orgId: string, destinationId: string): Promise<void> {
+  await db.updateTable('destinations').set({ lock_sync_due: now() }).where('org_id', '=', orgId).where('id', '=', destinationId).execute();
+}
+
 export async function lockSyncOf(db: Db, orgId: string, destinationId: string): Promise<{ due: string | null; error: string | null }> {
   const r = await db.selectFrom('destinations').select(['lock_sync_due', 'lock_sync_error']).where('org_id', '=', orgId).where('id', '=', destinationId).executeTakeFirst();
   return { due: r?.lock_sync_due ?? null, error: r?.lock_sync_error ?? null };

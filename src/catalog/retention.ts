@@ -46,12 +46,24 @@ export async function deleteDocumentIn(trx: Transaction<Database>, orgId: string
   await trx.deleteFrom('documents').where('org_id', '=', orgId).where('id', '=', documentId).execute();
 }
 
+export interface DocumentLock { until: Date; legalHold: boolean }
+
 /**
  * When a document's retention ends and whether it is held, for a destination that locks what it
  * stores: the same rule as the refusal to delete (domain/retention.ts), with the company's
  * policy given by the caller (one read per pass, not per file).
  */
-export async function documentRetention(db: Db, orgId: string, documentId: string, policy: RetentionPolicy): Promise<{ until: Date; legalHold: boolean }> {
-  const d = await db.selectFrom('documents').select(['date', 'created_at', 'legal_hold']).where('org_id', '=', orgId).where('id', '=', documentId).executeTakeFirstOrThrow();
-  return { until: new Date(`${retainedUntil(d.date, d.created_at, policy.years)}T00:00:00Z`), legalHold: policy.legalHold || d.legal_hold === 1 };
+export async function documentRetention(db: Db, orgId: string, documentId: string, policy: RetentionPolicy): Promise<DocumentLock> {
+  const found = (await documentRetentions(db, orgId, [documentId], policy)).get(documentId);
+  if (!found) throw new Error(`Document ${documentId} is not in the catalog`);
+  return found;
+}
+
+/** The same for many documents in one statement (ids of one batch: a few dozen). */
+export async function documentRetentions(db: Db, orgId: string, documentIds: string[], policy: RetentionPolicy): Promise<Map<string, DocumentLock>> {
+  const out = new Map<string, DocumentLock>();
+  if (documentIds.length === 0) return out;
+  const rows = await db.selectFrom('documents').select(['id', 'date', 'created_at', 'legal_hold']).where('org_id', '=', orgId).where('id', 'in', documentIds).execute();
+  for (const d of rows) out.set(d.id, { until: new Date(`${retainedUntil(d.date, d.created_at, policy.years)}T00:00:00Z`), legalHold: policy.legalHold || d.legal_hold === 1 });
+  return out;
 }

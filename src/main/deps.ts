@@ -273,6 +273,8 @@ export async function buildDeps(opts: BuildOptions = {}): Promise<Deps> {
   backup = new BackupService({
     db, blobs, log, transfers: config.transfers, retry: opts.retry, connect, forgetConnector: (id) => connectors.forget(id), queue, debounceMs: config.debounceMs, definitions,
     seal: (secrets) => box.seal(secrets), events, announce,
+    // Declared further down with the other job services; called only once passes run.
+    requestLockPass: (orgId, destinationId) => objectLocks.request(orgId, [destinationId]),
   });
   const scheduler = new Scheduler(db, backup, log);
   let invitations: InvitationService | null = null;

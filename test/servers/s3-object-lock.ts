@@ -35,6 +35,8 @@ export interface ObjectLockS3 extends TestS3 {
   lockedBucket(): Promise<string>;
   /** The next `n` PutObjectRetention or PutObjectLegalHold requests answer 500 InternalError, as a server having a bad moment. */
   failNext(operation: 'retention' | 'legal-hold', n: number): void;
+  /** Holds the next PutObject of a whole object before it reaches s3rver, until released: an upload caught mid-way. */
+  holdNextWrite(): { arrived: Promise<void>; release(): void };
 }
 
 type Mode = 'COMPLIANCE' | 'GOVERNANCE';
@@ -76,6 +78,7 @@ export async function startObjectLockS3(): Promise<ObjectLockS3> {
   const uploads = new Map<string, Lock | null>();
   const newVersion = () => randomBytes(16).toString('hex');
   const faults = { retention: 0, 'legal-hold': 0 };
+  const holds: Array<() => Promise<void>> = [];
 
   const versionOf = (b: LockBucket, key: string, versionId: string | null): Version => {
     const versions = b.objects.get(key) ?? [];
@@ -175,6 +178,7 @@ export async function startObjectLockS3(): Promise<ObjectLockS3> {
 
     const isPart = q.has('partNumber') || (q.has('uploadId') && method === 'PUT');
     if (method === 'PUT' && !isPart) {
+      if (!req.headers['x-amz-copy-source']) await holds.shift()?.();
       const lock = lockFromHeaders(req.headers);
       if (lock && !b) throw noLockConfig();
       if (lock && !req.headers['x-amz-copy-source'] && !hasChecksum(req.headers)) {
@@ -259,6 +263,13 @@ export async function startObjectLockS3(): Promise<ObjectLockS3> {
     },
     failNext(operation, n) {
       faults[operation] = n;
+    },
+    holdNextWrite() {
+      let arrived!: () => void, release!: () => void;
+      const reached = new Promise<void>((r) => { arrived = r; });
+      const released = new Promise<void>((r) => { release = r; });
+      holds.push(async () => { arrived(); await released; });
+      return { arrived: reached, release };
     },
     async stop() {
       server.closeAllConnections();
