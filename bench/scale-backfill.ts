@@ -9,7 +9,7 @@
  * that had a pass, the CPU seconds of the workers, and the backends waiting for a lock.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -37,6 +37,8 @@ export interface BackfillFigures {
   slotsBusy: number;
   /** CPU seconds of all worker processes over the run. */
   workerCpuS: number;
+  /** CPU seconds of this process (the emulator, and the run's own polling) and of PostgreSQL's processes over the run. */
+  emulatorCpuS: number; postgresCpuS: number;
   /** Database backends waiting for a lock, on average (sampled every 50 ms). */
   lockWaits: number;
 }
@@ -47,6 +49,16 @@ function cpuSeconds(pid: number): number {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(f[11]) + Number(f[12])) / 100;
   } catch { return 0; }
+}
+
+/** The CPU seconds of every PostgreSQL process on this machine so far: the server and all its backends. */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try { if (readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('postgres')) total += cpuSeconds(Number(pid)); } catch { /* ended meanwhile */ }
+  }
+  return total;
 }
 
 export async function backfillFigures(workers: number, o: { destinations: number; documents: number; latencyMs: number }): Promise<BackfillFigures> {
@@ -91,6 +103,7 @@ export async function backfillFigures(workers: number, o: { destinations: number
       });
     }
     const cpu0 = children.map((c) => cpuSeconds(c.pid!));
+    const own0 = process.cpuUsage(), pg0 = postgresCpuSeconds();
     count(0); heldMs = 0;
     let sampling = true, samples = 0, waiting = 0;
     const sampler = (async () => {
@@ -109,6 +122,7 @@ export async function backfillFigures(workers: number, o: { destinations: number
       await new Promise((r) => setTimeout(r, 200));
     }
     const seconds = (performance.now() - start) / 1000;
+    const own = process.cpuUsage(own0), postgresCpuS = postgresCpuSeconds() - pg0;
     count(0);
     sampling = false;
     await sampler;
@@ -116,6 +130,7 @@ export async function backfillFigures(workers: number, o: { destinations: number
     return {
       workers, deliveries: want, seconds, docsPerS: want / seconds, inFlight: heldMs / (seconds * 1000), slotsBusy: busy / (4 * workers * seconds),
       workerCpuS: children.reduce((a, c, i) => a + cpuSeconds(c.pid!) - cpu0[i]!, 0), lockWaits: waiting / Math.max(1, samples),
+      emulatorCpuS: (own.user + own.system) / 1e6, postgresCpuS,
     };
   } finally {
     for (const c of children) c.kill('SIGTERM');

@@ -103,7 +103,7 @@ if (PARTS.has('2')) {
     const f = await backfillFigures(n, BACKFILL);
     one ||= f.docsPerS;
     console.log(`${n} worker(s): ${f.deliveries} deliveries in ${f.seconds.toFixed(1)} s, ${f.docsPerS.toFixed(1)} documents/s (${(f.docsPerS / one).toFixed(2)}x one worker); `
-      + `${f.inFlight.toFixed(1)} requests held by the emulator on average, pass slots ${(100 * f.slotsBusy).toFixed(0)}% busy, workers' CPU ${f.workerCpuS.toFixed(1)} s, `
+      + `${f.inFlight.toFixed(1)} requests held by the emulator on average, pass slots ${(100 * f.slotsBusy).toFixed(0)}% busy, CPU: workers ${f.workerCpuS.toFixed(1)} s, emulator ${f.emulatorCpuS.toFixed(1)} s, PostgreSQL ${f.postgresCpuS.toFixed(1)} s, `
       + `${f.lockWaits.toFixed(2)} backends waiting for a lock; load ${(await readFile('/proc/loadavg', 'utf8')).split(' ')[0]}`);
   }
 }
