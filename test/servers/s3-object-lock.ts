@@ -44,6 +44,8 @@ export interface ObjectLockS3 extends TestS3 {
   failNext(operation: 'retention' | 'legal-hold', n: number): void;
   /** Holds the next PutObject of a whole object before it reaches s3rver, until released: an upload caught mid-way. */
   holdNextWrite(): { arrived: Promise<void>; release(): void };
+  /** ListObjectVersions answers 403 AccessDenied while `on`, as to a key without s3:ListBucketVersions. */
+  denyVersions(on: boolean): void;
 }
 
 type Mode = 'COMPLIANCE' | 'GOVERNANCE';
@@ -86,6 +88,7 @@ export async function startObjectLockS3(): Promise<ObjectLockS3> {
   const newVersion = () => randomBytes(16).toString('hex');
   const faults = { retention: 0, 'legal-hold': 0 };
   const holds: Array<() => Promise<void>> = [];
+  let versionsDenied = false;
   // s3rver itself, for what a listing tells of each version: it keeps no versions, so their
   // size, ETag and date are read from it just after each write, while the version is its latest.
   const direct = new S3Client({ endpoint: inner.endpoint, region: inner.region, forcePathStyle: true, credentials: { accessKeyId: inner.accessKeyId, secretAccessKey: inner.secretAccessKey } });
@@ -155,7 +158,7 @@ export async function startObjectLockS3(): Promise<ObjectLockS3> {
         return forward(req, res, (status) => { if (status === 200 && lock) buckets.set(bucketName, { objects: new Map() }); return {}; });
       }
       if (method === 'GET' && q.has('versions') && b) {
-        if (!req.headers.authorization) throw new S3Failure(403, 'AccessDenied', 'Access Denied');
+        if (!req.headers.authorization || versionsDenied) throw new S3Failure(403, 'AccessDenied', 'Access Denied');
         return send(res, 200, listVersions(bucketName, b, q));
       }
       return forward(req, res);
@@ -288,6 +291,9 @@ export async function startObjectLockS3(): Promise<ObjectLockS3> {
       const released = new Promise<void>((r) => { release = r; });
       holds.push(async () => { arrived(); await released; });
       return { arrived: reached, release };
+    },
+    denyVersions(on) {
+      versionsDenied = on;
     },
     async stop() {
       server.closeAllConnections();
