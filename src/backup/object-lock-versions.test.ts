@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { GetObjectLegalHoldCommand, GetObjectRetentionCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectLegalHoldCommand, GetObjectRetentionCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { startObjectLockS3 } from '../../test/servers/s3-object-lock.js';
 import { TEST_CONTEXT } from '../../test/helpers/limits.js';
 import { invoiceFields, multipart, pdf, startApi, upload } from '../api/harness.test.js';
+import { rejectsKind } from '../connectors/conformance/helpers.js';
 import { S3Connector } from '../connectors/s3/connector.js';
 
 /**
  * A document's older versions, stored at the same key as older object versions, are under the
- * same duty to be kept: a longer period extends them too, and a legal hold reaches them. A key
- * that may not list versions still has its current version brought in step. Against the test
+ * same duty to be kept: a longer period extends them too, and a legal hold reaches them, even
+ * under a delete marker. A key that may not list versions still has its current version
+ * brought in step. Against the test
  * server's Object Lock layer (test/servers/s3-object-lock.ts), read back with the AWS SDK alone.
  */
 test('Object Lock changes reach every version of a stored copy', async (t) => {
@@ -82,4 +84,9 @@ test('Object Lock changes reach every version of a stored copy', async (t) => {
   server.denyVersions(false);
   assert.deepEqual(await connector.applyLock(path, want), { ...want, extended: true, holdChanged: false }, 'the older version extended now');
   assert.deepEqual((await both()).map((l) => l[1]), [until(13), until(13)]);
+
+  // Removed at the destination (a delete marker on top): its versions still extended, the copy itself left to the backup.
+  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key }));
+  await rejectsKind(connector.applyLock(path, { until: new Date(`${until(14)}T00:00:00.000Z`), legalHold: true }), 'not_found');
+  assert.deepEqual((await both()).map((l) => l[1]), [until(14), until(14)]);
 });
