@@ -46,7 +46,8 @@ export interface StorageConnector {
   /**
    * Brings a stored file's Object Lock in step with its document's retention (capabilities
    * .objectLock): its retain-until extended to `want.until` if earlier (never shortened), its
-   * legal hold set or lifted. Returns the lock it carries afterwards.
+   * legal hold set or lifted, on each of its versions (older versions of the document stored
+   * there are under the same duty). Returns the lock the current version carries afterwards.
    */
   applyLock?(path: string, want: { until: Date; legalHold: boolean }, opts?: CallOptions): Promise<ObjectLockState>;
   listPage?(dir: string, page: { pageToken?: string; pageSize?: number }, opts?: CallOptions): Promise<{ entries: Entry[]; nextPageToken: string | null }>;
@@ -155,8 +156,18 @@ export interface WriteInfo {
   retention?: { until: Date; legalHold: boolean };
 }
 
-/** The Object Lock of a stored file (its current version) after applyLock, and what that changed. */
-export interface ObjectLockState { until: Date | null; legalHold: boolean; extended: boolean; holdChanged: boolean }
+/**
+ * The Object Lock of a stored file after applyLock: `until` is its current version's, `extended`
+ * and `holdChanged` say whether any of its versions changed.
+ */
+export interface ObjectLockState {
+  until: Date | null;
+  legalHold: boolean;
+  extended: boolean;
+  holdChanged: boolean;
+  /** Only the current version was reached: the older ones could not be listed (the result still holds for the current one). */
+  currentOnly?: true;
+}
 
 export interface CallOptions {
   signal?: AbortSignal;

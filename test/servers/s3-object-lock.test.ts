@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  DeleteObjectCommand, GetObjectLegalHoldCommand, GetObjectRetentionCommand, HeadObjectCommand, PutObjectCommand,
-  PutObjectLegalHoldCommand, PutObjectRetentionCommand, S3Client,
+  DeleteObjectCommand, GetObjectLegalHoldCommand, GetObjectRetentionCommand, HeadObjectCommand, ListObjectVersionsCommand,
+  PutObjectCommand, PutObjectLegalHoldCommand, PutObjectRetentionCommand, S3Client,
 } from '@aws-sdk/client-s3';
 import { startObjectLockS3, type ObjectLockS3 } from './s3-object-lock.js';
 
 /**
  * The Object Lock layer the S3 tests run against follows what AWS documents for
- * PutObjectRetention, GetObjectRetention, PutObjectLegalHold, GetObjectLegalHold and deletes
- * of locked versions; checked here with the AWS SDK alone, none of Dossier's code.
+ * PutObjectRetention, GetObjectRetention, PutObjectLegalHold, GetObjectLegalHold, deletes
+ * of locked versions and ListObjectVersions; checked here with the AWS SDK alone, none of
+ * Dossier's code.
  */
 describe('the test S3 server\'s Object Lock', () => {
   let server: ObjectLockS3;
@@ -82,6 +83,45 @@ describe('the test S3 server\'s Object Lock', () => {
     const marker = await client.send(new DeleteObjectCommand({ Bucket: locked, Key: 'a.pdf' }));
     assert.equal(marker.DeleteMarker, true);
     assert.equal(await code(client.send(new GetObjectRetentionCommand({ Bucket: locked, Key: 'a.pdf' }))), '404 NoSuchKey');
+  });
+
+  it('lists versions and delete markers by key, newest first, a page at a time', async () => {
+    const bucket = await server.lockedBucket();
+    const v1 = await put(bucket, 'v/a.pdf');
+    const v2 = await put(bucket, 'v/a.pdf');
+    const gone = await put(bucket, 'v/b.pdf');
+    const marker = await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'v/b.pdf' }));
+    await put(bucket, 'w.pdf');
+    // Sorts before "v/a.pdf" (. before /) but is left out by the prefix.
+    await put(bucket, 'v.pdf');
+    const seen: string[] = [];
+    let KeyMarker: string | undefined;
+    let VersionIdMarker: string | undefined;
+    for (let pages = 1; ; pages++) {
+      const page = await client.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: 'v/', MaxKeys: 1, KeyMarker, VersionIdMarker }));
+      const entries = [...(page.Versions ?? []).map((v) => ({ ...v, kind: 'version' })), ...(page.DeleteMarkers ?? []).map((m) => ({ ...m, kind: 'marker' }))];
+      assert.equal(entries.length, 1);
+      const e = entries[0]!;
+      seen.push(`${e.Key} ${e.VersionId} ${e.kind} ${e.IsLatest}`);
+      assert.ok(e.LastModified instanceof Date);
+      if (e.kind === 'version') {
+        const v = page.Versions![0]!;
+        assert.deepEqual([v.Size, v.StorageClass], [Buffer.byteLength(`bytes of ${v.Key}`), 'STANDARD']);
+        assert.match(v.ETag ?? '', /^"[0-9a-f]{32}"$/);
+      }
+      if (!page.IsTruncated) { assert.equal(pages, 4); break; }
+      assert.deepEqual([page.NextKeyMarker, page.NextVersionIdMarker], [e.Key, e.VersionId]);
+      KeyMarker = page.NextKeyMarker;
+      VersionIdMarker = page.NextVersionIdMarker;
+    }
+    assert.deepEqual(seen, [
+      `v/a.pdf ${v2.VersionId} version true`, `v/a.pdf ${v1.VersionId} version false`,
+      `v/b.pdf ${marker.VersionId} marker true`, `v/b.pdf ${gone.VersionId} version false`,
+    ]);
+    // A key marker alone starts after all of that key's versions.
+    const after = await client.send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: 'v/a.pdf' }));
+    assert.deepEqual([after.Versions?.map((v) => v.Key), after.DeleteMarkers?.map((m) => m.Key), after.IsTruncated], [['v/b.pdf', 'w.pdf'], ['v/b.pdf'], false]);
+    assert.equal(await code(client.send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: 'v/a.pdf', VersionIdMarker: 'nope' }))), '400 InvalidArgument');
   });
 
   it('has no retention or legal hold in a bucket without Object Lock', async () => {

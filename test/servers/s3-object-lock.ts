@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { escapeHtml } from '../../src/api/routes/connections.js';
 import { startS3, type TestS3 } from './s3.js';
 
 /**
@@ -24,11 +26,16 @@ import { startS3, type TestS3 } from './s3.js';
  * - DeleteObject without a version puts a delete marker (allowed whatever the locks); with a
  *   `versionId`, a version under a legal hold or a retention in force is 403 AccessDenied
  *   (GOVERNANCE: unless bypassed).
+ * - ListObjectVersions (`GET /bucket?versions`, with `prefix`, `key-marker`,
+ *   `version-id-marker`, `max-keys`): a ListVersionsResult of Version and DeleteMarker
+ *   entries, by key, newest version first, in pages with NextKeyMarker and NextVersionIdMarker.
+ *   A version's size, ETag and date are s3rver's for the object just after it was written.
  *
  * What it does not do: it keeps only the bytes of each key's latest version (s3rver's), so an
- * older version's locks are there but its bytes cannot be read back; it does not check the
- * signature of the requests it answers itself (s3rver checks all the others); it has no
- * bucket default retention (PutObjectLockConfiguration).
+ * older version's locks and listing are there but its bytes cannot be read back; it does not
+ * check the signature of the requests it answers itself (s3rver checks all the others); it has
+ * no bucket default retention (PutObjectLockConfiguration); its version listing has no
+ * `delimiter` (501 NotImplemented), no `encoding-type` and no Owner.
  */
 export interface ObjectLockS3 extends TestS3 {
   /** Makes a new empty bucket with Object Lock (and so versioning) on. */
@@ -37,11 +44,13 @@ export interface ObjectLockS3 extends TestS3 {
   failNext(operation: 'retention' | 'legal-hold', n: number): void;
   /** Holds the next PutObject of a whole object before it reaches s3rver, until released: an upload caught mid-way. */
   holdNextWrite(): { arrived: Promise<void>; release(): void };
+  /** ListObjectVersions answers 403 AccessDenied while `on`, as to a key without s3:ListBucketVersions. */
+  denyVersions(on: boolean): void;
 }
 
 type Mode = 'COMPLIANCE' | 'GOVERNANCE';
 interface Lock { mode?: Mode; until?: Date; hold?: 'ON' | 'OFF' }
-interface Version extends Lock { id: string; deleteMarker: boolean }
+interface Version extends Lock { id: string; deleteMarker: boolean; modified: Date; etag?: string; size?: number }
 interface LockBucket { objects: Map<string, Version[]> }
 
 const xml = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>\n${body}`;
@@ -79,6 +88,18 @@ export async function startObjectLockS3(): Promise<ObjectLockS3> {
   const newVersion = () => randomBytes(16).toString('hex');
   const faults = { retention: 0, 'legal-hold': 0 };
   const holds: Array<() => Promise<void>> = [];
+  let versionsDenied = false;
+  // s3rver itself, for what a listing tells of each version: it keeps no versions, so their
+  // size, ETag and date are read from it just after each write, while the version is its latest.
+  const direct = new S3Client({ endpoint: inner.endpoint, region: inner.region, forcePathStyle: true, credentials: { accessKeyId: inner.accessKeyId, secretAccessKey: inner.secretAccessKey } });
+
+  /** Adds a version written to s3rver, with its lock; returns the headers AWS answers the write with. */
+  const addVersion = async (b: LockBucket, bucket: string, key: string, lock: Lock | null | undefined): Promise<Record<string, string>> => {
+    const head = await direct.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    const v: Version = { id: newVersion(), deleteMarker: false, modified: head.LastModified ?? new Date(), etag: head.ETag, size: head.ContentLength, ...lock };
+    b.objects.set(key, [...(b.objects.get(key) ?? []), v]);
+    return { 'x-amz-version-id': v.id };
+  };
 
   const versionOf = (b: LockBucket, key: string, versionId: string | null): Version => {
     const versions = b.objects.get(key) ?? [];
@@ -93,7 +114,7 @@ export async function startObjectLockS3(): Promise<ObjectLockS3> {
   };
 
   /** Passes the request to s3rver; `after` sees its (small) answer and adds headers; `extra` adds headers to a streamed one. */
-  const forward = (req: IncomingMessage, res: ServerResponse, after?: (status: number, body: Buffer) => Record<string, string>, extra: Record<string, string> = {}) => {
+  const forward = (req: IncomingMessage, res: ServerResponse, after?: (status: number, body: Buffer) => Record<string, string> | Promise<Record<string, string>>, extra: Record<string, string> = {}) => {
     const up = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
       if (!after) {
         res.writeHead(answer.statusCode ?? 502, { ...answer.headers, ...((answer.statusCode ?? 500) < 300 ? extra : {}) });
@@ -104,10 +125,12 @@ export async function startObjectLockS3(): Promise<ObjectLockS3> {
       answer.on('data', (c: Buffer) => chunks.push(c));
       answer.on('end', () => {
         const body = Buffer.concat(chunks);
-        let extra: Record<string, string> = {};
-        try { extra = after(answer.statusCode ?? 502, body); } catch { /* the answer stands as s3rver gave it */ }
-        res.writeHead(answer.statusCode ?? 502, { ...answer.headers, ...extra, 'content-length': String(body.length) });
-        res.end(body);
+        const status = answer.statusCode ?? 502;
+        // If `after` fails, the answer stands as s3rver gave it.
+        void Promise.resolve().then(() => after(status, body)).catch(() => ({})).then((extra) => {
+          res.writeHead(status, { ...answer.headers, ...extra, 'content-length': String(body.length) });
+          res.end(body);
+        });
       });
     });
     up.on('error', (e) => { if (!res.headersSent) res.writeHead(502); res.end(String(e)); });
@@ -133,6 +156,10 @@ export async function startObjectLockS3(): Promise<ObjectLockS3> {
       if (method === 'PUT' && [...q.keys()].length === 0) {
         const lock = String(req.headers['x-amz-bucket-object-lock-enabled'] ?? '').toLowerCase() === 'true';
         return forward(req, res, (status) => { if (status === 200 && lock) buckets.set(bucketName, { objects: new Map() }); return {}; });
+      }
+      if (method === 'GET' && q.has('versions') && b) {
+        if (!req.headers.authorization || versionsDenied) throw new S3Failure(403, 'AccessDenied', 'Access Denied');
+        return send(res, 200, listVersions(bucketName, b, q));
       }
       return forward(req, res);
     }
@@ -185,12 +212,7 @@ export async function startObjectLockS3(): Promise<ObjectLockS3> {
         throw new S3Failure(400, 'InvalidRequest', 'Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters');
       }
       if (!b) return forward(req, res);
-      return forward(req, res, (status): Record<string, string> => {
-        if (status !== 200) return {};
-        const v: Version = { id: newVersion(), deleteMarker: false, ...lock };
-        b.objects.set(key, [...(b.objects.get(key) ?? []), v]);
-        return { 'x-amz-version-id': v.id };
-      });
+      return forward(req, res, async (status) => (status === 200 ? addVersion(b, bucketName, key, lock) : {}));
     }
     if (method === 'POST' && q.has('uploads')) {
       const lock = lockFromHeaders(req.headers);
@@ -204,18 +226,17 @@ export async function startObjectLockS3(): Promise<ObjectLockS3> {
     }
     if (method === 'POST' && q.has('uploadId') && b) {
       const uploadId = q.get('uploadId')!;
-      return forward(req, res, (status, body): Record<string, string> => {
+      return forward(req, res, async (status, body) => {
         if (status !== 200 || body.includes('<Error>')) return {};
-        const v: Version = { id: newVersion(), deleteMarker: false, ...uploads.get(uploadId) };
+        const lock = uploads.get(uploadId);
         uploads.delete(uploadId);
-        b.objects.set(key, [...(b.objects.get(key) ?? []), v]);
-        return { 'x-amz-version-id': v.id };
+        return addVersion(b, bucketName, key, lock);
       });
     }
     if (method === 'DELETE' && b && !q.has('uploadId')) {
       const versions = b.objects.get(key) ?? [];
       if (!versionId) {
-        const marker: Version = { id: newVersion(), deleteMarker: true };
+        const marker: Version = { id: newVersion(), deleteMarker: true, modified: new Date() };
         return forward(req, res, (status) => {
           if (status < 300) b.objects.set(key, [...versions, marker]);
           return { 'x-amz-delete-marker': 'true', 'x-amz-version-id': marker.id };
@@ -271,13 +292,56 @@ export async function startObjectLockS3(): Promise<ObjectLockS3> {
       holds.push(async () => { arrived(); await released; });
       return { arrived: reached, release };
     },
+    denyVersions(on) {
+      versionsDenied = on;
+    },
     async stop() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       agent.destroy();
+      direct.destroy();
       await inner.stop();
     },
   };
+}
+
+/**
+ * ListObjectVersions as AWS answers it: every version and delete marker whose key starts with
+ * `prefix`, by key (in UTF-8 byte order), each key's newest first, and the page after the
+ * entry `key-marker` and `version-id-marker` name (after all of `key-marker`'s without a version).
+ */
+function listVersions(bucket: string, b: LockBucket, q: URLSearchParams): string {
+  if (q.has('delimiter')) throw new S3Failure(501, 'NotImplemented', 'A delimiter is not implemented by this test server.');
+  const prefix = q.get('prefix') ?? '';
+  const keyMarker = q.get('key-marker') ?? '';
+  const versionMarker = q.get('version-id-marker') ?? '';
+  const maxKeys = Number(q.get('max-keys') ?? 1000);
+  if (!Number.isInteger(maxKeys) || maxKeys < 0) throw new S3Failure(400, 'InvalidArgument', 'Provided max-keys not an integer or within integer range');
+  if (versionMarker && !keyMarker) throw new S3Failure(400, 'InvalidArgument', 'A version-id marker cannot be specified without a key marker.');
+  const byteOrder = (x: string, y: string) => Buffer.compare(Buffer.from(x), Buffer.from(y));
+  const all = [...b.objects].filter(([key]) => key.startsWith(prefix)).sort(([x], [y]) => byteOrder(x, y))
+    .flatMap(([key, versions]) => versions.map((v, i) => ({ key, v, latest: i === versions.length - 1 })).reverse());
+  let start = 0;
+  if (versionMarker) {
+    start = all.findIndex((e) => e.key === keyMarker && e.v.id === versionMarker) + 1;
+    if (start === 0) throw new S3Failure(400, 'InvalidArgument', 'Invalid version id specified');
+  } else if (keyMarker) {
+    start = all.findIndex((e) => byteOrder(e.key, keyMarker) > 0);
+    if (start < 0) start = all.length;
+  }
+  const page = all.slice(start, start + Math.min(maxKeys, 1000));
+  // With max-keys 0 nothing is listed, and nothing is said to follow: there is no marker to go on from.
+  const truncated = page.length > 0 && start + page.length < all.length;
+  const last = page.at(-1);
+  const entry = ({ key, v, latest }: (typeof all)[number]) => {
+    const common = `<Key>${escapeHtml(key)}</Key><VersionId>${v.id}</VersionId><IsLatest>${latest}</IsLatest><LastModified>${v.modified.toISOString()}</LastModified>`;
+    return v.deleteMarker ? `<DeleteMarker>${common}</DeleteMarker>`
+      : `<Version>${common}<ETag>${escapeHtml(v.etag ?? '')}</ETag><Size>${v.size ?? 0}</Size><StorageClass>STANDARD</StorageClass></Version>`;
+  };
+  return xml(`<ListVersionsResult ${NS}><Name>${bucket}</Name><Prefix>${escapeHtml(prefix)}</Prefix>`
+    + `<KeyMarker>${escapeHtml(keyMarker)}</KeyMarker><VersionIdMarker>${escapeHtml(versionMarker)}</VersionIdMarker><MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${truncated}</IsTruncated>`
+    + (truncated && last ? `<NextKeyMarker>${escapeHtml(last.key)}</NextKeyMarker><NextVersionIdMarker>${last.v.id}</NextVersionIdMarker>` : '')
+    + page.map(entry).join('') + '</ListVersionsResult>');
 }
 
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
