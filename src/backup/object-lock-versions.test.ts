@@ -76,6 +76,8 @@ test('Object Lock changes reach every version of a stored copy', async (t) => {
   await api.deps.queue.idle();
   assert.deepEqual((await both()).map((l) => l[1]), [until(12), until(10)]);
   assert.deepEqual((await call('GET', `/v1/destinations/${dst.id}`)).objectLocks, { pendingSince: null, error: null });
+  // The pass's audit entry counts the copy reached at its current version only.
+  assert.deepEqual([(await entries())[0]!.details.extended, (await entries())[0]!.details.currentOnly], [1, 1]);
   // The connector says it reached the current version only.
   const connector = new S3Connector(settings, TEST_CONTEXT);
   t.after(() => connector.close());

@@ -24,7 +24,11 @@ export interface ObjectLockDeps {
   pageSize?: number;
 }
 
-export interface ObjectLockOutcome { extended: number; held: number; released: number; unchanged: number; failed: number; firstError: string | null }
+export interface ObjectLockOutcome {
+  extended: number; held: number; released: number; unchanged: number; failed: number; firstError: string | null;
+  /** Copies whose older versions could not be listed (no s3:ListBucketVersions): only their current version was reached. */
+  currentOnly: number;
+}
 
 /**
  * Keeps the Object Lock of copies already stored in step with retention: when a company's
@@ -119,7 +123,7 @@ export class ObjectLockSync {
   private async pass(dst: DestinationRow, connector: StorageConnector): Promise<ObjectLockOutcome> {
     const { db, log } = this.deps;
     const policy = await retentionPolicy(db, dst.orgId, dst.companyId);
-    const out: ObjectLockOutcome = { extended: 0, held: 0, released: 0, unchanged: 0, failed: 0, firstError: null };
+    const out: ObjectLockOutcome = { extended: 0, held: 0, released: 0, unchanged: 0, failed: 0, firstError: null, currentOnly: 0 };
     let after = '';
     for (;;) {
       const page = await copiesPage(db, dst.orgId, dst.id, after, this.deps.pageSize ?? PAGE);
@@ -135,6 +139,7 @@ export class ObjectLockSync {
           if (now.extended) out.extended++;
           if (now.holdChanged) legalHold ? out.held++ : out.released++;
           if (!now.extended && !now.holdChanged) out.unchanged++;
+          if (now.currentOnly) out.currentOnly++;
         } catch (e) {
           // A copy removed at the destination is the backup's to restore (with the lock of its upload).
           if (isConnectorError(e, 'not_found')) { out.unchanged++; continue; }
