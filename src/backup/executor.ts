@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import { collisionKey } from '../domain/names.js';
 import { isConnectorError, type ConnectorError, type Entry, type StorageConnector } from '../connectors/connector.js';
 import { withRetry, type RetryPolicy } from '../connectors/kit/retry.js';
-import { pipeline } from 'node:stream';
 import { ContentHashingStream, contentHashOf } from '../connectors/kit/content-hash.js';
 import type { Db } from '../catalog/db.js';
 import type { Announce } from '../events/occurrences.js';
@@ -179,8 +178,11 @@ export async function execute(deps: ExecuteDeps, job: ExecuteJob): Promise<RunCo
     try {
       if (!localType) return { entry: await job.connector.write(a.path, blob, info, { signal }) };
       const tap = new ContentHashingStream(localType);
-      // A read error reaches the connector through the tap; the connector destroying the tap closes the blob.
-      pipeline(blob, tap, () => undefined);
+      // A read error reaches the connector through the tap; the blob is closed below whatever
+      // the connector did with the tap. (pipe, not pipeline: pipeline's abort on finishing
+      // builds a DOMException, stack trace and all, for every file.)
+      blob.on('error', (e) => tap.destroy(e));
+      blob.pipe(tap);
       const entry = await job.connector.write(a.path, tap, info, { signal });
       if (tap.complete && tap.bytes === a.size) return { entry, computed: tap.digest() };
       tap.destroy();

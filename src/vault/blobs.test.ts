@@ -42,6 +42,19 @@ for (const kind of [fileStores(), await s3Stores()]) {
       assert.deepEqual(await f.leftovers(), [], 'no temp object left behind');
     });
 
+    it('reads a small blob back whole by its size, and a missing one as the stream\'s error', async () => {
+      const read = async (sha256: string, size?: number) => {
+        const back: Buffer[] = [];
+        for await (const c of f.store.open(sha256, size)) back.push(c as Buffer);
+        return Buffer.concat(back);
+      };
+      const invoice = randomBytes(5000);
+      const { sha256 } = await f.store.put(Readable.from([invoice]));
+      assert.deepEqual(await read(sha256, invoice.length), invoice);
+      assert.deepEqual(await read(sha256), invoice);
+      await assert.rejects(read(sha(Buffer.from('never stored')), 12));
+    });
+
     it('takes text chunks as UTF-8 bytes', async () => {
       const { sha256, size } = await f.store.put(Readable.from(['fact', 'uur €']));
       assert.equal(sha256, sha(Buffer.from('factuur €')));

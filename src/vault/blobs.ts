@@ -1,11 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { DomainError } from '../domain/errors.js';
 
 const READ_CHUNK = 1024 * 1024;
+/**
+ * Blobs up to this size are read in one synchronous read. Through the thread pool a file costs
+ * three round trips (open, read, close), which on a page-cache hit cost the event loop several
+ * times the read itself: about 175 against 8 microseconds per 5 KB invoice, 14% of a backfill
+ * worker's CPU. The price is that the loop waits for that one read: short on a local disk, a
+ * network round trip where the data folder is on a network file system.
+ */
+const READ_AT_ONCE = 64 * 1024;
 /** fsyncs in flight in a sync(): the file system commits them together instead of one journal flush each. */
 const SYNC_DEPTH = 16;
 
@@ -16,6 +24,27 @@ export interface StoredBlob { sha256: string; size: number; storedAt: number }
 
 /** What a clean-up removed. */
 export interface Removed { files: number; bytes: number }
+
+/** A small blob as a stream of one chunk, read when first asked for; a missing file is the stream's error, as with createReadStream. */
+function readAtOnce(path: string, size: number): Readable {
+  return new Readable({
+    read() {
+      let fd: number | null = null;
+      try {
+        fd = openSync(path, 'r');
+        const buf = Buffer.allocUnsafe(size);
+        let got = 0;
+        for (let n = 1; got < size && n > 0; got += n) n = readSync(fd, buf, got, size - got, got);
+        this.push(got === size ? buf : buf.subarray(0, got));
+        this.push(null);
+      } catch (e) {
+        this.destroy(e as Error);
+      } finally {
+        if (fd !== null) closeSync(fd);
+      }
+    },
+  });
+}
 
 async function fsyncPath(path: string): Promise<void> {
   const handle = await open(path, 'r');
@@ -178,6 +207,7 @@ export class FileBlobStore implements BlobStore {
     // one read into a buffer of its own size: no 1 MiB buffer allocated and copied out of per
     // file, and no extra read to find the end.
     if (size === undefined || size <= 0) return createReadStream(this.pathOf(sha256), { highWaterMark: READ_CHUNK });
+    if (size <= READ_AT_ONCE) return readAtOnce(this.pathOf(sha256), size);
     return createReadStream(this.pathOf(sha256), { highWaterMark: Math.min(READ_CHUNK, size), end: size - 1 });
   }
 
