@@ -26,7 +26,11 @@ import { startServerProcess, type ServerProcess } from '../test/helpers/server-p
 
 const PASSES = Number(process.env.BENCH_PASSES ?? 5);
 
-export interface CatalogFigures { documents: number; fill: number; firstPass: number; pass: number; workerMb: number; apiMb: number; firstPageMs: number }
+export interface CatalogFigures {
+  documents: number; fill: number; firstPass: number; pass: number; workerMb: number; apiMb: number; firstPageMs: number;
+  /** The layout-change preview of the one destination, on the API process: its time, and the API's peak RSS after it. */
+  previewS: number; apiAfterPreviewMb: number;
+}
 
 const freePort = () => new Promise<number>((resolve) => {
   const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address() as { port: number }; s.close(() => resolve(port)); });
@@ -121,7 +125,17 @@ export async function catalogFigures(documents: number): Promise<CatalogFigures>
     const times: number[] = [];
     for (let i = 0; i < 9; i++) times.push(await page());
     times.sort((a, b) => a - b);
-    return { documents, fill, firstPass, pass, workerMb: await peakMb(worker), apiMb: await peakMb(api), firstPageMs: times[4]! };
+    const apiMb = await peakMb(api);
+    // Every document planned under another layout, a page at a time: the memory must not grow with the catalog.
+    const t = performance.now();
+    const res = await fetch(`http://127.0.0.1:${port}/v1/destinations/${dst.id}/preview-change`, {
+      method: 'POST', headers: { authorization: `Bearer ${first.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ layout: 'company-year-type' }),
+    });
+    if (res.status !== 200) throw new Error(`The preview answered ${res.status}: ${await res.text()}`);
+    const preview = await res.json() as { moves: number; uploads: number };
+    if (preview.moves + preview.uploads < documents) throw new Error(`The preview counted ${preview.moves} moves and ${preview.uploads} uploads for ${documents} documents.`);
+    const previewS = (performance.now() - t) / 1000;
+    return { documents, fill, firstPass, pass, workerMb: await peakMb(worker), apiMb, firstPageMs: times[4]!, previewS, apiAfterPreviewMb: await peakMb(api) };
   } finally {
     for (const p of processes) p.child.kill('SIGTERM');
     await Promise.all(processes.map((p) => p.exited));

@@ -117,9 +117,9 @@ if (PARTS.has('2')) {
 }
 if (PARTS.has('3')) {
   console.log('(3) a large catalog: one worker and one API process on PostgreSQL, one destination holding every document');
-  console.log(`documents | filled in | first pass after start | incremental pass (median of ${process.env.BENCH_PASSES ?? 5}) | worker peak RSS | API peak RSS | GET /v1/documents first page | load`);
+  console.log(`documents | filled in | first pass after start | incremental pass (median of ${process.env.BENCH_PASSES ?? 5}) | worker peak RSS | API peak RSS | GET /v1/documents first page | layout-change preview | API peak RSS after it | load`);
   for (const n of CATALOGS) {
     const f = await catalogFigures(n);
-    console.log(`${String(n).padStart(9)} | ${f.fill.toFixed(0).padStart(6)} s | ${f.firstPass.toFixed(3).padStart(8)} s | ${f.pass.toFixed(3).padStart(8)} s | ${f.workerMb.toFixed(0).padStart(6)} MB | ${f.apiMb.toFixed(0).padStart(6)} MB | ${f.firstPageMs.toFixed(1).padStart(6)} ms | ${(await readFile('/proc/loadavg', 'utf8')).split(' ')[0]}`);
+    console.log(`${String(n).padStart(9)} | ${f.fill.toFixed(0).padStart(6)} s | ${f.firstPass.toFixed(3).padStart(8)} s | ${f.pass.toFixed(3).padStart(8)} s | ${f.workerMb.toFixed(0).padStart(6)} MB | ${f.apiMb.toFixed(0).padStart(6)} MB | ${f.firstPageMs.toFixed(1).padStart(6)} ms | ${f.previewS.toFixed(1).padStart(6)} s | ${f.apiAfterPreviewMb.toFixed(0).padStart(6)} MB | ${(await readFile('/proc/loadavg', 'utf8')).split(' ')[0]}`);
   }
 }
