@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GetObjectLegalHoldCommand, GetObjectRetentionCommand, S3Client } from '@aws-sdk/client-s3';
-import { startObjectLockS3 } from '../../test/servers/s3-object-lock.js';
-import { invoiceFields, pdf, startApi, upload } from '../api/harness.test.js';
+import { GetObjectLegalHoldCommand, GetObjectRetentionCommand } from '@aws-sdk/client-s3';
+import { invoiceFields, pdf, upload } from '../api/harness.test.js';
+import { lockedBucketBehindApi } from './object-lock-harness.test.js';
 
 /**
  * A retention change made while a copy is on its way to the bucket: the change's lock pass
@@ -12,23 +12,13 @@ import { invoiceFields, pdf, startApi, upload } from '../api/harness.test.js';
  * read once the copy is in the ledger, and queues the pass again.
  */
 test('a copy uploaded across a retention change and a legal hold ends with the new lock', async (t) => {
-  const server = await startObjectLockS3();
-  const api = await startApi();
-  t.after(async () => { await api.close(); await server.stop(); });
-  const bucket = await server.lockedBucket();
-  const s3 = new S3Client({ endpoint: server.endpoint, region: server.region, forcePathStyle: true, credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey } });
-  t.after(() => s3.destroy());
-  const call = async (method: 'PUT' | 'POST' | 'GET', url: string, payload?: object) => {
-    const res = await api.call({ method, url, ...(payload && { payload }) });
-    assert.ok(res.statusCode < 300, `${method} ${url}: ${res.statusCode} ${res.body}`);
-    return res.statusCode === 204 ? null : res.json();
-  };
+  const { server, api, bucket, s3, call, settings: lockedAt } = await lockedBucketBehindApi(t);
   const marker = async (id: string) => (await api.deps.db.selectFrom('destinations').select('lock_sync_due').where('id', '=', id).executeTakeFirstOrThrow()).lock_sync_due;
 
   await call('PUT', `/v1/companies/${api.companyId}/retention`, { preset: 'be' });
   const doc = (await upload(api, invoiceFields(api.companyId, { number: 'R-1', date: '2025-02-03' }), pdf('race'))).json();
   const held = server.holdNextWrite();
-  const settings = { endpoint: server.endpoint, region: server.region, bucket, prefix: 'race', pathStyle: true, accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey, objectLock: true };
+  const settings = lockedAt('race');
   const dst = await call('POST', '/v1/destinations', { companyId: api.companyId, name: 'Locked bucket', kind: 's3', settings, schedule: 'daily@03:00' });
   await held.arrived; // the first backup is sending the copy, locked for Belgium's 7 years
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DeleteObjectCommand, GetObjectLegalHoldCommand, GetObjectRetentionCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
-import { startObjectLockS3 } from '../../test/servers/s3-object-lock.js';
+import { DeleteObjectCommand, GetObjectLegalHoldCommand, GetObjectRetentionCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { TEST_CONTEXT } from '../../test/helpers/limits.js';
-import { invoiceFields, multipart, pdf, startApi, upload } from '../api/harness.test.js';
+import { invoiceFields, multipart, pdf, upload } from '../api/harness.test.js';
 import { rejectsKind } from '../connectors/conformance/helpers.js';
 import { S3Connector } from '../connectors/s3/connector.js';
+import { lockedBucketBehindApi } from './object-lock-harness.test.js';
 
 /**
  * A document's older versions, stored at the same key as older object versions, are under the
@@ -15,21 +15,11 @@ import { S3Connector } from '../connectors/s3/connector.js';
  * server's Object Lock layer (test/servers/s3-object-lock.ts), read back with the AWS SDK alone.
  */
 test('Object Lock changes reach every version of a stored copy', async (t) => {
-  const server = await startObjectLockS3();
-  const api = await startApi();
-  t.after(async () => { await api.close(); await server.stop(); });
-  const bucket = await server.lockedBucket();
-  const s3 = new S3Client({ endpoint: server.endpoint, region: server.region, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey } });
-  t.after(() => s3.destroy());
-  const call = async (method: 'PUT' | 'POST' | 'GET', url: string, payload?: object) => {
-    const res = await api.call({ method, url, ...(payload && { payload }) });
-    assert.ok(res.statusCode < 300, `${method} ${url}: ${res.statusCode} ${res.body}`);
-    return res.statusCode === 204 ? null : res.json();
-  };
+  const { server, api, bucket, s3, call, settings: lockedAt } = await lockedBucketBehindApi(t);
 
   await call('PUT', `/v1/companies/${api.companyId}/retention`, { preset: 'be' });
   const doc = (await upload(api, invoiceFields(api.companyId, { number: 'V-1', date: '2024-03-14' }), pdf('v1'))).json();
-  const settings = { endpoint: server.endpoint, region: server.region, bucket, prefix: 'locked', pathStyle: true, accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey, objectLock: true };
+  const settings = lockedAt('locked');
   const dst = await call('POST', '/v1/destinations', { companyId: api.companyId, name: 'Locked bucket', kind: 's3', settings, schedule: 'daily@03:00' });
   await api.deps.queue.idle();
   const delivery = () => api.deps.db.selectFrom('deliveries').select(['remote_path', 'state']).where('destination_id', '=', dst.id).executeTakeFirstOrThrow();

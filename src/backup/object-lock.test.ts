@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { GetObjectLegalHoldCommand, GetObjectRetentionCommand, S3Client } from '@aws-sdk/client-s3';
-import { startObjectLockS3 } from '../../test/servers/s3-object-lock.js';
-import { invoiceFields, pdf, startApi, upload } from '../api/harness.test.js';
+import { GetObjectLegalHoldCommand, GetObjectRetentionCommand } from '@aws-sdk/client-s3';
+import { invoiceFields, pdf, upload } from '../api/harness.test.js';
+import { lockedBucketBehindApi } from './object-lock-harness.test.js';
 import { RetentionService } from '../retention/service.js';
 import { OPERATOR } from '../domain/audit.js';
 
@@ -14,22 +14,12 @@ import { OPERATOR } from '../domain/audit.js';
  * (test/servers/s3-object-lock.ts), read back with the AWS SDK alone.
  */
 test('Object Lock of stored copies kept in step with retention periods and legal holds', async (t) => {
-  const server = await startObjectLockS3();
-  const api = await startApi();
-  t.after(async () => { await api.close(); await server.stop(); });
-  const bucket = await server.lockedBucket();
-  const s3 = new S3Client({ endpoint: server.endpoint, region: server.region, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey } });
-  t.after(() => s3.destroy());
-  const call = async (method: 'PUT' | 'POST' | 'GET', url: string, payload?: object) => {
-    const res = await api.call({ method, url, ...(payload && { payload }) });
-    assert.ok(res.statusCode < 300, `${method} ${url}: ${res.statusCode} ${res.body}`);
-    return res.statusCode === 204 ? null : res.json();
-  };
+  const { server, api, bucket, s3, call, settings: lockedAt } = await lockedBucketBehindApi(t);
 
   await call('PUT', `/v1/companies/${api.companyId}/retention`, { preset: 'be' });
   const a = (await upload(api, invoiceFields(api.companyId, { number: 'A-1', date: '2024-03-14' }), pdf('a'))).json();
   const b = (await upload(api, invoiceFields(api.companyId, { number: 'B-1', date: '2025-06-01' }), pdf('b'))).json();
-  const settings = { endpoint: server.endpoint, region: server.region, bucket, prefix: 'locked', pathStyle: true, accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey, objectLock: true };
+  const settings = lockedAt('locked');
   const dst = await call('POST', '/v1/destinations', { companyId: api.companyId, name: 'Locked bucket', kind: 's3', settings, schedule: 'daily@03:00' });
   await api.deps.queue.idle();
   const paths = new Map<string, string>();
